@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-application"
+
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+
+#include "mc-application.h"
+#include "mc-first-run-dialog.h"
+#include "mc-preferences-window.h"
+#include "mc-ui.h"
+#include "mc-window.h"
+
+struct _McApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  McWardCatalog  *catalog;
+  char           *catalog_problem;
+};
+
+G_DEFINE_FINAL_TYPE (McApplication, mc_application, ADW_TYPE_APPLICATION)
+
+static GtkWindow *
+get_main_window (McApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (MC_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  McApplication *self = user_data;
+  GtkWindow *window = get_main_window (self);
+
+  /* Closing through the window lets it save its size. */
+  if (window != NULL)
+    gtk_window_close (window);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  McApplication *self = user_data;
+  GtkWidget *prefs = mc_preferences_window_new (get_main_window (self), self->settings,
+                                                self->catalog);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  McApplication *self = user_data;
+  static const char *developers[] = { "The Một Cửa developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", get_main_window (self),
+                        "modal", TRUE,
+                        "application-icon", APP_ID,
+                        "application-name", "Một Cửa",
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Help citizens file procedures online at the ward’s one-stop counter: scan, read the ID card, prepare the files, record the filing."),
+                        "developer-name", "The Một Cửa developers",
+                        "developers", developers,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", "https://motcua.org/",
+                        /* Translators: your names, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+};
+
+static void
+mc_application_startup (GApplication *application)
+{
+  McApplication *self = MC_APPLICATION (application);
+  static const char *quit_accels[] = { "<Primary>q", NULL };
+  static const char *prefs_accels[] = { "<Primary>comma", NULL };
+  static const char *new_visit_accels[] = { "<Primary>n", NULL };
+  g_autoptr(GError) error = NULL;
+
+  G_APPLICATION_CLASS (mc_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-visit", new_visit_accels);
+
+  self->settings = g_settings_new (APP_ID);
+  self->catalog = mc_ward_catalog_load (&error);
+  if (error != NULL)
+    {
+      /* Keep working with the built-in list, but say so: a ward admin
+       * who edited the file must learn it was not used. */
+      self->catalog_problem = g_strdup_printf (_("Your ward list could not be used, the built-in one is shown instead. %s"),
+                                               error->message);
+      g_warning ("%s", self->catalog_problem);
+    }
+}
+
+/* MOTCUA_BENCH_STARTUP=1: report the time from process start to the first
+ * frame of the main window, and the peak memory once idle, then quit.
+ * build-aux/bench-startup.sh runs it several times and takes the median. */
+static gint64
+process_age_us (void)
+{
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_comm;
+  struct timespec now;
+  guint64 start_ticks;
+
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
+      (after_comm = strrchr (stat, ')')) == NULL)
+    return -1;
+  fields = g_strsplit (after_comm + 2, " ", -1);
+  if (g_strv_length (fields) < 20)
+    return -1;
+  /* Field 22 of stat, the 20th after the command name: start time in
+   * clock ticks since boot. */
+  start_ticks = g_ascii_strtoull (fields[19], NULL, 10);
+  clock_gettime (CLOCK_BOOTTIME, &now);
+  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000 -
+         (gint64) (start_ticks * G_USEC_PER_SEC / (guint64) sysconf (_SC_CLK_TCK));
+}
+
+static gboolean
+bench_report_memory (gpointer user_data)
+{
+  McApplication *self = user_data;
+  g_autofree char *status = NULL;
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    {
+      const char *hwm = strstr (status, "VmHWM:");
+      const char *rss = strstr (status, "VmRSS:");
+
+      if (hwm != NULL)
+        g_print ("peak-rss-kb: %" G_GUINT64_FORMAT "\n", g_ascii_strtoull (hwm + 6, NULL, 10));
+      if (rss != NULL)
+        g_print ("idle-rss-kb: %" G_GUINT64_FORMAT "\n", g_ascii_strtoull (rss + 6, NULL, 10));
+    }
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bench_after_paint (GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  McApplication *self = user_data;
+
+  g_print ("first-frame-ms: %.1f\n", process_age_us () / 1000.0);
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint, user_data);
+  /* Let the idle window settle before reading its memory. */
+  g_timeout_add_seconds (2, bench_report_memory, self);
+}
+
+static void
+bench_on_map (GtkWidget *window,
+              gpointer   user_data)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (bench_after_paint), user_data);
+}
+
+static void
+mc_application_activate (GApplication *application)
+{
+  McApplication *self = MC_APPLICATION (application);
+  GtkWindow *window = get_main_window (self);
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (mc_window_new (GTK_APPLICATION (self), self->settings, self->catalog));
+      if (self->catalog_problem != NULL)
+        mc_window_add_toast (MC_WINDOW (window), self->catalog_problem);
+      if (g_strcmp0 (g_getenv ("MOTCUA_BENCH_STARTUP"), "1") == 0)
+        g_signal_connect (window, "map", G_CALLBACK (bench_on_map), self);
+    }
+
+  gtk_window_present (window);
+
+  if (mc_first_run_dialog_is_needed (self->settings))
+    {
+      GtkWidget *dialog = mc_first_run_dialog_new (window, self->settings, self->catalog);
+
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+mc_application_finalize (GObject *object)
+{
+  McApplication *self = MC_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->catalog);
+  g_free (self->catalog_problem);
+
+  G_OBJECT_CLASS (mc_application_parent_class)->finalize (object);
+}
+
+static void
+mc_application_class_init (McApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = mc_application_finalize;
+  app_class->startup = mc_application_startup;
+  app_class->activate = mc_application_activate;
+}
+
+static void
+mc_application_init (McApplication *self)
+{
+}
+
+McApplication *
+mc_application_new (void)
+{
+  mc_ui_init ();
+  return g_object_new (MC_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}
+
+GSettings *
+mc_application_get_settings (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+McWardCatalog *
+mc_application_get_catalog (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->catalog;
+}

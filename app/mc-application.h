@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mc-ward-catalog.h"
+
+G_BEGIN_DECLS
+
+#define MC_TYPE_APPLICATION (mc_application_get_type ())
+G_DECLARE_FINAL_TYPE (McApplication, mc_application, MC, APPLICATION, AdwApplication)
+
+McApplication *mc_application_new         (void);
+GSettings     *mc_application_get_settings (McApplication *self);
+McWardCatalog *mc_application_get_catalog  (McApplication *self);
+
+G_END_DECLS

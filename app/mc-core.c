@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-core"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gio/gio.h>
+
+#include "mc-core.h"
+#include "resources/mc-data-resources.h"
+
+/* Lets the program run from the build tree (build-aux/dev.sh, tests) with
+ * the translations compiled there, before anything is installed. */
+const char *
+mc_core_get_localedir (void)
+{
+  const char *dir = g_getenv ("MOTCUA_LOCALEDIR");
+
+  return (dir != NULL && *dir != '\0') ? dir : LOCALEDIR;
+}
+
+/* Called by the program, the tool and every test before anything else:
+ * registers the data resources and binds the translation domain. */
+void
+mc_core_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      mc_data_register_resource ();
+      bindtextdomain (GETTEXT_PACKAGE, mc_core_get_localedir ());
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/* $XDG_DATA_HOME/motcua: visits, page stores and the ledger live here. */
+char *
+mc_core_get_data_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "motcua", NULL);
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-json"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mc-error.h"
+#include "mc-json.h"
+
+static JsonNode *
+lookup (JsonObject  *obj,
+        const char  *where,
+        const char  *name,
+        gboolean     required,
+        GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_INVALID,
+                     _("%s: the field “%s” is missing"), where, name);
+      return NULL;
+    }
+
+  return node;
+}
+
+static void
+set_type_error (GError     **error,
+                const char  *where,
+                const char  *name,
+                const char  *expected)
+{
+  g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_INVALID,
+               _("%s: the field “%s” must be %s"), where, name, expected);
+}
+
+gboolean
+mc_json_get_string (JsonObject  *obj,
+                    const char  *where,
+                    const char  *name,
+                    gboolean     required,
+                    const char **out,
+                    GError     **error)
+{
+  GError *local_error = NULL;
+  JsonNode *node = lookup (obj, where, name, required, &local_error);
+
+  *out = NULL;
+  if (node == NULL)
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      set_type_error (error, where, name, _("text"));
+      return FALSE;
+    }
+
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+gboolean
+mc_json_get_int (JsonObject  *obj,
+                 const char  *where,
+                 const char  *name,
+                 gboolean     required,
+                 gint64      *out,
+                 GError     **error)
+{
+  GError *local_error = NULL;
+  JsonNode *node = lookup (obj, where, name, required, &local_error);
+
+  if (node == NULL)
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      set_type_error (error, where, name, _("a whole number"));
+      return FALSE;
+    }
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+mc_json_get_bool (JsonObject  *obj,
+                  const char  *where,
+                  const char  *name,
+                  gboolean     required,
+                  gboolean    *out,
+                  GError     **error)
+{
+  GError *local_error = NULL;
+  JsonNode *node = lookup (obj, where, name, required, &local_error);
+
+  if (node == NULL)
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      set_type_error (error, where, name, _("true or false"));
+      return FALSE;
+    }
+
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+JsonObject *
+mc_json_get_object (JsonObject  *obj,
+                    const char  *where,
+                    const char  *name,
+                    gboolean     required,
+                    GError     **error)
+{
+  JsonNode *node = lookup (obj, where, name, required, error);
+
+  if (node == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_type_error (error, where, name, _("an object"));
+      return NULL;
+    }
+
+  return json_node_get_object (node);
+}
+
+JsonArray *
+mc_json_get_array (JsonObject  *obj,
+                   const char  *where,
+                   const char  *name,
+                   gboolean     required,
+                   GError     **error)
+{
+  JsonNode *node = lookup (obj, where, name, required, error);
+
+  if (node == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      set_type_error (error, where, name, _("a list"));
+      return NULL;
+    }
+
+  return json_node_get_array (node);
+}
+
+JsonNode *
+mc_json_parse_bytes (GBytes      *bytes,
+                     const char  *origin,
+                     GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+  JsonNode *root;
+
+  if (len == 0)
+    {
+      g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_SYNTAX,
+                   _("%s: the file is empty"), origin);
+      return NULL;
+    }
+
+  if (!g_utf8_validate (data, len, NULL))
+    {
+      g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_SYNTAX,
+                   _("%s: the file is not UTF-8 text"), origin);
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, len, &local_error))
+    {
+      /* json-glib's message already names the line and column. */
+      g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_SYNTAX,
+                   _("%s: not valid JSON: %s"), origin, local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_INVALID,
+                   _("%s: the top level must be an object"), origin);
+      return NULL;
+    }
+
+  return json_node_copy (root);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Typed, non-warning accessors for data files the ward or an admin may edit:
+ * json-glib's own getters emit criticals on a type mismatch, which a
+ * malformed file must never cause. Each sets @error naming @where and @name. */
+
+gboolean     mc_json_get_string   (JsonObject  *obj,
+                                   const char  *where,
+                                   const char  *name,
+                                   gboolean     required,
+                                   const char **out,
+                                   GError     **error);
+gboolean     mc_json_get_int      (JsonObject  *obj,
+                                   const char  *where,
+                                   const char  *name,
+                                   gboolean     required,
+                                   gint64      *out,
+                                   GError     **error);
+gboolean     mc_json_get_bool     (JsonObject  *obj,
+                                   const char  *where,
+                                   const char  *name,
+                                   gboolean     required,
+                                   gboolean    *out,
+                                   GError     **error);
+JsonObject  *mc_json_get_object   (JsonObject  *obj,
+                                   const char  *where,
+                                   const char  *name,
+                                   gboolean     required,
+                                   GError     **error);
+JsonArray   *mc_json_get_array    (JsonObject  *obj,
+                                   const char  *where,
+                                   const char  *name,
+                                   gboolean     required,
+                                   GError     **error);
+JsonNode    *mc_json_parse_bytes  (GBytes      *bytes,
+                                   const char  *origin,
+                                   GError     **error);
+
+G_END_DECLS

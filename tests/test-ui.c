@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "mc-application.h"
+#include "mc-core.h"
+#include "mc-first-run-dialog.h"
+#include "mc-preferences-window.h"
+#include "mc-ui.h"
+#include "mc-ward-row.h"
+#include "mc-window.h"
+
+/* Runs the real application under Xvfb: the main window, the first-run
+ * dialog, the three sections and the preferences, with a screenshot of
+ * each under build/screenshots/<language>/. */
+
+static McApplication *app;
+static const char *lang;
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits until @widget is mapped and has been painted a few times. */
+static void
+wait_for_frames (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  gtk_widget_queue_draw (widget);
+  id = gtk_widget_add_tick_callback (widget, on_tick, &frames, NULL);
+  while (frames < 3 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, id);
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_cmpuint (frames, >=, 3);
+}
+
+static void
+iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("MOTCUA_SCREENSHOT_DIR"), lang, file, NULL);
+
+  wait_for_frames (widget);
+  mc_widget_save_screenshot (widget, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_test_message ("screenshot: %s", path);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type,
+                 guint      nth)
+{
+  guint seen = 0;
+  GQueue queue = G_QUEUE_INIT;
+
+  g_queue_push_tail (&queue, widget);
+  while (!g_queue_is_empty (&queue))
+    {
+      GtkWidget *w = g_queue_pop_head (&queue);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
+        {
+          g_queue_clear (&queue);
+          return w;
+        }
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+        g_queue_push_tail (&queue, c);
+    }
+  return NULL;
+}
+
+static McWindow *
+main_window (void)
+{
+  GtkWindow *window = find_toplevel (MC_TYPE_WINDOW);
+
+  g_assert_nonnull (window);
+  return MC_WINDOW (window);
+}
+
+static gboolean
+is_vietnamese (void)
+{
+  return g_str_has_prefix (lang, "vi");
+}
+
+static void
+test_first_run (void)
+{
+  GSettings *settings = mc_application_get_settings (app);
+  GtkWindow *dialog;
+  g_autofree char *header = NULL;
+  g_autofree char *ward = NULL;
+  g_autofree char *counter = NULL;
+
+  g_application_activate (G_APPLICATION (app));
+  iterate ();
+
+  /* No ward yet: the first-run dialog asks before anything else. */
+  dialog = find_toplevel (MC_TYPE_FIRST_RUN_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_modal (dialog));
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (main_window ()));
+  screenshot (GTK_WIDGET (dialog), "first-run-empty");
+
+  /* Start stays disabled until both ward and counter are given. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.start", NULL) &&
+                  find_toplevel (MC_TYPE_FIRST_RUN_DIALOG) == NULL);
+  mc_first_run_dialog_set_values (MC_FIRST_RUN_DIALOG (dialog), "22333", "", "");
+  iterate ();
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.start", NULL);
+  iterate ();
+  g_assert_true (find_toplevel (MC_TYPE_FIRST_RUN_DIALOG) == dialog);
+  ward = g_settings_get_string (settings, "ward-code");
+  g_assert_cmpstr (ward, ==, "");
+
+  mc_first_run_dialog_set_values (MC_FIRST_RUN_DIALOG (dialog), "22333", "  Quầy 1 ", "Cán bộ A");
+  iterate ();
+  screenshot (GTK_WIDGET (dialog), "first-run-filled");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.start", NULL));
+  iterate ();
+
+  g_assert_null (find_toplevel (MC_TYPE_FIRST_RUN_DIALOG));
+  g_clear_pointer (&ward, g_free);
+  ward = g_settings_get_string (settings, "ward-code");
+  counter = g_settings_get_string (settings, "counter-name");
+  g_assert_cmpstr (ward, ==, "22333");
+  g_assert_cmpstr (counter, ==, "Quầy 1");
+  g_assert_false (mc_first_run_dialog_is_needed (settings));
+
+  header = mc_window_dup_header_text (main_window ());
+  g_assert_cmpstr (header, ==, "Phường Bắc Nha Trang\nQuầy 1 · Cán bộ A");
+}
+
+static void
+test_sections (void)
+{
+  McWindow *window = main_window ();
+  AdwViewStack *stack = ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, 0));
+  const char *names[] = { "reception", "statistics", "guidance" };
+  const char *titles_en[] = { "Reception", "Statistics", "Guidance" };
+  const char *titles_vi[] = { "Tiếp nhận", "Thống kê", "Hướng dẫn" };
+
+  g_assert_nonnull (stack);
+  g_assert_cmpstr (mc_window_get_visible_section (window), ==, "reception");
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *shot = g_strconcat ("main-", names[i], NULL);
+      GtkWidget *child = adw_view_stack_get_child_by_name (stack, names[i]);
+      AdwViewStackPage *page;
+
+      g_assert_nonnull (child);
+      page = adw_view_stack_get_page (stack, child);
+      g_assert_cmpstr (adw_view_stack_page_get_title (page), ==,
+                       is_vietnamese () ? titles_vi[i] : titles_en[i]);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", names[i]));
+      g_assert_cmpstr (mc_window_get_visible_section (window), ==, names[i]);
+      /* An empty section says what will be there; no invented figures. */
+      g_assert_true (ADW_IS_STATUS_PAGE (child));
+      g_assert_nonnull (adw_status_page_get_description (ADW_STATUS_PAGE (child)));
+      screenshot (GTK_WIDGET (window), shot);
+    }
+
+  /* Ctrl+N goes back to the reception area. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-visit", NULL));
+  g_assert_cmpstr (mc_window_get_visible_section (window), ==, "reception");
+}
+
+static void
+assert_accel (const char *action,
+              const char *accel)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+  g_assert_nonnull (accels);
+  g_assert_true (g_strv_contains ((const char * const *) accels, accel));
+}
+
+static void
+test_shortcuts (void)
+{
+  GtkWindow *overlay;
+
+  assert_accel ("win.new-visit", "<Control>n");
+  assert_accel ("app.preferences", "<Control>comma");
+  assert_accel ("app.quit", "<Control>q");
+  assert_accel ("win.show-help-overlay", "<Control>question");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-help-overlay", NULL));
+  iterate ();
+  overlay = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (overlay);
+  screenshot (GTK_WIDGET (overlay), "shortcuts");
+  gtk_window_destroy (overlay);
+  iterate ();
+}
+
+static void
+test_preferences (void)
+{
+  GSettings *settings = mc_application_get_settings (app);
+  GtkWindow *prefs;
+  McWardRow *ward_row;
+  g_autofree char *ward = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  iterate ();
+  prefs = find_toplevel (MC_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  g_assert_nonnull (find_descendant (GTK_WIDGET (prefs), ADW_TYPE_PREFERENCES_PAGE, 3));
+  screenshot (GTK_WIDGET (prefs), "preferences");
+
+  /* The ward row follows the setting and writes it back. */
+  ward_row = MC_WARD_ROW (find_descendant (GTK_WIDGET (prefs), MC_TYPE_WARD_ROW, 0));
+  g_assert_nonnull (ward_row);
+  g_assert_cmpstr (mc_ward_row_get_ward_code (ward_row), ==, "22333");
+  g_settings_set_string (settings, "ward-code", "22390");
+  g_assert_cmpstr (mc_ward_row_get_ward_code (ward_row), ==, "22390");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (ward_row), 3);
+  ward = g_settings_get_string (settings, "ward-code");
+  g_assert_cmpstr (ward, ==, "22402");
+
+  gtk_window_destroy (prefs);
+  iterate ();
+}
+
+static void
+test_about (void)
+{
+  GtkWindow *about;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  iterate ();
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Một Cửa");
+  screenshot (GTK_WIDGET (about), "about");
+  gtk_window_destroy (about);
+  iterate ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  lang = g_getenv ("LANGUAGE");
+  if (lang == NULL || *lang == '\0')
+    lang = "en";
+
+  /* gtk_test_init() keeps the C locale; the Vietnamese run needs the
+   * environment's, as the program has it. */
+  setlocale (LC_ALL, "");
+  gtk_test_init (&argc, &argv, NULL);
+  mc_core_init ();
+  adw_init ();
+  /* Screenshots must show the end state, not a cross-fade. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = mc_application_new ();
+  /* No session bus under xvfb-run: never try to be the unique instance. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/ui/first-run", test_first_run);
+  g_test_add_func ("/ui/sections", test_sections);
+  g_test_add_func ("/ui/shortcuts", test_shortcuts);
+  g_test_add_func ("/ui/preferences", test_preferences);
+  g_test_add_func ("/ui/about", test_about);
+
+  ret = g_test_run ();
+
+  g_application_quit (G_APPLICATION (app));
+  g_clear_object (&app);
+  return ret;
+}

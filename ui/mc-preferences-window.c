@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mc-preferences-window.h"
+#include "mc-ward-row.h"
+
+struct _McPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  /* Owned */
+  GSettings            *settings;
+  McWardCatalog        *catalog;
+
+  /* Template widgets */
+  McWardRow            *ward_row;
+  AdwEntryRow          *counter_row;
+  AdwEntryRow          *clerk_row;
+  AdwEntryRow          *scanner_row;
+  AdwComboRow          *resolution_row;
+  AdwComboRow          *mode_row;
+  AdwComboRow          *source_row;
+  AdwComboRow          *portal_row;
+  GtkSpinButton        *file_limit_spin;
+  GtkSpinButton        *retention_spin;
+};
+
+G_DEFINE_FINAL_TYPE (McPreferencesWindow, mc_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_CATALOG,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Combo rows list human labels; settings hold stable values. These tables
+ * map between the two, in the order of each row's model. */
+static const char * const mode_values[] = { "color", "gray", "lineart", NULL };
+static const char * const source_values[] = { "auto", "flatbed", "adf", "duplex", NULL };
+static const char * const portal_values[] = { "provincial", "national", NULL };
+static const guint resolution_values[] = { 150, 200, 300, 400, 600 };
+
+static gboolean
+string_to_position (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char * const *values = user_data;
+  const char *s = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; values[i]; i++)
+    if (g_str_equal (values[i], s))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+position_to_string (const GValue       *value,
+                    const GVariantType *type,
+                    gpointer            user_data)
+{
+  const char * const *values = user_data;
+  guint position = g_value_get_uint (value);
+
+  if (position >= g_strv_length ((char **) values))
+    return NULL;
+  return g_variant_new_string (values[position]);
+}
+
+/* A resolution set outside the list (by gsettings or an older version)
+ * selects the nearest listed value rather than nothing. */
+static gboolean
+resolution_to_position (GValue   *value,
+                        GVariant *variant,
+                        gpointer  user_data)
+{
+  guint dpi = g_variant_get_uint32 (variant);
+  guint best = 0;
+
+  for (guint i = 1; i < G_N_ELEMENTS (resolution_values); i++)
+    if (ABS ((int) resolution_values[i] - (int) dpi) < ABS ((int) resolution_values[best] - (int) dpi))
+      best = i;
+  g_value_set_uint (value, best);
+  return TRUE;
+}
+
+static GVariant *
+position_to_resolution (const GValue       *value,
+                        const GVariantType *type,
+                        gpointer            user_data)
+{
+  guint position = g_value_get_uint (value);
+
+  if (position >= G_N_ELEMENTS (resolution_values))
+    return NULL;
+  return g_variant_new_uint32 (resolution_values[position]);
+}
+
+static void
+bind_combo (McPreferencesWindow *self,
+            AdwComboRow         *row,
+            const char          *key,
+            const char * const  *values)
+{
+  g_settings_bind_with_mapping (self->settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                string_to_position, position_to_string,
+                                (gpointer) values, NULL);
+}
+
+static void
+mc_preferences_window_constructed (GObject *object)
+{
+  McPreferencesWindow *self = MC_PREFERENCES_WINDOW (object);
+
+  G_OBJECT_CLASS (mc_preferences_window_parent_class)->constructed (object);
+
+  mc_ward_row_set_catalog (self->ward_row, self->catalog);
+  g_settings_bind (self->settings, "ward-code", self->ward_row, "ward-code", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "counter-name", self->counter_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "clerk-name", self->clerk_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "scanner-device", self->scanner_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "scan-resolution", self->resolution_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, resolution_to_position,
+                                position_to_resolution, NULL, NULL);
+  bind_combo (self, self->mode_row, "scan-mode", mode_values);
+  bind_combo (self, self->source_row, "scan-source", source_values);
+  bind_combo (self, self->portal_row, "portal", portal_values);
+  g_settings_bind (self->settings, "portal-file-limit-mb",
+                   gtk_spin_button_get_adjustment (self->file_limit_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "retention-hours",
+                   gtk_spin_button_get_adjustment (self->retention_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+mc_preferences_window_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  McPreferencesWindow *self = MC_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mc_preferences_window_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  McPreferencesWindow *self = MC_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mc_preferences_window_dispose (GObject *object)
+{
+  McPreferencesWindow *self = MC_PREFERENCES_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (mc_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+mc_preferences_window_class_init (McPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = mc_preferences_window_constructed;
+  object_class->dispose = mc_preferences_window_dispose;
+  object_class->get_property = mc_preferences_window_get_property;
+  object_class->set_property = mc_preferences_window_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, MC_TYPE_WARD_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (MC_TYPE_WARD_ROW);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, ward_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, counter_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, clerk_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, scanner_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, resolution_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, source_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, portal_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, file_limit_spin);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, retention_spin);
+}
+
+static void
+mc_preferences_window_init (McPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+mc_preferences_window_new (GtkWindow     *parent,
+                           GSettings     *settings,
+                           McWardCatalog *catalog)
+{
+  return g_object_new (MC_TYPE_PREFERENCES_WINDOW,
+                       "transient-for", parent,
+                       "modal", TRUE,
+                       "settings", settings,
+                       "catalog", catalog,
+                       NULL);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mc-core.h"
+#include "mc-ui.h"
+#include "resources/mc-ui-resources.h"
+
+/* Registers the templates, icons and CSS. Must run before the first widget
+ * class of ui/ is initialised. */
+void
+mc_ui_init (void)
+{
+  static gsize initialized = 0;
+
+  mc_core_init ();
+  if (g_once_init_enter (&initialized))
+    {
+      mc_ui_register_resource ();
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/* Renders @widget as it is on screen into a PNG, from inside the program:
+ * no screen grabber, so it works the same under Xvfb. */
+gboolean
+mc_widget_save_screenshot (GtkWidget   *widget,
+                           const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  GskRenderer *renderer;
+  GtkNative *native;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  native = gtk_widget_get_native (widget);
+  if (width <= 0 || height <= 0 || native == NULL ||
+      (renderer = gtk_native_get_renderer (native)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("The window is not shown yet, so there is nothing to capture"));
+      return FALSE;
+    }
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("The window drew nothing to capture"));
+      return FALSE;
+    }
+
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  dir = g_path_get_dirname (path);
+  g_mkdir_with_parents (dir, 0755);
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write the screenshot to %s"), path);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mc-ward-catalog.h"
+
+G_BEGIN_DECLS
+
+#define MC_TYPE_WINDOW (mc_window_get_type ())
+G_DECLARE_FINAL_TYPE (McWindow, mc_window, MC, WINDOW, AdwApplicationWindow)
+
+McWindow   *mc_window_new                 (GtkApplication *application,
+                                           GSettings      *settings,
+                                           McWardCatalog  *catalog);
+const char *mc_window_get_visible_section (McWindow       *self);
+void        mc_window_show_section        (McWindow       *self,
+                                           const char     *name);
+void        mc_window_add_toast           (McWindow       *self,
+                                           const char     *message);
+char       *mc_window_dup_header_text     (McWindow       *self);
+
+G_END_DECLS
