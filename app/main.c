@@ -13,6 +13,7 @@ main (int   argc,
 {
   g_autoptr(McApplication) app = NULL;
 
+  mc_core_limit_omp_threads (argv);
   setlocale (LC_ALL, "");
   mc_core_init ();
   g_set_application_name ("Một Cửa");

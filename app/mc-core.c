@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 #include <gio/gio.h>
+#include <unistd.h>
+#include <vips/vips.h>
 
 #include "mc-core.h"
 #include "resources/mc-data-resources.h"
@@ -19,6 +21,22 @@ mc_core_get_localedir (void)
   return (dir != NULL && *dir != '\0') ? dir : LOCALEDIR;
 }
 
+/* Tesseract runs OpenMP loops inside each engine; with one engine per core
+ * that oversubscribes the CPU several times over (stack notes: 6x slower on
+ * 2 cores). libgomp reads OMP_THREAD_LIMIT once, when it is loaded, so it
+ * must be in the environment before the process starts: if it is not, set
+ * it and exec the program again. Call first thing in main(). */
+void
+mc_core_limit_omp_threads (char **argv)
+{
+  if (g_getenv ("OMP_THREAD_LIMIT") != NULL)
+    return;
+
+  g_setenv ("OMP_THREAD_LIMIT", "1", TRUE);
+  execv ("/proc/self/exe", argv);
+  /* Still here: exec failed (no /proc). Run on, slower but correct. */
+}
+
 /* Called by the program, the tool and every test before anything else:
  * registers the data resources and binds the translation domain. */
 void
@@ -29,6 +47,8 @@ mc_core_init (void)
   if (g_once_init_enter (&initialized))
     {
       mc_data_register_resource ();
+      if (VIPS_INIT ("motcua") != 0)
+        g_warning ("libvips failed to start: %s", vips_error_buffer ());
       bindtextdomain (GETTEXT_PACKAGE, mc_core_get_localedir ());
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       textdomain (GETTEXT_PACKAGE);

@@ -5,6 +5,7 @@
 
 G_BEGIN_DECLS
 
+void        mc_core_limit_omp_threads (char **argv);
 void        mc_core_init          (void);
 const char *mc_core_get_localedir (void);
 char       *mc_core_get_data_dir  (void);

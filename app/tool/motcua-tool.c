@@ -45,6 +45,7 @@ main (int   argc,
 {
   const char *name;
 
+  mc_core_limit_omp_threads (argv);
   setlocale (LC_ALL, "");
   mc_core_init ();
   g_set_prgname ("motcua-tool");

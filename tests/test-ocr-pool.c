@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "mc-core.h"
+#include "mc-ocr-pool.h"
+#include "mc-vips.h"
+
+/* Black text on white, rendered by libvips through Pango. */
+static VipsImage *
+render_text (const char *text,
+             int         dpi)
+{
+  g_autoptr(VipsImage) mask = NULL;
+  g_autoptr(VipsImage) inverted = NULL;
+  g_autoptr(VipsImage) framed = NULL;
+  double white[] = { 255.0 };
+
+  g_assert_cmpint (vips_text (&mask, text, "font", "Noto Sans 12", "dpi", dpi, NULL), ==, 0);
+  g_assert_cmpint (vips_invert (mask, &inverted, NULL), ==, 0);
+  g_assert_cmpint (vips_embed (inverted, &framed, 40, 40,
+                               vips_image_get_width (inverted) + 80,
+                               vips_image_get_height (inverted) + 80,
+                               "extend", VIPS_EXTEND_BACKGROUND,
+                               "background", vips_array_double_new (white, 1), NULL), ==, 0);
+  return g_steal_pointer (&framed);
+}
+
+static void
+test_recognize_vietnamese (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(VipsImage) image = render_text ("Cộng hòa xã hội chủ nghĩa Việt Nam", 300);
+  McOcrParams params = { .languages = "vie", .dpi = 300, .want_words = TRUE,
+                         .page_seg_mode = 6 /* one block */ };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McOcrResult) result = mc_ocr_pool_recognize (pool, image, &params, NULL, &error);
+  const McOcrWord *last;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (result->text, "Cộng hòa xã hội chủ nghĩa Việt Nam"));
+  g_assert_cmpfloat (result->confidence, >, 0.8);
+  g_assert_cmpuint (result->words->len, ==, 8);
+  last = &g_array_index (result->words, McOcrWord, result->words->len - 1);
+  g_assert_cmpstr (last->text, ==, "Nam");
+  /* Boxes are in the image's pixels and inside it. */
+  g_assert_cmpint (last->left, >, 0);
+  g_assert_cmpint (last->left + last->width, <=, vips_image_get_width (image));
+  g_assert_cmpint (last->top + last->height, <=, vips_image_get_height (image));
+  g_assert_cmpint (last->baseline_y1, >, last->top);
+}
+
+static void
+test_engines_reused (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (2);
+  g_autoptr(VipsImage) image = render_text ("Phường Bắc Nha Trang", 300);
+  McOcrParams params = { .languages = "vie", .dpi = 300, .page_seg_mode = 7 /* one line */ };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(McOcrResult) result = mc_ocr_pool_recognize (pool, image, &params, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (result->text, "Bắc Nha Trang"));
+    }
+  /* Three pages, one model loaded: engines are not re-initialised. */
+  g_assert_cmpuint (mc_ocr_pool_get_n_initialised (pool), ==, 1);
+}
+
+typedef struct {
+  guint  pending;
+  guint  ok;
+} AsyncState;
+
+static void
+on_recognized (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  AsyncState *state = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McOcrResult) result = mc_ocr_pool_recognize_finish (MC_OCR_POOL (source), res, &error);
+
+  g_assert_no_error (error);
+  if (strstr (result->text, "Khánh Hòa") != NULL)
+    state->ok++;
+  state->pending--;
+}
+
+static void
+test_concurrent (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (2);
+  g_autoptr(VipsImage) image = render_text ("Tỉnh Khánh Hòa", 300);
+  McOcrParams params = { .languages = "vie", .dpi = 300, .page_seg_mode = 7 };
+  AsyncState state = { 4, 0 };
+
+  for (guint i = 0; i < 4; i++)
+    mc_ocr_pool_recognize_async (pool, image, &params, NULL, on_recognized, &state);
+  while (state.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (state.ok, ==, 4);
+  /* Never more engines than asked for, however many callers. */
+  g_assert_cmpuint (mc_ocr_pool_get_n_initialised (pool), <=, 2);
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(VipsImage) image = render_text ("Hủy", 300);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McOcrResult) result = NULL;
+
+  g_cancellable_cancel (cancellable);
+  result = mc_ocr_pool_recognize (pool, image, NULL, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(VipsImage) huge = NULL;
+  g_autoptr(VipsImage) small = render_text ("x", 300);
+  McOcrParams missing = { .languages = "zzz" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McOcrResult) result = NULL;
+
+  /* An absurd size is refused before any pixel is allocated. */
+  g_assert_cmpint (vips_black (&huge, 100000, 100000, NULL), ==, 0);
+  result = mc_ocr_pool_recognize (pool, huge, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, MC_OCR_ERROR, MC_OCR_ERROR_BAD_IMAGE);
+  g_clear_error (&error);
+
+  result = mc_ocr_pool_recognize (pool, NULL, NULL, NULL, &error);
+  g_assert_error (error, MC_OCR_ERROR, MC_OCR_ERROR_BAD_IMAGE);
+  g_clear_error (&error);
+
+  result = mc_ocr_pool_recognize (pool, small, &missing, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA);
+  g_assert_nonnull (strstr (error->message, "tesseract-ocr-vie"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  mc_core_init ();
+
+  g_test_add_func ("/ocr/pool/recognize-vietnamese", test_recognize_vietnamese);
+  g_test_add_func ("/ocr/pool/engines-reused", test_engines_reused);
+  g_test_add_func ("/ocr/pool/concurrent", test_concurrent);
+  g_test_add_func ("/ocr/pool/cancelled", test_cancelled);
+  g_test_add_func ("/ocr/pool/bad-input", test_bad_input);
+
+  return g_test_run ();
+}
