@@ -12,12 +12,29 @@ typedef enum {
   MC_EXIT_FAILURE      = 1,
   MC_EXIT_USAGE        = 2,
   MC_EXIT_DATA         = 3,
+
+  /* Scanning: 10–19 */
+  MC_EXIT_SCAN_FEEDER_EMPTY   = 10,
+  MC_EXIT_SCAN_JAMMED         = 11,
+  MC_EXIT_SCAN_COVER_OPEN     = 12,
+  MC_EXIT_SCAN_BUSY           = 13,
+  MC_EXIT_SCAN_DISCONNECTED   = 14,
+  MC_EXIT_SCAN_ACCESS_DENIED  = 15,
+  MC_EXIT_SCAN_NO_MEMORY      = 16,
+  MC_EXIT_SCAN_INVALID_OPTION = 17,
+  MC_EXIT_SCAN_NO_DEVICE      = 18,
+  MC_EXIT_SCAN_OTHER          = 19,
 } McExit;
 
 typedef int (*McToolCommand) (int argc, char **argv);
 
 int   mc_tool_wards           (int          argc,
                                char       **argv);
+int   mc_tool_devices         (int          argc,
+                               char       **argv);
+int   mc_tool_scan            (int          argc,
+                               char       **argv);
+int   mc_tool_exit_for_scan_error (const GError *error);
 
 /* Shared helpers */
 int   mc_tool_usage_error     (GOptionContext *context,

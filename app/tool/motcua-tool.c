@@ -18,6 +18,12 @@ static const struct {
 } commands[] = {
   { "wards", mc_tool_wards, "wards [--json] [--on DATE] [--catalog FILE]",
     N_("List the wards in effect on a day (today by default)") },
+  { "devices", mc_tool_devices, "devices [--json]",
+    N_("List the scanners, with their sources, modes, resolutions and scan area") },
+  { "scan", mc_tool_scan,
+    "scan --device DEV [--source flatbed|adf|duplex] [--resolution DPI] [--mode color|gray|lineart]\n"
+    "       [--area a4|a5|id-card|glass|WxH-mm] [--file PNM] --out DIR [--json]",
+    N_("Scan pages into DIR as page-001.png, page-002.png, …; each page is kept as soon as it is read") },
 };
 
 static void
@@ -36,6 +42,16 @@ print_help (FILE *out)
   fprintf (out, "  1  %s\n", _("unexpected failure (a message on standard error says what)"));
   fprintf (out, "  2  %s\n", _("wrong usage: unknown command or option, or a bad value"));
   fprintf (out, "  3  %s\n", _("a data file is missing or invalid (ward catalog, procedure catalog, image)"));
+  fprintf (out, "  10 %s\n", _("scan: the feeder is empty"));
+  fprintf (out, "  11 %s\n", _("scan: paper jam (pages read before it are kept)"));
+  fprintf (out, "  12 %s\n", _("scan: the scanner cover is open"));
+  fprintf (out, "  13 %s\n", _("scan: the scanner is busy or warming up"));
+  fprintf (out, "  14 %s\n", _("scan: the scanner stopped answering or was unplugged"));
+  fprintf (out, "  15 %s\n", _("scan: no permission to use the scanner"));
+  fprintf (out, "  16 %s\n", _("scan: out of memory"));
+  fprintf (out, "  17 %s\n", _("scan: the scanner refused a setting (source, mode, resolution, area, option)"));
+  fprintf (out, "  18 %s\n", _("scan: no such scanner, or none at all"));
+  fprintf (out, "  19 %s\n", _("scan: cancelled, or another scanner fault"));
   fprintf (out, "\n%s\n", _("Messages follow the language of the environment (LANGUAGE=vi for Vietnamese)."));
 }
 

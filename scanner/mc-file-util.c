@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-file-util"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "mc-file-util.h"
+
+/* A unique name in the same folder, so the rename stays on one filesystem.
+ * Starts with '.' and ends with ".part" so listings can skip it. */
+char *
+mc_file_temp_path_for (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  static gint counter;
+
+  return g_strdup_printf ("%s/.%s.%d-%d.part", dir, base, (int) getpid (),
+                          g_atomic_int_add (&counter, 1));
+}
+
+static gboolean
+fsync_path (const char  *path,
+            int          flags,
+            GError     **error)
+{
+  int fd = g_open (path, flags | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd < 0)
+    goto fail;
+  if (fsync (fd) != 0 && errno != EINVAL)
+    {
+      saved = errno;
+      close (fd);
+      errno = saved;
+      goto fail;
+    }
+  close (fd);
+  return TRUE;
+
+fail:
+  saved = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               _("Could not save %s: %s"), path, g_strerror (saved));
+  return FALSE;
+}
+
+gboolean
+mc_file_commit (const char  *temp_path,
+                const char  *path,
+                GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int saved;
+
+  if (g_chmod (temp_path, 0600) != 0 ||
+      !fsync_path (temp_path, O_RDONLY, error))
+    {
+      if (error != NULL && *error == NULL)
+        {
+          saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not save %s: %s"), path, g_strerror (saved));
+        }
+      g_unlink (temp_path);
+      return FALSE;
+    }
+
+  if (g_rename (temp_path, path) != 0)
+    {
+      saved = errno;
+      g_unlink (temp_path);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not save %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+
+  /* The rename itself is durable only once the folder is synced. */
+  return fsync_path (dir, O_RDONLY | O_DIRECTORY, error);
+}
+
+gboolean
+mc_file_write_atomically (const char  *path,
+                          const char  *contents,
+                          gssize       length,
+                          GError     **error)
+{
+  g_autofree char *temp = mc_file_temp_path_for (path);
+  gsize len = length < 0 ? strlen (contents) : (gsize) length;
+  gsize done = 0;
+  int fd;
+
+  fd = g_open (temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not save %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+
+  while (done < len)
+    {
+      gssize n = write (fd, contents + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno ? errno : EIO;
+
+          close (fd);
+          g_unlink (temp);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not save %s: %s"), path, g_strerror (saved));
+          return FALSE;
+        }
+      done += (gsize) n;
+    }
+  close (fd);
+
+  return mc_file_commit (temp, path, error);
+}
+
+gboolean
+mc_dir_ensure_private (const char  *path,
+                       GError     **error)
+{
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create the folder %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  /* An existing folder may have been created with looser permissions. */
+  g_chmod (path, 0700);
+  return TRUE;
+}
