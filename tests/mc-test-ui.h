@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Helpers shared by the UI tests, which run under Xvfb. */
+
+#include <gtk/gtk.h>
+
+#include "mc-ui.h"
+
+G_BEGIN_DECLS
+
+static gboolean
+mc_test_on_tick (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits until @widget is mapped and has been painted a few times. */
+static inline void
+mc_test_wait_for_frames (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  gtk_widget_queue_draw (widget);
+  id = gtk_widget_add_tick_callback (widget, mc_test_on_tick, &frames, NULL);
+  while (frames < 3 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, id);
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_cmpuint (frames, >=, 3);
+}
+
+static inline void
+mc_test_iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static inline const char *
+mc_test_language (void)
+{
+  const char *lang = g_getenv ("LANGUAGE");
+
+  return (lang == NULL || *lang == '\0') ? "en" : lang;
+}
+
+static inline void
+mc_test_screenshot (GtkWidget  *widget,
+                    const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("MOTCUA_SCREENSHOT_DIR"), mc_test_language (), file, NULL);
+
+  mc_test_wait_for_frames (widget);
+  mc_widget_save_screenshot (widget, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* Iterates the main loop until @done returns TRUE, for at most @seconds. */
+static inline gboolean
+mc_test_wait_until (gboolean (*done) (gpointer),
+                    gpointer   data,
+                    guint      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (5 * 1000);
+  return done (data);
+}
+
+G_END_DECLS

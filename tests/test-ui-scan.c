@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "mc-core.h"
+#include "mc-scan-panel.h"
+#include "mc-test-ui.h"
+#include "mc-test-util.h"
+
+/* The scanning area with the real scanner service and the virtual
+ * scanners: scan specimen papers, see the thumbnails, turn, reorder,
+ * delete, cancel. */
+
+static GtkWindow *window;
+static McScanPanel *panel;
+static McScanner *scanner;
+static McPageStore *store;
+static GSettings *settings;
+static char *dir;
+
+static gboolean
+ready (gpointer data)
+{
+  return gtk_widget_is_sensitive (GTK_WIDGET (panel)) &&
+         mc_scanner_get_devices (scanner) != NULL &&
+         !mc_scanner_is_busy (scanner);
+}
+
+static gboolean
+idle (gpointer data)
+{
+  return !mc_scanner_is_busy (scanner);
+}
+
+static guint
+n_pages (void)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (store));
+}
+
+static gboolean
+has_pages (gpointer data)
+{
+  return n_pages () >= GPOINTER_TO_UINT (data) && !mc_scanner_is_busy (scanner);
+}
+
+static void
+test_scan_specimens (void)
+{
+  g_assert_true (mc_test_wait_until (ready, NULL, 30));
+  g_assert_true (mc_scan_panel_select_device (panel, "pnm:0"));
+  g_assert_true (mc_scan_panel_select_specimen (panel, "to-khai-khai-sinh-1.pgm"));
+  mc_scan_panel_set_preset (panel, MC_SCAN_PRESET_DOCUMENT);
+  mc_test_screenshot (GTK_WIDGET (window), "scan-panel-ready");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
+  g_assert_true (mc_scanner_is_busy (scanner));
+  g_assert_true (mc_test_wait_until (has_pages, GUINT_TO_POINTER (1), 30));
+
+  /* The next specimen page is now "on the glass": scan it too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
+  g_assert_true (mc_test_wait_until (has_pages, GUINT_TO_POINTER (2), 30));
+  g_assert_null (mc_scan_panel_get_error (panel));
+  {
+    g_autofree char *expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page scanned.",
+                                                              "%u pages scanned.", 1), 1);
+
+    g_assert_cmpstr (mc_scan_panel_get_status (panel), ==, expected);
+  }
+
+  g_assert_true (mc_scan_panel_select_specimen (panel, "giay-chung-sinh.ppm"));
+  mc_scan_panel_set_preset (panel, MC_SCAN_PRESET_PHOTO);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
+  g_assert_true (mc_test_wait_until (has_pages, GUINT_TO_POINTER (3), 30));
+  mc_test_screenshot (GTK_WIDGET (window), "scan-panel-pages");
+}
+
+typedef struct {
+  McPage *page;
+  guint   revision;
+} RevisionWait;
+
+static gboolean
+revised (gpointer data)
+{
+  RevisionWait *w = data;
+
+  return mc_page_get_revision (w->page) > w->revision;
+}
+
+static void
+test_page_tools (void)
+{
+  g_autoptr(McPage) first = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_autoptr(McPage) second = g_list_model_get_item (G_LIST_MODEL (store), 1);
+  g_autoptr(McPage) now_first = NULL;
+  RevisionWait w = { first, mc_page_get_revision (first) };
+  int width = mc_page_get_width (first), height = mc_page_get_height (first);
+
+  /* Turn: the file on disk is turned, the size swaps. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "page.rotate-right", "s",
+                                             mc_page_get_basename (first)));
+  g_assert_true (mc_test_wait_until (revised, &w, 20));
+  g_assert_cmpint (mc_page_get_width (first), ==, height);
+  g_assert_cmpint (mc_page_get_height (first), ==, width);
+
+  /* Reorder: page 2 moves before page 1. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "page.move-earlier", "s",
+                                             mc_page_get_basename (second)));
+  now_first = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_assert_true (now_first == second);
+
+  /* Delete: gone from the strip and from the disk. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "page.delete", "s",
+                                             mc_page_get_basename (first)));
+  g_assert_cmpuint (n_pages (), ==, 2);
+  g_assert_false (g_file_test (mc_page_get_path (first), G_FILE_TEST_EXISTS));
+  mc_test_screenshot (GTK_WIDGET (window), "scan-panel-edited");
+}
+
+static gboolean
+job_started (gpointer data)
+{
+  return mc_scanner_is_busy (scanner) && mc_scan_panel_get_status (panel) != NULL &&
+         !g_str_equal (mc_scan_panel_get_status (panel), _("Scanning…"));
+}
+
+static void
+test_cancel (void)
+{
+  guint before = n_pages ();
+
+  /* A whole colour glass at 300 dpi from the test scanner takes a while. */
+  g_assert_true (mc_scan_panel_select_device (panel, "test:0"));
+  mc_scan_panel_set_preset (panel, MC_SCAN_PRESET_ID_CARD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
+  g_assert_true (mc_test_wait_until (job_started, NULL, 10));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.cancel", NULL));
+  g_assert_true (mc_test_wait_until (idle, NULL, 5));
+  g_assert_cmpuint (n_pages (), ==, before);
+  g_assert_null (mc_scan_panel_get_error (panel));
+  mc_test_screenshot (GTK_WIDGET (window), "scan-panel-cancelled");
+}
+
+static void
+test_remembers_device (void)
+{
+  g_autofree char *device = g_settings_get_string (settings, "scanner-device");
+
+  /* The last device used is what the next start selects. */
+  g_assert_cmpstr (device, ==, "test:0");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  setlocale (LC_ALL, "");
+  gtk_test_init (&argc, &argv, NULL);
+  mc_ui_init ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  dir = mc_test_make_tmpdir ("ui-scan");
+  store = mc_page_store_new (dir, &error);
+  g_assert_no_error (error);
+  settings = g_settings_new (APP_ID);
+  scanner = mc_scanner_new ();
+  panel = MC_SCAN_PANEL (mc_scan_panel_new (scanner, settings));
+  mc_scan_panel_set_store (panel, store);
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 900, 640);
+  gtk_window_set_child (window, GTK_WIDGET (panel));
+  gtk_window_present (window);
+
+  g_test_add_func ("/ui/scan/specimens", test_scan_specimens);
+  g_test_add_func ("/ui/scan/page-tools", test_page_tools);
+  g_test_add_func ("/ui/scan/cancel", test_cancel);
+  g_test_add_func ("/ui/scan/remembers-device", test_remembers_device);
+  ret = g_test_run ();
+
+  gtk_window_destroy (window);
+  mc_test_iterate ();
+  g_clear_object (&scanner);
+  mc_test_iterate ();
+  mc_page_store_flush (store, NULL);
+  g_clear_object (&store);
+  g_clear_object (&settings);
+  mc_test_rm_rf (dir);
+  g_free (dir);
+  return ret;
+}

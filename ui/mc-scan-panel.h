@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mc-scanner.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MC_SCAN_PRESET_ID_CARD,    /* "Căn cước": 300 dpi colour, the whole glass */
+  MC_SCAN_PRESET_DOCUMENT,   /* "Giấy tờ": the paperwork settings, A4 */
+  MC_SCAN_PRESET_PHOTO,      /* "Ảnh": 300 dpi colour, the whole glass */
+} McScanPreset;
+
+#define MC_TYPE_SCAN_PANEL (mc_scan_panel_get_type ())
+G_DECLARE_FINAL_TYPE (McScanPanel, mc_scan_panel, MC, SCAN_PANEL, AdwBin)
+
+GtkWidget    *mc_scan_panel_new          (McScanner    *scanner,
+                                          GSettings    *settings);
+McPageStore  *mc_scan_panel_get_store    (McScanPanel  *self);
+void          mc_scan_panel_set_store    (McScanPanel  *self,
+                                          McPageStore  *store);
+McScanPreset  mc_scan_panel_get_preset   (McScanPanel  *self);
+void          mc_scan_panel_set_preset   (McScanPanel  *self,
+                                          McScanPreset  preset);
+gboolean      mc_scan_panel_select_device (McScanPanel *self,
+                                           const char  *name);
+gboolean      mc_scan_panel_select_specimen (McScanPanel *self,
+                                             const char  *basename);
+const char   *mc_scan_panel_get_status   (McScanPanel  *self);
+const char   *mc_scan_panel_get_error    (McScanPanel  *self);
+McScanJobOptions *mc_scan_panel_build_options (McScanPanel *self);
+
+char         *mc_specimen_dir            (void);
+
+G_END_DECLS
