@@ -49,6 +49,9 @@ mc_core_init (void)
       mc_data_register_resource ();
       if (VIPS_INIT ("motcua") != 0)
         g_warning ("libvips failed to start: %s", vips_error_buffer ());
+      /* Each page passes through once: libvips' operation cache would only
+       * hold finished pages in memory (100 MB by default). */
+      vips_cache_set_max (0);
       bindtextdomain (GETTEXT_PACKAGE, mc_core_get_localedir ());
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       textdomain (GETTEXT_PACKAGE);

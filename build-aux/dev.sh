@@ -20,6 +20,7 @@ packages=(
   libvips-dev libtesseract-dev libleptonica-dev libsane-dev libsane1 sane-utils
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
   desktop-file-utils appstream
+  libcairo2-dev libpango1.0-dev
   xvfb xauth fonts-noto-core fonts-cantarell
 )
 
@@ -88,6 +89,7 @@ prepare_sane_run_config() {
 
 run_env() {
   export GSETTINGS_SCHEMA_DIR="$here/build/resources"
+  export MOTCUA_SPECIMEN_DIR="$here/build/resources/specimens"
   export MOTCUA_LOCALEDIR="$here/build/po"
   # Settings persist in a key file when no dconf is running (Xvfb, kiosks).
   export GSETTINGS_BACKEND="${GSETTINGS_BACKEND:-keyfile}"
