@@ -241,8 +241,12 @@ image_to_pixels (VipsImage  *image,
   if (vips_image_hasalpha (in))
     {
       double white[] = { 255.0 };
+      VipsArrayDouble *background = vips_array_double_new (white, 1);
+      int status = vips_flatten (in, &flat, "background", background, NULL);
 
-      if (vips_flatten (in, &flat, "background", vips_array_double_new (white, 1), NULL) != 0)
+      /* The caller keeps its reference to an argument array. */
+      vips_area_unref (VIPS_AREA (background));
+      if (status != 0)
         goto vips_failed;
       in = flat;
     }

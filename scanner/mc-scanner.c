@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <sane/sane.h>
@@ -11,6 +13,31 @@
 
 #include "mc-scanner.h"
 #include "mc-vips.h"
+
+#define MC_EXPORTED __attribute__ ((visibility ("default")))
+
+/* Backends built on sanei_thread (test, pnm's siblings, several real ones)
+ * read the device in a thread of our process and stop it with
+ * pthread_cancel() after switching it to *asynchronous* cancellation.
+ * Cancelled inside malloc() or gettext() (it formats an error message as
+ * soon as its pipe is closed), that thread dies holding a glibc lock and
+ * the whole program hangs later, typically at exit. This definition, which
+ * the program exports (see scanner/meson.build), keeps every thread on
+ * deferred cancellation: a reader stops at its next write() or sleep, where
+ * it holds no lock. */
+MC_EXPORTED int pthread_setcanceltype (int type, int *oldtype);
+
+int
+pthread_setcanceltype (int  type,
+                       int *oldtype)
+{
+  static int (*real) (int, int *);
+
+  if (real == NULL)
+    real = (int (*) (int, int *)) dlsym (RTLD_NEXT, "pthread_setcanceltype");
+  (void) type;
+  return real != NULL ? real (PTHREAD_CANCEL_DEFERRED, oldtype) : 0;
+}
 
 /* The model is Simple Scan's scanner.vala: one thread owns libsane (it is
  * not re-entrant), takes requests from a queue and sends notifications back
@@ -207,7 +234,6 @@ struct _McScanner
   GMutex        handle_mutex;     /* guards handle against sane_close while cancelling */
   SANE_Handle   handle;           /* scanner thread writes, under the mutex */
   gboolean      reading;          /* under handle_mutex */
-  gint64        page_started_at;  /* under handle_mutex: last sane_start() */
   GMutex        writer_mutex;
   GCond         writer_cond;
   guint         writes_pending;   /* under writer_mutex */
@@ -345,11 +371,21 @@ notify_new (McScanner  *self,
   return n;
 }
 
+/* Always through a source on the creator's context, never
+ * g_main_context_invoke(): that runs the callback at once in the calling
+ * thread whenever nobody is iterating the context, which would emit
+ * signals (and touch widgets) from the scanner thread. */
 static void
 post (McScanner *self,
       Notify    *n)
 {
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, dispatch_notify, n, notify_free);
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, dispatch_notify, n, notify_free);
+  g_source_set_static_name (source, "[mc-scanner] notify");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 /* ---- SANE options, on the scanner thread ------------------------------- */
@@ -682,31 +718,9 @@ close_handle (McScanner *self)
   g_clear_object (&self->handle_device);
 }
 
-/* Backends built on sanei_thread (test, and several real ones) read the
- * device in a thread of ours that sane_cancel() stops with an
- * *asynchronous* pthread_cancel. Caught inside malloc() in its first
- * moments, that thread dies holding an allocator lock and the process
- * later hangs. So a page that fails right after sane_start() is cancelled
- * only once its reader has had time to get past its start. */
-#define READER_SETTLE_US (150 * 1000)
-#define READER_EXIT_US (30 * 1000)
-
 static void
 cancel_device (McScanner *self)
 {
-  gint64 started;
-
-  g_mutex_lock (&self->handle_mutex);
-  started = self->page_started_at;
-  g_mutex_unlock (&self->handle_mutex);
-
-  if (started > 0)
-    {
-      gint64 age = g_get_monotonic_time () - started;
-
-      if (age < READER_SETTLE_US)
-        g_usleep ((gulong) (READER_SETTLE_US - age));
-    }
   sane_cancel (self->handle);
 }
 
@@ -958,7 +972,6 @@ read_page (McScanner   *self,
             }
           g_mutex_lock (&self->handle_mutex);
           self->reading = TRUE;
-          self->page_started_at = g_get_monotonic_time ();
           g_mutex_unlock (&self->handle_mutex);
         }
       else if (params.pixels_per_line != page->width)
@@ -1041,11 +1054,6 @@ read_page (McScanner   *self,
       if (first_frame)
         page->rows = row;
       first_frame = FALSE;
-      /* The backend's reader thread is still on its way out (freeing its
-       * buffer, formatting a debug line through gettext) when the last
-       * bytes arrive; the next sane_start() or sane_cancel() would cancel
-       * it asynchronously in the middle of that (see cancel_device()). */
-      g_usleep (READER_EXIT_US);
       if (params.last_frame)
         break;
     }
@@ -1554,8 +1562,9 @@ mc_scanner_start (McScanner              *self,
   request->store = g_object_ref (store);
   self->current_job = request->job;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  /* The scanner thread owns the request from here on, and may free it. */
   g_async_queue_push (self->requests, request);
-  return request->job;
+  return self->current_job;
 }
 
 /* Returns at once. The scanner thread stops within a read (a fraction of a
@@ -1574,11 +1583,9 @@ mc_scanner_cancel (McScanner *self)
 
   /* SANE allows sane_cancel() from another thread (even a signal handler)
    * to interrupt a blocking sane_read(); the handle cannot be closed
-   * meanwhile because closing takes the same lock. In a page's first
-   * moments the scanner thread sees the flag itself (see cancel_device()). */
+   * meanwhile because closing takes the same lock. */
   g_mutex_lock (&self->handle_mutex);
-  if (self->handle != NULL && self->reading &&
-      g_get_monotonic_time () - self->page_started_at >= READER_SETTLE_US)
+  if (self->handle != NULL && self->reading)
     sane_cancel (self->handle);
   g_mutex_unlock (&self->handle_mutex);
 }

@@ -14,6 +14,7 @@ render_text (const char *text,
   g_autoptr(VipsImage) inverted = NULL;
   g_autoptr(VipsImage) framed = NULL;
   double white[] = { 255.0 };
+  VipsArrayDouble *background = vips_array_double_new (white, 1);
 
   g_assert_cmpint (vips_text (&mask, text, "font", "Noto Sans 12", "dpi", dpi, NULL), ==, 0);
   g_assert_cmpint (vips_invert (mask, &inverted, NULL), ==, 0);
@@ -21,7 +22,8 @@ render_text (const char *text,
                                vips_image_get_width (inverted) + 80,
                                vips_image_get_height (inverted) + 80,
                                "extend", VIPS_EXTEND_BACKGROUND,
-                               "background", vips_array_double_new (white, 1), NULL), ==, 0);
+                               "background", background, NULL), ==, 0);
+  vips_area_unref (VIPS_AREA (background));
   return g_steal_pointer (&framed);
 }
 

@@ -330,13 +330,10 @@ test_fault (Fixture *f, gconstpointer data)
   g_autoptr(McScanJobOptions) again = mc_scan_job_options_new ("test:0");
   g_autofree char *setting = g_strdup_printf ("read-return-value=%s", fc->status);
 
-  /* 25 dpi keeps a page (30 KB) inside the backend's pipe buffer: its
-   * reader thread then finishes before the failed page is cancelled. With
-   * a bigger page the test backend itself races (its reader, blocked on a
-   * full pipe, formats an error message while being cancelled
-   * asynchronously) and can leave a libc lock held. */
+  /* 120 KB pages: more than the backend's pipe holds, so its reader
+   * thread is blocked writing when the page fails and is cancelled. */
   options->source = MC_SCAN_SOURCE_ADF;
-  options->dpi = 25;
+  options->dpi = 50;
   options->mode = MC_SCAN_MODE_GRAY;
   mc_scan_area_for_kind (MC_SCAN_AREA_A5, &options->area);
   g_assert_true (mc_scan_job_options_add_fault (options, fc->after, setting));
@@ -349,7 +346,7 @@ test_fault (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->pages->len, ==, fc->after);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, fc->after);
   for (guint i = 0; i < f->pages->len; i++)
-    assert_page_file (g_ptr_array_index (f->pages, i), 145, 206);
+    assert_page_file (g_ptr_array_index (f->pages, i), 291, 413);
 
   /* The fault was for that job only: the next one scans. */
   again->source = MC_SCAN_SOURCE_FLATBED;

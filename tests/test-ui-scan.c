@@ -47,6 +47,15 @@ has_pages (gpointer data)
 }
 
 static void
+wait_for_pages (guint n)
+{
+  if (!mc_test_wait_until (has_pages, GUINT_TO_POINTER (n), 30))
+    g_error ("expected %u pages, have %u: status “%s”, error “%s”, busy %d", n, n_pages (),
+             mc_scan_panel_get_status (panel), mc_scan_panel_get_error (panel),
+             mc_scanner_is_busy (scanner));
+}
+
+static void
 test_scan_specimens (void)
 {
   g_assert_true (mc_test_wait_until (ready, NULL, 30));
@@ -57,11 +66,11 @@ test_scan_specimens (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
   g_assert_true (mc_scanner_is_busy (scanner));
-  g_assert_true (mc_test_wait_until (has_pages, GUINT_TO_POINTER (1), 30));
+  wait_for_pages (1);
 
   /* The next specimen page is now "on the glass": scan it too. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
-  g_assert_true (mc_test_wait_until (has_pages, GUINT_TO_POINTER (2), 30));
+  wait_for_pages (2);
   g_assert_null (mc_scan_panel_get_error (panel));
   {
     g_autofree char *expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page scanned.",
@@ -73,7 +82,7 @@ test_scan_specimens (void)
   g_assert_true (mc_scan_panel_select_specimen (panel, "giay-chung-sinh.ppm"));
   mc_scan_panel_set_preset (panel, MC_SCAN_PRESET_PHOTO);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
-  g_assert_true (mc_test_wait_until (has_pages, GUINT_TO_POINTER (3), 30));
+  wait_for_pages (3);
   mc_test_screenshot (GTK_WIDGET (window), "scan-panel-pages");
 }
 
@@ -136,7 +145,10 @@ test_cancel (void)
   g_assert_true (mc_scan_panel_select_device (panel, "test:0"));
   mc_scan_panel_set_preset (panel, MC_SCAN_PRESET_ID_CARD);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
-  g_assert_true (mc_test_wait_until (job_started, NULL, 10));
+  if (!mc_test_wait_until (job_started, NULL, 20))
+    g_error ("the scan did not start: status “%s”, error “%s”, busy %d",
+             mc_scan_panel_get_status (panel), mc_scan_panel_get_error (panel),
+             mc_scanner_is_busy (scanner));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.cancel", NULL));
   g_assert_true (mc_test_wait_until (idle, NULL, 5));
   g_assert_cmpuint (n_pages (), ==, before);
