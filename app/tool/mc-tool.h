@@ -12,11 +12,24 @@ typedef enum {
   MC_EXIT_FAILURE      = 1,
   MC_EXIT_USAGE        = 2,
   MC_EXIT_DATA         = 3,
+
+  /* ledger (issue 7): 40–49 */
+  MC_EXIT_LEDGER_OPEN       = 40,
+  MC_EXIT_LEDGER_MISSING    = 41,
+  MC_EXIT_LEDGER_NOT_LEDGER = 42,
+  MC_EXIT_LEDGER_TOO_NEW    = 43,
+  MC_EXIT_LEDGER_DAMAGED    = 44,
+  MC_EXIT_LEDGER_BUSY       = 45,
+  MC_EXIT_LEDGER_REFUSED    = 46,
+  MC_EXIT_LEDGER_BUNDLE     = 47,
+  MC_EXIT_LEDGER_OUTPUT     = 48,
 } McExit;
 
 typedef int (*McToolCommand) (int argc, char **argv);
 
 int   mc_tool_wards           (int          argc,
+                               char       **argv);
+int   mc_tool_ledger          (int          argc,
                                char       **argv);
 
 /* Shared helpers */
