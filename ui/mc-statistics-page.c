@@ -76,6 +76,7 @@ struct _McStatisticsPage
   gboolean             updating_calendars;
 
   /* Template widgets */
+  GtkWidget           *toolbar;
   GtkStack            *stack;
   AdwStatusPage       *error_page;
   AdwStatusPage       *empty_page;
@@ -1080,8 +1081,8 @@ mc_statistics_page_set_ledger_error (McStatisticsPage *self,
 {
   g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
 
-  gtk_widget_set_sensitive (self->custom_box, FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->quick_button), FALSE);
+  /* Without a ledger there is nothing to count, record or export. */
+  gtk_widget_set_visible (self->toolbar, FALSE);
   show_error (self, message);
 }
 
@@ -1204,6 +1205,7 @@ mc_statistics_page_class_init (McStatisticsPageClass *klass)
 
   g_type_ensure (MC_TYPE_DAY_CHART);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-statistics-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, toolbar);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, empty_page);

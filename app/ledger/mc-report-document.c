@@ -21,7 +21,10 @@
 #define MARGIN_BOTTOM 44.0
 #define GAP            8.0
 #define CELL_PAD       2.5
-#define CHART_HEIGHT 110.0
+/* The chart gives up height, down to the least, to keep a report on
+ * fewer pages. */
+#define CHART_HEIGHT     120.0
+#define CHART_HEIGHT_MIN  64.0
 
 #define A4_WIDTH  595.276
 #define A4_HEIGHT 841.89
@@ -67,6 +70,7 @@ struct _McReportDocument
   guint       n_pages;
   double      width;
   double      height;
+  double      chart_height;
 };
 
 G_DEFINE_FINAL_TYPE (McReportDocument, mc_report_document, G_TYPE_OBJECT)
@@ -428,7 +432,7 @@ block_chart (McReportDocument *self,
   double w = content_width (self);
   double axis = 30, bottom = 16;
   double plot_x = MARGIN_LEFT + axis, plot_w = w - axis;
-  double plot_y = y + 8, plot_h = CHART_HEIGHT - bottom - 8;
+  double plot_y = y + 8, plot_h = self->chart_height - bottom - 8;
   guint n = s->by_day->len;
   guint64 max = 0, top;
   double bar;
@@ -436,7 +440,7 @@ block_chart (McReportDocument *self,
   gboolean long_range = s->to - s->from > 62;
 
   if (!pen->draw)
-    return CHART_HEIGHT + GAP;
+    return self->chart_height + GAP;
 
   for (guint i = 0; i < n; i++)
     max = MAX (max, g_array_index (s->by_day, guint64, i));
@@ -494,7 +498,7 @@ block_chart (McReportDocument *self,
   cairo_line_to (pen->cr, plot_x, plot_y + plot_h);
   cairo_line_to (pen->cr, plot_x + plot_w, plot_y + plot_h);
   cairo_stroke (pen->cr);
-  return CHART_HEIGHT + GAP;
+  return self->chart_height + GAP;
 }
 
 static void
@@ -624,6 +628,82 @@ add_block (GArray    *list,
   g_array_append_val (list, b);
 }
 
+static gboolean
+is_table_row (BlockKind kind)
+{
+  return kind == BLOCK_PROC_ROW || kind == BLOCK_PROC_TOTAL ||
+         kind == BLOCK_COUNTER_ROW || kind == BLOCK_COUNTER_TOTAL;
+}
+
+static Block
+table_head_for (BlockKind kind)
+{
+  Block head = { (kind == BLOCK_PROC_ROW || kind == BLOCK_PROC_TOTAL) ? BLOCK_PROC_HEAD : BLOCK_COUNTER_HEAD,
+                 0, 0, 0 };
+
+  return head;
+}
+
+/* Places the blocks on pages of the size set; returns the page count. */
+static guint
+place_blocks (McReportDocument *self,
+              Pen              *pen,
+              GArray           *flow)
+{
+  double bottom = self->height - MARGIN_BOTTOM;
+  double y = MARGIN_TOP;
+  guint page = 0;
+
+  g_array_set_size (self->blocks, 0);
+  for (guint i = 0; i < flow->len; i++)
+    {
+      Block b = g_array_index (flow, Block, i);
+      double h = draw_block (self, pen, &b, y);
+
+      /* A heading stays with what follows it. */
+      if (b.kind == BLOCK_HEADING && i + 1 < flow->len)
+        h += draw_block (self, pen, &g_array_index (flow, Block, i + 1), y + h);
+
+      if (y + h > bottom && y > MARGIN_TOP)
+        {
+          Block carried = { BLOCK_HEADER, -1, 0, 0 };
+
+          /* Signatures never stand alone on a page: the last row of the
+           * table above goes with them. */
+          if (b.kind == BLOCK_SIGNATURES && self->blocks->len > 0 &&
+              is_table_row (g_array_index (self->blocks, Block, self->blocks->len - 1).kind))
+            {
+              carried = g_array_index (self->blocks, Block, self->blocks->len - 1);
+              g_array_set_size (self->blocks, self->blocks->len - 1);
+            }
+          page++;
+          y = MARGIN_TOP;
+          /* A table that goes on repeats its heading row. */
+          if (is_table_row (b.kind) || carried.index >= 0 || carried.kind != BLOCK_HEADER)
+            {
+              Block head = table_head_for (carried.kind != BLOCK_HEADER ? carried.kind : b.kind);
+
+              head.page = page;
+              head.y = y;
+              g_array_append_val (self->blocks, head);
+              y += draw_block (self, pen, &head, y);
+            }
+          if (carried.kind != BLOCK_HEADER)
+            {
+              carried.page = page;
+              carried.y = y;
+              g_array_append_val (self->blocks, carried);
+              y += draw_block (self, pen, &carried, y);
+            }
+        }
+      b.page = page;
+      b.y = y;
+      g_array_append_val (self->blocks, b);
+      y += draw_block (self, pen, &b, y);
+    }
+  return page + 1;
+}
+
 guint
 mc_report_document_paginate (McReportDocument *self,
                              cairo_t          *cr,
@@ -631,16 +711,14 @@ mc_report_document_paginate (McReportDocument *self,
                              double            height)
 {
   g_autoptr(GArray) flow = g_array_new (FALSE, FALSE, sizeof (Block));
-  double bottom = height - MARGIN_BOTTOM;
-  double y = MARGIN_TOP;
-  guint page = 0;
+  gboolean found = FALSE;
+  guint fewest;
   Pen pen;
 
   g_return_val_if_fail (MC_IS_REPORT_DOCUMENT (self), 0);
 
   self->width = width;
   self->height = height;
-  g_array_set_size (self->blocks, 0);
 
   add_block (flow, BLOCK_HEADER, 0);
   add_block (flow, BLOCK_TITLE, 0);
@@ -660,38 +738,27 @@ mc_report_document_paginate (McReportDocument *self,
   add_block (flow, BLOCK_SIGNATURES, 0);
 
   pen_init (&pen, self, cr, FALSE);
-  for (guint i = 0; i < flow->len; i++)
+  /* The fewest pages the smallest chart allows; then the tallest chart
+   * that still fits in them. */
+  self->chart_height = CHART_HEIGHT_MIN;
+  fewest = place_blocks (self, &pen, flow);
+  for (double h = CHART_HEIGHT; h > CHART_HEIGHT_MIN; h -= 8)
     {
-      Block b = g_array_index (flow, Block, i);
-      double h = draw_block (self, &pen, &b, y);
-
-      /* A heading stays with what follows it. */
-      if (b.kind == BLOCK_HEADING && i + 1 < flow->len)
-        h += draw_block (self, &pen, &g_array_index (flow, Block, i + 1), y + h);
-
-      if (y + h > bottom && y > MARGIN_TOP)
+      self->chart_height = h;
+      if (place_blocks (self, &pen, flow) == fewest)
         {
-          page++;
-          y = MARGIN_TOP;
-          /* A table that goes on repeats its heading row. */
-          if (b.kind == BLOCK_PROC_ROW || b.kind == BLOCK_PROC_TOTAL ||
-              b.kind == BLOCK_COUNTER_ROW || b.kind == BLOCK_COUNTER_TOTAL)
-            {
-              Block head = { (b.kind == BLOCK_PROC_ROW || b.kind == BLOCK_PROC_TOTAL) ?
-                             BLOCK_PROC_HEAD : BLOCK_COUNTER_HEAD, 0, page, y };
-
-              g_array_append_val (self->blocks, head);
-              y += draw_block (self, &pen, &head, y);
-            }
+          found = TRUE;
+          break;
         }
-      b.page = page;
-      b.y = y;
-      g_array_append_val (self->blocks, b);
-      y += draw_block (self, &pen, &b, y);
+    }
+  if (!found)
+    {
+      self->chart_height = CHART_HEIGHT_MIN;
+      place_blocks (self, &pen, flow);
     }
   pen_clear (&pen);
 
-  self->n_pages = page + 1;
+  self->n_pages = fewest;
   return self->n_pages;
 }
 

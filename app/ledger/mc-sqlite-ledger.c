@@ -1500,7 +1500,7 @@ mc_sqlite_ledger_check (McLedgerStore  *store,
     goto out;
   if (n != 9)
     g_ptr_array_add (check->problems,
-                     g_strdup (_("Some of the ledger's safeguards (triggers) are missing")));
+                     g_strdup (_("Some of the ledger’s safeguards (triggers) are missing")));
 
   if (!query_int (self, self->rdb,
                   "SELECT count(*) FROM events WHERE uuid NOT GLOB"
