@@ -599,7 +599,7 @@ model_generate (Model  *m,
                                        model_counters[g_rand_int_range (rand, 0, G_N_ELEMENTS (model_counters))],
                                        p < known ? mc_procedure_names_get_code (p) : "9.999999",
                                        (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS),
-                                       d, g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC);
+                                       d, (gint64) g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC);
 
       g_ptr_array_add (m->events, f);
       g_ptr_array_add (m->filings, f);
