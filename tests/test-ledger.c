@@ -1592,6 +1592,58 @@ test_damaged_ledger (void)
   g_assert_cmpstr (before, ==, after);
 }
 
+static gboolean
+has_problem (McLedgerStore *store,
+             const char    *fragment)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McLedgerCheck) check = mc_ledger_store_check (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < check->problems->len; i++)
+    if (strstr (g_ptr_array_index (check->problems, i), fragment) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+tamper (const char *path,
+        const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+/* The check recomputes everything derived from the events and compares:
+ * changes made behind the ledger's back are found. */
+static void
+test_check_finds_tampering (void)
+{
+  g_autoptr(McSqliteLedger) store = new_store ("tampered.sqlite");
+  McLedgerStore *s = MC_LEDGER_STORE (store);
+  const char *path = mc_sqlite_ledger_get_path (store);
+
+  fill_some (store, 20, "Quầy 1");
+  assert_check_clean (s);
+
+  tamper (path, "UPDATE filings SET channel = 'paper' WHERE seq = (SELECT max (seq) FROM filings)");
+  g_assert_true (has_problem (s, "filings do not match"));
+  tamper (path, "UPDATE filings SET channel = (SELECT channel FROM events WHERE events.seq = filings.head_seq)");
+  assert_check_clean (s);
+
+  tamper (path, "DELETE FROM filings WHERE seq = (SELECT max (seq) FROM filings WHERE voided = 0)");
+  g_assert_true (has_problem (s, "filings do not match"));
+  g_assert_true (has_problem (s, "daily counts"));
+
+  tamper (path, "DROP TRIGGER events_append_only_delete");
+  g_assert_true (has_problem (s, "(triggers)"));
+}
+
 /* ---- PDF --------------------------------------------------------------- */
 
 static void
@@ -1704,6 +1756,7 @@ main (int   argc,
   g_test_add_func ("/ledger/open/migrates-schema-1", test_migrate_schema_1);
   g_test_add_func ("/ledger/open/refuses-other-files", test_refuses_other_files);
   g_test_add_func ("/ledger/open/damaged", test_damaged_ledger);
+  g_test_add_func ("/ledger/check/finds-tampering", test_check_finds_tampering);
   g_test_add_func ("/ledger/record/filing", test_record_filing);
   g_test_add_func ("/ledger/record/refuses-bad-values", test_record_refuses_bad_values);
   g_test_add_func ("/ledger/record/status", test_status_changes);
