@@ -1239,6 +1239,7 @@ mc_statistics_page_class_init (McStatisticsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "statistics.export-pdf", NULL, export_pdf_action);
   gtk_widget_class_install_action (widget_class, "statistics.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "statistics.correct", NULL, correct_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "statistics.print", NULL);
 }
 
 static void
