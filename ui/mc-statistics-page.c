@@ -79,13 +79,11 @@ struct _McStatisticsPage
   GtkWidget           *toolbar;
   GtkStack            *stack;
   AdwStatusPage       *error_page;
-  AdwStatusPage       *empty_page;
   GtkWidget           *custom_box;
   GtkMenuButton       *from_button;
   GtkMenuButton       *to_button;
   GtkCalendar         *from_calendar;
   GtkCalendar         *to_calendar;
-  GtkMenuButton       *quick_button;
   GtkPopover          *quick_popover;
   GtkDropDown         *procedure_dropdown;
   GtkDropDown         *channel_dropdown;
@@ -1208,13 +1206,11 @@ mc_statistics_page_class_init (McStatisticsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, toolbar);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, error_page);
-  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, custom_box);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, from_button);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, to_button);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, from_calendar);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, to_calendar);
-  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, quick_button);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, quick_popover);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, procedure_dropdown);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, channel_dropdown);
