@@ -21,6 +21,8 @@ struct _McApplication
   GSettings      *settings;
   McWardCatalog  *catalog;
   char           *catalog_problem;
+  McLedger       *ledger;
+  char           *ledger_problem;
 };
 
 G_DEFINE_FINAL_TYPE (McApplication, mc_application, ADW_TYPE_APPLICATION)
@@ -92,6 +94,32 @@ static const GActionEntry app_actions[] = {
   { "about", about_action },
 };
 
+/* The ledger opens on a worker thread (a first start creates it, an old
+ * one may be migrated); the windows get it when it is ready. */
+static void
+on_ledger_opened (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(McApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->ledger = mc_ledger_open_finish (result, &error);
+  if (self->ledger == NULL)
+    {
+      self->ledger_problem = g_strdup (error->message);
+      g_message ("The ledger cannot be used: %s", error->message);
+    }
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (MC_IS_WINDOW (l->data))
+      {
+        if (self->ledger != NULL)
+          mc_window_set_ledger (l->data, self->ledger);
+        else
+          mc_window_set_ledger_error (l->data, self->ledger_problem);
+      }
+}
+
 static void
 mc_application_startup (GApplication *application)
 {
@@ -119,6 +147,12 @@ mc_application_startup (GApplication *application)
                                                error->message);
       g_warning ("%s", self->catalog_problem);
     }
+
+  {
+    g_autofree char *ledger_path = mc_ledger_get_default_path ();
+
+    mc_ledger_open_async (ledger_path, NULL, on_ledger_opened, g_object_ref (self));
+  }
 }
 
 /* MOTCUA_BENCH_STARTUP=1: report the time from process start to the first
@@ -199,6 +233,10 @@ mc_application_activate (GApplication *application)
       window = GTK_WINDOW (mc_window_new (GTK_APPLICATION (self), self->settings, self->catalog));
       if (self->catalog_problem != NULL)
         mc_window_add_toast (MC_WINDOW (window), self->catalog_problem);
+      if (self->ledger != NULL)
+        mc_window_set_ledger (MC_WINDOW (window), self->ledger);
+      else if (self->ledger_problem != NULL)
+        mc_window_set_ledger_error (MC_WINDOW (window), self->ledger_problem);
       if (g_strcmp0 (g_getenv ("MOTCUA_BENCH_STARTUP"), "1") == 0)
         g_signal_connect (window, "map", G_CALLBACK (bench_on_map), self);
     }
@@ -221,6 +259,8 @@ mc_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->catalog);
   g_free (self->catalog_problem);
+  g_clear_object (&self->ledger);
+  g_free (self->ledger_problem);
 
   G_OBJECT_CLASS (mc_application_parent_class)->finalize (object);
 }
@@ -264,4 +304,12 @@ mc_application_get_catalog (McApplication *self)
 {
   g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
   return self->catalog;
+}
+
+/* NULL until the ledger has opened, or when it could not be. */
+McLedger *
+mc_application_get_ledger (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->ledger;
 }

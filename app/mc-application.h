@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "mc-ledger.h"
 #include "mc-ward-catalog.h"
 
 G_BEGIN_DECLS
@@ -13,5 +14,6 @@ G_DECLARE_FINAL_TYPE (McApplication, mc_application, MC, APPLICATION, AdwApplica
 McApplication *mc_application_new         (void);
 GSettings     *mc_application_get_settings (McApplication *self);
 McWardCatalog *mc_application_get_catalog  (McApplication *self);
+McLedger      *mc_application_get_ledger   (McApplication *self);
 
 G_END_DECLS

@@ -19,6 +19,7 @@ packages=(
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
   libvips-dev libtesseract-dev libleptonica-dev libsane-dev libsane1 sane-utils
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
+  libsqlite3-dev sqlite3 libcairo2-dev libpango1.0-dev poppler-utils
   desktop-file-utils appstream
   libcairo2-dev libpango1.0-dev
   xvfb xauth fonts-noto-core fonts-cantarell

@@ -5,7 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "mc-pin-dialog.h"
 #include "mc-preferences-window.h"
+#include "mc-window.h"
 #include "mc-ward-row.h"
 
 struct _McPreferencesWindow
@@ -27,6 +29,9 @@ struct _McPreferencesWindow
   AdwComboRow          *portal_row;
   GtkSpinButton        *file_limit_spin;
   GtkSpinButton        *retention_spin;
+  GtkSpinButton        *target_spin;
+  AdwActionRow         *pin_row;
+  GtkButton            *pin_button;
 };
 
 G_DEFINE_FINAL_TYPE (McPreferencesWindow, mc_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -118,6 +123,35 @@ bind_combo (McPreferencesWindow *self,
 }
 
 static void
+update_pin_row (McPreferencesWindow *self)
+{
+  g_autofree char *hash = g_settings_get_string (self->settings, "supervisor-pin-hash");
+  gboolean set = *hash != '\0';
+
+  adw_action_row_set_subtitle (self->pin_row, set ? _("Set") : _("Not set: records cannot be corrected"));
+  gtk_button_set_label (self->pin_button, set ? _("Change…") : _("Set…"));
+}
+
+static void
+on_pin_setting_changed (McPreferencesWindow *self)
+{
+  update_pin_row (self);
+}
+
+static void
+set_pin_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  McPreferencesWindow *self = MC_PREFERENCES_WINDOW (widget);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  McLedger *ledger = MC_IS_WINDOW (parent) ? mc_window_get_ledger (MC_WINDOW (parent)) : NULL;
+  GtkWidget *dialog = mc_pin_dialog_new (GTK_WINDOW (self), self->settings, ledger);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 mc_preferences_window_constructed (GObject *object)
 {
   McPreferencesWindow *self = MC_PREFERENCES_WINDOW (object);
@@ -141,6 +175,12 @@ mc_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "retention-hours",
                    gtk_spin_button_get_adjustment (self->retention_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "online-target-percent",
+                   gtk_spin_button_get_adjustment (self->target_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::supervisor-pin-hash",
+                           G_CALLBACK (on_pin_setting_changed), self, G_CONNECT_SWAPPED);
+  update_pin_row (self);
 }
 
 static void
@@ -228,6 +268,10 @@ mc_preferences_window_class_init (McPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, portal_row);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, file_limit_spin);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, retention_spin);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, target_spin);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, pin_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, pin_button);
+  gtk_widget_class_install_action (widget_class, "prefs.set-pin", NULL, set_pin_action);
 }
 
 static void

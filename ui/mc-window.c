@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mc-statistics-page.h"
 #include "mc-window.h"
 
 struct _McWindow
@@ -20,6 +21,7 @@ struct _McWindow
   AdwViewStack         *stack;
   GtkLabel             *ward_label;
   GtkLabel             *counter_label;
+  McStatisticsPage     *statistics_page;
 };
 
 G_DEFINE_FINAL_TYPE (McWindow, mc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -118,6 +120,7 @@ mc_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed),
                            self, G_CONNECT_SWAPPED);
   update_counter_identity (self);
+  mc_statistics_page_setup (self->statistics_page, self->settings, self->catalog);
 }
 
 static void
@@ -195,11 +198,13 @@ mc_window_class_init (McWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (MC_TYPE_STATISTICS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, McWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, McWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, McWindow, ward_label);
   gtk_widget_class_bind_template_child (widget_class, McWindow, counter_label);
+  gtk_widget_class_bind_template_child (widget_class, McWindow, statistics_page);
 
   gtk_widget_class_install_action (widget_class, "win.new-visit", NULL, new_visit_action);
   gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
@@ -262,4 +267,29 @@ mc_window_dup_header_text (McWindow *self)
   g_return_val_if_fail (MC_IS_WINDOW (self), NULL);
   return g_strdup_printf ("%s\n%s", gtk_label_get_text (self->ward_label),
                           gtk_label_get_text (self->counter_label));
+}
+
+/* The ledger opens off the main thread after the window is shown; the
+ * application hands it over here once it is ready. */
+void
+mc_window_set_ledger (McWindow *self,
+                      McLedger *ledger)
+{
+  g_return_if_fail (MC_IS_WINDOW (self));
+  mc_statistics_page_set_ledger (self->statistics_page, ledger);
+}
+
+McLedger *
+mc_window_get_ledger (McWindow *self)
+{
+  g_return_val_if_fail (MC_IS_WINDOW (self), NULL);
+  return mc_statistics_page_get_ledger (self->statistics_page);
+}
+
+void
+mc_window_set_ledger_error (McWindow   *self,
+                            const char *message)
+{
+  g_return_if_fail (MC_IS_WINDOW (self));
+  mc_statistics_page_set_ledger_error (self->statistics_page, message);
 }

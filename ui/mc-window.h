@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "mc-ledger.h"
 #include "mc-ward-catalog.h"
 
 G_BEGIN_DECLS
@@ -19,5 +20,10 @@ void        mc_window_show_section        (McWindow       *self,
 void        mc_window_add_toast           (McWindow       *self,
                                            const char     *message);
 char       *mc_window_dup_header_text     (McWindow       *self);
+void        mc_window_set_ledger          (McWindow       *self,
+                                           McLedger       *ledger);
+McLedger   *mc_window_get_ledger          (McWindow       *self);
+void        mc_window_set_ledger_error    (McWindow       *self,
+                                           const char     *message);
 
 G_END_DECLS

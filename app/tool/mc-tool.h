@@ -24,6 +24,17 @@ typedef enum {
   MC_EXIT_SCAN_INVALID_OPTION = 17,
   MC_EXIT_SCAN_NO_DEVICE      = 18,
   MC_EXIT_SCAN_OTHER          = 19,
+
+  /* ledger (issue 7): 40–49 */
+  MC_EXIT_LEDGER_OPEN       = 40,
+  MC_EXIT_LEDGER_MISSING    = 41,
+  MC_EXIT_LEDGER_NOT_LEDGER = 42,
+  MC_EXIT_LEDGER_TOO_NEW    = 43,
+  MC_EXIT_LEDGER_DAMAGED    = 44,
+  MC_EXIT_LEDGER_BUSY       = 45,
+  MC_EXIT_LEDGER_REFUSED    = 46,
+  MC_EXIT_LEDGER_BUNDLE     = 47,
+  MC_EXIT_LEDGER_OUTPUT     = 48,
 } McExit;
 
 typedef int (*McToolCommand) (int argc, char **argv);
@@ -35,6 +46,8 @@ int   mc_tool_devices         (int          argc,
 int   mc_tool_scan            (int          argc,
                                char       **argv);
 int   mc_tool_exit_for_scan_error (const GError *error);
+int   mc_tool_ledger          (int          argc,
+                               char       **argv);
 
 /* Shared helpers */
 int   mc_tool_usage_error     (GOptionContext *context,

@@ -24,6 +24,14 @@ static const struct {
     "scan --device DEV [--source flatbed|adf|duplex] [--resolution DPI] [--mode color|gray|lineart]\n"
     "       [--area a4|a5|id-card|glass|WxH-mm] [--file PNM] --out DIR [--json]",
     N_("Scan pages into DIR as page-001.png, page-002.png, …; each page is kept as soon as it is read") },
+  { "ledger", mc_tool_ledger,
+    "ledger add --procedure CODE --channel CH [--receipt R] [--pages N] [--db FILE]\n"
+    "  ledger report [--from DATE] [--to DATE] [--by day|counter|procedure|channel|ward]\n"
+    "                [--ward CODE] [--format table|csv|json|pdf] [-o FILE] [--db FILE]\n"
+    "  ledger export FILE [--db FILE]\n"
+    "  ledger import FILE [--db FILE]\n"
+    "  ledger check [--db FILE]",
+    N_("Record filings, report on them, move them between counters, check the ledger file") },
 };
 
 static void
@@ -52,6 +60,15 @@ print_help (FILE *out)
   fprintf (out, "  17 %s\n", _("scan: the scanner refused a setting (source, mode, resolution, area, option)"));
   fprintf (out, "  18 %s\n", _("scan: no such scanner, or none at all"));
   fprintf (out, "  19 %s\n", _("scan: cancelled, or another scanner fault"));
+  fprintf (out, "  40 %s\n", _("ledger: the ledger cannot be opened or written (permissions, disk full)"));
+  fprintf (out, "  41 %s\n", _("ledger: there is no ledger at that path (nothing recorded yet)"));
+  fprintf (out, "  42 %s\n", _("ledger: the file is not a ledger (not SQLite, or another program’s database); it is left untouched"));
+  fprintf (out, "  43 %s\n", _("ledger: written by a newer Một Cửa; it is left untouched"));
+  fprintf (out, "  44 %s\n", _("ledger: damaged, or “ledger check” found problems"));
+  fprintf (out, "  45 %s\n", _("ledger: another program kept the ledger busy too long; nothing was changed"));
+  fprintf (out, "  46 %s\n", _("ledger: an event was refused (bad value, unknown filing, same UUID with other contents)"));
+  fprintf (out, "  47 %s\n", _("ledger: the import file is not a complete, valid bundle; nothing was imported"));
+  fprintf (out, "  48 %s\n", _("ledger: the report or bundle file cannot be written"));
   fprintf (out, "\n%s\n", _("Messages follow the language of the environment (LANGUAGE=vi for Vietnamese)."));
 }
 

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "mc-ledger-store.h"
+
+G_BEGIN_DECLS
+
+/* The ledger of one counter (or of a supervisor who imports the counters'
+ * bundles): an SQLite file in WAL mode with synchronous=FULL, so an
+ * acknowledged filing survives a power cut; foreign keys on; a busy
+ * timeout so the program and motcua-tool can write at the same time.
+ * Schema changes are migrations numbered by PRAGMA user_version; before
+ * migrating a ledger that has events, a copy is written beside it. */
+
+#define MC_TYPE_SQLITE_LEDGER (mc_sqlite_ledger_get_type ())
+G_DECLARE_FINAL_TYPE (McSqliteLedger, mc_sqlite_ledger, MC, SQLITE_LEDGER, GObject)
+
+/* The schema this build writes. */
+#define MC_SQLITE_LEDGER_SCHEMA_VERSION 2
+/* PRAGMA application_id of every ledger: “MCLG”. */
+#define MC_SQLITE_LEDGER_APPLICATION_ID 0x4D434C47
+
+typedef enum {
+  MC_SQLITE_LEDGER_OPEN_EXISTING = 0,        /* MC_LEDGER_ERROR_MISSING when absent */
+  MC_SQLITE_LEDGER_OPEN_CREATE   = 1 << 0,   /* create it (mode 0600, folder 0700) */
+} McSqliteLedgerOpenFlags;
+
+McSqliteLedger *mc_sqlite_ledger_open              (const char               *path,
+                                                    McSqliteLedgerOpenFlags   flags,
+                                                    GError                  **error);
+const char     *mc_sqlite_ledger_get_path          (McSqliteLedger           *self);
+int             mc_sqlite_ledger_get_schema_version (McSqliteLedger          *self);
+/* The copy made before a migration during this open, or NULL. */
+const char     *mc_sqlite_ledger_get_backup_path   (McSqliteLedger           *self);
+/* FULL (the default) or NORMAL; for the benchmark that measures the cost. */
+gboolean        mc_sqlite_ledger_set_synchronous_full (McSqliteLedger        *self,
+                                                       gboolean               full,
+                                                       GError               **error);
+G_END_DECLS

@@ -1,0 +1,1281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-statistics-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mc-correction-dialog.h"
+#include "mc-day-chart.h"
+#include "mc-ledger-csv.h"
+#include "mc-procedure-names.h"
+#include "mc-report-document.h"
+#include "mc-statistics-page.h"
+
+/* ---- One row of the table beside the chart ----------------------------- */
+
+#define MC_TYPE_STAT_ROW (mc_stat_row_get_type ())
+G_DECLARE_FINAL_TYPE (McStatRow, mc_stat_row, MC, STAT_ROW, GObject)
+
+struct _McStatRow
+{
+  GObject  parent_instance;
+  char    *label;
+  guint64  count;
+};
+
+G_DEFINE_FINAL_TYPE (McStatRow, mc_stat_row, G_TYPE_OBJECT)
+
+static void
+mc_stat_row_finalize (GObject *object)
+{
+  g_free (MC_STAT_ROW (object)->label);
+  G_OBJECT_CLASS (mc_stat_row_parent_class)->finalize (object);
+}
+
+static void
+mc_stat_row_class_init (McStatRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mc_stat_row_finalize;
+}
+
+static void
+mc_stat_row_init (McStatRow *self)
+{
+}
+
+static McStatRow *
+mc_stat_row_new (char    *label,
+                 guint64  count)
+{
+  McStatRow *row = g_object_new (MC_TYPE_STAT_ROW, NULL);
+
+  row->label = label;
+  row->count = count;
+  return row;
+}
+
+/* ---- The page ---------------------------------------------------------- */
+
+struct _McStatisticsPage
+{
+  AdwBin               parent_instance;
+
+  /* Owned */
+  GSettings           *settings;
+  McWardCatalog       *catalog;
+  McLedger            *ledger;
+  McSummary           *summary;
+  GCancellable        *cancellable;
+  GListStore          *day_rows;
+  char                *period;
+  char                *ward_code;
+  McDay                custom_from;
+  McDay                custom_to;
+  gboolean             ledger_empty;
+  gboolean             updating_calendars;
+
+  /* Template widgets */
+  GtkWidget           *toolbar;
+  GtkStack            *stack;
+  AdwStatusPage       *error_page;
+  GtkWidget           *custom_box;
+  GtkMenuButton       *from_button;
+  GtkMenuButton       *to_button;
+  GtkCalendar         *from_calendar;
+  GtkCalendar         *to_calendar;
+  GtkPopover          *quick_popover;
+  GtkDropDown         *procedure_dropdown;
+  GtkDropDown         *channel_dropdown;
+  GtkLabel            *period_label;
+  GtkLabel            *merged_label;
+  GtkLabel            *total_label;
+  GtkLabel            *total_detail_label;
+  GtkLabel            *online_label;
+  GtkLevelBar         *online_bar;
+  GtkLabel            *target_label;
+  McDayChart          *chart;
+  GtkColumnView       *day_table;
+  GtkColumnViewColumn *day_column;
+  GtkColumnViewColumn *count_column;
+  GtkListBox          *counters_list;
+  GtkListBox          *procedures_list;
+  GtkListBox          *channels_list;
+};
+
+G_DEFINE_FINAL_TYPE (McStatisticsPage, mc_statistics_page, ADW_TYPE_BIN)
+
+enum { PROP_0, PROP_PERIOD, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { REFRESHED, RECORDED, PRINTED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void refresh (McStatisticsPage *self);
+
+static void
+toast (McStatisticsPage *self,
+       const char       *message)
+{
+  AdwToast *t = adw_toast_new (message);
+
+  /* The overlay is the bin's own child, not a bound template child:
+   * AdwBin disposes it. */
+  adw_toast_set_timeout (t, 4);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self))), t);
+}
+
+static McDay
+add_days (McDay d,
+          int   n)
+{
+  return (McDay) ((int) d + n);
+}
+
+void
+mc_statistics_page_get_range (McStatisticsPage *self,
+                              McDay            *from,
+                              McDay            *to)
+{
+  McDay today = mc_day_today ();
+  GDate date;
+
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, today);
+  if (g_str_equal (self->period, "week"))
+    {
+      /* Monday to Sunday, as the office's week runs. */
+      *from = add_days (today, 1 - (int) g_date_get_weekday (&date));
+      *to = add_days (*from, 6);
+    }
+  else if (g_str_equal (self->period, "month"))
+    {
+      g_date_set_day (&date, 1);
+      *from = g_date_get_julian (&date);
+      g_date_set_day (&date, g_date_get_days_in_month (g_date_get_month (&date), g_date_get_year (&date)));
+      *to = g_date_get_julian (&date);
+    }
+  else if (g_str_equal (self->period, "custom"))
+    {
+      *from = self->custom_from;
+      *to = self->custom_to;
+    }
+  else
+    *from = *to = today;
+}
+
+/* ---- Showing the figures ------------------------------------------------ */
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+add_count_row (GtkListBox *list,
+               const char *title,
+               const char *subtitle,
+               guint64     count)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+  GtkWidget *label = gtk_label_new (text);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_add_css_class (label, "heading");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  gtk_list_box_append (list, row);
+}
+
+static void
+add_placeholder_row (GtkListBox *list)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("None in this period"));
+  gtk_widget_add_css_class (row, "dim-label");
+  gtk_list_box_append (list, row);
+}
+
+static int
+compare_by_count (gconstpointer a,
+                  gconstpointer b)
+{
+  guint64 x = (*(McSummaryProcedure **) a)->total, y = (*(McSummaryProcedure **) b)->total;
+
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int
+compare_rows_by_count (gconstpointer a,
+                       gconstpointer b)
+{
+  guint64 x = (*(McReportRow **) a)->count, y = (*(McReportRow **) b)->count;
+
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void
+update_view (McStatisticsPage *self)
+{
+  const McSummary *s = self->summary;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *range = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *target_text = NULL;
+  g_autoptr(GPtrArray) procedures = NULL;
+  g_autoptr(GPtrArray) counters = NULL;
+  guint target = g_settings_get_uint (self->settings, "online-target-percent");
+
+  if (s == NULL)
+    return;
+
+  gtk_stack_set_visible_child_name (self->stack, self->ledger_empty ? "empty" : "content");
+
+  from = mc_day_format_display (s->from);
+  to = mc_day_format_display (s->to);
+  range = s->from == s->to ? g_strdup (from) : g_strdup_printf ("%s – %s", from, to);
+  /* Translators: the ward (or “Every ward”), then the dates shown */
+  title = g_strdup_printf (_("%s · %s"), s->unit_name ? s->unit_name : _("Every ward"), range);
+  gtk_label_set_text (self->period_label, title);
+
+  if (s->merged_in->len > 0)
+    {
+      g_autofree char *names = mc_merged_units_dup_names (s->merged_in);
+      g_autofree char *note = g_strdup_printf (_("Includes the records of units since merged into this ward: %s."), names);
+
+      gtk_label_set_text (self->merged_label, note);
+      gtk_widget_set_visible (GTK_WIDGET (self->merged_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->merged_label), FALSE);
+
+  total = g_strdup_printf ("%" G_GUINT64_FORMAT, s->total);
+  gtk_label_set_text (self->total_label, total);
+  if (s->total == 0)
+    detail = g_strdup (_("No filings in this period."));
+  else
+    detail = g_strdup_printf (ngettext ("%llu on paper, not online", "%llu on paper, not online",
+                                        (gulong) MIN (s->by_channel[MC_CHANNEL_PAPER], 1000000)),
+                              (unsigned long long) s->by_channel[MC_CHANNEL_PAPER]);
+  gtk_label_set_text (self->total_detail_label, detail);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->target_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->target_label), "warning");
+  if (s->total == 0)
+    {
+      gtk_label_set_text (self->online_label, "—");
+      gtk_level_bar_set_value (self->online_bar, 0);
+      target_text = g_strdup_printf (_("Target: %u %%"), target);
+    }
+  else
+    {
+      double share = 100.0 * (double) s->online / (double) s->total;
+      g_autofree char *share_text = g_strdup_printf ("%.1f %%", share);
+
+      gtk_label_set_text (self->online_label, share_text);
+      gtk_level_bar_set_value (self->online_bar, share);
+      if (share + 1e-9 >= target)
+        {
+          target_text = g_strdup_printf (_("Target: %u %% — met"), target);
+          gtk_widget_add_css_class (GTK_WIDGET (self->target_label), "success");
+        }
+      else
+        {
+          target_text = g_strdup_printf (_("Target: %u %% — %.1f points below"), target, target - share);
+          gtk_widget_add_css_class (GTK_WIDGET (self->target_label), "warning");
+        }
+    }
+  gtk_label_set_text (self->target_label, target_text);
+
+  mc_day_chart_set_days (self->chart, s->from, (const guint64 *) (void *) s->by_day->data, s->by_day->len);
+  g_list_store_remove_all (self->day_rows);
+  for (guint i = 0; i < s->by_day->len; i++)
+    {
+      g_autoptr(McStatRow) row = mc_stat_row_new (mc_day_format_display (s->from + i),
+                                                  g_array_index (s->by_day, guint64, i));
+
+      g_list_store_append (self->day_rows, row);
+    }
+
+  /* Lists: most filings first; every portal, even at zero. */
+  clear_list (self->counters_list);
+  /* A copy to sort: it must not free what the summary owns. */
+  counters = g_ptr_array_copy (s->counters, NULL, NULL);
+  g_ptr_array_set_free_func (counters, NULL);
+  g_ptr_array_sort (counters, compare_rows_by_count);
+  for (guint i = 0; i < counters->len; i++)
+    {
+      McReportRow *row = g_ptr_array_index (counters, i);
+
+      add_count_row (self->counters_list, row->label, NULL, row->count);
+    }
+  if (counters->len == 0)
+    add_placeholder_row (self->counters_list);
+
+  clear_list (self->procedures_list);
+  procedures = g_ptr_array_copy (s->procedures, NULL, NULL);
+  g_ptr_array_set_free_func (procedures, NULL);
+  g_ptr_array_sort (procedures, compare_by_count);
+  for (guint i = 0; i < procedures->len; i++)
+    {
+      McSummaryProcedure *p = g_ptr_array_index (procedures, i);
+
+      if (p->total > 0)
+        add_count_row (self->procedures_list, p->label, p->code, p->total);
+    }
+  if (s->total == 0)
+    add_placeholder_row (self->procedures_list);
+
+  clear_list (self->channels_list);
+  for (McChannel ch = 0; ch < MC_N_CHANNELS; ch++)
+    add_count_row (self->channels_list, mc_channel_get_label (ch), NULL, s->by_channel[ch]);
+
+  g_signal_emit (self, signals[REFRESHED], 0);
+}
+
+static void
+show_error (McStatisticsPage *self,
+            const char       *message)
+{
+  adw_status_page_set_description (self->error_page, message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+  g_signal_emit (self, signals[REFRESHED], 0);
+}
+
+static void
+on_any_filing (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(McStatisticsPage) self = user_data;
+  g_autoptr(GPtrArray) filings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  filings = mc_ledger_list_filings_finish (MC_LEDGER (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (filings == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  self->ledger_empty = filings->len == 0;
+  update_view (self);
+}
+
+static void
+on_summary (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(McStatisticsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  McSummary *summary = mc_ledger_summarize_finish (MC_LEDGER (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (summary == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->summary, mc_summary_free);
+  self->summary = summary;
+
+  if (summary->total > 0)
+    {
+      self->ledger_empty = FALSE;
+      update_view (self);
+    }
+  else
+    {
+      /* Nothing in this period: is there anything at all? An empty
+       * ledger gets a page that says how filings get there. */
+      McLedgerFilingQuery any = { MC_DAY_OPEN, MC_DAY_OPEN, NULL, 0, TRUE, 1 };
+
+      mc_ledger_list_filings_async (self->ledger, &any, self->cancellable, on_any_filing, g_object_ref (self));
+    }
+}
+
+static void
+refresh (McStatisticsPage *self)
+{
+  g_autofree char *code = NULL;
+  const McWardUnit *unit = NULL;
+  McDay from, to;
+
+  if (self->ledger == NULL || self->catalog == NULL || self->settings == NULL)
+    return;
+
+  mc_statistics_page_get_range (self, &from, &to);
+  code = g_settings_get_string (self->settings, "ward-code");
+  if (*code != '\0')
+    unit = mc_ward_catalog_lookup_current (self->catalog, code, to);
+  g_free (self->ward_code);
+  self->ward_code = unit ? g_strdup (mc_ward_unit_get_code (unit)) : NULL;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  if (self->summary == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  mc_ledger_summarize_async (self->ledger, self->catalog, from, to, self->ward_code, self->cancellable,
+                             on_summary, g_object_ref (self));
+}
+
+/* ---- Period ------------------------------------------------------------- */
+
+static void
+set_calendar (GtkCalendar *calendar,
+              McDay        day)
+{
+  GDate d;
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_date_clear (&d, 1);
+  g_date_set_julian (&d, day);
+  dt = g_date_time_new_local (g_date_get_year (&d), g_date_get_month (&d), g_date_get_day (&d), 0, 0, 0);
+  gtk_calendar_select_day (calendar, dt);
+}
+
+static McDay
+calendar_day (GtkCalendar *calendar)
+{
+  g_autoptr(GDateTime) dt = gtk_calendar_get_date (calendar);
+
+  return mc_day_from_ymd (g_date_time_get_year (dt), g_date_time_get_month (dt),
+                          g_date_time_get_day_of_month (dt));
+}
+
+static void
+update_custom_buttons (McStatisticsPage *self)
+{
+  g_autofree char *from = mc_day_format_display (self->custom_from);
+  g_autofree char *to = mc_day_format_display (self->custom_to);
+
+  gtk_menu_button_set_label (self->from_button, from);
+  gtk_menu_button_set_label (self->to_button, to);
+  self->updating_calendars = TRUE;
+  set_calendar (self->from_calendar, self->custom_from);
+  set_calendar (self->to_calendar, self->custom_to);
+  self->updating_calendars = FALSE;
+}
+
+static void
+on_calendar_day_selected (McStatisticsPage *self,
+                          GtkCalendar      *calendar)
+{
+  McDay from, to;
+
+  if (self->updating_calendars)
+    return;
+  from = calendar_day (self->from_calendar);
+  to = calendar_day (self->to_calendar);
+  /* A range picked backwards is still the range meant. */
+  mc_statistics_page_set_custom_range (self, MIN (from, to), MAX (from, to));
+  gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_POPOVER)));
+}
+
+void
+mc_statistics_page_set_period (McStatisticsPage *self,
+                               const char       *period)
+{
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+
+  if (!g_str_equal (period, "today") && !g_str_equal (period, "week") &&
+      !g_str_equal (period, "month") && !g_str_equal (period, "custom"))
+    return;
+  if (g_strcmp0 (self->period, period) == 0)
+    return;
+  g_free (self->period);
+  self->period = g_strdup (period);
+  gtk_widget_set_visible (self->custom_box, g_str_equal (period, "custom"));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERIOD]);
+  refresh (self);
+}
+
+void
+mc_statistics_page_set_custom_range (McStatisticsPage *self,
+                                     McDay             from,
+                                     McDay             to)
+{
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+  g_return_if_fail (from != MC_DAY_OPEN && from <= to);
+
+  self->custom_from = from;
+  self->custom_to = to;
+  update_custom_buttons (self);
+  if (g_str_equal (self->period, "custom"))
+    refresh (self);
+  else
+    mc_statistics_page_set_period (self, "custom");
+}
+
+/* ---- “+1” --------------------------------------------------------------- */
+
+static void
+on_procedure_selected (McStatisticsPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->procedure_dropdown);
+
+  if (i < mc_procedure_names_get_n_known ())
+    gtk_drop_down_set_selected (self->channel_dropdown,
+                                mc_procedure_names_default_channel (mc_procedure_names_get_code (i)));
+}
+
+void
+mc_statistics_page_set_quick_entry (McStatisticsPage *self,
+                                    const char       *procedure,
+                                    McChannel         channel)
+{
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+
+  for (guint i = 0; i < mc_procedure_names_get_n_known (); i++)
+    if (g_str_equal (mc_procedure_names_get_code (i), procedure))
+      gtk_drop_down_set_selected (self->procedure_dropdown, i);
+  if (channel < MC_N_CHANNELS)
+    gtk_drop_down_set_selected (self->channel_dropdown, channel);
+}
+
+static void
+on_recorded (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(McStatisticsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = mc_ledger_record_filing_finish (MC_LEDGER (object), result, &error);
+
+  if (uuid == NULL)
+    toast (self, error->message);
+  else
+    toast (self, _("Filing recorded"));
+  g_signal_emit (self, signals[RECORDED], 0, uuid);
+}
+
+static void
+quick_add_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  McStatisticsPage *self = MC_STATISTICS_PAGE (widget);
+  g_autofree char *ward = NULL;
+  g_autofree char *counter = NULL;
+  g_autofree char *clerk = NULL;
+  McFilingRecord r = MC_FILING_RECORD_INIT;
+  guint p = gtk_drop_down_get_selected (self->procedure_dropdown);
+  guint ch = gtk_drop_down_get_selected (self->channel_dropdown);
+
+  if (self->ledger == NULL || self->settings == NULL)
+    return;
+  ward = g_settings_get_string (self->settings, "ward-code");
+  counter = g_strstrip (g_settings_get_string (self->settings, "counter-name"));
+  clerk = g_strstrip (g_settings_get_string (self->settings, "clerk-name"));
+  if (*ward == '\0' || *counter == '\0')
+    {
+      toast (self, _("Choose this counter’s ward and name in Preferences first"));
+      return;
+    }
+  if (p >= mc_procedure_names_get_n_known () || ch >= MC_N_CHANNELS)
+    return;
+
+  r.ward_code = ward;
+  r.counter = counter;
+  /* The clerk's account: the display name set for this counter, or else
+   * the login of the person at the PC. */
+  r.clerk = *clerk ? clerk : g_get_user_name ();
+  r.procedure = mc_procedure_names_get_code (p);
+  r.channel = (McChannel) ch;
+  r.source = MC_SOURCE_MANUAL;
+  gtk_popover_popdown (self->quick_popover);
+  mc_ledger_record_filing_async (self->ledger, &r, NULL, on_recorded, g_object_ref (self));
+}
+
+/* ---- Exports ------------------------------------------------------------ */
+
+static char *
+suggested_name (McStatisticsPage *self,
+                const char       *extension)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  McDay a, b;
+
+  mc_statistics_page_get_range (self, &a, &b);
+  from = mc_day_format (a);
+  to = mc_day_format (b);
+  /* Translators: file name of an export: first day, last day, extension */
+  return g_strdup_printf (_("filings-%s-to-%s.%s"), from, to, extension);
+}
+
+typedef struct {
+  McLedger      *ledger;
+  McWardCatalog *catalog;
+  McDay          from;
+  McDay          to;
+  char          *ward_code;
+  guint          target;
+  GFile         *file;
+  gboolean       pdf;
+} ExportData;
+
+static void
+export_data_free (ExportData *d)
+{
+  g_clear_object (&d->ledger);
+  g_clear_object (&d->catalog);
+  g_clear_object (&d->file);
+  g_free (d->ward_code);
+  g_free (d);
+}
+
+static ExportData *
+export_data_new (McStatisticsPage *self,
+                 GFile            *file,
+                 gboolean          pdf)
+{
+  ExportData *d = g_new0 (ExportData, 1);
+
+  d->ledger = g_object_ref (self->ledger);
+  d->catalog = g_object_ref (self->catalog);
+  mc_statistics_page_get_range (self, &d->from, &d->to);
+  d->ward_code = g_strdup (self->ward_code);
+  d->target = g_settings_get_uint (self->settings, "online-target-percent");
+  d->file = file ? g_object_ref (file) : NULL;
+  d->pdf = pdf;
+  return d;
+}
+
+/* Exports count afresh on their own snapshot: what is written is what the
+ * ledger holds when the button is pressed. */
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportData *d = task_data;
+  GError *error = NULL;
+  g_autoptr(McSummary) summary = mc_summary_build (mc_ledger_get_store (d->ledger), d->catalog,
+                                                   d->from, d->to, d->ward_code, &error);
+
+  if (summary == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (d->pdf)
+    {
+      g_autoptr(McReportDocument) doc = mc_report_document_new (g_steal_pointer (&summary), d->target);
+      g_autofree char *path = g_file_get_path (d->file);
+
+      if (path == NULL || !mc_report_document_write_pdf (doc, path, &error))
+        {
+          if (error == NULL)
+            error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                         _("The report can only be saved to a folder on this computer"));
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  else
+    {
+      g_autoptr(GBytes) csv = mc_summary_to_csv (summary);
+
+      if (!g_file_replace_contents (d->file, g_bytes_get_data (csv, NULL), g_bytes_get_size (csv), NULL,
+                                    FALSE, G_FILE_CREATE_NONE, NULL, cancellable, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+start_export (McStatisticsPage    *self,
+              GFile               *file,
+              gboolean             pdf,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  if (self->ledger == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("The ledger is not open"));
+      return;
+    }
+  g_task_set_task_data (task, export_data_new (self, file, pdf), (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+void
+mc_statistics_page_export_csv_async (McStatisticsPage    *self,
+                                     GFile               *file,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+  start_export (self, file, FALSE, callback, user_data);
+}
+
+gboolean
+mc_statistics_page_export_csv_finish (McStatisticsPage  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+mc_statistics_page_export_pdf_async (McStatisticsPage    *self,
+                                     GFile               *file,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+  start_export (self, file, TRUE, callback, user_data);
+}
+
+gboolean
+mc_statistics_page_export_pdf_finish (McStatisticsPage  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_exported (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  McStatisticsPage *self = MC_STATISTICS_PAGE (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    toast (self, error->message);
+  else
+    toast (self, GPOINTER_TO_INT (user_data) ? _("Report saved") : _("Table saved"));
+}
+
+static void
+on_save_response (GtkNativeDialog *native,
+                  int              response,
+                  gpointer         user_data)
+{
+  McStatisticsPage *self = user_data;
+  gboolean pdf = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "pdf"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      start_export (self, file, pdf, on_exported, GINT_TO_POINTER (pdf));
+    }
+  g_object_unref (native);
+  g_object_unref (self);
+}
+
+static void
+ask_where_to_save (McStatisticsPage *self,
+                   gboolean          pdf)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *native;
+  g_autofree char *name = suggested_name (self, pdf ? "pdf" : "csv");
+
+  if (self->ledger == NULL)
+    return;
+  native = gtk_file_chooser_native_new (pdf ? _("Save the Monthly Report") : _("Save the Table"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  g_object_set_data (G_OBJECT (native), "pdf", GINT_TO_POINTER (pdf));
+  g_signal_connect (native, "response", G_CALLBACK (on_save_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  ask_where_to_save (MC_STATISTICS_PAGE (widget), FALSE);
+}
+
+static void
+export_pdf_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  ask_where_to_save (MC_STATISTICS_PAGE (widget), TRUE);
+}
+
+/* ---- Printing ----------------------------------------------------------- */
+
+static void
+on_begin_print (GtkPrintOperation *op,
+                GtkPrintContext   *context,
+                McReportDocument  *doc)
+{
+  guint n = mc_report_document_paginate (doc, gtk_print_context_get_cairo_context (context),
+                                         gtk_print_context_get_width (context),
+                                         gtk_print_context_get_height (context));
+
+  gtk_print_operation_set_n_pages (op, (int) n);
+}
+
+static void
+on_draw_page (GtkPrintOperation *op,
+              GtkPrintContext   *context,
+              int                page,
+              McReportDocument  *doc)
+{
+  mc_report_document_draw_page (doc, gtk_print_context_get_cairo_context (context), (guint) page);
+}
+
+static void
+on_print_done (GtkPrintOperation       *op,
+               GtkPrintOperationResult  result,
+               McStatisticsPage        *self)
+{
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_autoptr(GError) error = NULL;
+
+      gtk_print_operation_get_error (op, &error);
+      toast (self, error ? error->message : _("The report could not be printed"));
+    }
+  g_signal_emit (self, signals[PRINTED], 0, (int) result);
+}
+
+static void
+on_print_summary (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(McStatisticsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkPrintOperation) op = NULL;
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+  g_autoptr(McReportDocument) doc = NULL;
+  g_autofree char *export_path = g_strdup (g_object_get_data (G_OBJECT (self), "mc-print-export"));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  McSummary *summary = mc_ledger_summarize_finish (MC_LEDGER (object), result, &error);
+  GtkPrintOperationResult res;
+
+  g_object_set_data (G_OBJECT (self), "mc-print-export", NULL);
+  if (summary == NULL)
+    {
+      toast (self, error->message);
+      g_signal_emit (self, signals[PRINTED], 0, (int) GTK_PRINT_OPERATION_RESULT_ERROR);
+      return;
+    }
+
+  doc = mc_report_document_new (summary, g_settings_get_uint (self->settings, "online-target-percent"));
+  op = gtk_print_operation_new ();
+  gtk_page_setup_set_paper_size (setup, a4);
+  gtk_print_operation_set_default_page_setup (op, setup);
+  gtk_print_operation_set_unit (op, GTK_UNIT_POINTS);
+  gtk_print_operation_set_use_full_page (op, TRUE);
+  gtk_print_operation_set_embed_page_setup (op, TRUE);
+  gtk_print_operation_set_job_name (op, _("Report of assisted online filings"));
+  g_signal_connect_object (op, "begin-print", G_CALLBACK (on_begin_print), doc, 0);
+  g_signal_connect_object (op, "draw-page", G_CALLBACK (on_draw_page), doc, 0);
+  g_signal_connect_object (op, "done", G_CALLBACK (on_print_done), self, 0);
+  /* The operation keeps the document for as long as it runs. */
+  g_object_set_data_full (G_OBJECT (op), "mc-document", g_object_ref (doc), g_object_unref);
+
+  if (export_path != NULL)
+    {
+      gtk_print_operation_set_export_filename (op, export_path);
+      res = gtk_print_operation_run (op, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, &error);
+    }
+  else
+    {
+      gtk_print_operation_set_allow_async (op, TRUE);
+      res = gtk_print_operation_run (op, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                     GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error);
+    }
+  if (res == GTK_PRINT_OPERATION_RESULT_ERROR)
+    toast (self, error ? error->message : _("The report could not be printed"));
+}
+
+void
+mc_statistics_page_print (McStatisticsPage *self,
+                          const char       *export_path)
+{
+  McDay from, to;
+
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+
+  if (self->ledger == NULL)
+    return;
+  mc_statistics_page_get_range (self, &from, &to);
+  g_object_set_data_full (G_OBJECT (self), "mc-print-export", g_strdup (export_path), g_free);
+  mc_ledger_summarize_async (self->ledger, self->catalog, from, to, self->ward_code, NULL,
+                             on_print_summary, g_object_ref (self));
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  mc_statistics_page_print (MC_STATISTICS_PAGE (widget), NULL);
+}
+
+static void
+correct_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  McStatisticsPage *self = MC_STATISTICS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+  McDay from, to;
+
+  if (self->ledger == NULL)
+    return;
+  mc_statistics_page_get_range (self, &from, &to);
+  dialog = mc_correction_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->ledger,
+                                     self->settings, self->catalog, from, to, self->ward_code);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- Table factories ---------------------------------------------------- */
+
+static void
+setup_label (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (user_data) ? 1.0 : 0.0);
+  if (GPOINTER_TO_INT (user_data))
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_day (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  McStatRow *row = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), row->label);
+}
+
+static void
+bind_count (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  McStatRow *row = gtk_list_item_get_item (item);
+  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, row->count);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+setup_table (McStatisticsPage *self)
+{
+  GtkListItemFactory *day = gtk_signal_list_item_factory_new ();
+  GtkListItemFactory *count = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_signal_connect (day, "setup", G_CALLBACK (setup_label), GINT_TO_POINTER (FALSE));
+  g_signal_connect (day, "bind", G_CALLBACK (bind_day), NULL);
+  g_signal_connect (count, "setup", G_CALLBACK (setup_label), GINT_TO_POINTER (TRUE));
+  g_signal_connect (count, "bind", G_CALLBACK (bind_count), NULL);
+  gtk_column_view_column_set_factory (self->day_column, day);
+  gtk_column_view_column_set_factory (self->count_column, count);
+  g_object_unref (day);
+  g_object_unref (count);
+
+  self->day_rows = g_list_store_new (MC_TYPE_STAT_ROW);
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->day_rows)));
+  gtk_column_view_set_model (self->day_table, GTK_SELECTION_MODEL (selection));
+}
+
+/* ---- Setup -------------------------------------------------------------- */
+
+static void
+on_ledger_changed (McStatisticsPage *self)
+{
+  refresh (self);
+}
+
+static void
+on_settings_changed (McStatisticsPage *self,
+                     const char       *key)
+{
+  if (g_str_equal (key, "ward-code"))
+    refresh (self);
+  else if (g_str_equal (key, "online-target-percent"))
+    update_view (self);
+}
+
+void
+mc_statistics_page_setup (McStatisticsPage *self,
+                          GSettings        *settings,
+                          McWardCatalog    *catalog)
+{
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_set_object (&self->settings, settings);
+  g_set_object (&self->catalog, catalog);
+  g_signal_connect_object (settings, "changed", G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
+  refresh (self);
+}
+
+void
+mc_statistics_page_set_ledger (McStatisticsPage *self,
+                               McLedger         *ledger)
+{
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+
+  if (self->ledger == ledger)
+    return;
+  if (self->ledger != NULL)
+    g_signal_handlers_disconnect_by_func (self->ledger, on_ledger_changed, self);
+  g_set_object (&self->ledger, ledger);
+  if (ledger != NULL)
+    {
+      g_signal_connect_object (ledger, "changed", G_CALLBACK (on_ledger_changed), self, G_CONNECT_SWAPPED);
+      /* Filings recorded by motcua-tool or an import show up too. */
+      mc_ledger_watch (ledger, 3);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "statistics.quick-add", ledger != NULL);
+  refresh (self);
+}
+
+void
+mc_statistics_page_set_ledger_error (McStatisticsPage *self,
+                                     const char       *message)
+{
+  g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
+
+  /* Without a ledger there is nothing to count, record or export. */
+  gtk_widget_set_visible (self->toolbar, FALSE);
+  show_error (self, message);
+}
+
+McLedger *
+mc_statistics_page_get_ledger (McStatisticsPage *self)
+{
+  g_return_val_if_fail (MC_IS_STATISTICS_PAGE (self), NULL);
+  return self->ledger;
+}
+
+const char *
+mc_statistics_page_get_state (McStatisticsPage *self)
+{
+  g_return_val_if_fail (MC_IS_STATISTICS_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const McSummary *
+mc_statistics_page_get_summary (McStatisticsPage *self)
+{
+  g_return_val_if_fail (MC_IS_STATISTICS_PAGE (self), NULL);
+  return self->summary;
+}
+
+const char *
+mc_statistics_page_get_ward_code (McStatisticsPage *self)
+{
+  g_return_val_if_fail (MC_IS_STATISTICS_PAGE (self), NULL);
+  return self->ward_code;
+}
+
+static void
+mc_statistics_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  McStatisticsPage *self = MC_STATISTICS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PERIOD:
+      g_value_set_string (value, self->period);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mc_statistics_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  McStatisticsPage *self = MC_STATISTICS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PERIOD:
+      mc_statistics_page_set_period (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mc_statistics_page_dispose (GObject *object)
+{
+  McStatisticsPage *self = MC_STATISTICS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_STATISTICS_PAGE);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->ledger);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->day_rows);
+  g_clear_pointer (&self->summary, mc_summary_free);
+
+  G_OBJECT_CLASS (mc_statistics_page_parent_class)->dispose (object);
+}
+
+static void
+mc_statistics_page_finalize (GObject *object)
+{
+  McStatisticsPage *self = MC_STATISTICS_PAGE (object);
+
+  g_free (self->period);
+  g_free (self->ward_code);
+
+  G_OBJECT_CLASS (mc_statistics_page_parent_class)->finalize (object);
+}
+
+static void
+mc_statistics_page_class_init (McStatisticsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mc_statistics_page_dispose;
+  object_class->finalize = mc_statistics_page_finalize;
+  object_class->get_property = mc_statistics_page_get_property;
+  object_class->set_property = mc_statistics_page_set_property;
+
+  properties[PROP_PERIOD] =
+    g_param_spec_string ("period", NULL, NULL, "today",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* After the figures are shown (tests and accessibility tools wait on it). */
+  signals[REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A “+1” was recorded (the filing's UUID) or refused (NULL). */
+  signals[RECORDED] = g_signal_new ("recorded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[PRINTED] = g_signal_new ("printed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+
+  g_type_ensure (MC_TYPE_DAY_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-statistics-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, custom_box);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, from_button);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, to_button);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, from_calendar);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, to_calendar);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, quick_popover);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, procedure_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, channel_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, period_label);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, merged_label);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, total_label);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, total_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, online_label);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, online_bar);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, target_label);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, day_table);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, day_column);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, count_column);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, counters_list);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, procedures_list);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, channels_list);
+
+  gtk_widget_class_install_property_action (widget_class, "statistics.period", "period");
+  gtk_widget_class_install_action (widget_class, "statistics.quick-add", NULL, quick_add_action);
+  gtk_widget_class_install_action (widget_class, "statistics.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "statistics.export-pdf", NULL, export_pdf_action);
+  gtk_widget_class_install_action (widget_class, "statistics.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "statistics.correct", NULL, correct_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "statistics.print", NULL);
+}
+
+static void
+mc_statistics_page_init (McStatisticsPage *self)
+{
+  g_autoptr(GtkStringList) procedures = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) channels = gtk_string_list_new (NULL);
+  McDay today = mc_day_today ();
+  GDate first;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->period = g_strdup ("today");
+
+  for (guint i = 0; i < mc_procedure_names_get_n_known (); i++)
+    gtk_string_list_append (procedures, mc_procedure_names_lookup (mc_procedure_names_get_code (i)));
+  for (McChannel ch = 0; ch < MC_N_CHANNELS; ch++)
+    gtk_string_list_append (channels, mc_channel_get_label (ch));
+  gtk_drop_down_set_model (self->procedure_dropdown, G_LIST_MODEL (procedures));
+  gtk_drop_down_set_model (self->channel_dropdown, G_LIST_MODEL (channels));
+  g_signal_connect_object (self->procedure_dropdown, "notify::selected",
+                           G_CALLBACK (on_procedure_selected), self, G_CONNECT_SWAPPED);
+  on_procedure_selected (self);
+
+  g_date_clear (&first, 1);
+  g_date_set_julian (&first, today);
+  g_date_set_day (&first, 1);
+  self->custom_from = g_date_get_julian (&first);
+  self->custom_to = today;
+  update_custom_buttons (self);
+  g_signal_connect_object (self->from_calendar, "day-selected", G_CALLBACK (on_calendar_day_selected),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->to_calendar, "day-selected", G_CALLBACK (on_calendar_day_selected),
+                           self, G_CONNECT_SWAPPED);
+
+  setup_table (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "statistics.quick-add", FALSE);
+}
+
+GtkWidget *
+mc_statistics_page_new (void)
+{
+  return g_object_new (MC_TYPE_STATISTICS_PAGE, NULL);
+}
