@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <leptonica/allheaders.h>
+#include <tiffio.h>
 
 #include "mc-cleanup.h"
 #include "mc-vips.h"
@@ -36,6 +37,7 @@
 #define LINEART_THRESHOLD 150
 #define COLOUR_CHROMA    70.0
 #define COLOUR_FRACTION  0.0003 /* of the page: a 36 mm seal is ~0.25 %, a signature ~0.1 % */
+#define MIN_ORIENT_CONFIDENCE 3.0  /* OSD below this: leave the page as it is */
 #define GREY_FRACTION    0.004  /* smooth mid-tones over 0.4 % of the page (16 × 16 mm): a photo or shading */
 
 typedef struct {
@@ -134,15 +136,21 @@ percent (VipsImage *grey,
   return threshold;
 }
 
+/* Rec. 709 luma, in one pass: vips_colourspace() to B_W goes through
+ * XYZ in floating point and costs several times more on a full page. */
 static VipsImage *
 grey_of (VipsImage *in)
 {
-  VipsImage *out = NULL;
+  VipsImage *m = NULL, *f = NULL, *out = NULL;
 
   if (vips_image_get_bands (in) == 1)
     return g_object_ref (in);
-  if (vips_colourspace (in, &out, VIPS_INTERPRETATION_B_W, NULL))
+  if (!(m = vips_image_new_matrixv (3, 1, 0.2126, 0.7152, 0.0722)))
     return NULL;
+  if (vips_recomb (in, &f, m, NULL) == 0 && vips_cast_uchar (f, &out, NULL) == 0)
+    out->Type = VIPS_INTERPRETATION_B_W;
+  g_clear_object (&f);
+  g_object_unref (m);
   return out;
 }
 
@@ -268,9 +276,15 @@ find_skew (PIX *ink)
   PIX *sideways;
 
   pixFindSkewSweepAndSearch (ink, &a0, &c0, 2, 1, MC_CLEANUP_MAX_SKEW, 0.5, 0.01);
-  sideways = pixRotate90 (ink, 1);
-  pixFindSkewSweepAndSearch (sideways, &a90, &c90, 2, 1, MC_CLEANUP_MAX_SKEW, 0.5, 0.01);
-  pixDestroy (&sideways);
+  /* Upright text lines give a confidence of 5 or more; sideways pages
+   * stay under 2 here, and only they need the second look. */
+  if (c0 < 4.0)
+    {
+      sideways = pixRotate90 (ink, 1);
+      pixFindSkewSweepAndSearch (sideways, &a90, &c90, 2, 1, MC_CLEANUP_MAX_SKEW, 0.5, 0.01);
+      pixDestroy (&sideways);
+    }
+  g_debug ("skew upright %.3f (%.2f), sideways %.3f (%.2f)", a0, c0, a90, c90);
   /* Leptonica's angle is the anticlockwise turn that deskews, so the
    * page lies that far clockwise. On the sideways copy the sense is the
    * same, as quarter turns and small turns commute. Leptonica's own
@@ -328,84 +342,59 @@ crop_fraction (VipsImage      *in,
   return out;
 }
 
-typedef struct {
-  McPageKind kind;
-  double     ink;
-} Analysis;
-
-/* Kind of page, from the normalised small copy. */
-static McPageKind
-classify (VipsImage *norm_small,
-          gboolean   colour_source,
-          GError   **error)
+/* Colour that carries meaning: chroma (max − min of R, G, B) that
+ * scanner noise on neutral or yellowed paper stays far below and a red seal
+ * or blue ink far above, over more than COLOUR_FRACTION of the page. */
+static gboolean
+has_colour (VipsImage  *small,
+            GError    **error)
 {
   VipsObject *ctx = VIPS_OBJECT (vips_image_new ());
-  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 14);
-  McPageKind kind = MC_PAGE_KIND_LINEART;
-  double mean;
+  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 8);
+  double mean = 0;
+  gboolean ok;
 
-  if (colour_source)
-    {
-      /* Chroma as max − min of R, G, B: scanner noise on neutral paper
-       * stays far below it, a red seal or blue ink far above. */
-      {
-        VipsImage *bands[3];
-
-        for (int i = 0; i < 3; i++)
-          if (vips_extract_band (norm_small, &bands[i], i, NULL))
-            goto failed;
-        if (vips_bandrank (bands, &t[2], 3, "index", 2, NULL) ||  /* max */
-            vips_bandrank (bands, &t[3], 3, "index", 0, NULL))    /* min */
-          {
-            for (int i = 0; i < 3; i++)
-              g_object_unref (bands[i]);
-            goto failed;
-          }
-        for (int i = 0; i < 3; i++)
-          g_object_unref (bands[i]);
-      }
-      if (vips_subtract (t[2], t[3], &t[4], NULL) ||
-          vips_moreeq_const1 (t[4], &t[5], COLOUR_CHROMA, NULL) ||
-          vips_avg (t[5], &mean, NULL))
-        goto failed;
-      g_debug ("colour %.4f", mean / 255.0);
-      if (mean / 255.0 >= COLOUR_FRACTION)
-        {
-          kind = MC_PAGE_KIND_COLOUR;
-          goto done;
-        }
-    }
-
-  /* Smooth mid-tones: a photo or shading has grey areas whose 3 × 3
-   * neighbourhood at 50 dpi varies little; text at that scale is grey too,
-   * but always next to paper-white. */
-  {
-    g_autoptr(VipsImage) grey = grey_of (norm_small);
-
-    if (grey == NULL ||
-        vips_rank (grey, &t[6], 3, 3, 8, NULL) ||   /* max */
-        vips_rank (grey, &t[7], 3, 3, 0, NULL) ||   /* min */
-        vips_subtract (t[6], t[7], &t[8], NULL) ||
-        vips_less_const1 (t[8], &t[9], 40.0, NULL) ||
-        vips_more_const1 (grey, &t[10], 55.0, NULL) ||
-        vips_less_const1 (grey, &t[11], 195.0, NULL) ||
-        vips_boolean (t[10], t[11], &t[12], VIPS_OPERATION_BOOLEAN_AND, NULL) ||
-        vips_boolean (t[9], t[12], &t[13], VIPS_OPERATION_BOOLEAN_AND, NULL) ||
-        vips_avg (t[13], &mean, NULL))
-      goto failed;
-    g_debug ("smooth mid-tones %.4f", mean / 255.0);
-    if (mean / 255.0 >= GREY_FRACTION)
-      kind = MC_PAGE_KIND_GREY;
-  }
-
-done:
+  ok = !(vips_extract_band (small, &t[0], 0, NULL) ||
+         vips_extract_band (small, &t[1], 1, NULL) ||
+         vips_extract_band (small, &t[2], 2, NULL) ||
+         vips_bandrank (t, &t[3], 3, "index", 2, NULL) ||
+         vips_bandrank (t, &t[4], 3, "index", 0, NULL) ||
+         vips_subtract (t[3], t[4], &t[5], NULL) ||
+         vips_moreeq_const1 (t[5], &t[6], COLOUR_CHROMA, NULL) ||
+         vips_avg (t[6], &mean, NULL));
   g_object_unref (ctx);
-  return kind;
+  if (!ok)
+    return vips_failed (error, _("page"));
+  g_debug ("colour %.4f", mean / 255.0);
+  return mean / 255.0 >= COLOUR_FRACTION;
+}
 
-failed:
+/* Smooth mid-tones: a photo or shading has grey areas whose 3 × 3
+ * neighbourhood at 50 dpi varies little; text at that scale is grey too,
+ * but always next to paper white. */
+static gboolean
+has_smooth_grey (VipsImage  *grey,
+                 GError    **error)
+{
+  VipsObject *ctx = VIPS_OBJECT (vips_image_new ());
+  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 8);
+  double mean = 0;
+  gboolean ok;
+
+  ok = !(vips_rank (grey, &t[0], 3, 3, 8, NULL) ||   /* max */
+         vips_rank (grey, &t[1], 3, 3, 0, NULL) ||   /* min */
+         vips_subtract (t[0], t[1], &t[2], NULL) ||
+         vips_less_const1 (t[2], &t[3], 40.0, NULL) ||
+         vips_more_const1 (grey, &t[4], 55.0, NULL) ||
+         vips_less_const1 (grey, &t[5], 195.0, NULL) ||
+         vips_boolean (t[4], t[5], &t[6], VIPS_OPERATION_BOOLEAN_AND, NULL) ||
+         vips_boolean (t[3], t[6], &t[7], VIPS_OPERATION_BOOLEAN_AND, NULL) ||
+         vips_avg (t[7], &mean, NULL));
   g_object_unref (ctx);
-  vips_failed (error, "classify");
-  return (McPageKind) -1;
+  if (!ok)
+    return vips_failed (error, _("page"));
+  g_debug ("smooth mid-tones %.4f", mean / 255.0);
+  return mean / 255.0 >= GREY_FRACTION;
 }
 
 /* Fraction of the page's inner area (4 % margins left out: punch holes,
@@ -437,6 +426,49 @@ ink_coverage (PIX       *ink,
   return area > 0 ? count / area : 0.0;
 }
 
+/* A CCITT G4 TIFF in one strip, 0 = white: the PDF writer can then copy
+ * the G4 data as it is (libvips writes many strips, which cannot be joined
+ * into one G4 stream). */
+static int
+write_g4_tiff (VipsImage  *bilevel,
+               int         dpi,
+               const char *path)
+{
+  g_autoptr(VipsImage) mem = vips_image_copy_memory (bilevel);
+  int w = vips_image_get_width (bilevel), h = vips_image_get_height (bilevel);
+  g_autofree guint8 *row = g_malloc0 ((w + 7) / 8);
+  TIFF *tif;
+  int status = 0;
+
+  if (mem == NULL || !(tif = TIFFOpen (path, "w")))
+    return -1;
+  TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, (uint32_t) w);
+  TIFFSetField (tif, TIFFTAG_IMAGELENGTH, (uint32_t) h);
+  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 1);
+  TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4);
+  TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
+  TIFFSetField (tif, TIFFTAG_FILLORDER, FILLORDER_MSB2LSB);
+  TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, (uint32_t) h);
+  TIFFSetField (tif, TIFFTAG_XRESOLUTION, (float) dpi);
+  TIFFSetField (tif, TIFFTAG_YRESOLUTION, (float) dpi);
+  TIFFSetField (tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+  for (int y = 0; y < h && status == 0; y++)
+    {
+      const guchar *src = VIPS_IMAGE_ADDR (mem, 0, y);
+
+      memset (row, 0, (w + 7) / 8);
+      for (int x = 0; x < w; x++)
+        if (src[x] == 0)
+          row[x >> 3] |= 0x80 >> (x & 7);
+      if (TIFFWriteScanline (tif, row, y, 0) < 0)
+        status = -1;
+    }
+  TIFFClose (tif);
+  return status;
+}
+
 static gboolean
 save_output (VipsImage   *out,
              McPageKind   kind,
@@ -453,14 +485,22 @@ save_output (VipsImage   *out,
   int status;
 
   if (kind == MC_PAGE_KIND_LINEART)
-    status = vips_tiffsave (out, tmp, "compression", VIPS_FOREIGN_TIFF_COMPRESSION_CCITTFAX4,
-                            "bitdepth", 1, "miniswhite", TRUE, "xres", ppm, "yres", ppm,
-                            "resunit", VIPS_FOREIGN_TIFF_RESUNIT_INCH, "strip", TRUE, NULL);
+    status = write_g4_tiff (out, dpi, tmp);
   else
     {
-      out->Xres = out->Yres = ppm;
-      status = vips_jpegsave (out, tmp, "Q", quality, "optimize_coding", TRUE,
-                              "strip", TRUE, NULL);
+      g_autoptr(VipsImage) copy = NULL;
+
+      /* The resolution goes in the JFIF header, which "strip" would drop;
+       * a copy carries it without touching the caller's image. */
+      if (vips_copy (out, &copy, "xres", ppm, "yres", ppm, NULL) == 0)
+        {
+          vips_image_remove (copy, VIPS_META_EXIF_NAME);
+          vips_image_remove (copy, VIPS_META_XMP_NAME);
+          vips_image_remove (copy, VIPS_META_IPTC_NAME);
+          status = vips_jpegsave (copy, tmp, "Q", quality, "optimize_coding", TRUE, NULL);
+        }
+      else
+        status = -1;
     }
   if (status != 0)
     {
@@ -487,6 +527,13 @@ save_output (VipsImage   *out,
   return TRUE;
 }
 
+/* G_MESSAGES_DEBUG=mc-cleanup prints how long each step took. */
+#define STAGE(name) G_STMT_START { \
+    gint64 now_ = g_get_monotonic_time (); \
+    g_debug ("%-12s %6.1f ms", name, (now_ - stage_start) / 1000.0); \
+    stage_start = now_; \
+  } G_STMT_END
+
 McCleanupResult *
 mc_cleanup_image (VipsImage              *image,
                   int                     dpi,
@@ -498,10 +545,13 @@ mc_cleanup_image (VipsImage              *image,
   static const McCleanupOptions defaults = { 0 };
   g_autoptr(McCleanupResult) result = g_new0 (McCleanupResult, 1);
   g_autoptr(VipsImage) work = NULL;
+  g_autoptr(GError) local_error = NULL;
   VipsObject *ctx = NULL;
   VipsImage **t;
+  VipsImage *small, *small_grey, *mask;
   Geometry g = { 0 };
   gint64 start = g_get_monotonic_time ();
+  gint64 stage_start = start;
   gboolean colour, document;
   int out_dpi, quality;
   double blank_ink;
@@ -529,69 +579,79 @@ mc_cleanup_image (VipsImage              *image,
 
   if (!(work = to_working (image)))
     return (vips_failed (error, _("page")), NULL);
-  colour = vips_image_get_bands (work) == 3;
 
   ctx = VIPS_OBJECT (vips_image_new ());
-  t = (VipsImage **) vips_object_local_array (ctx, 41);
+  t = (VipsImage **) vips_object_local_array (ctx, 48);
 
-  /* The two small copies. */
-  {
-    double ana_scale = MIN (1.0, ANA_DPI / dpi);
-    double ana_dpi = dpi * ana_scale;
-
-    if (vips_resize (work, &t[0], ana_scale, NULL) ||
-        !(t[1] = vips_image_copy_memory (t[0])) ||
-        vips_resize (t[1], &t[2], SMALL_DPI / ana_dpi, NULL) ||
-        !(t[3] = vips_image_copy_memory (t[2])) ||   /* small, colour or grey */
-        !(t[4] = grey_of (t[3])) ||
-        !(t[5] = vips_image_copy_memory (t[4])))     /* small grey */
-      goto vips_error;
-  }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  /* A 50 dpi copy first: whether the page has colour worth keeping
+   * decides whether everything after works on one band or three. */
+  if (vips_shrink (work, &t[0], dpi / SMALL_DPI, dpi / SMALL_DPI, NULL) ||
+      !(t[1] = vips_image_copy_memory (t[0])))
+    goto vips_error;
+  small = t[1];
+  colour = vips_image_get_bands (work) == 3 && has_colour (small, &local_error);
+  if (local_error != NULL)
     goto failed;
+  if (!colour && vips_image_get_bands (work) == 3)
+    {
+      VipsImage *grey = grey_of (work);
+      VipsImage *mem = grey ? vips_image_copy_memory (grey) : NULL;
+
+      g_clear_object (&grey);
+      if (mem == NULL)
+        goto vips_error;
+      g_object_unref (work);
+      work = mem;
+      if (!(t[2] = grey_of (small)) || !(t[3] = vips_image_copy_memory (t[2])))
+        goto vips_error;
+      small = t[3];
+    }
+  if (!(t[4] = grey_of (small)) || !(t[5] = vips_image_copy_memory (t[4])))
+    goto vips_error;
+  small_grey = t[5];
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+    goto failed;
+  STAGE ("small copy");
 
   /* Paper and glass. */
   {
-    VipsImage *sg = t[5];
-    int sw = vips_image_get_width (sg), sh = vips_image_get_height (sg);
+    int sw = vips_image_get_width (small_grey), sh = vips_image_get_height (small_grey);
     int ring = MAX (2, MIN (sw, sh) / 60);
     double border = 255.0;
 
     /* The darkest of the four edges' medians: glass shows on at least one
      * side when the paper is smaller than the scan. */
-    g.paper_level = percent (sg, 90);
+    g.paper_level = percent (small_grey, 90);
     for (int i = 0; i < 4; i++)
       {
         g_autoptr(VipsImage) strip = NULL;
         int x = i == 3 ? sw - ring : 0, y = i == 1 ? sh - ring : 0;
         int ew = i < 2 ? sw : ring, eh = i < 2 ? ring : sh;
 
-        if (vips_extract_area (sg, &strip, x, y, ew, eh, NULL))
+        if (vips_extract_area (small_grey, &strip, x, y, ew, eh, NULL))
           goto vips_error;
         border = MIN (border, percent (strip, 50));
       }
     g.glass_level = border;
     g.has_glass = g.paper_level - border > GLASS_CONTRAST;
-    g_debug ("paper %.0f border %.0f", g.paper_level, border);
+    g_debug ("paper %.0f, darkest edge %.0f", g.paper_level, border);
     if (g.has_glass)
       {
-        if (!(t[7] = paper_mask (sg, (g.paper_level + border) / 2.0)))
+        if (!(t[6] = paper_mask (small_grey, (g.paper_level + border) / 2.0)))
           goto vips_error;
       }
-    else
-      {
-        if (vips_black (&t[8], sw, sh, NULL) ||
-            vips_linear1 (t[8], &t[9], 1.0, 255.0, NULL) ||
-            vips_cast_uchar (t[9], &t[7], NULL))
-          goto vips_error;
-      }
+    else if (vips_black (&t[7], sw, sh, NULL) ||
+             vips_linear1 (t[7], &t[8], 1.0, 255.0, NULL) ||
+             vips_cast_uchar (t[8], &t[6], NULL))
+      goto vips_error;
+    mask = t[6];
     /* Paper colour, per band, for a white balance. */
-    for (int b = 0; b < vips_image_get_bands (t[3]); b++)
+    for (int b = 0; b < vips_image_get_bands (small); b++)
       {
         g_autoptr(VipsImage) band = NULL;
 
-        if (vips_extract_band (t[3], &band, b, NULL))
+        if (vips_extract_band (small, &band, b, NULL))
           goto vips_error;
         g.paper[b] = MAX (percent (band, 90), 1.0);
       }
@@ -599,28 +659,34 @@ mc_cleanup_image (VipsImage              *image,
 
   if (document)
     {
-      VipsImage *ana = t[1];
-      int aw = vips_image_get_width (ana), ah = vips_image_get_height (ana);
-      double ana_dpi = dpi * MIN (1.0, ANA_DPI / dpi);
-      int px, py, pw, ph;
+      double ana_scale = MIN (1.0, ANA_DPI / dpi);
+      double ana_dpi = dpi * ana_scale;
+      int aw, ah, px, py, pw, ph;
 
       /* Ink mask at 150 dpi: darker than INK_RATIO of the local paper,
        * and on the paper (the glass is not ink). */
-      if (!(t[10] = grey_of (ana)) ||
-          !(t[11] = background_map (t[5], g.paper_level)) ||
-          !(t[12] = resize_to (t[11], aw, ah, VIPS_KERNEL_LINEAR)) ||
-          vips_linear1 (t[12], &t[13], INK_RATIO, 0.0, NULL) ||
-          vips_less (t[10], t[13], &t[14], NULL) ||
-          !(t[15] = resize_to (t[7], aw, ah, VIPS_KERNEL_NEAREST)) ||
-          vips_boolean (t[14], t[15], &t[16], VIPS_OPERATION_BOOLEAN_AND, NULL) ||
-          !(t[17] = vips_image_copy_memory (t[16])))
+      if (!(t[9] = grey_of (work)) ||
+          vips_shrink (t[9], &t[10], 1.0 / ana_scale, 1.0 / ana_scale, NULL) ||
+          !(t[11] = vips_image_copy_memory (t[10])))
         goto vips_error;
-      ink = mask_to_pix (t[17]);
+      aw = vips_image_get_width (t[11]);
+      ah = vips_image_get_height (t[11]);
+      if (!(t[12] = background_map (small_grey, g.paper_level)) ||
+          !(t[13] = resize_to (t[12], aw, ah, VIPS_KERNEL_LINEAR)) ||
+          vips_linear1 (t[13], &t[14], INK_RATIO, 0.0, NULL) ||
+          vips_less (t[11], t[14], &t[15], NULL) ||
+          !(t[16] = resize_to (mask, aw, ah, VIPS_KERNEL_NEAREST)) ||
+          vips_boolean (t[15], t[16], &t[17], VIPS_OPERATION_BOOLEAN_AND, NULL) ||
+          !(t[18] = vips_image_copy_memory (t[17])))
+        goto vips_error;
+      ink = mask_to_pix (t[18]);
+      STAGE ("ink mask");
 
       g.angle = find_skew (ink);
+      STAGE ("skew");
 
       /* Blank: within the paper's bounding box. */
-      if (vips_find_trim (t[15], &px, &py, &pw, &ph, "background", vips_array_double_newv (1, 0.0),
+      if (vips_find_trim (t[16], &px, &py, &pw, &ph, "background", vips_array_double_newv (1, 0.0),
                           "threshold", 10.0, NULL))
         goto vips_error;
       if (pw < 8 || ph < 8)
@@ -630,55 +696,57 @@ mc_cleanup_image (VipsImage              *image,
           ph = ah;
         }
       result->ink = ink_coverage (ink, px, py, pw, ph, ana_dpi);
-      result->blank = result->ink < blank_ink;
+      result->blank = result->ink < blank_ink && !colour;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
         goto failed;
 
-      /* Orientation, on the normalised, deskewed 150 dpi copy. */
+      /* Orientation: OSD reads the deskewed ink mask, black on white. */
       if (options->orient != NULL && !result->blank)
         {
-          g_autoptr(GError) local = NULL;
+          g_autoptr(GError) osd_error = NULL;
+          g_autoptr(VipsImage) upright = NULL;
           float confidence = 0;
           int rotate = 0;
 
-          if (vips_divide (t[10], t[12], &t[18], NULL) ||
-              vips_linear1 (t[18], &t[19], 255.0, 0.0, NULL) ||
-              !(t[40] = vips_image_new_from_image1 (t[19], 255.0)) ||
-              vips_ifthenelse (t[15], t[19], t[40], &t[20], NULL) ||
-              !(t[21] = turn (t[20], 1.0, g.angle, 0, 255.0)) ||
-              vips_cast_uchar (t[21], &t[22], NULL) ||
-              !(t[23] = vips_image_copy_memory (t[22])))
+          if (vips_invert (t[18], &t[40], NULL) ||
+              !(upright = turn (t[40], 1.0, g.angle, 0, 255.0)))
             goto vips_error;
-          if (options->orient (t[23], (int) lround (ana_dpi), &rotate, &confidence,
-                               cancellable, &local, options->orient_data))
+          STAGE ("osd input");
+          if (options->orient (upright, (int) lround (ana_dpi), &rotate, &confidence,
+                               cancellable, &osd_error, options->orient_data))
             {
-              g.rotate = ((rotate % 360) + 360) % 360 / 90 * 90;
-              result->orientation_known = TRUE;
+              g_debug ("orientation %d, confidence %.2f", rotate, confidence);
+              if (confidence >= MIN_ORIENT_CONFIDENCE)
+                {
+                  g.rotate = ((rotate % 360) + 360) % 360 / 90 * 90;
+                  result->orientation_known = TRUE;
+                }
             }
-          else if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          else if (g_error_matches (osd_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {
-              g_propagate_error (error, g_steal_pointer (&local));
+              local_error = g_steal_pointer (&osd_error);
               goto failed;
             }
           else
-            g_debug ("orientation unknown: %s", local ? local->message : "?");
+            g_debug ("orientation unknown: %s", osd_error ? osd_error->message : "?");
         }
+      STAGE ("orientation");
     }
 
   /* Crop box, found on the turned paper mask. */
   {
     int mw, mh, bx, by, bw, bh;
 
-    if (!(t[24] = turn (t[7], 1.0, g.angle, g.rotate, 0.0)))
+    if (!(t[19] = turn (mask, 1.0, g.angle, g.rotate, 0.0)))
       goto vips_error;
-    mw = vips_image_get_width (t[24]);
-    mh = vips_image_get_height (t[24]);
+    mw = vips_image_get_width (t[19]);
+    mh = vips_image_get_height (t[19]);
     if (g.has_glass)
       {
-        double inset = 1.0 / 25.4 * SMALL_DPI;   /* 1 mm: the paper's shadowed edge */
+        int inset = (int) lround (1.0 / 25.4 * SMALL_DPI);   /* 1 mm: the paper's shadowed edge */
 
-        if (vips_find_trim (t[24], &bx, &by, &bw, &bh, "background", vips_array_double_newv (1, 0.0),
+        if (vips_find_trim (t[19], &bx, &by, &bw, &bh, "background", vips_array_double_newv (1, 0.0),
                             "threshold", 128.0, NULL))
           goto vips_error;
         if (bw < mw / 10 || bh < mh / 10)
@@ -705,7 +773,7 @@ mc_cleanup_image (VipsImage              *image,
       {
         /* White lid: keep the scanner's field, the same size as the scan. */
         gboolean sideways = g.rotate == 90 || g.rotate == 270;
-        double sw = vips_image_get_width (t[3]), sh = vips_image_get_height (t[3]);
+        double sw = vips_image_get_width (mask), sh = vips_image_get_height (mask);
         double ow = sideways ? sh : sw, oh = sideways ? sw : sh;
 
         g.cw = MIN (1.0, ow / mw);
@@ -715,48 +783,38 @@ mc_cleanup_image (VipsImage              *image,
       }
   }
 
-  /* Normalised small copy, in the output's geometry: for the kind, and
-   * whose background map scales up for the output. */
-  {
-    double wb[3];
-    int nb = vips_image_get_bands (t[3]);
-    double paper_lum = g.paper_level;
+  /* The background map in the output's geometry; on documents without
+   * colour, the kind: line art unless smooth grey areas say otherwise. */
+  if (!(t[20] = turn (small_grey, 1.0, g.angle, g.rotate, g.has_glass ? g.glass_level : g.paper_level)) ||
+      !(t[21] = crop_fraction (t[20], &g)) ||
+      !(t[22] = vips_image_copy_memory (t[21])) ||
+      !(t[23] = background_map (t[22], g.paper_level)))
+    goto vips_error;
+  if (colour)
+    result->kind = MC_PAGE_KIND_COLOUR;
+  else if (!document)
+    result->kind = MC_PAGE_KIND_GREY;
+  else
+    {
+      gboolean grey;
 
-    for (int b = 0; b < nb; b++)
-      wb[b] = nb == 1 ? 1.0 : paper_lum / g.paper[b];
-    if (!(t[25] = turn (t[3], 1.0, g.angle, g.rotate, g.has_glass ? g.glass_level : g.paper_level)) ||
-        !(t[26] = crop_fraction (t[25], &g)) ||
-        !(t[27] = vips_image_copy_memory (t[26])) ||
-        !(t[28] = grey_of (t[27])) ||
-        !(t[29] = background_map (t[28], g.paper_level)))
-      goto vips_error;
-
-    if (document)
-      {
-        McPageKind kind;
-
-        if (vips_divide (t[27], t[29], &t[30], NULL) ||
-            vips_linear (t[30], &t[31], (double[]) { 255.0 * wb[0], 255.0 * wb[1], 255.0 * wb[2] },
-                         (double[]) { 0.0, 0.0, 0.0 }, nb, NULL) ||
-            vips_cast_uchar (t[31], &t[32], NULL))
-          goto vips_error;
-        kind = classify (t[32], colour, error);
-        if ((int) kind < 0)
-          goto failed;
-        result->kind = kind;
-      }
-    else
-      result->kind = colour ? MC_PAGE_KIND_COLOUR : MC_PAGE_KIND_GREY;
-    if (result->kind == MC_PAGE_KIND_COLOUR)
-      result->blank = FALSE;
-  }
+      if (vips_divide (t[22], t[23], &t[24], NULL) ||
+          vips_linear1 (t[24], &t[25], 255.0, 0.0, NULL) ||
+          vips_cast_uchar (t[25], &t[26], NULL))
+        goto vips_error;
+      grey = has_smooth_grey (t[26], &local_error);
+      if (local_error != NULL)
+        goto failed;
+      result->kind = grey ? MC_PAGE_KIND_GREY : MC_PAGE_KIND_LINEART;
+    }
 
   result->skew = g.angle;
   result->rotation = g.rotate;
   result->dpi = out_dpi;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
     goto failed;
+  STAGE ("kind");
 
   /* The output, in one pass from the decoded page. */
   {
@@ -764,10 +822,10 @@ mc_cleanup_image (VipsImage              *image,
     VipsImage *x;
     int ow, oh;
 
-    if (!(t[33] = turn (work, scale, g.angle, g.rotate, g.has_glass ? g.glass_level : g.paper_level)) ||
-        !(t[34] = crop_fraction (t[33], &g)))
+    if (!(t[30] = turn (work, scale, g.angle, g.rotate, g.has_glass ? g.glass_level : g.paper_level)) ||
+        !(t[31] = crop_fraction (t[30], &g)))
       goto vips_error;
-    x = t[34];
+    x = t[31];
     ow = vips_image_get_width (x);
     oh = vips_image_get_height (x);
 
@@ -785,26 +843,17 @@ mc_cleanup_image (VipsImage              *image,
             a[b] = 255.0 * wb * 255.0 / range;
             bias[b] = -BLACK_POINT * 255.0 / range;
           }
-        if (!(t[35] = resize_to (t[29], ow, oh, VIPS_KERNEL_LINEAR)) ||
-            vips_divide (x, t[35], &t[36], NULL) ||
-            vips_linear (t[36], &t[37], a, bias, nb, NULL) ||
-            vips_cast_uchar (t[37], &t[38], NULL))
+        if (!(t[32] = resize_to (t[23], ow, oh, VIPS_KERNEL_LINEAR)) ||
+            vips_divide (x, t[32], &t[33], NULL) ||
+            vips_linear (t[33], &t[34], a, bias, nb, NULL) ||
+            vips_cast_uchar (t[34], &t[35], NULL))
           goto vips_error;
-        x = t[38];
-        if (result->kind != MC_PAGE_KIND_COLOUR && nb == 3)
-          {
-            if (!(t[39] = grey_of (x)))
-              goto vips_error;
-            x = t[39];
-          }
+        x = t[35];
         if (result->kind == MC_PAGE_KIND_LINEART)
           {
-            VipsImage *bw = NULL;
-
-            if (vips_moreeq_const1 (x, &bw, LINEART_THRESHOLD, NULL))
+            if (vips_moreeq_const1 (x, &t[36], LINEART_THRESHOLD, NULL))
               goto vips_error;
-            vips_object_local (ctx, bw);
-            x = bw;
+            x = t[36];
           }
       }
     else
@@ -813,20 +862,22 @@ mc_cleanup_image (VipsImage              *image,
     result->width = ow;
     result->height = oh;
     if (output_base != NULL && !(result->blank && !options->keep_blank))
-      if (!save_output (x, result->kind, out_dpi, quality, output_base, &result->output, error))
+      if (!save_output (x, result->kind, out_dpi, quality, output_base, &result->output, &local_error))
         goto failed;
   }
 
+  STAGE ("output");
   pixDestroy (&ink);
   g_object_unref (ctx);
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
   return g_steal_pointer (&result);
 
 vips_error:
-  vips_failed (error, _("page"));
+  vips_failed (&local_error, _("page"));
 failed:
   pixDestroy (&ink);
   g_clear_object (&ctx);
+  g_propagate_error (error, g_steal_pointer (&local_error));
   return NULL;
 }
 
