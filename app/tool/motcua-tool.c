@@ -18,6 +18,10 @@ static const struct {
 } commands[] = {
   { "wards", mc_tool_wards, "wards [--json] [--on DATE] [--catalog FILE]",
     N_("List the wards in effect on a day (today by default)") },
+  { "clean", mc_tool_clean, "clean [--profile document|photo] IMAGE… --out DIR [--json]",
+    N_("Clean scanned pages: trim, straighten, turn upright, whiten; report blank pages") },
+  { "pdf", mc_tool_pdf, "pdf [--lang vie] [--max-size 5M] [--dpi 200] IMAGE… -o OUT.pdf [--json]",
+    N_("Make one searchable PDF from cleaned pages, within a size limit") },
 };
 
 static void
@@ -36,6 +40,10 @@ print_help (FILE *out)
   fprintf (out, "  1  %s\n", _("unexpected failure (a message on standard error says what)"));
   fprintf (out, "  2  %s\n", _("wrong usage: unknown command or option, or a bad value"));
   fprintf (out, "  3  %s\n", _("a data file is missing or invalid (ward catalog, procedure catalog, image)"));
+  fprintf (out, "  20 %s\n", _("clean, pdf: an image is missing, empty, damaged, not an image, or too large"));
+  fprintf (out, "  21 %s\n", _("pdf: text recognition failed or its language data is not installed"));
+  fprintf (out, "  22 %s\n", _("pdf: the document cannot fit the size limit even at 150 dpi"));
+  fprintf (out, "  23 %s\n", _("clean, pdf: the output file or folder cannot be written"));
   fprintf (out, "\n%s\n", _("Messages follow the language of the environment (LANGUAGE=vi for Vietnamese)."));
 }
 
