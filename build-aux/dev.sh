@@ -18,6 +18,7 @@ packages=(
   gcc libc6-dev pkg-config meson ninja-build gettext python3
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
   libvips-dev libtesseract-dev libleptonica-dev
+  liblcms2-dev libtiff-dev poppler-utils
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
   desktop-file-utils appstream
   xvfb xauth fonts-noto-core fonts-cantarell

@@ -571,8 +571,8 @@ text_layer (const McOcrWord *words,
       guint j = i;
       double tallest = 0;
 
-      while (j < n_words && words[j].line == words[i].line)
-        tallest = MAX (tallest, words[j++].height);
+      for (; j < n_words && words[j].line == words[i].line; j++)
+        tallest = MAX (tallest, words[j].height);
       for (guint k = i; k < j; k++)
         line_height[k] = tallest;
       i = j;

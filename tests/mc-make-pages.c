@@ -23,7 +23,7 @@ main (int   argc,
   mc_core_init ();
   if (argc < 4)
     {
-      fprintf (stderr, "usage: mc-make-pages DIR N DPI [seal|grey|glass|blank|photo|mixed|skew=DEG|rotate=DEG]…\n");
+      fprintf (stderr, "usage: mc-make-pages DIR N DPI [seal|grey|glass|blank|photo|mixed|skew=DEG|rotate=DEG|paragraphs=N|first=N]…\n");
       return 2;
     }
   dir = argv[1];
@@ -40,6 +40,8 @@ main (int   argc,
       else if (g_str_equal (argv[i], "mixed")) mixed = TRUE;
       else if (g_str_has_prefix (argv[i], "skew=")) base.skew = g_ascii_strtod (argv[i] + 5, NULL);
       else if (g_str_has_prefix (argv[i], "rotate=")) base.rotation = atoi (argv[i] + 7);
+      else if (g_str_has_prefix (argv[i], "paragraphs=")) base.n_paragraphs = atoi (argv[i] + 11);
+      else if (g_str_has_prefix (argv[i], "first=")) base.variant = atoi (argv[i] + 6);
       else { fprintf (stderr, "unknown: %s\n", argv[i]); return 2; }
     }
   g_mkdir_with_parents (dir, 0700);
@@ -50,7 +52,7 @@ main (int   argc,
       g_autofree char *txt = g_strdup_printf ("%s/page-%02d.txt", dir, i + 1);
       g_autofree char *truth = NULL;
 
-      f.variant = i;
+      f.variant = base.variant + i;
       if (mixed)
         {
           /* Deterministic variety: skews from -3° to +3°, every fifth page

@@ -263,6 +263,14 @@ mc_page_fixture_render (const McPageFixture *f,
 
   for (int i = 0; i < n; i++)
     g_clear_object (&t[i]);
+  /* The seal's own words are printed on the page too, below the text. */
+  if (f->seal && text != NULL)
+    {
+      char *with = g_strconcat (text, "\n\nỦY BAN NHÂN DÂN", NULL);
+
+      g_free (text);
+      text = with;
+    }
   if (truth != NULL)
     *truth = g_steal_pointer (&text);
   return g_steal_pointer (&page);
