@@ -28,9 +28,21 @@ mc_tool_settings (void)
 /* Page work runs one page per core; inside a page libvips stays on one
  * thread, and keeps no cache, so memory follows the pages in flight, not
  * the pages done. */
+/* libvips says what was wrong with a damaged file as a warning; the error
+ * the clerk reads already says it, in their language. */
+static void
+vips_warning_to_debug (const char     *log_domain,
+                       GLogLevelFlags  log_level,
+                       const char     *message,
+                       gpointer        user_data)
+{
+  g_debug ("libvips: %s", message);
+}
+
 void
 mc_tool_setup_page_work (void)
 {
+  g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, vips_warning_to_debug, NULL);
   vips_concurrency_set (1);
   vips_cache_set_max (0);
 }
@@ -245,7 +257,7 @@ mc_tool_clean (int    argc,
   else
     {
       mc_tool_print_padded (_("Page"), 28);
-      mc_tool_print_padded (_("Skew"), 9);
+      mc_tool_print_padded (_("Skew"), 12);
       mc_tool_print_padded (_("Turned"), 8);
       mc_tool_print_padded (_("Kind"), 16);
       puts (_("Result"));
@@ -271,7 +283,7 @@ mc_tool_clean (int    argc,
         g_autofree char *out_name = r->output ? g_filename_display_basename (r->output) : NULL;
 
         mc_tool_print_padded (name, 28);
-        mc_tool_print_padded (skew, 9);
+        mc_tool_print_padded (skew, 12);
         mc_tool_print_padded (turned, 8);
         mc_tool_print_padded (mc_page_kind_to_label (r->kind), 16);
         if (r->blank && r->output == NULL)
