@@ -123,9 +123,11 @@ to_8bit (VipsImage *in)
 
   if (vips_image_hasalpha (x))
     {
-      if (vips_flatten (x, &t[0], "background",
-                        vips_array_double_newv (1, vips_image_get_format (x) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0),
-                        NULL))
+      VipsArrayDouble *white = vips_array_double_newv (1, vips_image_get_format (x) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0);
+      int status = vips_flatten (x, &t[0], "background", white, NULL);
+
+      vips_area_unref (VIPS_AREA (white));
+      if (status)
         goto out;
       x = t[0];
     }

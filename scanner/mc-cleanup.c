@@ -109,7 +109,11 @@ to_working (VipsImage *in)
 
   if (vips_image_hasalpha (x))
     {
-      if (vips_flatten (x, &t[0], "background", vips_array_double_newv (1, vips_image_get_format (x) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0), NULL))
+      VipsArrayDouble *white = vips_array_double_newv (1, vips_image_get_format (x) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0);
+      int status = vips_flatten (x, &t[0], "background", white, NULL);
+
+      vips_area_unref (VIPS_AREA (white));
+      if (status)
         goto out;
       x = t[0];
     }
@@ -305,9 +309,13 @@ turn (VipsImage *in,
 
   if (fabs (angle) >= 0.05)
     {
-      if (vips_similarity (in, &a, "scale", scale, "angle", -angle,
-                           "interpolate", vips_interpolate_bilinear_static (),
-                           "background", vips_array_double_newv (1, background), NULL))
+      VipsArrayDouble *bg = vips_array_double_newv (1, background);
+      int status = vips_similarity (in, &a, "scale", scale, "angle", -angle,
+                                    "interpolate", vips_interpolate_bilinear_static (),
+                                    "background", bg, NULL);
+
+      vips_area_unref (VIPS_AREA (bg));
+      if (status)
         return NULL;
     }
   else if (scale < 0.999)
@@ -324,6 +332,22 @@ turn (VipsImage *in,
     b = NULL;
   g_object_unref (a);
   return b;
+}
+
+/* Bounding box of what is lighter than @threshold in a 0/255 mask. */
+static gboolean
+find_box (VipsImage *mask,
+          double     threshold,
+          int       *x,
+          int       *y,
+          int       *w,
+          int       *h)
+{
+  VipsArrayDouble *black = vips_array_double_newv (1, 0.0);
+  int status = vips_find_trim (mask, x, y, w, h, "background", black, "threshold", threshold, NULL);
+
+  vips_area_unref (VIPS_AREA (black));
+  return status == 0;
 }
 
 static VipsImage *
@@ -686,8 +710,7 @@ mc_cleanup_image (VipsImage              *image,
       STAGE ("skew");
 
       /* Blank: within the paper's bounding box. */
-      if (vips_find_trim (t[16], &px, &py, &pw, &ph, "background", vips_array_double_newv (1, 0.0),
-                          "threshold", 10.0, NULL))
+      if (!find_box (t[16], 10.0, &px, &py, &pw, &ph))
         goto vips_error;
       if (pw < 8 || ph < 8)
         {
@@ -746,8 +769,7 @@ mc_cleanup_image (VipsImage              *image,
       {
         int inset = (int) lround (1.0 / 25.4 * SMALL_DPI);   /* 1 mm: the paper's shadowed edge */
 
-        if (vips_find_trim (t[19], &bx, &by, &bw, &bh, "background", vips_array_double_newv (1, 0.0),
-                            "threshold", 128.0, NULL))
+        if (!find_box (t[19], 128.0, &bx, &by, &bw, &bh))
           goto vips_error;
         if (bw < mw / 10 || bh < mh / 10)
           {

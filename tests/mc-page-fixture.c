@@ -219,15 +219,16 @@ mc_page_fixture_render (const McPageFixture *f,
     g_autoptr(VipsImage) cropped = NULL;
     int gm = f->glass ? (int) (15 * px_per_mm) : 0;
 
+    VipsArrayDouble *background = vips_array_double_new (bg, 3);
+
     check (vips_embed (page, &placed, gm, gm, w + 2 * gm, h + 2 * gm,
                        "extend", VIPS_EXTEND_BACKGROUND,
-                       "background", vips_array_double_new (bg, 3), NULL));
+                       "background", background, NULL));
     if (f->skew != 0.0)
       {
         int pw = vips_image_get_width (placed), ph = vips_image_get_height (placed);
 
-        check (vips_rotate (placed, &rotated, f->skew,
-                            "background", vips_array_double_new (bg, 3), NULL));
+        check (vips_rotate (placed, &rotated, f->skew, "background", background, NULL));
         /* The scanner's field of view does not grow with the skew. */
         check (vips_extract_area (rotated, &cropped,
                                   (vips_image_get_width (rotated) - pw) / 2,
@@ -235,6 +236,7 @@ mc_page_fixture_render (const McPageFixture *f,
       }
     else
       cropped = g_object_ref (placed);
+    vips_area_unref (VIPS_AREA (background));
     g_object_unref (page);
     page = g_steal_pointer (&cropped);
   }

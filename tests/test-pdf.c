@@ -86,6 +86,7 @@ test_searchable (void)
   g_autofree char *fonts = NULL;
   g_autofree char *bytes = NULL;
   g_autofree char *jpeg = NULL;
+  g_autofree char *qpdf = NULL;
   gsize len = 0, jpeg_len = 0;
   int status = 0;
 
@@ -153,7 +154,8 @@ test_searchable (void)
   g_assert_cmpmem (bytes + len - 6, 6, "%%EOF\n", 6);
 
   /* Structure check by an independent reader, when there is one. */
-  if (g_find_program_in_path ("qpdf") != NULL)
+  qpdf = g_find_program_in_path ("qpdf");
+  if (qpdf != NULL)
     {
       g_autofree char *check = run_capture ((const char *[]) { "qpdf", "--check", pdf, NULL }, &status);
 

@@ -16,7 +16,8 @@ gboolean
 mc_tool_parse_size (const char *text,
                     guint64    *bytes)
 {
-  g_autofree char *s = g_ascii_strdown (g_strstrip (g_strdup (text)), -1);
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  g_autofree char *s = g_ascii_strdown (copy, -1);
   char *end = NULL;
   double value;
   double unit = 1;
