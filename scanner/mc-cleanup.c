@@ -107,6 +107,14 @@ to_working (VipsImage *in)
   VipsImage *out = NULL;
   gboolean colour = vips_image_get_bands (in) >= 3;
 
+  /* Already 8-bit grey or RGB, decoded in memory: use it as it is. */
+  if (!vips_image_hasalpha (x) && vips_image_get_format (x) == VIPS_FORMAT_UCHAR &&
+      (vips_image_get_bands (x) == 1 || vips_image_get_bands (x) == 3))
+    {
+      g_object_unref (ctx);
+      return vips_image_copy_memory (in);
+    }
+
   if (vips_image_hasalpha (x))
     {
       VipsArrayDouble *white = vips_array_double_newv (1, vips_image_get_format (x) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0);
@@ -334,7 +342,9 @@ turn (VipsImage *in,
   return b;
 }
 
-/* Bounding box of what is lighter than @threshold in a 0/255 mask. */
+/* Bounding box of the pixels at or above @threshold in a one-band uchar
+ * mask. A plain scan: vips_find_trim() filters the image first and costs
+ * tens of milliseconds even at 150 dpi. FALSE when nothing is set. */
 static gboolean
 find_box (VipsImage *mask,
           double     threshold,
@@ -343,11 +353,41 @@ find_box (VipsImage *mask,
           int       *w,
           int       *h)
 {
-  VipsArrayDouble *black = vips_array_double_newv (1, 0.0);
-  int status = vips_find_trim (mask, x, y, w, h, "background", black, "threshold", threshold, NULL);
+  g_autoptr(VipsImage) mem = vips_image_copy_memory (mask);
+  int width, height, x0, y0, x1 = -1, y1 = -1;
 
-  vips_area_unref (VIPS_AREA (black));
-  return status == 0;
+  if (mem == NULL)
+    return FALSE;
+  width = vips_image_get_width (mem);
+  height = vips_image_get_height (mem);
+  x0 = width;
+  y0 = height;
+  for (int yy = 0; yy < height; yy++)
+    {
+      const guchar *row = VIPS_IMAGE_ADDR (mem, 0, yy);
+      int first = -1, last = -1;
+
+      for (int xx = 0; xx < width; xx++)
+        if (row[xx] >= threshold)
+          {
+            if (first < 0)
+              first = xx;
+            last = xx;
+          }
+      if (first < 0)
+        continue;
+      x0 = MIN (x0, first);
+      x1 = MAX (x1, last);
+      y0 = MIN (y0, yy);
+      y1 = yy;
+    }
+  if (x1 < 0)
+    return FALSE;
+  *x = x0;
+  *y = y0;
+  *w = x1 - x0 + 1;
+  *h = y1 - y0 + 1;
+  return TRUE;
 }
 
 static VipsImage *
@@ -419,6 +459,45 @@ has_smooth_grey (VipsImage  *grey,
     return vips_failed (error, _("page"));
   g_debug ("smooth mid-tones %.4f", mean / 255.0);
   return mean / 255.0 >= GREY_FRACTION;
+}
+
+/* What OSD reads: the ink mask, black on white, turned back when the skew
+ * is more than OSD tolerates, and cut to a band of about a third of the
+ * page across the middle of the text. OSD's time grows with the number
+ * of letters, and a third of a page of text is plenty to tell which way up
+ * it stands. */
+static VipsImage *
+osd_input (VipsImage *ink_mask,
+           double     angle)
+{
+  VipsObject *ctx = VIPS_OBJECT (vips_image_new ());
+  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 4);
+  VipsImage *x = ink_mask, *out = NULL;
+  int w, h, bx, by, bw, bh, band;
+
+  if (fabs (angle) >= 2.0)
+    {
+      if (!(t[0] = turn (x, 1.0, angle, 0, 0.0)) || !(t[1] = vips_image_copy_memory (t[0])))
+        goto out;
+      x = t[1];
+    }
+  w = vips_image_get_width (x);
+  h = vips_image_get_height (x);
+  if (!find_box (x, 128.0, &bx, &by, &bw, &bh) || bw < 8 || bh < 8)
+    {
+      bx = by = 0;
+      bw = w;
+      bh = h;
+    }
+  band = MIN (bh, MAX (h / 3, 64));
+  by = CLAMP (by + bh / 2 - band / 2, 0, MAX (0, h - band));
+  if (vips_extract_area (x, &t[2], 0, by, w, MIN (band, h - by), NULL) ||
+      vips_invert (t[2], &t[3], NULL))
+    goto out;
+  out = vips_image_copy_memory (t[3]);
+out:
+  g_object_unref (ctx);
+  return out;
 }
 
 /* Fraction of the page's inner area (4 % margins left out: punch holes,
@@ -616,16 +695,10 @@ mc_cleanup_image (VipsImage              *image,
   colour = vips_image_get_bands (work) == 3 && has_colour (small, &local_error);
   if (local_error != NULL)
     goto failed;
-  if (!colour && vips_image_get_bands (work) == 3)
+  /* Without meaningful colour, the page goes grey as early as the
+   * pipelines allow: after each shrink, never as a full-size copy. */
+  if (!colour && vips_image_get_bands (small) == 3)
     {
-      VipsImage *grey = grey_of (work);
-      VipsImage *mem = grey ? vips_image_copy_memory (grey) : NULL;
-
-      g_clear_object (&grey);
-      if (mem == NULL)
-        goto vips_error;
-      g_object_unref (work);
-      work = mem;
       if (!(t[2] = grey_of (small)) || !(t[3] = vips_image_copy_memory (t[2])))
         goto vips_error;
       small = t[3];
@@ -689,10 +762,11 @@ mc_cleanup_image (VipsImage              *image,
 
       /* Ink mask at 150 dpi: darker than INK_RATIO of the local paper,
        * and on the paper (the glass is not ink). */
-      if (!(t[9] = grey_of (work)) ||
-          vips_shrink (t[9], &t[10], 1.0 / ana_scale, 1.0 / ana_scale, NULL) ||
+      if (vips_shrink (work, &t[9], 1.0 / ana_scale, 1.0 / ana_scale, NULL) ||
+          !(t[10] = grey_of (t[9])) ||
           !(t[11] = vips_image_copy_memory (t[10])))
         goto vips_error;
+      STAGE ("150 dpi copy");
       aw = vips_image_get_width (t[11]);
       ah = vips_image_get_height (t[11]);
       if (!(t[12] = background_map (small_grey, g.paper_level)) ||
@@ -703,6 +777,7 @@ mc_cleanup_image (VipsImage              *image,
           vips_boolean (t[15], t[16], &t[17], VIPS_OPERATION_BOOLEAN_AND, NULL) ||
           !(t[18] = vips_image_copy_memory (t[17])))
         goto vips_error;
+      STAGE ("ink threshold");
       ink = mask_to_pix (t[18]);
       STAGE ("ink mask");
 
@@ -710,9 +785,17 @@ mc_cleanup_image (VipsImage              *image,
       STAGE ("skew");
 
       /* Blank: within the paper's bounding box. */
-      if (!find_box (t[16], 10.0, &px, &py, &pw, &ph))
-        goto vips_error;
-      if (pw < 8 || ph < 8)
+      if (find_box (mask, 128.0, &px, &py, &pw, &ph) && pw >= 4 && ph >= 4)
+        {
+          double fx = (double) aw / vips_image_get_width (mask);
+          double fy = (double) ah / vips_image_get_height (mask);
+
+          px = (int) (px * fx);
+          py = (int) (py * fy);
+          pw = MIN ((int) (pw * fx), aw - px);
+          ph = MIN ((int) (ph * fy), ah - py);
+        }
+      else
         {
           px = py = 0;
           pw = aw;
@@ -732,8 +815,7 @@ mc_cleanup_image (VipsImage              *image,
           float confidence = 0;
           int rotate = 0;
 
-          if (vips_invert (t[18], &t[40], NULL) ||
-              !(upright = turn (t[40], 1.0, g.angle, 0, 255.0)))
+          if (!(upright = osd_input (t[18], g.angle)))
             goto vips_error;
           STAGE ("osd input");
           if (options->orient (upright, (int) lround (ana_dpi), &rotate, &confidence,
@@ -769,9 +851,7 @@ mc_cleanup_image (VipsImage              *image,
       {
         int inset = (int) lround (1.0 / 25.4 * SMALL_DPI);   /* 1 mm: the paper's shadowed edge */
 
-        if (!find_box (t[19], 128.0, &bx, &by, &bw, &bh))
-          goto vips_error;
-        if (bw < mw / 10 || bh < mh / 10)
+        if (!find_box (t[19], 128.0, &bx, &by, &bw, &bh) || bw < mw / 10 || bh < mh / 10)
           {
             /* Not a believable paper: keep the whole scan. */
             bx = by = 0;
@@ -850,6 +930,12 @@ mc_cleanup_image (VipsImage              *image,
     x = t[31];
     ow = vips_image_get_width (x);
     oh = vips_image_get_height (x);
+    if (!colour && vips_image_get_bands (x) == 3)
+      {
+        if (!(t[37] = grey_of (x)))
+          goto vips_error;
+        x = t[37];
+      }
 
     if (document)
       {
