@@ -10,9 +10,12 @@ G_BEGIN_DECLS
 /* A minimal PDF writer for scanned documents: each page is one image
  * (JPEG passed through as DCTDecode, or CCITT G4) with an invisible text
  * layer in a glyphless font whose codes are the text's UTF-16 units, so
- * copying the text out gives exactly what the OCR read. Aims at PDF/A-2b:
- * XMP metadata with the identification, an sRGB output intent, the font
- * embedded, every stream of exact length, a file ID. */
+ * copying the text out gives exactly what the OCR read. Always: XMP
+ * metadata matching the Info dictionary, the font embedded, every stream
+ * of exact length, a file ID. With McPdfInfo.pdfa also the sRGB output
+ * intent and the PDF/A-2b identification. The structure follows
+ * ISO 19005-2 as far as we know it, but no validator (veraPDF) has
+ * checked these files, so the claim is off unless asked for. */
 
 typedef enum {
   MC_PDF_IMAGE_JPEG,   /* baseline or progressive JPEG, 1 or 3 components */

@@ -508,7 +508,7 @@ mc_searchable_pdf_write (const char * const *inputs,
       g_autoptr(GFile) file = NULL;
       g_autoptr(GFileOutputStream) stream = NULL;
       g_autoptr(McPdfWriter) writer = NULL;
-      McPdfInfo info = { .title = options->title, .created = now, .pdfa = !options->no_pdfa };
+      McPdfInfo info = { .title = options->title, .created = now, .pdfa = options->pdfa };
       guint next_submit = 0, next_write = 0;
       gboolean over = FALSE;
 

@@ -30,7 +30,7 @@ typedef struct {
   guint64     max_bytes;    /* size budget; 0: no budget */
   int         quality;      /* JPEG quality when a page must be encoded; 0: default */
   const char *title;        /* NULL: none */
-  gboolean    no_pdfa;      /* leave out the PDF/A identification */
+  gboolean    pdfa;         /* claim PDF/A-2b (see the writer: not checked by a validator) */
   guint       n_workers;    /* 0: one per core */
   McOcrPool  *pool;         /* NULL: mc_ocr_pool_get_default () */
 } McPdfOptions;

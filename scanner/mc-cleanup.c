@@ -808,7 +808,12 @@ mc_cleanup_image (VipsImage              *image,
         goto failed;
 
       /* Orientation: OSD reads the deskewed ink mask, black on white. */
-      if (options->orient != NULL && !result->blank)
+      if (options->fixed_rotation)
+        {
+          g.rotate = ((options->rotation % 360) + 360) % 360 / 90 * 90;
+          result->orientation_known = TRUE;
+        }
+      else if (options->orient != NULL && !result->blank)
         {
           g_autoptr(GError) osd_error = NULL;
           g_autoptr(VipsImage) upright = NULL;
@@ -837,6 +842,12 @@ mc_cleanup_image (VipsImage              *image,
             g_debug ("orientation unknown: %s", osd_error ? osd_error->message : "?");
         }
       STAGE ("orientation");
+    }
+
+  if (!document && options->fixed_rotation)
+    {
+      g.rotate = ((options->rotation % 360) + 360) % 360 / 90 * 90;
+      result->orientation_known = TRUE;
     }
 
   /* Crop box, found on the turned paper mask. */
@@ -1075,6 +1086,12 @@ get_pool (void)
       g_once_init_leave (&initialized, 1);
     }
   return pool;
+}
+
+void
+mc_cleanup_set_workers (guint n_workers)
+{
+  g_thread_pool_set_max_threads (get_pool (), (int) MAX (n_workers, 1), NULL);
 }
 
 static void

@@ -51,6 +51,10 @@ typedef struct {
   gboolean         keep_blank;      /* write blank pages too (they are flagged either way) */
   McOrientFunc     orient;          /* NULL: orientation is not corrected */
   gpointer         orient_data;
+  /* The clerk's one-click rotate: clean again from the original with the
+   * quarter turn given (0, 90, 180, 270 clockwise) instead of OSD's. */
+  gboolean         fixed_rotation;
+  int              rotation;
 } McCleanupOptions;
 
 typedef struct {
@@ -111,5 +115,7 @@ void             mc_cleanup_image_async    (VipsImage              *image,
                                             gpointer                user_data);
 McCleanupResult *mc_cleanup_finish         (GAsyncResult           *result,
                                             GError                **error);
+/* How many pages are cleaned at once (default: one per core). */
+void             mc_cleanup_set_workers    (guint                   n_workers);
 
 G_END_DECLS

@@ -78,7 +78,7 @@ if command -v ocrmypdf >/dev/null; then
 fi
 
 echo
-echo "Searchable PDF, $n A4 pages at 300 dpi, $(nproc) cores"
+echo "Searchable PDF, $n A4 pages at 300 dpi, $(nproc --all) cores"
 printf '%-34s %9s %9s %8s %12s\n' "" "s/page" "KB/page" "CER %" "peak RSS MB"
 printf '%-34s %9.2f %9.1f %8s %12.0f\n' "motcua-tool clean + pdf" \
   "$(echo "$ours_s / $n" | bc -l)" "$(echo "$ours_bytes / 1024 / $n" | bc -l)" "$ours_cer" "$(echo "$ours_rss / 1024" | bc -l)"
@@ -93,9 +93,9 @@ echo "ours: clean ${ours_clean_s} s (peak $((ours_clean_rss / 1024)) MB), pdf ${
 echo
 echo "== cleanup alone, one core (taskset -c 0), $n pages"
 rm -rf "$work/clean1"
-timed "$work/t-one" taskset -c 0 "$tool" clean "$work"/raw/page-*.png --out "$work/clean1" --keep-blank --json
+timed "$work/t-one" taskset -c 0 "$tool" clean --jobs 1 "$work"/raw/page-*.png --out "$work/clean1" --keep-blank --json
 read -r one_s one_rss < "$work/t-one"
-taskset -c 0 "$tool" clean "$work"/raw/page-*.png --out "$work/clean1" --keep-blank --json 2>/dev/null \
+taskset -c 0 "$tool" clean --jobs 1 "$work"/raw/page-*.png --out "$work/clean1" --keep-blank --json 2>/dev/null \
   | grep '"seconds"' | head -n "$n" | sed 's/[^0-9.]//g' > "$work/per-page"
 printf 'wall %.2f s/page (decode + cleanup + encode); cleanup step alone, median %.3f s/page\n' \
   "$(echo "$one_s / $n" | bc -l)" "$(median < "$work/per-page")"

@@ -75,6 +75,16 @@ test_rotation (void)
       g_assert_cmpint (r->height, >, r->width);
     }
 
+  /* The clerk's rotate button: the turn given wins over OSD's. */
+  {
+    McPageFixture f = { .dpi = DPI, .rotation = 180, .n_paragraphs = 4 };
+    McCleanupOptions options = { .orient = mc_ocr_orient_func, .fixed_rotation = TRUE, .rotation = 90 };
+    g_autoptr(McCleanupResult) r = clean_fixture (&f, "rotate-button", &options);
+
+    g_assert_cmpint (r->rotation, ==, 90);
+    g_assert_cmpint (r->width, >, r->height);
+  }
+
   /* Without an orientation function nothing is turned. */
   {
     McPageFixture f = { .dpi = DPI, .rotation = 180, .n_paragraphs = 4 };

@@ -79,7 +79,8 @@ static void
 test_searchable (void)
 {
   g_autofree char *pdf = g_build_filename (tmpdir, "hoso.pdf", NULL);
-  McPdfOptions options = { .title = "Hồ sơ đăng ký khai sinh", .max_bytes = MC_PDF_DEFAULT_MAX_BYTES };
+  McPdfOptions options = { .title = "Hồ sơ đăng ký khai sinh", .max_bytes = MC_PDF_DEFAULT_MAX_BYTES,
+                           .pdfa = TRUE };
   McPdfReport report = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *info = NULL;
@@ -151,6 +152,7 @@ test_searchable (void)
   g_assert_nonnull (memmem (bytes, len, jpeg, jpeg_len));
   g_assert_nonnull (memmem (bytes, len, "/CCITTFaxDecode", 15));
   g_assert_nonnull (memmem (bytes, len, "<pdfaid:part>2</pdfaid:part>", 28));
+  g_assert_nonnull (memmem (bytes, len, "/GTS_PDFA1", 10));
   g_assert_cmpmem (bytes + len - 6, 6, "%%EOF\n", 6);
 
   /* Structure check by an independent reader, when there is one. */
@@ -185,6 +187,14 @@ test_uncleaned_input (void)
   g_assert_cmpint (report.dpi, ==, 200);
   text = pdftotext_page (pdf, 1);
   g_assert_cmpfloat (mc_text_cer (truth, text), <, 0.02);
+  /* PDF/A is claimed only when asked for. */
+  {
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (pdf, &bytes, &len, NULL));
+    g_assert_null (memmem (bytes, len, "pdfaid", 6));
+  }
 }
 
 static void

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <vips/vips.h>
@@ -42,6 +45,13 @@ vips_warning_to_debug (const char     *log_domain,
 void
 mc_tool_setup_page_work (void)
 {
+#ifdef __GLIBC__
+  /* glibc raises its mmap threshold after a large block is freed, so later
+   * page-sized buffers come from the heap and stay there: resident memory
+   * grows to several pages' worth per thread. A fixed threshold hands page
+   * buffers back to the system as soon as they are freed. */
+  mallopt (M_MMAP_THRESHOLD, 1024 * 1024);
+#endif
   g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, vips_warning_to_debug, NULL);
   vips_concurrency_set (1);
   vips_cache_set_max (0);
@@ -158,7 +168,7 @@ mc_tool_clean (int    argc,
   g_autofree char *out_dir = NULL;
   g_auto(GStrv) inputs = NULL;
   gboolean json = FALSE, keep_blank = FALSE, no_orientation = FALSE;
-  int dpi = 0, quality = 0;
+  int dpi = 0, quality = 0, jobs = 0;
   McCleanupOptions options = { 0 };
   CleanState state = { 0 };
   gint64 start;
@@ -168,6 +178,7 @@ mc_tool_clean (int    argc,
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for the cleaned pages (required)"), N_("DIR") },
     { "dpi", 0, 0, G_OPTION_ARG_INT, &dpi, N_("Output resolution (default from the settings: 200); never above the scan’s"), N_("DPI") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &quality, N_("JPEG quality for grey and colour pages (default 60)"), N_("Q") },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_("Pages cleaned at once (default: one per processor core)"), N_("N") },
     { "keep-blank", 0, 0, G_OPTION_ARG_NONE, &keep_blank, N_("Write blank pages too (they are reported either way)"), NULL },
     { "no-orientation", 0, 0, G_OPTION_ARG_NONE, &no_orientation, N_("Do not turn pages that stand sideways or upside down"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of a table"), NULL },
@@ -201,6 +212,8 @@ mc_tool_clean (int    argc,
     }
   if (quality != 0 && (quality < 10 || quality > 100))
     return mc_tool_usage_error (NULL, _("--quality must be between 10 and 100"));
+  if (jobs < 0 || jobs > 64)
+    return mc_tool_usage_error (NULL, _("--jobs must be between 1 and 64"));
 
   if (g_mkdir_with_parents (out_dir, 0700) != 0)
     {
@@ -220,6 +233,8 @@ mc_tool_clean (int    argc,
     options.orient = mc_ocr_orient_func;
 
   mc_tool_setup_page_work ();
+  if (jobs > 0)
+    mc_cleanup_set_workers (jobs);
   start = g_get_monotonic_time ();
   state.n = g_strv_length (inputs);
   state.pending = state.n;

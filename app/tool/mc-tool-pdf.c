@@ -52,7 +52,7 @@ mc_tool_pdf (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *title = NULL;
   g_auto(GStrv) inputs = NULL;
-  gboolean json = FALSE, no_pdfa = FALSE;
+  gboolean json = FALSE, pdfa = FALSE;
   int dpi = 0, quality = 0;
   McPdfOptions options = { 0 };
   McPdfReport report = { 0 };
@@ -63,7 +63,7 @@ mc_tool_pdf (int    argc,
     { "dpi", 0, 0, G_OPTION_ARG_INT, &dpi, N_("Largest image resolution in the PDF (default 200)"), N_("DPI") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &quality, N_("JPEG quality for pages that must be encoded (default 60)"), N_("Q") },
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Title stored in the PDF"), N_("TEXT") },
-    { "no-pdfa", 0, 0, G_OPTION_ARG_NONE, &no_pdfa, N_("Do not mark the file as PDF/A-2b"), NULL },
+    { "pdfa", 0, 0, G_OPTION_ARG_NONE, &pdfa, N_("Mark the file as PDF/A-2b (its structure follows the standard, but no validator has checked it)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of a sentence"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("IMAGE…") },
     { NULL }
@@ -101,7 +101,7 @@ mc_tool_pdf (int    argc,
   options.quality = quality;
   options.languages = lang;
   options.title = title;
-  options.no_pdfa = no_pdfa;
+  options.pdfa = pdfa;
 
   mc_tool_setup_page_work ();
   if (!mc_searchable_pdf_write ((const char * const *) inputs, output, &options, &report, NULL, &error))
