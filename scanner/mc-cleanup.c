@@ -85,15 +85,14 @@ mc_page_kind_to_label (McPageKind kind)
 }
 
 static gboolean
-vips_failed (GError    **error,
-             const char *what)
+vips_failed (GError **error)
 {
   g_autofree char *detail = g_strdup (vips_error_buffer ());
 
   vips_error_clear ();
   g_strchomp (detail);
   g_set_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_DAMAGED,
-               _("%s: the page could not be cleaned (%s)."), what, detail);
+               _("The page could not be cleaned (%s)."), detail);
   return FALSE;
 }
 
@@ -428,7 +427,7 @@ has_colour (VipsImage  *small,
          vips_avg (t[6], &mean, NULL));
   g_object_unref (ctx);
   if (!ok)
-    return vips_failed (error, _("page"));
+    return vips_failed (error);
   g_debug ("colour %.4f", mean / 255.0);
   return mean / 255.0 >= COLOUR_FRACTION;
 }
@@ -456,7 +455,7 @@ has_smooth_grey (VipsImage  *grey,
          vips_avg (t[7], &mean, NULL));
   g_object_unref (ctx);
   if (!ok)
-    return vips_failed (error, _("page"));
+    return vips_failed (error);
   g_debug ("smooth mid-tones %.4f", mean / 255.0);
   return mean / 255.0 >= GREY_FRACTION;
 }
@@ -681,7 +680,7 @@ mc_cleanup_image (VipsImage              *image,
   blank_ink = options->blank_ink > 0 ? options->blank_ink : MC_CLEANUP_DEFAULT_BLANK_INK;
 
   if (!(work = to_working (image)))
-    return (vips_failed (error, _("page")), NULL);
+    return (vips_failed (error), NULL);
 
   ctx = VIPS_OBJECT (vips_image_new ());
   t = (VipsImage **) vips_object_local_array (ctx, 48);
@@ -992,7 +991,7 @@ mc_cleanup_image (VipsImage              *image,
   return g_steal_pointer (&result);
 
 vips_error:
-  vips_failed (&local_error, _("page"));
+  vips_failed (&local_error);
 failed:
   pixDestroy (&ink);
   g_clear_object (&ctx);
@@ -1016,7 +1015,8 @@ mc_cleanup_file (const char             *path,
   if (image == NULL)
     return NULL;
   result = mc_cleanup_image (image, dpi, output_base, options, cancellable, &local);
-  if (result == NULL && local != NULL && local->domain == MC_PAGE_IMAGE_ERROR)
+  if (result == NULL && local != NULL && local->domain == MC_PAGE_IMAGE_ERROR &&
+      local->code != MC_PAGE_IMAGE_ERROR_WRITE)
     {
       /* Name the file the clerk knows, not "page". */
       name = g_filename_display_basename (path);
