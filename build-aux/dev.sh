@@ -18,6 +18,7 @@ packages=(
   gcc libc6-dev pkg-config meson ninja-build gettext python3
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
   libvips-dev libtesseract-dev libleptonica-dev libsane-dev libsane1 sane-utils
+  liblcms2-dev libtiff-dev poppler-utils qpdf
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
   libsqlite3-dev sqlite3 libcairo2-dev libpango1.0-dev poppler-utils
   desktop-file-utils appstream

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -25,6 +26,12 @@ typedef enum {
   MC_EXIT_SCAN_NO_DEVICE      = 18,
   MC_EXIT_SCAN_OTHER          = 19,
 
+  /* Page cleanup and PDF (issue 4): 20–29 */
+  MC_EXIT_IMAGE        = 20,  /* an image is missing, empty, damaged, unsupported or too large */
+  MC_EXIT_OCR          = 21,  /* text recognition failed or its language data is missing */
+  MC_EXIT_TOO_LARGE    = 22,  /* the PDF cannot fit the size limit even at 150 dpi */
+  MC_EXIT_WRITE        = 23,  /* the output file or folder could not be written */
+
   /* ledger (issue 7): 40–49 */
   MC_EXIT_LEDGER_OPEN       = 40,
   MC_EXIT_LEDGER_MISSING    = 41,
@@ -46,6 +53,10 @@ int   mc_tool_devices         (int          argc,
 int   mc_tool_scan            (int          argc,
                                char       **argv);
 int   mc_tool_exit_for_scan_error (const GError *error);
+int   mc_tool_clean           (int          argc,
+                               char       **argv);
+int   mc_tool_pdf             (int          argc,
+                               char       **argv);
 int   mc_tool_ledger          (int          argc,
                                char       **argv);
 
@@ -55,5 +66,12 @@ int   mc_tool_usage_error     (GOptionContext *context,
 void  mc_tool_print_padded    (const char     *text,
                                guint           width);
 void  mc_tool_print_json      (JsonNode       *node);
+
+/* Page cleanup and PDF helpers (mc-tool-clean.c, mc-tool-pdf.c) */
+GSettings *mc_tool_settings        (void);
+void       mc_tool_setup_page_work (void);
+int        mc_tool_exit_for_error  (const GError   *error);
+gboolean   mc_tool_parse_size      (const char     *text,
+                                    guint64        *bytes);
 
 G_END_DECLS

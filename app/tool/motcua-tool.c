@@ -24,6 +24,10 @@ static const struct {
     "scan --device DEV [--source flatbed|adf|duplex] [--resolution DPI] [--mode color|gray|lineart]\n"
     "       [--area a4|a5|id-card|glass|WxH-mm] [--file PNM] --out DIR [--json]",
     N_("Scan pages into DIR as page-001.png, page-002.png, …; each page is kept as soon as it is read") },
+  { "clean", mc_tool_clean, "clean [--profile document|photo] IMAGE… --out DIR [--json]",
+    N_("Clean scanned pages: trim, straighten, turn upright, whiten; report blank pages") },
+  { "pdf", mc_tool_pdf, "pdf [--lang vie] [--max-size 5M] [--dpi 200] IMAGE… -o OUT.pdf [--json]",
+    N_("Make one searchable PDF from cleaned pages, within a size limit") },
   { "ledger", mc_tool_ledger,
     "ledger add --procedure CODE --channel CH [--receipt R] [--pages N] [--db FILE]\n"
     "  ledger report [--from DATE] [--to DATE] [--by day|counter|procedure|channel|ward]\n"
@@ -60,6 +64,10 @@ print_help (FILE *out)
   fprintf (out, "  17 %s\n", _("scan: the scanner refused a setting (source, mode, resolution, area, option)"));
   fprintf (out, "  18 %s\n", _("scan: no such scanner, or none at all"));
   fprintf (out, "  19 %s\n", _("scan: cancelled, or another scanner fault"));
+  fprintf (out, "  20 %s\n", _("clean, pdf: an image is missing, empty, damaged, not an image, or too large"));
+  fprintf (out, "  21 %s\n", _("pdf: text recognition failed or its language data is not installed"));
+  fprintf (out, "  22 %s\n", _("pdf: the document cannot fit the size limit even at 150 dpi"));
+  fprintf (out, "  23 %s\n", _("clean, pdf: the output file or folder cannot be written"));
   fprintf (out, "  40 %s\n", _("ledger: the ledger cannot be opened or written (permissions, disk full)"));
   fprintf (out, "  41 %s\n", _("ledger: there is no ledger at that path (nothing recorded yet)"));
   fprintf (out, "  42 %s\n", _("ledger: the file is not a ledger (not SQLite, or another program’s database); it is left untouched"));

@@ -1,0 +1,1198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-cleanup"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <leptonica/allheaders.h>
+#include <tiffio.h>
+
+#include "mc-cleanup.h"
+#include "mc-vips.h"
+
+/* Cleanup of paperwork pages.
+ *
+ * Everything is decided on two small copies of the page, then the output
+ * is produced in one streaming libvips pass from the decoded page:
+ *
+ *   page ─┬─ 150 dpi grey ("ana"): ink mask → skew (Leptonica), blank test,
+ *         │                        orientation (OSD through opts->orient)
+ *         ├─ 50 dpi ("small"):     glass vs paper, background map, kind
+ *         └─ output dpi:           turn (skew + quarter turns), trim,
+ *                                  divide by the background, levels,
+ *                                  then 1-bit G4 TIFF or JPEG
+ *
+ * Angles: a page lying at +a° (anticlockwise) on the glass is turned back
+ * with vips_similarity (angle = -a). */
+
+#define ANA_DPI          150.0
+#define SMALL_DPI        50.0
+#define INK_RATIO        0.72   /* darker than 72 % of the local paper: ink */
+#define GLASS_CONTRAST   60.0   /* paper this much brighter than the border: paper on glass */
+#define WHITE_POINT      232.0  /* after normalisation, lighter than this is paper */
+#define BLACK_POINT      12.0
+#define LINEART_THRESHOLD 150
+#define COLOUR_CHROMA    70.0
+#define COLOUR_FRACTION  0.0003 /* of the page: a 36 mm seal is ~0.25 %, a signature ~0.1 % */
+#define MIN_ORIENT_CONFIDENCE 3.0  /* OSD below this: leave the page as it is */
+#define GREY_FRACTION    0.004  /* smooth mid-tones over 0.4 % of the page (16 × 16 mm): a photo or shading */
+
+typedef struct {
+  double angle;       /* skew found, degrees anticlockwise */
+  int    rotate;      /* quarter turns clockwise, in degrees */
+  gboolean has_glass;
+  double paper[3];    /* paper colour, per band */
+  double paper_level; /* paper lightness */
+  double glass_level;
+  /* crop, as fractions of the turned image */
+  double cx, cy, cw, ch;
+} Geometry;
+
+void
+mc_cleanup_result_free (McCleanupResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->output);
+  g_free (result);
+}
+
+const char *
+mc_page_kind_to_string (McPageKind kind)
+{
+  switch (kind)
+    {
+    case MC_PAGE_KIND_LINEART: return "lineart";
+    case MC_PAGE_KIND_GREY: return "grey";
+    case MC_PAGE_KIND_COLOUR: return "colour";
+    default: return "unknown";
+    }
+}
+
+const char *
+mc_page_kind_to_label (McPageKind kind)
+{
+  switch (kind)
+    {
+    case MC_PAGE_KIND_LINEART: return _("black and white");
+    case MC_PAGE_KIND_GREY: return _("grey");
+    case MC_PAGE_KIND_COLOUR: return _("colour");
+    default: return "?";
+    }
+}
+
+static gboolean
+vips_failed (GError **error)
+{
+  g_autofree char *detail = g_strdup (vips_error_buffer ());
+
+  vips_error_clear ();
+  g_strchomp (detail);
+  g_set_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_DAMAGED,
+               _("The page could not be cleaned (%s)."), detail);
+  return FALSE;
+}
+
+/* 8-bit sRGB (3 bands) or grey (1 band), alpha flattened onto white. */
+static VipsImage *
+to_working (VipsImage *in)
+{
+  VipsObject *ctx = VIPS_OBJECT (vips_image_new ());
+  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 4);
+  VipsImage *x = in;
+  VipsImage *out = NULL;
+  gboolean colour = vips_image_get_bands (in) >= 3;
+
+  /* Already 8-bit grey or RGB, decoded in memory: use it as it is. */
+  if (!vips_image_hasalpha (x) && vips_image_get_format (x) == VIPS_FORMAT_UCHAR &&
+      (vips_image_get_bands (x) == 1 || vips_image_get_bands (x) == 3))
+    {
+      g_object_unref (ctx);
+      return vips_image_copy_memory (in);
+    }
+
+  if (vips_image_hasalpha (x))
+    {
+      VipsArrayDouble *white = vips_array_double_newv (1, vips_image_get_format (x) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0);
+      int status = vips_flatten (x, &t[0], "background", white, NULL);
+
+      vips_area_unref (VIPS_AREA (white));
+      if (status)
+        goto out;
+      x = t[0];
+    }
+  if (vips_colourspace (x, &t[1], colour ? VIPS_INTERPRETATION_sRGB : VIPS_INTERPRETATION_B_W, NULL))
+    goto out;
+  x = t[1];
+  if (vips_cast_uchar (x, &t[2], NULL))
+    goto out;
+  out = vips_image_copy_memory (t[2]);
+
+out:
+  g_object_unref (ctx);
+  return out;
+}
+
+static double
+percent (VipsImage *grey,
+         double     pc)
+{
+  int threshold = 0;
+
+  if (vips_percent (grey, pc, &threshold, NULL))
+    return -1;
+  return threshold;
+}
+
+/* Rec. 709 luma, in one pass: vips_colourspace() to B_W goes through
+ * XYZ in floating point and costs several times more on a full page. */
+static VipsImage *
+grey_of (VipsImage *in)
+{
+  VipsImage *m = NULL, *f = NULL, *out = NULL;
+
+  if (vips_image_get_bands (in) == 1)
+    return g_object_ref (in);
+  if (!(m = vips_image_new_matrixv (3, 1, 0.2126, 0.7152, 0.0722)))
+    return NULL;
+  if (vips_recomb (in, &f, m, NULL) == 0 && vips_cast_uchar (f, &out, NULL) == 0)
+    out->Type = VIPS_INTERPRETATION_B_W;
+  g_clear_object (&f);
+  g_object_unref (m);
+  return out;
+}
+
+/* Resize to exactly @w × @h (libvips rounds the scale its own way). */
+static VipsImage *
+resize_to (VipsImage *in,
+           int        w,
+           int        h,
+           VipsKernel kernel)
+{
+  VipsImage *scaled = NULL, *out = NULL;
+  double sx = (double) w / vips_image_get_width (in);
+  double sy = (double) h / vips_image_get_height (in);
+
+  if (vips_resize (in, &scaled, sx, "vscale", sy, "kernel", kernel, NULL))
+    return NULL;
+  if (vips_image_get_width (scaled) == w && vips_image_get_height (scaled) == h)
+    return scaled;
+  if (vips_embed (scaled, &out, 0, 0, w, h, "extend", VIPS_EXTEND_COPY, NULL))
+    out = NULL;
+  g_object_unref (scaled);
+  return out;
+}
+
+/* The paper's lightness around each point at SMALL_DPI: the brightest
+ * value in a 7 × 7 window (3.5 mm) skips text strokes; where that is still
+ * dark (a photo, a large seal, the glass) the page's paper level stands in,
+ * so such areas are not bleached. */
+static VipsImage *
+background_map (VipsImage *small_grey,
+                double     paper_level)
+{
+  VipsObject *ctx = VIPS_OBJECT (vips_image_new ());
+  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 6);
+  VipsImage *out = NULL;
+
+  if (vips_rank (small_grey, &t[0], 7, 7, 48, NULL) ||
+      vips_less_const1 (t[0], &t[1], 0.6 * paper_level, NULL) ||
+      !(t[5] = vips_image_new_from_image1 (t[0], paper_level)) ||
+      vips_ifthenelse (t[1], t[5], t[0], &t[2], NULL) ||
+      vips_gaussblur (t[2], &t[3], 1.5, NULL) ||
+      vips_linear1 (t[3], &t[4], 1.0, 1.0, NULL))  /* never divide by zero */
+    goto out;
+  out = vips_image_copy_memory (t[4]);
+
+out:
+  g_object_unref (ctx);
+  return out;
+}
+
+/* Flood the dark pixels connected to the border: they are the glass (or
+ * the dark lid) around the paper. Returns 255 on paper, 0 on glass. */
+static VipsImage *
+paper_mask (VipsImage *small_grey,
+            double     threshold)
+{
+  VipsObject *ctx = VIPS_OBJECT (vips_image_new ());
+  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 4);
+  VipsImage *mem = NULL, *out = NULL;
+  double glass[] = { 128.0 };
+  int w = vips_image_get_width (small_grey), h = vips_image_get_height (small_grey);
+  guchar *p;
+
+  if (vips_moreeq_const1 (small_grey, &t[0], threshold, NULL))
+    goto out;
+  if (!(mem = vips_image_copy_memory (t[0])))
+    goto out;
+  p = (guchar *) VIPS_IMAGE_ADDR (mem, 0, 0);
+  for (int x = 0; x < w; x++)
+    for (int k = 0; k < 2; k++)
+      {
+        int y = k ? h - 1 : 0;
+
+        if (p[y * w + x] == 0 && vips_draw_flood (mem, glass, 1, x, y, "equal", TRUE, NULL))
+          goto out;
+      }
+  for (int y = 0; y < h; y++)
+    for (int k = 0; k < 2; k++)
+      {
+        int x = k ? w - 1 : 0;
+
+        if (p[y * w + x] == 0 && vips_draw_flood (mem, glass, 1, x, y, "equal", TRUE, NULL))
+          goto out;
+      }
+  if (vips_notequal_const1 (mem, &t[1], 128.0, NULL))
+    goto out;
+  out = vips_image_copy_memory (t[1]);
+
+out:
+  g_clear_object (&mem);
+  g_object_unref (ctx);
+  return out;
+}
+
+/* Ink at 150 dpi: darker than INK_RATIO of the local paper level (the
+ * 50 dpi background map, interpolated) and on the paper (the 50 dpi mask).
+ * One pass in C: as a chain of libvips operations (resize, compare, and)
+ * this was the slowest step of the analysis. Returns 255 on ink as a
+ * VipsImage, and the same as Leptonica 1 bpp (1 = ink) in @pix. */
+static VipsImage *
+ink_mask (VipsImage  *grey,
+          VipsImage  *background,
+          VipsImage  *paper,
+          PIX       **pix)
+{
+  int w = vips_image_get_width (grey), h = vips_image_get_height (grey);
+  int sw = vips_image_get_width (background), sh = vips_image_get_height (background);
+  g_autoptr(VipsImage) bg = NULL;
+  g_autoptr(VipsImage) bgf = NULL;
+  g_autoptr(VipsImage) pm = vips_image_copy_memory (paper);
+  guchar *out = g_malloc0 ((gsize) w * h);
+  VipsImage *image;
+  l_uint32 *data;
+  int wpl;
+
+  if (vips_cast_float (background, &bgf, NULL) || !(bg = vips_image_copy_memory (bgf)) || pm == NULL)
+    {
+      g_free (out);
+      return NULL;
+    }
+  *pix = pixCreate (w, h, 1);
+  data = pixGetData (*pix);
+  wpl = pixGetWpl (*pix);
+  for (int y = 0; y < h; y++)
+    {
+      const guchar *src = VIPS_IMAGE_ADDR (grey, 0, y);
+      double fy = CLAMP ((y + 0.5) * sh / h - 0.5, 0.0, sh - 1.0);
+      int y0 = (int) fy, y1 = MIN (y0 + 1, sh - 1);
+      double dy = fy - y0;
+      const float *b0 = (const float *) VIPS_IMAGE_ADDR (bg, 0, y0);
+      const float *b1 = (const float *) VIPS_IMAGE_ADDR (bg, 0, y1);
+      const guchar *prow = VIPS_IMAGE_ADDR (pm, 0, MIN ((int) ((y + 0.5) * sh / h), sh - 1));
+      l_uint32 *line = data + y * wpl;
+      guchar *dst = out + (gsize) y * w;
+
+      for (int x = 0; x < w; x++)
+        {
+          double fx = CLAMP ((x + 0.5) * sw / w - 0.5, 0.0, sw - 1.0);
+          int x0 = (int) fx, x1 = MIN (x0 + 1, sw - 1);
+          double dx = fx - x0;
+          double level = (b0[x0] * (1 - dx) + b0[x1] * dx) * (1 - dy) + (b1[x0] * (1 - dx) + b1[x1] * dx) * dy;
+
+          if (src[x] < INK_RATIO * level && prow[MIN ((int) ((x + 0.5) * sw / w), sw - 1)])
+            {
+              dst[x] = 255;
+              SET_DATA_BIT (line, x);
+            }
+        }
+    }
+  image = vips_image_new_from_memory_copy (out, (gsize) w * h, w, h, 1, VIPS_FORMAT_UCHAR);
+  g_free (out);
+  return image;
+}
+
+/* Skew of the text lines, ±MC_CLEANUP_MAX_SKEW, in either upright or
+ * sideways orientation (the quarter turn is left to OSD). Returns the
+ * anticlockwise angle of the page; 0 when there are too few lines. */
+static double
+find_skew (PIX *ink)
+{
+  l_float32 a0 = 0, c0 = 0, a90 = 0, c90 = 0;
+  PIX *sideways;
+
+  pixFindSkewSweepAndSearch (ink, &a0, &c0, 2, 1, MC_CLEANUP_MAX_SKEW, 0.5, 0.01);
+  /* Upright text lines give a confidence of 5 or more; sideways pages
+   * stay under 2 here, and only they need the second look. */
+  if (c0 < 4.0)
+    {
+      sideways = pixRotate90 (ink, 1);
+      pixFindSkewSweepAndSearch (sideways, &a90, &c90, 2, 1, MC_CLEANUP_MAX_SKEW, 0.5, 0.01);
+      pixDestroy (&sideways);
+    }
+  g_debug ("skew upright %.3f (%.2f), sideways %.3f (%.2f)", a0, c0, a90, c90);
+  /* Leptonica's angle is the anticlockwise turn that deskews, so the
+   * page lies that far clockwise. On the sideways copy the sense is the
+   * same, as quarter turns and small turns commute. Leptonica's own
+   * threshold for a believable result is a confidence of 3. */
+  if (MAX (c0, c90) < 3.0)
+    return 0.0;
+  return -(c0 >= c90 ? a0 : a90);
+}
+
+static VipsImage *
+turn (VipsImage *in,
+      double     scale,
+      double     angle,
+      int        rotate,
+      double     background)
+{
+  VipsImage *a = NULL, *b = NULL;
+
+  if (fabs (angle) >= 0.05)
+    {
+      VipsArrayDouble *bg = vips_array_double_newv (1, background);
+      int status = vips_similarity (in, &a, "scale", scale, "angle", -angle,
+                                    "interpolate", vips_interpolate_bilinear_static (),
+                                    "background", bg, NULL);
+
+      vips_area_unref (VIPS_AREA (bg));
+      if (status)
+        return NULL;
+    }
+  else if (scale < 0.999)
+    {
+      if (vips_resize (in, &a, scale, NULL))
+        return NULL;
+    }
+  else
+    a = g_object_ref (in);
+
+  if (rotate == 0)
+    return a;
+  if (vips_rot (a, &b, rotate == 90 ? VIPS_ANGLE_D90 : rotate == 180 ? VIPS_ANGLE_D180 : VIPS_ANGLE_D270, NULL))
+    b = NULL;
+  g_object_unref (a);
+  return b;
+}
+
+/* Bounding box of the pixels at or above @threshold in a one-band uchar
+ * mask. A plain scan: vips_find_trim() filters the image first and costs
+ * tens of milliseconds even at 150 dpi. FALSE when nothing is set. */
+static gboolean
+find_box (VipsImage *mask,
+          double     threshold,
+          int       *x,
+          int       *y,
+          int       *w,
+          int       *h)
+{
+  g_autoptr(VipsImage) mem = vips_image_copy_memory (mask);
+  int width, height, x0, y0, x1 = -1, y1 = -1;
+
+  if (mem == NULL)
+    return FALSE;
+  width = vips_image_get_width (mem);
+  height = vips_image_get_height (mem);
+  x0 = width;
+  y0 = height;
+  for (int yy = 0; yy < height; yy++)
+    {
+      const guchar *row = VIPS_IMAGE_ADDR (mem, 0, yy);
+      int first = -1, last = -1;
+
+      for (int xx = 0; xx < width; xx++)
+        if (row[xx] >= threshold)
+          {
+            if (first < 0)
+              first = xx;
+            last = xx;
+          }
+      if (first < 0)
+        continue;
+      x0 = MIN (x0, first);
+      x1 = MAX (x1, last);
+      y0 = MIN (y0, yy);
+      y1 = yy;
+    }
+  if (x1 < 0)
+    return FALSE;
+  *x = x0;
+  *y = y0;
+  *w = x1 - x0 + 1;
+  *h = y1 - y0 + 1;
+  return TRUE;
+}
+
+static VipsImage *
+crop_fraction (VipsImage      *in,
+               const Geometry *g)
+{
+  VipsImage *out = NULL;
+  int w = vips_image_get_width (in), h = vips_image_get_height (in);
+  int x = CLAMP ((int) lround (g->cx * w), 0, w - 1);
+  int y = CLAMP ((int) lround (g->cy * h), 0, h - 1);
+  int cw = CLAMP ((int) lround (g->cw * w), 1, w - x);
+  int ch = CLAMP ((int) lround (g->ch * h), 1, h - y);
+
+  if (vips_extract_area (in, &out, x, y, cw, ch, NULL))
+    return NULL;
+  return out;
+}
+
+/* Colour that carries meaning: chroma (max − min of R, G, B) that
+ * scanner noise on neutral or yellowed paper stays far below and a red seal
+ * or blue ink far above, over more than COLOUR_FRACTION of the page. */
+static gboolean
+has_colour (VipsImage  *small,
+            GError    **error)
+{
+  VipsObject *ctx = VIPS_OBJECT (vips_image_new ());
+  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 8);
+  double mean = 0;
+  gboolean ok;
+
+  ok = !(vips_extract_band (small, &t[0], 0, NULL) ||
+         vips_extract_band (small, &t[1], 1, NULL) ||
+         vips_extract_band (small, &t[2], 2, NULL) ||
+         vips_bandrank (t, &t[3], 3, "index", 2, NULL) ||
+         vips_bandrank (t, &t[4], 3, "index", 0, NULL) ||
+         vips_subtract (t[3], t[4], &t[5], NULL) ||
+         vips_moreeq_const1 (t[5], &t[6], COLOUR_CHROMA, NULL) ||
+         vips_avg (t[6], &mean, NULL));
+  g_object_unref (ctx);
+  if (!ok)
+    return vips_failed (error);
+  g_debug ("colour %.4f", mean / 255.0);
+  return mean / 255.0 >= COLOUR_FRACTION;
+}
+
+/* Smooth mid-tones: a photo or shading has grey areas whose 3 × 3
+ * neighbourhood at 50 dpi varies little; text at that scale is grey too,
+ * but always next to paper white. */
+static gboolean
+has_smooth_grey (VipsImage  *grey,
+                 GError    **error)
+{
+  VipsObject *ctx = VIPS_OBJECT (vips_image_new ());
+  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 8);
+  double mean = 0;
+  gboolean ok;
+
+  ok = !(vips_rank (grey, &t[0], 3, 3, 8, NULL) ||   /* max */
+         vips_rank (grey, &t[1], 3, 3, 0, NULL) ||   /* min */
+         vips_subtract (t[0], t[1], &t[2], NULL) ||
+         vips_less_const1 (t[2], &t[3], 40.0, NULL) ||
+         vips_more_const1 (grey, &t[4], 55.0, NULL) ||
+         vips_less_const1 (grey, &t[5], 195.0, NULL) ||
+         vips_boolean (t[4], t[5], &t[6], VIPS_OPERATION_BOOLEAN_AND, NULL) ||
+         vips_boolean (t[3], t[6], &t[7], VIPS_OPERATION_BOOLEAN_AND, NULL) ||
+         vips_avg (t[7], &mean, NULL));
+  g_object_unref (ctx);
+  if (!ok)
+    return vips_failed (error);
+  g_debug ("smooth mid-tones %.4f", mean / 255.0);
+  return mean / 255.0 >= GREY_FRACTION;
+}
+
+/* What OSD reads: the ink mask, black on white, turned back when the skew
+ * is more than OSD tolerates, and cut to a band of about a third of the
+ * page across the middle of the text. OSD's time grows with the number
+ * of letters, and a third of a page of text is plenty to tell which way up
+ * it stands. */
+static VipsImage *
+osd_input (VipsImage *ink_mask,
+           double     angle)
+{
+  VipsObject *ctx = VIPS_OBJECT (vips_image_new ());
+  VipsImage **t = (VipsImage **) vips_object_local_array (ctx, 4);
+  VipsImage *x = ink_mask, *out = NULL;
+  int w, h, bx, by, bw, bh, band;
+
+  if (fabs (angle) >= 2.0)
+    {
+      if (!(t[0] = turn (x, 1.0, angle, 0, 0.0)) || !(t[1] = vips_image_copy_memory (t[0])))
+        goto out;
+      x = t[1];
+    }
+  w = vips_image_get_width (x);
+  h = vips_image_get_height (x);
+  if (!find_box (x, 128.0, &bx, &by, &bw, &bh) || bw < 8 || bh < 8)
+    {
+      bx = by = 0;
+      bw = w;
+      bh = h;
+    }
+  band = MIN (bh, MAX (h / 3, 64));
+  by = CLAMP (by + bh / 2 - band / 2, 0, MAX (0, h - band));
+  if (vips_extract_area (x, &t[2], 0, by, w, MIN (band, h - by), NULL) ||
+      vips_invert (t[2], &t[3], NULL))
+    goto out;
+  out = vips_image_copy_memory (t[3]);
+out:
+  g_object_unref (ctx);
+  return out;
+}
+
+/* Fraction of the page's inner area (4 % margins left out: punch holes,
+ * edge shadows) covered by marks bigger than 0.5 mm. */
+static double
+ink_coverage (PIX       *ink,
+              int        x0,
+              int        y0,
+              int        w,
+              int        h,
+              double     dpi)
+{
+  int mx = (int) (w * 0.04), my = (int) (h * 0.04);
+  int min_size = MAX (2, (int) lround (0.5 / 25.4 * dpi));
+  BOX *box = boxCreate (x0 + mx, y0 + my, w - 2 * mx, h - 2 * my);
+  PIX *inner = pixClipRectangle (ink, box, NULL);
+  PIX *big;
+  l_int32 count = 0;
+  double area = (double) (w - 2 * mx) * (h - 2 * my);
+
+  boxDestroy (&box);
+  if (inner == NULL)
+    return 0.0;
+  big = pixSelectBySize (inner, min_size, min_size, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+  if (big != NULL)
+    pixCountPixels (big, &count, NULL);
+  pixDestroy (&big);
+  pixDestroy (&inner);
+  return area > 0 ? count / area : 0.0;
+}
+
+/* A CCITT G4 TIFF in one strip, 0 = white: the PDF writer can then copy
+ * the G4 data as it is (libvips writes many strips, which cannot be joined
+ * into one G4 stream). */
+static int
+write_g4_tiff (VipsImage  *bilevel,
+               int         dpi,
+               const char *path)
+{
+  g_autoptr(VipsImage) mem = vips_image_copy_memory (bilevel);
+  int w = vips_image_get_width (bilevel), h = vips_image_get_height (bilevel);
+  g_autofree guint8 *row = g_malloc0 ((w + 7) / 8);
+  TIFF *tif;
+  int status = 0;
+
+  if (mem == NULL || !(tif = TIFFOpen (path, "w")))
+    return -1;
+  TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, (uint32_t) w);
+  TIFFSetField (tif, TIFFTAG_IMAGELENGTH, (uint32_t) h);
+  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 1);
+  TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4);
+  TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
+  TIFFSetField (tif, TIFFTAG_FILLORDER, FILLORDER_MSB2LSB);
+  TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, (uint32_t) h);
+  TIFFSetField (tif, TIFFTAG_XRESOLUTION, (float) dpi);
+  TIFFSetField (tif, TIFFTAG_YRESOLUTION, (float) dpi);
+  TIFFSetField (tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+  for (int y = 0; y < h && status == 0; y++)
+    {
+      const guchar *src = VIPS_IMAGE_ADDR (mem, 0, y);
+
+      memset (row, 0, (w + 7) / 8);
+      for (int x = 0; x < w; x++)
+        if (src[x] == 0)
+          row[x >> 3] |= 0x80 >> (x & 7);
+      if (TIFFWriteScanline (tif, row, y, 0) < 0)
+        status = -1;
+    }
+  TIFFClose (tif);
+  return status;
+}
+
+static gboolean
+save_output (VipsImage   *out,
+             McPageKind   kind,
+             int          dpi,
+             int          quality,
+             const char  *base,
+             char       **written,
+             GError     **error)
+{
+  const char *ext = kind == MC_PAGE_KIND_LINEART ? ".tif" : ".jpg";
+  g_autofree char *final = g_strconcat (base, ext, NULL);
+  g_autofree char *tmp = g_strdup_printf ("%s.%u.part", final, g_random_int ());
+  double ppm = dpi / 25.4;
+  int status;
+
+  if (kind == MC_PAGE_KIND_LINEART)
+    status = write_g4_tiff (out, dpi, tmp);
+  else
+    {
+      g_autoptr(VipsImage) copy = NULL;
+
+      /* The resolution goes in the JFIF header, which "strip" would drop;
+       * a copy carries it without touching the caller's image. */
+      if (vips_copy (out, &copy, "xres", ppm, "yres", ppm, NULL) == 0)
+        {
+          vips_image_remove (copy, VIPS_META_EXIF_NAME);
+          vips_image_remove (copy, VIPS_META_XMP_NAME);
+          vips_image_remove (copy, VIPS_META_IPTC_NAME);
+          status = vips_jpegsave (copy, tmp, "Q", quality, "optimize_coding", TRUE, NULL);
+        }
+      else
+        status = -1;
+    }
+  if (status != 0)
+    {
+      g_autofree char *name = g_filename_display_name (final);
+
+      vips_error_clear ();
+      g_unlink (tmp);
+      g_set_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_WRITE,
+                   _("The cleaned page could not be saved as %s. Check that the folder exists and the disk is not full."),
+                   name);
+      return FALSE;
+    }
+  if (g_rename (tmp, final) != 0)
+    {
+      int saved = errno;
+      g_autofree char *name = g_filename_display_name (final);
+
+      g_unlink (tmp);
+      g_set_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_WRITE,
+                   _("The cleaned page could not be saved as %s: %s"), name, g_strerror (saved));
+      return FALSE;
+    }
+  *written = g_steal_pointer (&final);
+  return TRUE;
+}
+
+/* G_MESSAGES_DEBUG=mc-cleanup prints how long each step took. */
+#define STAGE(name) G_STMT_START { \
+    gint64 now_ = g_get_monotonic_time (); \
+    g_debug ("%-12s %6.1f ms", name, (now_ - stage_start) / 1000.0); \
+    stage_start = now_; \
+  } G_STMT_END
+
+McCleanupResult *
+mc_cleanup_image (VipsImage              *image,
+                  int                     dpi,
+                  const char             *output_base,
+                  const McCleanupOptions *options,
+                  GCancellable           *cancellable,
+                  GError                **error)
+{
+  static const McCleanupOptions defaults = { 0 };
+  g_autoptr(McCleanupResult) result = g_new0 (McCleanupResult, 1);
+  g_autoptr(VipsImage) work = NULL;
+  g_autoptr(GError) local_error = NULL;
+  VipsObject *ctx = NULL;
+  VipsImage **t;
+  VipsImage *small, *small_grey, *mask;
+  Geometry g = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  gint64 stage_start = start;
+  gboolean colour, document;
+  int out_dpi, quality;
+  double blank_ink;
+  PIX *ink = NULL;
+
+  if (options == NULL)
+    options = &defaults;
+  document = options->profile == MC_CLEANUP_PROFILE_DOCUMENT;
+  if (image == NULL)
+    {
+      g_set_error_literal (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_DAMAGED,
+                           _("There is no page image to clean."));
+      return NULL;
+    }
+  if (!mc_page_image_check (image, _("page"), error))
+    return NULL;
+  if (dpi <= 0)
+    dpi = mc_page_image_get_dpi (image);
+  if (dpi <= 0)
+    dpi = MC_PAGE_IMAGE_DEFAULT_DPI;
+  out_dpi = options->output_dpi > 0 ? options->output_dpi : MC_CLEANUP_DEFAULT_DPI;
+  out_dpi = MIN (out_dpi, dpi);   /* never upscale */
+  quality = options->jpeg_quality > 0 ? CLAMP (options->jpeg_quality, 10, 100) : MC_CLEANUP_DEFAULT_JPEG_QUALITY;
+  blank_ink = options->blank_ink > 0 ? options->blank_ink : MC_CLEANUP_DEFAULT_BLANK_INK;
+
+  if (!(work = to_working (image)))
+    return (vips_failed (error), NULL);
+
+  ctx = VIPS_OBJECT (vips_image_new ());
+  t = (VipsImage **) vips_object_local_array (ctx, 48);
+
+  /* A 50 dpi copy first: whether the page has colour worth keeping
+   * decides whether everything after works on one band or three. */
+  if (vips_shrink (work, &t[0], dpi / SMALL_DPI, dpi / SMALL_DPI, NULL) ||
+      !(t[1] = vips_image_copy_memory (t[0])))
+    goto vips_error;
+  small = t[1];
+  colour = vips_image_get_bands (work) == 3 && has_colour (small, &local_error);
+  if (local_error != NULL)
+    goto failed;
+  /* Without meaningful colour, the page goes grey as early as the
+   * pipelines allow: after each shrink, never as a full-size copy. */
+  if (!colour && vips_image_get_bands (small) == 3)
+    {
+      if (!(t[2] = grey_of (small)) || !(t[3] = vips_image_copy_memory (t[2])))
+        goto vips_error;
+      small = t[3];
+    }
+  if (!(t[4] = grey_of (small)) || !(t[5] = vips_image_copy_memory (t[4])))
+    goto vips_error;
+  small_grey = t[5];
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+    goto failed;
+  STAGE ("small copy");
+
+  /* Paper and glass. */
+  {
+    int sw = vips_image_get_width (small_grey), sh = vips_image_get_height (small_grey);
+    int ring = MAX (2, MIN (sw, sh) / 60);
+    double border = 255.0;
+
+    /* The darkest of the four edges' medians: glass shows on at least one
+     * side when the paper is smaller than the scan. */
+    g.paper_level = percent (small_grey, 90);
+    for (int i = 0; i < 4; i++)
+      {
+        g_autoptr(VipsImage) strip = NULL;
+        int x = i == 3 ? sw - ring : 0, y = i == 1 ? sh - ring : 0;
+        int ew = i < 2 ? sw : ring, eh = i < 2 ? ring : sh;
+
+        if (vips_extract_area (small_grey, &strip, x, y, ew, eh, NULL))
+          goto vips_error;
+        border = MIN (border, percent (strip, 50));
+      }
+    g.glass_level = border;
+    g.has_glass = g.paper_level - border > GLASS_CONTRAST;
+    g_debug ("paper %.0f, darkest edge %.0f", g.paper_level, border);
+    if (g.has_glass)
+      {
+        if (!(t[6] = paper_mask (small_grey, (g.paper_level + border) / 2.0)))
+          goto vips_error;
+      }
+    else if (vips_black (&t[7], sw, sh, NULL) ||
+             vips_linear1 (t[7], &t[8], 1.0, 255.0, NULL) ||
+             vips_cast_uchar (t[8], &t[6], NULL))
+      goto vips_error;
+    mask = t[6];
+    /* Paper colour, per band, for a white balance. */
+    for (int b = 0; b < vips_image_get_bands (small); b++)
+      {
+        g_autoptr(VipsImage) band = NULL;
+
+        if (vips_extract_band (small, &band, b, NULL))
+          goto vips_error;
+        g.paper[b] = MAX (percent (band, 90), 1.0);
+      }
+  }
+
+  if (document)
+    {
+      double ana_scale = MIN (1.0, ANA_DPI / dpi);
+      double ana_dpi = dpi * ana_scale;
+      int aw, ah, px, py, pw, ph;
+
+      /* Ink mask at 150 dpi: darker than INK_RATIO of the local paper,
+       * and on the paper (the glass is not ink). */
+      /* The green band stands in for lightness here: black text, red
+       * seals and blue ink are all dark in it, and it costs a third. */
+      if (vips_image_get_bands (work) == 3)
+        {
+          if (vips_extract_band (work, &t[9], 1, NULL))
+            goto vips_error;
+        }
+      else
+        t[9] = g_object_ref (work);
+      if (vips_shrink (t[9], &t[10], 1.0 / ana_scale, 1.0 / ana_scale, NULL) ||
+          !(t[11] = vips_image_copy_memory (t[10])) ||
+          !(t[12] = background_map (small_grey, g.paper_level)))
+        goto vips_error;
+      aw = vips_image_get_width (t[11]);
+      ah = vips_image_get_height (t[11]);
+      STAGE ("150 dpi copy");
+      if (!(t[18] = ink_mask (t[11], t[12], mask, &ink)))
+        goto vips_error;
+      STAGE ("ink mask");
+
+      g.angle = find_skew (ink);
+      STAGE ("skew");
+
+      /* Blank: within the paper's bounding box. */
+      if (find_box (mask, 128.0, &px, &py, &pw, &ph) && pw >= 4 && ph >= 4)
+        {
+          double fx = (double) aw / vips_image_get_width (mask);
+          double fy = (double) ah / vips_image_get_height (mask);
+
+          px = (int) (px * fx);
+          py = (int) (py * fy);
+          pw = MIN ((int) (pw * fx), aw - px);
+          ph = MIN ((int) (ph * fy), ah - py);
+        }
+      else
+        {
+          px = py = 0;
+          pw = aw;
+          ph = ah;
+        }
+      result->ink = ink_coverage (ink, px, py, pw, ph, ana_dpi);
+      result->blank = result->ink < blank_ink && !colour;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+        goto failed;
+
+      /* Orientation: OSD reads the deskewed ink mask, black on white. */
+      if (options->fixed_rotation)
+        {
+          g.rotate = ((options->rotation % 360) + 360) % 360 / 90 * 90;
+          result->orientation_known = TRUE;
+        }
+      else if (options->orient != NULL && !result->blank)
+        {
+          g_autoptr(GError) osd_error = NULL;
+          g_autoptr(VipsImage) upright = NULL;
+          float confidence = 0;
+          int rotate = 0;
+
+          if (!(upright = osd_input (t[18], g.angle)))
+            goto vips_error;
+          STAGE ("osd input");
+          if (options->orient (upright, (int) lround (ana_dpi), &rotate, &confidence,
+                               cancellable, &osd_error, options->orient_data))
+            {
+              g_debug ("orientation %d, confidence %.2f", rotate, confidence);
+              if (confidence >= MIN_ORIENT_CONFIDENCE)
+                {
+                  g.rotate = ((rotate % 360) + 360) % 360 / 90 * 90;
+                  result->orientation_known = TRUE;
+                }
+            }
+          else if (g_error_matches (osd_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              local_error = g_steal_pointer (&osd_error);
+              goto failed;
+            }
+          else
+            g_debug ("orientation unknown: %s", osd_error ? osd_error->message : "?");
+        }
+      STAGE ("orientation");
+    }
+
+  if (!document && options->fixed_rotation)
+    {
+      g.rotate = ((options->rotation % 360) + 360) % 360 / 90 * 90;
+      result->orientation_known = TRUE;
+    }
+
+  /* Crop box, found on the turned paper mask. */
+  {
+    int mw, mh, bx, by, bw, bh;
+
+    if (!(t[19] = turn (mask, 1.0, g.angle, g.rotate, 0.0)))
+      goto vips_error;
+    mw = vips_image_get_width (t[19]);
+    mh = vips_image_get_height (t[19]);
+    if (g.has_glass)
+      {
+        int inset = (int) lround (1.0 / 25.4 * SMALL_DPI);   /* 1 mm: the paper's shadowed edge */
+
+        if (!find_box (t[19], 128.0, &bx, &by, &bw, &bh) || bw < mw / 10 || bh < mh / 10)
+          {
+            /* Not a believable paper: keep the whole scan. */
+            bx = by = 0;
+            bw = mw;
+            bh = mh;
+          }
+        else
+          {
+            bx += inset;
+            by += inset;
+            bw -= 2 * inset;
+            bh -= 2 * inset;
+            result->trimmed = TRUE;
+          }
+        g.cx = (double) bx / mw;
+        g.cy = (double) by / mh;
+        g.cw = (double) bw / mw;
+        g.ch = (double) bh / mh;
+      }
+    else
+      {
+        /* White lid: keep the scanner's field, the same size as the scan. */
+        gboolean sideways = g.rotate == 90 || g.rotate == 270;
+        double sw = vips_image_get_width (mask), sh = vips_image_get_height (mask);
+        double ow = sideways ? sh : sw, oh = sideways ? sw : sh;
+
+        g.cw = MIN (1.0, ow / mw);
+        g.ch = MIN (1.0, oh / mh);
+        g.cx = (1.0 - g.cw) / 2.0;
+        g.cy = (1.0 - g.ch) / 2.0;
+      }
+  }
+
+  /* The background map in the output's geometry; on documents without
+   * colour, the kind: line art unless smooth grey areas say otherwise. */
+  if (!(t[20] = turn (small_grey, 1.0, g.angle, g.rotate, g.has_glass ? g.glass_level : g.paper_level)) ||
+      !(t[21] = crop_fraction (t[20], &g)) ||
+      !(t[22] = vips_image_copy_memory (t[21])) ||
+      !(t[23] = background_map (t[22], g.paper_level)))
+    goto vips_error;
+  if (colour)
+    result->kind = MC_PAGE_KIND_COLOUR;
+  else if (!document)
+    result->kind = MC_PAGE_KIND_GREY;
+  else
+    {
+      gboolean grey;
+
+      if (vips_divide (t[22], t[23], &t[24], NULL) ||
+          vips_linear1 (t[24], &t[25], 255.0, 0.0, NULL) ||
+          vips_cast_uchar (t[25], &t[26], NULL))
+        goto vips_error;
+      grey = has_smooth_grey (t[26], &local_error);
+      if (local_error != NULL)
+        goto failed;
+      result->kind = grey ? MC_PAGE_KIND_GREY : MC_PAGE_KIND_LINEART;
+    }
+
+  result->skew = g.angle;
+  result->rotation = g.rotate;
+  result->dpi = out_dpi;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+    goto failed;
+  STAGE ("kind");
+
+  /* The output, in one pass from the decoded page. */
+  {
+    double scale = (double) out_dpi / dpi;
+    VipsImage *x;
+    int ow, oh;
+
+    VipsImage *src = work;
+
+    /* Grey before turning: the resampling then works on one band. */
+    if (!colour && vips_image_get_bands (work) == 3)
+      {
+        if (!(t[37] = grey_of (work)))
+          goto vips_error;
+        src = t[37];
+      }
+    if (!(t[30] = turn (src, scale, g.angle, g.rotate, g.has_glass ? g.glass_level : g.paper_level)) ||
+        !(t[31] = crop_fraction (t[30], &g)))
+      goto vips_error;
+    x = t[31];
+    ow = vips_image_get_width (x);
+    oh = vips_image_get_height (x);
+
+    if (document)
+      {
+        int nb = vips_image_get_bands (x);
+        double a[3], bias[3];
+        double range = WHITE_POINT - BLACK_POINT;
+
+        /* out = (x / bg · 255 · wb − black) · 255 / range */
+        for (int b = 0; b < nb; b++)
+          {
+            double wb = nb == 1 ? 1.0 : g.paper_level / g.paper[b];
+
+            a[b] = 255.0 * wb * 255.0 / range;
+            bias[b] = -BLACK_POINT * 255.0 / range;
+          }
+        if (!(t[32] = resize_to (t[23], ow, oh, VIPS_KERNEL_LINEAR)) ||
+            vips_divide (x, t[32], &t[33], NULL) ||
+            vips_linear (t[33], &t[34], a, bias, nb, NULL) ||
+            vips_cast_uchar (t[34], &t[35], NULL))
+          goto vips_error;
+        x = t[35];
+        if (result->kind == MC_PAGE_KIND_LINEART)
+          {
+            if (vips_moreeq_const1 (x, &t[36], LINEART_THRESHOLD, NULL))
+              goto vips_error;
+            x = t[36];
+          }
+      }
+    else
+      quality = MAX (quality, 80);
+
+    result->width = ow;
+    result->height = oh;
+    if (output_base != NULL && !(result->blank && !options->keep_blank))
+      if (!save_output (x, result->kind, out_dpi, quality, output_base, &result->output, &local_error))
+        goto failed;
+  }
+
+  STAGE ("output");
+  pixDestroy (&ink);
+  g_object_unref (ctx);
+  result->seconds = (g_get_monotonic_time () - start) / 1e6;
+  return g_steal_pointer (&result);
+
+vips_error:
+  vips_failed (&local_error);
+failed:
+  pixDestroy (&ink);
+  g_clear_object (&ctx);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+McCleanupResult *
+mc_cleanup_file (const char             *path,
+                 int                     dpi,
+                 const char             *output_base,
+                 const McCleanupOptions *options,
+                 GCancellable           *cancellable,
+                 GError                **error)
+{
+  g_autoptr(VipsImage) image = mc_page_image_load (path, &dpi, error);
+  g_autofree char *name = NULL;
+  GError *local = NULL;
+  McCleanupResult *result;
+
+  if (image == NULL)
+    return NULL;
+  result = mc_cleanup_image (image, dpi, output_base, options, cancellable, &local);
+  if (result == NULL && local != NULL && local->domain == MC_PAGE_IMAGE_ERROR &&
+      local->code != MC_PAGE_IMAGE_ERROR_WRITE)
+    {
+      /* Name the file the clerk knows, not "page". */
+      name = g_filename_display_basename (path);
+      g_prefix_error (&local, "%s: ", name);
+    }
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return result;
+}
+
+/* The workers. */
+
+typedef struct {
+  char             *path;
+  VipsImage        *image;
+  int               dpi;
+  char             *output_base;
+  McCleanupOptions  options;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_free (job->path);
+  g_clear_object (&job->image);
+  g_free (job->output_base);
+  g_free (job);
+}
+
+static void
+worker (gpointer data,
+        gpointer user_data)
+{
+  GTask *task = data;
+  Job *job = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  McCleanupResult *result;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (job->image != NULL)
+    result = mc_cleanup_image (job->image, job->dpi, job->output_base, &job->options, cancellable, &error);
+  else
+    result = mc_cleanup_file (job->path, job->dpi, job->output_base, &job->options, cancellable, &error);
+  if (result != NULL)
+    g_task_return_pointer (task, result, (GDestroyNotify) mc_cleanup_result_free);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static GThreadPool *
+get_pool (void)
+{
+  static GThreadPool *pool;
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      pool = g_thread_pool_new (worker, NULL, (int) g_get_num_processors (), FALSE, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+  return pool;
+}
+
+void
+mc_cleanup_set_workers (guint n_workers)
+{
+  g_thread_pool_set_max_threads (get_pool (), (int) MAX (n_workers, 1), NULL);
+}
+
+static void
+submit (Job                 *job,
+        GCancellable        *cancellable,
+        GAsyncReadyCallback  callback,
+        gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, submit);
+  g_task_set_task_data (task, job, job_free);
+  g_thread_pool_push (get_pool (), task, NULL);
+}
+
+void
+mc_cleanup_file_async (const char             *path,
+                       int                     dpi,
+                       const char             *output_base,
+                       const McCleanupOptions *options,
+                       GCancellable           *cancellable,
+                       GAsyncReadyCallback     callback,
+                       gpointer                user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->path = g_strdup (path);
+  job->dpi = dpi;
+  job->output_base = g_strdup (output_base);
+  if (options != NULL)
+    job->options = *options;
+  submit (job, cancellable, callback, user_data);
+}
+
+void
+mc_cleanup_image_async (VipsImage              *image,
+                        int                     dpi,
+                        const char             *output_base,
+                        const McCleanupOptions *options,
+                        GCancellable           *cancellable,
+                        GAsyncReadyCallback     callback,
+                        gpointer                user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->image = image ? g_object_ref (image) : NULL;
+  job->dpi = dpi;
+  job->output_base = g_strdup (output_base);
+  if (options != NULL)
+    job->options = *options;
+  submit (job, cancellable, callback, user_data);
+}
+
+McCleanupResult *
+mc_cleanup_finish (GAsyncResult  *result,
+                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == submit, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
