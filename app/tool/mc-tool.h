@@ -53,6 +53,8 @@ int   mc_tool_devices         (int          argc,
 int   mc_tool_scan            (int          argc,
                                char       **argv);
 int   mc_tool_exit_for_scan_error (const GError *error);
+int   mc_tool_catalog         (int          argc,
+                               char       **argv);
 int   mc_tool_clean           (int          argc,
                                char       **argv);
 int   mc_tool_pdf             (int          argc,

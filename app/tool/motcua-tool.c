@@ -18,6 +18,8 @@ static const struct {
 } commands[] = {
   { "wards", mc_tool_wards, "wards [--json] [--on DATE] [--catalog FILE]",
     N_("List the wards in effect on a day (today by default)") },
+  { "catalog", mc_tool_catalog, "catalog [--json] [--validate FILE]",
+    N_("List the procedures with the papers each needs, or check a catalog file") },
   { "devices", mc_tool_devices, "devices [--json]",
     N_("List the scanners, with their sources, modes, resolutions and scan area") },
   { "scan", mc_tool_scan,
