@@ -147,3 +147,115 @@ mc_dir_ensure_private (const char  *path,
   g_chmod (path, 0700);
   return TRUE;
 }
+
+struct _McSerialWriter
+{
+  char    *path;
+  GMutex   mutex;       /* serialises writes */
+  guint64  generation;  /* newest version queued, under mutex */
+  gint     ref_count;   /* the writer and each queued write */
+};
+
+typedef struct {
+  McSerialWriter *writer;
+  char           *contents;
+  guint64         generation;
+} QueuedWrite;
+
+McSerialWriter *
+mc_serial_writer_new (const char *path)
+{
+  McSerialWriter *writer = g_new0 (McSerialWriter, 1);
+
+  writer->path = g_strdup (path);
+  g_mutex_init (&writer->mutex);
+  writer->ref_count = 1;
+  return writer;
+}
+
+static void
+serial_writer_unref (McSerialWriter *writer)
+{
+  if (!g_atomic_int_dec_and_test (&writer->ref_count))
+    return;
+  g_mutex_clear (&writer->mutex);
+  g_free (writer->path);
+  g_free (writer);
+}
+
+/* Queued versions still get written after this. */
+void
+mc_serial_writer_free (McSerialWriter *writer)
+{
+  if (writer != NULL)
+    serial_writer_unref (writer);
+}
+
+const char *
+mc_serial_writer_get_path (McSerialWriter *writer)
+{
+  return writer->path;
+}
+
+static void
+queued_write_free (gpointer data)
+{
+  QueuedWrite *qw = data;
+
+  serial_writer_unref (qw->writer);
+  g_free (qw->contents);
+  g_free (qw);
+}
+
+static void
+serial_write_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  QueuedWrite *qw = task_data;
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&qw->writer->mutex);
+  /* A newer version is queued behind this one: it says it all. */
+  if (qw->generation == qw->writer->generation &&
+      !mc_file_write_atomically (qw->writer->path, qw->contents, -1, &error))
+    g_warning ("%s", error->message);
+  g_mutex_unlock (&qw->writer->mutex);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Takes @contents. */
+void
+mc_serial_writer_queue (McSerialWriter *writer,
+                        char           *contents)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  QueuedWrite *qw = g_new0 (QueuedWrite, 1);
+
+  g_atomic_int_inc (&writer->ref_count);
+  qw->writer = writer;
+  qw->contents = contents;
+  g_mutex_lock (&writer->mutex);
+  qw->generation = ++writer->generation;
+  g_mutex_unlock (&writer->mutex);
+
+  g_task_set_task_data (task, qw, queued_write_free);
+  g_task_run_in_thread (task, serial_write_thread);
+}
+
+/* Writes @contents now and waits: for tools that exit next, and tests.
+ * Versions queued before are superseded. */
+gboolean
+mc_serial_writer_write_now (McSerialWriter  *writer,
+                            const char      *contents,
+                            GError         **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&writer->mutex);
+  writer->generation++;
+  ok = mc_file_write_atomically (writer->path, contents, -1, error);
+  g_mutex_unlock (&writer->mutex);
+  return ok;
+}

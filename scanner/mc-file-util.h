@@ -21,3 +21,22 @@ gboolean  mc_dir_ensure_private    (const char  *path,
                                     GError     **error);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Saves successive versions of one small file (a manifest, visit.json) in
+ * the background, in order, skipping versions already superseded: the main
+ * thread never waits on fsync. Each write is atomic, as above. */
+typedef struct _McSerialWriter McSerialWriter;
+
+McSerialWriter *mc_serial_writer_new    (const char      *path);
+void            mc_serial_writer_free   (McSerialWriter  *writer);
+const char     *mc_serial_writer_get_path (McSerialWriter *writer);
+void            mc_serial_writer_queue  (McSerialWriter  *writer,
+                                         char            *contents);
+gboolean        mc_serial_writer_write_now (McSerialWriter *writer,
+                                            const char     *contents,
+                                            GError        **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (McSerialWriter, mc_serial_writer_free)
+
+G_END_DECLS

@@ -27,8 +27,7 @@ struct _McPageStore
   GPtrArray *pages;            /* McPage, main thread */
   gint       next_index;       /* atomic: number of the next page file */
 
-  GMutex     save_mutex;       /* serialises manifest writes */
-  guint64    generation;       /* of the newest snapshot, under save_mutex */
+  McSerialWriter *manifest;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -74,7 +73,7 @@ mc_page_store_finalize (GObject *object)
 
   g_ptr_array_unref (self->pages);
   g_free (self->dir);
-  g_mutex_clear (&self->save_mutex);
+  g_clear_pointer (&self->manifest, mc_serial_writer_free);
 
   G_OBJECT_CLASS (mc_page_store_parent_class)->finalize (object);
 }
@@ -90,7 +89,6 @@ mc_page_store_init (McPageStore *self)
 {
   self->pages = g_ptr_array_new_with_free_func (g_object_unref);
   self->next_index = 1;
-  g_mutex_init (&self->save_mutex);
 }
 
 static int
@@ -260,6 +258,11 @@ mc_page_store_new (const char  *dir,
   self = g_object_new (MC_TYPE_PAGE_STORE, NULL);
   self->dir = g_canonicalize_filename (dir, NULL);
   thumbs = g_build_filename (self->dir, THUMBS, NULL);
+  {
+    g_autofree char *manifest = g_build_filename (self->dir, MANIFEST, NULL);
+
+    self->manifest = mc_serial_writer_new (manifest);
+  }
   if (!mc_dir_ensure_private (self->dir, error) || !mc_dir_ensure_private (thumbs, error))
     return NULL;
 
@@ -391,55 +394,10 @@ manifest_to_json (McPageStore *self)
   return json_generator_to_data (gen, NULL);
 }
 
-typedef struct {
-  char    *path;
-  char    *json;
-  guint64  generation;
-} SaveData;
-
-static void
-save_data_free (gpointer data)
-{
-  SaveData *sd = data;
-
-  g_free (sd->path);
-  g_free (sd->json);
-  g_free (sd);
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  McPageStore *self = source_object;
-  SaveData *sd = task_data;
-  g_autoptr(GError) error = NULL;
-
-  g_mutex_lock (&self->save_mutex);
-  /* A newer snapshot is queued behind this one: it will say it all. */
-  if (sd->generation == self->generation &&
-      !mc_file_write_atomically (sd->path, sd->json, -1, &error))
-    g_warning ("Could not save the page order: %s", error->message);
-  g_mutex_unlock (&self->save_mutex);
-  g_task_return_boolean (task, TRUE);
-}
-
 static void
 schedule_save (McPageStore *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
-  SaveData *sd = g_new0 (SaveData, 1);
-
-  sd->path = g_build_filename (self->dir, MANIFEST, NULL);
-  sd->json = manifest_to_json (self);
-  g_mutex_lock (&self->save_mutex);
-  sd->generation = ++self->generation;
-  g_mutex_unlock (&self->save_mutex);
-
-  g_task_set_task_data (task, sd, save_data_free);
-  g_task_run_in_thread (task, save_thread);
+  mc_serial_writer_queue (self->manifest, manifest_to_json (self));
 }
 
 /* Writes the manifest now, waiting for it: for tools that exit next. */
@@ -447,15 +405,9 @@ gboolean
 mc_page_store_flush (McPageStore  *self,
                      GError      **error)
 {
-  g_autofree char *path = g_build_filename (self->dir, MANIFEST, NULL);
   g_autofree char *json = manifest_to_json (self);
-  gboolean ok;
 
-  g_mutex_lock (&self->save_mutex);
-  self->generation++;
-  ok = mc_file_write_atomically (path, json, -1, error);
-  g_mutex_unlock (&self->save_mutex);
-  return ok;
+  return mc_serial_writer_write_now (self->manifest, json, error);
 }
 
 void
