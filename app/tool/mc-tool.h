@@ -32,6 +32,12 @@ typedef enum {
   MC_EXIT_TOO_LARGE    = 22,  /* the PDF cannot fit the size limit even at 150 dpi */
   MC_EXIT_WRITE        = 23,  /* the output file or folder could not be written */
 
+  /* Packaging (issue 6): 56–59 */
+  MC_EXIT_PACK_MISSING     = 56,  /* a required component has no file */
+  MC_EXIT_PACK_TOO_LARGE   = 57,  /* a file or the whole does not fit the portal */
+  MC_EXIT_PACK_INPUT       = 58,  /* an input file is damaged or not an image or PDF */
+  MC_EXIT_PACK_OUTPUT      = 59,  /* the package cannot be written */
+
   /* ledger (issue 7): 40–49 */
   MC_EXIT_LEDGER_OPEN       = 40,
   MC_EXIT_LEDGER_MISSING    = 41,
@@ -56,6 +62,8 @@ int   mc_tool_exit_for_scan_error (const GError *error);
 int   mc_tool_catalog         (int          argc,
                                char       **argv);
 int   mc_tool_clean           (int          argc,
+                               char       **argv);
+int   mc_tool_pack            (int          argc,
                                char       **argv);
 int   mc_tool_pdf             (int          argc,
                                char       **argv);

@@ -30,6 +30,9 @@ static const struct {
     N_("Clean scanned pages: trim, straighten, turn upright, whiten; report blank pages") },
   { "pdf", mc_tool_pdf, "pdf [--lang vie] [--max-size 5M] [--dpi 200] IMAGE… -o OUT.pdf [--json]",
     N_("Make one searchable PDF from cleaned pages, within a size limit") },
+  { "pack", mc_tool_pack,
+    "pack --procedure CODE --component KEY=FILE[,FILE…] … --out DIR [--zip] [--max-size 5M] [--json]",
+    N_("Prepare the files for the portal: one searchable PDF per component and manifest.json") },
   { "ledger", mc_tool_ledger,
     "ledger add --procedure CODE --channel CH [--receipt R] [--pages N] [--db FILE]\n"
     "  ledger report [--from DATE] [--to DATE] [--by day|counter|procedure|channel|ward]\n"
@@ -79,6 +82,10 @@ print_help (FILE *out)
   fprintf (out, "  46 %s\n", _("ledger: an event was refused (bad value, unknown filing, same UUID with other contents)"));
   fprintf (out, "  47 %s\n", _("ledger: the import file is not a complete, valid bundle; nothing was imported"));
   fprintf (out, "  48 %s\n", _("ledger: the report or bundle file cannot be written"));
+  fprintf (out, "  56 %s\n", _("pack: a required component has no file"));
+  fprintf (out, "  57 %s\n", _("pack: a file, or the whole package, does not fit the portal’s size limits"));
+  fprintf (out, "  58 %s\n", _("pack: an input file is damaged, or not a picture or a PDF"));
+  fprintf (out, "  59 %s\n", _("pack: the package cannot be written"));
   fprintf (out, "\n%s\n", _("Messages follow the language of the environment (LANGUAGE=vi for Vietnamese)."));
 }
 

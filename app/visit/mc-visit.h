@@ -54,7 +54,8 @@ GQuark mc_visit_error_quark (void);
 G_DECLARE_FINAL_TYPE (McVisit, mc_visit, MC, VISIT, GObject)
 
 McVisit           *mc_visit_create            (const char          *visits_dir,
-                                               const McProcedure   *procedure,
+                                               McProcedureCatalog  *catalog,
+                                               const char          *procedure_code,
                                                const char          *ward_code,
                                                const char          *counter,
                                                const char          *clerk,

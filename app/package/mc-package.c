@@ -1,0 +1,645 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-package"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "mc-file-util.h"
+#include "mc-package.h"
+#include "mc-searchable-pdf.h"
+
+G_DEFINE_QUARK (mc-package-error-quark, mc_package_error)
+
+/* What to build, gathered on the main thread from the visit, so the worker
+ * thread touches no live object. */
+typedef struct {
+  char      *key;
+  char      *name;
+  gboolean   required;
+  guint      position;
+  GPtrArray *inputs;      /* paths, in page order */
+} PlanComponent;
+
+typedef struct {
+  char       *visit_id;
+  char       *visit_dir;
+  char       *ward_code;
+  char       *counter;
+  char       *procedure_code;
+  char       *procedure_name;
+  char       *portal;
+  JsonObject *identity;   /* only when the clerk opted in */
+  guint64     file_limit;
+  guint64     total_limit;
+  int         dpi;
+  GPtrArray  *components; /* PlanComponent */
+} Plan;
+
+static void
+plan_component_free (PlanComponent *c)
+{
+  g_free (c->key);
+  g_free (c->name);
+  g_ptr_array_unref (c->inputs);
+  g_free (c);
+}
+
+static void
+plan_free (Plan *plan)
+{
+  g_free (plan->visit_id);
+  g_free (plan->visit_dir);
+  g_free (plan->ward_code);
+  g_free (plan->counter);
+  g_free (plan->procedure_code);
+  g_free (plan->procedure_name);
+  g_free (plan->portal);
+  g_clear_pointer (&plan->identity, json_object_unref);
+  g_ptr_array_unref (plan->components);
+  g_free (plan);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Plan, plan_free)
+
+char *
+mc_package_dup_file_name (guint       position,
+                          const char *component_key,
+                          const char *extension)
+{
+  return g_strdup_printf ("%02u-%s.%s", position, component_key, extension);
+}
+
+static Plan *
+make_plan (McVisit                *visit,
+           const McPackageOptions *options,
+           GError                **error)
+{
+  const McProcedure *procedure = mc_visit_get_procedure (visit);
+  g_autoptr(GPtrArray) missing = mc_visit_missing_required (visit);
+  g_autoptr(Plan) plan = NULL;
+
+  if (missing->len > 0)
+    {
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < missing->len; i++)
+        {
+          const McComponent *c = g_ptr_array_index (missing, i);
+
+          if (i > 0)
+            g_string_append (names, "; ");
+          g_string_append (names, mc_catalog_text (c->name, c->name_en));
+        }
+      g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_MISSING,
+                   ngettext ("A required paper is missing: %s. Scan or import it, then try again.",
+                             "Required papers are missing: %s. Scan or import them, then try again.",
+                             missing->len),
+                   names->str);
+      return NULL;
+    }
+
+  plan = g_new0 (Plan, 1);
+  plan->components = g_ptr_array_new_with_free_func ((GDestroyNotify) plan_component_free);
+  plan->visit_id = g_strdup (mc_visit_get_id (visit));
+  plan->visit_dir = g_strdup (mc_visit_get_dir (visit));
+  plan->ward_code = g_strdup (mc_visit_get_ward_code (visit));
+  plan->counter = g_strdup (mc_visit_get_counter (visit));
+  plan->procedure_code = g_strdup (procedure->code);
+  plan->procedure_name = g_strdup (procedure->name);
+  plan->portal = g_strdup (procedure->portal->key);
+  if (mc_visit_get_identity_in_package (visit) && mc_visit_get_identity (visit) != NULL)
+    plan->identity = json_object_ref (mc_visit_get_identity (visit));
+  plan->file_limit = options && options->file_limit_bytes ? options->file_limit_bytes
+                     : (guint64) procedure->portal->file_limit_mb * 1000 * 1000;
+  plan->total_limit = options && options->total_limit_bytes ? options->total_limit_bytes
+                      : (guint64) procedure->portal->total_limit_mb * 1000 * 1000;
+  plan->dpi = options && options->dpi ? options->dpi : 200;
+
+  for (guint i = 0; i < procedure->components->len; i++)
+    {
+      const McComponent *c = g_ptr_array_index (procedure->components, i);
+      McPageStore *store = mc_visit_get_pages (visit, c->key);
+      PlanComponent *pc = g_new0 (PlanComponent, 1);
+      guint n = store ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0;
+
+      pc->key = g_strdup (c->key);
+      pc->name = g_strdup (c->name);
+      pc->required = c->required;
+      pc->position = i + 1;
+      pc->inputs = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+      for (guint j = 0; j < n; j++)
+        {
+          g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), j);
+          char *path = mc_visit_dup_page_for_package (visit, c->key, page);
+
+          if (path != NULL)
+            g_ptr_array_add (pc->inputs, path);
+        }
+      if (pc->required && pc->inputs->len == 0)
+        {
+          g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_MISSING,
+                       _("Every page of “%s” is blank. Scan the paper again, right side down."),
+                       mc_catalog_text (c->name, c->name_en));
+          plan_component_free (pc);
+          return NULL;
+        }
+      g_ptr_array_add (plan->components, pc);
+    }
+  return g_steal_pointer (&plan);
+}
+
+static char *
+sha256_file (const char  *path,
+             guint64     *size,
+             GError     **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
+  guchar buffer[64 * 1024];
+  gssize n;
+
+  *size = 0;
+  if (in == NULL)
+    return NULL;
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, sizeof buffer, NULL, error)) > 0)
+    {
+      g_checksum_update (sum, buffer, n);
+      *size += (guint64) n;
+    }
+  if (n < 0)
+    return NULL;
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static gboolean
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) listing = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  return g_rmdir (path) == 0 || errno == ENOENT;
+}
+
+static char *
+human_size (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_DEFAULT);
+}
+
+static gboolean
+build (Plan             *plan,
+       McPackageReport  *report,
+       GCancellable     *cancellable,
+       GError          **error)
+{
+  g_autofree char *final_dir = g_build_filename (plan->visit_dir, "package", NULL);
+  g_autofree char *work_dir = g_build_filename (plan->visit_dir, "package.tmp", NULL);
+  g_autofree char *old_dir = g_build_filename (plan->visit_dir, "package.old", NULL);
+  g_autofree char *manifest_path = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *json = NULL;
+  gint64 start = g_get_monotonic_time ();
+  guint64 total = 0;
+
+  memset (report, 0, sizeof *report);
+  remove_tree (work_dir);
+  if (!mc_dir_ensure_private (work_dir, error))
+    return FALSE;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, "motcua-package");
+  json_builder_set_member_name (b, "program");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, PACKAGE_NAME);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, PACKAGE_VERSION);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "visit_id");
+  json_builder_add_string_value (b, plan->visit_id);
+  json_builder_set_member_name (b, "created_at");
+  json_builder_add_string_value (b, created);
+  json_builder_set_member_name (b, "ward_code");
+  json_builder_add_string_value (b, plan->ward_code);
+  json_builder_set_member_name (b, "counter");
+  json_builder_add_string_value (b, plan->counter);
+  json_builder_set_member_name (b, "procedure");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, plan->procedure_code);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, plan->procedure_name);
+  json_builder_set_member_name (b, "portal");
+  json_builder_add_string_value (b, plan->portal);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "components");
+  json_builder_begin_array (b);
+
+  for (guint i = 0; i < plan->components->len; i++)
+    {
+      PlanComponent *pc = g_ptr_array_index (plan->components, i);
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *sha = NULL;
+      g_autoptr(GError) local_error = NULL;
+      McPdfOptions pdf = { 0 };
+      McPdfReport pdf_report = { 0 };
+      guint64 size = 0;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "key");
+      json_builder_add_string_value (b, pc->key);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, pc->name);
+      json_builder_set_member_name (b, "required");
+      json_builder_add_boolean_value (b, pc->required);
+      json_builder_set_member_name (b, "files");
+      json_builder_begin_array (b);
+
+      if (pc->inputs->len > 0)
+        {
+          name = mc_package_dup_file_name (pc->position, pc->key, "pdf");
+          path = g_build_filename (work_dir, name, NULL);
+          pdf.dpi = plan->dpi;
+          pdf.max_bytes = plan->file_limit;
+          pdf.title = pc->name;
+          if (!mc_searchable_pdf_write ((const char * const *) pc->inputs->pdata, path, &pdf,
+                                        &pdf_report, cancellable, &local_error))
+            {
+              if (g_error_matches (local_error, MC_PDF_ERROR, MC_PDF_ERROR_TOO_LARGE))
+                {
+                  g_autofree char *limit = human_size (plan->file_limit);
+
+                  g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_TOO_LARGE,
+                               _("“%s” does not fit the portal’s limit of %s per file even at the lowest legible quality. Split it, or scan fewer pages."),
+                               pc->name, limit);
+                }
+              else
+                g_propagate_error (error, g_steal_pointer (&local_error));
+              remove_tree (work_dir);
+              return FALSE;
+            }
+          if (!(sha = sha256_file (path, &size, error)))
+            {
+              remove_tree (work_dir);
+              return FALSE;
+            }
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, name);
+          json_builder_set_member_name (b, "media_type");
+          json_builder_add_string_value (b, "application/pdf");
+          json_builder_set_member_name (b, "size");
+          json_builder_add_int_value (b, (gint64) size);
+          json_builder_set_member_name (b, "pages");
+          json_builder_add_int_value (b, pdf_report.pages);
+          json_builder_set_member_name (b, "sha256");
+          json_builder_add_string_value (b, sha);
+          json_builder_end_object (b);
+
+          total += size;
+          report->files++;
+          report->pages += pdf_report.pages;
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  if (total > plan->total_limit)
+    {
+      g_autofree char *limit = human_size (plan->total_limit);
+      g_autofree char *got = human_size (total);
+
+      g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_TOO_LARGE,
+                   _("The files come to %s, more than the portal’s limit of %s for one filing."),
+                   got, limit);
+      remove_tree (work_dir);
+      return FALSE;
+    }
+
+  json_builder_set_member_name (b, "total_size");
+  json_builder_add_int_value (b, (gint64) total);
+  json_builder_set_member_name (b, "identity");
+  if (plan->identity != NULL)
+    {
+      /* Only the three fields the format allows, whatever else is known. */
+      static const char * const allowed[] = { "full_name", "id_number", "date_of_birth" };
+
+      json_builder_begin_object (b);
+      for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+        {
+          const char *value = json_object_get_string_member_with_default (plan->identity, allowed[i], NULL);
+
+          json_builder_set_member_name (b, allowed[i]);
+          if (value != NULL)
+            json_builder_add_string_value (b, value);
+          else
+            json_builder_add_null_value (b);
+        }
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  json = json_generator_to_data (gen, NULL);
+  manifest_path = g_build_filename (work_dir, "manifest.json", NULL);
+  /* Last, so a folder with a manifest is a complete package. */
+  if (!mc_file_write_atomically (manifest_path, json, -1, error))
+    {
+      remove_tree (work_dir);
+      return FALSE;
+    }
+
+  /* Swap in the new package; an old one goes only once the new is whole. */
+  remove_tree (old_dir);
+  if (g_file_test (final_dir, G_FILE_TEST_EXISTS) && g_rename (final_dir, old_dir) != 0)
+    goto rename_failed;
+  if (g_rename (work_dir, final_dir) != 0)
+    goto rename_failed;
+  remove_tree (old_dir);
+
+  report->bytes = total;
+  report->seconds = (g_get_monotonic_time () - start) / 1e6;
+  return TRUE;
+
+rename_failed:
+  {
+    int saved = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                 _("Could not put the package in place: %s"), g_strerror (saved));
+    return FALSE;
+  }
+}
+
+gboolean
+mc_package_build (McVisit                *visit,
+                  const McPackageOptions *options,
+                  McPackageReport        *report,
+                  GCancellable           *cancellable,
+                  GError                **error)
+{
+  g_autoptr(Plan) plan = make_plan (visit, options, error);
+  g_autofree char *dir = NULL;
+  McPackageReport local_report;
+
+  if (plan == NULL)
+    return FALSE;
+  if (!build (plan, report ? report : &local_report, cancellable, error))
+    return FALSE;
+  dir = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
+  mc_visit_set_packaged (visit, dir);
+  return TRUE;
+}
+
+typedef struct {
+  Plan            *plan;
+  McPackageReport  report;
+} BuildData;
+
+static void
+build_data_free (gpointer data)
+{
+  BuildData *bd = data;
+
+  plan_free (bd->plan);
+  g_free (bd);
+}
+
+static void
+build_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  BuildData *bd = task_data;
+  GError *error = NULL;
+
+  if (build (bd->plan, &bd->report, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+mc_package_build_async (McVisit                *visit,
+                        const McPackageOptions *options,
+                        GCancellable           *cancellable,
+                        GAsyncReadyCallback     callback,
+                        gpointer                user_data)
+{
+  g_autoptr(GTask) task = g_task_new (visit, cancellable, callback, user_data);
+  GError *error = NULL;
+  Plan *plan = make_plan (visit, options, &error);
+  BuildData *bd;
+
+  g_task_set_source_tag (task, mc_package_build_async);
+  if (plan == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  bd = g_new0 (BuildData, 1);
+  bd->plan = plan;
+  g_task_set_task_data (task, bd, build_data_free);
+  g_task_run_in_thread (task, build_thread);
+}
+
+gboolean
+mc_package_build_finish (McVisit          *visit,
+                         GAsyncResult     *result,
+                         McPackageReport  *report,
+                         GError          **error)
+{
+  BuildData *bd;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, visit), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  bd = g_task_get_task_data (G_TASK (result));
+  if (report != NULL)
+    *report = bd->report;
+  dir = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
+  mc_visit_set_packaged (visit, dir);
+  return TRUE;
+}
+
+/* Checks a package folder against its manifest: every file there with its
+ * size and SHA-256, nothing else in the folder. */
+gboolean
+mc_package_verify (const char  *package_dir,
+                   GError     **error)
+{
+  g_autofree char *manifest = g_build_filename (package_dir, "manifest.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDir) listing = NULL;
+  JsonObject *root;
+  JsonArray *components;
+  const char *name;
+
+  if (!json_parser_load_from_file (parser, manifest, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    goto invalid;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_get_int_member_with_default (root, "format", 0) != 1 ||
+      !json_object_has_member (root, "components") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "components")))
+    goto invalid;
+  components = json_object_get_array_member (root, "components");
+
+  for (guint i = 0; i < json_array_get_length (components); i++)
+    {
+      JsonObject *c = json_array_get_object_element (components, i);
+      JsonArray *files = json_object_get_array_member (c, "files");
+
+      for (guint j = 0; files && j < json_array_get_length (files); j++)
+        {
+          JsonObject *f = json_array_get_object_element (files, j);
+          const char *file_name = json_object_get_string_member_with_default (f, "name", "");
+          g_autofree char *path = NULL;
+          g_autofree char *sha = NULL;
+          guint64 size = 0;
+
+          if (*file_name == '\0' || strchr (file_name, '/') != NULL)
+            goto invalid;
+          path = g_build_filename (package_dir, file_name, NULL);
+          if (!(sha = sha256_file (path, &size, error)))
+            return FALSE;
+          if (size != (guint64) json_object_get_int_member_with_default (f, "size", -1) ||
+              g_strcmp0 (sha, json_object_get_string_member_with_default (f, "sha256", "")) != 0)
+            {
+              g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_FAILED,
+                           _("The file %s changed after the package was made. Make the package again."),
+                           file_name);
+              return FALSE;
+            }
+          g_hash_table_add (listed, g_strdup (file_name));
+        }
+    }
+
+  listing = g_dir_open (package_dir, 0, error);
+  if (listing == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (!g_str_equal (name, "manifest.json") && !g_hash_table_contains (listed, name))
+      {
+        g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_FAILED,
+                     _("The package folder holds a file its manifest does not list: %s"), name);
+        return FALSE;
+      }
+  return TRUE;
+
+invalid:
+  g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_FAILED,
+               _("%s is not a package manifest this program can read."), manifest);
+  return FALSE;
+}
+
+/* The package as one ZIP (for a USB stick or a portal that takes one):
+ * manifest.json and the files, at the top level. */
+gboolean
+mc_package_export_zip (const char  *package_dir,
+                       const char  *zip_path,
+                       GError     **error)
+{
+  g_autofree char *temp = mc_file_temp_path_for (zip_path);
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  struct archive *a;
+  const char *name;
+  gboolean ok = TRUE;
+
+  if (!mc_package_verify (package_dir, error))
+    return FALSE;
+  if (!(listing = g_dir_open (package_dir, 0, error)))
+    return FALSE;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+
+  a = archive_write_new ();
+  archive_write_set_format_zip (a);
+  /* UTF-8 names; stored, not deflated: PDFs and JPEGs do not shrink. */
+  archive_write_set_options (a, "zip:compression=store,zip:hdrcharset=UTF-8");
+  if (archive_write_open_filename (a, temp) != ARCHIVE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"),
+                   zip_path, archive_error_string (a));
+      archive_write_free (a);
+      return FALSE;
+    }
+
+  for (guint i = 0; ok && i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (package_dir, g_ptr_array_index (names, i), NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+      struct archive_entry *entry;
+
+      if (!g_file_get_contents (path, &contents, &length, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      entry = archive_entry_new ();
+      archive_entry_set_pathname (entry, g_ptr_array_index (names, i));
+      archive_entry_set_size (entry, (la_int64_t) length);
+      archive_entry_set_filetype (entry, AE_IFREG);
+      archive_entry_set_perm (entry, 0600);
+      if (archive_write_header (a, entry) != ARCHIVE_OK ||
+          archive_write_data (a, contents, length) != (la_ssize_t) length)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"),
+                       zip_path, archive_error_string (a));
+          ok = FALSE;
+        }
+      archive_entry_free (entry);
+    }
+
+  if (archive_write_close (a) != ARCHIVE_OK && ok)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"),
+                   zip_path, archive_error_string (a));
+      ok = FALSE;
+    }
+  archive_write_free (a);
+
+  if (!ok)
+    {
+      g_unlink (temp);
+      return FALSE;
+    }
+  return mc_file_commit (temp, zip_path, error);
+}

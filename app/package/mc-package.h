@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "mc-visit.h"
+
+G_BEGIN_DECLS
+
+/* Turns a visit's papers into the files for the portal: one searchable PDF
+ * per component that has pages, named NN-<key>.pdf, and manifest.json, in
+ * <visit>/package/ (docs/package-format.md). Every file fits the portal's
+ * per-file limit and the whole its total limit, or packaging fails with a
+ * message that names what does not fit. */
+
+#define MC_PACKAGE_ERROR (mc_package_error_quark ())
+typedef enum {
+  MC_PACKAGE_ERROR_MISSING,     /* a required component has no page */
+  MC_PACKAGE_ERROR_TOO_LARGE,   /* a file or the whole does not fit the portal's limits */
+  MC_PACKAGE_ERROR_FAILED,
+} McPackageError;
+GQuark mc_package_error_quark (void);
+
+typedef struct {
+  guint64  file_limit_bytes;    /* 0: the portal's, from the catalog */
+  guint64  total_limit_bytes;   /* 0: the portal's */
+  int      dpi;                 /* 0: 200 */
+} McPackageOptions;
+
+typedef struct {
+  guint    files;
+  guint    pages;
+  guint64  bytes;
+  double   seconds;
+} McPackageReport;
+
+gboolean mc_package_build        (McVisit                *visit,
+                                  const McPackageOptions *options,
+                                  McPackageReport        *report,
+                                  GCancellable           *cancellable,
+                                  GError                **error);
+void     mc_package_build_async  (McVisit                *visit,
+                                  const McPackageOptions *options,
+                                  GCancellable           *cancellable,
+                                  GAsyncReadyCallback     callback,
+                                  gpointer                user_data);
+gboolean mc_package_build_finish (McVisit                *visit,
+                                  GAsyncResult           *result,
+                                  McPackageReport        *report,
+                                  GError                **error);
+
+char    *mc_package_dup_file_name (guint       position,
+                                   const char *component_key,
+                                   const char *extension);
+gboolean mc_package_verify        (const char  *package_dir,
+                                   GError     **error);
+gboolean mc_package_export_zip    (const char  *package_dir,
+                                   const char  *zip_path,
+                                   GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "mc-page-store.h"
+
+G_BEGIN_DECLS
+
+#define MC_IMPORT_ERROR (mc_import_error_quark ())
+typedef enum {
+  MC_IMPORT_ERROR_UNSUPPORTED,   /* not an image or PDF we read */
+  MC_IMPORT_ERROR_DAMAGED,       /* corrupt, truncated, empty */
+  MC_IMPORT_ERROR_TOO_LARGE,     /* absurd size in its header */
+} McImportError;
+GQuark mc_import_error_quark (void);
+
+/* Reads an image (PNG, JPEG, TIFF, …) or a PDF (each page at @pdf_dpi)
+ * into pages of @store, as the scanner would. Any thread: the pages are
+ * saved but not yet in the list; the caller appends them (main thread).
+ * Returns: (transfer full) (element-type McPage) or NULL with an error. */
+GPtrArray *mc_import_file          (McPageStore   *store,
+                                    const char    *path,
+                                    int            pdf_dpi,
+                                    GCancellable  *cancellable,
+                                    GError       **error);
+void       mc_import_files_async   (McPageStore   *store,
+                                    const char * const *paths,
+                                    GCancellable  *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer       user_data);
+GPtrArray *mc_import_files_finish  (McPageStore   *store,
+                                    GAsyncResult  *result,
+                                    GPtrArray    **partial,
+                                    GError       **error);
+gboolean   mc_import_is_supported  (const char    *path);
+
+G_END_DECLS

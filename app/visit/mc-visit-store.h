@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "mc-visit.h"
+
+G_BEGIN_DECLS
+
+/* The visits on this computer ($XDG_DATA_HOME/motcua/visits): a GListModel
+ * of the unfinished ones, which can be resumed, several at a time (a
+ * citizen steps away to fetch a paper). Finished visits stay on disk until
+ * the retention period has passed, then purge removes their folders. */
+
+#define MC_TYPE_VISIT_STORE (mc_visit_store_get_type ())
+G_DECLARE_FINAL_TYPE (McVisitStore, mc_visit_store, MC, VISIT_STORE, GObject)
+
+McVisitStore *mc_visit_store_new        (const char          *dir,
+                                         McProcedureCatalog  *catalog);
+const char   *mc_visit_store_get_dir    (McVisitStore        *self);
+guint         mc_visit_store_load       (McVisitStore        *self,
+                                         GError             **error);
+McVisit      *mc_visit_store_create     (McVisitStore        *self,
+                                         const char          *procedure_code,
+                                         const char          *ward_code,
+                                         const char          *counter,
+                                         const char          *clerk,
+                                         GError             **error);
+McVisit      *mc_visit_store_lookup     (McVisitStore        *self,
+                                         const char          *id);
+guint         mc_visit_store_purge      (McVisitStore        *self,
+                                         guint                retention_hours,
+                                         GDateTime           *now,
+                                         GError             **error);
+gboolean      mc_visit_store_flush      (McVisitStore        *self,
+                                         GError             **error);
+
+G_END_DECLS
