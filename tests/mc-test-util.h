@@ -55,4 +55,34 @@ mc_test_rm_rf (const char *path)
   g_file_delete (file, NULL, NULL);
 }
 
+static inline gboolean
+mc_test_vips_warnings_not_fatal (const char     *log_domain,
+                                 GLogLevelFlags  log_level,
+                                 const char     *message,
+                                 gpointer        user_data)
+{
+  /* libvips reports bad input with g_warning() in its own domain. */
+  return g_strcmp0 (log_domain, "VIPS") != 0;
+}
+
+static inline void
+mc_test_vips_warning_to_message (const char     *log_domain,
+                                 GLogLevelFlags  log_level,
+                                 const char     *message,
+                                 gpointer        user_data)
+{
+  g_test_message ("libvips: %s", message);
+}
+
+/* For tests that feed damaged images on purpose: libvips' warnings (and
+ * only those) become TAP comments instead of aborting the test under
+ * G_DEBUG=fatal-warnings; the test checks the error that follows. */
+static inline void
+mc_test_allow_vips_warnings (void)
+{
+  g_test_log_set_fatal_handler (mc_test_vips_warnings_not_fatal, NULL);
+  g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL,
+                     mc_test_vips_warning_to_message, NULL);
+}
+
 G_END_DECLS

@@ -302,25 +302,6 @@ test_async (void)
     }
 }
 
-static gboolean
-allow_vips_warnings (const char     *log_domain,
-                     GLogLevelFlags  log_level,
-                     const char     *message,
-                     gpointer        user_data)
-{
-  /* libvips reports bad input with g_warning() in its own domain. */
-  return g_strcmp0 (log_domain, "VIPS") != 0;
-}
-
-/* A VIPS warning as a TAP comment, not as "Bail out!". */
-static void
-vips_warning_to_message (const char     *log_domain,
-                         GLogLevelFlags  log_level,
-                         const char     *message,
-                         gpointer        user_data)
-{
-  g_test_message ("libvips: %s", message);
-}
 
 static void
 test_bad_images (void)
@@ -346,8 +327,7 @@ test_bad_images (void)
     { missing, MC_PAGE_IMAGE_ERROR_NOT_FOUND },
   };
 
-  g_test_log_set_fatal_handler (allow_vips_warnings, NULL);
-  g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, vips_warning_to_message, NULL);
+  mc_test_allow_vips_warnings ();
   {
     McPageFixture f = { .dpi = DPI, .n_paragraphs = 3 };
 

@@ -265,23 +265,6 @@ test_glyphless_font (void)
   g_assert_cmpuint (sum, ==, 0xB1B0AFBAu);
 }
 
-static gboolean
-allow_vips_warnings (const char     *log_domain,
-                     GLogLevelFlags  log_level,
-                     const char     *message,
-                     gpointer        user_data)
-{
-  return g_strcmp0 (log_domain, "VIPS") != 0;
-}
-
-static void
-vips_warning_to_message (const char     *log_domain,
-                         GLogLevelFlags  log_level,
-                         const char     *message,
-                         gpointer        user_data)
-{
-  g_test_message ("libvips: %s", message);
-}
 
 static void
 test_bad_input (void)
@@ -294,8 +277,7 @@ test_bad_input (void)
   const char *no_inputs[] = { NULL };
   gsize len = 0;
 
-  g_test_log_set_fatal_handler (allow_vips_warnings, NULL);
-  g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, vips_warning_to_message, NULL);
+  mc_test_allow_vips_warnings ();
   g_assert_true (g_file_get_contents (pages[2], &contents, &len, NULL));
   g_assert_true (g_file_set_contents (truncated, contents, len / 3, NULL));
 

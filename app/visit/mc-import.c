@@ -8,12 +8,11 @@
 #include <glib/gstdio.h>
 
 #include "mc-import.h"
+#include "mc-page-image.h"
 #include "mc-vips.h"
 
 G_DEFINE_QUARK (mc-import-error-quark, mc_import_error)
 
-/* 600 dpi A3 is 70 megapixels; a header claiming much more is not a scan. */
-#define MAX_PIXELS (120u * 1000u * 1000u)
 #define MAX_PDF_PAGES 200
 
 static gboolean
@@ -30,7 +29,10 @@ is_pdf (const char *path)
 gboolean
 mc_import_is_supported (const char *path)
 {
-  return is_pdf (path) || vips_foreign_find_load (path) != NULL;
+  gboolean supported = is_pdf (path) || vips_foreign_find_load (path) != NULL;
+
+  vips_error_clear ();
+  return supported;
 }
 
 /* Flattens transparency on white and keeps 8-bit grey or sRGB. */
@@ -107,16 +109,10 @@ mc_import_file (McPageStore   *store,
   g_autofree char *base = g_path_get_basename (path);
   GStatBuf st;
 
-  if (g_stat (path, &st) != 0 || st.st_size == 0)
-    {
-      g_set_error (error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_DAMAGED,
-                   _("“%s” is empty or cannot be opened."), base);
-      return NULL;
-    }
   if (pdf_dpi <= 0)
     pdf_dpi = 200;
 
-  if (is_pdf (path))
+  if (g_stat (path, &st) == 0 && st.st_size > 0 && is_pdf (path))
     {
       g_autoptr(VipsImage) first = vips_image_new_from_file (path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
       int n_pages;
@@ -153,46 +149,19 @@ mc_import_file (McPageStore   *store,
       return g_steal_pointer (&pages);
     }
 
-  if (vips_foreign_find_load (path) == NULL)
-    {
-      vips_error_clear ();
-      g_set_error (error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_UNSUPPORTED,
-                   _("“%s” is not a picture or a PDF. Save it as PDF, JPG or PNG."), base);
-      return NULL;
-    }
-
   {
-    /* The header first: an absurd size is refused before any decoding. */
-    g_autoptr(VipsImage) img = vips_image_new_from_file (path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
-    g_autoptr(VipsImage) whole = NULL;
-    double dpi;
+    /* Pictures: the same checks as every scanned page (empty, damaged,
+     * absurd size from the header, before any pixel is decoded). */
+    g_autoptr(VipsImage) image = NULL;
+    int dpi = 0;
     McPage *page;
 
-    if (img == NULL)
-      {
-        set_damaged (error, path);
-        return NULL;
-      }
-    if ((guint64) vips_image_get_width (img) * (guint64) vips_image_get_height (img) > MAX_PIXELS)
-      {
-        g_set_error (error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_TOO_LARGE,
-                     _("“%s” says it is %d × %d pixels, far larger than any scan. It is damaged or not a scan."),
-                     base, vips_image_get_width (img), vips_image_get_height (img));
-        return NULL;
-      }
-    dpi = vips_image_get_xres (img) * 25.4;
+    if (!(image = mc_page_image_load (path, &dpi, error)))
+      return NULL;
     /* Phone photos and images without a resolution say 72 or nothing. */
     if (dpi < 100 || dpi > 1200)
       dpi = 200;
-    /* Decode it all now: a truncated file fails here, not halfway
-     * through writing the page. */
-    whole = vips_image_new_from_file (path, "fail", TRUE, NULL);
-    if (whole == NULL || vips_image_wio_input (whole) != 0)
-      {
-        set_damaged (error, path);
-        return NULL;
-      }
-    if (!(page = save_page (store, whole, dpi, error)))
+    if (!(page = save_page (store, image, dpi, error)))
       return NULL;
     g_ptr_array_add (pages, page);
   }

@@ -5,11 +5,11 @@
 
 G_BEGIN_DECLS
 
+/* PDFs fail with these; pictures with McPageImageError (mc-page-image.h). */
 #define MC_IMPORT_ERROR (mc_import_error_quark ())
 typedef enum {
-  MC_IMPORT_ERROR_UNSUPPORTED,   /* not an image or PDF we read */
-  MC_IMPORT_ERROR_DAMAGED,       /* corrupt, truncated, empty */
-  MC_IMPORT_ERROR_TOO_LARGE,     /* absurd size in its header */
+  MC_IMPORT_ERROR_DAMAGED,       /* a PDF that cannot be read */
+  MC_IMPORT_ERROR_TOO_LARGE,     /* a PDF with too many pages */
 } McImportError;
 GQuark mc_import_error_quark (void);
 

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <glib/gstdio.h>
+
+#include "mc-core.h"
+#include "mc-import.h"
+#include "mc-page-fixture.h"
+#include "mc-page-image.h"
+#include "mc-visit-store.h"
+#include "mc-vips.h"
+#include "mc-test-util.h"
+
+static McProcedureCatalog *catalog;
+
+static McPage *
+add_page (McVisit    *visit,
+          const char *key)
+{
+  McPageStore *store = mc_visit_get_pages (visit, key);
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) grey = NULL;
+  g_autoptr(GError) error = NULL;
+  McPage *page;
+
+  g_assert_cmpint (vips_black (&black, 60, 80, NULL), ==, 0);
+  g_assert_cmpint (vips_cast_uchar (black, &grey, NULL), ==, 0);
+  page = mc_page_store_save_image (store, grey, 100, MC_SCAN_MODE_GRAY, MC_SCAN_SOURCE_FLATBED,
+                                   MC_PAGE_SIDE_FRONT, &error);
+  g_assert_no_error (error);
+  mc_page_store_append (store, page);
+  g_object_unref (page);
+  return page;
+}
+
+static void
+settle (McVisit *visit)
+{
+  g_autoptr(GError) error = NULL;
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (mc_visit_flush (visit, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_create_and_load (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("visit");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisit) visit = mc_visit_create (dir, catalog, "1.001193", "22333", "Quầy 1", "Cán bộ A", &error);
+  g_autoptr(McVisit) loaded = NULL;
+  g_autofree char *json = NULL;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  g_assert_true (g_uuid_string_is_valid (mc_visit_get_id (visit)));
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_DRAFT);
+
+  /* Private folder, private file, on disk from the first moment. */
+  g_assert_cmpint (g_stat (mc_visit_get_dir (visit), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  json = g_build_filename (mc_visit_get_dir (visit), "visit.json", NULL);
+  g_assert_cmpint (g_stat (json, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  loaded = mc_visit_load (mc_visit_get_dir (visit), catalog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mc_visit_get_id (loaded), ==, mc_visit_get_id (visit));
+  g_assert_cmpstr (mc_visit_get_procedure (loaded)->code, ==, "1.001193");
+  g_assert_cmpstr (mc_visit_get_counter (loaded), ==, "Quầy 1");
+  g_assert_cmpstr (mc_visit_get_ward_code (loaded), ==, "22333");
+
+  g_assert_null (mc_visit_create (dir, catalog, "9.999999", NULL, NULL, NULL, &error));
+  g_assert_error (error, MC_VISIT_ERROR, MC_VISIT_ERROR_UNKNOWN_PROCEDURE);
+  mc_test_rm_rf (dir);
+}
+
+static void
+test_states (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("visit-states");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisit) visit = mc_visit_create (dir, catalog, "1.001193", "22333", "Quầy 1", NULL, &error);
+  g_autoptr(GPtrArray) missing = mc_visit_missing_required (visit);
+  g_autoptr(McVisit) loaded = NULL;
+  McPage *page;
+  const char *uuid;
+
+  g_assert_cmpuint (missing->len, ==, 3);
+  add_page (visit, "to-khai");
+  add_page (visit, "giay-chung-sinh");
+  mc_visit_refresh_state (visit);
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_DRAFT);
+  page = add_page (visit, "giay-to-tuy-than");
+  mc_visit_refresh_state (visit);
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_READY);
+
+  /* A package made, then a page deleted: the package is stale. */
+  mc_visit_set_packaged (visit, "/nonexistent/package");
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_PACKAGED);
+  g_assert_true (mc_page_store_remove (mc_visit_get_pages (visit, "giay-to-tuy-than"), page, &error));
+  mc_visit_refresh_state (visit);
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_DRAFT);
+  g_assert_null (mc_visit_get_package_dir (visit));
+
+  /* A receipt must look like one. */
+  g_assert_false (mc_visit_set_receipt (visit, "abc def", MC_SUBMIT_BROWSER, &error));
+  g_assert_error (error, MC_VISIT_ERROR, MC_VISIT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (mc_visit_set_receipt (visit, "  G22.99.10-251128-0001 ", MC_SUBMIT_BROWSER, &error));
+  g_assert_cmpstr (mc_visit_get_receipt (visit), ==, "G22.99.10-251128-0001");
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_HANDED_OFF);
+
+  /* The ledger UUID is on disk before the ledger is written. */
+  uuid = mc_visit_ensure_filing_uuid (visit);
+  g_assert_true (g_uuid_string_is_valid (uuid));
+  loaded = mc_visit_load (mc_visit_get_dir (visit), catalog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mc_visit_get_filing_uuid (loaded), ==, uuid);
+  g_assert_cmpstr (mc_visit_ensure_filing_uuid (visit), ==, uuid);
+
+  mc_visit_set_recorded (visit);
+  g_assert_true (mc_visit_is_finished (visit));
+  g_assert_nonnull (mc_visit_get_finished (visit));
+  g_assert_false (mc_visit_set_receipt (visit, "G22-2", MC_SUBMIT_BROWSER, &error));
+  g_assert_error (error, MC_VISIT_ERROR, MC_VISIT_ERROR_STATE);
+
+  settle (visit);
+  mc_test_rm_rf (dir);
+}
+
+/* visit.json survives SIGKILL at any moment: the file is always one whole
+ * version, the old or the new. */
+static void
+test_sigkill_atomic (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("visit-kill");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisit) visit = mc_visit_create (dir, catalog, "1.000894", "22333", "Quầy 1", NULL, &error);
+  g_autofree char *visit_dir = g_strdup (mc_visit_get_dir (visit));
+  GRand *rand = g_rand_new_with_seed (20261128);
+
+  g_assert_no_error (error);
+  for (guint round = 0; round < 25; round++)
+    {
+      pid_t pid = fork ();
+
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        {
+          /* The child rewrites the visit as fast as it can. */
+          for (gint64 i = 0; ; i++)
+            {
+              g_autoptr(JsonObject) identity = json_object_new ();
+
+              json_object_set_int_member (identity, "serial", i);
+              json_object_set_string_member (identity, "full_name", "NGUYỄN VĂN MẪU");
+              mc_visit_set_identity (visit, identity);
+              mc_visit_save (visit, NULL);
+            }
+        }
+      g_usleep (g_rand_int_range (rand, 1000, 30000));
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+
+      {
+        g_autoptr(McVisit) loaded = mc_visit_load (visit_dir, catalog, &error);
+        JsonObject *identity;
+
+        g_assert_no_error (error);
+        identity = mc_visit_get_identity (loaded);
+        /* Round 0 may be killed before its first save. */
+        if (identity != NULL)
+          g_assert_cmpstr (json_object_get_string_member (identity, "full_name"), ==, "NGUYỄN VĂN MẪU");
+        g_assert_cmpstr (mc_visit_get_procedure (loaded)->code, ==, "1.000894");
+      }
+    }
+  g_rand_free (rand);
+  settle (visit);
+  mc_test_rm_rf (dir);
+}
+
+static void
+test_store_resume_and_purge (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("visits");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisitStore) store = mc_visit_store_new (dir, catalog);
+  g_autoptr(McVisitStore) again = NULL;
+  g_autoptr(McVisitStore) later = NULL;
+  g_autoptr(GDateTime) tomorrow = NULL;
+  g_autofree char *damaged_dir = g_build_filename (dir, "00000000-0000-4000-8000-000000000000", NULL);
+  g_autofree char *damaged = g_build_filename (damaged_dir, "visit.json", NULL);
+  McVisit *open, *done, *gone;
+  g_autofree char *done_dir = NULL;
+  g_autofree char *gone_dir = NULL;
+
+  g_assert_cmpuint (mc_visit_store_load (store, &error), ==, 0);
+  g_assert_no_error (error);
+  open = mc_visit_store_create (store, "1.004194", "22333", "Quầy 1", NULL, &error);
+  done = mc_visit_store_create (store, "2.000815", "22333", "Quầy 1", NULL, &error);
+  gone = mc_visit_store_create (store, "1.000656", "22333", "Quầy 1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);
+  done_dir = g_strdup (mc_visit_get_dir (done));
+  gone_dir = g_strdup (mc_visit_get_dir (gone));
+  add_page (open, "to-khai");
+  mc_visit_set_receipt (done, "G22-0001", MC_SUBMIT_BROWSER, &error);
+  mc_visit_set_recorded (done);
+  mc_visit_abandon (gone);
+  g_assert_no_error (error);
+  /* Finished visits leave the list of visits to resume. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+  g_assert_true (mc_visit_store_flush (store, &error));
+
+  /* A visit the program cannot read is skipped, never deleted. */
+  g_mkdir_with_parents (damaged_dir, 0700);
+  mc_test_write_file (damaged, "{ this is not json");
+
+  /* The next start offers the unfinished visit, with its page. */
+  again = mc_visit_store_new (dir, catalog);
+  g_assert_cmpuint (mc_visit_store_load (again, &error), ==, 1);
+  {
+    g_autoptr(McVisit) resumed = g_list_model_get_item (G_LIST_MODEL (again), 0);
+
+    g_assert_cmpstr (mc_visit_get_id (resumed), ==, mc_visit_get_id (open));
+    g_assert_cmpuint (mc_visit_count_pages (resumed, "to-khai"), ==, 1);
+  }
+
+  /* Within the retention period, nothing goes. */
+  g_assert_cmpuint (mc_visit_store_purge (again, 24, NULL, &error), ==, 0);
+  g_assert_true (g_file_test (done_dir, G_FILE_TEST_IS_DIR));
+
+  /* After it, the finished visits' folders are deleted, the open one kept. */
+  tomorrow = g_date_time_add_hours (g_date_time_new_now_utc (), 25);
+  later = mc_visit_store_new (dir, catalog);
+  mc_visit_store_load (later, &error);
+  g_assert_cmpuint (mc_visit_store_purge (later, 24, tomorrow, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (done_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (gone_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (mc_visit_get_dir (open), G_FILE_TEST_IS_DIR));
+  g_assert_true (g_file_test (damaged, G_FILE_TEST_EXISTS));
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  mc_visit_store_flush (store, NULL);
+  mc_visit_store_flush (again, NULL);
+  mc_visit_store_flush (later, NULL);
+  mc_test_rm_rf (dir);
+}
+
+static void
+test_import (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("import");
+  g_autofree char *pages_dir = g_build_filename (dir, "pages", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "two.pdf", NULL);
+  g_autofree char *png = g_build_filename (dir, "photo.png", NULL);
+  g_autofree char *truncated = g_build_filename (dir, "truncated.png", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.jpg", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *huge = g_build_filename (dir, "huge.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPageStore) store = mc_page_store_new (pages_dir, &error);
+  g_autoptr(GPtrArray) from_pdf = NULL;
+  g_autoptr(GPtrArray) from_png = NULL;
+  g_autoptr(VipsImage) xyz = NULL;
+  g_autoptr(VipsImage) rgb = NULL;
+  g_autofree char *png_data = NULL;
+  gsize png_len = 0;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  mc_test_allow_vips_warnings ();
+
+  /* A two-page A5 PDF. */
+  surface = cairo_pdf_surface_create (pdf, 420, 595);
+  cr = cairo_create (surface);
+  cairo_move_to (cr, 50, 100);
+  cairo_show_text (cr, "page one");
+  cairo_show_page (cr);
+  cairo_move_to (cr, 50, 100);
+  cairo_show_text (cr, "page two");
+  cairo_show_page (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  from_pdf = mc_import_file (store, pdf, 150, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_pdf->len, ==, 2);
+  /* 420 pt at 150 dpi */
+  g_assert_cmpint (mc_page_get_width (g_ptr_array_index (from_pdf, 0)), ==, 875);
+  g_assert_cmpfloat (mc_page_get_dpi (g_ptr_array_index (from_pdf, 0)), ==, 150);
+
+  g_assert_cmpint (vips_xyz (&xyz, 300, 200, NULL), ==, 0);
+  g_assert_cmpint (vips_cast_uchar (xyz, &rgb, NULL), ==, 0);
+  g_assert_cmpint (vips_pngsave (rgb, png, NULL), ==, 0);
+  from_png = mc_import_file (store, png, 200, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_png->len, ==, 1);
+  g_assert_cmpint (mc_page_get_width (g_ptr_array_index (from_png, 0)), ==, 300);
+
+  /* Bad files: clear errors, nothing added. */
+  g_file_get_contents (png, &png_data, &png_len, NULL);
+  g_file_set_contents (truncated, png_data, png_len / 2, NULL);
+  g_assert_null (mc_import_file (store, truncated, 200, NULL, &error));
+  g_assert_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_DAMAGED);
+  g_assert_nonnull (strstr (error->message, "truncated.png"));
+  g_clear_error (&error);
+
+  mc_test_write_file (empty, "");
+  g_assert_null (mc_import_file (store, empty, 200, NULL, &error));
+  g_assert_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_EMPTY);
+  g_clear_error (&error);
+
+  mc_test_write_file (text, "Họ và tên: not a picture\n");
+  g_assert_null (mc_import_file (store, text, 200, NULL, &error));
+  g_assert_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  mc_fixture_write_huge_png_header (huge, 100000, 100000);
+  g_assert_null (mc_import_file (store, huge, 200, NULL, &error));
+  g_assert_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  mc_page_store_flush (store, NULL);
+  mc_test_rm_rf (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  mc_core_init ();
+  catalog = mc_procedure_catalog_new_builtin ();
+
+  g_test_add_func ("/visit/create-and-load", test_create_and_load);
+  g_test_add_func ("/visit/states", test_states);
+  g_test_add_func ("/visit/sigkill-atomic", test_sigkill_atomic);
+  g_test_add_func ("/visit/store-resume-and-purge", test_store_resume_and_purge);
+  g_test_add_func ("/visit/import", test_import);
+  return g_test_run ();
+}
