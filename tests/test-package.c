@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <json-glib/json-glib.h>
+
+#include "mc-core.h"
+#include "mc-package.h"
+#include "mc-page-fixture.h"
+#include "mc-vips.h"
+#include "mc-test-tool.h"
+#include "mc-test-util.h"
+
+/* Packages from generated paperwork pages: real cleanup is not needed
+ * here (the cleanup tests cover it), real OCR and PDF writing are. */
+
+static McProcedureCatalog *catalog;
+
+static void
+add_fixture_page (McVisit    *visit,
+                  const char *key,
+                  guint       variant,
+                  gboolean    seal)
+{
+  McPageStore *store = mc_visit_get_pages (visit, key);
+  McPageFixture fixture = { .dpi = 150, .width_mm = 148, .height_mm = 105,
+                            .variant = variant, .n_paragraphs = 2, .seal = seal };
+  g_autoptr(VipsImage) image = mc_page_fixture_render (&fixture, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPage) page = mc_page_store_save_image (store, image, 150, MC_SCAN_MODE_COLOR,
+                                                     MC_SCAN_SOURCE_FLATBED, MC_PAGE_SIDE_FRONT, &error);
+
+  g_assert_no_error (error);
+  mc_page_store_append (store, page);
+}
+
+static McVisit *
+birth_visit (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  McVisit *visit = mc_visit_create (dir, catalog, "1.001193", "22333", "Quầy 1", "Cán bộ A", &error);
+
+  g_assert_no_error (error);
+  add_fixture_page (visit, "to-khai", 1, FALSE);
+  add_fixture_page (visit, "to-khai", 2, FALSE);
+  add_fixture_page (visit, "giay-chung-sinh", 3, TRUE);
+  add_fixture_page (visit, "giay-to-tuy-than", 4, FALSE);
+  mc_visit_refresh_state (visit);
+  return visit;
+}
+
+static char *
+sha256_of (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+static JsonObject *
+read_manifest (const char *package_dir)
+{
+  g_autofree char *path = g_build_filename (package_dir, "manifest.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+settle (McVisit *visit)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  mc_visit_flush (visit, NULL);
+}
+
+static void
+test_build (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("package");
+  g_autoptr(McVisit) visit = birth_visit (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) manifest = NULL;
+  McPackageReport report = { 0 };
+  JsonArray *components;
+  gint64 total = 0;
+
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_READY);
+  g_assert_true (mc_package_build (visit, NULL, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_PACKAGED);
+  g_assert_cmpuint (report.files, ==, 3);
+  g_assert_cmpuint (report.pages, ==, 4);
+
+  manifest = read_manifest (mc_visit_get_package_dir (visit));
+  g_assert_cmpint (json_object_get_int_member (manifest, "format"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (manifest, "kind"), ==, "motcua-package");
+  g_assert_cmpstr (json_object_get_string_member (manifest, "visit_id"), ==, mc_visit_get_id (visit));
+  g_assert_cmpstr (json_object_get_string_member (manifest, "ward_code"), ==, "22333");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (manifest, "procedure"), "code"),
+                   ==, "1.001193");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (manifest, "procedure"), "portal"),
+                   ==, "national");
+  /* Nothing about the citizen unless the clerk asked. */
+  g_assert_true (json_object_get_null_member (manifest, "identity"));
+
+  components = json_object_get_array_member (manifest, "components");
+  g_assert_cmpuint (json_array_get_length (components), ==, 4);
+  for (guint i = 0; i < json_array_get_length (components); i++)
+    {
+      JsonObject *c = json_array_get_object_element (components, i);
+      JsonArray *files = json_object_get_array_member (c, "files");
+      const McComponent *catalog_c = g_ptr_array_index (mc_visit_get_procedure (visit)->components, i);
+
+      /* Catalog order, and an empty list for the optional authorisation. */
+      g_assert_cmpstr (json_object_get_string_member (c, "key"), ==, catalog_c->key);
+      if (g_str_equal (catalog_c->key, "van-ban-uy-quyen"))
+        {
+          g_assert_cmpuint (json_array_get_length (files), ==, 0);
+          continue;
+        }
+      g_assert_cmpuint (json_array_get_length (files), ==, 1);
+      {
+        JsonObject *f = json_array_get_object_element (files, 0);
+        g_autofree char *expected_name = g_strdup_printf ("%02u-%s.pdf", i + 1, catalog_c->key);
+        g_autofree char *path = g_build_filename (mc_visit_get_package_dir (visit), expected_name, NULL);
+        g_autofree char *sha = sha256_of (path);
+        GStatBuf st;
+
+        g_assert_cmpstr (json_object_get_string_member (f, "name"), ==, expected_name);
+        g_assert_cmpstr (json_object_get_string_member (f, "media_type"), ==, "application/pdf");
+        g_assert_cmpstr (json_object_get_string_member (f, "sha256"), ==, sha);
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        g_assert_cmpint (json_object_get_int_member (f, "size"), ==, st.st_size);
+        g_assert_cmpint (json_object_get_int_member (f, "pages"), ==, i == 0 ? 2 : 1);
+        /* Under the portal's 5 MB. */
+        g_assert_cmpint (st.st_size, <, 5 * 1000 * 1000);
+        total += st.st_size;
+      }
+    }
+  g_assert_cmpint (json_object_get_int_member (manifest, "total_size"), ==, total);
+  g_assert_true (mc_package_verify (mc_visit_get_package_dir (visit), &error));
+  g_assert_no_error (error);
+
+  settle (visit);
+  mc_test_rm_rf (dir);
+}
+
+static void
+test_identity_opt_in (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("package-id");
+  g_autoptr(McVisit) visit = birth_visit (dir);
+  g_autoptr(JsonObject) identity = json_object_new ();
+  g_autoptr(JsonObject) manifest = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *id;
+
+  json_object_set_string_member (identity, "full_name", "NGUYỄN VĂN MẪU");
+  json_object_set_string_member (identity, "id_number", "056090000000");
+  json_object_set_string_member (identity, "date_of_birth", "1990-01-01");
+  json_object_set_string_member (identity, "place_of_residence", "Số 1 đường Mẫu");
+  mc_visit_set_identity (visit, identity);
+  mc_visit_set_identity_in_package (visit, TRUE);
+  g_assert_true (mc_package_build (visit, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  manifest = read_manifest (mc_visit_get_package_dir (visit));
+  id = json_object_get_object_member (manifest, "identity");
+  g_assert_cmpstr (json_object_get_string_member (id, "full_name"), ==, "NGUYỄN VĂN MẪU");
+  /* Only the three fields the format allows. */
+  g_assert_cmpuint (json_object_get_size (id), ==, 3);
+  g_assert_false (json_object_has_member (id, "place_of_residence"));
+
+  settle (visit);
+  mc_test_rm_rf (dir);
+}
+
+static void
+test_missing_required (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("package-missing");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisit) visit = mc_visit_create (dir, catalog, "1.001193", "22333", "Quầy 1", NULL, &error);
+  g_autofree char *package = NULL;
+
+  add_fixture_page (visit, "to-khai", 1, FALSE);
+  g_assert_false (mc_package_build (visit, NULL, NULL, NULL, &error));
+  g_assert_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_MISSING);
+  /* The message names what is missing. */
+  g_assert_nonnull (strstr (error->message, "Birth certificate from the hospital"));
+  g_assert_nonnull (strstr (error->message, "ID card of the father or mother"));
+  package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
+  g_assert_false (g_file_test (package, G_FILE_TEST_EXISTS));
+
+  settle (visit);
+  mc_test_rm_rf (dir);
+}
+
+static void
+test_size_budget (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("package-budget");
+  g_autoptr(McVisit) visit = birth_visit (dir);
+  g_autoptr(GError) error = NULL;
+  McPackageOptions tiny = { .file_limit_bytes = 3000 };
+  McPackageOptions small_total = { .total_limit_bytes = 20000 };
+
+  /* No page is legible in 3 kB: a clear error naming the paper. */
+  g_assert_false (mc_package_build (visit, &tiny, NULL, NULL, &error));
+  g_assert_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "Tờ khai đăng ký khai sinh"));
+  g_clear_error (&error);
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_READY);
+
+  g_assert_false (mc_package_build (visit, &small_total, NULL, NULL, &error));
+  g_assert_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_TOO_LARGE);
+
+  settle (visit);
+  mc_test_rm_rf (dir);
+}
+
+static void
+test_verify_and_zip (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("package-zip");
+  g_autoptr(McVisit) visit = birth_visit (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) manifest = NULL;
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *zip = g_build_filename (dir, "package.zip", NULL);
+  g_autofree char *extra = NULL;
+  JsonArray *components;
+  struct archive *a;
+  struct archive_entry *entry;
+  guint entries = 0;
+
+  g_assert_true (mc_package_build (visit, NULL, NULL, NULL, &error));
+  manifest = read_manifest (mc_visit_get_package_dir (visit));
+  components = json_object_get_array_member (manifest, "components");
+  for (guint i = 0; i < json_array_get_length (components); i++)
+    {
+      JsonArray *files = json_object_get_array_member (json_array_get_object_element (components, i), "files");
+
+      for (guint j = 0; j < json_array_get_length (files); j++)
+        {
+          JsonObject *f = json_array_get_object_element (files, j);
+
+          g_hash_table_insert (expected, g_strdup (json_object_get_string_member (f, "name")),
+                               g_strdup (json_object_get_string_member (f, "sha256")));
+        }
+    }
+
+  /* ZIP round trip: the same files, byte for byte, and the manifest. */
+  g_assert_true (mc_package_export_zip (mc_visit_get_package_dir (visit), zip, &error));
+  g_assert_no_error (error);
+  a = archive_read_new ();
+  archive_read_support_format_zip (a);
+  g_assert_cmpint (archive_read_open_filename (a, zip, 16384), ==, ARCHIVE_OK);
+  while (archive_read_next_header (a, &entry) == ARCHIVE_OK)
+    {
+      const char *name = archive_entry_pathname (entry);
+      gsize size = (gsize) archive_entry_size (entry);
+      g_autofree guchar *data = g_malloc (MAX (size, 1));
+      g_autofree char *sha = NULL;
+
+      g_assert_cmpint (archive_read_data (a, data, size), ==, (la_ssize_t) size);
+      entries++;
+      if (g_str_equal (name, "manifest.json"))
+        continue;
+      sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+      g_assert_cmpstr (g_hash_table_lookup (expected, name), ==, sha);
+    }
+  archive_read_free (a);
+  g_assert_cmpuint (entries, ==, g_hash_table_size (expected) + 1);
+
+  /* A changed file or a stray one is caught. */
+  extra = g_build_filename (mc_visit_get_package_dir (visit), "notes.txt", NULL);
+  mc_test_write_file (extra, "x");
+  g_assert_false (mc_package_verify (mc_visit_get_package_dir (visit), &error));
+  g_assert_nonnull (strstr (error->message, "notes.txt"));
+  g_clear_error (&error);
+  g_unlink (extra);
+  {
+    g_autofree char *pdf = g_build_filename (mc_visit_get_package_dir (visit), "01-to-khai.pdf", NULL);
+    FILE *f = fopen (pdf, "ab");
+
+    fputc ('%', f);
+    fclose (f);
+    g_assert_false (mc_package_verify (mc_visit_get_package_dir (visit), &error));
+    g_assert_nonnull (strstr (error->message, "01-to-khai.pdf"));
+  }
+
+  settle (visit);
+  mc_test_rm_rf (dir);
+}
+
+static void
+test_tool_pack (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("pack-tool");
+  g_autofree char *form = g_build_filename (dir, "form.png", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.png", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *zip = g_build_filename (dir, "out.zip", NULL);
+  g_autofree char *form_arg = g_strdup_printf ("to-khai=%s", form);
+  g_autofree char *cert_arg = g_strdup_printf ("giay-chung-sinh=%s", cert);
+  g_autofree char *id_arg = g_strdup_printf ("giay-to-tuy-than=%s", cert);
+  g_autofree char *bad_arg = g_strdup_printf ("to-khai=%s", bad);
+  McPageFixture a = { .dpi = 150, .width_mm = 148, .height_mm = 105, .variant = 5, .n_paragraphs = 2 };
+  McPageFixture b = { .dpi = 150, .width_mm = 148, .height_mm = 105, .variant = 6, .n_paragraphs = 1 };
+  g_auto(McToolRun) ok = { 0 };
+  g_auto(McToolRun) missing = { 0 };
+  g_auto(McToolRun) damaged = { 0 };
+  g_auto(McToolRun) unknown = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  mc_page_fixture_save (&a, form, NULL);
+  mc_page_fixture_save (&b, cert, NULL);
+  mc_test_write_file (bad, "\x89PNG\r\n\x1a\n not really");
+
+  mc_tool_run (&ok, NULL, MC_ARGS ("pack", "--procedure", "1.001193", "--component", form_arg,
+                                   "--component", cert_arg, "--component", id_arg,
+                                   "--out", out, "--zip", "--json"));
+  g_assert_cmpint (ok.status, ==, 0);
+  json_parser_load_from_data (parser, ok.out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "kind"),
+                   ==, "motcua-package");
+  g_assert_true (mc_package_verify (out, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (zip, G_FILE_TEST_IS_REGULAR));
+
+  mc_tool_run (&missing, NULL, MC_ARGS ("pack", "--procedure", "1.001193", "--component", form_arg,
+                                        "--out", out));
+  g_assert_cmpint (missing.status, ==, 56);
+
+  mc_tool_run (&damaged, (const char * const[]) { "G_DEBUG=", NULL },
+               MC_ARGS ("pack", "--procedure", "1.001193", "--component", bad_arg, "--out", out));
+  g_assert_cmpint (damaged.status, ==, 58);
+  g_assert_nonnull (strstr (damaged.err, "bad.png"));
+
+  mc_tool_run (&unknown, NULL, MC_ARGS ("pack", "--procedure", "1.001193", "--component", "nope=x",
+                                        "--out", out));
+  g_assert_cmpint (unknown.status, ==, 2);
+
+  mc_test_rm_rf (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  mc_core_init ();
+  catalog = mc_procedure_catalog_new_builtin ();
+
+  g_test_add_func ("/package/build", test_build);
+  g_test_add_func ("/package/identity-opt-in", test_identity_opt_in);
+  g_test_add_func ("/package/missing-required", test_missing_required);
+  g_test_add_func ("/package/size-budget", test_size_budget);
+  g_test_add_func ("/package/verify-and-zip", test_verify_and_zip);
+  g_test_add_func ("/package/tool-pack", test_tool_pack);
+  return g_test_run ();
+}
