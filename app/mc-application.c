@@ -12,6 +12,9 @@
 #include "mc-first-run-dialog.h"
 #include "mc-preferences-window.h"
 #include "mc-ui.h"
+#include "mc-core.h"
+#include "mc-scanner.h"
+#include "mc-visit-store.h"
 #include "mc-window.h"
 
 struct _McApplication
@@ -23,6 +26,11 @@ struct _McApplication
   char           *catalog_problem;
   McLedger       *ledger;
   char           *ledger_problem;
+  McProcedureCatalog *procedures;
+  char           *procedures_problem;
+  McVisitStore   *visits;
+  McScanner      *scanner;
+  guint           resumable;
 };
 
 G_DEFINE_FINAL_TYPE (McApplication, mc_application, ADW_TYPE_APPLICATION)
@@ -153,6 +161,34 @@ mc_application_startup (GApplication *application)
 
     mc_ledger_open_async (ledger_path, NULL, on_ledger_opened, g_object_ref (self));
   }
+
+  g_clear_error (&error);
+  self->procedures = mc_procedure_catalog_load (&error);
+  if (error != NULL)
+    {
+      self->procedures_problem = g_strdup_printf (_("Your procedure list could not be used, the built-in one is used instead. %s"),
+                                                  error->message);
+      g_warning ("%s", self->procedures_problem);
+      g_clear_error (&error);
+    }
+
+  /* Visits left unfinished (a crash, a citizen who stepped away) are
+   * offered again; finished ones past the retention period are deleted.
+   * Both read only small JSON files. */
+  {
+    g_autofree char *data_dir = mc_core_get_data_dir ();
+    g_autofree char *visits_dir = g_build_filename (data_dir, "visits", NULL);
+
+    self->visits = mc_visit_store_new (visits_dir, self->procedures);
+    self->resumable = mc_visit_store_load (self->visits, &error);
+    if (error != NULL)
+      g_warning ("Visits cannot be read: %s", error->message);
+    g_clear_error (&error);
+    mc_visit_store_purge (self->visits, g_settings_get_uint (self->settings, "retention-hours"), NULL, &error);
+    if (error != NULL)
+      g_warning ("Old visits could not all be deleted: %s", error->message);
+  }
+  self->scanner = mc_scanner_new ();
 }
 
 /* MOTCUA_BENCH_STARTUP=1: report the time from process start to the first
@@ -233,6 +269,17 @@ mc_application_activate (GApplication *application)
       window = GTK_WINDOW (mc_window_new (GTK_APPLICATION (self), self->settings, self->catalog));
       if (self->catalog_problem != NULL)
         mc_window_add_toast (MC_WINDOW (window), self->catalog_problem);
+      if (self->procedures_problem != NULL)
+        mc_window_add_toast (MC_WINDOW (window), self->procedures_problem);
+      mc_window_set_services (MC_WINDOW (window), self->visits, self->procedures, self->scanner);
+      if (self->resumable > 0)
+        {
+          g_autofree char *text = g_strdup_printf (ngettext ("%u unfinished visit can be resumed: choose it on the left.",
+                                                             "%u unfinished visits can be resumed: choose one on the left.",
+                                                             self->resumable), self->resumable);
+
+          mc_window_add_toast (MC_WINDOW (window), text);
+        }
       if (self->ledger != NULL)
         mc_window_set_ledger (MC_WINDOW (window), self->ledger);
       else if (self->ledger_problem != NULL)
@@ -256,6 +303,12 @@ mc_application_finalize (GObject *object)
 {
   McApplication *self = MC_APPLICATION (object);
 
+  if (self->visits != NULL)
+    mc_visit_store_flush (self->visits, NULL);
+  g_clear_object (&self->visits);
+  g_clear_object (&self->scanner);
+  g_clear_object (&self->procedures);
+  g_free (self->procedures_problem);
   g_clear_object (&self->settings);
   g_clear_object (&self->catalog);
   g_free (self->catalog_problem);

@@ -29,6 +29,8 @@ struct _McScanPanel
   char           *error;
   char           *wanted_device;  /* to select once detection finishes */
   gboolean        updating;
+  McPageDecorator decorator;
+  gpointer        decorator_data;
 
   /* Template widgets */
   GtkDropDown    *device_dropdown;
@@ -49,6 +51,14 @@ struct _McScanPanel
 };
 
 G_DEFINE_FINAL_TYPE (McScanPanel, mc_scan_panel, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_TOGGLE_ORIGINAL,
+  SIGNAL_PAGES_ROTATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -536,16 +546,39 @@ find_page (McScanPanel *self,
   return NULL;
 }
 
+typedef struct {
+  McScanPanel *panel;
+  McPage      *page;
+} RotateData;
+
 static void
 on_rotated (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(McScanPanel) self = user_data;
+  RotateData *rd = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!mc_page_store_rotate_finish (MC_PAGE_STORE (source), result, &error))
-    set_error (self, error->message);
+    set_error (rd->panel, error->message);
+  else
+    /* The clerk turned it: a view that keeps derived images redoes them. */
+    g_signal_emit (rd->panel, signals[SIGNAL_PAGES_ROTATED], 0, rd->page);
+  g_object_unref (rd->panel);
+  g_object_unref (rd->page);
+  g_free (rd);
+}
+
+static void
+rotate_page (McScanPanel *self,
+             McPage      *page,
+             int          degrees)
+{
+  RotateData *rd = g_new0 (RotateData, 1);
+
+  rd->panel = g_object_ref (self);
+  rd->page = g_object_ref (page);
+  mc_page_store_rotate_async (self->store, page, degrees, NULL, on_rotated, rd);
 }
 
 static void
@@ -564,10 +597,12 @@ page_action (GtkWidget  *widget,
     return;
   n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
-  if (g_str_equal (action_name, "page.rotate-left"))
-    mc_page_store_rotate_async (self->store, page, 270, NULL, on_rotated, g_object_ref (self));
+  if (g_str_equal (action_name, "page.toggle-original"))
+    g_signal_emit (self, signals[SIGNAL_TOGGLE_ORIGINAL], 0, basename);
+  else if (g_str_equal (action_name, "page.rotate-left"))
+    rotate_page (self, page, 270);
   else if (g_str_equal (action_name, "page.rotate-right"))
-    mc_page_store_rotate_async (self->store, page, 90, NULL, on_rotated, g_object_ref (self));
+    rotate_page (self, page, 90);
   else if (g_str_equal (action_name, "page.move-earlier") && position > 0)
     mc_page_store_move (self->store, position, position - 1);
   else if (g_str_equal (action_name, "page.move-later") && position + 1 < n)
@@ -651,11 +686,16 @@ create_page_widget (gpointer item,
   else
     text = g_strdup_printf (_("Page %u"), position + 1);
 
+  McPageDecoration deco = { 0 };
+
+  if (self->decorator != NULL)
+    self->decorator (page, &deco, self->decorator_data);
+
   card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "page-card");
 
-  picture = gtk_picture_new_for_filename (mc_page_get_thumbnail_path (page));
+  picture = gtk_picture_new_for_filename (deco.thumbnail ? deco.thumbnail : mc_page_get_thumbnail_path (page));
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
   gtk_widget_set_size_request (picture, 140, 180);
   gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
@@ -665,6 +705,29 @@ create_page_widget (gpointer item,
   label = gtk_label_new (text);
   gtk_widget_add_css_class (label, "caption");
   gtk_box_append (GTK_BOX (card), label);
+  if (deco.note != NULL)
+    {
+      GtkWidget *note = gtk_label_new (deco.note);
+
+      gtk_widget_add_css_class (note, "caption");
+      gtk_widget_add_css_class (note, "dim-label");
+      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+      gtk_label_set_justify (GTK_LABEL (note), GTK_JUSTIFY_CENTER);
+      gtk_box_append (GTK_BOX (card), note);
+    }
+  if (deco.can_toggle)
+    {
+      GtkWidget *toggle = gtk_button_new_with_label (deco.using_original ? _("Use the cleaned page")
+                                                                         : _("Use the original scan"));
+
+      gtk_widget_add_css_class (toggle, "flat");
+      gtk_widget_add_css_class (toggle, "caption");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "page.toggle-original");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (toggle), "s", mc_page_get_basename (page));
+      gtk_box_append (GTK_BOX (card), toggle);
+    }
+  g_free (deco.thumbnail);
+  g_free (deco.note);
 
   tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_set_halign (tools, GTK_ALIGN_CENTER);
@@ -716,6 +779,28 @@ mc_scan_panel_set_store (McScanPanel *self,
   on_items_changed (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+void
+mc_scan_panel_set_decorator (McScanPanel     *self,
+                             McPageDecorator  decorator,
+                             gpointer         user_data)
+{
+  g_return_if_fail (MC_IS_SCAN_PANEL (self));
+  self->decorator = decorator;
+  self->decorator_data = user_data;
+  mc_scan_panel_refresh_pages (self);
+}
+
+/* Rebuilds the page cards, e.g. when a page's cleaned version is ready. */
+void
+mc_scan_panel_refresh_pages (McScanPanel *self)
+{
+  g_return_if_fail (MC_IS_SCAN_PANEL (self));
+
+  gtk_flow_box_bind_model (self->pages_box, NULL, NULL, NULL, NULL);
+  if (self->store != NULL)
+    gtk_flow_box_bind_model (self->pages_box, G_LIST_MODEL (self->store), create_page_widget, self, NULL);
 }
 
 McPageStore *
@@ -960,6 +1045,16 @@ mc_scan_panel_class_init (McScanPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "page.move-earlier", "s", page_action);
   gtk_widget_class_install_action (widget_class, "page.move-later", "s", page_action);
   gtk_widget_class_install_action (widget_class, "page.delete", "s", page_action);
+  gtk_widget_class_install_action (widget_class, "page.toggle-original", "s", page_action);
+
+  /* The clerk asked for the original scan (or back to the cleaned page). */
+  signals[SIGNAL_TOGGLE_ORIGINAL] =
+    g_signal_new ("toggle-original", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A page was turned by the clerk; its file on disk changed. */
+  signals[SIGNAL_PAGES_ROTATED] =
+    g_signal_new ("page-rotated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, MC_TYPE_PAGE);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "scan.start", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "scan.start", NULL);

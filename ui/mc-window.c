@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mc-reception-page.h"
 #include "mc-statistics-page.h"
 #include "mc-window.h"
 
@@ -22,6 +23,8 @@ struct _McWindow
   GtkLabel             *ward_label;
   GtkLabel             *counter_label;
   McStatisticsPage     *statistics_page;
+  AdwBin               *reception_bin;
+  McReceptionPage      *reception;
 };
 
 G_DEFINE_FINAL_TYPE (McWindow, mc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -77,7 +80,11 @@ new_visit_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  mc_window_show_section (MC_WINDOW (widget), "reception");
+  McWindow *self = MC_WINDOW (widget);
+
+  mc_window_show_section (self, "reception");
+  if (self->reception != NULL)
+    mc_reception_page_new_visit (self->reception);
 }
 
 static void
@@ -205,6 +212,7 @@ mc_window_class_init (McWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McWindow, ward_label);
   gtk_widget_class_bind_template_child (widget_class, McWindow, counter_label);
   gtk_widget_class_bind_template_child (widget_class, McWindow, statistics_page);
+  gtk_widget_class_bind_template_child (widget_class, McWindow, reception_bin);
 
   gtk_widget_class_install_action (widget_class, "win.new-visit", NULL, new_visit_action);
   gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
@@ -277,6 +285,8 @@ mc_window_set_ledger (McWindow *self,
 {
   g_return_if_fail (MC_IS_WINDOW (self));
   mc_statistics_page_set_ledger (self->statistics_page, ledger);
+  if (self->reception != NULL)
+    mc_reception_page_set_ledger (self->reception, ledger);
 }
 
 McLedger *
@@ -292,4 +302,26 @@ mc_window_set_ledger_error (McWindow   *self,
 {
   g_return_if_fail (MC_IS_WINDOW (self));
   mc_statistics_page_set_ledger_error (self->statistics_page, message);
+}
+
+/* The visits and the scanner: until they are given, the Reception section
+ * shows what it is for. */
+void
+mc_window_set_services (McWindow           *self,
+                        McVisitStore       *visits,
+                        McProcedureCatalog *catalog,
+                        McScanner          *scanner)
+{
+  g_return_if_fail (MC_IS_WINDOW (self));
+
+  self->reception = MC_RECEPTION_PAGE (mc_reception_page_new (visits, catalog, scanner, self->settings));
+  mc_reception_page_set_ledger (self->reception, mc_window_get_ledger (self));
+  adw_bin_set_child (self->reception_bin, GTK_WIDGET (self->reception));
+}
+
+McReceptionPage *
+mc_window_get_reception (McWindow *self)
+{
+  g_return_val_if_fail (MC_IS_WINDOW (self), NULL);
+  return self->reception;
 }

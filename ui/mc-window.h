@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "mc-ledger.h"
+#include "mc-reception-page.h"
 #include "mc-ward-catalog.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,11 @@ void        mc_window_set_ledger          (McWindow       *self,
 McLedger   *mc_window_get_ledger          (McWindow       *self);
 void        mc_window_set_ledger_error    (McWindow       *self,
                                            const char     *message);
+
+void        mc_window_set_services        (McWindow           *self,
+                                           McVisitStore       *visits,
+                                           McProcedureCatalog *catalog,
+                                           McScanner          *scanner);
+McReceptionPage *mc_window_get_reception  (McWindow           *self);
 
 G_END_DECLS

@@ -1,0 +1,1162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-visit-view"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "mc-file-util.h"
+#include "mc-import.h"
+#include "mc-package.h"
+#include "mc-scan-panel.h"
+#include "mc-searchable-pdf.h"
+#include "mc-visit-view.h"
+#include "mc-vips.h"
+
+struct _McVisitView
+{
+  AdwBin           parent_instance;
+
+  McVisit         *visit;
+  McScanner       *scanner;
+  GSettings       *settings;
+  McLedger        *ledger;
+  GCancellable    *cancellable;
+  char            *component;      /* key shown in the papers step */
+  GHashTable      *cleaning;       /* "key/page" being cleaned */
+  GPtrArray       *watched;        /* McPageStore whose changes we follow */
+  GtkWidget       *scan_panel;
+  char            *message;
+  gboolean         packaging;
+  gboolean         recording;
+  guint            package_pages;
+
+  /* Template widgets */
+  GtkLabel        *title_label;
+  GtkLabel        *subtitle_label;
+  GtkLabel        *message_label;
+  GtkStack        *steps;
+  GtkListBox      *components_list;
+  GtkBox          *component_box;
+  GtkLabel        *component_label;
+  GtkLabel        *hint_label;
+  AdwPreferencesGroup *review_group;
+  AdwActionRow    *identity_row;
+  GtkSwitch       *identity_switch;
+  GtkSpinner      *package_spinner;
+  AdwPreferencesGroup *files_group;
+  AdwActionRow    *portal_row;
+  AdwPreferencesGroup *handoff_group;
+  AdwEntryRow     *receipt_row;
+  AdwStatusPage   *done_page;
+
+  GPtrArray       *review_rows;    /* rows we added, to remove */
+  GPtrArray       *file_rows;
+  GPtrArray       *handoff_rows;
+};
+
+G_DEFINE_FINAL_TYPE (McVisitView, mc_visit_view, ADW_TYPE_BIN)
+
+enum { SIGNAL_CLOSED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void update_all (McVisitView *self);
+
+/* ---- messages -------------------------------------------------------------- */
+
+static void
+show_message (McVisitView *self,
+              const char  *message,
+              gboolean     is_error)
+{
+  g_free (self->message);
+  self->message = g_strdup (message);
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "visit-error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "visit-error");
+}
+
+const char *
+mc_visit_view_get_message (McVisitView *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_VIEW (self), NULL);
+  return self->message;
+}
+
+/* ---- cleanup of pages as they arrive ------------------------------------------ */
+
+typedef struct {
+  McVisitView       *view;
+  char              *component;
+  McPage            *page;
+  char              *source;
+  char              *output_base;
+  char              *thumb;
+  int                dpi;
+  McCleanupOptions   options;
+  McCleanupResult   *result;
+} CleanJob;
+
+static void
+clean_job_free (CleanJob *job)
+{
+  g_clear_object (&job->view);
+  g_free (job->component);
+  g_clear_object (&job->page);
+  g_free (job->source);
+  g_free (job->output_base);
+  g_free (job->thumb);
+  g_clear_pointer (&job->result, mc_cleanup_result_free);
+  g_free (job);
+}
+
+static char *
+clean_thumb_path (McVisitView *self,
+                  const char  *component,
+                  const char  *page_basename)
+{
+  g_autofree char *dir = mc_visit_dup_clean_dir (self->visit, component);
+
+  return g_build_filename (dir, ".thumbs", page_basename, NULL);
+}
+
+static void
+clean_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CleanJob *job = task_data;
+  GError *error = NULL;
+
+  job->result = mc_cleanup_file (job->source, job->dpi, job->output_base, &job->options,
+                                 cancellable, &error);
+  if (job->result == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* A small picture of the cleaned page for the strip. */
+  if (job->result->output != NULL)
+    {
+      g_autoptr(VipsImage) thumb = NULL;
+      g_autofree char *dir = g_path_get_dirname (job->thumb);
+      g_autofree char *temp = mc_file_temp_path_for (job->thumb);
+
+      if (mc_dir_ensure_private (dir, NULL) &&
+          vips_thumbnail (job->result->output, &thumb, 240, "height", 240, NULL) == 0 &&
+          vips_pngsave (thumb, temp, "compression", 1, NULL) == 0)
+        mc_file_commit (temp, job->thumb, NULL);
+      vips_error_clear ();
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_cleaned (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CleanJob *job = g_task_get_task_data (G_TASK (result));
+  McVisitView *self = job->view;
+  g_autofree char *key = g_strconcat (job->component, "/", mc_page_get_basename (job->page), NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_hash_table_remove (self->cleaning, key);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        /* The original scan stays usable: it goes into the package as is. */
+        g_message ("Page not cleaned: %s", error->message);
+      return;
+    }
+  mc_visit_set_cleanup (self->visit, job->component, mc_page_get_basename (job->page), job->result);
+  if (g_strcmp0 (self->component, job->component) == 0)
+    mc_scan_panel_refresh_pages (MC_SCAN_PANEL (self->scan_panel));
+  update_all (self);
+}
+
+static void
+clean_page (McVisitView       *self,
+            const McComponent *component,
+            McPage            *page,
+            gboolean           clerk_turned)
+{
+  g_autofree char *key = g_strconcat (component->key, "/", mc_page_get_basename (page), NULL);
+  g_autofree char *clean_dir = NULL;
+  g_autofree char *stem = NULL;
+  g_autoptr(GTask) task = NULL;
+  CleanJob *job;
+
+  /* ID cards are read, not cleaned as paperwork. */
+  if (component->profile == MC_PROFILE_ID_CARD || g_hash_table_contains (self->cleaning, key))
+    return;
+
+  clean_dir = mc_visit_dup_clean_dir (self->visit, component->key);
+  if (!mc_dir_ensure_private (clean_dir, NULL))
+    return;
+  stem = g_strndup (mc_page_get_basename (page), strlen (mc_page_get_basename (page)) - 4);
+
+  job = g_new0 (CleanJob, 1);
+  job->view = g_object_ref (self);
+  job->component = g_strdup (component->key);
+  job->page = g_object_ref (page);
+  job->source = g_strdup (mc_page_get_path (page));
+  job->output_base = g_build_filename (clean_dir, stem, NULL);
+  job->thumb = clean_thumb_path (self, component->key, mc_page_get_basename (page));
+  job->dpi = (int) mc_page_get_dpi (page);
+  job->options.profile = component->profile == MC_PROFILE_PHOTO ? MC_CLEANUP_PROFILE_PHOTO
+                                                                : MC_CLEANUP_PROFILE_DOCUMENT;
+  job->options.output_dpi = (int) g_settings_get_uint (self->settings, "scan-resolution");
+  job->options.keep_blank = !g_settings_get_boolean (self->settings, "drop-blank-pages");
+  job->options.orient = mc_ocr_orient_func;
+  /* The clerk turned the page by hand: trust that, not the OSD guess. */
+  job->options.fixed_rotation = clerk_turned;
+  job->options.rotation = 0;
+
+  g_hash_table_add (self->cleaning, g_steal_pointer (&key));
+  task = g_task_new (NULL, self->cancellable, on_cleaned, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) clean_job_free);
+  g_task_run_in_thread (task, clean_thread);
+}
+
+static void
+clean_new_pages (McVisitView *self)
+{
+  const McProcedure *procedure = mc_visit_get_procedure (self->visit);
+
+  for (guint i = 0; i < procedure->components->len; i++)
+    {
+      const McComponent *c = g_ptr_array_index (procedure->components, i);
+      McPageStore *store = mc_visit_get_pages (self->visit, c->key);
+
+      for (guint j = 0; store && j < g_list_model_get_n_items (G_LIST_MODEL (store)); j++)
+        {
+          g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), j);
+
+          if (mc_visit_get_cleanup (self->visit, c->key, mc_page_get_basename (page)) == NULL)
+            clean_page (self, c, page, FALSE);
+        }
+    }
+}
+
+static void
+decorate_page (McPage           *page,
+               McPageDecoration *deco,
+               gpointer          user_data)
+{
+  McVisitView *self = user_data;
+  const McPageCleanup *c = mc_visit_get_cleanup (self->visit, self->component, mc_page_get_basename (page));
+  g_autofree char *key = g_strconcat (self->component, "/", mc_page_get_basename (page), NULL);
+
+  if (c == NULL)
+    {
+      if (g_hash_table_contains (self->cleaning, key))
+        deco->note = g_strdup (_("Cleaning…"));
+      return;
+    }
+  if (c->blank && c->output == NULL)
+    {
+      deco->note = g_strdup (_("Blank page: left out of the file"));
+      return;
+    }
+  deco->can_toggle = TRUE;
+  deco->using_original = c->undone;
+  if (c->undone)
+    {
+      deco->note = g_strdup (_("The original scan is used"));
+      return;
+    }
+  deco->thumbnail = clean_thumb_path (self, self->component, mc_page_get_basename (page));
+  if (!g_file_test (deco->thumbnail, G_FILE_TEST_IS_REGULAR))
+    g_clear_pointer (&deco->thumbnail, g_free);
+  if (ABS (c->skew) >= 0.1)
+    /* Translators: e.g. "Cleaned: grey, straightened 1.2°" */
+    deco->note = g_strdup_printf (_("Cleaned: %s, straightened %.1f°"),
+                                  mc_page_kind_to_label (c->kind), ABS (c->skew));
+  else
+    deco->note = g_strdup_printf (_("Cleaned: %s"), mc_page_kind_to_label (c->kind));
+}
+
+static void
+on_toggle_original (McVisitView *self,
+                    const char  *basename)
+{
+  const McPageCleanup *c = mc_visit_get_cleanup (self->visit, self->component, basename);
+
+  if (c == NULL)
+    return;
+  mc_visit_set_cleanup_undone (self->visit, self->component, basename, !c->undone);
+  mc_scan_panel_refresh_pages (MC_SCAN_PANEL (self->scan_panel));
+}
+
+static void
+on_page_rotated (McVisitView *self,
+                 McPage      *page)
+{
+  const McComponent *c = mc_procedure_find_component (mc_visit_get_procedure (self->visit), self->component);
+
+  if (c != NULL)
+    clean_page (self, c, page, TRUE);
+  mc_scan_panel_refresh_pages (MC_SCAN_PANEL (self->scan_panel));
+}
+
+/* ---- the papers step ----------------------------------------------------------- */
+
+static GtkWidget *
+find_row (McVisitView *self,
+          const char  *key)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->components_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "component"), key) == 0)
+      return row;
+  return NULL;
+}
+
+static void
+update_component_rows (McVisitView *self)
+{
+  const McProcedure *procedure = mc_visit_get_procedure (self->visit);
+
+  for (guint i = 0; i < procedure->components->len; i++)
+    {
+      const McComponent *c = g_ptr_array_index (procedure->components, i);
+      GtkWidget *row = find_row (self, c->key);
+      GtkLabel *count = g_object_get_data (G_OBJECT (row), "count");
+      GtkWidget *done = g_object_get_data (G_OBJECT (row), "done");
+      guint n = mc_visit_count_pages (self->visit, c->key);
+      g_autofree char *text = NULL;
+
+      if (n > 0)
+        text = g_strdup_printf (ngettext ("%u page", "%u pages", n), n);
+      else
+        text = g_strdup (c->required ? _("Missing") : _("None"));
+      gtk_label_set_text (count, text);
+      gtk_widget_set_visible (done, n > 0);
+      if (n == 0 && c->required)
+        gtk_widget_add_css_class (GTK_WIDGET (count), "error");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (count), "error");
+    }
+}
+
+static void
+on_store_changed (McVisitView *self)
+{
+  mc_visit_refresh_state (self->visit);
+  clean_new_pages (self);
+  update_all (self);
+}
+
+static void
+watch_store (McVisitView *self,
+             McPageStore *store)
+{
+  if (store == NULL || g_ptr_array_find (self->watched, store, NULL))
+    return;
+  g_ptr_array_add (self->watched, g_object_ref (store));
+  g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+}
+
+void
+mc_visit_view_select_component (McVisitView *self,
+                                const char  *key)
+{
+  const McComponent *c;
+  McPageStore *store;
+  GtkWidget *row;
+
+  g_return_if_fail (MC_IS_VISIT_VIEW (self));
+
+  c = mc_procedure_find_component (mc_visit_get_procedure (self->visit), key);
+  if (c == NULL)
+    return;
+  g_free (self->component);
+  self->component = g_strdup (key);
+
+  store = mc_visit_get_pages (self->visit, key);
+  watch_store (self, store);
+  gtk_label_set_text (self->component_label, mc_catalog_text (c->name, c->name_en));
+  gtk_label_set_text (self->hint_label, mc_catalog_text (c->hint ? c->hint : "", c->hint_en));
+  mc_scan_panel_set_preset (MC_SCAN_PANEL (self->scan_panel),
+                            c->profile == MC_PROFILE_ID_CARD ? MC_SCAN_PRESET_ID_CARD
+                            : c->profile == MC_PROFILE_PHOTO ? MC_SCAN_PRESET_PHOTO
+                            : MC_SCAN_PRESET_DOCUMENT);
+  mc_scan_panel_set_store (MC_SCAN_PANEL (self->scan_panel), store);
+  mc_scan_panel_refresh_pages (MC_SCAN_PANEL (self->scan_panel));
+
+  row = find_row (self, key);
+  if (row != NULL && gtk_list_box_get_selected_row (self->components_list) != GTK_LIST_BOX_ROW (row))
+    gtk_list_box_select_row (self->components_list, GTK_LIST_BOX_ROW (row));
+}
+
+static void
+on_component_selected (McVisitView   *self,
+                       GtkListBoxRow *row)
+{
+  const char *key = row ? g_object_get_data (G_OBJECT (row), "component") : NULL;
+
+  if (key != NULL && g_strcmp0 (key, self->component) != 0)
+    mc_visit_view_select_component (self, key);
+}
+
+static void
+build_component_rows (McVisitView *self)
+{
+  const McProcedure *procedure = mc_visit_get_procedure (self->visit);
+
+  for (guint i = 0; i < procedure->components->len; i++)
+    {
+      const McComponent *c = g_ptr_array_index (procedure->components, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *count = gtk_label_new (NULL);
+      GtkWidget *done = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mc_catalog_text (c->name, c->name_en));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), c->required ? _("Required") : _("Optional"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Done"), -1);
+      gtk_widget_add_css_class (done, "success");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), count);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), done);
+      g_object_set_data_full (G_OBJECT (row), "component", g_strdup (c->key), g_free);
+      g_object_set_data (G_OBJECT (row), "count", count);
+      g_object_set_data (G_OBJECT (row), "done", done);
+      gtk_list_box_append (self->components_list, row);
+      watch_store (self, mc_visit_get_pages (self->visit, c->key));
+    }
+}
+
+/* ---- imports ------------------------------------------------------------------ */
+
+static void
+on_imported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(McVisitView) self = user_data;
+  McPageStore *store = MC_PAGE_STORE (source);
+  g_autoptr(GPtrArray) partial = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pages = mc_import_files_finish (store, result, &partial, &error);
+  if (pages == NULL)
+    {
+      show_message (self, error->message, TRUE);
+      pages = g_steal_pointer (&partial);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("%u page added.", "%u pages added.", pages->len),
+                                               pages->len);
+
+      show_message (self, text, FALSE);
+    }
+  for (guint i = 0; pages && i < pages->len; i++)
+    mc_page_store_append (store, g_ptr_array_index (pages, i));
+}
+
+static void
+import_files (McVisitView  *self,
+              GSList       *files)
+{
+  McPageStore *store;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+
+  if (self->component == NULL || !(store = mc_visit_get_pages (self->visit, self->component)))
+    return;
+  for (GSList *l = files; l; l = l->next)
+    {
+      char *path = g_file_get_path (l->data);
+
+      if (path != NULL)
+        g_ptr_array_add (paths, path);
+    }
+  if (paths->len == 0)
+    return;
+  show_message (self, _("Reading the files…"), FALSE);
+  mc_import_files_async (store, (const char * const *) paths->pdata, self->cancellable,
+                         on_imported, g_object_ref (self));
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         McVisitView   *self)
+{
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  import_files (self, gdk_file_list_get_files (g_value_get_boxed (value)));
+  return TRUE;
+}
+
+static void
+on_import_response (GtkNativeDialog *dialog,
+                    int              response,
+                    McVisitView     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      GSList *list = NULL;
+
+      for (guint i = g_list_model_get_n_items (files); i > 0; i--)
+        list = g_slist_prepend (list, g_list_model_get_item (files, i - 1));
+      import_files (self, list);
+      g_slist_free_full (list, g_object_unref);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (_("Import Papers"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_file_filter_set_name (filter, _("PDFs and pictures"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_filter_add_mime_type (filter, "image/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_import_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- review and package ---------------------------------------------------------- */
+
+static void
+clear_rows (AdwPreferencesGroup *group,
+            GPtrArray           *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
+  g_ptr_array_set_size (rows, 0);
+}
+
+static void
+update_review (McVisitView *self)
+{
+  const McProcedure *procedure = mc_visit_get_procedure (self->visit);
+  JsonObject *identity = mc_visit_get_identity (self->visit);
+
+  clear_rows (self->review_group, self->review_rows);
+  for (guint i = 0; i < procedure->components->len; i++)
+    {
+      const McComponent *c = g_ptr_array_index (procedure->components, i);
+      GtkWidget *row = adw_action_row_new ();
+      guint n = mc_visit_count_pages (self->visit, c->key);
+      g_autofree char *subtitle = NULL;
+
+      if (n > 0)
+        subtitle = g_strdup_printf (ngettext ("%u page", "%u pages", n), n);
+      else if (c->required)
+        subtitle = g_strdup (_("Missing: scan or import it in step 1"));
+      else
+        subtitle = g_strdup (_("Optional, not given"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mc_catalog_text (c->name, c->name_en));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name (n > 0 ? "emblem-ok-symbolic"
+                                                               : c->required ? "dialog-warning-symbolic"
+                                                               : "list-remove-symbolic"));
+      adw_preferences_group_add (self->review_group, row);
+      g_ptr_array_add (self->review_rows, row);
+    }
+
+  if (identity != NULL && json_object_has_member (identity, "full_name"))
+    adw_action_row_set_subtitle (self->identity_row,
+                                 json_object_get_string_member_with_default (identity, "full_name", ""));
+  else
+    adw_action_row_set_subtitle (self->identity_row, _("Not read yet: scan the ID card with the papers"));
+}
+
+static void
+add_file_rows (McVisitView         *self,
+               AdwPreferencesGroup *group,
+               GPtrArray           *rows,
+               gboolean             draggable);
+
+static void
+on_packaged (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(McVisitView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  McPackageReport report = { 0 };
+
+  self->packaging = FALSE;
+  gtk_spinner_stop (self->package_spinner);
+  if (!mc_package_build_finish (MC_VISIT (source), result, &report, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, TRUE);
+      update_all (self);
+      return;
+    }
+
+  {
+    g_autofree char *size = g_format_size (report.bytes);
+    g_autofree char *text = g_strdup_printf (_("%u files ready, %u pages, %s in all."),
+                                             report.files, report.pages, size);
+
+    show_message (self, text, FALSE);
+  }
+  self->package_pages = report.pages;
+  update_all (self);
+  gtk_stack_set_visible_child_name (self->steps, "submit");
+}
+
+static void
+package_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  McPackageOptions options = { 0 };
+
+  if (self->packaging)
+    return;
+  options.file_limit_bytes = (guint64) g_settings_get_uint (self->settings, "portal-file-limit-mb") * 1000 * 1000;
+  options.dpi = (int) g_settings_get_uint (self->settings, "scan-resolution");
+  self->packaging = TRUE;
+  gtk_spinner_start (self->package_spinner);
+  show_message (self, _("Making the files: reading the text of every page…"), FALSE);
+  update_all (self);
+  mc_package_build_async (self->visit, &options, self->cancellable, on_packaged, g_object_ref (self));
+}
+
+static void
+on_zip_response (GtkNativeDialog *dialog,
+                 int              response,
+                 McVisitView     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (mc_package_export_zip (mc_visit_get_package_dir (self->visit), path, &error))
+        show_message (self, _("The ZIP file is saved."), FALSE);
+      else
+        show_message (self, error->message, TRUE);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_zip_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  GtkFileChooserNative *dialog;
+  g_autofree char *name = NULL;
+
+  if (mc_visit_get_package_dir (self->visit) == NULL)
+    return;
+  dialog = gtk_file_chooser_native_new (_("Save the Files as ZIP"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  name = g_strdup_printf ("%s-%s.zip", mc_visit_get_procedure (self->visit)->code,
+                          mc_visit_get_id (self->visit));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_zip_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- hand-off to the portal in the browser ---------------------------------------- */
+
+static GdkContentProvider *
+on_file_drag_prepare (GtkDragSource *source,
+                      double         x,
+                      double         y,
+                      GFile         *file)
+{
+  GSList list = { file, NULL };
+  GdkFileList *files = gdk_file_list_new_from_list (&list);
+  GdkContentProvider *provider;
+
+  /* Browsers take a file list (text/uri-list) on their upload fields. */
+  provider = gdk_content_provider_new_union ((GdkContentProvider *[]) {
+      gdk_content_provider_new_typed (GDK_TYPE_FILE_LIST, files),
+      gdk_content_provider_new_typed (G_TYPE_FILE, file),
+    }, 2);
+  g_boxed_free (GDK_TYPE_FILE_LIST, files);
+  return provider;
+}
+
+static void
+copy_file_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
+  GSList list = { file, NULL };
+  GdkFileList *files = gdk_file_list_new_from_list (&list);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *text = g_strdup_printf (_("%s copied: paste it on the portal’s upload field."), name);
+
+  gdk_clipboard_set (gtk_widget_get_clipboard (widget), GDK_TYPE_FILE_LIST, files);
+  g_boxed_free (GDK_TYPE_FILE_LIST, files);
+  show_message (self, text, FALSE);
+}
+
+static void
+add_file_rows (McVisitView         *self,
+               AdwPreferencesGroup *group,
+               GPtrArray           *rows,
+               gboolean             draggable)
+{
+  const char *dir = mc_visit_get_package_dir (self->visit);
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  clear_rows (group, rows);
+  gtk_widget_set_visible (GTK_WIDGET (group), dir != NULL);
+  if (dir == NULL || !(listing = g_dir_open (dir, 0, NULL)))
+    return;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (!g_str_equal (name, "manifest.json"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      GtkWidget *row = adw_action_row_new ();
+      GStatBuf st;
+      g_autofree char *size = NULL;
+
+      g_stat (path, &st);
+      size = g_format_size (st.st_size);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (names, i));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("x-office-document-symbolic"));
+      if (draggable)
+        {
+          GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+          GtkDragSource *drag = gtk_drag_source_new ();
+
+          gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (copy, _("Copy the file"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (copy), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Copy the file"), -1);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "visit.copy-file");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", path);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("list-drag-handle-symbolic"));
+          gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
+          g_signal_connect_data (drag, "prepare", G_CALLBACK (on_file_drag_prepare),
+                                 g_object_ref (file), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+          gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (drag));
+        }
+      adw_preferences_group_add (group, row);
+      g_ptr_array_add (rows, row);
+    }
+}
+
+static void
+open_portal_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  g_autofree char *url = mc_procedure_dup_apply_url (mc_visit_get_procedure (self->visit));
+
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), url, GDK_CURRENT_TIME);
+}
+
+/* ---- recording ----------------------------------------------------------------------- */
+
+static void
+on_recorded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(McVisitView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = mc_ledger_record_filing_finish (MC_LEDGER (source), result, &error);
+
+  self->recording = FALSE;
+  if (uuid == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The receipt is kept with the visit, but the filing could not be recorded for the counts: %s"),
+                                               error->message);
+
+      show_message (self, text, TRUE);
+      update_all (self);
+      return;
+    }
+  mc_visit_set_recorded (self->visit);
+  show_message (self, NULL, FALSE);
+  update_all (self);
+  gtk_stack_set_visible_child_name (self->steps, "done");
+}
+
+static void
+record_filing (McVisitView *self)
+{
+  McFilingRecord record = MC_FILING_RECORD_INIT;
+  const McProcedure *procedure = mc_visit_get_procedure (self->visit);
+
+  if (self->ledger == NULL || self->recording)
+    {
+      show_message (self, _("The receipt is saved. The record of filings is not open yet; the filing will be recorded when it is."), FALSE);
+      return;
+    }
+  record.uuid = mc_visit_ensure_filing_uuid (self->visit);
+  record.visit_id = mc_visit_get_id (self->visit);
+  record.ward_code = mc_visit_get_ward_code (self->visit);
+  record.counter = mc_visit_get_counter (self->visit);
+  record.clerk = mc_visit_get_clerk (self->visit);
+  record.procedure = procedure->code;
+  mc_channel_from_string (procedure->portal->key, &record.channel);
+  record.pages = (int) (self->package_pages ? self->package_pages : mc_visit_count_all_pages (self->visit));
+  record.receipt = mc_visit_get_receipt (self->visit);
+  self->recording = TRUE;
+  mc_ledger_record_filing_async (self->ledger, &record, NULL, on_recorded, g_object_ref (self));
+}
+
+static void
+on_receipt_apply (McVisitView *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->receipt_row));
+
+  if (!mc_visit_set_receipt (self->visit, text, MC_SUBMIT_BROWSER, &error))
+    {
+      show_message (self, error->message, TRUE);
+      return;
+    }
+  record_filing (self);
+  update_all (self);
+}
+
+void
+mc_visit_view_set_ledger (McVisitView *self,
+                          McLedger    *ledger)
+{
+  g_return_if_fail (MC_IS_VISIT_VIEW (self));
+
+  if (!g_set_object (&self->ledger, ledger))
+    return;
+  /* A receipt taken while the ledger was not open yet: record it now. */
+  if (ledger != NULL &&
+      (mc_visit_get_state (self->visit) == MC_VISIT_HANDED_OFF ||
+       mc_visit_get_state (self->visit) == MC_VISIT_UPLOADED))
+    record_filing (self);
+}
+
+/* ---- actions ------------------------------------------------------------------------ */
+
+static void
+set_aside_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+
+  mc_visit_schedule_save (self->visit);
+  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  g_signal_emit (widget, signals[SIGNAL_CLOSED], 0);
+}
+
+static void
+on_abandon_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     McVisitView      *self)
+{
+  if (g_strcmp0 (response, "abandon") != 0)
+    return;
+  mc_visit_abandon (self->visit);
+  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+}
+
+static void
+abandon_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                              _("Abandon this visit?"),
+                                              _("Nothing is filed or recorded. The scanned papers are deleted after the retention period."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep the Visit"),
+                                    "abandon", _("_Abandon"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "abandon",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_abandon_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- state shown ------------------------------------------------------------------------ */
+
+static void
+update_all (McVisitView *self)
+{
+  const McProcedure *procedure = mc_visit_get_procedure (self->visit);
+  McVisitState state = mc_visit_get_state (self->visit);
+  g_autoptr(GPtrArray) missing = mc_visit_missing_required (self->visit);
+  g_autofree char *subtitle = NULL;
+  gboolean finished = mc_visit_is_finished (self->visit);
+  gboolean filed = state >= MC_VISIT_HANDED_OFF;
+
+  subtitle = g_strdup_printf ("%s · %s · %s", procedure->code,
+                              mc_catalog_text (procedure->portal->name, procedure->portal->name_en),
+                              mc_visit_state_get_label (state));
+  gtk_label_set_text (self->subtitle_label, subtitle);
+
+  update_component_rows (self);
+  update_review (self);
+  add_file_rows (self, self->files_group, self->file_rows, FALSE);
+  add_file_rows (self, self->handoff_group, self->handoff_rows, TRUE);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.package",
+                                 !self->packaging && missing->len == 0 && !filed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.export-zip",
+                                 mc_visit_get_package_dir (self->visit) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.import", !filed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.abandon", !finished && !filed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.set-aside", !finished);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->receipt_row),
+                            (state == MC_VISIT_PACKAGED || state == MC_VISIT_READY) && !self->recording);
+  gtk_widget_set_sensitive (self->scan_panel, !filed);
+
+  if (state == MC_VISIT_RECORDED)
+    {
+      g_autofree char *description = g_strdup_printf (_("Receipt code: %s\nRecorded for the ward’s counts. The citizen can follow the filing on the portal with this code."),
+                                                      mc_visit_get_receipt (self->visit));
+
+      adw_status_page_set_title (self->done_page, _("Filed and recorded"));
+      adw_status_page_set_description (self->done_page, description);
+    }
+  else if (filed)
+    {
+      g_autofree char *description = g_strdup_printf (_("Receipt code: %s\nNot yet recorded for the ward’s counts."),
+                                                      mc_visit_get_receipt (self->visit));
+
+      adw_status_page_set_title (self->done_page, _("Filed"));
+      adw_status_page_set_description (self->done_page, description);
+    }
+  else
+    {
+      adw_status_page_set_title (self->done_page, _("Not filed yet"));
+      adw_status_page_set_description (self->done_page, _("The receipt appears here once the portal has accepted the filing."));
+    }
+}
+
+static void
+on_identity_switch (McVisitView *self)
+{
+  mc_visit_set_identity_in_package (self->visit, gtk_switch_get_active (self->identity_switch));
+  update_all (self);
+}
+
+/* ---- public ------------------------------------------------------------------------ */
+
+McVisit *
+mc_visit_view_get_visit (McVisitView *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_VIEW (self), NULL);
+  return self->visit;
+}
+
+void
+mc_visit_view_show_step (McVisitView *self,
+                         const char  *step)
+{
+  g_return_if_fail (MC_IS_VISIT_VIEW (self));
+  gtk_stack_set_visible_child_name (self->steps, step);
+}
+
+const char *
+mc_visit_view_get_step (McVisitView *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_VIEW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->steps);
+}
+
+GtkWidget *
+mc_visit_view_get_scan_panel (McVisitView *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_VIEW (self), NULL);
+  return self->scan_panel;
+}
+
+gboolean
+mc_visit_view_is_busy (McVisitView *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_VIEW (self), FALSE);
+  return self->packaging || self->recording || g_hash_table_size (self->cleaning) > 0;
+}
+
+static void
+mc_visit_view_dispose (GObject *object)
+{
+  McVisitView *self = MC_VISIT_VIEW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_VISIT_VIEW);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->visit);
+  g_clear_object (&self->scanner);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->ledger);
+  g_clear_pointer (&self->watched, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (mc_visit_view_parent_class)->dispose (object);
+}
+
+static void
+mc_visit_view_finalize (GObject *object)
+{
+  McVisitView *self = MC_VISIT_VIEW (object);
+
+  g_free (self->component);
+  g_free (self->message);
+  g_hash_table_unref (self->cleaning);
+  g_ptr_array_unref (self->review_rows);
+  g_ptr_array_unref (self->file_rows);
+  g_ptr_array_unref (self->handoff_rows);
+
+  G_OBJECT_CLASS (mc_visit_view_parent_class)->finalize (object);
+}
+
+static void
+mc_visit_view_class_init (McVisitViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mc_visit_view_dispose;
+  object_class->finalize = mc_visit_view_finalize;
+
+  signals[SIGNAL_CLOSED] =
+    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-visit-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, title_label);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, message_label);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, steps);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, components_list);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, component_box);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, component_label);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, review_group);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, identity_row);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, identity_switch);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, package_spinner);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, files_group);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, portal_row);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, handoff_group);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, receipt_row);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, done_page);
+
+  gtk_widget_class_install_action (widget_class, "visit.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "visit.package", NULL, package_action);
+  gtk_widget_class_install_action (widget_class, "visit.export-zip", NULL, export_zip_action);
+  gtk_widget_class_install_action (widget_class, "visit.open-portal", NULL, open_portal_action);
+  gtk_widget_class_install_action (widget_class, "visit.copy-file", "s", copy_file_action);
+  gtk_widget_class_install_action (widget_class, "visit.set-aside", NULL, set_aside_action);
+  gtk_widget_class_install_action (widget_class, "visit.abandon", NULL, abandon_action);
+  gtk_widget_class_install_action (widget_class, "visit.close", NULL, close_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "visit.import", NULL);
+}
+
+static void
+mc_visit_view_init (McVisitView *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->cleaning = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+  self->review_rows = g_ptr_array_new ();
+  self->file_rows = g_ptr_array_new ();
+  self->handoff_rows = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+mc_visit_view_new (McVisit   *visit,
+                   McScanner *scanner,
+                   GSettings *settings)
+{
+  McVisitView *self = g_object_new (MC_TYPE_VISIT_VIEW, NULL);
+  const McProcedure *procedure = mc_visit_get_procedure (visit);
+  GtkDropTarget *drop;
+  g_autofree char *portal_subtitle = NULL;
+
+  self->visit = g_object_ref (visit);
+  self->scanner = g_object_ref (scanner);
+  self->settings = g_object_ref (settings);
+
+  gtk_label_set_text (self->title_label, mc_catalog_text (procedure->name, procedure->name_en));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->portal_row),
+                                 mc_catalog_text (procedure->portal->name, procedure->portal->name_en));
+  portal_subtitle = g_strdup_printf (_("%s\nProcedure code: %s"),
+                                     mc_catalog_text (procedure->portal->note ? procedure->portal->note : "",
+                                                      procedure->portal->note_en),
+                                     procedure->code);
+  adw_action_row_set_subtitle (self->portal_row, portal_subtitle);
+
+  self->scan_panel = mc_scan_panel_new (scanner, settings);
+  gtk_widget_set_vexpand (self->scan_panel, TRUE);
+  gtk_box_append (self->component_box, self->scan_panel);
+  mc_scan_panel_set_decorator (MC_SCAN_PANEL (self->scan_panel), decorate_page, self);
+  g_signal_connect_object (self->scan_panel, "toggle-original", G_CALLBACK (on_toggle_original), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scan_panel, "page-rotated", G_CALLBACK (on_page_rotated), self, G_CONNECT_SWAPPED);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->component_box), GTK_EVENT_CONTROLLER (drop));
+
+  build_component_rows (self);
+  g_signal_connect_swapped (self->components_list, "row-selected", G_CALLBACK (on_component_selected), self);
+  g_signal_connect_swapped (self->receipt_row, "apply", G_CALLBACK (on_receipt_apply), self);
+  g_signal_connect_swapped (self->receipt_row, "entry-activated", G_CALLBACK (on_receipt_apply), self);
+  gtk_switch_set_active (self->identity_switch, mc_visit_get_identity_in_package (visit));
+  g_signal_connect_swapped (self->identity_switch, "notify::active", G_CALLBACK (on_identity_switch), self);
+
+  mc_visit_view_select_component (self, ((McComponent *) g_ptr_array_index (procedure->components, 0))->key);
+  clean_new_pages (self);
+  update_all (self);
+
+  if (mc_visit_get_state (visit) == MC_VISIT_RECORDED)
+    gtk_stack_set_visible_child_name (self->steps, "done");
+  else if (mc_visit_get_state (visit) >= MC_VISIT_PACKAGED)
+    gtk_stack_set_visible_child_name (self->steps, "submit");
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mc-ledger.h"
+#include "mc-scanner.h"
+#include "mc-visit.h"
+
+G_BEGIN_DECLS
+
+#define MC_TYPE_VISIT_VIEW (mc_visit_view_get_type ())
+G_DECLARE_FINAL_TYPE (McVisitView, mc_visit_view, MC, VISIT_VIEW, AdwBin)
+
+/* The clerk's work on one visit: the papers, one component at a time
+ * (scan with the component's preset, import files, or drop them), then
+ * review and package, then file on the portal and record the receipt.
+ * Emits "closed" when the visit is finished or set aside. */
+GtkWidget   *mc_visit_view_new            (McVisit     *visit,
+                                           McScanner   *scanner,
+                                           GSettings   *settings);
+McVisit     *mc_visit_view_get_visit      (McVisitView *self);
+void         mc_visit_view_set_ledger     (McVisitView *self,
+                                           McLedger    *ledger);
+void         mc_visit_view_show_step      (McVisitView *self,
+                                           const char  *step);
+const char  *mc_visit_view_get_step       (McVisitView *self);
+void         mc_visit_view_select_component (McVisitView *self,
+                                             const char  *key);
+const char  *mc_visit_view_get_message    (McVisitView *self);
+GtkWidget   *mc_visit_view_get_scan_panel (McVisitView *self);
+gboolean     mc_visit_view_is_busy        (McVisitView *self);
+
+G_END_DECLS
