@@ -12,11 +12,16 @@ typedef enum {
   MC_EXIT_FAILURE      = 1,
   MC_EXIT_USAGE        = 2,
   MC_EXIT_DATA         = 3,
+  /* ID card reader (issue 5): 30–39 */
+  MC_EXIT_NO_CARD      = 30,
+  MC_EXIT_CARD_UNREADABLE = 31,
 } McExit;
 
 typedef int (*McToolCommand) (int argc, char **argv);
 
 int   mc_tool_wards           (int          argc,
+                               char       **argv);
+int   mc_tool_read_id         (int          argc,
                                char       **argv);
 
 /* Shared helpers */

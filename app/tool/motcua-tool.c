@@ -18,6 +18,8 @@ static const struct {
 } commands[] = {
   { "wards", mc_tool_wards, "wards [--json] [--on DATE] [--catalog FILE]",
     N_("List the wards in effect on a day (today by default)") },
+  { "read-id", mc_tool_read_id, "read-id IMAGE… [--json] [--on DATE] [--crops DIR]",
+    N_("Read a citizen’s ID card from scans or photos of it (both sides)") },
 };
 
 static void
@@ -36,6 +38,8 @@ print_help (FILE *out)
   fprintf (out, "  1  %s\n", _("unexpected failure (a message on standard error says what)"));
   fprintf (out, "  2  %s\n", _("wrong usage: unknown command or option, or a bad value"));
   fprintf (out, "  3  %s\n", _("a data file is missing or invalid (ward catalog, procedure catalog, image)"));
+  fprintf (out, "  30 %s\n", _("read-id: no ID card was found in the images"));
+  fprintf (out, "  31 %s\n", _("read-id: a card was found, but nothing on it could be read"));
   fprintf (out, "\n%s\n", _("Messages follow the language of the environment (LANGUAGE=vi for Vietnamese)."));
 }
 
