@@ -596,8 +596,24 @@ mc_mrz_parse (const char  *text,
 
   for (guint i = 0; i < 3; i++)
     g_strlcpy (mrz->read[i], cand[best + i], sizeof mrz->read[i]);
-  fix_length (mrz->read[0], mrz->lines[0], FALSE);
-  fix_length (mrz->read[1], mrz->lines[1], FALSE);
+  {
+    char l[2][64];
+
+    /* A '<' between two others read as K, in the fillers of a Vietnamese
+     * card's first two lines (where nothing else can stand), goes back to
+     * '<' before the runs are recounted. K counts as 0 in check digits,
+     * like '<', so this changes no check. */
+    for (guint i = 0; i < 2; i++)
+      {
+        g_strlcpy (l[i], mrz->read[i], sizeof l[i]);
+        if (strstr (mrz->read[0], "VNM") != NULL || strstr (mrz->read[1], "VNM") != NULL)
+          for (gsize k = 1; l[i][k] != '\0' && l[i][k + 1] != '\0'; k++)
+            if (l[i][k] == 'K' && l[i][k - 1] == '<' && l[i][k + 1] == '<')
+              l[i][k] = '<';
+      }
+    fix_length (l[0], mrz->lines[0], FALSE);
+    fix_length (l[1], mrz->lines[1], FALSE);
+  }
   fix_length (mrz->read[2], mrz->lines[2], TRUE);
   l1 = mrz->lines[0];
   l2 = mrz->lines[1];
@@ -638,6 +654,13 @@ mc_mrz_parse (const char  *text,
   if (g_ascii_isdigit (l2[29]) && mc_mrz_check_digit (composite->str, composite->len) == l2[29] - '0')
     mrz->checks_valid |= MC_MRZ_CHECK_COMPOSITE;
   g_string_free (composite, TRUE);
+
+  /* On a Vietnamese card the document number is the last nine digits of
+   * the 12-digit number: if both checks hold but the two differ, one held
+   * by chance (a check digit does one time in ten), and neither is proof. */
+  if (vietnam && (mrz->checks_valid & MC_MRZ_CHECK_DOCUMENT_NUMBER) &&
+      (mrz->checks_valid & MC_MRZ_CHECK_ID_NUMBER) && memcmp (l1 + 5, l1 + 18, 9) != 0)
+    mrz->checks_valid &= ~(MC_MRZ_CHECK_DOCUMENT_NUMBER | MC_MRZ_CHECK_ID_NUMBER);
 
   copy_field (mrz->document_code, sizeof mrz->document_code, l1, 2, TRUE);
   copy_field (mrz->document_number, sizeof mrz->document_number, l1 + 5, 9, TRUE);
