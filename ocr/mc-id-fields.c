@@ -438,7 +438,9 @@ match_starting_segment (GArray  *matches,
   return NULL;
 }
 
-/* Tokens [from, to) of @seg as text, and their mean confidence. */
+/* Tokens [from, to) of @seg as text, and the confidence of the least sure
+ * of them: one misread diacritic spoils a name however clear the rest is,
+ * and Tesseract is markedly less sure of that one word. */
 static char *
 tokens_text (Segment *seg,
              guint    from,
@@ -446,7 +448,7 @@ tokens_text (Segment *seg,
              double  *confidence)
 {
   GString *s = g_string_new (NULL);
-  double sum = 0;
+  double least = 1.0;
   guint n = 0;
 
   for (guint k = from; k < to && k < seg->toks->len; k++)
@@ -456,10 +458,10 @@ tokens_text (Segment *seg,
       if (s->len > 0)
         g_string_append_c (s, ' ');
       g_string_append (s, w->text);
-      sum += w->confidence;
+      least = MIN (least, w->confidence);
       n++;
     }
-  *confidence = n > 0 ? sum / n : 0;
+  *confidence = n > 0 ? least : 0;
   return g_string_free (s, FALSE);
 }
 
@@ -747,7 +749,7 @@ read_value (GPtrArray     *segments,
 
           g_free (value);
           value = parse_value (field, joined, fields, conf);
-          conf = (conf + more_conf) / 2;
+          conf = MIN (conf, more_conf);
         }
     }
   set_value (fields, field, value, conf);
@@ -829,7 +831,8 @@ mc_id_fields_extract (const McOcrWord *words,
 McIdOcrFields *
 mc_id_fields_read (McOcrPool     *pool,
                    VipsImage     *card,
-                   double         rows_fraction,
+                   double         top,
+                   double         bottom,
                    GCancellable  *cancellable,
                    GError       **error)
 {
@@ -844,13 +847,16 @@ mc_id_fields_read (McOcrPool     *pool,
     .want_words = TRUE,
   };
   int h = vips_image_get_height (card);
+  int y0, y1;
 
   g_return_val_if_fail (MC_IS_OCR_POOL (pool), NULL);
   g_return_val_if_fail (VIPS_IS_IMAGE (card), NULL);
 
-  rows_fraction = CLAMP (rows_fraction, 0.1, 1.0);
-  if (vips_extract_area (card, &region, 0, 0, vips_image_get_width (card),
-                         MAX (1, (int) (h * rows_fraction)), NULL) != 0)
+  y0 = (int) (h * CLAMP (top, 0.0, 1.0));
+  y1 = (int) (h * CLAMP (bottom, 0.0, 1.0));
+  if (y1 - y0 < 8)
+    return g_steal_pointer (&fields);
+  if (vips_extract_area (card, &region, 0, y0, vips_image_get_width (card), y1 - y0, NULL) != 0)
     {
       g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
                    _("The card image could not be prepared for reading: %s"), vips_error_buffer ());

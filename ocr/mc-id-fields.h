@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   char   *value;         /* NULL when not found */
-  double  confidence;    /* mean OCR confidence of its words, 0–1 */
+  double  confidence;    /* OCR confidence of its least sure word, 0–1 */
 } McIdOcrValue;
 
 typedef struct {
@@ -40,11 +40,13 @@ void           mc_id_fields_extract     (const McOcrWord *words,
                                          guint            n_words,
                                          McIdOcrFields   *fields);
 
-/* Reads one upright card crop (300 dpi): @rows_fraction of its height from
- * the top (1.0: all; less to leave out the MRZ band of a back). */
+/* Reads one upright card crop (300 dpi), the rows from @top to @bottom
+ * (fractions of its height: 0 and 1 for all of it; less to leave out the
+ * MRZ band of a back, or parts whose fields are already proven). */
 McIdOcrFields *mc_id_fields_read        (McOcrPool       *pool,
                                          VipsImage       *card,
-                                         double           rows_fraction,
+                                         double           top,
+                                         double           bottom,
                                          GCancellable    *cancellable,
                                          GError         **error);
 

@@ -25,6 +25,9 @@
 #define MRZ_CHECKED_CONFIDENCE 0.95
 #define MRZ_REPAIRED_CONFIDENCE 0.92
 #define MRZ_UNCHECKED_CONFIDENCE 0.85
+/* A field whose check digit holds while the composite check fails: a check
+ * digit holds by chance one time in ten, and a smudge spoils several. */
+#define MRZ_UNCONFIRMED_CONFIDENCE 0.7
 #define OCR_WEIGHT 0.90
 #define PRINTED_DIFFERS_MIN 0.75
 
@@ -137,6 +140,23 @@ warn_disagree (McIdentity *id,
                                           source_phrase (a), source_phrase (b));
 
   mc_identity_add_warning (id, code, field, msg);
+}
+
+/* An MRZ field counts as checked when its own check digit and the
+ * composite check both hold. */
+static gboolean
+mrz_checked (const McMrz *mrz,
+             McMrzCheck   check)
+{
+  return (mrz->checks_valid & check) && (mrz->checks_valid & MC_MRZ_CHECK_COMPOSITE);
+}
+
+static double
+mrz_field_confidence (const McMrz *mrz,
+                      McMrzCheck   check,
+                      double       checked_confidence)
+{
+  return mrz_checked (mrz, check) ? checked_confidence : MRZ_UNCONFIRMED_CONFIDENCE;
 }
 
 /* Picks the value of one field from its candidates: checked ones first
@@ -288,7 +308,9 @@ resolve_number (McIdentity         *id,
   if (r->qr != NULL)
     cands_add (&cs, MC_ID_SOURCE_QR, r->qr->id_number, QR_CONFIDENCE, TRUE);
   if (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_ID_NUMBER) && mrz->id_number[0] != '\0')
-    cands_add (&cs, MC_ID_SOURCE_MRZ, mrz->id_number, mrz_conf, TRUE);
+    cands_add (&cs, MC_ID_SOURCE_MRZ, mrz->id_number,
+               mrz_field_confidence (mrz, MC_MRZ_CHECK_ID_NUMBER, mrz_conf),
+               mrz_checked (mrz, MC_MRZ_CHECK_ID_NUMBER));
   if (ocr != NULL)
     cands_add (&cs, MC_ID_SOURCE_OCR, ocr, ocr_confidence (r->ocr, MC_ID_FIELD_ID_NUMBER), FALSE);
   resolve (id, MC_ID_FIELD_ID_NUMBER, &cs, same_exact, 0);
@@ -326,7 +348,8 @@ resolve_expiry (McIdentity         *id,
         {
           g_autofree char *iso = none ? g_strdup ("none") : mc_id_date_format_iso (&date);
 
-          cands_add (&cs, MC_ID_SOURCE_MRZ, iso, mrz_conf, TRUE);
+          cands_add (&cs, MC_ID_SOURCE_MRZ, iso, mrz_field_confidence (mrz, MC_MRZ_CHECK_EXPIRY, mrz_conf),
+                     mrz_checked (mrz, MC_MRZ_CHECK_EXPIRY));
         }
     }
   if (r->ocr != NULL && r->ocr->no_expiry)
@@ -437,7 +460,8 @@ mc_id_merge (const McIdReadings *r)
         {
           g_autofree char *iso = mc_id_date_format_iso (&date);
 
-          cands_add (&cs, MC_ID_SOURCE_MRZ, iso, mrz_conf, TRUE);
+          cands_add (&cs, MC_ID_SOURCE_MRZ, iso, mrz_field_confidence (mrz, MC_MRZ_CHECK_BIRTH, mrz_conf),
+                     mrz_checked (mrz, MC_MRZ_CHECK_BIRTH));
         }
     }
   if (ocr_value (ocr, MC_ID_FIELD_DATE_OF_BIRTH))

@@ -26,6 +26,13 @@
  * Personal data stays in the result: the debug log carries counts and
  * timings only. */
 
+/* Bands of an upright card, as fractions of its height: where the state
+ * heading ends on a front (its fields start at 35 %), where the addresses
+ * end on a căn cước's back, and where the MRZ begins on any back. */
+#define HEADING_END 0.32
+#define PLACES_END 0.38
+#define MRZ_TOP 0.66
+
 struct _McIdReader
 {
   GObject    parent_instance;
@@ -142,24 +149,26 @@ read_qr (Side          *side,
 }
 
 /* Prints on a front with no QR and an unclear layout may be upside down:
- * read again turned round when the first reading found next to no labels. */
+ * read again turned round when the first reading found next to no labels.
+ * @top skips the state heading when the layout is already known. */
 static McIdOcrFields *
 read_front (McIdReader    *self,
             Side          *side,
+            double         top,
             GCancellable  *cancellable,
             GError       **error)
 {
   g_autoptr(McIdOcrFields) fields = NULL;
   g_autoptr(McIdOcrFields) turned = NULL;
 
-  fields = mc_id_fields_read (self->pool, side->crop->image, 1.0, cancellable, error);
+  fields = mc_id_fields_read (self->pool, side->crop->image, top, 1.0, cancellable, error);
   if (fields == NULL)
     return NULL;
   if (side->crop->upright_known || fields->n_labels >= 3)
     return g_steal_pointer (&fields);
 
   mc_card_crop_rotate_180 (side->crop);
-  turned = mc_id_fields_read (self->pool, side->crop->image, 1.0, cancellable, error);
+  turned = mc_id_fields_read (self->pool, side->crop->image, 0.0, 1.0, cancellable, error);
   if (turned == NULL)
     return NULL;
   if (turned->n_labels > fields->n_labels)
@@ -198,6 +207,7 @@ mc_id_reader_read (McIdReader    *self,
   McIdReadings readings = { 0 };
   GDate today;
   gint64 start = g_get_monotonic_time ();
+  gint64 t_find, t_qr, t_mrz, t_ocr;
 
   g_return_val_if_fail (MC_IS_ID_READER (self), NULL);
   g_return_val_if_fail (images != NULL, NULL);
@@ -235,6 +245,7 @@ mc_id_reader_read (McIdReader    *self,
                                                 : _("No ID card was found in the images."));
       return NULL;
     }
+  t_find = g_get_monotonic_time ();
 
   /* 2. QR codes, which also tell which way up and which layout. */
   g_array_set_size (sides, crops->len);
@@ -257,6 +268,8 @@ mc_id_reader_read (McIdReader    *self,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
     }
+
+  t_qr = g_get_monotonic_time ();
 
   /* 3. The MRZ on the back(s): the reading with the most checks holding. */
   for (guint i = 0; i < sides->len; i++)
@@ -281,23 +294,33 @@ mc_id_reader_read (McIdReader    *self,
         }
     }
 
+  t_mrz = g_get_monotonic_time ();
+
   /* The printed text: every front; a back when it holds fields no check
-   * proved (a căn cước's back has the addresses and dates). */
+   * proved. Parts whose fields a valid QR already gives are left out, as
+   * Tesseract's time grows with the text it is shown: the state heading
+   * (once the QR told the layout), a căn cước's dates (the QR and MRZ have
+   * them; its top third still holds the place of birth, which only the
+   * print has), a chip CCCD's back (date of issue, in the QR). */
   for (guint i = 0; i < sides->len; i++)
     {
       Side *side = &g_array_index (sides, Side, i);
       g_autoptr(McIdOcrFields) fields = NULL;
 
       if (!side->back)
-        fields = read_front (self, side, cancellable, error);
-      else if (layout_type != MC_CARD_TYPE_CCCD_2021 || qr == NULL)
-        fields = mc_id_fields_read (self->pool, side->crop->image, 0.66, cancellable, error);
+        fields = read_front (self, side, qr != NULL ? HEADING_END : 0.0, cancellable, error);
+      else if (qr == NULL)
+        fields = mc_id_fields_read (self->pool, side->crop->image, 0.0, MRZ_TOP, cancellable, error);
+      else if (layout_type == MC_CARD_TYPE_CANCUOC_2024)
+        fields = mc_id_fields_read (self->pool, side->crop->image, 0.0, PLACES_END, cancellable, error);
       else
         continue;
       if (fields == NULL)
         return NULL;
       mc_id_ocr_fields_absorb (ocr, fields);
     }
+
+  t_ocr = g_get_monotonic_time ();
 
   if (qr == NULL && !have_mrz && ocr->n_labels == 0)
     {
@@ -351,8 +374,10 @@ mc_id_reader_read (McIdReader    *self,
             g_ptr_array_add (result->crops, mc_card_crop_copy (side->crop));
           }
       }
-  g_debug ("read %u card side(s) from %u image(s) in %.2f s: qr %s, mrz %s, %u labels",
+  g_debug ("read %u card side(s) from %u image(s) in %.2f s (find %.2f, qr %.2f, mrz %.2f, "
+           "text %.2f): qr %s, mrz %s, %u labels",
            crops->len, images->len, (g_get_monotonic_time () - start) / 1e6,
+           (t_find - start) / 1e6, (t_qr - t_find) / 1e6, (t_mrz - t_qr) / 1e6, (t_ocr - t_mrz) / 1e6,
            qr != NULL ? "yes" : "no", have_mrz ? (mc_mrz_is_valid (&mrz) ? "valid" : "partial") : "no",
            ocr->n_labels);
   return result;
