@@ -113,7 +113,9 @@ static void
 set_value (McIdOcrFields *fields,
            McIdField      field,
            char          *value,     /* owned */
-           double         confidence)
+           double         confidence,
+           int            boxes[][4],
+           guint          n_boxes)
 {
   McIdOcrValue *v = &fields->fields[field];
 
@@ -130,6 +132,9 @@ set_value (McIdOcrFields *fields,
   g_free (v->value);
   v->value = value;
   v->confidence = confidence;
+  v->n_boxes = MIN (n_boxes, G_N_ELEMENTS (v->boxes));
+  for (guint i = 0; i < v->n_boxes; i++)
+    memcpy (v->boxes[i], boxes[i], sizeof v->boxes[i]);
 }
 
 /* Front and back read separately: keeps the surer reading of each field. */
@@ -141,7 +146,8 @@ mc_id_ocr_fields_absorb (McIdOcrFields       *into,
 
   for (guint i = 0; i < MC_ID_N_FIELDS; i++)
     if (from->fields[i].value != NULL)
-      set_value (into, i, g_strdup (from->fields[i].value), from->fields[i].confidence);
+      set_value (into, i, g_strdup (from->fields[i].value), from->fields[i].confidence,
+                 (int (*)[4]) from->fields[i].boxes, from->fields[i].n_boxes);
   if (from->no_expiry && (!into->no_expiry || from->no_expiry_confidence > into->no_expiry_confidence))
     {
       into->no_expiry = TRUE;
@@ -465,6 +471,30 @@ tokens_text (Segment *seg,
   return g_string_free (s, FALSE);
 }
 
+/* The box around tokens [from, to) of @seg. */
+static void
+tokens_box (Segment *seg,
+            guint    from,
+            guint    to,
+            int      box[4])
+{
+  int l = G_MAXINT, t = G_MAXINT, r = 0, b = 0;
+
+  for (guint k = from; k < to && k < seg->toks->len; k++)
+    {
+      const McOcrWord *w = ((Tok *) seg->toks->pdata[k])->word;
+
+      l = MIN (l, w->left);
+      t = MIN (t, w->top);
+      r = MAX (r, w->left + w->width);
+      b = MAX (b, w->top + w->height);
+    }
+  box[0] = l;
+  box[1] = t;
+  box[2] = MAX (r - l, 0);
+  box[3] = MAX (b - t, 0);
+}
+
 /* The nearest segment under @above that overlaps it sideways. */
 static Segment *
 segment_below (GPtrArray *segments,
@@ -701,6 +731,8 @@ read_value (GPtrArray     *segments,
   char *value = NULL;
   double conf = 0;
   Segment *below, *last = seg;
+  int boxes[2][4];
+  guint n_boxes = 0;
 
   for (guint i = 0; i < matches->len; i++)
     {
@@ -714,6 +746,8 @@ read_value (GPtrArray     *segments,
     {
       text = tokens_text (seg, m->end, to, &conf);
       value = parse_value (field, text, fields, conf);
+      tokens_box (seg, m->end, to, boxes[0]);
+      n_boxes = 1;
     }
 
   if (value == NULL && !(field == MC_ID_FIELD_DATE_OF_EXPIRY && fields->no_expiry))
@@ -732,6 +766,8 @@ read_value (GPtrArray     *segments,
       g_clear_pointer (&text, g_free);
       text = tokens_text (below, 0, below->toks->len, &conf);
       value = parse_value (field, text, fields, conf);
+      tokens_box (below, 0, below->toks->len, boxes[0]);
+      n_boxes = 1;
       last = below;
     }
   if (value == NULL)
@@ -750,9 +786,11 @@ read_value (GPtrArray     *segments,
           g_free (value);
           value = parse_value (field, joined, fields, conf);
           conf = MIN (conf, more_conf);
+          tokens_box (more, 0, more->toks->len, boxes[1]);
+          n_boxes = 2;
         }
     }
-  set_value (fields, field, value, conf);
+  set_value (fields, field, value, conf, boxes, n_boxes);
 }
 
 static McCardType
@@ -867,5 +905,93 @@ mc_id_fields_read (McOcrPool     *pool,
   if (result == NULL)
     return NULL;
   mc_id_fields_extract ((const McOcrWord *) result->words->data, result->words->len, fields);
+  /* Boxes in the card's coordinates, not the band's. */
+  for (guint f = 0; f < MC_ID_N_FIELDS; f++)
+    for (guint b = 0; b < fields->fields[f].n_boxes; b++)
+      fields->fields[f].boxes[b][1] += y0;
   return g_steal_pointer (&fields);
+}
+
+gboolean
+mc_id_fields_reread (McOcrPool     *pool,
+                     VipsImage     *card,
+                     McIdOcrFields *fields,
+                     guint          mask,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  McOcrParams params = {
+    .languages = "vie",
+    .page_seg_mode = 7,     /* a single text line */
+    .dpi = 300,
+    .want_words = TRUE,
+  };
+  int w = vips_image_get_width (card), h = vips_image_get_height (card);
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
+  g_return_val_if_fail (VIPS_IS_IMAGE (card), FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+
+  for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
+    {
+      McIdOcrValue *v = &fields->fields[f];
+      g_autoptr(GString) text = NULL;
+      g_autofree char *again = NULL;
+      double conf = 1.0;
+
+      if (!(mask & (1u << f)) || v->value == NULL || v->n_boxes == 0)
+        continue;
+      text = g_string_new (NULL);
+      for (guint b = 0; b < v->n_boxes; b++)
+        {
+          g_autoptr(VipsImage) line = NULL;
+          g_autoptr(VipsImage) framed = NULL;
+          g_autoptr(McOcrResult) result = NULL;
+          /* Tight above and below (the neighbouring lines are close and
+           * single-line mode reads nothing when it sees parts of them),
+           * half a line's height to the sides. */
+          int vpad = v->boxes[b][3] / 6 + 2, hpad = v->boxes[b][3] / 2 + 4;
+          int x0 = MAX (0, v->boxes[b][0] - hpad), y0 = MAX (0, v->boxes[b][1] - vpad);
+          int x1 = MIN (w, v->boxes[b][0] + v->boxes[b][2] + hpad);
+          int y1 = MIN (h, v->boxes[b][1] + v->boxes[b][3] + vpad);
+
+          if (x1 - x0 < 8 || y1 - y0 < 8 ||
+              vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
+              vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
+                          "extend", VIPS_EXTEND_WHITE, NULL) != 0)
+            {
+              g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+                           _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
+              vips_error_clear ();
+              return FALSE;
+            }
+          result = mc_ocr_pool_recognize (pool, framed, &params, cancellable, error);
+          if (result == NULL)
+            return FALSE;
+          if (text->len > 0)
+            g_string_append_c (text, ' ');
+          g_string_append (text, g_strstrip (result->text));
+          for (guint k = 0; k < result->words->len; k++)
+            conf = MIN (conf, g_array_index (result->words, McOcrWord, k).confidence);
+          if (result->words->len == 0)
+            conf = 0;
+        }
+
+      again = parse_value (f, text->str, fields, conf);
+      if (again == NULL)
+        continue;
+      /* The same engine twice: agreeing is no independent proof, so the
+       * surer of the two least sure words stands, no more. */
+      if (g_str_equal (again, v->value))
+        v->confidence = MAX (v->confidence, conf);
+      else
+        {
+          /* Two readings, two answers: the line's is usually the better,
+           * but not surely. */
+          g_free (v->value);
+          v->value = g_steal_pointer (&again);
+          v->confidence = MIN (conf, 0.6);
+        }
+    }
+  return TRUE;
 }

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 typedef struct {
   char   *value;         /* NULL when not found */
   double  confidence;    /* OCR confidence of its least sure word, 0–1 */
+  int     boxes[2][4];   /* where its lines are: x, y, width, height in the card */
+  guint   n_boxes;
 } McIdOcrValue;
 
 typedef struct {
@@ -47,6 +49,18 @@ McIdOcrFields *mc_id_fields_read        (McOcrPool       *pool,
                                          VipsImage       *card,
                                          double           top,
                                          double           bottom,
+                                         GCancellable    *cancellable,
+                                         GError         **error);
+
+/* Reads the lines of the fields in @mask again, each alone (Tesseract's
+ * single-line mode on a tight crop, which gets diacritics right more often
+ * than the sparse pass over the whole card). Two readings that agree make
+ * the value surer; when they differ, the line's reading is kept and the
+ * field is marked unsure. */
+gboolean       mc_id_fields_reread      (McOcrPool       *pool,
+                                         VipsImage       *card,
+                                         McIdOcrFields   *fields,
+                                         guint            mask,
                                          GCancellable    *cancellable,
                                          GError         **error);
 

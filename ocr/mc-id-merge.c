@@ -279,6 +279,13 @@ resolve_name (McIdentity         *id,
           flags |= MC_ID_FIELD_FLAG_UNSURE;
           warn_disagree (id, MC_ID_FIELD_FULL_NAME, MC_ID_SOURCE_OCR, MC_ID_SOURCE_MRZ, "sources-differ");
         }
+      if (mc_id_family_name_unusual (ocr))
+        {
+          conf = MIN (conf, 0.6);
+          flags |= MC_ID_FIELD_FLAG_UNSURE;
+          mc_identity_add_warning (id, "name-accents", MC_ID_FIELD_FULL_NAME,
+                                   _("The family name was read with unusual accents. Check the name on the card."));
+        }
       mc_identity_set_field (id, MC_ID_FIELD_FULL_NAME, ocr, MC_ID_SOURCE_OCR, conf, flags, confirmed);
       return;
     }
@@ -555,6 +562,28 @@ mc_id_merge (const McIdReadings *r)
                                  : ocr->n_labels >= 4 ? MC_ID_SOURCE_STATUS_VALID
                                  : ocr->n_labels > 0 ? MC_ID_SOURCE_STATUS_PARTIAL
                                  : MC_ID_SOURCE_STATUS_UNREADABLE);
+
+  /* A key field nothing could read is said so, not left blank quietly. */
+  {
+    static const McIdField key[] = {
+      MC_ID_FIELD_ID_NUMBER, MC_ID_FIELD_FULL_NAME, MC_ID_FIELD_DATE_OF_BIRTH, MC_ID_FIELD_SEX,
+      MC_ID_FIELD_DATE_OF_EXPIRY,
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (key); i++)
+      {
+        const McIdentityField *f = mc_identity_get_field (id, key[i]);
+
+        if (f->value == NULL && !(f->flags & MC_ID_FIELD_FLAG_NO_EXPIRY))
+          {
+            /* Translators: %s is a field's title: "Date of expiry: could not…" */
+            g_autofree char *msg = g_strdup_printf (_("%s: could not be read. Type it from the card."),
+                                                    mc_id_field_get_title (key[i]));
+
+            mc_identity_add_warning (id, "missing", key[i], msg);
+          }
+      }
+  }
 
   mc_identity_check_rules (id, r->today);
   mark_rule_failures (id);

@@ -317,6 +317,14 @@ mc_id_reader_read (McIdReader    *self,
         continue;
       if (fields == NULL)
         return NULL;
+      /* What only the print holds, and the name when no QR spells it out
+       * with its diacritics, is read a second time line by line. */
+      if (!mc_id_fields_reread (self->pool, side->crop->image, fields,
+                                (1u << MC_ID_FIELD_PLACE_OF_ORIGIN) | (1u << MC_ID_FIELD_PLACE_OF_BIRTH) |
+                                (qr == NULL ? (1u << MC_ID_FIELD_FULL_NAME) |
+                                              (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) : 0),
+                                cancellable, error))
+        return NULL;
       mc_id_ocr_fields_absorb (ocr, fields);
     }
 

@@ -55,6 +55,8 @@ gboolean     mc_id_expected_expiry       (McCardType   card_type,
 McSex        mc_sex_parse                (const char  *text);
 const char  *mc_sex_to_string            (McSex        sex);
 
+gboolean     mc_id_family_name_unusual   (const char  *full_name);
+
 char        *mc_id_fold                  (const char  *text);
 char        *mc_id_tidy_text             (const char  *text);
 

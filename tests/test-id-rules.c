@@ -219,6 +219,23 @@ test_fold_and_tidy (void)
   g_assert_cmpstr (e, ==, "Hòa");
 }
 
+/* A family name with the letters of a common one and other accents is a
+ * likely misread; a rare name, or one not in the list, is not flagged. */
+static void
+test_family_name (void)
+{
+  g_assert_true (mc_id_family_name_unusual ("NGUYÊN HỒNG ÁNH"));
+  g_assert_true (mc_id_family_name_unusual ("TRẤN VĂN AN"));
+  g_assert_false (mc_id_family_name_unusual ("NGUYỄN HỒNG ÁNH"));
+  g_assert_false (mc_id_family_name_unusual ("Nguyễn Hồng Ánh"));
+  g_assert_false (mc_id_family_name_unusual ("HÀ THỊ MAI"));
+  g_assert_false (mc_id_family_name_unusual ("HẠ THỊ MAI"));     /* Hà and Hạ both exist */
+  g_assert_false (mc_id_family_name_unusual ("KPĂ H'LUN"));     /* not in the list: not judged */
+  g_assert_false (mc_id_family_name_unusual (""));
+  g_assert_false (mc_id_family_name_unusual (NULL));
+  g_assert_false (mc_id_family_name_unusual ("\xff"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -232,5 +249,6 @@ main (int   argc,
   g_test_add_func ("/ocr/id-rules/expected-expiry", test_expected_expiry);
   g_test_add_func ("/ocr/id-rules/sex", test_sex);
   g_test_add_func ("/ocr/id-rules/fold-and-tidy", test_fold_and_tidy);
+  g_test_add_func ("/ocr/id-rules/family-name", test_family_name);
   return g_test_run ();
 }

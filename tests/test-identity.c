@@ -241,6 +241,23 @@ test_merge_rules (void)
   g_assert_true (has_warning (id, "id-number-year", MC_ID_FIELD_ID_NUMBER));
 }
 
+/* A key field nothing read is a warning, not a quiet blank. */
+static void
+test_merge_missing (void)
+{
+  g_autoptr(McIdOcrFields) ocr = ocr_front ();
+  g_autoptr(McIdentity) id = NULL;
+  McIdReadings r;
+
+  g_clear_pointer (&ocr->fields[MC_ID_FIELD_DATE_OF_EXPIRY].value, g_free);
+  r = (McIdReadings) { .ocr = ocr, .today = &today };
+  id = mc_id_merge (&r);
+  g_assert_null (mc_identity_get_value (id, MC_ID_FIELD_DATE_OF_EXPIRY));
+  g_assert_true (has_warning (id, "missing", MC_ID_FIELD_DATE_OF_EXPIRY));
+  g_assert_false (has_warning (id, "missing", MC_ID_FIELD_FULL_NAME));
+  g_assert_true (mc_identity_needs_review (id));
+}
+
 static void
 test_merge_expiry (void)
 {
@@ -512,6 +529,7 @@ main (int   argc,
   g_test_add_func ("/ocr/identity/merge-mrz-only", test_merge_mrz_only);
   g_test_add_func ("/ocr/identity/merge-rules", test_merge_rules);
   g_test_add_func ("/ocr/identity/merge-expiry", test_merge_expiry);
+  g_test_add_func ("/ocr/identity/merge-missing", test_merge_missing);
   g_test_add_func ("/ocr/identity/merge-document-number", test_merge_document_number);
   g_test_add_func ("/ocr/identity/json-shape", test_json_shape);
   g_test_add_func ("/ocr/identity/json-round-trip", test_json_round_trip);
