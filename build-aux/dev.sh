@@ -21,6 +21,7 @@ packages=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
   desktop-file-utils appstream
   xvfb xauth fonts-noto-core fonts-cantarell
+  libzbar-dev libqrencode-dev libcairo2-dev libpango1.0-dev fonts-ocr-b
 )
 
 install=1

@@ -55,6 +55,37 @@ print_table (McIdentity *identity)
 }
 
 static gboolean
+shorten_number (const GMatchInfo *match,
+                GString          *out,
+                gpointer          user_data)
+{
+  g_autofree char *number = g_match_info_fetch (match, 0);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.6g", g_ascii_strtod (number, NULL)));
+  return FALSE;
+}
+
+/* json-glib writes doubles with 17 digits (0.99299999999999999); the
+ * confidences are rounded to three decimals, so print them that way. */
+static void
+print_identity_json (McIdentity *identity)
+{
+  g_autoptr(JsonNode) node = mc_identity_to_json (identity);
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GRegex) long_number = g_regex_new ("(?<=: )-?[0-9]+\\.[0-9]{7,}(?=,?$)", G_REGEX_MULTILINE, 0, NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *tidy = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  tidy = g_regex_replace_eval (long_number, text, -1, 0, 0, shorten_number, NULL, NULL);
+  puts (tidy != NULL ? tidy : text);
+}
+
+static gboolean
 save_crops (GPtrArray   *crops,
             const char  *dir,
             GError     **error)
@@ -174,11 +205,7 @@ mc_tool_read_id (int    argc,
     }
 
   if (json)
-    {
-      g_autoptr(JsonNode) node = mc_identity_to_json (result->identity);
-
-      mc_tool_print_json (node);
-    }
+    print_identity_json (result->identity);
   else
     print_table (result->identity);
   return MC_EXIT_OK;
