@@ -247,8 +247,12 @@ image_to_pixels (VipsImage  *image,
   if (vips_image_hasalpha (in))
     {
       double white[] = { 255.0 };
+      /* An array passed as an option stays the caller's to unref. */
+      VipsArrayDouble *background = vips_array_double_new (white, 1);
+      int status = vips_flatten (in, &flat, "background", background, NULL);
 
-      if (vips_flatten (in, &flat, "background", vips_array_double_new (white, 1), NULL) != 0)
+      vips_area_unref (VIPS_AREA (background));
+      if (status != 0)
         goto vips_failed;
       in = flat;
     }
