@@ -113,10 +113,14 @@ to_srgb8 (VipsImage  *in,
   if (vips_image_hasalpha (a))
     {
       double white[] = { 255.0 };
+      /* Arrays passed as options are the caller's to unref. */
+      VipsArrayDouble *background = vips_array_double_new (white, 1);
+      int status = vips_flatten (a, &b, "background", background,
+                                 "max_alpha", vips_image_get_format (a) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0,
+                                 NULL);
 
-      if (vips_flatten (a, &b, "background", vips_array_double_new (white, 1),
-                        "max_alpha", vips_image_get_format (a) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0,
-                        NULL) != 0)
+      vips_area_unref (VIPS_AREA (background));
+      if (status != 0)
         return vips_failed (error), NULL;
     }
   else
@@ -570,6 +574,7 @@ extract_card (VipsImage  *srgb,
   g_autoptr(VipsImage) shrunk = NULL;
   g_autoptr(VipsImage) out = NULL;
   VipsInterpolate *interp = NULL;
+  VipsArrayInt *oarea = NULL;
   VipsImage *src = srgb;
   int status;
   double kx = MC_CARD_CROP_WIDTH / r->w, ky = MC_CARD_CROP_HEIGHT / r->h;
@@ -598,15 +603,17 @@ extract_card (VipsImage  *srgb,
     }
 
   interp = vips_interpolate_new ("bicubic");
+  oarea = vips_array_int_newv (4, 0, 0, MC_CARD_CROP_WIDTH, MC_CARD_CROP_HEIGHT);
   status = vips_affine (src, &out,
                         kx * cs, kx * sn, -ky * sn, ky * cs,
                         "interpolate", interp,
-                        "oarea", vips_array_int_newv (4, 0, 0, MC_CARD_CROP_WIDTH, MC_CARD_CROP_HEIGHT),
+                        "oarea", oarea,
                         "odx", MC_CARD_CROP_WIDTH / 2.0 - kx * (cx * cs + cy * sn),
                         "ody", MC_CARD_CROP_HEIGHT / 2.0 - ky * (-cx * sn + cy * cs),
                         "extend", VIPS_EXTEND_COPY,
                         NULL);
   g_object_unref (interp);
+  vips_area_unref (VIPS_AREA (oarea));
   if (status != 0)
     return vips_failed (error), NULL;
 

@@ -218,7 +218,7 @@ main (int   argc,
   guint right[G_N_ELEMENTS (fields)] = { 0 };
   guint base_right[G_N_ELEMENTS (baseline_fields)] = { 0 };
   guint n = 0, all_key = 0, base_all_key = 0, machine_readable = 0, number_mr = 0;
-  guint wrong_sure = 0, review = 0, errors = 0;
+  guint wrong_sure = 0, any_wrong_sure = 0, review = 0, errors = 0;
   gboolean baseline = TRUE;
   GDate today;
 
@@ -277,7 +277,21 @@ main (int   argc,
           continue;
         }
       for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-        right[f] += reader_right (result->identity, card, fields[f]);
+        {
+          const McIdentityField *field = mc_identity_get_field (result->identity, mc_id_field_from_string (fields[f]));
+
+          if (reader_right (result->identity, card, fields[f]))
+            {
+              right[f]++;
+              continue;
+            }
+          if (field->value != NULL && !(field->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)))
+            {
+              any_wrong_sure++;
+              g_printerr ("%s: %s wrong, not marked (%s, %.2f)\n", json_object_get_string_member (card, "name"),
+                          fields[f], mc_id_source_to_string (field->source), field->confidence);
+            }
+        }
       for (guint k = 0; k < G_N_ELEMENTS (key_fields); k++)
         if (!reader_right (result->identity, card, key_fields[k]))
           {
@@ -350,6 +364,7 @@ main (int   argc,
     g_print ("| number right where QR or MRZ read | %.1f %% (%u/%u) | — |\n",
              machine_readable ? 100.0 * number_mr / machine_readable : 0, number_mr, machine_readable);
     g_print ("| key field wrong but not marked | %u | — |\n", wrong_sure);
+    g_print ("| any field wrong but not marked | %u | — |\n", any_wrong_sure);
     g_print ("| cards the clerk must review (a mark or warning) | %.1f %% | — |\n", 100.0 * review / n);
     g_print ("| no card found / unreadable | %u | — |\n", errors);
     g_print ("| seconds per card, median (p95), one core | %.2f (%.2f) | %s |\n",

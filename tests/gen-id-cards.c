@@ -1037,7 +1037,7 @@ random_angle (GRand *rng)
 /* Blur, sensor noise, then JPEG: what a cheap flatbed or phone does. */
 static void
 degrade_and_save (cairo_surface_t *surface, double blur, double noise, int quality,
-                  double px_per_mm, const char *path)
+                  double px_per_mm, const char *path, GRand *rng)
 {
   int w = cairo_image_surface_get_width (surface);
   int h = cairo_image_surface_get_height (surface);
@@ -1077,7 +1077,9 @@ degrade_and_save (cairo_surface_t *surface, double blur, double noise, int quali
   {
     VipsImage *tile = NULL, *tile8 = NULL, *mem = NULL;
 
-    if (vips_gaussnoise (&tile, MIN (w, 509), MIN (h, 509), "sigma", noise, "mean", 0.0, NULL) ||
+    /* Seeded: the same card every build (libvips seeds at random). */
+    if (vips_gaussnoise (&tile, MIN (w, 509), MIN (h, 509), "sigma", noise, "mean", 0.0,
+                         "seed", (int) (g_rand_int (rng) & 0x7fffffff), NULL) ||
         vips_cast (tile, &tile8, VIPS_FORMAT_CHAR, NULL) ||
         !(mem = vips_image_copy_memory (tile8)) ||
         vips_replicate (mem, &t6, (w + 508) / 509, (h + 508) / 509, NULL) ||
@@ -1189,7 +1191,7 @@ render_glass (Card *card, GRand *rng, const char *dir, const char *name, JsonBui
   cairo_destroy (cr);
 
   degrade_and_save (surface, g_rand_double_range (rng, 0.2, 1.1) * card->dpi / 300.0,
-                    g_rand_double_range (rng, 1.5, 6.0), g_rand_int_range (rng, 60, 93), ppm, path);
+                    g_rand_double_range (rng, 1.5, 6.0), g_rand_int_range (rng, 60, 93), ppm, path, rng);
   cairo_surface_destroy (surface);
 
   {
@@ -1250,7 +1252,7 @@ render_single (Card *card, GRand *rng, gboolean front, gboolean as_photo, const 
       cairo_pattern_destroy (light);
       cairo_destroy (cr);
       degrade_and_save (surface, g_rand_double_range (rng, 0.4, 1.2), g_rand_double_range (rng, 2, 6),
-                        g_rand_int_range (rng, 70, 92), 0, path);
+                        g_rand_int_range (rng, 70, 92), 0, path, rng);
     }
   else
     {
@@ -1271,7 +1273,7 @@ render_single (Card *card, GRand *rng, gboolean front, gboolean as_photo, const 
       place_card (cr, card, &p, ppm, TRUE, rng);
       cairo_destroy (cr);
       degrade_and_save (surface, g_rand_double_range (rng, 0.2, 0.8), g_rand_double_range (rng, 1, 4),
-                        g_rand_int_range (rng, 75, 93), ppm, path);
+                        g_rand_int_range (rng, 75, 93), ppm, path, rng);
     }
   cairo_surface_destroy (surface);
   {
