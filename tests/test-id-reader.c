@@ -244,6 +244,28 @@ random_photo (void)
   return out;
 }
 
+/* A blank card-sized, card-shaped plastic on the glass: a card is found,
+ * nothing on it reads. */
+static VipsImage *
+blank_card_scan (void)
+{
+  g_autoptr(VipsImage) page = blank_page ();
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) card = NULL;
+  g_autoptr(VipsImage) edged = NULL;
+  g_autoptr(VipsImage) glass = NULL;
+  VipsImage *out = NULL;
+
+  /* 85.6 × 53.98 mm at 150 dpi, a pale grey with a darker edge. */
+  g_assert_cmpint (vips_black (&black, 506, 319, "bands", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (black, &card, 1.0, 205.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_cmpint (vips_embed (card, &edged, 2, 2, 510, 323, "extend", VIPS_EXTEND_BLACK, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (page, edged, &glass, 300, 400, NULL), ==, 0);
+  g_assert_cmpint (vips_copy (glass, &out, "xres", 150 / 25.4, "yres", 150 / 25.4,
+                              "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+  return out;
+}
+
 static void
 assert_read_fails (VipsImage *image,
                    int        code)
@@ -272,6 +294,11 @@ test_no_card (void)
 
   assert_read_fails (page, MC_ID_ERROR_NO_CARD);
   assert_read_fails (photo, MC_ID_ERROR_NO_CARD);
+  {
+    g_autoptr(VipsImage) blank_card = blank_card_scan ();
+
+    assert_read_fails (blank_card, MC_ID_ERROR_UNREADABLE);
+  }
   g_assert_cmpint (vips_black (&tiny, 1, 1, NULL), ==, 0);
   assert_read_fails (tiny, MC_ID_ERROR_BAD_IMAGE);
 
@@ -307,6 +334,8 @@ test_tool (void)
   g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.jpg", NULL);
   g_autofree char *crops = g_build_filename (dir, "crops", NULL);
+  g_autofree char *plain = g_build_filename (dir, "plain-card.png", NULL);
+  g_autoptr(VipsImage) plain_image = blank_card_scan ();
   g_autoptr(VipsImage) page = blank_page ();
   g_autoptr(VipsImage) photo_image = random_photo ();
   g_autoptr(VipsImage) tiny = NULL;
@@ -317,6 +346,7 @@ test_tool (void)
   g_assert_cmpint (vips_image_write_to_file (tiny, dot, NULL), ==, 0);
   g_assert_cmpint (vips_image_write_to_file (photo_image, photo, NULL), ==, 0);
   mc_test_write_file (notes, "not an image\n");
+  g_assert_cmpint (vips_image_write_to_file (plain_image, plain, NULL), ==, 0);
 
   /* A glass scan: one image, both sides. */
   for (guint c = 0; c < cards->len && card == NULL; c++)
@@ -402,6 +432,7 @@ test_tool (void)
       const char *says;
     } fails[] = {
       { blank, 30, "No ID card" },
+      { plain, 31, "nothing on it could be read" },
       { photo, 30, "No ID card" },
       { dot, 3, "too small" },
       { notes, 3, "not an image" },
