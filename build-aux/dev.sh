@@ -24,6 +24,7 @@ packages=(
   desktop-file-utils appstream
   libcairo2-dev libpango1.0-dev
   xvfb xauth fonts-noto-core fonts-cantarell
+  libzbar-dev libqrencode-dev libcairo2-dev libpango1.0-dev fonts-ocr-b
 )
 
 install=1

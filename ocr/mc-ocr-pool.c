@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
 #include "mc-ocr-pool.h"
@@ -111,6 +112,11 @@ McOcrPool *
 mc_ocr_pool_new (guint n_engines)
 {
   McOcrPool *self = g_object_new (MC_TYPE_OCR_POOL, NULL);
+
+  /* Leptonica prints its complaints about odd inputs ("box outside
+   * rectangle") on stderr, where a clerk's terminal or the tool's caller
+   * gets them; errors that matter come back as return values. */
+  setMsgSeverity (L_SEVERITY_NONE);
 
   self->n_engines = MAX (n_engines, 1);
   return self;

@@ -32,6 +32,10 @@ typedef enum {
   MC_EXIT_TOO_LARGE    = 22,  /* the PDF cannot fit the size limit even at 150 dpi */
   MC_EXIT_WRITE        = 23,  /* the output file or folder could not be written */
 
+  /* ID card reader (issue 5): 30–39 */
+  MC_EXIT_NO_CARD      = 30,
+  MC_EXIT_CARD_UNREADABLE = 31,
+
   /* Packaging (issue 6): 56–59 */
   MC_EXIT_PACK_MISSING     = 56,  /* a required component has no file */
   MC_EXIT_PACK_TOO_LARGE   = 57,  /* a file or the whole does not fit the portal */
@@ -66,6 +70,8 @@ int   mc_tool_clean           (int          argc,
 int   mc_tool_pack            (int          argc,
                                char       **argv);
 int   mc_tool_pdf             (int          argc,
+                               char       **argv);
+int   mc_tool_read_id         (int          argc,
                                char       **argv);
 int   mc_tool_ledger          (int          argc,
                                char       **argv);

@@ -33,6 +33,8 @@ static const struct {
   { "pack", mc_tool_pack,
     "pack --procedure CODE --component KEY=FILE[,FILE…] … --out DIR [--zip] [--max-size 5M] [--json]",
     N_("Prepare the files for the portal: one searchable PDF per component and manifest.json") },
+  { "read-id", mc_tool_read_id, "read-id IMAGE… [--json] [--on DATE] [--crops DIR]",
+    N_("Read a citizen’s ID card from scans or photos of it (both sides)") },
   { "ledger", mc_tool_ledger,
     "ledger add --procedure CODE --channel CH [--receipt R] [--pages N] [--db FILE]\n"
     "  ledger report [--from DATE] [--to DATE] [--by day|counter|procedure|channel|ward]\n"
@@ -73,6 +75,8 @@ print_help (FILE *out)
   fprintf (out, "  21 %s\n", _("pdf: text recognition failed or its language data is not installed"));
   fprintf (out, "  22 %s\n", _("pdf: the document cannot fit the size limit even at 150 dpi"));
   fprintf (out, "  23 %s\n", _("clean, pdf: the output file or folder cannot be written"));
+  fprintf (out, "  30 %s\n", _("read-id: no ID card was found in the images"));
+  fprintf (out, "  31 %s\n", _("read-id: a card was found, but nothing on it could be read"));
   fprintf (out, "  40 %s\n", _("ledger: the ledger cannot be opened or written (permissions, disk full)"));
   fprintf (out, "  41 %s\n", _("ledger: there is no ledger at that path (nothing recorded yet)"));
   fprintf (out, "  42 %s\n", _("ledger: the file is not a ledger (not SQLite, or another program’s database); it is left untouched"));

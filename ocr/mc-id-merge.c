@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-id-merge"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "mc-id-merge.h"
+#include "mc-id-rules.h"
+
+/* One identity from three readings of the same card.
+ *
+ * A value is "checked" when something proves it was read right: the QR
+ * payload parsed (its error correction makes a misread byte all but
+ * impossible), or an MRZ field whose check digit holds. Checked values win;
+ * the printed text (OCR) fills in what they lack (diacritics, place of
+ * origin) and adds weight where it agrees. Two checked values that disagree
+ * are a conflict for the clerk, never settled here. Confidence combines as
+ * independent evidence: 1 − Π(1 − cᵢ) over the sources that agree. A field
+ * only OCR read, or read against the other sources, stays below
+ * MC_ID_CONFIDENCE_SURE and is marked unsure: never silently guessed. */
+
+#define QR_CONFIDENCE 0.97
+#define MRZ_CHECKED_CONFIDENCE 0.95
+#define MRZ_REPAIRED_CONFIDENCE 0.92
+#define MRZ_UNCHECKED_CONFIDENCE 0.85
+/* A field whose check digit holds while the composite check fails: a check
+ * digit holds by chance one time in ten, and a smudge spoils several. */
+#define MRZ_UNCONFIRMED_CONFIDENCE 0.7
+#define OCR_WEIGHT 0.90
+#define PRINTED_DIFFERS_MIN 0.75
+
+typedef struct {
+  McIdSource  source;
+  char       *value;
+  double      confidence;
+  gboolean    checked;
+} Cand;
+
+typedef struct {
+  Cand  c[4];
+  guint n;
+} Cands;
+
+typedef gboolean (*SameFunc) (const char *a, const char *b);
+
+static void
+cands_add (Cands      *cs,
+           McIdSource  source,
+           const char *value,
+           double      confidence,
+           gboolean    checked)
+{
+  if (value == NULL || *value == '\0' || cs->n == G_N_ELEMENTS (cs->c))
+    return;
+  cs->c[cs->n].source = source;
+  cs->c[cs->n].value = g_strdup (value);
+  cs->c[cs->n].confidence = CLAMP (confidence, 0.0, 0.999);
+  cs->c[cs->n].checked = checked;
+  cs->n++;
+}
+
+static void
+cands_clear (Cands *cs)
+{
+  for (guint i = 0; i < cs->n; i++)
+    g_free (cs->c[i].value);
+  cs->n = 0;
+}
+
+static gboolean
+same_exact (const char *a,
+            const char *b)
+{
+  return g_strcmp0 (a, b) == 0;
+}
+
+static gsize
+levenshtein (const char *a,
+             const char *b)
+{
+  gsize n = strlen (a), m = strlen (b);
+  g_autofree gsize *prev = g_new (gsize, m + 1);
+  g_autofree gsize *cur = g_new (gsize, m + 1);
+
+  for (gsize j = 0; j <= m; j++)
+    prev[j] = j;
+  for (gsize i = 1; i <= n; i++)
+    {
+      cur[0] = i;
+      for (gsize j = 1; j <= m; j++)
+        cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + (a[i - 1] != b[j - 1]));
+      memcpy (prev, cur, sizeof (gsize) * (m + 1));
+    }
+  return prev[m];
+}
+
+/* Places compare without diacritics, case and punctuation, and a letter
+ * in ten may differ: OCR's slips in a long address are not a conflict. */
+static gboolean
+same_place (const char *a,
+            const char *b)
+{
+  g_autofree char *fa = mc_id_fold (a);
+  g_autofree char *fb = mc_id_fold (b);
+  gsize longest;
+
+  if (fa == NULL || fb == NULL)
+    return FALSE;
+  longest = MAX (strlen (fa), strlen (fb));
+  return longest > 0 && levenshtein (fa, fb) * 10 <= longest;
+}
+
+static const char *
+source_phrase (McIdSource source)
+{
+  switch (source)
+    {
+    case MC_ID_SOURCE_QR: return _("the QR code");
+    case MC_ID_SOURCE_MRZ: return _("the MRZ");
+    case MC_ID_SOURCE_OCR: return _("the printed text");
+    case MC_ID_SOURCE_MANUAL:
+    case MC_ID_SOURCE_NONE:
+    default: return "";
+    }
+}
+
+static void
+warn_disagree (McIdentity *id,
+               McIdField   field,
+               McIdSource  a,
+               McIdSource  b,
+               const char *code)
+{
+  /* Translators: "Date of birth: the QR code and the MRZ disagree. …";
+   * the first %s is a field's title, the others name where it was read */
+  g_autofree char *msg = g_strdup_printf (_("%s: %s and %s disagree. Check it on the card."),
+                                          mc_id_field_get_title (field),
+                                          source_phrase (a), source_phrase (b));
+
+  mc_identity_add_warning (id, code, field, msg);
+}
+
+/* An MRZ field counts as checked when its own check digit and the
+ * composite check both hold. */
+static gboolean
+mrz_checked (const McMrz *mrz,
+             McMrzCheck   check)
+{
+  return (mrz->checks_valid & check) && (mrz->checks_valid & MC_MRZ_CHECK_COMPOSITE);
+}
+
+static double
+mrz_field_confidence (const McMrz *mrz,
+                      McMrzCheck   check,
+                      double       checked_confidence)
+{
+  return mrz_checked (mrz, check) ? checked_confidence : MRZ_UNCONFIRMED_CONFIDENCE;
+}
+
+/* Picks the value of one field from its candidates: checked ones first
+ * (QR before MRZ), then the most confident. */
+static void
+resolve (McIdentity *id,
+         McIdField   field,
+         Cands      *cs,
+         SameFunc    same,
+         guint       extra_flags)
+{
+  guint w = 0, confirmed = 0, flags = extra_flags;
+  double miss;
+
+  if (cs->n == 0)
+    return;
+  for (guint i = 1; i < cs->n; i++)
+    {
+      const Cand *a = &cs->c[i], *b = &cs->c[w];
+
+      if ((a->checked && !b->checked) ||
+          (a->checked == b->checked && a->checked && a->source < b->source) ||
+          (a->checked == b->checked && !a->checked && a->confidence > b->confidence))
+        w = i;
+    }
+
+  miss = 1.0 - cs->c[w].confidence;
+  for (guint i = 0; i < cs->n; i++)
+    {
+      const Cand *c = &cs->c[i];
+
+      if (i == w)
+        continue;
+      if (same (cs->c[w].value, c->value))
+        {
+          miss *= 1.0 - c->confidence;
+          confirmed |= 1u << c->source;
+        }
+      else if (c->checked && cs->c[w].checked)
+        {
+          flags |= MC_ID_FIELD_FLAG_CONFLICT;
+          warn_disagree (id, field, cs->c[w].source, c->source, "conflict");
+        }
+      else if (c->confidence >= PRINTED_DIFFERS_MIN || !cs->c[w].checked)
+        {
+          /* A checked value against a confident reading of the print, or
+           * two unchecked readings that differ: the clerk should look. */
+          if (!cs->c[w].checked)
+            flags |= MC_ID_FIELD_FLAG_UNSURE;
+          warn_disagree (id, field, cs->c[w].source, c->source, "sources-differ");
+        }
+    }
+
+  mc_identity_set_field (id, field, cs->c[w].value, cs->c[w].source,
+                         (flags & MC_ID_FIELD_FLAG_CONFLICT) ? MIN (1.0 - miss, 0.5) : 1.0 - miss,
+                         flags, confirmed);
+}
+
+static double
+ocr_confidence (const McIdOcrFields *ocr,
+                McIdField            field)
+{
+  return ocr->fields[field].confidence * OCR_WEIGHT;
+}
+
+static const char *
+ocr_value (const McIdOcrFields *ocr,
+           McIdField            field)
+{
+  return ocr != NULL ? ocr->fields[field].value : NULL;
+}
+
+/* The name: the QR's keeps its diacritics and wins; the MRZ's has none and
+ * no check digit, so it only confirms; OCR's carries the diacritics when
+ * there is no QR, and is trusted when the MRZ spells the same letters. */
+static void
+resolve_name (McIdentity         *id,
+              const McIdReadings *r)
+{
+  const McMrz *mrz = r->mrz;
+  const char *ocr = ocr_value (r->ocr, MC_ID_FIELD_FULL_NAME);
+  gboolean mrz_usable = mrz != NULL && mrz->name[0] != '\0';
+  guint confirmed = 0, flags = 0;
+  double conf;
+
+  if (r->qr != NULL)
+    {
+      g_autofree char *upper = g_utf8_strup (r->qr->full_name, -1);
+      g_autofree char *value = g_utf8_normalize (upper, -1, G_NORMALIZE_NFC);
+      double miss = 1.0 - QR_CONFIDENCE;
+
+      if (mrz_usable && mc_mrz_name_matches (mrz, value))
+        {
+          confirmed |= 1u << MC_ID_SOURCE_MRZ;
+          miss *= 1.0 - MRZ_UNCHECKED_CONFIDENCE;
+        }
+      else if (mrz_usable && !mrz->name_suspect)
+        warn_disagree (id, MC_ID_FIELD_FULL_NAME, MC_ID_SOURCE_QR, MC_ID_SOURCE_MRZ, "sources-differ");
+      if (ocr != NULL && g_strcmp0 (ocr, value) == 0)
+        {
+          confirmed |= 1u << MC_ID_SOURCE_OCR;
+          miss *= 1.0 - ocr_confidence (r->ocr, MC_ID_FIELD_FULL_NAME);
+        }
+      mc_identity_set_field (id, MC_ID_FIELD_FULL_NAME, value, MC_ID_SOURCE_QR, 1.0 - miss, 0, confirmed);
+      return;
+    }
+
+  if (ocr != NULL)
+    {
+      conf = ocr_confidence (r->ocr, MC_ID_FIELD_FULL_NAME);
+      if (mrz_usable && mc_mrz_name_matches (mrz, ocr))
+        {
+          /* The letters are proven; only the diacritics rest on OCR. */
+          conf = 0.5 + 0.5 * conf;
+          confirmed |= 1u << MC_ID_SOURCE_MRZ;
+        }
+      else if (mrz_usable)
+        {
+          conf = MIN (conf, 0.6);
+          flags |= MC_ID_FIELD_FLAG_UNSURE;
+          warn_disagree (id, MC_ID_FIELD_FULL_NAME, MC_ID_SOURCE_OCR, MC_ID_SOURCE_MRZ, "sources-differ");
+        }
+      if (mc_id_family_name_unusual (ocr))
+        {
+          conf = MIN (conf, 0.6);
+          flags |= MC_ID_FIELD_FLAG_UNSURE;
+          mc_identity_add_warning (id, "name-accents", MC_ID_FIELD_FULL_NAME,
+                                   _("The family name was read with unusual accents. Check the name on the card."));
+        }
+      mc_identity_set_field (id, MC_ID_FIELD_FULL_NAME, ocr, MC_ID_SOURCE_OCR, conf, flags, confirmed);
+      return;
+    }
+
+  if (mrz_usable)
+    {
+      mc_identity_set_field (id, MC_ID_FIELD_FULL_NAME, mrz->name, MC_ID_SOURCE_MRZ, 0.5,
+                             MC_ID_FIELD_FLAG_UNSURE, 0);
+      mc_identity_add_warning (id, "name-without-diacritics", MC_ID_FIELD_FULL_NAME,
+                               _("The name comes from the MRZ, which has no diacritics. Type it as printed on the card."));
+    }
+}
+
+/* The 12-digit number; the MRZ's document number (its last nine digits,
+ * with a check digit of their own) confirms it even when the MRZ's copy of
+ * the whole number did not read. */
+static void
+resolve_number (McIdentity         *id,
+                const McIdReadings *r,
+                double              mrz_conf)
+{
+  Cands cs = { 0 };
+  const char *ocr = ocr_value (r->ocr, MC_ID_FIELD_ID_NUMBER);
+  const McMrz *mrz = r->mrz;
+  const McIdentityField *f;
+
+  if (r->qr != NULL)
+    cands_add (&cs, MC_ID_SOURCE_QR, r->qr->id_number, QR_CONFIDENCE, TRUE);
+  if (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_ID_NUMBER) && mrz->id_number[0] != '\0')
+    cands_add (&cs, MC_ID_SOURCE_MRZ, mrz->id_number,
+               mrz_field_confidence (mrz, MC_MRZ_CHECK_ID_NUMBER, mrz_conf),
+               mrz_checked (mrz, MC_MRZ_CHECK_ID_NUMBER));
+  if (ocr != NULL)
+    cands_add (&cs, MC_ID_SOURCE_OCR, ocr, ocr_confidence (r->ocr, MC_ID_FIELD_ID_NUMBER), FALSE);
+  resolve (id, MC_ID_FIELD_ID_NUMBER, &cs, same_exact, 0);
+  cands_clear (&cs);
+
+  f = mc_identity_get_field (id, MC_ID_FIELD_ID_NUMBER);
+  if (f->value != NULL && mrz != NULL && !(f->confirmed_by & (1u << MC_ID_SOURCE_MRZ)) &&
+      f->source != MC_ID_SOURCE_MRZ && (mrz->checks_valid & MC_MRZ_CHECK_DOCUMENT_NUMBER) &&
+      strlen (f->value) == 12 && g_str_equal (f->value + 3, mrz->document_number))
+    {
+      double conf = 1.0 - (1.0 - f->confidence) * (1.0 - 0.9 * mrz_conf);
+
+      mc_identity_set_field (id, MC_ID_FIELD_ID_NUMBER, f->value, f->source, conf,
+                             f->flags & ~MC_ID_FIELD_FLAG_UNSURE,
+                             f->confirmed_by | (1u << MC_ID_SOURCE_MRZ));
+    }
+}
+
+static void
+resolve_expiry (McIdentity         *id,
+                const McIdReadings *r,
+                double              mrz_conf)
+{
+  Cands cs = { 0 };
+  const McMrz *mrz = r->mrz;
+  const McIdentityField *f;
+
+  /* "none" stands for "no expiry" while comparing. */
+  if (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_EXPIRY))
+    {
+      GDate date;
+      gboolean none;
+
+      if (mc_id_date_from_mrz_expiry (mrz->expiry, &date, &none))
+        {
+          g_autofree char *iso = none ? g_strdup ("none") : mc_id_date_format_iso (&date);
+
+          cands_add (&cs, MC_ID_SOURCE_MRZ, iso, mrz_field_confidence (mrz, MC_MRZ_CHECK_EXPIRY, mrz_conf),
+                     mrz_checked (mrz, MC_MRZ_CHECK_EXPIRY));
+        }
+    }
+  if (r->ocr != NULL && r->ocr->no_expiry)
+    cands_add (&cs, MC_ID_SOURCE_OCR, "none", r->ocr->no_expiry_confidence * OCR_WEIGHT, FALSE);
+  else if (ocr_value (r->ocr, MC_ID_FIELD_DATE_OF_EXPIRY) != NULL)
+    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (r->ocr, MC_ID_FIELD_DATE_OF_EXPIRY),
+               ocr_confidence (r->ocr, MC_ID_FIELD_DATE_OF_EXPIRY), FALSE);
+  resolve (id, MC_ID_FIELD_DATE_OF_EXPIRY, &cs, same_exact, 0);
+  cands_clear (&cs);
+
+  f = mc_identity_get_field (id, MC_ID_FIELD_DATE_OF_EXPIRY);
+  if (g_strcmp0 (f->value, "none") == 0)
+    mc_identity_set_field (id, MC_ID_FIELD_DATE_OF_EXPIRY, NULL, f->source, f->confidence,
+                           f->flags | MC_ID_FIELD_FLAG_NO_EXPIRY, f->confirmed_by);
+}
+
+static McCardType
+guess_card_type (McIdentity         *id,
+                 const McIdReadings *r)
+{
+  GDate issue, launch;
+
+  if (r->card_type != MC_CARD_TYPE_UNKNOWN)
+    return r->card_type;
+  if (r->ocr != NULL && r->ocr->card_type != MC_CARD_TYPE_UNKNOWN)
+    return r->ocr->card_type;
+  /* Căn cước are issued since 1 July 2024, chip CCCDs before. */
+  if ((r->qr != NULL || r->mrz != NULL) &&
+      mc_id_date_parse_iso (mc_identity_get_value (id, MC_ID_FIELD_DATE_OF_ISSUE), &issue))
+    {
+      g_date_clear (&launch, 1);
+      g_date_set_dmy (&launch, 1, 7, 2024);
+      return g_date_compare (&issue, &launch) >= 0 ? MC_CARD_TYPE_CANCUOC_2024 : MC_CARD_TYPE_CCCD_2021;
+    }
+  return MC_CARD_TYPE_UNKNOWN;
+}
+
+/* After the rules ran: a field that failed one and rests on no check is
+ * marked unsure; a checked one is left for the warning to explain. */
+static void
+mark_rule_failures (McIdentity *id)
+{
+  GPtrArray *warnings = mc_identity_get_warnings (id);
+  static const McIdField involved[] = {
+    MC_ID_FIELD_ID_NUMBER, MC_ID_FIELD_DATE_OF_BIRTH, MC_ID_FIELD_SEX,
+  };
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      McIdentityWarning *w = g_ptr_array_index (warnings, i);
+      gboolean number_rule = g_str_has_prefix (w->code, "id-number-");
+      gboolean expiry_rule = g_str_equal (w->code, "expiry-rule");
+
+      for (guint k = 0; k < G_N_ELEMENTS (involved) && number_rule; k++)
+        {
+          const McIdentityField *f = mc_identity_get_field (id, involved[k]);
+
+          if (f->source == MC_ID_SOURCE_OCR && f->confirmed_by == 0)
+            mc_identity_set_field (id, involved[k], f->value, f->source, MIN (f->confidence, 0.6),
+                                   f->flags | MC_ID_FIELD_FLAG_UNSURE, f->confirmed_by);
+        }
+      if (expiry_rule)
+        {
+          McIdField fs[] = { MC_ID_FIELD_DATE_OF_EXPIRY, MC_ID_FIELD_DATE_OF_ISSUE };
+
+          for (guint k = 0; k < G_N_ELEMENTS (fs); k++)
+            {
+              const McIdentityField *f = mc_identity_get_field (id, fs[k]);
+
+              if (f->source == MC_ID_SOURCE_OCR && f->confirmed_by == 0)
+                mc_identity_set_field (id, fs[k], f->value, f->source, MIN (f->confidence, 0.6),
+                                       f->flags | MC_ID_FIELD_FLAG_UNSURE, f->confirmed_by);
+            }
+        }
+    }
+}
+
+McIdentity *
+mc_id_merge (const McIdReadings *r)
+{
+  g_autoptr(McIdentity) id = mc_identity_new ();
+  const McMrz *mrz;
+  const McIdOcrFields *ocr;
+  const McQrPayload *qr;
+  double mrz_conf;
+  Cands cs = { 0 };
+  const char *number;
+
+  g_return_val_if_fail (r != NULL, NULL);
+  mrz = r->mrz;
+  ocr = r->ocr;
+  qr = r->qr;
+  mrz_conf = (mrz != NULL && mrz->n_repairs > 0) ? MRZ_REPAIRED_CONFIDENCE : MRZ_CHECKED_CONFIDENCE;
+
+  resolve_number (id, r, mrz_conf);
+  number = mc_identity_get_value (id, MC_ID_FIELD_ID_NUMBER);
+  resolve_name (id, r);
+
+  /* Date of birth: the MRZ gives two digits of the year; the number's
+   * century digit gives the rest. */
+  if (qr != NULL)
+    cands_add (&cs, MC_ID_SOURCE_QR, qr->date_of_birth, QR_CONFIDENCE, TRUE);
+  if (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_BIRTH))
+    {
+      GDate date;
+
+      if (mc_id_date_from_mrz_birth (mrz->birth, number, r->today, &date))
+        {
+          g_autofree char *iso = mc_id_date_format_iso (&date);
+
+          cands_add (&cs, MC_ID_SOURCE_MRZ, iso, mrz_field_confidence (mrz, MC_MRZ_CHECK_BIRTH, mrz_conf),
+                     mrz_checked (mrz, MC_MRZ_CHECK_BIRTH));
+        }
+    }
+  if (ocr_value (ocr, MC_ID_FIELD_DATE_OF_BIRTH))
+    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_DATE_OF_BIRTH),
+               ocr_confidence (ocr, MC_ID_FIELD_DATE_OF_BIRTH), FALSE);
+  resolve (id, MC_ID_FIELD_DATE_OF_BIRTH, &cs, same_exact, 0);
+  cands_clear (&cs);
+
+  /* Sex: no check digit covers the MRZ's, but its line reading cleanly
+   * (the composite check holds) speaks for it. */
+  if (qr != NULL)
+    cands_add (&cs, MC_ID_SOURCE_QR, qr->sex, QR_CONFIDENCE, TRUE);
+  if (mrz != NULL && (mrz->sex == 'M' || mrz->sex == 'F'))
+    cands_add (&cs, MC_ID_SOURCE_MRZ, mc_sex_to_string (mrz->sex == 'M' ? MC_SEX_MALE : MC_SEX_FEMALE),
+               (mrz->checks_valid & MC_MRZ_CHECK_COMPOSITE) ? MRZ_UNCHECKED_CONFIDENCE : 0.7, FALSE);
+  if (ocr_value (ocr, MC_ID_FIELD_SEX))
+    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_SEX),
+               ocr_confidence (ocr, MC_ID_FIELD_SEX), FALSE);
+  resolve (id, MC_ID_FIELD_SEX, &cs, same_exact, 0);
+  cands_clear (&cs);
+
+  /* Old number: only the QR has it; an empty field there means none. */
+  if (qr != NULL && qr->old_id_number != NULL)
+    mc_identity_set_field (id, MC_ID_FIELD_OLD_ID_NUMBER, qr->old_id_number, MC_ID_SOURCE_QR,
+                           QR_CONFIDENCE, 0, 0);
+
+  if (mrz != NULL && g_str_equal (mrz->nationality, "VNM"))
+    cands_add (&cs, MC_ID_SOURCE_MRZ, "Việt Nam",
+               (mrz->checks_valid & MC_MRZ_CHECK_COMPOSITE) ? MRZ_UNCHECKED_CONFIDENCE : 0.7, FALSE);
+  if (ocr_value (ocr, MC_ID_FIELD_NATIONALITY))
+    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_NATIONALITY),
+               ocr_confidence (ocr, MC_ID_FIELD_NATIONALITY), FALSE);
+  resolve (id, MC_ID_FIELD_NATIONALITY, &cs, same_exact, 0);
+  cands_clear (&cs);
+
+  if (qr != NULL && qr->place_of_residence != NULL)
+    cands_add (&cs, MC_ID_SOURCE_QR, qr->place_of_residence, QR_CONFIDENCE, TRUE);
+  if (ocr_value (ocr, MC_ID_FIELD_PLACE_OF_RESIDENCE))
+    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_PLACE_OF_RESIDENCE),
+               ocr_confidence (ocr, MC_ID_FIELD_PLACE_OF_RESIDENCE), FALSE);
+  resolve (id, MC_ID_FIELD_PLACE_OF_RESIDENCE, &cs, same_place, 0);
+  cands_clear (&cs);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      McIdField f = k == 0 ? MC_ID_FIELD_PLACE_OF_ORIGIN : MC_ID_FIELD_PLACE_OF_BIRTH;
+
+      if (ocr_value (ocr, f))
+        cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, f), ocr_confidence (ocr, f), FALSE);
+      resolve (id, f, &cs, same_place, 0);
+      cands_clear (&cs);
+    }
+
+  if (qr != NULL)
+    cands_add (&cs, MC_ID_SOURCE_QR, qr->date_of_issue, QR_CONFIDENCE, TRUE);
+  if (ocr_value (ocr, MC_ID_FIELD_DATE_OF_ISSUE))
+    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_DATE_OF_ISSUE),
+               ocr_confidence (ocr, MC_ID_FIELD_DATE_OF_ISSUE), FALSE);
+  resolve (id, MC_ID_FIELD_DATE_OF_ISSUE, &cs, same_exact, 0);
+  cands_clear (&cs);
+
+  resolve_expiry (id, r, mrz_conf);
+
+  mc_identity_set_card_type (id, guess_card_type (id, r));
+  if (mrz != NULL)
+    {
+      const char *lines[] = { mrz->read[0], mrz->read[1], mrz->read[2], NULL };
+
+      mc_identity_set_mrz_lines (id, lines);
+    }
+
+  /* How each source fared, and a word for the clerk when one failed. */
+  mc_identity_set_source_status (id, MC_ID_SOURCE_QR,
+                                 qr != NULL ? MC_ID_SOURCE_STATUS_VALID
+                                 : r->qr_expected ? MC_ID_SOURCE_STATUS_UNREADABLE
+                                 : MC_ID_SOURCE_STATUS_ABSENT);
+  if (qr == NULL && r->qr_expected)
+    mc_identity_add_warning (id, "qr-unreadable", MC_ID_FIELD_NONE,
+                             _("The QR code could not be read, so more rests on the printed text. Check the marked fields."));
+  mc_identity_set_source_status (id, MC_ID_SOURCE_MRZ,
+                                 mrz == NULL ? (r->mrz_expected ? MC_ID_SOURCE_STATUS_UNREADABLE
+                                                                : MC_ID_SOURCE_STATUS_ABSENT)
+                                 : mc_mrz_is_valid (mrz) ? MC_ID_SOURCE_STATUS_VALID
+                                 : mrz->checks_valid != 0 ? MC_ID_SOURCE_STATUS_PARTIAL
+                                 : MC_ID_SOURCE_STATUS_UNREADABLE);
+  if ((mrz != NULL && !mc_mrz_is_valid (mrz)) || (mrz == NULL && r->mrz_expected))
+    mc_identity_add_warning (id, "mrz-checks", MC_ID_FIELD_NONE,
+                             _("Some check digits of the MRZ do not hold (a smudge or a misread), so the values they cover were not used."));
+  mc_identity_set_source_status (id, MC_ID_SOURCE_OCR,
+                                 ocr == NULL ? MC_ID_SOURCE_STATUS_ABSENT
+                                 : ocr->n_labels >= 4 ? MC_ID_SOURCE_STATUS_VALID
+                                 : ocr->n_labels > 0 ? MC_ID_SOURCE_STATUS_PARTIAL
+                                 : MC_ID_SOURCE_STATUS_UNREADABLE);
+
+  /* A key field nothing could read is said so, not left blank quietly. */
+  {
+    static const McIdField key[] = {
+      MC_ID_FIELD_ID_NUMBER, MC_ID_FIELD_FULL_NAME, MC_ID_FIELD_DATE_OF_BIRTH, MC_ID_FIELD_SEX,
+      MC_ID_FIELD_DATE_OF_EXPIRY,
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (key); i++)
+      {
+        const McIdentityField *f = mc_identity_get_field (id, key[i]);
+
+        if (f->value == NULL && !(f->flags & MC_ID_FIELD_FLAG_NO_EXPIRY))
+          {
+            /* Translators: %s is a field's title: "Date of expiry: could not…" */
+            g_autofree char *msg = g_strdup_printf (_("%s: could not be read. Type it from the card."),
+                                                    mc_id_field_get_title (key[i]));
+
+            mc_identity_add_warning (id, "missing", key[i], msg);
+          }
+      }
+  }
+
+  mc_identity_check_rules (id, r->today);
+  mark_rule_failures (id);
+  return g_steal_pointer (&id);
+}

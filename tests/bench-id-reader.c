@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc-core.h"
+#include "mc-id-reader.h"
+#include "mc-test-id-cards.h"
+#include "mc-vips.h"
+
+/* Benchmark of the ID card reader on generated cards, beside a naive
+ * baseline: plain `tesseract IMAGE - -l vie` on every image (the whole
+ * glass scan) and regular expressions over its text. Prints a table;
+ * never fails on a figure.
+ *
+ *   bench-id-reader [--no-baseline] TRUTH.json…   (default: $MOTCUA_ID_CARDS)
+ *
+ * The reader runs with one Tesseract engine in this one thread, so its
+ * times are seconds on one core; the first card is read once before the
+ * clock starts, so model loading is not counted (it is paid once per
+ * program run). The baseline's times include loading the model, as a
+ * script calling tesseract per image pays it. */
+
+static const char *fields[] = {
+  "id_number", "old_id_number", "full_name", "date_of_birth", "sex", "nationality",
+  "place_of_origin", "place_of_birth", "place_of_residence", "date_of_issue", "date_of_expiry",
+};
+static const char *key_fields[] = {
+  "id_number", "full_name", "date_of_birth", "sex", "date_of_expiry",
+};
+/* What the baseline attempts: the key fields and the nationality. */
+static const char *baseline_fields[] = {
+  "id_number", "full_name", "date_of_birth", "sex", "nationality", "date_of_expiry",
+};
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  double pos;
+  guint lo;
+
+  if (values->len == 0)
+    return NAN;
+  g_array_sort (values, compare_double);
+  pos = p * (values->len - 1);
+  lo = (guint) floor (pos);
+  if (lo + 1 >= values->len)
+    return g_array_index (values, double, values->len - 1);
+  return g_array_index (values, double, lo) +
+         (pos - lo) * (g_array_index (values, double, lo + 1) - g_array_index (values, double, lo));
+}
+
+static gboolean
+expected_no_expiry (JsonObject *card)
+{
+  return json_object_get_boolean_member (card, "no_expiry");
+}
+
+static gboolean
+reader_right (McIdentity *id,
+              JsonObject *card,
+              const char *name)
+{
+  McIdField field = mc_id_field_from_string (name);
+  const McIdentityField *f = mc_identity_get_field (id, field);
+
+  if (field == MC_ID_FIELD_DATE_OF_EXPIRY && expected_no_expiry (card))
+    return f->value == NULL && (f->flags & MC_ID_FIELD_FLAG_NO_EXPIRY);
+  return g_strcmp0 (f->value, mc_test_id_card_field (card, name)) == 0;
+}
+
+/* ------------------------------------------------------------ baseline */
+
+static char *
+run_tesseract (const char *image,
+               double     *seconds)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *argv[] = { "tesseract", image, "stdout", "-l", "vie", NULL };
+  gint64 start = g_get_monotonic_time ();
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, &error))
+    {
+      g_printerr ("bench-id-reader: tesseract: %s\n", error->message);
+      return g_strdup ("");
+    }
+  *seconds += (g_get_monotonic_time () - start) / 1e6;
+  return g_steal_pointer (&out);
+}
+
+static char *
+first_group (const char *pattern,
+             const char *text)
+{
+  g_autoptr(GRegex) re = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, NULL);
+  g_autoptr(GMatchInfo) m = NULL;
+
+  if (re == NULL || !g_regex_match (re, text, 0, &m))
+    return NULL;
+  return g_match_info_fetch (m, 1);
+}
+
+static char *
+dmy_to_iso (char *dmy)
+{
+  g_autofree char *owned = dmy;
+  int d, m, y;
+
+  if (owned == NULL || sscanf (owned, "%d/%d/%d", &d, &m, &y) != 3)
+    return NULL;
+  return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+}
+
+/* The naive reading: the fields by regular expressions over the text. */
+static void
+baseline_extract (const char *raw,
+                  GHashTable *out)
+{
+  g_autofree char *text = g_utf8_normalize (raw, -1, G_NORMALIZE_NFC);
+  char *v;
+
+  if (text == NULL)
+    return;
+  if ((v = first_group ("(?<!\\d)(\\d{12})(?!\\d)", text)))
+    g_hash_table_insert (out, g_strdup ("id_number"), v);
+  if ((v = first_group ("(?:Họ và tên|khai sinh|Full name)[^\\n]*\\n+\\s*([^\\n]+)", text)))
+    {
+      g_autofree char *tidy = g_strstrip (g_utf8_strup (v, -1));
+
+      g_free (v);
+      g_hash_table_insert (out, g_strdup ("full_name"), g_strdup (tidy));
+    }
+  v = first_group ("(?:Ngày sinh|năm sinh|Date of birth)[^\\d\\n]{0,40}(\\d{2}/\\d{2}/\\d{4})", text);
+  if (v == NULL)
+    v = first_group ("(\\d{2}/\\d{2}/\\d{4})", text);
+  if ((v = dmy_to_iso (v)))
+    g_hash_table_insert (out, g_strdup ("date_of_birth"), v);
+  if ((v = first_group ("(?:Giới tính|Sex)[^\\n]*?\\b(Nam|Nữ)\\b", text)))
+    {
+      g_hash_table_insert (out, g_strdup ("sex"), g_strdup (g_str_equal (v, "Nam") || g_str_equal (v, "NAM") ? "Nam" : "Nữ"));
+      g_free (v);
+    }
+  if ((v = first_group ("(?:Quốc tịch|Nationality)[^\\n]*?(Việt Nam)", text)))
+    g_hash_table_insert (out, g_strdup ("nationality"), v);
+  if ((v = first_group ("(?:Có giá trị đến|hết hạn|Date of expiry)[\\s\\S]{0,60}?(\\d{2}/\\d{2}/\\d{4}|Không thời hạn)", text)))
+    {
+      if (g_str_has_prefix (v, "Không"))
+        {
+          g_hash_table_insert (out, g_strdup ("date_of_expiry"), g_strdup ("none"));
+          g_free (v);
+        }
+      else if ((v = dmy_to_iso (v)))
+        g_hash_table_insert (out, g_strdup ("date_of_expiry"), v);
+    }
+}
+
+static gboolean
+baseline_right (GHashTable *got,
+                JsonObject *card,
+                const char *name)
+{
+  const char *value = g_hash_table_lookup (got, name);
+
+  if (g_str_equal (name, "date_of_expiry") && expected_no_expiry (card))
+    return g_strcmp0 (value, "none") == 0;
+  return g_strcmp0 (value, mc_test_id_card_field (card, name)) == 0;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static GPtrArray *
+load_images (JsonObject *card)
+{
+  JsonArray *files = json_object_get_array_member (card, "images");
+  GPtrArray *images = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      VipsImage *image = vips_image_new_from_file (json_array_get_string_element (files, i),
+                                                   "access", VIPS_ACCESS_RANDOM, NULL);
+
+      if (image == NULL)
+        {
+          g_printerr ("bench-id-reader: cannot open %s\n", json_array_get_string_element (files, i));
+          exit (1);
+        }
+      g_ptr_array_add (images, image);
+    }
+  return images;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GPtrArray) cards = NULL;
+  g_autoptr(McOcrPool) pool = NULL;
+  g_autoptr(McIdReader) reader = NULL;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) times_glass300 = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) base_times = g_array_new (FALSE, FALSE, sizeof (double));
+  guint right[G_N_ELEMENTS (fields)] = { 0 };
+  guint base_right[G_N_ELEMENTS (baseline_fields)] = { 0 };
+  guint n = 0, all_key = 0, base_all_key = 0, machine_readable = 0, number_mr = 0;
+  guint wrong_sure = 0, any_wrong_sure = 0, review = 0, errors = 0;
+  gboolean baseline = TRUE;
+  GDate today;
+
+  mc_core_limit_omp_threads (argv);
+  setlocale (LC_ALL, "");
+  mc_core_init ();
+
+  if (argc > 1 && g_str_equal (argv[1], "--no-baseline"))
+    {
+      baseline = FALSE;
+      argv++;
+      argc--;
+    }
+  if (argc > 1)
+    {
+      g_autofree char *list = g_strjoinv (":", argv + 1);
+
+      g_setenv ("MOTCUA_ID_CARDS", list, TRUE);
+    }
+  cards = mc_test_id_cards_load ();
+
+  pool = mc_ocr_pool_new (1);
+  reader = mc_id_reader_new (pool);
+  g_date_clear (&today, 1);
+  g_date_set_parse (&today, "2025-06-01");
+  mc_id_reader_set_today (reader, &today);
+
+  /* Load the models before the clock starts. */
+  {
+    g_autoptr(GPtrArray) images = load_images (g_ptr_array_index (cards, 0));
+    g_autoptr(McIdResult) warm = mc_id_reader_read (reader, images, NULL, NULL);
+  }
+
+  for (guint c = 0; c < cards->len; c++)
+    {
+      JsonObject *card = g_ptr_array_index (cards, c);
+      g_autoptr(GPtrArray) images = load_images (card);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(McIdResult) result = NULL;
+      gint64 start = g_get_monotonic_time ();
+      double seconds;
+      gboolean keys = TRUE;
+
+      n++;
+      result = mc_id_reader_read (reader, images, NULL, &error);
+      seconds = (g_get_monotonic_time () - start) / 1e6;
+      g_array_append_val (times, seconds);
+      if (g_str_equal (json_object_get_string_member (card, "presentation"), "glass") &&
+          json_object_get_int_member (card, "dpi") == 300)
+        g_array_append_val (times_glass300, seconds);
+
+      if (result == NULL)
+        {
+          errors++;
+          g_printerr ("%s: %s\n", json_object_get_string_member (card, "name"), error->message);
+          continue;
+        }
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          const McIdentityField *field = mc_identity_get_field (result->identity, mc_id_field_from_string (fields[f]));
+
+          if (reader_right (result->identity, card, fields[f]))
+            {
+              right[f]++;
+              continue;
+            }
+          if (field->value != NULL && !(field->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)))
+            {
+              any_wrong_sure++;
+              g_printerr ("%s: %s wrong, not marked (%s, %.2f)\n", json_object_get_string_member (card, "name"),
+                          fields[f], mc_id_source_to_string (field->source), field->confidence);
+            }
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (key_fields); k++)
+        if (!reader_right (result->identity, card, key_fields[k]))
+          {
+            const McIdentityField *f = mc_identity_get_field (result->identity, mc_id_field_from_string (key_fields[k]));
+
+            keys = FALSE;
+            if (f->value != NULL && !(f->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)))
+              wrong_sure++;
+            /* Synthetic cards: which field, from where, how sure. */
+            g_printerr ("%s: %s wrong (%s, %.2f%s)\n", json_object_get_string_member (card, "name"),
+                        key_fields[k], mc_id_source_to_string (f->source), f->confidence,
+                        (f->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)) ? ", marked" : "");
+          }
+      all_key += keys;
+      review += mc_identity_needs_review (result->identity);
+      if (mc_identity_get_source_status (result->identity, MC_ID_SOURCE_QR) == MC_ID_SOURCE_STATUS_VALID ||
+          mc_identity_get_source_status (result->identity, MC_ID_SOURCE_MRZ) == MC_ID_SOURCE_STATUS_VALID)
+        {
+          machine_readable++;
+          number_mr += reader_right (result->identity, card, "id_number");
+        }
+
+      if (baseline)
+        {
+          JsonArray *files = json_object_get_array_member (card, "images");
+          g_autoptr(GHashTable) got = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_autoptr(GString) text = g_string_new (NULL);
+          double base_seconds = 0;
+          gboolean base_keys = TRUE;
+
+          for (guint i = 0; i < json_array_get_length (files); i++)
+            {
+              g_autofree char *out = run_tesseract (json_array_get_string_element (files, i), &base_seconds);
+
+              g_string_append (text, out);
+              g_string_append_c (text, '\n');
+            }
+          g_array_append_val (base_times, base_seconds);
+          baseline_extract (text->str, got);
+          for (guint f = 0; f < G_N_ELEMENTS (baseline_fields); f++)
+            base_right[f] += baseline_right (got, card, baseline_fields[f]);
+          for (guint k = 0; k < G_N_ELEMENTS (key_fields); k++)
+            base_keys = base_keys && baseline_right (got, card, key_fields[k]);
+          base_all_key += base_keys;
+        }
+    }
+
+  g_print ("ID card reader on %u generated cards (%s)\n\n", n, g_getenv ("MOTCUA_ID_CARDS"));
+  g_print ("| field | reader | baseline |\n|---|---|---|\n");
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      g_autofree char *base = g_strdup ("—");
+
+      for (guint b = 0; baseline && b < G_N_ELEMENTS (baseline_fields); b++)
+        if (g_str_equal (baseline_fields[b], fields[f]))
+          {
+            g_free (base);
+            base = g_strdup_printf ("%.1f %%", 100.0 * base_right[b] / n);
+          }
+      g_print ("| %s | %.1f %% | %s |\n", fields[f], 100.0 * right[f] / n, base);
+    }
+  {
+    g_autofree char *base_keys = baseline ? g_strdup_printf ("%.1f %% (%u/%u)", 100.0 * base_all_key / n,
+                                                             base_all_key, n) : g_strdup ("—");
+    g_autofree char *base_time = baseline ? g_strdup_printf ("%.2f (%.2f)", percentile (base_times, 0.5),
+                                                             percentile (base_times, 0.95)) : g_strdup ("—");
+
+    g_print ("| **all key fields right** (number, name, birth, sex, expiry) | **%.1f %%** (%u/%u) | %s |\n",
+             100.0 * all_key / n, all_key, n, base_keys);
+    g_print ("| number right where QR or MRZ read | %.1f %% (%u/%u) | — |\n",
+             machine_readable ? 100.0 * number_mr / machine_readable : 0, number_mr, machine_readable);
+    g_print ("| key field wrong but not marked | %u | — |\n", wrong_sure);
+    g_print ("| any field wrong but not marked | %u | — |\n", any_wrong_sure);
+    g_print ("| cards the clerk must review (a mark or warning) | %.1f %% | — |\n", 100.0 * review / n);
+    g_print ("| no card found / unreadable | %u | — |\n", errors);
+    g_print ("| seconds per card, median (p95), one core | %.2f (%.2f) | %s |\n",
+             percentile (times, 0.5), percentile (times, 0.95), base_time);
+    g_print ("| …two-sided glass scans at 300 dpi, median (p95) | %.2f (%.2f) over %u | — |\n",
+             percentile (times_glass300, 0.5), percentile (times_glass300, 0.95), times_glass300->len);
+  }
+  return 0;
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "mc-card-finder.h"
+#include "mc-core.h"
+#include "mc-test-id-cards.h"
+#include "mc-vips.h"
+
+/* The "id-card" profile on the generated glass scans, photos and crops,
+ * and on inputs with no card at all. */
+
+static GPtrArray *cards;
+
+static gboolean
+vips_warnings_pass (const char     *log_domain,
+                    GLogLevelFlags  log_level,
+                    const char     *message,
+                    gpointer        user_data)
+{
+  /* libvips warns about corrupt input before failing; that is expected. */
+  return g_strcmp0 (log_domain, "VIPS") != 0;
+}
+
+/* Largest distance between the crop's corners and the truth's, in order:
+ * small only if the crop is where the card is and the right way up. */
+static double
+corner_error (const McCardCrop *crop,
+              JsonArray        *quad,
+              gboolean          turned)
+{
+  double worst = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      int k = turned ? (i + 2) % 4 : i;
+      double dx = crop->quad[2 * k] - json_array_get_double_element (quad, 2 * i);
+      double dy = crop->quad[2 * k + 1] - json_array_get_double_element (quad, 2 * i + 1);
+
+      worst = MAX (worst, hypot (dx, dy));
+    }
+  return worst;
+}
+
+static void
+test_generated (void)
+{
+  guint n_sides = 0, n_upright_known = 0, n_backs = 0;
+
+  for (guint c = 0; c < cards->len; c++)
+    {
+      JsonObject *card = g_ptr_array_index (cards, c);
+      JsonArray *images = json_object_get_array_member (card, "images");
+      JsonArray *placements = json_object_get_array_member (card, "placements");
+      g_autoptr(GPtrArray) found_per_image = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+      for (guint i = 0; i < json_array_get_length (images); i++)
+        {
+          g_autoptr(VipsImage) image = vips_image_new_from_file (json_array_get_string_element (images, i), NULL);
+          g_autoptr(GError) error = NULL;
+          GPtrArray *found;
+
+          g_assert_nonnull (image);
+          found = mc_card_finder_find (image, i, 2, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (found);
+          g_ptr_array_add (found_per_image, found);
+        }
+
+      for (guint p = 0; p < json_array_get_length (placements); p++)
+        {
+          JsonObject *pl = json_array_get_object_element (placements, p);
+          guint image = json_object_get_int_member (pl, "image");
+          JsonArray *quad = json_object_get_array_member (pl, "quad");
+          gboolean back = g_str_equal (json_object_get_string_member (pl, "side"), "back");
+          GPtrArray *found = g_ptr_array_index (found_per_image, image);
+          McCardCrop *best = NULL;
+          double best_error = G_MAXDOUBLE;
+          double mm;
+
+          for (guint k = 0; k < found->len; k++)
+            {
+              McCardCrop *crop = g_ptr_array_index (found, k);
+              double e = MIN (corner_error (crop, quad, FALSE), corner_error (crop, quad, TRUE));
+
+              if (e < best_error)
+                {
+                  best_error = e;
+                  best = crop;
+                }
+            }
+          g_assert_nonnull (best);
+          n_sides++;
+          /* Within 2 mm of the card's true corners. */
+          mm = best->dpi / 25.4;
+          g_assert_cmpfloat (best_error, <, 2.0 * mm);
+          g_assert_cmpuint (best->image ? vips_image_get_width (best->image) : 0, ==, MC_CARD_CROP_WIDTH);
+          g_assert_cmpuint (vips_image_get_height (best->image), ==, MC_CARD_CROP_HEIGHT);
+
+          /* Backs have their MRZ band found; when the layout tells which
+           * way up a side is, it is never wrong. */
+          g_assert_cmpint (best->mrz_band, ==, back);
+          if (back)
+            {
+              n_backs++;
+              g_assert_cmpint (best->side, ==, MC_CARD_SIDE_BACK);
+            }
+          else
+            g_assert_cmpint (best->side, !=, MC_CARD_SIDE_BACK);
+          if (best->upright_known)
+            {
+              n_upright_known++;
+              g_assert_cmpfloat (corner_error (best, quad, FALSE), <, 2.0 * mm);
+            }
+        }
+      /* A glass scan with two sides gives two crops, no more. */
+      if (json_array_get_length (images) == 1)
+        g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (found_per_image, 0))->len, ==, 2);
+    }
+  g_test_message ("%u sides, %u backs, way up known for %u", n_sides, n_backs, n_upright_known);
+  /* Every back by its MRZ, every front by its emblem, on this set. */
+  g_assert_cmpuint (n_upright_known, ==, n_sides);
+}
+
+static VipsImage *
+load_first_side (const char *side)
+{
+  for (guint c = 0; c < cards->len; c++)
+    {
+      JsonObject *card = g_ptr_array_index (cards, c);
+
+      if (g_str_equal (json_object_get_string_member (card, "presentation"), "sides"))
+        {
+          JsonArray *images = json_object_get_array_member (card, "images");
+          JsonArray *placements = json_object_get_array_member (card, "placements");
+
+          for (guint p = 0; p < json_array_get_length (placements); p++)
+            {
+              JsonObject *pl = json_array_get_object_element (placements, p);
+
+              if (g_str_equal (json_object_get_string_member (pl, "side"), side))
+                return vips_image_new_from_file (json_array_get_string_element (images, json_object_get_int_member (pl, "image")),
+                                                 "access", VIPS_ACCESS_RANDOM, NULL);
+            }
+        }
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* A white 300 dpi page with @a (and @b) pasted at the given places. */
+static VipsImage *
+glass_with (VipsImage *a,
+            int        ax,
+            int        ay,
+            VipsImage *b,
+            int        bx,
+            int        by)
+{
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) white = NULL;
+  g_autoptr(VipsImage) one = NULL;
+  g_autoptr(VipsImage) two = NULL;
+  VipsImage *out = NULL;
+
+  g_assert_cmpint (vips_black (&black, 2480, 3508, "bands", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (black, &white, 1.0, 246.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (white, a, &one, ax, ay, NULL), ==, 0);
+  if (b != NULL)
+    g_assert_cmpint (vips_insert (one, b, &two, bx, by, NULL), ==, 0);
+  g_assert_cmpint (vips_copy (b != NULL ? two : one, &out, "xres", 300 / 25.4, "yres", 300 / 25.4,
+                              "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+  return out;
+}
+
+/* Two cards laid edge to edge make one object twice a card's size: cut in
+ * half, each half found. Side by side, and one above the other. */
+static void
+test_touching (void)
+{
+  g_autoptr(VipsImage) front = load_first_side ("front");
+  g_autoptr(VipsImage) back = load_first_side ("back");
+  int w = vips_image_get_width (front), h = vips_image_get_height (front);
+
+  for (int layout = 0; layout < 2; layout++)
+    {
+      g_autoptr(VipsImage) glass = layout == 0 ? glass_with (front, 300, 800, back, 300 + w, 800)
+                                               : glass_with (front, 600, 800, back, 600, 800 + h);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) found = mc_card_finder_find (glass, 0, 2, NULL, &error);
+      guint n_backs = 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (found->len, ==, 2);
+      for (guint i = 0; i < found->len; i++)
+        n_backs += ((McCardCrop *) g_ptr_array_index (found, i))->mrz_band;
+      g_assert_cmpuint (n_backs, ==, 1);
+    }
+}
+
+/* Turned a quarter, half and three quarters: the crop comes out upright. */
+static void
+test_turned (void)
+{
+  g_autoptr(VipsImage) back = load_first_side ("back");
+  VipsAngle angles[] = { VIPS_ANGLE_D90, VIPS_ANGLE_D180, VIPS_ANGLE_D270 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (angles); i++)
+    {
+      g_autoptr(VipsImage) turned = NULL;
+      g_autoptr(VipsImage) glass = NULL;
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean bottom, top;
+      McCardCrop *crop;
+
+      g_assert_cmpint (vips_rot (back, &turned, angles[i], NULL), ==, 0);
+      glass = glass_with (turned, 700, 1200, NULL, 0, 0);
+      found = mc_card_finder_find (glass, 0, 2, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (found->len, ==, 1);
+      crop = g_ptr_array_index (found, 0);
+      g_assert_true (crop->upright_known);
+      mc_card_crop_find_mrz (crop->image, &bottom, &top);
+      g_assert_true (bottom);
+      g_assert_false (top);
+    }
+}
+
+/* Grey scans and images with an alpha channel are cards too. */
+static void
+test_formats (void)
+{
+  g_autoptr(VipsImage) front = load_first_side ("front");
+  g_autoptr(VipsImage) glass = glass_with (front, 500, 500, NULL, 0, 0);
+  g_autoptr(VipsImage) grey = NULL;
+  g_autoptr(VipsImage) alpha = NULL;
+  g_autoptr(VipsImage) wide = NULL;
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(GPtrArray) c = NULL;
+
+  g_assert_cmpint (vips_colourspace (glass, &grey, VIPS_INTERPRETATION_B_W, NULL), ==, 0);
+  a = mc_card_finder_find (grey, 0, 2, NULL, NULL);
+  g_assert_nonnull (a);
+  g_assert_cmpuint (a->len, ==, 1);
+
+  g_assert_cmpint (vips_bandjoin_const1 (glass, &alpha, 255, NULL), ==, 0);
+  b = mc_card_finder_find (alpha, 0, 2, NULL, NULL);
+  g_assert_nonnull (b);
+  g_assert_cmpuint (b->len, ==, 1);
+
+  /* 16 bits per channel. */
+  g_assert_cmpint (vips_cast (glass, &wide, VIPS_FORMAT_USHORT, NULL), ==, 0);
+  {
+    g_autoptr(VipsImage) scaled = NULL;
+    g_autoptr(VipsImage) tagged = NULL;
+
+    g_assert_cmpint (vips_linear1 (wide, &scaled, 257.0, 0.0, NULL), ==, 0);
+    g_assert_cmpint (vips_cast (scaled, &tagged, VIPS_FORMAT_USHORT, NULL), ==, 0);
+    g_object_unref (wide);
+    g_assert_cmpint (vips_copy (tagged, &wide, "interpretation", VIPS_INTERPRETATION_RGB16, NULL), ==, 0);
+  }
+  c = mc_card_finder_find (wide, 0, 2, NULL, NULL);
+  g_assert_nonnull (c);
+  g_assert_cmpuint (c->len, ==, 1);
+}
+
+static void
+test_no_card (void)
+{
+  g_autoptr(VipsImage) tiny = NULL;
+  g_autoptr(VipsImage) blank = NULL;
+  g_autoptr(VipsImage) page = NULL;
+  g_autoptr(VipsImage) noise = NULL;
+  g_autoptr(VipsImage) noisy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* 1 × 1: too small to be anything. */
+  g_assert_cmpint (vips_black (&tiny, 1, 1, NULL), ==, 0);
+  g_assert_null (mc_card_finder_find (tiny, 0, 2, NULL, &error));
+  g_assert_error (error, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_BAD_IMAGE);
+  g_clear_error (&error);
+
+  /* A blank page. */
+  g_assert_cmpint (vips_black (&blank, 2480, 3508, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (blank, &page, 1.0, 250.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_null (mc_card_finder_find (page, 0, 2, NULL, &error));
+  g_assert_error (error, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_NO_CARD);
+  g_clear_error (&error);
+
+  /* Noise all over. */
+  g_assert_cmpint (vips_gaussnoise (&noise, 1240, 1754, "sigma", 30.0, "mean", 128.0, NULL), ==, 0);
+  g_assert_cmpint (vips_cast_uchar (noise, &noisy, NULL), ==, 0);
+  g_assert_null (mc_card_finder_find (noisy, 0, 2, NULL, &error));
+  g_assert_error (error, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_NO_CARD);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  mc_core_init ();
+  g_test_log_set_fatal_handler (vips_warnings_pass, NULL);
+  cards = mc_test_id_cards_load ();
+
+  g_test_add_func ("/scanner/card-finder/generated", test_generated);
+  g_test_add_func ("/scanner/card-finder/touching", test_touching);
+  g_test_add_func ("/scanner/card-finder/turned", test_turned);
+  g_test_add_func ("/scanner/card-finder/formats", test_formats);
+  g_test_add_func ("/scanner/card-finder/no-card", test_no_card);
+  ret = g_test_run ();
+  g_ptr_array_unref (cards);
+  return ret;
+}
