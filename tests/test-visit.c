@@ -239,7 +239,11 @@ test_store_resume_and_purge (void)
   g_assert_true (g_file_test (done_dir, G_FILE_TEST_IS_DIR));
 
   /* After it, the finished visits' folders are deleted, the open one kept. */
-  tomorrow = g_date_time_add_hours (g_date_time_new_now_utc (), 25);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    tomorrow = g_date_time_add_hours (now, 25);
+  }
   later = mc_visit_store_new (dir, catalog);
   mc_visit_store_load (later, &error);
   g_assert_cmpuint (mc_visit_store_purge (later, 24, tomorrow, &error), ==, 2);
