@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* The synthetic cards tests/gen-id-cards renders at build time: the truth
+/* The synthetic cards resources/specimens/mc-make-id-cards renders at build time: the truth
  * files are named in MOTCUA_ID_CARDS (colon-separated). Each card is a
  * JsonObject as the generator wrote it; "images" are made absolute. */
 static inline GPtrArray *

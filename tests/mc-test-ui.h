@@ -81,4 +81,17 @@ mc_test_wait_until (gboolean (*done) (gpointer),
   return done (data);
 }
 
+/* The program's style sheet, as AdwApplication loads it for the real
+ * program, so screenshots look like what the clerk sees. */
+static inline void
+mc_test_load_style (void)
+{
+  GtkCssProvider *css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_unref (css);
+}
+
 G_END_DECLS

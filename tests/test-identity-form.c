@@ -10,6 +10,7 @@
 #include "mc-id-rules.h"
 #include "mc-identity-form.h"
 #include "mc-test-id-cards.h"
+#include "mc-test-ui.h"
 #include "mc-ui.h"
 #include "mc-vips.h"
 
@@ -349,7 +350,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GtkCssProvider) css = NULL;
   int ret;
 
   lang = g_getenv ("LANGUAGE");
@@ -362,10 +362,7 @@ main (int   argc,
   adw_init ();
   g_test_log_set_fatal_handler (vips_warnings_pass, NULL);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  mc_test_load_style ();
   cards = mc_test_id_cards_load ();
   g_date_clear (&reference_day, 1);
   g_date_set_dmy (&reference_day, 1, 6, 2025);

@@ -177,6 +177,7 @@ main (int   argc,
   mc_ui_init ();
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  mc_test_load_style ();
 
   dir = mc_test_make_tmpdir ("ui-scan");
   store = mc_page_store_new (dir, &error);

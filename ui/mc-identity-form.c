@@ -37,6 +37,9 @@ struct _McIdentityForm
   gboolean             invalid[MC_ID_N_FIELDS];
 
   /* Template widgets */
+  GtkBox              *layout_box;
+  GtkBox              *pictures_box;
+  GtkBox              *sides_box;
   GtkLabel            *card_type_label;
   GtkPicture          *front_picture;
   GtkPicture          *back_picture;
@@ -409,6 +412,8 @@ mc_identity_form_set_crops (McIdentityForm *self,
     }
   gtk_picture_set_paintable (self->front_picture, GDK_PAINTABLE (front));
   gtk_picture_set_paintable (self->back_picture, GDK_PAINTABLE (back));
+  /* Typed by hand: no empty frames where the card would be. */
+  gtk_widget_set_visible (GTK_WIDGET (self->sides_box), front != NULL || back != NULL);
 }
 
 void
@@ -441,6 +446,25 @@ mc_identity_form_get_identity (McIdentityForm *self)
 }
 
 /* Shows what mc_id_reader_read() found: its identity and the card sides. */
+/* Compact: the two sides in a row above the fields, for a host narrower
+ * than the whole window (the visit's papers step). */
+void
+mc_identity_form_set_compact (McIdentityForm *self,
+                              gboolean        compact)
+{
+  g_return_if_fail (MC_IS_IDENTITY_FORM (self));
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->layout_box),
+                                  compact ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->sides_box),
+                                  compact ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_homogeneous (self->sides_box, compact);
+  gtk_box_set_spacing (self->sides_box, compact ? 12 : 6);
+  gtk_widget_set_size_request (GTK_WIDGET (self->pictures_box), compact ? -1 : 360, -1);
+  gtk_widget_set_size_request (GTK_WIDGET (self->front_picture), -1, compact ? 170 : 227);
+  gtk_widget_set_size_request (GTK_WIDGET (self->back_picture), -1, compact ? 170 : 227);
+}
+
 void
 mc_identity_form_set_result (McIdentityForm *self,
                              McIdResult     *result)
@@ -566,6 +590,9 @@ mc_identity_form_class_init (McIdentityFormClass *klass)
                                              G_TYPE_NONE, 1, MC_TYPE_IDENTITY);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-identity-form.ui");
+  gtk_widget_class_bind_template_child (widget_class, McIdentityForm, layout_box);
+  gtk_widget_class_bind_template_child (widget_class, McIdentityForm, pictures_box);
+  gtk_widget_class_bind_template_child (widget_class, McIdentityForm, sides_box);
   gtk_widget_class_bind_template_child (widget_class, McIdentityForm, card_type_label);
   gtk_widget_class_bind_template_child (widget_class, McIdentityForm, front_picture);
   gtk_widget_class_bind_template_child (widget_class, McIdentityForm, back_picture);

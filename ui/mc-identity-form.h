@@ -22,5 +22,7 @@ void        mc_identity_form_set_crops     (McIdentityForm *self,
 void        mc_identity_form_set_today     (McIdentityForm *self,
                                             const GDate    *today);
 guint       mc_identity_form_count_marked  (McIdentityForm *self);
+void        mc_identity_form_set_compact   (McIdentityForm *self,
+                                            gboolean        compact);
 
 G_END_DECLS

@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "mc-file-util.h"
+#include "mc-id-reader.h"
+#include "mc-identity-form.h"
 #include "mc-import.h"
 #include "mc-package.h"
 #include "mc-scan-panel.h"
@@ -32,6 +34,8 @@ struct _McVisitView
   gboolean         packaging;
   gboolean         recording;
   guint            package_pages;
+  McIdReader      *id_reader;
+  GHashTable      *cards;          /* component key → CardRead*, ID card components */
 
   /* Template widgets */
   GtkLabel        *title_label;
@@ -42,6 +46,11 @@ struct _McVisitView
   GtkBox          *component_box;
   GtkLabel        *component_label;
   GtkLabel        *hint_label;
+  GtkSpinner      *reading_spinner;
+  GtkStackSwitcher *component_switcher;
+  GtkStack        *component_stack;
+  AdwBin          *scan_bin;
+  McIdentityForm  *identity_form;
   AdwPreferencesGroup *review_group;
   AdwActionRow    *identity_row;
   GtkSwitch       *identity_switch;
@@ -306,6 +315,307 @@ on_page_rotated (McVisitView *self,
   mc_scan_panel_refresh_pages (MC_SCAN_PANEL (self->scan_panel));
 }
 
+/* ---- ID cards: read as they arrive ------------------------------------------------ */
+
+/* One per ID card component: what was last read from its pages. */
+typedef struct {
+  char         *signature;    /* the pages read, one basename per line */
+  GCancellable *cancellable;  /* of the read under way */
+  McIdResult   *result;
+  char         *error;        /* why nothing could be read */
+} CardRead;
+
+typedef struct {
+  McVisitView *view;
+  char        *component;
+  char        *signature;
+} CardJob;
+
+static void
+card_read_free (CardRead *card)
+{
+  if (card->cancellable != NULL)
+    g_cancellable_cancel (card->cancellable);
+  g_clear_object (&card->cancellable);
+  g_free (card->signature);
+  g_clear_pointer (&card->result, mc_id_result_free);
+  g_free (card->error);
+  g_free (card);
+}
+
+static void
+card_job_free (CardJob *job)
+{
+  g_clear_object (&job->view);
+  g_free (job->component);
+  g_free (job->signature);
+  g_free (job);
+}
+
+static char *
+mc_strip_mnemonic (const char *label)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = label; *p; p++)
+    if (*p != '_' || p[1] == '_')
+      g_string_append_c (out, *p);
+    else if (p[1] == '\0')
+      break;
+  return g_string_free (out, FALSE);
+}
+
+static char *
+pages_signature (McPageStore *store)
+{
+  GString *sig = g_string_new (NULL);
+
+  for (guint i = 0; store && i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      g_string_append_printf (sig, "%s\n", mc_page_get_basename (page));
+    }
+  return g_string_free (sig, FALSE);
+}
+
+/* What the visit keeps: the values the clerk accepted, flat, and which
+ * scans they came from, so a later read of the same scans can be matched. */
+static JsonObject *
+identity_for_visit (McIdentity *identity,
+                    const char *component,
+                    const char *signature)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "component", component);
+  json_object_set_string_member (o, "pages", signature ? signature : "");
+  json_object_set_string_member (o, "card_type", mc_card_type_to_string (mc_identity_get_card_type (identity)));
+  for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
+    {
+      const char *value = mc_identity_get_value (identity, f);
+
+      if (value != NULL)
+        json_object_set_string_member (o, mc_id_field_to_string (f), value);
+    }
+  return o;
+}
+
+/* A visit taken up again reads its card again; what the clerk corrected
+ * then is put back, marked as typed. */
+static void
+restore_accepted (McVisitView *self,
+                  const char  *component,
+                  const char  *signature,
+                  McIdentity  *identity)
+{
+  JsonObject *accepted = mc_visit_get_identity (self->visit);
+
+  if (accepted == NULL ||
+      g_strcmp0 (json_object_get_string_member_with_default (accepted, "component", NULL), component) != 0 ||
+      g_strcmp0 (json_object_get_string_member_with_default (accepted, "pages", NULL), signature) != 0)
+    return;
+  for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
+    {
+      const char *value = json_object_get_string_member_with_default (accepted, mc_id_field_to_string (f), NULL);
+
+      if (value != NULL && g_strcmp0 (value, mc_identity_get_value (identity, f)) != 0)
+        mc_identity_edit (identity, f, value);
+    }
+}
+
+static gboolean
+identity_accepted_here (McVisitView *self,
+                        const char  *component)
+{
+  JsonObject *accepted = mc_visit_get_identity (self->visit);
+
+  return accepted != NULL &&
+         g_strcmp0 (json_object_get_string_member_with_default (accepted, "component", NULL), component) == 0;
+}
+
+static void
+show_card (McVisitView *self)
+{
+  const McComponent *c = self->component
+    ? mc_procedure_find_component (mc_visit_get_procedure (self->visit), self->component) : NULL;
+  CardRead *card = c && c->profile == MC_PROFILE_ID_CARD ? g_hash_table_lookup (self->cards, c->key) : NULL;
+  gboolean is_card = c != NULL && c->profile == MC_PROFILE_ID_CARD;
+  gboolean reading = card != NULL && card->cancellable != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->component_switcher), is_card);
+  gtk_widget_set_visible (GTK_WIDGET (self->reading_spinner), reading);
+  gtk_spinner_set_spinning (self->reading_spinner, reading);
+  if (card != NULL && card->result != NULL)
+    mc_identity_form_set_result (self->identity_form, card->result);
+  else
+    mc_identity_form_set_result (self->identity_form, NULL);
+  if (!is_card)
+    gtk_stack_set_visible_child_name (self->component_stack, "scan");
+}
+
+static void
+on_card_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CardJob *job = user_data;
+  McVisitView *self = job->view;
+  CardRead *card = g_hash_table_lookup (self->cards, job->component);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McIdResult) read = mc_id_reader_read_finish (MC_ID_READER (source), result, &error);
+
+  /* Cancelled, or other scans came since: a newer read answers. */
+  if (card == NULL || g_strcmp0 (card->signature, job->signature) != 0 ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      card_job_free (job);
+      return;
+    }
+  g_clear_object (&card->cancellable);
+  g_clear_pointer (&card->result, mc_id_result_free);
+  g_clear_pointer (&card->error, g_free);
+  if (read == NULL)
+    {
+      /* Nothing to check: the clerk can still type the details. */
+      card->error = g_strdup (error->message);
+      card->result = g_new0 (McIdResult, 1);
+      card->result->identity = mc_identity_new ();
+      card->result->crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
+    }
+  else
+    {
+      card->result = g_steal_pointer (&read);
+      restore_accepted (self, job->component, job->signature, card->result->identity);
+    }
+
+  if (g_strcmp0 (self->component, job->component) == 0)
+    {
+      show_card (self);
+      if (!mc_scanner_is_busy (self->scanner))
+        gtk_stack_set_visible_child_name (self->component_stack, "card");
+      if (card->error != NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("%s You can also type the details under Card Details."),
+                                                   card->error);
+
+          show_message (self, text, TRUE);
+        }
+      else if (identity_accepted_here (self, job->component))
+        show_message (self, NULL, FALSE);
+      else
+        {
+          /* The button's own words, so the two never drift apart. */
+          g_autofree char *button = mc_strip_mnemonic (_("_Use This Identity for the Visit"));
+          g_autofree char *text = NULL;
+
+          if (mc_identity_needs_review (card->result->identity))
+            /* Translators: %s is the button's label */
+            text = g_strdup_printf (_("Card read. Check the fields marked in colour against the card, then press “%s”."), button);
+          else
+            /* Translators: %s is the button's label */
+            text = g_strdup_printf (_("Card read and checked. Compare the name and photo with the citizen, then press “%s”."), button);
+          show_message (self, text, FALSE);
+        }
+    }
+  update_all (self);
+  card_job_free (job);
+}
+
+static void
+read_card (McVisitView       *self,
+           const McComponent *component)
+{
+  McPageStore *store = mc_visit_get_pages (self->visit, component->key);
+  g_autofree char *signature = pages_signature (store);
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (g_object_unref);
+  CardRead *card = g_hash_table_lookup (self->cards, component->key);
+  CardJob *job;
+
+  if (card == NULL)
+    {
+      card = g_new0 (CardRead, 1);
+      g_hash_table_insert (self->cards, g_strdup (component->key), card);
+    }
+  if (g_strcmp0 (card->signature, signature) == 0)
+    return;
+  if (card->cancellable != NULL)
+    g_cancellable_cancel (card->cancellable);
+  g_clear_object (&card->cancellable);
+  g_free (card->signature);
+  card->signature = g_strdup (signature);
+  g_clear_pointer (&card->result, mc_id_result_free);
+  g_clear_pointer (&card->error, g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), i);
+      VipsImage *image = vips_image_new_from_file (mc_page_get_path (page), "access", VIPS_ACCESS_RANDOM, NULL);
+
+      if (image != NULL)
+        g_ptr_array_add (images, image);
+      vips_error_clear ();
+    }
+  if (images->len == 0)
+    {
+      if (g_strcmp0 (self->component, component->key) == 0)
+        {
+          show_card (self);
+          gtk_stack_set_visible_child_name (self->component_stack, "scan");
+        }
+      return;
+    }
+
+  if (self->id_reader == NULL)
+    self->id_reader = mc_id_reader_new (mc_ocr_pool_get_default ());
+  card->cancellable = g_cancellable_new ();
+  job = g_new0 (CardJob, 1);
+  job->view = g_object_ref (self);
+  job->component = g_strdup (component->key);
+  job->signature = g_steal_pointer (&signature);
+  mc_id_reader_read_async (self->id_reader, images, card->cancellable, on_card_read, job);
+  if (g_strcmp0 (self->component, component->key) == 0)
+    {
+      show_card (self);
+      show_message (self, _("Reading the card…"), FALSE);
+    }
+}
+
+static void
+read_new_cards (McVisitView *self)
+{
+  const McProcedure *procedure = mc_visit_get_procedure (self->visit);
+
+  for (guint i = 0; i < procedure->components->len; i++)
+    {
+      const McComponent *c = g_ptr_array_index (procedure->components, i);
+
+      if (c->profile == MC_PROFILE_ID_CARD)
+        read_card (self, c);
+    }
+}
+
+static void
+on_identity_accepted (McVisitView *self,
+                      McIdentity  *identity)
+{
+  CardRead *card = self->component ? g_hash_table_lookup (self->cards, self->component) : NULL;
+  g_autoptr(JsonObject) flat = NULL;
+  g_autofree char *text = NULL;
+  const char *name;
+
+  if (card == NULL)
+    return;
+  flat = identity_for_visit (identity, self->component, card->signature);
+  mc_visit_set_identity (self->visit, flat);
+  mc_visit_schedule_save (self->visit);
+  name = mc_identity_get_value (identity, MC_ID_FIELD_FULL_NAME);
+  /* Translators: %s is the citizen's name */
+  text = g_strdup_printf (_("%s’s details are kept for this visit."), name ? name : _("The citizen"));
+  show_message (self, text, FALSE);
+  update_all (self);
+}
+
 /* ---- the papers step ----------------------------------------------------------- */
 
 static GtkWidget *
@@ -339,6 +649,16 @@ update_component_rows (McVisitView *self)
         text = g_strdup (c->required ? _("Missing") : _("None"));
       gtk_label_set_text (count, text);
       gtk_widget_set_visible (done, n > 0);
+      if (c->profile == MC_PROFILE_ID_CARD && identity_accepted_here (self, c->key))
+        {
+          g_autofree char *checked = g_strdup_printf (_("Details checked: %s"),
+                                                      json_object_get_string_member_with_default (mc_visit_get_identity (self->visit),
+                                                                                                  "full_name", ""));
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), checked);
+        }
+      else
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), c->required ? _("Required") : _("Optional"));
       if (n == 0 && c->required)
         gtk_widget_add_css_class (GTK_WIDGET (count), "error");
       else
@@ -351,6 +671,7 @@ on_store_changed (McVisitView *self)
 {
   mc_visit_refresh_state (self->visit);
   clean_new_pages (self);
+  read_new_cards (self);
   update_all (self);
 }
 
@@ -390,6 +711,14 @@ mc_visit_view_select_component (McVisitView *self,
                             : MC_SCAN_PRESET_DOCUMENT);
   mc_scan_panel_set_store (MC_SCAN_PANEL (self->scan_panel), store);
   mc_scan_panel_refresh_pages (MC_SCAN_PANEL (self->scan_panel));
+  show_card (self);
+  if (c->profile == MC_PROFILE_ID_CARD)
+    {
+      CardRead *card = g_hash_table_lookup (self->cards, key);
+
+      gtk_stack_set_visible_child_name (self->component_stack,
+                                        card != NULL && card->result != NULL ? "card" : "scan");
+    }
 
   row = find_row (self, key);
   if (row != NULL && gtk_list_box_get_selected_row (self->components_list) != GTK_LIST_BOX_ROW (row))
@@ -578,8 +907,14 @@ update_review (McVisitView *self)
     }
 
   if (identity != NULL && json_object_has_member (identity, "full_name"))
-    adw_action_row_set_subtitle (self->identity_row,
-                                 json_object_get_string_member_with_default (identity, "full_name", ""));
+    {
+      /* Translators: the citizen's name · ID number */
+      g_autofree char *text = g_strdup_printf (_("%s · %s"),
+                                               json_object_get_string_member_with_default (identity, "full_name", ""),
+                                               json_object_get_string_member_with_default (identity, "id_number", "—"));
+
+      adw_action_row_set_subtitle (self->identity_row, text);
+    }
   else
     adw_action_row_set_subtitle (self->identity_row, _("Not read yet: scan the ID card with the papers"));
 }
@@ -1013,11 +1348,36 @@ mc_visit_view_get_scan_panel (McVisitView *self)
   return self->scan_panel;
 }
 
+/* The form where the clerk checks what was read from an ID card. */
+GtkWidget *
+mc_visit_view_get_identity_form (McVisitView *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_VIEW (self), NULL);
+  return GTK_WIDGET (self->identity_form);
+}
+
+/* What the papers step shows of the current paper: "scan" or "card". */
+const char *
+mc_visit_view_get_papers_view (McVisitView *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_VIEW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->component_stack);
+}
+
 gboolean
 mc_visit_view_is_busy (McVisitView *self)
 {
   g_return_val_if_fail (MC_IS_VISIT_VIEW (self), FALSE);
-  return self->packaging || self->recording || g_hash_table_size (self->cleaning) > 0;
+  GHashTableIter iter;
+  CardRead *card;
+
+  if (self->packaging || self->recording || g_hash_table_size (self->cleaning) > 0)
+    return TRUE;
+  g_hash_table_iter_init (&iter, self->cards);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &card))
+    if (card->cancellable != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -1027,7 +1387,18 @@ mc_visit_view_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->cards != NULL)
+    {
+      GHashTableIter iter;
+      CardRead *card;
+
+      g_hash_table_iter_init (&iter, self->cards);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &card))
+        if (card->cancellable != NULL)
+          g_cancellable_cancel (card->cancellable);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_VISIT_VIEW);
+  g_clear_object (&self->id_reader);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->visit);
   g_clear_object (&self->scanner);
@@ -1046,6 +1417,7 @@ mc_visit_view_finalize (GObject *object)
   g_free (self->component);
   g_free (self->message);
   g_hash_table_unref (self->cleaning);
+  g_hash_table_unref (self->cards);
   g_ptr_array_unref (self->review_rows);
   g_ptr_array_unref (self->file_rows);
   g_ptr_array_unref (self->handoff_rows);
@@ -1066,6 +1438,7 @@ mc_visit_view_class_init (McVisitViewClass *klass)
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  g_type_ensure (MC_TYPE_IDENTITY_FORM);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-visit-view.ui");
   gtk_widget_class_bind_template_child (widget_class, McVisitView, title_label);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, subtitle_label);
@@ -1075,6 +1448,11 @@ mc_visit_view_class_init (McVisitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McVisitView, component_box);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, component_label);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, reading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, component_switcher);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, component_stack);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, scan_bin);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, identity_form);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, review_group);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, identity_row);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, identity_switch);
@@ -1102,6 +1480,7 @@ mc_visit_view_init (McVisitView *self)
 {
   self->cancellable = g_cancellable_new ();
   self->cleaning = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cards = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) card_read_free);
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
   self->review_rows = g_ptr_array_new ();
   self->file_rows = g_ptr_array_new ();
@@ -1134,7 +1513,10 @@ mc_visit_view_new (McVisit   *visit,
 
   self->scan_panel = mc_scan_panel_new (scanner, settings);
   gtk_widget_set_vexpand (self->scan_panel, TRUE);
-  gtk_box_append (self->component_box, self->scan_panel);
+  adw_bin_set_child (self->scan_bin, self->scan_panel);
+  mc_identity_form_set_compact (self->identity_form, TRUE);
+  g_signal_connect_object (self->identity_form, "identity-accepted", G_CALLBACK (on_identity_accepted),
+                           self, G_CONNECT_SWAPPED);
   mc_scan_panel_set_decorator (MC_SCAN_PANEL (self->scan_panel), decorate_page, self);
   g_signal_connect_object (self->scan_panel, "toggle-original", G_CALLBACK (on_toggle_original), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scan_panel, "page-rotated", G_CALLBACK (on_page_rotated), self, G_CONNECT_SWAPPED);
@@ -1152,6 +1534,7 @@ mc_visit_view_new (McVisit   *visit,
 
   mc_visit_view_select_component (self, ((McComponent *) g_ptr_array_index (procedure->components, 0))->key);
   clean_new_pages (self);
+  read_new_cards (self);
   update_all (self);
 
   if (mc_visit_get_state (visit) == MC_VISIT_RECORDED)

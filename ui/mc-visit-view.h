@@ -29,6 +29,8 @@ void         mc_visit_view_select_component (McVisitView *self,
                                              const char  *key);
 const char  *mc_visit_view_get_message    (McVisitView *self);
 GtkWidget   *mc_visit_view_get_scan_panel (McVisitView *self);
+GtkWidget   *mc_visit_view_get_identity_form (McVisitView *self);
+const char  *mc_visit_view_get_papers_view (McVisitView *self);
 gboolean     mc_visit_view_is_busy        (McVisitView *self);
 
 G_END_DECLS

@@ -10,7 +10,11 @@
  * Nothing here comes from a real card: names, numbers and addresses are
  * drawn at random from short lists of common words.
  *
- * Usage: gen-id-cards --out DIR --truth FILE [--seed N] [--first N] [--count N]
+ * Usage: mc-make-id-cards --out DIR --truth FILE [--seed N] [--first N] [--count N]
+ *        mc-make-id-cards --specimen FILE.ppm
+ *
+ * The second form draws the one card the virtual scanner offers as a
+ * specimen: both sides on the glass, slightly askew, as a clerk lays them.
  *
  * Card i of a seed is always the same card, whatever --first and --count:
  * the build makes its set in parts that run side by side.
@@ -1100,6 +1104,11 @@ degrade_and_save (cairo_surface_t *surface, double blur, double noise, int quali
       if (vips_pngsave (t5, path, "compression", 1, NULL))
         vips_error_exit ("png");
     }
+  else if (g_str_has_suffix (path, ".ppm"))
+    {
+      if (vips_ppmsave (t5, path, NULL))
+        vips_error_exit ("ppm");
+    }
   else if (vips_jpegsave (t5, path, "Q", quality, "strip", px_per_mm <= 0, NULL))
     vips_error_exit ("jpeg");
 
@@ -1338,14 +1347,50 @@ write_truth (JsonBuilder *b, const Card *card)
   json_builder_end_object (b);
 }
 
+/* The demo card for the virtual scanner: card 0 of seed 5 (a chip CCCD),
+ * both sides on the top of the glass at 300 dpi, a little askew, light
+ * noise and no JPEG, saved as a PPM the pnm backend reads. */
+static int
+render_specimen (const char *path)
+{
+  const double gw = 150, gh = 130, dpi = 300, ppm = dpi / 25.4;
+  int w = (int) round (gw * ppm), h = (int) round (gh * ppm);
+  GRand *rng = g_rand_new_with_seed (5u * 1000003u);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr = cairo_create (surface);
+  Placement p[2] = {
+    { .cx = 66, .cy = 38, .angle = 1.4 * G_PI / 180, .front = TRUE },
+    { .cx = 70, .cy = 96, .angle = -0.9 * G_PI / 180, .front = FALSE },
+  };
+  Card card = { 0 };
+
+  random_identity (rng, LAYOUT_2021, &card.id);
+  card.presentation = PRESENT_GLASS;
+  card.qr_damage = QR_OK;
+  card.dpi = (int) dpi;
+
+  cairo_set_source_rgb (cr, 0.96, 0.96, 0.95);
+  cairo_paint (cr);
+  for (int i = 0; i < 2; i++)
+    place_card (cr, &card, &p[i], ppm, TRUE, rng);
+  cairo_destroy (cr);
+  degrade_and_save (surface, 0.4, 2.0, 0, ppm, path, rng);
+  cairo_surface_destroy (surface);
+  identity_clear (&card.id);
+  g_rand_free (rng);
+  return 0;
+}
+
 int
 main (int argc, char *argv[])
 {
   g_autofree char *out = NULL;
   g_autofree char *truth = NULL;
   g_autofree char *rel = NULL;
+  g_autofree char *specimen = NULL;
   int seed = 5, first = 0, count = 64;
   GOptionEntry entries[] = {
+    { "specimen", 0, 0, G_OPTION_ARG_FILENAME, &specimen, "Draw the scanner's specimen card to FILE", "FILE" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Directory for the images", "DIR" },
     { "truth", 0, 0, G_OPTION_ARG_FILENAME, &truth, "The truth file to write (JSON)", "FILE" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed (default 5)", "N" },
@@ -1361,9 +1406,19 @@ main (int argc, char *argv[])
   g_autofree char *truth_dir = NULL;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error) || out == NULL || truth == NULL)
+  if (g_option_context_parse (ctx, &argc, &argv, &error) && specimen != NULL)
     {
-      g_printerr ("gen-id-cards: %s\n", error ? error->message : "--out and --truth are required");
+      int status;
+
+      if (VIPS_INIT (argv[0]))
+        vips_error_exit ("vips");
+      status = render_specimen (specimen);
+      vips_shutdown ();
+      return status;
+    }
+  if (error != NULL || out == NULL || truth == NULL)
+    {
+      g_printerr ("mc-make-id-cards: %s\n", error ? error->message : "--out and --truth are required");
       return 2;
     }
   if (VIPS_INIT (argv[0]))
@@ -1447,7 +1502,7 @@ main (int argc, char *argv[])
   json_generator_set_pretty (gen, TRUE);
   if (!json_generator_to_file (gen, truth, &error))
     {
-      g_printerr ("gen-id-cards: %s\n", error->message);
+      g_printerr ("mc-make-id-cards: %s\n", error->message);
       return 1;
     }
   vips_shutdown ();
