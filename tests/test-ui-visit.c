@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -97,6 +98,7 @@ static void
 test_start (void)
 {
   g_autoptr(GError) error = NULL;
+  const McProcedure *procedure;
 
   mc_reception_page_new_visit (page);
   mc_test_screenshot (GTK_WIDGET (window), "visit-choose");
@@ -106,12 +108,29 @@ test_start (void)
   g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "papers");
   g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_DRAFT);
 
-  /* Nothing can be packaged while required papers are missing. */
-  gtk_widget_activate_action (GTK_WIDGET (view ()), "visit.package", NULL);
+  /* Nothing can be packaged while required papers are missing, and the
+   * clerk is told which. */
+  mc_visit_view_show_step (view (), "review");
+  mc_visit_view_select_component (view (), "giay-chung-sinh");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view ()), "visit.package", NULL));
   mc_test_iterate ();
   g_assert_false (mc_visit_view_is_busy (view ()));
   g_assert_null (mc_visit_get_package_dir (visit));
   g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_DRAFT);
+  procedure = mc_visit_get_procedure (visit);
+  for (guint i = 0; i < procedure->components->len; i++)
+    {
+      const McComponent *c = g_ptr_array_index (procedure->components, i);
+
+      g_assert_true ((strstr (mc_visit_view_get_message (view ()), mc_catalog_text (c->name, c->name_en)) != NULL) ==
+                     c->required);
+    }
+  /* Back on the papers, at the first one missing. */
+  g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "papers");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (view ()), MC_TYPE_VISIT_VIEW,
+                                                                                  "component_label"))), ==,
+                   mc_catalog_text (((McComponent *) g_ptr_array_index (procedure->components, 0))->name,
+                                    ((McComponent *) g_ptr_array_index (procedure->components, 0))->name_en));
   mc_test_screenshot (GTK_WIDGET (window), "visit-papers-empty");
 }
 
@@ -173,6 +192,8 @@ test_id_card (void)
   expected = g_strdup_printf (_("%s’s details are kept for this visit."), "VŨ KIM NGỌC");
   g_assert_cmpstr (mc_visit_view_get_message (view ()), ==, expected);
   g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_READY);
+  /* Nothing else is missing: on to checking and packaging. */
+  g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "review");
 }
 
 static gboolean

@@ -601,6 +601,7 @@ on_identity_accepted (McVisitView *self,
 {
   CardRead *card = self->component ? g_hash_table_lookup (self->cards, self->component) : NULL;
   g_autoptr(JsonObject) flat = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
   g_autofree char *text = NULL;
   const char *name;
 
@@ -614,6 +615,11 @@ on_identity_accepted (McVisitView *self,
   text = g_strdup_printf (_("%s’s details are kept for this visit."), name ? name : _("The citizen"));
   show_message (self, text, FALSE);
   update_all (self);
+  /* The card is usually the last paper: with nothing missing, the next
+   * thing to do is to check and package. */
+  missing = mc_visit_missing_required (self->visit);
+  if (missing->len == 0)
+    gtk_stack_set_visible_child_name (self->steps, "review");
 }
 
 /* ---- the papers step ----------------------------------------------------------- */
@@ -964,8 +970,32 @@ package_action (GtkWidget  *widget,
   McVisitView *self = MC_VISIT_VIEW (widget);
   McPackageOptions options = { 0 };
 
+  g_autoptr(GPtrArray) missing = mc_visit_missing_required (self->visit);
+
   if (self->packaging)
     return;
+  if (missing->len > 0)
+    {
+      /* Name what is missing and go where it is given. */
+      g_autoptr(GString) names = g_string_new (NULL);
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < missing->len; i++)
+        {
+          const McComponent *c = g_ptr_array_index (missing, i);
+
+          if (i > 0)
+            g_string_append (names, _(", "));
+          g_string_append (names, mc_catalog_text (c->name, c->name_en));
+        }
+      text = g_strdup_printf (ngettext ("Still missing: %s. Scan or import it, then make the files.",
+                                        "Still missing: %s. Scan or import them, then make the files.",
+                                        missing->len), names->str);
+      mc_visit_view_select_component (self, ((const McComponent *) g_ptr_array_index (missing, 0))->key);
+      gtk_stack_set_visible_child_name (self->steps, "papers");
+      show_message (self, text, TRUE);
+      return;
+    }
   options.file_limit_bytes = (guint64) g_settings_get_uint (self->settings, "portal-file-limit-mb") * 1000 * 1000;
   options.dpi = (int) g_settings_get_uint (self->settings, "scan-resolution");
   self->packaging = TRUE;
@@ -1276,8 +1306,9 @@ update_all (McVisitView *self)
   add_file_rows (self, self->files_group, self->file_rows, FALSE);
   add_file_rows (self, self->handoff_group, self->handoff_rows, TRUE);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.package",
-                                 !self->packaging && missing->len == 0 && !filed);
+  /* Pressed with papers missing, it says which: not a button greyed out
+   * without a reason. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.package", !self->packaging && !filed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.export-zip",
                                  mc_visit_get_package_dir (self->visit) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.import", !filed);
