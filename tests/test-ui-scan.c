@@ -55,6 +55,46 @@ wait_for_pages (guint n)
              mc_scanner_is_busy (scanner));
 }
 
+static gboolean
+device_open (gpointer data)
+{
+  GPtrArray *devices = mc_scanner_get_devices (scanner);
+
+  for (guint i = 0; devices && i < devices->len; i++)
+    if (g_str_equal (mc_scan_device_get_name (g_ptr_array_index (devices, i)), data))
+      return mc_scan_device_has_capabilities (g_ptr_array_index (devices, i));
+  return FALSE;
+}
+
+/* The first scan after switching from a scanner with a feeder to one
+ * without, before the new one is open: the feeder chosen for the first
+ * must not be asked of the second (it once failed "no document feeder"). */
+static void
+test_switch_then_scan (void)
+{
+  g_autoptr(McScanJobOptions) options = NULL;
+  g_autoptr(McPage) scanned = NULL;
+
+  g_assert_true (mc_test_wait_until (ready, NULL, 30));
+  mc_scan_panel_set_preset (panel, MC_SCAN_PRESET_DOCUMENT);
+  g_assert_true (mc_scan_panel_select_device (panel, "test:0"));
+  g_assert_true (mc_test_wait_until (device_open, (gpointer) "test:0", 20));
+  options = mc_scan_panel_build_options (panel);
+  g_assert_cmpint (options->source, ==, MC_SCAN_SOURCE_ADF);
+  g_clear_pointer (&options, mc_scan_job_options_free);
+
+  g_assert_true (mc_scan_panel_select_device (panel, "pnm:0"));
+  g_assert_true (mc_scan_panel_select_specimen (panel, "to-khai-khai-sinh-2.pgm"));
+  options = mc_scan_panel_build_options (panel);
+  g_assert_cmpint (options->source, !=, MC_SCAN_SOURCE_ADF);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
+  wait_for_pages (1);
+  g_assert_null (mc_scan_panel_get_error (panel));
+  scanned = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "page.delete", "s", mc_page_get_basename (scanned)));
+  g_assert_cmpuint (n_pages (), ==, 0);
+}
+
 static void
 test_scan_specimens (void)
 {
@@ -191,6 +231,7 @@ main (int   argc,
   gtk_window_set_child (window, GTK_WIDGET (panel));
   gtk_window_present (window);
 
+  g_test_add_func ("/ui/scan/switch-then-scan", test_switch_then_scan);
   g_test_add_func ("/ui/scan/specimens", test_scan_specimens);
   g_test_add_func ("/ui/scan/page-tools", test_page_tools);
   g_test_add_func ("/ui/scan/cancel", test_cancel);

@@ -35,6 +35,7 @@ struct _McScanPanel
   /* Template widgets */
   GtkDropDown    *device_dropdown;
   GtkDropDown    *source_dropdown;
+  gboolean        source_chosen;  /* by the clerk, not our guess */
   GtkBox         *specimen_box;
   GtkDropDown    *specimen_dropdown;
   GtkToggleButton *id_card_toggle;
@@ -257,12 +258,20 @@ selected_source (McScanPanel *self)
 }
 
 static void
+on_source_selected (McScanPanel *self)
+{
+  if (!self->updating)
+    self->source_chosen = TRUE;
+}
+
+static void
 on_device_selected (McScanPanel *self)
 {
   McScanDevice *device = selected_device (self);
   gboolean is_pnm = device != NULL && g_str_has_prefix (mc_scan_device_get_name (device), "pnm");
 
   gtk_widget_set_visible (GTK_WIDGET (self->specimen_box), is_pnm && self->specimens->len > 0);
+  self->source_chosen = FALSE;
   update_sources (self);
   update_actions (self);
   if (device != NULL && !self->updating)
@@ -350,6 +359,11 @@ mc_scan_panel_build_options (McScanPanel *self)
 
   options = mc_scan_job_options_new (mc_scan_device_get_name (device));
   options->source = selected_source (self);
+  /* Until the device is open its sources are not known and the list
+   * offers them all: unless the clerk chose one, let the scanner take its
+   * feeder if it has one, else the glass, rather than insist on a guess. */
+  if (!mc_scan_device_has_capabilities (device) && !self->source_chosen)
+    options->source = self->preset == MC_SCAN_PRESET_DOCUMENT ? MC_SCAN_SOURCE_AUTO : MC_SCAN_SOURCE_FLATBED;
   switch (self->preset)
     {
     case MC_SCAN_PRESET_ID_CARD:
@@ -898,6 +912,7 @@ mc_scan_panel_constructed (GObject *object)
   g_signal_connect_object (self->scanner, "job-finished", G_CALLBACK (on_job_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scanner, "job-failed", G_CALLBACK (on_job_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->device_dropdown, "notify::selected", G_CALLBACK (on_device_selected), self);
+  g_signal_connect_swapped (self->source_dropdown, "notify::selected", G_CALLBACK (on_source_selected), self);
   g_signal_connect_swapped (self->id_card_toggle, "toggled", G_CALLBACK (on_preset_toggled), self);
   g_signal_connect_swapped (self->document_toggle, "toggled", G_CALLBACK (on_preset_toggled), self);
   g_signal_connect_swapped (self->photo_toggle, "toggled", G_CALLBACK (on_preset_toggled), self);
