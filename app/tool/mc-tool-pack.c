@@ -224,7 +224,15 @@ mc_tool_pack (int    argc,
     }
 
   package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
-  zip_path = g_strconcat (out, ".zip", NULL);
+  {
+    /* "ho-so/" gives ho-so.zip beside the folder, not ".zip" inside it. */
+    g_autofree char *bare = g_strdup (out);
+    gsize len = strlen (bare);
+
+    while (len > 1 && bare[len - 1] == G_DIR_SEPARATOR)
+      bare[--len] = '\0';
+    zip_path = g_strconcat (bare, ".zip", NULL);
+  }
   if (!copy_dir (package, out, &error) ||
       (zip && !mc_package_export_zip (out, zip_path, &error)))
     {
