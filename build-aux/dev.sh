@@ -18,13 +18,11 @@ packages=(
   gcc libc6-dev pkg-config meson ninja-build gettext python3
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
   libvips-dev libtesseract-dev libleptonica-dev libsane-dev libsane1 sane-utils
-  liblcms2-dev libtiff-dev poppler-utils qpdf
+  liblcms2-dev libtiff-dev libcairo2-dev libpango1.0-dev libsqlite3-dev
+  libzbar-dev libqrencode-dev libarchive-dev
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
-  libsqlite3-dev sqlite3 libcairo2-dev libpango1.0-dev poppler-utils
-  desktop-file-utils appstream
-  libcairo2-dev libpango1.0-dev
-  xvfb xauth fonts-noto-core fonts-cantarell
-  libzbar-dev libqrencode-dev libcairo2-dev libpango1.0-dev fonts-ocr-b
+  sqlite3 poppler-utils qpdf desktop-file-utils appstream
+  xvfb xauth fonts-noto-core fonts-cantarell fonts-ocr-b
 )
 
 install=1
