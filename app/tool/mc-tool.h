@@ -32,6 +32,14 @@ typedef enum {
   MC_EXIT_TOO_LARGE    = 22,  /* the PDF cannot fit the size limit even at 150 dpi */
   MC_EXIT_WRITE        = 23,  /* the output file or folder could not be written */
 
+  /* portal upload and outbox (issue 6): 50–55; 56–59 are packaging's */
+  MC_EXIT_PORTAL_PACKAGE    = 50,  /* the package is invalid or differs from its manifest; nothing sent */
+  MC_EXIT_PORTAL_AUTH       = 51,  /* no token, the password store is not running, or the token was refused */
+  MC_EXIT_PORTAL_REFUSED    = 52,  /* the portal refused the filing (too large, or another 4xx) */
+  MC_EXIT_PORTAL_NOT_SENT   = 53,  /* not sent yet (network, timeout, 5xx, 429, interrupted); it stays in the outbox */
+  MC_EXIT_PORTAL_INSECURE   = 54,  /* TLS verification failed, or plain http:// to another computer */
+  MC_EXIT_OUTBOX            = 55,  /* the outbox cannot be opened or written, or no such item */
+
   /* ledger (issue 7): 40–49 */
   MC_EXIT_LEDGER_OPEN       = 40,
   MC_EXIT_LEDGER_MISSING    = 41,
@@ -58,6 +66,12 @@ int   mc_tool_clean           (int          argc,
 int   mc_tool_pdf             (int          argc,
                                char       **argv);
 int   mc_tool_ledger          (int          argc,
+                               char       **argv);
+int   mc_tool_upload          (int          argc,
+                               char       **argv);
+int   mc_tool_outbox          (int          argc,
+                               char       **argv);
+int   mc_tool_token           (int          argc,
                                char       **argv);
 
 /* Shared helpers */
