@@ -578,7 +578,7 @@ mc_portal_outbox_lookup (McPortalOutbox  *self,
     g_propagate_error (error, local_error);
   else if (item == NULL)
     g_set_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NOT_FOUND,
-                 _("There is no item %" G_GINT64_FORMAT " in the outbox."), id);
+                 _("There is no item %lld in the outbox."), (long long) id);
   return item;
 }
 

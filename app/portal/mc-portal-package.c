@@ -233,8 +233,8 @@ parse_manifest (McPortalPackage  *self,
   if (!g_str_equal (kind, "motcua-package"))
     return package_error (error, _("The folder’s manifest.json is not a Một Cửa package."));
   if (format != 1)
-    return package_error (error, _("The package was made in format %" G_GINT64_FORMAT ", which this version of Một Cửa does not know. Update the program, or package the visit again."),
-                          format);
+    return package_error (error, _("The package was made in format %lld, which this version of Một Cửa does not know. Update the program, or package the visit again."),
+                          (long long) format);
 
   if (!mc_json_get_string (obj, "manifest.json", "visit_id", TRUE, &visit_id, &local_error) ||
       !mc_json_get_int (obj, "manifest.json", "total_size", TRUE, &total_size, &local_error) ||

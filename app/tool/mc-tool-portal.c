@@ -220,11 +220,15 @@ on_progress (McPortalOutbox *outbox,
              guint64         total,
              SendRun        *run)
 {
+  g_autofree char *done = NULL, *all = NULL;
+
   if (!run->show_progress || total == 0)
     return;
+  done = g_format_size (sent);
+  all = g_format_size (total);
+  fputc ('\r', stderr);
   /* Translators: upload progress: percent, bytes sent, bytes in all */
-  fprintf (stderr, _("\rSending… %3u%% (%s of %s)   "), (guint) (sent * 100 / total),
-           g_format_size (sent), g_format_size (total));
+  fprintf (stderr, _("Sending… %3u%% (%s of %s)   "), (guint) (sent * 100 / total), done, all);
   run->progress_shown = TRUE;
 }
 
@@ -397,8 +401,8 @@ report_item (const McOutboxItem *item,
     {
       if (item->last_error != NULL)
         fprintf (stderr, "motcua-tool: %s\n", item->last_error);
-      fprintf (stderr, _("motcua-tool: not sent yet. The filing stays in the outbox (item %" G_GINT64_FORMAT "); the program sends it when the portal answers, or run “motcua-tool outbox retry”.\n"),
-               item->id);
+      fprintf (stderr, _("motcua-tool: not sent yet. The filing stays in the outbox (item %lld); the program sends it when the portal answers, or run “motcua-tool outbox retry”.\n"),
+               (long long) item->id);
       status = MC_EXIT_PORTAL_NOT_SENT;
     }
   return status;
@@ -496,8 +500,8 @@ mc_tool_upload (int    argc,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          fprintf (stderr, _("motcua-tool: interrupted. The filing stays in the outbox (item %" G_GINT64_FORMAT ") and is sent later.\n"),
-                   queued->id);
+          fprintf (stderr, _("motcua-tool: interrupted. The filing stays in the outbox (item %lld) and is sent later.\n"),
+                   (long long) queued->id);
           return MC_EXIT_PORTAL_NOT_SENT;
         }
       return fail (error);
