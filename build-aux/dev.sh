@@ -24,6 +24,7 @@ packages=(
   desktop-file-utils appstream
   libcairo2-dev libpango1.0-dev
   xvfb xauth fonts-noto-core fonts-cantarell
+  libcurl4-openssl-dev libsecret-1-dev gnome-keyring dbus-daemon openssl glib-networking
 )
 
 install=1
