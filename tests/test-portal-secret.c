@@ -120,6 +120,8 @@ run_tool (const char  *input,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, input, NULL, out, err, &error);
   g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (proc))
+    g_test_message ("motcua-tool died: %s", *err);
   g_assert_true (g_subprocess_get_if_exited (proc));
   return g_subprocess_get_exit_status (proc);
 }
