@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "mc-core.h"
+#include "mc-portal-outbox.h"
 #include "mc-test-package.h"
 #include "mc-test-portal.h"
 #include "mc-test-tool.h"
@@ -508,12 +509,36 @@ test_killed_mid_body (Fixture       *f,
 }
 
 static void
+on_item_sent (McPortalOutbox *outbox,
+              gint64          id,
+              const char     *visit_id,
+              const char     *receipt,
+              const char     *received_at,
+              char          **out)
+{
+  *out = g_strdup (receipt);
+}
+
+static gboolean
+give_up (gpointer data)
+{
+  g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+static void
 test_killed_after_filing (Fixture       *f,
                           gconstpointer  data)
 {
   g_autofree char *visit = NULL;
   g_autofree char *dir = make_package (40000, &visit);
+  g_autofree char *path = g_build_filename (f->data_home, "motcua", "outbox.sqlite", NULL);
+  g_autofree char *receipt = NULL, *sent = NULL;
   g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(McPortalOutbox) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) items = NULL;
+  guint timeout;
 
   /* The worst moment: the portal has filed it, the answer has not come. */
   mc_test_portal_push_fault (f->portal, (McFault) { MC_FAULT_STALL_AFTER_FILING, 0, -1, 0 });
@@ -521,9 +546,28 @@ test_killed_after_filing (Fixture       *f,
   g_assert_true (mc_test_portal_wait_filings (f->portal, 1, 20000));
   kill_and_reap (proc);
 
-  check_resumes (f, visit, 1);
+  items = outbox_list (f);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "state"), ==, "sending");
+
+  /* The program starts again: its background sender finds the item. */
+  outbox = mc_portal_outbox_new (path, &error);
+  g_assert_no_error (error);
+  mc_portal_outbox_set_token (outbox, TOKEN);
+  g_signal_connect (outbox, "item-sent", G_CALLBACK (on_item_sent), &sent);
+  mc_portal_outbox_start (outbox);
+  timeout = g_timeout_add_seconds (30, give_up, NULL);
+  while (sent == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+  mc_portal_outbox_stop (outbox);
+
+  receipt = mc_test_portal_dup_receipt (f->portal, visit);
+  g_assert_cmpstr (sent, ==, receipt);
+  g_assert_cmpuint (mc_test_portal_count_filings (f->portal), ==, 1);
+  g_assert_cmpuint (count_posts (f), ==, 2);
   /* The retry was answered from the filing already made. */
   g_assert_cmpuint (mc_test_portal_count_repeats (f->portal), ==, 1);
+  g_assert_cmpuint (mc_test_portal_count_invalid (f->portal), ==, 0);
 }
 
 static void
