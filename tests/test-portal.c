@@ -603,7 +603,9 @@ test_cancel (void)
   g_assert_cmpuint (progress.calls, >, 0);
   g_assert_cmpuint (progress.last_sent, <, progress.last_total);
   g_test_message ("cancel took %.1f ms", (s.returned_at - cancelled_at) / 1000.0);
-  g_assert_cmpint (s.returned_at - cancelled_at, <, G_USEC_PER_SEC / 2);
+  /* Far below the 60 s stall timeout, the only other way out; generous
+   * for a loaded machine. */
+  g_assert_cmpint (s.returned_at - cancelled_at, <, 2 * G_USEC_PER_SEC);
   g_assert_cmpuint (mc_test_portal_count_filings (portal), ==, 0);
 }
 

@@ -57,7 +57,7 @@ G_DECLARE_FINAL_TYPE (McPortalOutbox, mc_portal_outbox, MC, PORTAL_OUTBOX, GObje
 
 /* Signals, emitted in the main context that was the thread default when
  * the outbox was made (the program's main loop):
- *   item-changed (gint64 id)                          any change of state
+ *   item-changed (gint64 id)                          any change; id 0: several items
  *   item-sent    (gint64 id, const char *visit_id,
  *                 const char *receipt, const char *received_at)
  *   item-failed  (gint64 id, const char *visit_id,
