@@ -729,6 +729,24 @@ handle (Conn *c)
   }
 }
 
+/* Counted when accepted, on the service's thread, not when a worker
+ * thread picks the connection up: a connection is never “not yet
+ * started” while the portal looks idle or is being freed. Runs before
+ * the class handler that hands the connection to a worker. */
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source,
+             gpointer           user_data)
+{
+  McTestPortal *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  self->n_active++;
+  g_mutex_unlock (&self->lock);
+  return FALSE;
+}
+
 static gboolean
 on_run (GThreadedSocketService *service,
         GSocketConnection      *connection,
@@ -740,10 +758,6 @@ on_run (GThreadedSocketService *service,
   g_autoptr(GByteArray) buf = g_byte_array_new ();
   GIOStream *stream = G_IO_STREAM (connection);
   Conn c = { self, g_socket_connection_get_socket (connection), NULL, NULL, buf, NULL, NULL };
-
-  g_mutex_lock (&self->lock);
-  self->n_active++;
-  g_mutex_unlock (&self->lock);
 
   if (self->certificate != NULL)
     {
@@ -801,6 +815,7 @@ server_main (gpointer data)
   g_assert_no_error (error);
 
   self->service = g_threaded_socket_service_new (16);
+  g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
   g_signal_connect (self->service, "run", G_CALLBACK (on_run), self);
   g_socket_listener_add_socket (G_SOCKET_LISTENER (self->service), socket, NULL, &error);
   g_assert_no_error (error);
