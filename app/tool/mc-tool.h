@@ -36,6 +36,14 @@ typedef enum {
   MC_EXIT_NO_CARD      = 30,
   MC_EXIT_CARD_UNREADABLE = 31,
 
+  /* portal upload and outbox (issue 6): 50–55; 56–59 are packaging's */
+  MC_EXIT_PORTAL_PACKAGE    = 50,  /* the package is invalid or differs from its manifest; nothing sent */
+  MC_EXIT_PORTAL_AUTH       = 51,  /* no token, the password store is not running, or the token was refused */
+  MC_EXIT_PORTAL_REFUSED    = 52,  /* the portal refused the filing (too large, or another 4xx) */
+  MC_EXIT_PORTAL_NOT_SENT   = 53,  /* not sent yet (network, timeout, 5xx, 429, interrupted); it stays in the outbox */
+  MC_EXIT_PORTAL_INSECURE   = 54,  /* TLS verification failed, or plain http:// to another computer */
+  MC_EXIT_OUTBOX            = 55,  /* the outbox cannot be opened or written, or no such item */
+
   /* Packaging (issue 6): 56–59 */
   MC_EXIT_PACK_MISSING     = 56,  /* a required component has no file */
   MC_EXIT_PACK_TOO_LARGE   = 57,  /* a file or the whole does not fit the portal */
@@ -74,6 +82,12 @@ int   mc_tool_pdf             (int          argc,
 int   mc_tool_read_id         (int          argc,
                                char       **argv);
 int   mc_tool_ledger          (int          argc,
+                               char       **argv);
+int   mc_tool_upload          (int          argc,
+                               char       **argv);
+int   mc_tool_outbox          (int          argc,
+                               char       **argv);
+int   mc_tool_token           (int          argc,
                                char       **argv);
 
 /* Shared helpers */

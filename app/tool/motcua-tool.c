@@ -43,6 +43,16 @@ static const struct {
     "  ledger import FILE [--db FILE]\n"
     "  ledger check [--db FILE]",
     N_("Record filings, report on them, move them between counters, check the ledger file") },
+  { "upload", mc_tool_upload,
+    "upload DIR --endpoint URL [--token-file F] [--json]",
+    N_("Send a package folder to the portal’s API through the outbox; print its receipt code") },
+  { "outbox", mc_tool_outbox,
+    "outbox list [--json]\n"
+    "  outbox retry [ITEM…] [--token-file F] [--json]\n"
+    "  outbox remove ITEM",
+    N_("Show the filings waiting for the portal; send them again now") },
+  { "token", mc_tool_token, "token set|check|forget --endpoint URL",
+    N_("Keep the portal access token in the password store (read from standard input)") },
 };
 
 static void
@@ -86,6 +96,12 @@ print_help (FILE *out)
   fprintf (out, "  46 %s\n", _("ledger: an event was refused (bad value, unknown filing, same UUID with other contents)"));
   fprintf (out, "  47 %s\n", _("ledger: the import file is not a complete, valid bundle; nothing was imported"));
   fprintf (out, "  48 %s\n", _("ledger: the report or bundle file cannot be written"));
+  fprintf (out, "  50 %s\n", _("upload: the package is invalid or does not match its manifest; nothing was sent"));
+  fprintf (out, "  51 %s\n", _("upload: no access token, the password store is not running, or the portal refused the token"));
+  fprintf (out, "  52 %s\n", _("upload: the portal refused the filing (too large, or another reason it gave)"));
+  fprintf (out, "  53 %s\n", _("upload: not sent yet (no network, timeout, portal down or busy, interrupted); it stays in the outbox"));
+  fprintf (out, "  54 %s\n", _("upload: the portal’s certificate could not be verified, or the address is plain http:// to another computer"));
+  fprintf (out, "  55 %s\n", _("outbox: the outbox cannot be opened or written, or there is no such item"));
   fprintf (out, "  56 %s\n", _("pack: a required component has no file"));
   fprintf (out, "  57 %s\n", _("pack: a file, or the whole package, does not fit the portal’s size limits"));
   fprintf (out, "  58 %s\n", _("pack: an input file is damaged, or not a picture or a PDF"));

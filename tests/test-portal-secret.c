@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <libsecret/secret.h>
+#include <glib/gstdio.h>
+
+#include "mc-core.h"
+#include "mc-portal-error.h"
+#include "mc-portal-token.h"
+#include "mc-test-package.h"
+#include "mc-test-portal.h"
+#include "mc-test-util.h"
+
+/* The portal token in a real password store: a private session bus
+ * (GTestDBus) with gnome-keyring-daemon on it, started by this test with
+ * a fresh home and an unlocked login keyring, and stopped at the end. */
+
+#define TOKEN "keyring-token-91c3b7"
+
+static char *tmpdir;
+static GTestDBus *bus;
+static GSubprocess *keyring;
+
+static void
+start_keyring (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = g_build_filename (tmpdir, "home", NULL);
+  g_autofree char *run = g_build_filename (tmpdir, "run", NULL);
+  g_autofree char *data = g_build_filename (home, ".local", "share", NULL);
+  GOutputStream *stdin_pipe;
+  gint64 until;
+
+  g_assert_cmpint (g_mkdir_with_parents (home, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (run, 0700), ==, 0);
+
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", run, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", g_test_dbus_get_bus_address (bus), TRUE);
+  /* --unlock reads the login keyring's password from standard input and
+   * makes the keyring, unlocked, so nothing prompts. */
+  keyring = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon", "--foreground",
+                                         "--components=secrets", "--unlock", NULL);
+  g_assert_no_error (error);
+  stdin_pipe = g_subprocess_get_stdin_pipe (keyring);
+  g_output_stream_write_all (stdin_pipe, "motcua-test", 11, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (stdin_pipe, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Ready when it owns the Secret Service name. */
+  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(GVariant) reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                               "org.freedesktop.DBus", "NameHasOwner",
+                                                               g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                                               G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                                               -1, NULL, &error);
+      gboolean owned = FALSE;
+
+      g_assert_no_error (error);
+      g_variant_get (reply, "(b)", &owned);
+      if (owned)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, until);
+      g_usleep (50000);
+    }
+}
+
+static void
+stop_keyring (void)
+{
+  if (keyring == NULL)
+    return;
+  g_subprocess_send_signal (keyring, SIGTERM);
+  g_subprocess_wait (keyring, NULL, NULL);
+  g_clear_object (&keyring);
+}
+
+/* Runs motcua-tool on the private bus, with @input on its standard input. */
+static int
+run_tool (const char  *input,
+          const char  *data_home,
+          char       **out,
+          char       **err,
+          ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+  const char *arg;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("MOTCUA_TOOL"));
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  if (data_home != NULL)
+    g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, out, err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (proc))
+    g_test_message ("motcua-tool died: %s", *err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+static void
+test_store_lookup_forget (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  g_assert_true (mc_portal_token_store ("https://portal.example.vn/api/", TOKEN, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The address is normalised: with or without the slash, one item. */
+  token = mc_portal_token_lookup ("https://portal.example.vn/api", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, TOKEN);
+  mc_portal_token_free (token);
+
+  token = mc_portal_token_lookup ("https://other.example.vn/api", NULL, &error);
+  g_assert_null (token);
+  g_assert_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NO_TOKEN);
+  g_assert_nonnull (strstr (error->message, "https://other.example.vn/api"));
+  g_clear_error (&error);
+
+  g_assert_false (mc_portal_token_store ("https://portal.example.vn/api", "has space", NULL, &error));
+  g_assert_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NO_TOKEN);
+  g_clear_error (&error);
+  g_assert_false (mc_portal_token_store ("http://portal.example.vn/api", TOKEN, NULL, &error));
+  g_assert_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_INSECURE);
+  g_clear_error (&error);
+
+  g_assert_true (mc_portal_token_forget ("https://portal.example.vn/api", NULL, &error));
+  g_assert_no_error (error);
+  token = mc_portal_token_lookup ("https://portal.example.vn/api", NULL, &error);
+  g_assert_null (token);
+  g_assert_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NO_TOKEN);
+  g_clear_error (&error);
+  /* Forgetting what is not there is not an error. */
+  g_assert_true (mc_portal_token_forget ("https://portal.example.vn/api", NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return FALSE;
+  for (gsize i = 0; i + strlen (needle) <= len; i++)
+    if (memcmp (data + i, needle, strlen (needle)) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The tool keeps the token with “token set” and uploads with it, without
+ * --token-file; the token is in no file of the outbox and in no output. */
+static void
+test_tool_upload (void)
+{
+  g_autoptr(McTestPortal) portal = mc_test_portal_new (TOKEN, NULL);
+  g_autofree char *data_home = g_build_filename (tmpdir, "data", NULL);
+  g_autofree char *visit = NULL;
+  g_autofree char *dir = mc_test_make_package (tmpdir, 20000, &visit);
+  g_autofree char *receipt = NULL;
+  const char *endpoint = mc_test_portal_get_endpoint (portal);
+  const char *outbox_files[] = { "outbox.sqlite", "outbox.sqlite-wal", "outbox.sqlite-shm", "outbox.sqlite.lock" };
+  char *out = NULL, *err = NULL;
+  int status;
+
+  status = run_tool (TOKEN "\n", data_home, &out, &err, "token", "set", "--endpoint", endpoint, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (out, TOKEN));
+  g_assert_null (strstr (err, TOKEN));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = run_tool (NULL, data_home, &out, &err, "token", "check", "--endpoint", endpoint, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (out, TOKEN));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = run_tool (NULL, data_home, &out, &err, "upload", dir, "--endpoint", endpoint, NULL);
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 0);
+  receipt = mc_test_portal_dup_receipt (portal, visit);
+  g_assert_cmpstr (g_strstrip (out), ==, receipt);
+  g_assert_null (strstr (err, TOKEN));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpuint (mc_test_portal_count_filings (portal), ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outbox_files); i++)
+    {
+      g_autofree char *path = g_build_filename (data_home, "motcua", outbox_files[i], NULL);
+
+      g_assert_false (file_contains (path, TOKEN));
+    }
+
+  status = run_tool (NULL, data_home, &out, &err, "token", "forget", "--endpoint", endpoint, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+}
+
+/* The store stops (the session ends): a clear message, not a hang. */
+static void
+test_store_gone (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  stop_keyring ();
+  token = mc_portal_token_lookup ("https://portal.example.vn/api", NULL, &error);
+  g_assert_null (token);
+  g_assert_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_SECRET_SERVICE);
+  g_assert_nonnull (strstr (error->message, "--token-file"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  mc_core_init ();
+  g_test_init (&argc, &argv, NULL);
+
+  tmpdir = mc_test_make_tmpdir ("portal-secret");
+  start_keyring ();
+
+  g_test_add_func ("/portal-secret/store-lookup-forget", test_store_lookup_forget);
+  g_test_add_func ("/portal-secret/tool-upload", test_tool_upload);
+  g_test_add_func ("/portal-secret/store-gone", test_store_gone);
+
+  status = g_test_run ();
+
+  secret_service_disconnect ();
+  stop_keyring ();
+  /* Stopped, not brought down: libsecret keeps the bus connection for the
+   * process's life, and _down() (also run when the GTestDBus is freed)
+   * would wait for it to go; the object lives until exit. */
+  g_test_dbus_stop (bus);
+  mc_test_rm_rf (tmpdir);
+  g_free (tmpdir);
+  return status;
+}
