@@ -18,6 +18,7 @@ struct _McCitizenScreen
   char           *component_key;
   McCardSide      card_side;
   gboolean        use_feeder;
+  gboolean        scanner_busy;
   GListModel     *pages;
   GListStore     *details;
   char           *receipt_code;
@@ -49,6 +50,7 @@ enum {
   PROP_COMPONENT_KEY,
   PROP_CARD_SIDE,
   PROP_USE_FEEDER,
+  PROP_SCANNER_BUSY,
   PROP_PAGES,
   PROP_DETAILS,
   PROP_RECEIPT_CODE,
@@ -122,6 +124,7 @@ mc_citizen_screen_reset (McCitizenScreen *self)
   g_object_freeze_notify (G_OBJECT (self));
   mc_citizen_screen_set_step (self, MC_CITIZEN_STEP_WELCOME);
   forget_citizen (self);
+  mc_citizen_screen_set_scanner_busy (self, FALSE);
   mc_citizen_screen_set_card_side (self, MC_CARD_SIDE_FRONT);
   mc_citizen_screen_set_use_feeder (self, FALSE);
   g_object_thaw_notify (G_OBJECT (self));
@@ -220,6 +223,27 @@ mc_citizen_screen_set_use_feeder (McCitizenScreen *self,
     {
       self->use_feeder = use_feeder;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USE_FEEDER]);
+    }
+}
+
+gboolean
+mc_citizen_screen_get_scanner_busy (McCitizenScreen *self)
+{
+  g_return_val_if_fail (MC_IS_CITIZEN_SCREEN (self), FALSE);
+  return self->scanner_busy;
+}
+
+void
+mc_citizen_screen_set_scanner_busy (McCitizenScreen *self,
+                                    gboolean         busy)
+{
+  g_return_if_fail (MC_IS_CITIZEN_SCREEN (self));
+
+  busy = !!busy;
+  if (self->scanner_busy != busy)
+    {
+      self->scanner_busy = busy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNER_BUSY]);
     }
 }
 
@@ -322,6 +346,26 @@ mc_citizen_screen_set_guide_id (McCitizenScreen *self,
   set_string (self, &self->guide_id, guide_id, PROP_GUIDE_ID);
 }
 
+/* ---- Privacy ---------------------------------------------------------------- */
+
+char *
+mc_citizen_privacy_notice (guint retention_hours)
+{
+  return g_strdup_printf (ngettext ("Your privacy: this computer keeps the scans of your papers and the details read from your card only to file them, and deletes them %u hour after the filing is recorded. Nothing about you stays on this computer after that. The counter’s register keeps only counts: no names, no ID numbers, no pictures.",
+                                    "Your privacy: this computer keeps the scans of your papers and the details read from your card only to file them, and deletes them %u hours after the filing is recorded. Nothing about you stays on this computer after that. The counter’s register keeps only counts: no names, no ID numbers, no pictures.",
+                                    retention_hours),
+                          retention_hours);
+}
+
+char *
+mc_citizen_privacy_reminder (guint retention_hours)
+{
+  return g_strdup_printf (ngettext ("These details are used only for your filing and are deleted from this computer %u hour after it is recorded.",
+                                    "These details are used only for your filing and are deleted from this computer %u hours after it is recorded.",
+                                    retention_hours),
+                          retention_hours);
+}
+
 /* ---- Speech ----------------------------------------------------------------- */
 
 static void
@@ -374,8 +418,8 @@ mc_citizen_screen_dup_speech (McCitizenScreen *self)
     case MC_CITIZEN_STEP_PLACE_CARD:
       append_sentence (s, _("Place your ID card on the glass"));
       append_sentence (s, self->card_side == MC_CARD_SIDE_BACK
-                          ? _("Now turn the card over: back side down, in the same corner.")
-                          : _("Front side down, in the corner with the arrow. Then close the lid."));
+                          ? _("Now turn the card over: the back, with the chip, face down in the same corner.")
+                          : _("The front, with your photo, face down in the corner with the arrow. Then close the lid."));
       break;
     case MC_CITIZEN_STEP_PLACE_PAPERS:
       append_sentence (s, self->use_feeder ? _("Put the papers in the feeder")
@@ -384,8 +428,16 @@ mc_citizen_screen_dup_speech (McCitizenScreen *self)
                                            : _("Text side down, in the corner with the arrow. Then close the lid."));
       break;
     case MC_CITIZEN_STEP_SCANNING:
-      append_sentence (s, _("Scanning…"));
-      append_sentence (s, _("Please do not move the paper until the scanner stops."));
+      if (self->scanner_busy)
+        {
+          append_sentence (s, _("Scanning…"));
+          append_sentence (s, _("Please do not move the paper until the scanner stops."));
+        }
+      else
+        {
+          append_sentence (s, _("Your scanned pages"));
+          append_sentence (s, _("Check that every page is there and easy to read."));
+        }
       break;
     case MC_CITIZEN_STEP_CHECK_DETAILS:
       append_sentence (s, _("Please check your details"));
@@ -437,6 +489,9 @@ mc_citizen_screen_get_property (GObject    *object,
     case PROP_USE_FEEDER:
       g_value_set_boolean (value, self->use_feeder);
       break;
+    case PROP_SCANNER_BUSY:
+      g_value_set_boolean (value, self->scanner_busy);
+      break;
     case PROP_PAGES:
       g_value_set_object (value, self->pages);
       break;
@@ -481,6 +536,9 @@ mc_citizen_screen_set_property (GObject      *object,
       break;
     case PROP_USE_FEEDER:
       mc_citizen_screen_set_use_feeder (self, g_value_get_boolean (value));
+      break;
+    case PROP_SCANNER_BUSY:
+      mc_citizen_screen_set_scanner_busy (self, g_value_get_boolean (value));
       break;
     case PROP_PAGES:
       mc_citizen_screen_set_pages (self, g_value_get_object (value));
@@ -538,6 +596,9 @@ mc_citizen_screen_class_init (McCitizenScreenClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_USE_FEEDER] =
     g_param_spec_boolean ("use-feeder", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCANNER_BUSY] =
+    g_param_spec_boolean ("scanner-busy", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PAGES] =
     g_param_spec_object ("pages", NULL, NULL, G_TYPE_LIST_MODEL,

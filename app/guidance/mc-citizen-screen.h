@@ -20,7 +20,7 @@ typedef enum {
   MC_CITIZEN_STEP_WHAT_TO_BRING,    /* procedure-code */
   MC_CITIZEN_STEP_PLACE_CARD,       /* card-side, component-key */
   MC_CITIZEN_STEP_PLACE_PAPERS,     /* component-key, use-feeder */
-  MC_CITIZEN_STEP_SCANNING,         /* pages, component-key */
+  MC_CITIZEN_STEP_SCANNING,         /* pages, component-key, scanner-busy */
   MC_CITIZEN_STEP_CHECK_DETAILS,    /* details */
   MC_CITIZEN_STEP_WHAT_NEXT,        /* procedure-code */
   MC_CITIZEN_STEP_RECEIPT,          /* receipt-code, follow-url */
@@ -68,6 +68,11 @@ void             mc_citizen_screen_set_card_side      (McCitizenScreen *self,
 gboolean         mc_citizen_screen_get_use_feeder     (McCitizenScreen *self);
 void             mc_citizen_screen_set_use_feeder     (McCitizenScreen *self,
                                                        gboolean         use_feeder);
+/* The scanner is working (scanning step): a spinner, “Scanning…”;
+ * otherwise the step shows the pages scanned for checking. */
+gboolean         mc_citizen_screen_get_scanner_busy   (McCitizenScreen *self);
+void             mc_citizen_screen_set_scanner_busy   (McCitizenScreen *self,
+                                                       gboolean         busy);
 /* A GListModel of McPage (a McPageStore), shown as thumbnails. */
 GListModel      *mc_citizen_screen_get_pages          (McCitizenScreen *self);
 void             mc_citizen_screen_set_pages          (McCitizenScreen *self,
@@ -91,6 +96,11 @@ void             mc_citizen_screen_set_receipt        (McCitizenScreen *self,
 const char      *mc_citizen_screen_get_guide_id       (McCitizenScreen *self);
 void             mc_citizen_screen_set_guide_id       (McCitizenScreen *self,
                                                        const char      *guide_id);
+
+/* What this computer keeps about the citizen, for how long, and that
+ * nothing stays after that: the long form and a one-line reminder. */
+char            *mc_citizen_privacy_notice            (guint            retention_hours);
+char            *mc_citizen_privacy_reminder          (guint            retention_hours);
 
 /* The text of the current step, as it is read aloud. */
 char            *mc_citizen_screen_dup_speech         (McCitizenScreen *self);
