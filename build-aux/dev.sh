@@ -24,6 +24,8 @@ packages=(
   desktop-file-utils appstream
   libcairo2-dev libpango1.0-dev
   xvfb xauth fonts-noto-core fonts-cantarell
+  libqrencode-dev libzbar-dev librsvg2-common
+  libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
 )
 
 install=1

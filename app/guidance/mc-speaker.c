@@ -156,6 +156,24 @@ connect_speechd (char **message)
   return connection;
 }
 
+/* Nha Trang speaks the central dialect; espeak-ng has a voice for it.
+ * Without one, the language's default voice stays. */
+static void
+use_central_voice (SPDConnection *connection)
+{
+  SPDVoice **voices = spd_list_synthesis_voices (connection);
+
+  for (guint i = 0; voices != NULL && voices[i] != NULL; i++)
+    if (voices[i]->language != NULL && g_ascii_strcasecmp (voices[i]->language, "vi-vn-x-central") == 0 &&
+        (voices[i]->variant == NULL || g_str_equal (voices[i]->variant, "none")))
+      {
+        spd_set_synthesis_voice (connection, voices[i]->name);
+        break;
+      }
+  if (voices != NULL)
+    free_spd_voices (voices);
+}
+
 static gpointer
 speaker_thread (gpointer data)
 {
@@ -207,6 +225,8 @@ speaker_thread (gpointer data)
             {
               /* espeak-ng has a Vietnamese voice; the language picks it. */
               spd_set_language (connection, r->language);
+              if (g_str_equal (r->language, "vi"))
+                use_central_voice (connection);
               g_free (language);
               language = g_strdup (r->language);
             }
