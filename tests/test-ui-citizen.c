@@ -667,6 +667,77 @@ test_locked_down (void)
   capture (GTK_WIDGET (kiosk ()), "kiosk-choose");
 }
 
+static void
+collect_buttons (GtkWidget *widget,
+                 GPtrArray *buttons)
+{
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return;
+  if (GTK_IS_BUTTON (widget) && gtk_widget_is_sensitive (widget))
+    g_ptr_array_add (buttons, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_buttons (c, buttons);
+}
+
+static gboolean
+kiosk_left_start (gpointer data)
+{
+  return mc_self_service_window_get_phase (kiosk ()) != MC_KIOSK_CHOOSE;
+}
+
+/* Every button of the kiosk is reached with Tab, and Enter works. */
+static void
+test_kiosk_keyboard (void)
+{
+  McSelfServiceWindow *k = kiosk ();
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr(GHashTable) reached = g_hash_table_new (NULL, NULL);
+  GtkWidget *procedure = NULL;
+
+  g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_CHOOSE);
+  collect_buttons (GTK_WIDGET (k), buttons);
+  /* Twelve procedures, the call button, the staff button. */
+  g_assert_cmpuint (buttons->len, >=, mc_procedure_catalog_get_n_procedures (mc_procedure_catalog_get_default ()) + 2);
+
+  for (guint i = 0; i < 3 * buttons->len; i++)
+    {
+      GtkWidget *focus;
+
+      gtk_widget_child_focus (GTK_WIDGET (k), GTK_DIR_TAB_FORWARD);
+      focus = gtk_root_get_focus (GTK_ROOT (k));
+      for (GtkWidget *w = focus; w; w = gtk_widget_get_parent (w))
+        if (GTK_IS_BUTTON (w))
+          {
+            g_hash_table_add (reached, w);
+            break;
+          }
+    }
+  for (guint i = 0; i < buttons->len; i++)
+    if (!g_hash_table_contains (reached, g_ptr_array_index (buttons, i)))
+      g_error ("the kiosk's button “%s” cannot be reached with Tab",
+               gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)));
+
+  /* Enter on a procedure: what to bring. */
+  for (guint i = 0; i < buttons->len && procedure == NULL; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (buttons, i), "procedure-button"))
+      procedure = g_ptr_array_index (buttons, i);
+  g_assert_nonnull (procedure);
+  gtk_widget_grab_focus (procedure);
+  g_assert_true (gtk_widget_activate (procedure));
+  /* A button pressed with the keyboard clicks a moment later. */
+  g_assert_true (mc_test_wait_until (kiosk_left_start, NULL, 5));
+  g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_BRING);
+  /* The way on has the focus: Enter again starts scanning. */
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (k));
+
+    g_assert_true (GTK_IS_BUTTON (focus));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (focus)), ==, _("I have them: start scanning"));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (k), "kiosk.back", NULL));
+  g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_CHOOSE);
+}
+
 typedef struct {
   char *procedure;
   char *folder;
@@ -962,6 +1033,7 @@ main (int   argc,
   g_test_add_func ("/citizen/guidance/reload", test_guidance_reload);
   g_test_add_func ("/citizen/self-service/enter-needs-pin", test_enter_needs_pin);
   g_test_add_func ("/citizen/self-service/locked-down", test_locked_down);
+  g_test_add_func ("/citizen/self-service/keyboard", test_kiosk_keyboard);
   g_test_add_func ("/citizen/self-service/scan-and-hand-off", test_kiosk_scan_and_hand_off);
   g_test_add_func ("/citizen/self-service/call-clerk", test_kiosk_call_clerk);
   g_test_add_func ("/citizen/self-service/timeout-wipes", test_kiosk_timeout);
