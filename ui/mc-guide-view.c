@@ -166,6 +166,8 @@ mc_guide_view_show (McGuideView *self,
     append_steps (self, book, guide->steps, &number);
   if (part != MC_GUIDE_PART_STEPS && guide->after->len > 0)
     {
+      /* A list of its own, numbered from one. */
+      number = 0;
       if (part == MC_GUIDE_PART_ALL)
         gtk_box_append (self->box, make_label (_("After filing"), "guide-section"));
       append_steps (self, book, guide->after, &number);
