@@ -9,8 +9,10 @@
 #include <glib/gi18n.h>
 
 #include "mc-application.h"
+#include "mc-citizen-desk.h"
 #include "mc-first-run-dialog.h"
 #include "mc-preferences-window.h"
+#include "mc-self-service.h"
 #include "mc-ui.h"
 #include "mc-core.h"
 #include "mc-scanner.h"
@@ -31,6 +33,8 @@ struct _McApplication
   McVisitStore   *visits;
   McScanner      *scanner;
   guint           resumable;
+  McCitizenDesk  *citizen_desk;
+  McSelfService  *self_service;
 };
 
 G_DEFINE_FINAL_TYPE (McApplication, mc_application, ADW_TYPE_APPLICATION)
@@ -113,6 +117,9 @@ on_ledger_opened (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   self->ledger = mc_ledger_open_finish (result, &error);
+  /* Wrong supervisor PINs at the kiosk count towards the ledger's lock-out. */
+  if (self->self_service != NULL)
+    mc_self_service_set_ledger (self->self_service, self->ledger);
   if (self->ledger == NULL)
     {
       self->ledger_problem = g_strdup (error->message);
@@ -146,6 +153,8 @@ mc_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-visit", new_visit_accels);
 
   self->settings = g_settings_new (APP_ID);
+  self->citizen_desk = mc_citizen_desk_new (GTK_APPLICATION (self), self->settings);
+  self->self_service = mc_self_service_new (GTK_APPLICATION (self), self->settings, self->citizen_desk);
   self->catalog = mc_ward_catalog_load (&error);
   if (error != NULL)
     {
@@ -309,6 +318,8 @@ mc_application_finalize (GObject *object)
   g_clear_object (&self->scanner);
   g_clear_object (&self->procedures);
   g_free (self->procedures_problem);
+  g_clear_object (&self->self_service);
+  g_clear_object (&self->citizen_desk);
   g_clear_object (&self->settings);
   g_clear_object (&self->catalog);
   g_free (self->catalog_problem);
@@ -365,4 +376,28 @@ mc_application_get_ledger (McApplication *self)
 {
   g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
   return self->ledger;
+}
+
+/* What the citizen screen shows: the visit sets its step and details. */
+McCitizenScreen *
+mc_application_get_citizen_screen (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->citizen_desk ? mc_citizen_desk_get_screen (self->citizen_desk) : NULL;
+}
+
+/* Self-service mode: connect to its “hand-off” signal to take over the
+ * packages citizens prepare alone. */
+McSelfService *
+mc_application_get_self_service (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->self_service;
+}
+
+McCitizenDesk *
+mc_application_get_citizen_desk (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->citizen_desk;
 }

@@ -3,7 +3,10 @@
 
 #include <adwaita.h>
 
+#include "mc-citizen-desk.h"
+#include "mc-citizen-screen.h"
 #include "mc-ledger.h"
+#include "mc-self-service.h"
 #include "mc-ward-catalog.h"
 
 G_BEGIN_DECLS
@@ -15,5 +18,8 @@ McApplication *mc_application_new         (void);
 GSettings     *mc_application_get_settings (McApplication *self);
 McWardCatalog *mc_application_get_catalog  (McApplication *self);
 McLedger      *mc_application_get_ledger   (McApplication *self);
+McCitizenScreen *mc_application_get_citizen_screen (McApplication *self);
+McCitizenDesk *mc_application_get_citizen_desk (McApplication *self);
+McSelfService *mc_application_get_self_service (McApplication *self);
 
 G_END_DECLS

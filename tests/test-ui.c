@@ -7,6 +7,7 @@
 #include "mc-application.h"
 #include "mc-core.h"
 #include "mc-first-run-dialog.h"
+#include "mc-guidance-page.h"
 #include "mc-preferences-window.h"
 #include "mc-ui.h"
 #include "mc-statistics-page.h"
@@ -202,6 +203,9 @@ test_sections (void)
        * The statistics are tested on their own (test-ui-statistics.c). */
       if (MC_IS_STATISTICS_PAGE (child))
         g_assert_nonnull (mc_statistics_page_get_state (MC_STATISTICS_PAGE (child)));
+      else if (MC_IS_GUIDANCE_PAGE (child))
+        /* The guides are tested on their own (test-ui-citizen.c). */
+        g_assert_cmpuint (mc_guidance_page_get_n_guides (MC_GUIDANCE_PAGE (child)), >, 0);
       else
         {
           /* The first status page in the section: Reception's "no visit

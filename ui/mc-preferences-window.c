@@ -30,6 +30,9 @@ struct _McPreferencesWindow
   GtkSpinButton        *file_limit_spin;
   GtkSpinButton        *retention_spin;
   GtkSpinButton        *target_spin;
+  GtkSwitch            *citizen_screen_switch;
+  GtkSwitch            *read_aloud_switch;
+  GtkSpinButton        *self_service_timeout_spin;
   AdwActionRow         *pin_row;
   GtkButton            *pin_button;
 };
@@ -178,6 +181,13 @@ mc_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "online-target-percent",
                    gtk_spin_button_get_adjustment (self->target_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "citizen-screen", self->citizen_screen_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "read-aloud", self->read_aloud_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "self-service-timeout",
+                   gtk_spin_button_get_adjustment (self->self_service_timeout_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->settings, "changed::supervisor-pin-hash",
                            G_CALLBACK (on_pin_setting_changed), self, G_CONNECT_SWAPPED);
   update_pin_row (self);
@@ -269,6 +279,9 @@ mc_preferences_window_class_init (McPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, file_limit_spin);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, retention_spin);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, target_spin);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, citizen_screen_switch);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, read_aloud_switch);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, self_service_timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, pin_row);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, pin_button);
   gtk_widget_class_install_action (widget_class, "prefs.set-pin", NULL, set_pin_action);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-reception-page.h"
+#include "mc-guidance-page.h"
 #include "mc-statistics-page.h"
 #include "mc-window.h"
 
@@ -206,6 +207,7 @@ mc_window_class_init (McWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (MC_TYPE_STATISTICS_PAGE);
+  g_type_ensure (MC_TYPE_GUIDANCE_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, McWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, McWindow, stack);
