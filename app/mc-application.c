@@ -16,6 +16,7 @@
 #include "mc-ui.h"
 #include "mc-core.h"
 #include "mc-scanner.h"
+#include "mc-visit-adopt.h"
 #include "mc-visit-store.h"
 #include "mc-window.h"
 
@@ -135,6 +136,72 @@ on_ledger_opened (GObject      *object,
       }
 }
 
+/* ---- Self-service: the papers a citizen prepared become a visit ---------------------- */
+
+typedef struct {
+  McApplication *app;
+  char          *short_code;
+} Adopting;
+
+static void
+on_adopted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Adopting *adopting = user_data;
+  McApplication *self = adopting->app;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisit) visit = mc_visit_store_adopt_finish (MC_VISIT_STORE (source), result, &error);
+  GtkWindow *window = get_main_window (self);
+  g_autofree char *text = NULL;
+
+  if (visit == NULL)
+    {
+      /* Translators: %s is the short code the citizen was given, then the reason */
+      text = g_strdup_printf (_("The papers prepared at the self-service screen (code %s) could not be taken into a visit; they are kept. %s"),
+                              adopting->short_code ? adopting->short_code : "—", error->message);
+      g_warning ("Self-service papers not taken into a visit: %s", error->message);
+    }
+  else
+    {
+      const McProcedure *procedure = mc_visit_get_procedure (visit);
+
+      /* Translators: the first %s is the citizen's short code, the second the procedure */
+      text = g_strdup_printf (_("Papers from the self-service screen (code %s) are ready as a visit: %s."),
+                              adopting->short_code ? adopting->short_code : "—",
+                              mc_catalog_text (procedure->name, procedure->name_en));
+    }
+  if (window != NULL)
+    mc_window_add_toast (MC_WINDOW (window), text);
+  g_object_unref (adopting->app);
+  g_free (adopting->short_code);
+  g_free (adopting);
+}
+
+static void
+adopt_self_service (McApplication *self,
+                    const char    *folder,
+                    const char    *short_code)
+{
+  g_autofree char *ward = g_settings_get_string (self->settings, "ward-code");
+  g_autofree char *counter = g_settings_get_string (self->settings, "counter-name");
+  g_autofree char *clerk = g_settings_get_string (self->settings, "clerk-name");
+  Adopting *adopting = g_new0 (Adopting, 1);
+
+  adopting->app = g_object_ref (self);
+  adopting->short_code = g_strdup (short_code);
+  mc_visit_store_adopt_async (self->visits, folder, ward, counter, clerk, NULL, on_adopted, adopting);
+}
+
+static void
+on_self_service_hand_off (McApplication *self,
+                          const char    *procedure_code,
+                          const char    *folder,
+                          const char    *short_code)
+{
+  adopt_self_service (self, folder, short_code);
+}
+
 static void
 mc_application_startup (GApplication *application)
 {
@@ -198,6 +265,19 @@ mc_application_startup (GApplication *application)
       g_warning ("Old visits could not all be deleted: %s", error->message);
   }
   self->scanner = mc_scanner_new ();
+
+  /* One scanner for the whole program: the kiosk uses the counter's. */
+  mc_self_service_set_scanner (self->self_service, self->scanner);
+  g_signal_connect_object (self->self_service, "hand-off", G_CALLBACK (on_self_service_hand_off), self,
+                           G_CONNECT_SWAPPED);
+  /* Papers a citizen finished just before the program stopped. */
+  {
+    g_autofree char *base = mc_self_service_get_base_dir ();
+    g_autoptr(GPtrArray) pending = mc_visit_adopt_list_pending (base);
+
+    for (guint i = 0; i < pending->len; i++)
+      adopt_self_service (self, g_ptr_array_index (pending, i), NULL);
+  }
 }
 
 /* MOTCUA_BENCH_STARTUP=1: report the time from process start to the first
@@ -280,7 +360,8 @@ mc_application_activate (GApplication *application)
         mc_window_add_toast (MC_WINDOW (window), self->catalog_problem);
       if (self->procedures_problem != NULL)
         mc_window_add_toast (MC_WINDOW (window), self->procedures_problem);
-      mc_window_set_services (MC_WINDOW (window), self->visits, self->procedures, self->scanner);
+      mc_window_set_services (MC_WINDOW (window), self->visits, self->procedures, self->scanner,
+                              mc_citizen_desk_get_screen (self->citizen_desk));
       if (self->resumable > 0)
         {
           g_autofree char *text = g_strdup_printf (ngettext ("%u unfinished visit can be resumed: choose it on the left.",
@@ -393,6 +474,14 @@ mc_application_get_self_service (McApplication *self)
 {
   g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
   return self->self_service;
+}
+
+/* The visits at this counter (a GListModel of the open ones). */
+McVisitStore *
+mc_application_get_visits (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->visits;
 }
 
 McCitizenDesk *

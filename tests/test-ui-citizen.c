@@ -402,9 +402,9 @@ test_steps (void)
   show_step (MC_CITIZEN_STEP_WHAT_TO_BRING, "citizen-what-to-bring");
 
   mc_citizen_screen_set_component_key (s, "giay-to-tuy-than");
-  mc_citizen_screen_set_card_side (s, MC_CARD_SIDE_FRONT);
+  mc_citizen_screen_set_card_side (s, MC_CITIZEN_CARD_FRONT);
   show_step (MC_CITIZEN_STEP_PLACE_CARD, "citizen-place-the-card-front");
-  mc_citizen_screen_set_card_side (s, MC_CARD_SIDE_BACK);
+  mc_citizen_screen_set_card_side (s, MC_CITIZEN_CARD_BACK);
   show_step (MC_CITIZEN_STEP_PLACE_CARD, "citizen-place-the-card-back");
 
   mc_citizen_screen_set_component_key (s, "to-khai");
@@ -742,6 +742,8 @@ typedef struct {
   char *procedure;
   char *folder;
   char *code;
+  char *session_json;      /* as handed off, before the counter takes it */
+  gboolean had_card_dir;
 } HandOff;
 
 static void
@@ -754,6 +756,13 @@ on_hand_off (McSelfService *service,
   h->procedure = g_strdup (procedure);
   h->folder = g_strdup (folder);
   h->code = g_strdup (code);
+  {
+    g_autofree char *json_path = g_build_filename (folder, "session.json", NULL);
+    g_autofree char *card_dir = g_build_filename (folder, "giay-to-tuy-than", NULL);
+
+    g_file_get_contents (json_path, &h->session_json, NULL, NULL);
+    h->had_card_dir = g_file_test (card_dir, G_FILE_TEST_IS_DIR);
+  }
 }
 
 static gboolean
@@ -788,16 +797,37 @@ scan_started (gpointer data)
 }
 
 /* Signature certification: a paper to sign, then the ID card. */
+static gboolean
+folder_gone (gpointer data)
+{
+  return !g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+/* The open visit of @procedure whose paper @key has pages. */
+static McVisit *
+find_visit_with_pages (const char *procedure,
+                       const char *key)
+{
+  GListModel *visits = G_LIST_MODEL (mc_application_get_visits (app));
+
+  for (guint i = 0; i < g_list_model_get_n_items (visits); i++)
+    {
+      g_autoptr(McVisit) visit = g_list_model_get_item (visits, i);
+
+      if (g_str_equal (mc_visit_get_procedure (visit)->code, procedure) && mc_visit_count_pages (visit, key) > 0)
+        return visit;
+    }
+  return NULL;
+}
+
 static void
 test_kiosk_scan_and_hand_off (void)
 {
   McSelfServiceWindow *k = kiosk ();
   HandOff h = { 0 };
   gulong id = g_signal_connect (self_service (), "hand-off", G_CALLBACK (on_hand_off), &h);
-  g_autofree char *json = NULL;
-  g_autofree char *json_path = NULL;
-  g_autofree char *card_dir = NULL;
   McSelfServiceSession *session;
+  McVisit *adopted;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (k), "kiosk.choose", "s", "2.000884"));
   g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_BRING);
@@ -831,11 +861,11 @@ test_kiosk_scan_and_hand_off (void)
   /* The ID card: front, then back. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (k), "kiosk.next", NULL));
   g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_PLACE);
-  g_assert_cmpint (mc_citizen_screen_get_card_side (mc_self_service_window_get_screen (k)), ==, MC_CARD_SIDE_FRONT);
+  g_assert_cmpint (mc_citizen_screen_get_card_side (mc_self_service_window_get_screen (k)), ==, MC_CITIZEN_CARD_FRONT);
   capture (GTK_WIDGET (k), "kiosk-place-the-card-front");
   scan_now (NULL);
   g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_PLACE);
-  g_assert_cmpint (mc_citizen_screen_get_card_side (mc_self_service_window_get_screen (k)), ==, MC_CARD_SIDE_BACK);
+  g_assert_cmpint (mc_citizen_screen_get_card_side (mc_self_service_window_get_screen (k)), ==, MC_CITIZEN_CARD_BACK);
   capture (GTK_WIDGET (k), "kiosk-place-the-card-back");
   scan_now (NULL);
   g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_REVIEW);
@@ -848,26 +878,36 @@ test_kiosk_scan_and_hand_off (void)
   g_assert_cmpstr (h.procedure, ==, "2.000884");
   g_assert_nonnull (h.folder);
   g_assert_cmpuint (strlen (h.code), ==, 4);
-  json_path = g_build_filename (h.folder, "session.json", NULL);
-  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
-  g_assert_nonnull (strstr (json, "\"handed-off\""));
-  card_dir = g_build_filename (h.folder, "giay-to-tuy-than", NULL);
-  g_assert_true (g_file_test (card_dir, G_FILE_TEST_IS_DIR));
+  g_assert_nonnull (h.session_json);
+  g_assert_nonnull (strstr (h.session_json, "\"handed-off\""));
+  g_assert_true (h.had_card_dir);
   g_assert_cmpuint (mc_self_service_board_get_n_packages (mc_self_service_get_board (self_service (),
                                                                                     GTK_WINDOW (main_window ()))), ==, 1);
   capture_part (GTK_WIDGET (main_window ()),
                 GTK_WIDGET (mc_self_service_get_board (self_service (), GTK_WINDOW (main_window ()))),
                 "self-service-board-package");
 
-  /* The next citizen starts afresh; the package stays for the clerk. */
+  /* The next citizen starts afresh; the papers become a visit at the
+   * counter, every page copied, and only then is the kiosk's folder gone. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (k), "kiosk.done", NULL));
   g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_CHOOSE);
-  g_assert_true (g_file_test (h.folder, G_FILE_TEST_IS_DIR));
+  g_assert_true (mc_test_wait_until (folder_gone, h.folder, 60));
+  adopted = find_visit_with_pages ("2.000884", "giay-to-tuy-than");
+  g_assert_nonnull (adopted);
+  g_assert_cmpuint (mc_visit_count_pages (adopted, "giay-to-tuy-than"), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (mc_visit_get_pages (adopted, "giay-to-tuy-than")), i);
+
+      g_assert_true (g_str_has_prefix (mc_page_get_path (page), mc_visit_get_dir (adopted)));
+      g_assert_true (g_file_test (mc_page_get_path (page), G_FILE_TEST_IS_REGULAR));
+    }
 
   g_signal_handler_disconnect (self_service (), id);
   g_free (h.procedure);
   g_free (h.folder);
   g_free (h.code);
+  g_free (h.session_json);
 }
 
 static void

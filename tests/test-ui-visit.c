@@ -7,6 +7,8 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "mc-citizen-detail.h"
+#include "mc-citizen-screen.h"
 #include "mc-core.h"
 #include "mc-identity-form.h"
 #include "mc-ledger.h"
@@ -38,6 +40,8 @@ static GSettings *settings;
 static char *dir;
 static char *ledger_path;
 static McVisit *visit;            /* the birth registration, owned by the store */
+static McCitizenScreen *citizen;  /* what the citizen's screen shows */
+static guint citizen_busy_seen;   /* times the citizen screen said "scanning…" */
 
 static McVisitView *
 view (void)
@@ -94,6 +98,29 @@ scan (const char *component,
   g_assert_cmpuint (mc_visit_count_pages (visit, component), ==, expected_pages);
 }
 
+/* The detail the citizen screen shows under @label, or NULL. */
+static McCitizenDetail *
+citizen_detail (const char *value)
+{
+  GListModel *details = mc_citizen_screen_get_details (citizen);
+
+  for (guint i = 0; i < g_list_model_get_n_items (details); i++)
+    {
+      g_autoptr(McCitizenDetail) d = g_list_model_get_item (details, i);
+
+      if (g_strcmp0 (mc_citizen_detail_get_value (d), value) == 0)
+        return d;
+    }
+  return NULL;
+}
+
+static void
+on_citizen_busy (McCitizenScreen *screen)
+{
+  if (mc_citizen_screen_get_scanner_busy (screen))
+    citizen_busy_seen++;
+}
+
 static void
 test_start (void)
 {
@@ -102,11 +129,16 @@ test_start (void)
 
   mc_reception_page_new_visit (page);
   mc_test_screenshot (GTK_WIDGET (window), "visit-choose");
+  /* While the clerk chooses, the citizen is welcomed. */
+  g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_WELCOME);
   visit = mc_reception_page_start_visit (page, BIRTH, &error);
   g_assert_no_error (error);
   g_assert_nonnull (visit);
   g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "papers");
   g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_DRAFT);
+  /* A visit just begun: the citizen sees what to have at hand. */
+  g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_WHAT_TO_BRING);
+  g_assert_cmpstr (mc_citizen_screen_get_procedure_code (citizen), ==, BIRTH);
 
   /* Nothing can be packaged while required papers are missing, and the
    * clerk is told which. */
@@ -132,6 +164,10 @@ test_start (void)
                    mc_catalog_text (((McComponent *) g_ptr_array_index (procedure->components, 0))->name,
                                     ((McComponent *) g_ptr_array_index (procedure->components, 0))->name_en));
   mc_test_screenshot (GTK_WIDGET (window), "visit-papers-empty");
+  /* The clerk is at a paper now: the citizen is shown how to place it. */
+  g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_PLACE_PAPERS);
+  g_assert_cmpstr (mc_citizen_screen_get_component_key (citizen), ==,
+                   ((McComponent *) g_ptr_array_index (procedure->components, 0))->key);
 }
 
 static void
@@ -145,6 +181,13 @@ test_papers (void)
   scan ("to-khai", "to-khai-khai-sinh-1.pgm", 1);
   scan ("to-khai", "to-khai-khai-sinh-2.pgm", 2);
   scan ("giay-chung-sinh", "giay-chung-sinh.ppm", 1);
+  /* The citizen saw each scan happen, and sees the pages of this paper. */
+  g_assert_cmpuint (citizen_busy_seen, >=, 3);
+  g_assert_false (mc_citizen_screen_get_scanner_busy (citizen));
+  g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_SCANNING);
+  g_assert_cmpstr (mc_citizen_screen_get_component_key (citizen), ==, "giay-chung-sinh");
+  g_assert_true (mc_citizen_screen_get_pages (citizen) == G_LIST_MODEL (mc_visit_get_pages (visit, "giay-chung-sinh")));
+  g_assert_cmpuint (g_list_model_get_n_items (mc_citizen_screen_get_pages (citizen)), ==, 1);
 
   /* Each page was cleaned as it came. */
   first = g_list_model_get_item (G_LIST_MODEL (mc_visit_get_pages (visit, "to-khai")), 0);
@@ -176,6 +219,14 @@ test_id_card (void)
   g_assert_cmpstr (mc_identity_get_value (identity, MC_ID_FIELD_FULL_NAME), ==, "VŨ KIM NGỌC");
   g_assert_cmpstr (mc_identity_get_value (identity, MC_ID_FIELD_DATE_OF_BIRTH), ==, "1982-06-11");
   g_assert_cmpint (mc_identity_get_field (identity, MC_ID_FIELD_ID_NUMBER)->source, ==, MC_ID_SOURCE_QR);
+  /* The citizen checks the details read, in large type, with where each
+   * came from. */
+  g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_CHECK_DETAILS);
+  g_assert_nonnull (citizen_detail ("VŨ KIM NGỌC"));
+  g_assert_cmpstr (mc_citizen_detail_get_label (citizen_detail ("VŨ KIM NGỌC")), ==,
+                   mc_id_field_get_title (MC_ID_FIELD_FULL_NAME));
+  g_assert_nonnull (citizen_detail ("11/06/1982"));
+  g_assert_cmpstr (mc_citizen_detail_get_source (citizen_detail ("056182600141")), ==, _("the QR code on your card"));
   /* Not kept for the visit until the clerk says so. */
   g_assert_null (mc_visit_get_identity (visit));
   mc_test_screenshot (GTK_WIDGET (window), "visit-card");
@@ -183,6 +234,11 @@ test_id_card (void)
   /* The clerk corrects a field against the card, then accepts. */
   mc_identity_edit (identity, MC_ID_FIELD_PLACE_OF_ORIGIN, "Hải Hậu, Nam Định, Việt Nam");
   g_assert_true (gtk_widget_activate_action (mc_visit_view_get_identity_form (view ()), "identity.use", NULL));
+  /* On the review, the citizen's details once more, with the correction. */
+  g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_CHECK_DETAILS);
+  g_assert_nonnull (citizen_detail ("Hải Hậu, Nam Định, Việt Nam"));
+  g_assert_cmpstr (mc_citizen_detail_get_source (citizen_detail ("Hải Hậu, Nam Định, Việt Nam")), ==,
+                   _("typed in by the clerk"));
   kept = mc_visit_get_identity (visit);
   g_assert_nonnull (kept);
   g_assert_cmpstr (json_object_get_string_member (kept, "id_number"), ==, "056182600141");
@@ -218,6 +274,10 @@ test_package (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view ()), "visit.package", NULL));
   if (!mc_test_wait_until (packaged, NULL, 180))
     g_error ("not packaged: %s", mc_visit_view_get_message (view ()));
+  /* Files made: the citizen learns what happens next, and no longer sees
+   * their details. */
+  g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_WHAT_NEXT);
+  g_assert_cmpuint (g_list_model_get_n_items (mc_citizen_screen_get_details (citizen)), ==, 0);
 
   /* One PDF per paper given, and nothing about the citizen by default. */
   manifest_path = g_build_filename (mc_visit_get_package_dir (visit), "manifest.json", NULL);
@@ -307,6 +367,18 @@ test_receipt (void)
   g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "done");
   g_assert_cmpint (count_filings (BIRTH, RECEIPT), ==, 1);
   mc_test_screenshot (GTK_WIDGET (window), "visit-done");
+  /* The citizen takes the receipt code home, with a QR code to follow it. */
+  g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_RECEIPT);
+  g_assert_cmpstr (mc_citizen_screen_get_receipt_code (citizen), ==, RECEIPT);
+  g_assert_nonnull (mc_citizen_screen_get_follow_url (citizen));
+
+  /* The next citizen: nothing of this one stays on their screen. */
+  mc_reception_page_new_visit (page);
+  g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_WELCOME);
+  g_assert_null (mc_citizen_screen_get_receipt_code (citizen));
+  g_assert_null (mc_citizen_screen_get_procedure_code (citizen));
+  g_assert_cmpuint (g_list_model_get_n_items (mc_citizen_screen_get_details (citizen)), ==, 0);
+  mc_reception_page_open_visit (page, visit);
 }
 
 static gboolean
@@ -413,6 +485,9 @@ main (int   argc,
   scanner = mc_scanner_new ();
   page = MC_RECEPTION_PAGE (mc_reception_page_new (visits, mc_procedure_catalog_get_default (), scanner, settings));
   mc_reception_page_set_ledger (page, ledger);
+  citizen = mc_citizen_screen_new ();
+  g_signal_connect (citizen, "notify::scanner-busy", G_CALLBACK (on_citizen_busy), NULL);
+  mc_reception_page_set_citizen_screen (page, citizen);
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 1280, 860);
   gtk_window_set_child (window, GTK_WIDGET (page));
@@ -429,6 +504,7 @@ main (int   argc,
 
   gtk_window_destroy (window);
   mc_test_iterate ();
+  g_clear_object (&citizen);
   g_clear_object (&scanner);
   mc_test_iterate ();
   mc_visit_store_flush (visits, NULL);

@@ -12,6 +12,8 @@
 #include "mc-import.h"
 #include "mc-page-fixture.h"
 #include "mc-page-image.h"
+#include "mc-self-service-session.h"
+#include "mc-visit-adopt.h"
 #include "mc-visit-store.h"
 #include "mc-vips.h"
 #include "mc-test-util.h"
@@ -339,6 +341,154 @@ test_import (void)
   mc_test_rm_rf (dir);
 }
 
+/* ---- Self-service papers taken into a visit -------------------------------------- */
+
+typedef struct {
+  gboolean  done;
+  McVisit  *visit;
+  GError   *error;
+} Adopted;
+
+static void
+on_adopted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Adopted *a = user_data;
+
+  a->visit = mc_visit_store_adopt_finish (MC_VISIT_STORE (source), result, &a->error);
+  a->done = TRUE;
+}
+
+static McVisit *
+adopt (McVisitStore *store,
+       const char   *folder,
+       GError      **error)
+{
+  Adopted a = { 0 };
+
+  mc_visit_store_adopt_async (store, folder, "22366", "Quầy 2", "Cán bộ thử", NULL, on_adopted, &a);
+  while (!a.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (a.error != NULL)
+    g_propagate_error (error, a.error);
+  return a.visit;
+}
+
+static McSelfServiceSession *
+make_session (const char *base,
+              guint       n_pages)
+{
+  g_autoptr(GError) error = NULL;
+  const McProcedure *p = mc_procedure_catalog_lookup (catalog, "1.001193");
+  McSelfServiceSession *session = mc_self_service_session_new (base, p, &error);
+  McPageStore *store;
+
+  g_assert_no_error (error);
+  store = mc_self_service_session_get_store (session, "giay-chung-sinh", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_pages; i++)
+    {
+      g_autoptr(VipsImage) black = NULL;
+      g_autoptr(VipsImage) grey = NULL;
+      g_autoptr(McPage) page = NULL;
+
+      g_assert_cmpint (vips_black (&black, 70 + (int) i, 90, NULL), ==, 0);
+      g_assert_cmpint (vips_cast_uchar (black, &grey, NULL), ==, 0);
+      page = mc_page_store_save_image (store, grey, 150, MC_SCAN_MODE_GRAY, MC_SCAN_SOURCE_ADF,
+                                       MC_PAGE_SIDE_FRONT, &error);
+      g_assert_no_error (error);
+      mc_page_store_append (store, page);
+    }
+  return session;
+}
+
+static guint
+count_open (McVisitStore *store)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (store));
+}
+
+static void
+test_adopt_self_service (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("adopt");
+  g_autofree char *base = g_build_filename (dir, "self-service", NULL);
+  g_autofree char *visits_dir = g_build_filename (dir, "visits", NULL);
+  g_autoptr(McVisitStore) store = mc_visit_store_new (visits_dir, catalog);
+  g_autoptr(McSelfServiceSession) unfinished = NULL;
+  g_autoptr(McSelfServiceSession) damaged = NULL;
+  g_autoptr(McSelfServiceSession) good = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPage) bad_page = NULL;
+  g_autofree char *folder = NULL;
+  McVisit *visit;
+
+  /* A citizen still at the screen: not taken, nothing touched. */
+  unfinished = make_session (base, 1);
+  g_assert_null (adopt (store, mc_self_service_session_get_dir (unfinished), &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_open (store), ==, 0);
+  g_assert_cmpuint (mc_self_service_session_count_pages (unfinished, "giay-chung-sinh"), ==, 1);
+
+  /* A page damaged on disk: refused in words; the citizen's folder stays
+   * whole and the half-made visit is abandoned, not left open. */
+  damaged = make_session (base, 2);
+  g_assert_true (mc_self_service_session_hand_off (damaged, &error));
+  g_assert_no_error (error);
+  bad_page = g_list_model_get_item (G_LIST_MODEL (mc_self_service_session_get_store (damaged, "giay-chung-sinh", NULL)), 1);
+  g_assert_true (g_file_set_contents (mc_page_get_path (bad_page), "not a picture", -1, &error));
+  g_assert_no_error (error);
+  g_assert_null (adopt (store, mc_self_service_session_get_dir (damaged), &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "cannot be read"));
+  g_clear_error (&error);
+  g_assert_cmpuint (count_open (store), ==, 0);
+  g_assert_true (g_file_test (mc_page_get_path (bad_page), G_FILE_TEST_IS_REGULAR));
+
+  /* The usual case: the pages come into a new visit, then the folder goes. */
+  good = make_session (base, 2);
+  g_assert_true (mc_self_service_session_hand_off (good, &error));
+  g_assert_no_error (error);
+  pending = mc_visit_adopt_list_pending (base);
+  g_assert_cmpuint (pending->len, ==, 2);   /* the damaged one and this one */
+  folder = g_strdup (mc_self_service_session_get_dir (good));
+  visit = adopt (store, folder, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (visit);
+  g_assert_cmpstr (mc_visit_get_procedure (visit)->code, ==, "1.001193");
+  g_assert_cmpstr (mc_visit_get_counter (visit), ==, "Quầy 2");
+  g_assert_cmpuint (mc_visit_count_pages (visit, "giay-chung-sinh"), ==, 2);
+  g_assert_cmpuint (count_open (store), ==, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (mc_visit_get_pages (visit, "giay-chung-sinh")), i);
+
+      g_assert_true (g_str_has_prefix (mc_page_get_path (page), mc_visit_get_dir (visit)));
+      g_assert_cmpfloat (mc_page_get_dpi (page), ==, 150);
+      g_assert_cmpint (mc_page_get_source (page), ==, MC_SCAN_SOURCE_ADF);
+      g_assert_cmpint (mc_page_get_width (page), ==, 70 + (int) i);
+    }
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+  /* On disk: a restarted program finds the visit with its pages. */
+  g_assert_true (mc_visit_store_flush (store, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(McVisitStore) again = mc_visit_store_new (visits_dir, catalog);
+    McVisit *reloaded;
+
+    mc_visit_store_load (again, &error);
+    g_assert_no_error (error);
+    reloaded = mc_visit_store_lookup (again, mc_visit_get_id (visit));
+    g_assert_nonnull (reloaded);
+    g_assert_cmpuint (mc_visit_count_pages (reloaded, "giay-chung-sinh"), ==, 2);
+  }
+  g_object_unref (visit);
+  mc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,5 +502,6 @@ main (int   argc,
   g_test_add_func ("/visit/sigkill-atomic", test_sigkill_atomic);
   g_test_add_func ("/visit/store-resume-and-purge", test_store_resume_and_purge);
   g_test_add_func ("/visit/import", test_import);
+  g_test_add_func ("/visit/adopt-self-service", test_adopt_self_service);
   return g_test_run ();
 }

@@ -166,7 +166,7 @@ static void
 show_place_card (McCitizenView *self)
 {
   const McComponent *c = current_component (self);
-  gboolean back = mc_citizen_screen_get_card_side (self->screen) == MC_CARD_SIDE_BACK;
+  gboolean back = mc_citizen_screen_get_card_side (self->screen) == MC_CITIZEN_CARD_BACK;
 
   set_label (self->card_paper, c ? mc_catalog_text (c->name, c->name_en) : NULL);
   gtk_label_set_text (self->card_text,

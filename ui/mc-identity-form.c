@@ -354,6 +354,8 @@ row_applied (AdwEntryRow    *row,
   mc_identity_check_rules (self->identity, &self->today);
   self->refreshing = FALSE;
   refresh (self);
+  /* The same record, changed: what shows it (the citizen screen) follows. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "mc-procedure-chooser.h"
 #include "mc-reception-page.h"
+#include "mc-visit-citizen.h"
 #include "mc-visit-view.h"
 
 struct _McReceptionPage
@@ -18,6 +19,7 @@ struct _McReceptionPage
   McScanner          *scanner;
   GSettings          *settings;
   McLedger           *ledger;
+  McVisitCitizen     *citizen;     /* the citizen screen follows the visit shown */
 
   GtkWidget          *chooser;
   GtkWidget          *view;        /* McVisitView of the current visit, or NULL */
@@ -203,6 +205,36 @@ mc_reception_page_get_visit_view (McReceptionPage *self)
   return self->view;
 }
 
+/* The citizen screen shows the visit while it is in front of the clerk,
+ * and welcomes the next citizen otherwise (choosing a procedure, no
+ * visit open). */
+static void
+follow_visible (McReceptionPage *self)
+{
+  GtkWidget *visible;
+
+  if (self->citizen == NULL)
+    return;
+  visible = gtk_stack_get_visible_child (self->content);
+  mc_visit_citizen_set_view (self->citizen,
+                             visible != NULL && visible == self->view ? MC_VISIT_VIEW (visible) : NULL);
+}
+
+void
+mc_reception_page_set_citizen_screen (McReceptionPage *self,
+                                      McCitizenScreen *screen)
+{
+  g_return_if_fail (MC_IS_RECEPTION_PAGE (self));
+  g_return_if_fail (screen == NULL || MC_IS_CITIZEN_SCREEN (screen));
+
+  if (self->citizen != NULL)
+    mc_visit_citizen_set_view (self->citizen, NULL);
+  g_clear_object (&self->citizen);
+  if (screen != NULL)
+    self->citizen = mc_visit_citizen_new (screen);
+  follow_visible (self);
+}
+
 GtkWidget *
 mc_reception_page_get_chooser (McReceptionPage *self)
 {
@@ -224,6 +256,7 @@ mc_reception_page_dispose (GObject *object)
   g_clear_object (&self->scanner);
   g_clear_object (&self->settings);
   g_clear_object (&self->ledger);
+  g_clear_object (&self->citizen);
 
   G_OBJECT_CLASS (mc_reception_page_parent_class)->dispose (object);
 }
@@ -270,5 +303,7 @@ mc_reception_page_new (McVisitStore       *visits,
   g_signal_connect_swapped (self->visits_list, "row-selected", G_CALLBACK (on_row_selected), self);
   g_signal_connect_object (visits, "items-changed", G_CALLBACK (on_visits_changed), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->content, "empty");
+  g_signal_connect_object (self->content, "notify::visible-child", G_CALLBACK (follow_visible), self,
+                           G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }

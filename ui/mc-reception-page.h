@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "mc-citizen-screen.h"
 #include "mc-ledger.h"
 #include "mc-scanner.h"
 #include "mc-visit-store.h"
@@ -21,6 +22,8 @@ GtkWidget   *mc_reception_page_new          (McVisitStore       *visits,
                                              GSettings          *settings);
 void         mc_reception_page_set_ledger   (McReceptionPage    *self,
                                              McLedger           *ledger);
+void         mc_reception_page_set_citizen_screen (McReceptionPage *self,
+                                                   McCitizenScreen *screen);
 void         mc_reception_page_new_visit    (McReceptionPage    *self);
 McVisit     *mc_reception_page_start_visit  (McReceptionPage    *self,
                                              const char         *procedure_code,

@@ -24,6 +24,7 @@ struct _McScanPanel
   GPtrArray      *specimens;      /* paths, parallel to specimen_dropdown */
   McScanPreset    preset;
   guint           job;
+  gboolean        was_busy;       /* as last notified */
   guint           job_pages;
   char           *status;
   char           *error;
@@ -66,6 +67,7 @@ enum {
   PROP_SCANNER,
   PROP_SETTINGS,
   PROP_STORE,
+  PROP_BUSY,
   N_PROPS
 };
 
@@ -207,6 +209,19 @@ update_actions (McScanPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->device_dropdown), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->source_dropdown), !busy);
+  if (busy != self->was_busy)
+    {
+      self->was_busy = busy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+/* A scan is running (the citizen screen shows "scanning…"). */
+gboolean
+mc_scan_panel_is_busy (McScanPanel *self)
+{
+  g_return_val_if_fail (MC_IS_SCAN_PANEL (self), FALSE);
+  return self->job != 0;
 }
 
 static void
@@ -953,6 +968,9 @@ mc_scan_panel_get_property (GObject    *object,
     case PROP_STORE:
       g_value_set_object (value, self->store);
       break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->job != 0);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1033,6 +1051,8 @@ mc_scan_panel_class_init (McScanPanelClass *klass)
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, MC_TYPE_PAGE_STORE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-scan-panel.ui");

@@ -42,6 +42,7 @@ gboolean      mc_scan_panel_select_device (McScanPanel *self,
 gboolean      mc_scan_panel_select_specimen (McScanPanel *self,
                                              const char  *basename);
 const char   *mc_scan_panel_get_status   (McScanPanel  *self);
+gboolean      mc_scan_panel_is_busy      (McScanPanel  *self);
 const char   *mc_scan_panel_get_error    (McScanPanel  *self);
 McScanJobOptions *mc_scan_panel_build_options (McScanPanel *self);
 

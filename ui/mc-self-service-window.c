@@ -30,7 +30,7 @@ struct _McSelfServiceWindow
   McSelfServiceSession *wipe_after_job;   /* reset while scanning */
   const McProcedure    *procedure;        /* the default catalog's: lives on */
   guint                 component;
-  McCardSide            side;
+  McCitizenCardSide            side;
   McKioskPhase          phase;
   guint                 job;
   guint                 specimen;
@@ -255,7 +255,7 @@ set_phase (McSelfServiceWindow *self,
                                               paper_source (self, device) != MC_SCAN_SOURCE_FLATBED);
             mc_citizen_screen_set_step (self->screen, MC_CITIZEN_STEP_PLACE_PAPERS);
           }
-        show_buttons (self, TRUE, !c->required && self->side == MC_CARD_SIDE_FRONT, FALSE, FALSE, TRUE, FALSE);
+        show_buttons (self, TRUE, !c->required && self->side == MC_CITIZEN_CARD_FRONT, FALSE, FALSE, TRUE, FALSE);
         gtk_widget_grab_focus (GTK_WIDGET (self->scan_button));
       }
       break;
@@ -330,7 +330,7 @@ mc_self_service_window_reset (McSelfServiceWindow *self)
   forget_session (self);
   self->procedure = NULL;
   self->component = 0;
-  self->side = MC_CARD_SIDE_FRONT;
+  self->side = MC_CITIZEN_CARD_FRONT;
   set_status (self, NULL);
   gtk_widget_set_visible (self->countdown_box, FALSE);
   set_phase (self, MC_KIOSK_CHOOSE);
@@ -341,7 +341,7 @@ go_to_component (McSelfServiceWindow *self,
                  guint                index)
 {
   self->component = index;
-  self->side = MC_CARD_SIDE_FRONT;
+  self->side = MC_CITIZEN_CARD_FRONT;
   set_status (self, NULL);
   if (index < self->procedure->components->len)
     {
@@ -404,9 +404,9 @@ on_job_finished (McSelfServiceWindow *self,
       set_status (self, _("Nothing was scanned. Check that the paper is on the scanner, then press Scan again."));
       set_phase (self, MC_KIOSK_PLACE);
     }
-  else if (c->profile == MC_PROFILE_ID_CARD && self->side == MC_CARD_SIDE_FRONT)
+  else if (c->profile == MC_PROFILE_ID_CARD && self->side == MC_CITIZEN_CARD_FRONT)
     {
-      self->side = MC_CARD_SIDE_BACK;
+      self->side = MC_CITIZEN_CARD_BACK;
       set_phase (self, MC_KIOSK_PLACE);
     }
   else
@@ -451,7 +451,7 @@ choose_action (GtkWidget  *widget,
     }
   self->procedure = p;
   self->component = 0;
-  self->side = MC_CARD_SIDE_FRONT;
+  self->side = MC_CITIZEN_CARD_FRONT;
   set_status (self, NULL);
   set_phase (self, MC_KIOSK_BRING);
 }
@@ -468,9 +468,9 @@ back_action (GtkWidget  *widget,
     mc_self_service_window_reset (self);
   else if (self->phase == MC_KIOSK_PLACE)
     {
-      if (self->side == MC_CARD_SIDE_BACK)
+      if (self->side == MC_CITIZEN_CARD_BACK)
         {
-          self->side = MC_CARD_SIDE_FRONT;
+          self->side = MC_CITIZEN_CARD_FRONT;
           set_phase (self, MC_KIOSK_PLACE);
         }
       else if (self->component == 0)
@@ -549,7 +549,7 @@ rescan_action (GtkWidget  *widget,
           return;
         }
     }
-  self->side = MC_CARD_SIDE_FRONT;
+  self->side = MC_CITIZEN_CARD_FRONT;
   set_phase (self, MC_KIOSK_PLACE);
 }
 

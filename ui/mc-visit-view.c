@@ -71,6 +71,11 @@ G_DEFINE_FINAL_TYPE (McVisitView, mc_visit_view, ADW_TYPE_BIN)
 enum { SIGNAL_CLOSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+/* Read-only, for what follows the visit (the citizen screen): which step,
+ * which paper, and whether that paper shows its scans or the card read. */
+enum { PROP_0, PROP_STEP, PROP_COMPONENT_KEY, PROP_PAPERS_VIEW, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
 static void update_all (McVisitView *self);
 
 /* ---- messages -------------------------------------------------------------- */
@@ -706,6 +711,7 @@ mc_visit_view_select_component (McVisitView *self,
     return;
   g_free (self->component);
   self->component = g_strdup (key);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPONENT_KEY]);
 
   store = mc_visit_get_pages (self->visit, key);
   watch_store (self, store);
@@ -1456,6 +1462,49 @@ mc_visit_view_finalize (GObject *object)
   G_OBJECT_CLASS (mc_visit_view_parent_class)->finalize (object);
 }
 
+const char *
+mc_visit_view_get_component_key (McVisitView *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_VIEW (self), NULL);
+  return self->component;
+}
+
+static void
+mc_visit_view_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  McVisitView *self = MC_VISIT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STEP:
+      g_value_set_string (value, mc_visit_view_get_step (self));
+      break;
+    case PROP_COMPONENT_KEY:
+      g_value_set_string (value, self->component);
+      break;
+    case PROP_PAPERS_VIEW:
+      g_value_set_string (value, mc_visit_view_get_papers_view (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+notify_step (McVisitView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+static void
+notify_papers_view (McVisitView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAPERS_VIEW]);
+}
+
 static void
 mc_visit_view_class_init (McVisitViewClass *klass)
 {
@@ -1464,6 +1513,15 @@ mc_visit_view_class_init (McVisitViewClass *klass)
 
   object_class->dispose = mc_visit_view_dispose;
   object_class->finalize = mc_visit_view_finalize;
+  object_class->get_property = mc_visit_view_get_property;
+
+  properties[PROP_STEP] =
+    g_param_spec_string ("step", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMPONENT_KEY] =
+    g_param_spec_string ("component-key", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAPERS_VIEW] =
+    g_param_spec_string ("papers-view", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -1517,6 +1575,8 @@ mc_visit_view_init (McVisitView *self)
   self->file_rows = g_ptr_array_new ();
   self->handoff_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->steps, "notify::visible-child-name", G_CALLBACK (notify_step), self);
+  g_signal_connect_swapped (self->component_stack, "notify::visible-child-name", G_CALLBACK (notify_papers_view), self);
 }
 
 GtkWidget *

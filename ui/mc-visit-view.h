@@ -27,6 +27,7 @@ void         mc_visit_view_show_step      (McVisitView *self,
 const char  *mc_visit_view_get_step       (McVisitView *self);
 void         mc_visit_view_select_component (McVisitView *self,
                                              const char  *key);
+const char  *mc_visit_view_get_component_key (McVisitView *self);
 const char  *mc_visit_view_get_message    (McVisitView *self);
 GtkWidget   *mc_visit_view_get_scan_panel (McVisitView *self);
 GtkWidget   *mc_visit_view_get_identity_form (McVisitView *self);

@@ -312,12 +312,14 @@ void
 mc_window_set_services (McWindow           *self,
                         McVisitStore       *visits,
                         McProcedureCatalog *catalog,
-                        McScanner          *scanner)
+                        McScanner          *scanner,
+                        McCitizenScreen    *citizen_screen)
 {
   g_return_if_fail (MC_IS_WINDOW (self));
 
   self->reception = MC_RECEPTION_PAGE (mc_reception_page_new (visits, catalog, scanner, self->settings));
   mc_reception_page_set_ledger (self->reception, mc_window_get_ledger (self));
+  mc_reception_page_set_citizen_screen (self->reception, citizen_screen);
   adw_bin_set_child (self->reception_bin, GTK_WIDGET (self->reception));
 }
 

@@ -30,7 +30,8 @@ void        mc_window_set_ledger_error    (McWindow       *self,
 void        mc_window_set_services        (McWindow           *self,
                                            McVisitStore       *visits,
                                            McProcedureCatalog *catalog,
-                                           McScanner          *scanner);
+                                           McScanner          *scanner,
+                                          McCitizenScreen    *citizen_screen);
 McReceptionPage *mc_window_get_reception  (McWindow           *self);
 
 G_END_DECLS

@@ -16,7 +16,7 @@ struct _McCitizenScreen
   McCitizenStep   step;
   char           *procedure_code;
   char           *component_key;
-  McCardSide      card_side;
+  McCitizenCardSide      card_side;
   gboolean        use_feeder;
   gboolean        scanner_busy;
   GListModel     *pages;
@@ -39,9 +39,9 @@ G_DEFINE_ENUM_TYPE (McCitizenStep, mc_citizen_step,
   G_DEFINE_ENUM_VALUE (MC_CITIZEN_STEP_RECEIPT, "receipt"),
   G_DEFINE_ENUM_VALUE (MC_CITIZEN_STEP_GOODBYE, "goodbye"))
 
-G_DEFINE_ENUM_TYPE (McCardSide, mc_card_side,
-  G_DEFINE_ENUM_VALUE (MC_CARD_SIDE_FRONT, "front"),
-  G_DEFINE_ENUM_VALUE (MC_CARD_SIDE_BACK, "back"))
+G_DEFINE_ENUM_TYPE (McCitizenCardSide, mc_citizen_card_side,
+  G_DEFINE_ENUM_VALUE (MC_CITIZEN_CARD_FRONT, "front"),
+  G_DEFINE_ENUM_VALUE (MC_CITIZEN_CARD_BACK, "back"))
 
 enum {
   PROP_0,
@@ -125,7 +125,7 @@ mc_citizen_screen_reset (McCitizenScreen *self)
   mc_citizen_screen_set_step (self, MC_CITIZEN_STEP_WELCOME);
   forget_citizen (self);
   mc_citizen_screen_set_scanner_busy (self, FALSE);
-  mc_citizen_screen_set_card_side (self, MC_CARD_SIDE_FRONT);
+  mc_citizen_screen_set_card_side (self, MC_CITIZEN_CARD_FRONT);
   mc_citizen_screen_set_use_feeder (self, FALSE);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -185,16 +185,16 @@ mc_citizen_screen_set_component_key (McCitizenScreen *self,
   set_string (self, &self->component_key, key, PROP_COMPONENT_KEY);
 }
 
-McCardSide
+McCitizenCardSide
 mc_citizen_screen_get_card_side (McCitizenScreen *self)
 {
-  g_return_val_if_fail (MC_IS_CITIZEN_SCREEN (self), MC_CARD_SIDE_FRONT);
+  g_return_val_if_fail (MC_IS_CITIZEN_SCREEN (self), MC_CITIZEN_CARD_FRONT);
   return self->card_side;
 }
 
 void
 mc_citizen_screen_set_card_side (McCitizenScreen *self,
-                                 McCardSide       side)
+                                 McCitizenCardSide       side)
 {
   g_return_if_fail (MC_IS_CITIZEN_SCREEN (self));
 
@@ -417,7 +417,7 @@ mc_citizen_screen_dup_speech (McCitizenScreen *self)
       break;
     case MC_CITIZEN_STEP_PLACE_CARD:
       append_sentence (s, _("Place your ID card on the glass"));
-      append_sentence (s, self->card_side == MC_CARD_SIDE_BACK
+      append_sentence (s, self->card_side == MC_CITIZEN_CARD_BACK
                           ? _("Now turn the card over: the back, with the chip, face down in the same corner.")
                           : _("The front, with your photo, face down in the corner with the arrow. Then close the lid."));
       break;
@@ -592,7 +592,7 @@ mc_citizen_screen_class_init (McCitizenScreenClass *klass)
     g_param_spec_string ("component-key", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CARD_SIDE] =
-    g_param_spec_enum ("card-side", NULL, NULL, MC_TYPE_CARD_SIDE, MC_CARD_SIDE_FRONT,
+    g_param_spec_enum ("card-side", NULL, NULL, MC_TYPE_CITIZEN_CARD_SIDE, MC_CITIZEN_CARD_FRONT,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_USE_FEEDER] =
     g_param_spec_boolean ("use-feeder", NULL, NULL, FALSE,

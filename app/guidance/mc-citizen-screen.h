@@ -30,14 +30,14 @@ typedef enum {
 #define MC_CITIZEN_N_STEPS (MC_CITIZEN_STEP_GOODBYE + 1)
 
 typedef enum {
-  MC_CARD_SIDE_FRONT,
-  MC_CARD_SIDE_BACK,
-} McCardSide;
+  MC_CITIZEN_CARD_FRONT,
+  MC_CITIZEN_CARD_BACK,
+} McCitizenCardSide;
 
 GType        mc_citizen_step_get_type     (void) G_GNUC_CONST;
-GType        mc_card_side_get_type        (void) G_GNUC_CONST;
+GType        mc_citizen_card_side_get_type        (void) G_GNUC_CONST;
 #define MC_TYPE_CITIZEN_STEP (mc_citizen_step_get_type ())
-#define MC_TYPE_CARD_SIDE (mc_card_side_get_type ())
+#define MC_TYPE_CITIZEN_CARD_SIDE (mc_citizen_card_side_get_type ())
 
 /* "welcome", "what-to-bring", …, "goodbye". */
 const char  *mc_citizen_step_to_string    (McCitizenStep  step);
@@ -61,9 +61,9 @@ void             mc_citizen_screen_set_procedure_code (McCitizenScreen *self,
 const char      *mc_citizen_screen_get_component_key  (McCitizenScreen *self);
 void             mc_citizen_screen_set_component_key  (McCitizenScreen *self,
                                                        const char      *key);
-McCardSide       mc_citizen_screen_get_card_side      (McCitizenScreen *self);
+McCitizenCardSide       mc_citizen_screen_get_card_side      (McCitizenScreen *self);
 void             mc_citizen_screen_set_card_side      (McCitizenScreen *self,
-                                                       McCardSide       side);
+                                                       McCitizenCardSide       side);
 /* Papers go in the feeder rather than on the glass. */
 gboolean         mc_citizen_screen_get_use_feeder     (McCitizenScreen *self);
 void             mc_citizen_screen_set_use_feeder     (McCitizenScreen *self,

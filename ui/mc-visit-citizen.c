@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The citizen screen, driven by the visit the clerk works on.
+ *
+ * The screen follows the clerk's view rather than the visit alone: what
+ * the citizen needs to see is what the clerk is doing with them now (this
+ * paper, on the glass now, these details to confirm now). Each change of
+ * the view — its step, its paper, a scan starting or ending, pages
+ * arriving, the card read, the receipt — recomputes the whole screen from
+ * the view's state, so there is no order of events to get wrong. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mc-id-rules.h"
+#include "mc-identity-form.h"
+#include "mc-scan-panel.h"
+#include "mc-visit-citizen.h"
+
+struct _McVisitCitizen
+{
+  GObject          parent_instance;
+
+  McCitizenScreen *screen;
+  McVisitView     *view;          /* weak: the reception page owns it */
+  McPageStore     *store;         /* the paper followed; watched */
+  gboolean         moved;         /* the clerk has done something since the view opened */
+  char            *details_key;   /* what the details list holds, to rebuild only on change */
+};
+
+G_DEFINE_FINAL_TYPE (McVisitCitizen, mc_visit_citizen, G_TYPE_OBJECT)
+
+static void update (McVisitCitizen *self);
+
+/* Where a detail was read, as the citizen should hear it. */
+static const char *
+source_for_citizen (McIdSource source)
+{
+  switch (source)
+    {
+    case MC_ID_SOURCE_QR:
+      return _("the QR code on your card");
+    case MC_ID_SOURCE_MRZ:
+      return _("the code lines on the back of your card");
+    case MC_ID_SOURCE_OCR:
+      return _("the printed text on your card");
+    case MC_ID_SOURCE_MANUAL:
+      return _("typed in by the clerk");
+    case MC_ID_SOURCE_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/* The details the citizen can check, in the order the card prints them. */
+static const McIdField citizen_fields[] = {
+  MC_ID_FIELD_FULL_NAME,
+  MC_ID_FIELD_DATE_OF_BIRTH,
+  MC_ID_FIELD_SEX,
+  MC_ID_FIELD_ID_NUMBER,
+  MC_ID_FIELD_PLACE_OF_ORIGIN,
+  MC_ID_FIELD_PLACE_OF_RESIDENCE,
+  MC_ID_FIELD_DATE_OF_EXPIRY,
+};
+
+static char *
+field_text (const McIdentityField *f,
+            McIdField              field)
+{
+  GDate date;
+
+  if (f->flags & MC_ID_FIELD_FLAG_NO_EXPIRY)
+    return g_strdup (_("No expiry"));
+  if (f->value == NULL || *f->value == '\0')
+    return NULL;
+  if ((field == MC_ID_FIELD_DATE_OF_BIRTH || field == MC_ID_FIELD_DATE_OF_EXPIRY) &&
+      mc_id_date_parse_iso (f->value, &date))
+    return g_strdup_printf ("%02d/%02d/%04d", g_date_get_day (&date), g_date_get_month (&date),
+                            g_date_get_year (&date));
+  return g_strdup (f->value);
+}
+
+/* Returns FALSE when there is nothing to check. */
+static gboolean
+set_details (McVisitCitizen *self,
+             McIdentity     *identity)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+  g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (McIdField));
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  if (identity == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (citizen_fields); i++)
+    {
+      const McIdentityField *f = mc_identity_get_field (identity, citizen_fields[i]);
+      char *text = f ? field_text (f, citizen_fields[i]) : NULL;
+
+      if (text == NULL)
+        continue;
+      g_string_append_printf (key, "%d\x1f%s\x1f%d\x1e", citizen_fields[i], text, f->source);
+      g_array_append_val (fields, citizen_fields[i]);
+      g_ptr_array_add (texts, text);
+    }
+  if (fields->len == 0)
+    return FALSE;
+  if (g_strcmp0 (key->str, self->details_key) == 0)
+    return TRUE;
+
+  g_free (self->details_key);
+  self->details_key = g_strdup (key->str);
+  mc_citizen_screen_clear_details (self->screen);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      McIdField field = g_array_index (fields, McIdField, i);
+      const McIdentityField *f = mc_identity_get_field (identity, field);
+
+      mc_citizen_screen_add_detail (self->screen, mc_id_field_get_title (field),
+                                    g_ptr_array_index (texts, i), source_for_citizen (f->source));
+    }
+  return TRUE;
+}
+
+static void
+forget_details (McVisitCitizen *self)
+{
+  if (self->details_key == NULL)
+    return;
+  g_clear_pointer (&self->details_key, g_free);
+  mc_citizen_screen_clear_details (self->screen);
+}
+
+static void
+on_store_changed (McVisitCitizen *self)
+{
+  self->moved = TRUE;
+  update (self);
+}
+
+static void
+follow_store (McVisitCitizen *self,
+              McPageStore    *store)
+{
+  if (self->store == store)
+    return;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+}
+
+static McIdentity *
+view_identity (McVisitView *view)
+{
+  GtkWidget *form = mc_visit_view_get_identity_form (view);
+
+  return form ? mc_identity_form_get_identity (MC_IDENTITY_FORM (form)) : NULL;
+}
+
+static void
+show_step (McVisitCitizen *self,
+           McCitizenStep   step)
+{
+  if (step != MC_CITIZEN_STEP_CHECK_DETAILS)
+    forget_details (self);
+  mc_citizen_screen_set_step (self->screen, step);
+}
+
+static void
+update (McVisitCitizen *self)
+{
+  McVisit *visit;
+  const McProcedure *procedure;
+  const char *step;
+  const char *receipt;
+  McVisitState state;
+
+  if (self->view == NULL)
+    {
+      follow_store (self, NULL);
+      g_clear_pointer (&self->details_key, g_free);
+      if (mc_citizen_screen_get_step (self->screen) != MC_CITIZEN_STEP_WELCOME)
+        mc_citizen_screen_reset (self->screen);
+      return;
+    }
+
+  visit = mc_visit_view_get_visit (self->view);
+  procedure = mc_visit_get_procedure (visit);
+  state = mc_visit_get_state (visit);
+  receipt = mc_visit_get_receipt (visit);
+  step = mc_visit_view_get_step (self->view);
+
+  g_object_freeze_notify (G_OBJECT (self->screen));
+  mc_citizen_screen_set_procedure_code (self->screen, procedure->code);
+
+  if (state == MC_VISIT_ABANDONED)
+    {
+      follow_store (self, NULL);
+      show_step (self, MC_CITIZEN_STEP_GOODBYE);
+    }
+  else if (receipt != NULL && *receipt != '\0' && state >= MC_VISIT_HANDED_OFF)
+    {
+      follow_store (self, NULL);
+      mc_citizen_screen_set_pages (self->screen, NULL);
+      mc_citizen_screen_set_receipt (self->screen, receipt, NULL);
+      show_step (self, MC_CITIZEN_STEP_RECEIPT);
+    }
+  else if (g_strcmp0 (step, "papers") == 0)
+    {
+      const char *key = mc_visit_view_get_component_key (self->view);
+      const McComponent *c = key ? mc_procedure_find_component (procedure, key) : NULL;
+      McScanPanel *panel = MC_SCAN_PANEL (mc_visit_view_get_scan_panel (self->view));
+      McPageStore *store = c ? mc_visit_get_pages (visit, key) : NULL;
+      gboolean busy = mc_scan_panel_is_busy (panel);
+      guint n_pages = store ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0;
+
+      follow_store (self, store);
+      if (c == NULL || (!self->moved && !busy && mc_visit_count_all_pages (visit) == 0))
+        {
+          /* A visit just begun: first, everything to have at hand. */
+          mc_citizen_screen_set_pages (self->screen, NULL);
+          show_step (self, MC_CITIZEN_STEP_WHAT_TO_BRING);
+        }
+      else if (c->profile == MC_PROFILE_ID_CARD && !busy &&
+               g_strcmp0 (mc_visit_view_get_papers_view (self->view), "card") == 0 &&
+               set_details (self, view_identity (self->view)))
+        show_step (self, MC_CITIZEN_STEP_CHECK_DETAILS);
+      else
+        {
+          mc_citizen_screen_set_component_key (self->screen, key);
+          if (busy || n_pages > 0)
+            {
+              mc_citizen_screen_set_pages (self->screen, G_LIST_MODEL (store));
+              mc_citizen_screen_set_scanner_busy (self->screen, busy);
+              show_step (self, MC_CITIZEN_STEP_SCANNING);
+            }
+          else
+            {
+              mc_citizen_screen_set_pages (self->screen, NULL);
+              mc_citizen_screen_set_scanner_busy (self->screen, FALSE);
+              if (c->profile == MC_PROFILE_ID_CARD)
+                {
+                  mc_citizen_screen_set_card_side (self->screen, MC_CITIZEN_CARD_FRONT);
+                  show_step (self, MC_CITIZEN_STEP_PLACE_CARD);
+                }
+              else
+                {
+                  McScanJobOptions *options = mc_scan_panel_build_options (panel);
+
+                  mc_citizen_screen_set_use_feeder (self->screen,
+                                                    options != NULL && (options->source == MC_SCAN_SOURCE_ADF ||
+                                                                        options->source == MC_SCAN_SOURCE_DUPLEX));
+                  g_clear_pointer (&options, mc_scan_job_options_free);
+                  show_step (self, MC_CITIZEN_STEP_PLACE_PAPERS);
+                }
+            }
+        }
+    }
+  else if (g_strcmp0 (step, "review") == 0)
+    {
+      follow_store (self, NULL);
+      mc_citizen_screen_set_pages (self->screen, NULL);
+      /* The last look before the files are made: the citizen's details
+       * once more if the card was read, else what happens next. */
+      if (set_details (self, view_identity (self->view)))
+        show_step (self, MC_CITIZEN_STEP_CHECK_DETAILS);
+      else
+        show_step (self, MC_CITIZEN_STEP_WHAT_NEXT);
+    }
+  else
+    {
+      follow_store (self, NULL);
+      mc_citizen_screen_set_pages (self->screen, NULL);
+      show_step (self, MC_CITIZEN_STEP_WHAT_NEXT);
+    }
+  g_object_thaw_notify (G_OBJECT (self->screen));
+}
+
+static void
+on_view_moved (McVisitCitizen *self)
+{
+  self->moved = TRUE;
+  update (self);
+}
+
+static void
+on_view_destroyed (McVisitCitizen *self)
+{
+  mc_visit_citizen_set_view (self, NULL);
+}
+
+static void
+disconnect_view (McVisitCitizen *self)
+{
+  GtkWidget *form;
+
+  if (self->view == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->view, self);
+  g_signal_handlers_disconnect_by_data (mc_visit_view_get_scan_panel (self->view), self);
+  g_signal_handlers_disconnect_by_data (mc_visit_view_get_visit (self->view), self);
+  form = mc_visit_view_get_identity_form (self->view);
+  if (form != NULL)
+    g_signal_handlers_disconnect_by_data (form, self);
+  self->view = NULL;
+}
+
+void
+mc_visit_citizen_set_view (McVisitCitizen *self,
+                           McVisitView    *view)
+{
+  GtkWidget *form;
+
+  g_return_if_fail (MC_IS_VISIT_CITIZEN (self));
+  g_return_if_fail (view == NULL || MC_IS_VISIT_VIEW (view));
+
+  if (self->view == view)
+    return;
+  disconnect_view (self);
+  follow_store (self, NULL);
+  g_clear_pointer (&self->details_key, g_free);
+  self->moved = FALSE;
+
+  if (view != NULL)
+    {
+      /* Another citizen, or the same one taken up again: never a
+       * glimpse of what the screen showed before. */
+      mc_citizen_screen_reset (self->screen);
+      self->view = view;
+      g_signal_connect_object (view, "notify::step", G_CALLBACK (on_view_moved), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (view, "notify::component-key", G_CALLBACK (on_view_moved), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (view, "notify::papers-view", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (view, "destroy", G_CALLBACK (on_view_destroyed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (mc_visit_view_get_scan_panel (view), "notify::busy", G_CALLBACK (on_view_moved),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (mc_visit_view_get_visit (view), "changed", G_CALLBACK (update), self,
+                               G_CONNECT_SWAPPED);
+      form = mc_visit_view_get_identity_form (view);
+      if (form != NULL)
+        g_signal_connect_object (form, "notify::identity", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    }
+  update (self);
+}
+
+McVisitView *
+mc_visit_citizen_get_view (McVisitCitizen *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_CITIZEN (self), NULL);
+  return self->view;
+}
+
+McCitizenScreen *
+mc_visit_citizen_get_screen (McVisitCitizen *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_CITIZEN (self), NULL);
+  return self->screen;
+}
+
+static void
+mc_visit_citizen_dispose (GObject *object)
+{
+  McVisitCitizen *self = MC_VISIT_CITIZEN (object);
+
+  disconnect_view (self);
+  follow_store (self, NULL);
+  g_clear_object (&self->screen);
+  G_OBJECT_CLASS (mc_visit_citizen_parent_class)->dispose (object);
+}
+
+static void
+mc_visit_citizen_finalize (GObject *object)
+{
+  McVisitCitizen *self = MC_VISIT_CITIZEN (object);
+
+  g_free (self->details_key);
+  G_OBJECT_CLASS (mc_visit_citizen_parent_class)->finalize (object);
+}
+
+static void
+mc_visit_citizen_class_init (McVisitCitizenClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = mc_visit_citizen_dispose;
+  object_class->finalize = mc_visit_citizen_finalize;
+}
+
+static void
+mc_visit_citizen_init (McVisitCitizen *self)
+{
+}
+
+McVisitCitizen *
+mc_visit_citizen_new (McCitizenScreen *screen)
+{
+  McVisitCitizen *self;
+
+  g_return_val_if_fail (MC_IS_CITIZEN_SCREEN (screen), NULL);
+
+  self = g_object_new (MC_TYPE_VISIT_CITIZEN, NULL);
+  self->screen = g_object_ref (screen);
+  return self;
+}
