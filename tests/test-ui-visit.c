@@ -9,6 +9,7 @@
 
 #include "mc-citizen-detail.h"
 #include "mc-citizen-screen.h"
+#include "mc-citizen-view.h"
 #include "mc-core.h"
 #include "mc-identity-form.h"
 #include "mc-ledger.h"
@@ -42,6 +43,7 @@ static char *ledger_path;
 static McVisit *visit;            /* the birth registration, owned by the store */
 static McCitizenScreen *citizen;  /* what the citizen's screen shows */
 static guint citizen_busy_seen;   /* times the citizen screen said "scanning…" */
+static GtkWindow *citizen_window; /* the citizen's monitor, for screenshots */
 
 static McVisitView *
 view (void)
@@ -114,6 +116,14 @@ citizen_detail (const char *value)
   return NULL;
 }
 
+/* What the citizen sees at this moment. */
+static void
+citizen_shot (const char *name)
+{
+  mc_citizen_view_sync (MC_CITIZEN_VIEW (gtk_window_get_child (citizen_window)));
+  mc_test_screenshot (GTK_WIDGET (citizen_window), name);
+}
+
 static void
 on_citizen_busy (McCitizenScreen *screen)
 {
@@ -139,6 +149,7 @@ test_start (void)
   /* A visit just begun: the citizen sees what to have at hand. */
   g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_WHAT_TO_BRING);
   g_assert_cmpstr (mc_citizen_screen_get_procedure_code (citizen), ==, BIRTH);
+  citizen_shot ("citizen-visit-bring");
 
   /* Nothing can be packaged while required papers are missing, and the
    * clerk is told which. */
@@ -168,6 +179,7 @@ test_start (void)
   g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_PLACE_PAPERS);
   g_assert_cmpstr (mc_citizen_screen_get_component_key (citizen), ==,
                    ((McComponent *) g_ptr_array_index (procedure->components, 0))->key);
+  citizen_shot ("citizen-visit-place");
 }
 
 static void
@@ -188,6 +200,7 @@ test_papers (void)
   g_assert_cmpstr (mc_citizen_screen_get_component_key (citizen), ==, "giay-chung-sinh");
   g_assert_true (mc_citizen_screen_get_pages (citizen) == G_LIST_MODEL (mc_visit_get_pages (visit, "giay-chung-sinh")));
   g_assert_cmpuint (g_list_model_get_n_items (mc_citizen_screen_get_pages (citizen)), ==, 1);
+  citizen_shot ("citizen-visit-pages");
 
   /* Each page was cleaned as it came. */
   first = g_list_model_get_item (G_LIST_MODEL (mc_visit_get_pages (visit, "to-khai")), 0);
@@ -227,6 +240,7 @@ test_id_card (void)
                    mc_id_field_get_title (MC_ID_FIELD_FULL_NAME));
   g_assert_nonnull (citizen_detail ("11/06/1982"));
   g_assert_cmpstr (mc_citizen_detail_get_source (citizen_detail ("056182600141")), ==, _("the QR code on your card"));
+  citizen_shot ("citizen-visit-details");
   /* Not kept for the visit until the clerk says so. */
   g_assert_null (mc_visit_get_identity (visit));
   mc_test_screenshot (GTK_WIDGET (window), "visit-card");
@@ -278,6 +292,7 @@ test_package (void)
    * their details. */
   g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_WHAT_NEXT);
   g_assert_cmpuint (g_list_model_get_n_items (mc_citizen_screen_get_details (citizen)), ==, 0);
+  citizen_shot ("citizen-visit-next");
 
   /* One PDF per paper given, and nothing about the citizen by default. */
   manifest_path = g_build_filename (mc_visit_get_package_dir (visit), "manifest.json", NULL);
@@ -371,6 +386,7 @@ test_receipt (void)
   g_assert_cmpint (mc_citizen_screen_get_step (citizen), ==, MC_CITIZEN_STEP_RECEIPT);
   g_assert_cmpstr (mc_citizen_screen_get_receipt_code (citizen), ==, RECEIPT);
   g_assert_nonnull (mc_citizen_screen_get_follow_url (citizen));
+  citizen_shot ("citizen-visit-receipt");
 
   /* The next citizen: nothing of this one stays on their screen. */
   mc_reception_page_new_visit (page);
@@ -488,6 +504,17 @@ main (int   argc,
   citizen = mc_citizen_screen_new ();
   g_signal_connect (citizen, "notify::scanner-busy", G_CALLBACK (on_citizen_busy), NULL);
   mc_reception_page_set_citizen_screen (page, citizen);
+  {
+    GtkWidget *citizen_view = mc_citizen_view_new ();
+
+    citizen_window = GTK_WINDOW (gtk_window_new ());
+    gtk_widget_add_css_class (GTK_WIDGET (citizen_window), "citizen");
+    gtk_window_set_default_size (citizen_window, 1280, 800);
+    mc_citizen_view_set_settings (MC_CITIZEN_VIEW (citizen_view), settings);
+    mc_citizen_view_set_screen (MC_CITIZEN_VIEW (citizen_view), citizen);
+    gtk_window_set_child (citizen_window, citizen_view);
+    gtk_window_present (citizen_window);
+  }
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 1280, 860);
   gtk_window_set_child (window, GTK_WIDGET (page));
@@ -503,6 +530,7 @@ main (int   argc,
   ret = g_test_run ();
 
   gtk_window_destroy (window);
+  gtk_window_destroy (citizen_window);
   mc_test_iterate ();
   g_clear_object (&citizen);
   g_clear_object (&scanner);
