@@ -67,6 +67,22 @@ mc_test_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+/* The first visible toplevel window of @type, or NULL. */
+static inline GtkWindow *
+mc_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
 /* Iterates the main loop until @done returns TRUE, for at most @seconds. */
 static inline gboolean
 mc_test_wait_until (gboolean (*done) (gpointer),

@@ -37,21 +37,6 @@ static char *pages_dir;
 
 /* ---- Helpers ------------------------------------------------------------------- */
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 find_descendant (GtkWidget *widget,
                  GType      type)
@@ -71,7 +56,7 @@ find_descendant (GtkWidget *widget,
 static McWindow *
 main_window (void)
 {
-  GtkWindow *window = find_toplevel (MC_TYPE_WINDOW);
+  GtkWindow *window = mc_test_find_toplevel (MC_TYPE_WINDOW);
 
   g_assert_nonnull (window);
   return MC_WINDOW (window);
@@ -593,7 +578,7 @@ test_enter_needs_pin (void)
   g_settings_set_string (settings (), "supervisor-pin-hash", "");
   g_action_group_activate_action (G_ACTION_GROUP (app), "self-service", NULL);
   mc_test_iterate ();
-  prompt = GTK_WIDGET (find_toplevel (MC_TYPE_PIN_PROMPT));
+  prompt = GTK_WIDGET (mc_test_find_toplevel (MC_TYPE_PIN_PROMPT));
   g_assert_nonnull (prompt);
   g_assert_nonnull (mc_pin_prompt_get_message (MC_PIN_PROMPT (prompt)));
   capture (prompt, "self-service-no-pin");
@@ -606,7 +591,7 @@ test_enter_needs_pin (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "self-service", NULL);
   mc_test_iterate ();
-  prompt = GTK_WIDGET (find_toplevel (MC_TYPE_PIN_PROMPT));
+  prompt = GTK_WIDGET (mc_test_find_toplevel (MC_TYPE_PIN_PROMPT));
   g_assert_nonnull (prompt);
   capture (prompt, "self-service-pin");
 
@@ -618,7 +603,7 @@ test_enter_needs_pin (void)
 
   answer_prompt (MC_PIN_PROMPT (prompt), PIN);
   g_assert_true (mc_self_service_is_active (self_service ()));
-  g_assert_null (find_toplevel (MC_TYPE_PIN_PROMPT));
+  g_assert_null (mc_test_find_toplevel (MC_TYPE_PIN_PROMPT));
 }
 
 static void
@@ -636,7 +621,7 @@ test_locked_down (void)
       g_error ("app.%s is still enabled in self-service mode", actions[i]);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   mc_test_iterate ();
-  g_assert_null (find_toplevel (MC_TYPE_PREFERENCES_WINDOW));
+  g_assert_null (mc_test_find_toplevel (MC_TYPE_PREFERENCES_WINDOW));
 
   /* No ledger and no visits: the clerk's window shows the board only. */
   g_assert_nonnull (board);
@@ -997,13 +982,13 @@ test_leave (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (board), "board.leave", NULL));
   mc_test_iterate ();
-  prompt = GTK_WIDGET (find_toplevel (MC_TYPE_PIN_PROMPT));
+  prompt = GTK_WIDGET (mc_test_find_toplevel (MC_TYPE_PIN_PROMPT));
   g_assert_nonnull (prompt);
   capture (prompt, "self-service-leave-pin");
   answer_prompt (MC_PIN_PROMPT (prompt), PIN);
 
   g_assert_false (mc_self_service_is_active (self_service ()));
-  g_assert_null (find_toplevel (MC_TYPE_SELF_SERVICE_WINDOW));
+  g_assert_null (mc_test_find_toplevel (MC_TYPE_SELF_SERVICE_WINDOW));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "preferences"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "quit"));
   g_assert_nonnull (find_descendant (GTK_WIDGET (window), MC_TYPE_STATISTICS_PAGE));
@@ -1020,7 +1005,7 @@ test_preferences (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   mc_test_iterate ();
-  prefs = find_toplevel (MC_TYPE_PREFERENCES_WINDOW);
+  prefs = mc_test_find_toplevel (MC_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "citizens");
   /* The page of this issue; the window's own search button is libadwaita's. */

@@ -12,6 +12,7 @@
 #include "mc-preferences-window.h"
 #include "mc-statistics-page.h"
 #include "mc-supervisor-pin.h"
+#include "mc-test-ui.h"
 #include "mc-test-util.h"
 #include "mc-ui.h"
 #include "mc-window.h"
@@ -36,83 +37,10 @@ is_vietnamese (void)
   return g_str_has_prefix (lang, "vi");
 }
 
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition  cond,
-            gpointer   data,
-            guint      seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static gboolean
-on_tick (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
-{
-  (*(guint *) user_data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (g_getenv ("MOTCUA_SCREENSHOT_DIR"), lang, file, NULL);
-  guint frames = 0;
-  guint id;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  gtk_widget_queue_draw (widget);
-  id = gtk_widget_add_tick_callback (widget, on_tick, &frames, NULL);
-  while (frames < 3 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-  g_assert_cmpuint (frames, >=, 3);
-
-  mc_widget_save_screenshot (widget, path, &error);
-  g_assert_no_error (error);
-  g_test_message ("screenshot: %s", path);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static gboolean
 toplevel_shown (gpointer type)
 {
-  return find_toplevel ((GType) GPOINTER_TO_SIZE (type)) != NULL;
+  return mc_test_find_toplevel ((GType) GPOINTER_TO_SIZE (type)) != NULL;
 }
 
 static GtkWidget *
@@ -142,7 +70,7 @@ find_descendant (GtkWidget  *widget,
 static McWindow *
 main_window (void)
 {
-  GtkWindow *window = find_toplevel (MC_TYPE_WINDOW);
+  GtkWindow *window = mc_test_find_toplevel (MC_TYPE_WINDOW);
 
   g_assert_nonnull (window);
   return MC_WINDOW (window);
@@ -209,7 +137,7 @@ wait_for_total (void)
   mc_statistics_page_get_range (page (), &e.from, &e.to);
   e.total = expected_between (e.from, e.to);
   /* The view learns of another program's writes by polling. */
-  ok = wait_until (page_shows, &e, 20);
+  ok = mc_test_wait_until (page_shows, &e, 20);
   if (!ok)
     {
       const McSummary *s = mc_statistics_page_get_summary (page ());
@@ -218,7 +146,7 @@ wait_for_total (void)
                       mc_statistics_page_get_state (page ()), s ? s->total : 0, e.total);
     }
   g_assert_true (ok);
-  iterate ();
+  mc_test_iterate ();
 }
 
 static void
@@ -260,14 +188,14 @@ test_empty (void)
   McWindow *window;
 
   g_application_activate (G_APPLICATION (app));
-  iterate ();
+  mc_test_iterate ();
   window = main_window ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "statistics"));
 
   /* A first start: the ledger is created, and nothing is invented. */
-  g_assert_true (wait_until (page_shows, &e, 10));
+  g_assert_true (mc_test_wait_until (page_shows, &e, 10));
   g_assert_nonnull (mc_window_get_ledger (window));
-  screenshot (GTK_WIDGET (window), "statistics-empty");
+  mc_test_screenshot (GTK_WIDGET (window), "statistics-empty");
 }
 
 static void
@@ -308,18 +236,18 @@ test_counts_from_another_program (void)
   table = find_descendant (GTK_WIDGET (page ()), GTK_TYPE_COLUMN_VIEW, NULL);
   rows = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (table)));
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
-  screenshot (GTK_WIDGET (main_window ()), "statistics-today");
+  mc_test_screenshot (GTK_WIDGET (main_window ()), "statistics-today");
 
   mc_statistics_page_set_period (page (), "week");
   wait_for_total ();
   mc_statistics_page_get_range (page (), &from, &to);
   g_assert_cmpuint (to - from, ==, 6);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 7);
-  screenshot (GTK_WIDGET (main_window ()), "statistics-week");
+  mc_test_screenshot (GTK_WIDGET (main_window ()), "statistics-week");
 
   mc_statistics_page_set_period (page (), "month");
   wait_for_total ();
-  screenshot (GTK_WIDGET (main_window ()), "statistics-month");
+  mc_test_screenshot (GTK_WIDGET (main_window ()), "statistics-month");
 }
 
 static void
@@ -334,7 +262,7 @@ test_custom_range_with_merged_ward (void)
   wait_for_total ();
   g_assert_nonnull (strstr (label_text ("merged"), "Phường Vĩnh Hải"));
   g_assert_true (gtk_widget_get_visible (find_descendant (GTK_WIDGET (page ()), GTK_TYPE_LABEL, "merged")));
-  screenshot (GTK_WIDGET (main_window ()), "statistics-custom");
+  mc_test_screenshot (GTK_WIDGET (main_window ()), "statistics-custom");
 }
 
 static gboolean
@@ -371,11 +299,11 @@ test_quick_entry (void)
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
   g_assert_true (gtk_widget_get_visible (popover));
-  screenshot (popover, "statistics-quick-entry");
+  mc_test_screenshot (popover, "statistics-quick-entry");
 
   id = g_signal_connect (p, "recorded", G_CALLBACK (on_recorded), &uuid);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (p), "statistics.quick-add", NULL));
-  g_assert_true (wait_until (got_string, &uuid, 10));
+  g_assert_true (mc_test_wait_until (got_string, &uuid, 10));
   g_signal_handler_disconnect (p, id);
   g_assert_true (g_uuid_string_is_valid (uuid));
   g_assert_false (gtk_widget_get_visible (popover));
@@ -493,7 +421,7 @@ test_exports_and_printing (void)
   total = mc_statistics_page_get_summary (p)->total;
 
   mc_statistics_page_export_csv_async (p, csv, on_done, &csv_done);
-  g_assert_true (wait_until (got_result, &csv_done, 10));
+  g_assert_true (mc_test_wait_until (got_result, &csv_done, 10));
   g_assert_true (mc_statistics_page_export_csv_finish (p, csv_done, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (csv_path, &contents, NULL, NULL));
@@ -508,7 +436,7 @@ test_exports_and_printing (void)
   g_assert_true (g_str_has_suffix (contents, total_row));
 
   mc_statistics_page_export_pdf_async (p, pdf, on_done, &pdf_done);
-  g_assert_true (wait_until (got_result, &pdf_done, 20));
+  g_assert_true (mc_test_wait_until (got_result, &pdf_done, 20));
   g_assert_true (mc_statistics_page_export_pdf_finish (p, pdf_done, &error));
   g_assert_no_error (error);
   assert_report_pdf (pdf_path, total);
@@ -516,20 +444,20 @@ test_exports_and_printing (void)
   /* The print operation the dialog runs, sent to a file. */
   id = g_signal_connect (p, "printed", G_CALLBACK (on_printed), &printed);
   mc_statistics_page_print (p, print_path);
-  g_assert_true (wait_until (got_int, &printed, 20));
+  g_assert_true (mc_test_wait_until (got_int, &printed, 20));
   g_assert_cmpint (printed, ==, GTK_PRINT_OPERATION_RESULT_APPLY);
   assert_report_pdf (print_path, total);
 
   /* And the GTK print dialog itself (the only GtkDialog here). */
   printed = -1;
   mc_statistics_page_print (p, NULL);
-  g_assert_true (wait_until (toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_DIALOG), 20));
-  dialog = find_toplevel (GTK_TYPE_DIALOG);
-  screenshot (GTK_WIDGET (dialog), "statistics-print-dialog");
+  g_assert_true (mc_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_DIALOG), 20));
+  dialog = mc_test_find_toplevel (GTK_TYPE_DIALOG);
+  mc_test_screenshot (GTK_WIDGET (dialog), "statistics-print-dialog");
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  g_assert_true (wait_until (got_int, &printed, 20));
+  g_assert_true (mc_test_wait_until (got_int, &printed, 20));
   g_assert_cmpint (printed, ==, GTK_PRINT_OPERATION_RESULT_CANCEL);
   g_signal_handler_disconnect (p, id);
 }
@@ -540,7 +468,7 @@ static gboolean
 dialog_page_is (gpointer data)
 {
   const char * const *want = data;
-  McCorrectionDialog *dialog = MC_CORRECTION_DIALOG (find_toplevel (MC_TYPE_CORRECTION_DIALOG));
+  McCorrectionDialog *dialog = MC_CORRECTION_DIALOG (mc_test_find_toplevel (MC_TYPE_CORRECTION_DIALOG));
 
   return dialog != NULL && g_strcmp0 (mc_correction_dialog_get_page (dialog), want[0]) == 0 &&
          (want[1] == NULL || mc_correction_dialog_get_message (dialog) != NULL);
@@ -582,41 +510,41 @@ test_wrong_pin_cannot_correct (void)
   before = mc_statistics_page_get_summary (p)->total;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (p), "statistics.correct", NULL));
-  g_assert_true (wait_until (toplevel_shown, GSIZE_TO_POINTER (MC_TYPE_CORRECTION_DIALOG), 10));
-  dialog = MC_CORRECTION_DIALOG (find_toplevel (MC_TYPE_CORRECTION_DIALOG));
+  g_assert_true (mc_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (MC_TYPE_CORRECTION_DIALOG), 10));
+  dialog = MC_CORRECTION_DIALOG (mc_test_find_toplevel (MC_TYPE_CORRECTION_DIALOG));
   g_assert_cmpstr (mc_correction_dialog_get_page (dialog), ==, "pin");
-  screenshot (GTK_WIDGET (dialog), "correction-pin");
+  mc_test_screenshot (GTK_WIDGET (dialog), "correction-pin");
 
   /* A wrong PIN: refused, said so, nothing shown, nothing changed. */
   pin_row = find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
   g_signal_connect (dialog, "page-changed", G_CALLBACK (on_page_changed), &changes[0]);
   gtk_editable_set_text (GTK_EDITABLE (pin_row), "1357");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "correction.unlock", NULL));
-  g_assert_true (wait_until (count_reached, changes, 10));
+  g_assert_true (mc_test_wait_until (count_reached, changes, 10));
   g_assert_true (dialog_page_is (at_pin_with_message));
   g_assert_nonnull (strstr (mc_correction_dialog_get_message (dialog),
                             is_vietnamese () ? "không phải" : "not the supervisor PIN"));
   g_assert_cmpuint (mc_correction_dialog_get_n_filings (dialog), ==, 0);
-  screenshot (GTK_WIDGET (dialog), "correction-wrong-pin");
+  mc_test_screenshot (GTK_WIDGET (dialog), "correction-wrong-pin");
 
   /* The right PIN opens the list of the period's filings. */
   gtk_editable_set_text (GTK_EDITABLE (pin_row), "2468");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "correction.unlock", NULL));
-  g_assert_true (wait_until (dialog_page_is, at_list, 10));
+  g_assert_true (mc_test_wait_until (dialog_page_is, at_list, 10));
   mc_statistics_page_get_range (p, &from, &to);
   g_assert_cmpuint (mc_correction_dialog_get_n_filings (dialog), ==, expected_between (from, to));
-  screenshot (GTK_WIDGET (dialog), "correction-list");
+  mc_test_screenshot (GTK_WIDGET (dialog), "correction-list");
 
   /* Withdraw one recorded twice. */
   mc_correction_dialog_edit (dialog, 0);
   g_assert_cmpstr (mc_correction_dialog_get_page (dialog), ==, "edit");
   mc_correction_dialog_set_void (dialog, TRUE, MC_REASON_DUPLICATE);
-  screenshot (GTK_WIDGET (dialog), "correction-edit");
+  mc_test_screenshot (GTK_WIDGET (dialog), "correction-edit");
   changes[0] = 0;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "correction.save", NULL));
-  g_assert_true (wait_until (dialog_page_is, at_list, 10));
+  g_assert_true (mc_test_wait_until (dialog_page_is, at_list, 10));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  mc_test_iterate ();
 
   g_hash_table_insert (by_day, GUINT_TO_POINTER (today),
                        GSIZE_TO_POINTER (GPOINTER_TO_SIZE (g_hash_table_lookup (by_day, GUINT_TO_POINTER (today))) - 1));
@@ -645,37 +573,37 @@ test_supervisor_preferences (void)
   int done = -1;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  iterate ();
-  prefs = find_toplevel (MC_TYPE_PREFERENCES_WINDOW);
+  mc_test_iterate ();
+  prefs = mc_test_find_toplevel (MC_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "supervisor");
-  screenshot (GTK_WIDGET (prefs), "preferences-supervisor");
+  mc_test_screenshot (GTK_WIDGET (prefs), "preferences-supervisor");
 
   /* The target is a setting, and the view follows it. */
   g_settings_set_uint (settings, "online-target-percent", 80);
-  iterate ();
+  mc_test_iterate ();
   g_assert_nonnull (strstr (label_text ("target"), "80"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.set-pin", NULL));
-  g_assert_true (wait_until (toplevel_shown, GSIZE_TO_POINTER (MC_TYPE_PIN_DIALOG), 10));
-  dialog = MC_PIN_DIALOG (find_toplevel (MC_TYPE_PIN_DIALOG));
+  g_assert_true (mc_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (MC_TYPE_PIN_DIALOG), 10));
+  dialog = MC_PIN_DIALOG (mc_test_find_toplevel (MC_TYPE_PIN_DIALOG));
   g_signal_connect (dialog, "done", G_CALLBACK (on_pin_done), &done);
 
   /* Changing the PIN needs the current one. */
   mc_pin_dialog_set_entries (dialog, "0000", "97531", "97531");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "pin.save", NULL));
-  g_assert_true (wait_until (got_int, &done, 10));
+  g_assert_true (mc_test_wait_until (got_int, &done, 10));
   g_assert_cmpint (done, ==, FALSE);
   g_assert_nonnull (mc_pin_dialog_get_message (dialog));
   new_hash = g_settings_get_string (settings, "supervisor-pin-hash");
   g_assert_cmpstr (new_hash, ==, old_hash);
   g_clear_pointer (&new_hash, g_free);
-  screenshot (GTK_WIDGET (dialog), "preferences-pin-refused");
+  mc_test_screenshot (GTK_WIDGET (dialog), "preferences-pin-refused");
 
   done = -1;
   mc_pin_dialog_set_entries (dialog, "2468", "97531", "97531");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "pin.save", NULL));
-  g_assert_true (wait_until (got_int, &done, 20));
+  g_assert_true (mc_test_wait_until (got_int, &done, 20));
   g_assert_cmpint (done, ==, TRUE);
   new_hash = g_settings_get_string (settings, "supervisor-pin-hash");
   g_assert_cmpstr (new_hash, !=, old_hash);
@@ -683,7 +611,7 @@ test_supervisor_preferences (void)
   g_assert_true (mc_supervisor_pin_verify (new_hash, "97531", NULL));
 
   gtk_window_destroy (prefs);
-  iterate ();
+  mc_test_iterate ();
 }
 
 static void
@@ -710,7 +638,7 @@ test_unusable_ledger (void)
    * and nothing overwritten. */
   mc_test_write_file (path, "Ghi chú của cán bộ — không phải sổ theo dõi.\n");
   mc_ledger_open_async (path, NULL, on_opened, &message);
-  g_assert_true (wait_until (got_string, &message, 10));
+  g_assert_true (mc_test_wait_until (got_string, &message, 10));
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 520);
   gtk_window_set_child (GTK_WINDOW (window), view);
   mc_statistics_page_setup (MC_STATISTICS_PAGE (view), mc_application_get_settings (app),
@@ -718,9 +646,9 @@ test_unusable_ledger (void)
   mc_statistics_page_set_ledger_error (MC_STATISTICS_PAGE (view), message);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_cmpstr (mc_statistics_page_get_state (MC_STATISTICS_PAGE (view)), ==, "error");
-  screenshot (window, "statistics-error");
+  mc_test_screenshot (window, "statistics-error");
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  mc_test_iterate ();
 }
 
 int

@@ -11,6 +11,7 @@
 #include "mc-preferences-window.h"
 #include "mc-ui.h"
 #include "mc-statistics-page.h"
+#include "mc-test-ui.h"
 #include "mc-test-util.h"
 #include "mc-ward-row.h"
 #include "mc-window.h"
@@ -22,71 +23,6 @@
 static McApplication *app;
 static const char *lang;
 static char *data_dir;
-
-static gboolean
-on_tick (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Waits until @widget is mapped and has been painted a few times. */
-static void
-wait_for_frames (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  gtk_widget_queue_draw (widget);
-  id = gtk_widget_add_tick_callback (widget, on_tick, &frames, NULL);
-  while (frames < 3 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-  g_assert_true (gtk_widget_get_mapped (widget));
-  g_assert_cmpuint (frames, >=, 3);
-}
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (g_getenv ("MOTCUA_SCREENSHOT_DIR"), lang, file, NULL);
-
-  wait_for_frames (widget);
-  mc_widget_save_screenshot (widget, path, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-  g_test_message ("screenshot: %s", path);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
 
 static GtkWidget *
 find_descendant (GtkWidget *widget,
@@ -115,7 +51,7 @@ find_descendant (GtkWidget *widget,
 static McWindow *
 main_window (void)
 {
-  GtkWindow *window = find_toplevel (MC_TYPE_WINDOW);
+  GtkWindow *window = mc_test_find_toplevel (MC_TYPE_WINDOW);
 
   g_assert_nonnull (window);
   return MC_WINDOW (window);
@@ -137,33 +73,33 @@ test_first_run (void)
   g_autofree char *counter = NULL;
 
   g_application_activate (G_APPLICATION (app));
-  iterate ();
+  mc_test_iterate ();
 
   /* No ward yet: the first-run dialog asks before anything else. */
-  dialog = find_toplevel (MC_TYPE_FIRST_RUN_DIALOG);
+  dialog = mc_test_find_toplevel (MC_TYPE_FIRST_RUN_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_modal (dialog));
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (main_window ()));
-  screenshot (GTK_WIDGET (dialog), "first-run-empty");
+  mc_test_screenshot (GTK_WIDGET (dialog), "first-run-empty");
 
   /* Start stays disabled until both ward and counter are given. */
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.start", NULL) &&
-                  find_toplevel (MC_TYPE_FIRST_RUN_DIALOG) == NULL);
+                  mc_test_find_toplevel (MC_TYPE_FIRST_RUN_DIALOG) == NULL);
   mc_first_run_dialog_set_values (MC_FIRST_RUN_DIALOG (dialog), "22333", "", "");
-  iterate ();
+  mc_test_iterate ();
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.start", NULL);
-  iterate ();
-  g_assert_true (find_toplevel (MC_TYPE_FIRST_RUN_DIALOG) == dialog);
+  mc_test_iterate ();
+  g_assert_true (mc_test_find_toplevel (MC_TYPE_FIRST_RUN_DIALOG) == dialog);
   ward = g_settings_get_string (settings, "ward-code");
   g_assert_cmpstr (ward, ==, "");
 
   mc_first_run_dialog_set_values (MC_FIRST_RUN_DIALOG (dialog), "22333", "  Quầy 1 ", "Cán bộ A");
-  iterate ();
-  screenshot (GTK_WIDGET (dialog), "first-run-filled");
+  mc_test_iterate ();
+  mc_test_screenshot (GTK_WIDGET (dialog), "first-run-filled");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.start", NULL));
-  iterate ();
+  mc_test_iterate ();
 
-  g_assert_null (find_toplevel (MC_TYPE_FIRST_RUN_DIALOG));
+  g_assert_null (mc_test_find_toplevel (MC_TYPE_FIRST_RUN_DIALOG));
   g_clear_pointer (&ward, g_free);
   ward = g_settings_get_string (settings, "ward-code");
   counter = g_settings_get_string (settings, "counter-name");
@@ -215,14 +151,14 @@ test_sections (void)
           g_assert_nonnull (status);
           g_assert_nonnull (adw_status_page_get_description (status));
         }
-      screenshot (GTK_WIDGET (window), shot);
+      mc_test_screenshot (GTK_WIDGET (window), shot);
     }
 
   /* Ctrl+N goes back to the reception area and asks for the procedure. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-visit", NULL));
   g_assert_cmpstr (mc_window_get_visible_section (window), ==, "reception");
   g_assert_true (gtk_widget_get_mapped (mc_reception_page_get_chooser (mc_window_get_reception (window))));
-  screenshot (GTK_WIDGET (window), "reception-choose-procedure");
+  mc_test_screenshot (GTK_WIDGET (window), "reception-choose-procedure");
 }
 
 static void
@@ -246,12 +182,12 @@ test_shortcuts (void)
   assert_accel ("win.show-help-overlay", "<Control>question");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-help-overlay", NULL));
-  iterate ();
-  overlay = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  mc_test_iterate ();
+  overlay = mc_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (overlay);
-  screenshot (GTK_WIDGET (overlay), "shortcuts");
+  mc_test_screenshot (GTK_WIDGET (overlay), "shortcuts");
   gtk_window_destroy (overlay);
-  iterate ();
+  mc_test_iterate ();
 }
 
 static void
@@ -263,11 +199,11 @@ test_preferences (void)
   g_autofree char *ward = NULL;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  iterate ();
-  prefs = find_toplevel (MC_TYPE_PREFERENCES_WINDOW);
+  mc_test_iterate ();
+  prefs = mc_test_find_toplevel (MC_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
   g_assert_nonnull (find_descendant (GTK_WIDGET (prefs), ADW_TYPE_PREFERENCES_PAGE, 3));
-  screenshot (GTK_WIDGET (prefs), "preferences");
+  mc_test_screenshot (GTK_WIDGET (prefs), "preferences");
 
   /* The ward row follows the setting and writes it back. */
   ward_row = MC_WARD_ROW (find_descendant (GTK_WIDGET (prefs), MC_TYPE_WARD_ROW, 0));
@@ -280,7 +216,7 @@ test_preferences (void)
   g_assert_cmpstr (ward, ==, "22402");
 
   gtk_window_destroy (prefs);
-  iterate ();
+  mc_test_iterate ();
 }
 
 static void
@@ -289,13 +225,13 @@ test_about (void)
   GtkWindow *about;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  iterate ();
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  mc_test_iterate ();
+  about = mc_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Một Cửa");
-  screenshot (GTK_WIDGET (about), "about");
+  mc_test_screenshot (GTK_WIDGET (about), "about");
   gtk_window_destroy (about);
-  iterate ();
+  mc_test_iterate ();
 }
 
 int
