@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "mc-ledger.h"
+#include "mc-portal-outbox.h"
 #include "mc-ward-catalog.h"
 
 G_BEGIN_DECLS
@@ -15,5 +16,7 @@ McApplication *mc_application_new         (void);
 GSettings     *mc_application_get_settings (McApplication *self);
 McWardCatalog *mc_application_get_catalog  (McApplication *self);
 McLedger      *mc_application_get_ledger   (McApplication *self);
+McPortalOutbox *mc_application_get_outbox  (McApplication *self);
+const char    *mc_application_get_outbox_problem (McApplication *self);
 
 G_END_DECLS

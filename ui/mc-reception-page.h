@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "mc-ledger.h"
+#include "mc-portal-outbox.h"
 #include "mc-scanner.h"
 #include "mc-visit-store.h"
 
@@ -21,6 +22,8 @@ GtkWidget   *mc_reception_page_new          (McVisitStore       *visits,
                                              GSettings          *settings);
 void         mc_reception_page_set_ledger   (McReceptionPage    *self,
                                              McLedger           *ledger);
+void         mc_reception_page_set_outbox   (McReceptionPage    *self,
+                                             McPortalOutbox     *outbox);
 void         mc_reception_page_new_visit    (McReceptionPage    *self);
 McVisit     *mc_reception_page_start_visit  (McReceptionPage    *self,
                                              const char         *procedure_code,
