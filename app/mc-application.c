@@ -650,3 +650,10 @@ mc_application_get_outbox_problem (McApplication *self)
   g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
   return self->outbox_problem;
 }
+
+McVisitStore *
+mc_application_get_visits (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->visits;
+}

@@ -5,6 +5,7 @@
 
 #include "mc-ledger.h"
 #include "mc-portal-outbox.h"
+#include "mc-visit-store.h"
 #include "mc-ward-catalog.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,7 @@ GSettings     *mc_application_get_settings (McApplication *self);
 McWardCatalog *mc_application_get_catalog  (McApplication *self);
 McLedger      *mc_application_get_ledger   (McApplication *self);
 McPortalOutbox *mc_application_get_outbox  (McApplication *self);
+McVisitStore  *mc_application_get_visits   (McApplication *self);
 const char    *mc_application_get_outbox_problem (McApplication *self);
 
 G_END_DECLS

@@ -1353,7 +1353,12 @@ update_upload (McVisitView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.upload-cancel", active && !filed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.upload-retry", failed && state == MC_VISIT_PACKAGED);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->upload_progress), active || (self->item && self->item->state == MC_OUTBOX_SENT));
+  /* Only while the files go: a waiting filing starts from nothing again. */
+  gtk_widget_set_visible (GTK_WIDGET (self->upload_progress),
+                          self->item != NULL && (self->item->state == MC_OUTBOX_SENDING ||
+                                                 self->item->state == MC_OUTBOX_SENT));
+  if (self->item != NULL && self->item->state == MC_OUTBOX_QUEUED)
+    self->upload_sent = self->upload_total = 0;
   if (self->item != NULL && self->item->state == MC_OUTBOX_SENT)
     {
       gtk_progress_bar_set_fraction (self->upload_progress, 1.0);
