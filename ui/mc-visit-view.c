@@ -1576,10 +1576,11 @@ mc_visit_view_set_outbox (McVisitView    *self,
 {
   g_return_if_fail (MC_IS_VISIT_VIEW (self));
 
+  if (self->outbox == outbox && outbox != NULL)
+    return;
   if (self->outbox != NULL)
     g_signal_handlers_disconnect_by_data (self->outbox, self);
-  if (!g_set_object (&self->outbox, outbox) && outbox != NULL)
-    return;
+  g_set_object (&self->outbox, outbox);
   set_item (self, NULL);
   if (outbox != NULL)
     {
