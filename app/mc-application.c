@@ -17,6 +17,9 @@
 #include "mc-core.h"
 #include "mc-scanner.h"
 #include "mc-visit-adopt.h"
+#include "mc-portal-config.h"
+#include "mc-portal-error.h"
+#include "mc-visit-filing.h"
 #include "mc-visit-store.h"
 #include "mc-window.h"
 
@@ -32,6 +35,9 @@ struct _McApplication
   McProcedureCatalog *procedures;
   char           *procedures_problem;
   McVisitStore   *visits;
+  char           *visits_dir;
+  McPortalOutbox *outbox;
+  char           *outbox_problem;
   McScanner      *scanner;
   guint           resumable;
   McCitizenDesk  *citizen_desk;
@@ -107,6 +113,232 @@ static const GActionEntry app_actions[] = {
   { "about", about_action },
 };
 
+/* ---- filings sent through the portal's API ------------------------------------ */
+
+static void
+on_visit_recorded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The view showing the visit, if any, says it to the clerk; the log
+   * names the visit only. */
+  if (!mc_visit_record_filing_finish (MC_VISIT (source), result, &error))
+    g_message ("Visit %s not recorded yet: %s", mc_visit_get_id (MC_VISIT (source)), error->message);
+}
+
+static void
+record_visit (McApplication *self,
+              McVisit       *visit)
+{
+  McVisitState state = mc_visit_get_state (visit);
+
+  if (self->ledger != NULL && (state == MC_VISIT_HANDED_OFF || state == MC_VISIT_UPLOADED))
+    mc_visit_record_filing_async (visit, self->ledger, 0, NULL, on_visit_recorded, NULL);
+}
+
+/* Filings whose receipt came while the ledger was not open (or before a
+ * restart) are recorded once it is. */
+static void
+record_waiting_visits (McApplication *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->visits));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(McVisit) visit = g_list_model_get_item (G_LIST_MODEL (self->visits), i);
+
+      record_visit (self, visit);
+    }
+}
+
+/* The store has every visit on this computer; one it lacks (made by
+ * another program since the start) is read from its folder. */
+static McVisit *
+find_visit (McApplication *self,
+            const char    *visit_id)
+{
+  McVisit *visit;
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (visit_id == NULL || !g_uuid_string_is_valid (visit_id))
+    return NULL;
+  if ((visit = mc_visit_store_lookup (self->visits, visit_id)) != NULL)
+    return g_object_ref (visit);
+  dir = g_build_filename (self->visits_dir, visit_id, NULL);
+  visit = mc_visit_load (dir, self->procedures, &error);
+  if (visit == NULL)
+    g_message ("Visit %s, sent to the portal, cannot be read: %s", visit_id, error->message);
+  return visit;
+}
+
+static void
+take_receipt (McApplication *self,
+              McVisit       *visit,
+              const char    *receipt)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mc_visit_take_portal_receipt (visit, receipt, &error))
+    {
+      g_message ("Visit %s: %s", mc_visit_get_id (visit), error->message);
+      return;
+    }
+  record_visit (self, visit);
+}
+
+/* Whether or not a view shows the visit: the receipt is the visit's, and
+ * the filing is recorded (the view's own record, if any, joins this one). */
+static void
+on_outbox_sent (McPortalOutbox *outbox,
+                gint64          id,
+                const char     *visit_id,
+                const char     *receipt,
+                const char     *received_at,
+                McApplication  *self)
+{
+  g_autoptr(McVisit) visit = find_visit (self, visit_id);
+
+  if (visit != NULL)
+    take_receipt (self, visit, receipt);
+}
+
+/* A refused upload of a visit that is finished anyway (filed in the
+ * browser, or abandoned) leaves the outbox, so its papers can be purged. */
+static void
+on_outbox_failed (McPortalOutbox *outbox,
+                  gint64          id,
+                  const char     *visit_id,
+                  const char     *message,
+                  int             code,
+                  McApplication  *self)
+{
+  g_autoptr(McVisit) visit = find_visit (self, visit_id);
+  g_autoptr(GError) error = NULL;
+
+  if (visit == NULL || !mc_visit_is_finished (visit))
+    return;
+  if (!mc_portal_outbox_remove (outbox, id, &error))
+    g_message ("Outbox item %" G_GINT64_FORMAT " of finished visit %s kept: %s", id, visit_id, error->message);
+}
+
+typedef struct {
+  McApplication *self;
+  GPtrArray     *items;
+} SentScan;
+
+static void
+list_sent_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *items = mc_portal_outbox_list (MC_PORTAL_OUTBOX (source_object), &error);
+
+  if (items == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* At start: visits the outbox sent while they were not told (the program
+ * was closed, or motcua-tool sent them) take their receipts. */
+static void
+on_sent_listed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(McApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (items == NULL)
+    {
+      g_message ("The outbox cannot be read: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      McOutboxItem *item = g_ptr_array_index (items, i);
+      McVisit *visit;
+
+      if (item->state != MC_OUTBOX_SENT ||
+          (visit = mc_visit_store_lookup (self->visits, item->visit_id)) == NULL ||
+          mc_visit_get_state (visit) >= MC_VISIT_HANDED_OFF)
+        continue;
+      take_receipt (self, visit, item->receipt);
+    }
+}
+
+/* The retention purge keeps a visit whose package is still to be sent. */
+static gboolean
+keep_for_outbox (McVisit  *visit,
+                 gpointer  user_data)
+{
+  McApplication *self = user_data;
+  g_autoptr(McOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->outbox == NULL)
+    return FALSE;
+  item = mc_portal_outbox_lookup_visit (self->outbox, mc_visit_get_id (visit), &error);
+  if (item == NULL)
+    {
+      if (g_error_matches (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NOT_FOUND))
+        return FALSE;
+      g_message ("Visit %s kept: the outbox cannot be read (%s)", mc_visit_get_id (visit), error->message);
+      return TRUE;
+    }
+  if (item->state == MC_OUTBOX_SENT)
+    return FALSE;
+  g_message ("Visit %s kept past its retention: its filing is %s in the outbox",
+             mc_visit_get_id (visit), mc_outbox_state_to_string (item->state));
+  return TRUE;
+}
+
+static void
+apply_portal_config (McApplication *self)
+{
+  g_autoptr(McPortalConfig) config = mc_portal_config_new_from_settings (self->settings);
+
+  mc_portal_outbox_set_config (self->outbox, config);
+}
+
+static void
+on_settings_changed (GSettings     *settings,
+                     const char    *key,
+                     McApplication *self)
+{
+  if (self->outbox != NULL && g_str_has_prefix (key, "portal-"))
+    apply_portal_config (self);
+}
+
+static void
+open_outbox (McApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  self->outbox = mc_portal_outbox_new (NULL, &error);
+  if (self->outbox == NULL)
+    {
+      self->outbox_problem = g_strdup (error->message);
+      g_message ("The outbox cannot be used: %s", error->message);
+      return;
+    }
+  apply_portal_config (self);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
+  g_signal_connect_object (self->outbox, "item-sent", G_CALLBACK (on_outbox_sent), self, 0);
+  g_signal_connect_object (self->outbox, "item-failed", G_CALLBACK (on_outbox_failed), self, 0);
+  mc_portal_outbox_start (self->outbox);
+
+  task = g_task_new (self->outbox, NULL, on_sent_listed, g_object_ref (self));
+  g_task_run_in_thread (task, list_sent_thread);
+}
+
 /* The ledger opens on a worker thread (a first start creates it, an old
  * one may be migrated); the windows get it when it is ready. */
 static void
@@ -126,6 +358,8 @@ on_ledger_opened (GObject      *object,
       self->ledger_problem = g_strdup (error->message);
       g_message ("The ledger cannot be used: %s", error->message);
     }
+  if (self->ledger != NULL)
+    record_waiting_visits (self);
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
     if (MC_IS_WINDOW (l->data))
       {
@@ -256,6 +490,9 @@ mc_application_startup (GApplication *application)
     g_autofree char *visits_dir = g_build_filename (data_dir, "visits", NULL);
 
     self->visits = mc_visit_store_new (visits_dir, self->procedures);
+    self->visits_dir = g_strdup (visits_dir);
+    open_outbox (self);
+    mc_visit_store_set_keep_func (self->visits, keep_for_outbox, self, NULL);
     self->resumable = mc_visit_store_load (self->visits, &error);
     if (error != NULL)
       g_warning ("Visits cannot be read: %s", error->message);
@@ -362,6 +599,14 @@ mc_application_activate (GApplication *application)
         mc_window_add_toast (MC_WINDOW (window), self->procedures_problem);
       mc_window_set_services (MC_WINDOW (window), self->visits, self->procedures, self->scanner,
                               mc_citizen_desk_get_screen (self->citizen_desk));
+      mc_window_set_outbox (MC_WINDOW (window), self->outbox);
+      if (self->outbox_problem != NULL)
+        {
+          g_autofree char *endpoint = g_settings_get_string (self->settings, "portal-api-endpoint");
+
+          if (*endpoint != '\0')
+            mc_window_add_toast (MC_WINDOW (window), self->outbox_problem);
+        }
       if (self->resumable > 0)
         {
           g_autofree char *text = g_strdup_printf (ngettext ("%u unfinished visit can be resumed: choose it on the left.",
@@ -389,13 +634,35 @@ mc_application_activate (GApplication *application)
 }
 
 static void
+mc_application_shutdown (GApplication *application)
+{
+  McApplication *self = MC_APPLICATION (application);
+
+  /* An upload in flight stays queued, for the next start. */
+  if (self->outbox != NULL)
+    mc_portal_outbox_stop (self->outbox);
+
+  G_APPLICATION_CLASS (mc_application_parent_class)->shutdown (application);
+}
+
+static void
 mc_application_finalize (GObject *object)
 {
   McApplication *self = MC_APPLICATION (object);
 
   if (self->visits != NULL)
     mc_visit_store_flush (self->visits, NULL);
+  if (self->visits != NULL)
+    mc_visit_store_set_keep_func (self->visits, NULL, NULL, NULL);
   g_clear_object (&self->visits);
+  g_free (self->visits_dir);
+  if (self->outbox != NULL)
+    {
+      mc_portal_outbox_stop (self->outbox);
+      g_signal_handlers_disconnect_by_data (self->outbox, self);
+    }
+  g_clear_object (&self->outbox);
+  g_free (self->outbox_problem);
   g_clear_object (&self->scanner);
   g_clear_object (&self->procedures);
   g_free (self->procedures_problem);
@@ -419,6 +686,7 @@ mc_application_class_init (McApplicationClass *klass)
   object_class->finalize = mc_application_finalize;
   app_class->startup = mc_application_startup;
   app_class->activate = mc_application_activate;
+  app_class->shutdown = mc_application_shutdown;
 }
 
 static void
@@ -474,6 +742,22 @@ mc_application_get_self_service (McApplication *self)
 {
   g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
   return self->self_service;
+}
+
+/* The outbox of portal API uploads; NULL when it could not be opened
+ * (mc_application_get_outbox_problem() says why). */
+McPortalOutbox *
+mc_application_get_outbox (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->outbox;
+}
+
+const char *
+mc_application_get_outbox_problem (McApplication *self)
+{
+  g_return_val_if_fail (MC_IS_APPLICATION (self), NULL);
+  return self->outbox_problem;
 }
 
 /* The visits at this counter (a GListModel of the open ones). */

@@ -7,6 +7,7 @@
 #include "mc-citizen-screen.h"
 #include "mc-ledger.h"
 #include "mc-self-service.h"
+#include "mc-portal-outbox.h"
 #include "mc-visit-store.h"
 #include "mc-ward-catalog.h"
 
@@ -22,6 +23,8 @@ McLedger      *mc_application_get_ledger   (McApplication *self);
 McCitizenScreen *mc_application_get_citizen_screen (McApplication *self);
 McCitizenDesk *mc_application_get_citizen_desk (McApplication *self);
 McSelfService *mc_application_get_self_service (McApplication *self);
+McPortalOutbox *mc_application_get_outbox  (McApplication *self);
 McVisitStore  *mc_application_get_visits   (McApplication *self);
+const char    *mc_application_get_outbox_problem (McApplication *self);
 
 G_END_DECLS

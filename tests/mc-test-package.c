@@ -92,13 +92,11 @@ begin_component (JsonBuilder *b,
   json_builder_begin_array (b);
 }
 
-char *
-mc_test_make_package (const char  *parent,
-                      guint        noise_pixels,
-                      char       **visit_id)
+static void
+make_package (const char *dir,
+              const char *uuid,
+              guint       noise_pixels)
 {
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *dir = g_build_filename (parent, uuid, NULL);
   g_autofree char *pdf = g_build_filename (dir, "01-to-khai.pdf", NULL);
   g_autofree char *png = g_build_filename (dir, "02-giay-chung-sinh.png", NULL);
   g_autofree char *tmp = g_build_filename (dir, ".manifest.json.tmp", NULL);
@@ -186,10 +184,28 @@ mc_test_make_package (const char  *parent,
   json_generator_to_file (gen, tmp, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_rename (tmp, manifest), ==, 0);
+}
 
+char *
+mc_test_make_package (const char  *parent,
+                      guint        noise_pixels,
+                      char       **visit_id)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *dir = g_build_filename (parent, uuid, NULL);
+
+  make_package (dir, uuid, noise_pixels);
   if (visit_id != NULL)
     *visit_id = g_steal_pointer (&uuid);
   return g_steal_pointer (&dir);
+}
+
+void
+mc_test_make_visit_package (const char *dir,
+                            const char *visit_id,
+                            guint       noise_pixels)
+{
+  make_package (dir, visit_id, noise_pixels);
 }
 
 void

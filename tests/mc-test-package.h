@@ -16,6 +16,12 @@ char *mc_test_make_package      (const char  *parent,
                                  guint        noise_pixels,
                                  char       **visit_id);
 
+/* The same package in @dir, for the visit @visit_id (a real visit's
+ * folder, say). */
+void  mc_test_make_visit_package (const char  *dir,
+                                  const char  *visit_id,
+                                  guint        noise_pixels);
+
 /* Rewrites @name in @dir with the same size and other bytes, so only the
  * checksum can tell. */
 void  mc_test_package_tamper    (const char  *dir,

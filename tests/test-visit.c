@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 
 #include "mc-core.h"
@@ -14,6 +15,8 @@
 #include "mc-page-image.h"
 #include "mc-self-service-session.h"
 #include "mc-visit-adopt.h"
+#include "mc-ledger.h"
+#include "mc-visit-filing.h"
 #include "mc-visit-store.h"
 #include "mc-vips.h"
 #include "mc-test-util.h"
@@ -489,6 +492,139 @@ test_adopt_self_service (void)
   mc_test_rm_rf (dir);
 }
 
+static gboolean
+keep_named (McVisit  *visit,
+            gpointer  user_data)
+{
+  return g_strcmp0 (mc_visit_get_id (visit), user_data) == 0;
+}
+
+/* The purge asks before deleting: a visit kept (its filing unsent in the
+ * outbox, in the program) survives its retention. */
+static void
+test_purge_keep_func (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("visits-keep");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisitStore) store = mc_visit_store_new (dir, catalog);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_hours (now, 25);
+  McVisit *kept, *gone;
+  g_autofree char *kept_dir = NULL;
+  g_autofree char *gone_dir = NULL;
+
+  kept = mc_visit_store_create (store, "1.001193", "22333", "Quầy 1", NULL, &error);
+  gone = mc_visit_store_create (store, "1.001193", "22333", "Quầy 1", NULL, &error);
+  g_assert_no_error (error);
+  kept_dir = g_strdup (mc_visit_get_dir (kept));
+  gone_dir = g_strdup (mc_visit_get_dir (gone));
+  mc_visit_abandon (kept);
+  mc_visit_abandon (gone);
+  mc_visit_store_set_keep_func (store, keep_named, g_strdup (mc_visit_get_id (kept)), g_free);
+  g_assert_cmpuint (mc_visit_store_purge (store, 24, later, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (kept_dir, G_FILE_TEST_IS_DIR));
+  g_assert_false (g_file_test (gone_dir, G_FILE_TEST_EXISTS));
+  /* Let go: it goes too. */
+  mc_visit_store_set_keep_func (store, NULL, NULL, NULL);
+  g_assert_cmpuint (mc_visit_store_purge (store, 24, later, &error), ==, 1);
+  g_assert_false (g_file_test (kept_dir, G_FILE_TEST_EXISTS));
+}
+
+typedef struct {
+  guint    done;
+  guint    ok;
+} Recorded;
+
+static void
+on_recorded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Recorded *r = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (mc_visit_record_filing_finish (MC_VISIT (source), result, &error))
+    r->ok++;
+  else
+    g_test_message ("not recorded: %s", error->message);
+  r->done++;
+}
+
+static int
+count_filings (const char *ledger_path,
+               const char *receipt)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (ledger_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM events WHERE kind = 'filing' AND receipt = ?",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, receipt, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* The view and the application asking at once (the outbox's item-sent
+ * reaches both): one record, both told it is done; asking again after
+ * is answered at once. */
+static void
+test_record_filing_once (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("visits-record");
+  g_autofree char *ledger_path = g_build_filename (dir, "ledger.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisitStore) store = mc_visit_store_new (dir, catalog);
+  g_autoptr(McLedger) ledger = mc_ledger_open (ledger_path, TRUE, &error);
+  Recorded r = { 0 };
+  McVisit *visit;
+
+  g_assert_no_error (error);
+  visit = mc_visit_store_create (store, "1.001193", "22333", "Quầy 1", "Cán bộ A", &error);
+  g_assert_no_error (error);
+  add_page (visit, "to-khai");
+
+  /* No receipt yet: nothing to record. */
+  mc_visit_record_filing_async (visit, ledger, 0, NULL, on_recorded, &r);
+  while (r.done < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (r.ok, ==, 0);
+
+  g_assert_true (mc_visit_take_portal_receipt (visit, "G22-API-0001", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (mc_visit_get_submit_method (visit), ==, MC_SUBMIT_API);
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_UPLOADED);
+  r = (Recorded) { 0 };
+  mc_visit_record_filing_async (visit, ledger, 0, NULL, on_recorded, &r);
+  g_assert_true (mc_visit_is_recording (visit));
+  mc_visit_record_filing_async (visit, ledger, 0, NULL, on_recorded, &r);
+  while (r.done < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (r.ok, ==, 2);
+  g_assert_false (mc_visit_is_recording (visit));
+  g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_RECORDED);
+  g_assert_cmpuint (count_filings (ledger_path, "G22-API-0001"), ==, 1);
+
+  mc_visit_record_filing_async (visit, ledger, 0, NULL, on_recorded, &r);
+  while (r.done < 3)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (r.ok, ==, 3);
+  g_assert_cmpuint (count_filings (ledger_path, "G22-API-0001"), ==, 1);
+
+  /* The same receipt again is fine; another one is refused, the visit's
+   * stays. */
+  g_assert_true (mc_visit_take_portal_receipt (visit, "G22-API-0001", NULL));
+  g_assert_false (mc_visit_take_portal_receipt (visit, "G22-API-0002", &error));
+  g_assert_error (error, MC_VISIT_ERROR, MC_VISIT_ERROR_STATE);
+  g_assert_cmpstr (mc_visit_get_receipt (visit), ==, "G22-API-0001");
+  mc_visit_store_flush (store, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,5 +639,7 @@ main (int   argc,
   g_test_add_func ("/visit/store-resume-and-purge", test_store_resume_and_purge);
   g_test_add_func ("/visit/import", test_import);
   g_test_add_func ("/visit/adopt-self-service", test_adopt_self_service);
+  g_test_add_func ("/visit/purge-keep-func", test_purge_keep_func);
+  g_test_add_func ("/visit/record-filing-once", test_record_filing_once);
   return g_test_run ();
 }

@@ -20,6 +20,7 @@ struct _McReceptionPage
   GSettings          *settings;
   McLedger           *ledger;
   McVisitCitizen     *citizen;     /* the citizen screen follows the visit shown */
+  McPortalOutbox     *outbox;
 
   GtkWidget          *chooser;
   GtkWidget          *view;        /* McVisitView of the current visit, or NULL */
@@ -111,6 +112,7 @@ mc_reception_page_open_visit (McReceptionPage *self,
 
   self->view = mc_visit_view_new (visit, self->scanner, self->settings);
   mc_visit_view_set_ledger (MC_VISIT_VIEW (self->view), self->ledger);
+  mc_visit_view_set_outbox (MC_VISIT_VIEW (self->view), self->outbox);
   g_signal_connect_object (self->view, "closed", G_CALLBACK (on_view_closed), self, G_CONNECT_SWAPPED);
   gtk_stack_add_named (self->content, self->view, "visit");
   gtk_stack_set_visible_child (self->content, self->view);
@@ -198,6 +200,17 @@ mc_reception_page_set_ledger (McReceptionPage *self,
     mc_visit_view_set_ledger (MC_VISIT_VIEW (self->view), ledger);
 }
 
+void
+mc_reception_page_set_outbox (McReceptionPage *self,
+                              McPortalOutbox  *outbox)
+{
+  g_return_if_fail (MC_IS_RECEPTION_PAGE (self));
+
+  g_set_object (&self->outbox, outbox);
+  if (self->view != NULL)
+    mc_visit_view_set_outbox (MC_VISIT_VIEW (self->view), outbox);
+}
+
 GtkWidget *
 mc_reception_page_get_visit_view (McReceptionPage *self)
 {
@@ -257,6 +270,7 @@ mc_reception_page_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->ledger);
   g_clear_object (&self->citizen);
+  g_clear_object (&self->outbox);
 
   G_OBJECT_CLASS (mc_reception_page_parent_class)->dispose (object);
 }

@@ -5,6 +5,7 @@
 
 #include "mc-citizen-screen.h"
 #include "mc-ledger.h"
+#include "mc-portal-outbox.h"
 #include "mc-scanner.h"
 #include "mc-visit-store.h"
 
@@ -24,6 +25,8 @@ void         mc_reception_page_set_ledger   (McReceptionPage    *self,
                                              McLedger           *ledger);
 void         mc_reception_page_set_citizen_screen (McReceptionPage *self,
                                                    McCitizenScreen *screen);
+void         mc_reception_page_set_outbox   (McReceptionPage    *self,
+                                             McPortalOutbox     *outbox);
 void         mc_reception_page_new_visit    (McReceptionPage    *self);
 McVisit     *mc_reception_page_start_visit  (McReceptionPage    *self,
                                              const char         *procedure_code,

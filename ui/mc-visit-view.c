@@ -12,6 +12,8 @@
 #include "mc-identity-form.h"
 #include "mc-import.h"
 #include "mc-package.h"
+#include "mc-portal-error.h"
+#include "mc-visit-filing.h"
 #include "mc-scan-panel.h"
 #include "mc-searchable-pdf.h"
 #include "mc-visit-view.h"
@@ -33,7 +35,12 @@ struct _McVisitView
   char            *message;
   gboolean         packaging;
   gboolean         recording;
-  guint            package_pages;
+  McPortalOutbox  *outbox;
+  McOutboxItem    *item;           /* the visit's upload, as last seen; NULL: none */
+  gboolean         enqueuing;
+  guint64          upload_sent;
+  guint64          upload_total;
+  char            *upload_status;
   McIdReader      *id_reader;
   GHashTable      *cards;          /* component key → CardRead*, ID card components */
 
@@ -57,6 +64,13 @@ struct _McVisitView
   GtkSpinner      *package_spinner;
   AdwPreferencesGroup *files_group;
   AdwActionRow    *portal_row;
+  GtkWidget       *open_portal_button;
+  AdwPreferencesGroup *upload_group;
+  AdwActionRow    *upload_row;
+  GtkWidget       *upload_button;
+  GtkWidget       *upload_cancel_button;
+  GtkWidget       *upload_retry_button;
+  GtkProgressBar  *upload_progress;
   AdwPreferencesGroup *handoff_group;
   AdwEntryRow     *receipt_row;
   AdwStatusPage   *done_page;
@@ -77,6 +91,8 @@ enum { PROP_0, PROP_STEP, PROP_COMPONENT_KEY, PROP_PAPERS_VIEW, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void update_all (McVisitView *self);
+static void update_upload (McVisitView *self);
+static void drop_upload (McVisitView *self);
 
 /* ---- messages -------------------------------------------------------------- */
 
@@ -963,7 +979,6 @@ on_packaged (GObject      *source,
 
     show_message (self, text, FALSE);
   }
-  self->package_pages = report.pages;
   update_all (self);
   gtk_stack_set_visible_child_name (self->steps, "submit");
 }
@@ -1164,46 +1179,41 @@ on_recorded (GObject      *source,
 {
   g_autoptr(McVisitView) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *uuid = mc_ledger_record_filing_finish (MC_LEDGER (source), result, &error);
 
-  self->recording = FALSE;
-  if (uuid == NULL)
+  if (!mc_visit_record_filing_finish (MC_VISIT (source), result, &error))
     {
-      g_autofree char *text = g_strdup_printf (_("The receipt is kept with the visit, but the filing could not be recorded for the counts: %s"),
-                                               error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;   /* the view is gone; the record went on without it */
+      self->recording = FALSE;
+      {
+        g_autofree char *text = g_strdup_printf (_("The receipt is kept with the visit, but the filing could not be recorded for the counts: %s"),
+                                                 error->message);
 
-      show_message (self, text, TRUE);
+        show_message (self, text, TRUE);
+      }
       update_all (self);
       return;
     }
-  mc_visit_set_recorded (self->visit);
+  self->recording = FALSE;
   show_message (self, NULL, FALSE);
   update_all (self);
   gtk_stack_set_visible_child_name (self->steps, "done");
 }
 
+/* The view and the application both record through the visit, which
+ * keeps a single record under way: whichever asks second waits for it. */
 static void
 record_filing (McVisitView *self)
 {
-  McFilingRecord record = MC_FILING_RECORD_INIT;
-  const McProcedure *procedure = mc_visit_get_procedure (self->visit);
-
-  if (self->ledger == NULL || self->recording)
+  if (self->ledger == NULL)
     {
       show_message (self, _("The receipt is saved. The record of filings is not open yet; the filing will be recorded when it is."), FALSE);
       return;
     }
-  record.uuid = mc_visit_ensure_filing_uuid (self->visit);
-  record.visit_id = mc_visit_get_id (self->visit);
-  record.ward_code = mc_visit_get_ward_code (self->visit);
-  record.counter = mc_visit_get_counter (self->visit);
-  record.clerk = mc_visit_get_clerk (self->visit);
-  record.procedure = procedure->code;
-  mc_channel_from_string (procedure->portal->key, &record.channel);
-  record.pages = (int) (self->package_pages ? self->package_pages : mc_visit_count_all_pages (self->visit));
-  record.receipt = mc_visit_get_receipt (self->visit);
+  if (self->recording)
+    return;
   self->recording = TRUE;
-  mc_ledger_record_filing_async (self->ledger, &record, NULL, on_recorded, g_object_ref (self));
+  mc_visit_record_filing_async (self->visit, self->ledger, 0, self->cancellable, on_recorded, g_object_ref (self));
 }
 
 static void
@@ -1217,6 +1227,8 @@ on_receipt_apply (McVisitView *self)
       show_message (self, error->message, TRUE);
       return;
     }
+  /* Filed in the browser: an upload still waiting must not file it again. */
+  drop_upload (self);
   record_filing (self);
   update_all (self);
 }
@@ -1234,6 +1246,372 @@ mc_visit_view_set_ledger (McVisitView *self,
       (mc_visit_get_state (self->visit) == MC_VISIT_HANDED_OFF ||
        mc_visit_get_state (self->visit) == MC_VISIT_UPLOADED))
     record_filing (self);
+}
+
+/* ---- upload through the portal's API -------------------------------------------------- */
+
+static char *
+dup_endpoint (McVisitView *self)
+{
+  g_autofree char *endpoint = g_settings_get_string (self->settings, "portal-api-endpoint");
+
+  g_strstrip (endpoint);
+  return *endpoint != '\0' ? g_steal_pointer (&endpoint) : NULL;
+}
+
+static gboolean
+upload_active (McVisitView *self)
+{
+  return self->item != NULL &&
+         (self->item->state == MC_OUTBOX_QUEUED || self->item->state == MC_OUTBOX_SENDING);
+}
+
+static void
+set_item (McVisitView  *self,
+          McOutboxItem *item)
+{
+  if (self->item == NULL || item == NULL || self->item->id != item->id)
+    self->upload_sent = self->upload_total = 0;
+  g_clear_pointer (&self->item, mc_outbox_item_free);
+  self->item = item;
+}
+
+/* The portal gave its receipt: the visit takes it and is recorded. */
+static void
+take_receipt (McVisitView *self,
+              const char  *receipt)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mc_visit_take_portal_receipt (self->visit, receipt, &error))
+    {
+      show_message (self, error->message, TRUE);
+      update_all (self);
+      return;
+    }
+  show_message (self, NULL, FALSE);
+  record_filing (self);
+  update_all (self);
+}
+
+static void
+show_failure (McVisitView *self,
+              const char  *reason)
+{
+  g_autofree char *button = mc_strip_mnemonic (_("_Try Again"));
+  /* Translators: %s is why, then the button's label */
+  g_autofree char *text = g_strdup_printf (_("The filing was not sent. %s\nWhen that is put right, press “%s”, or file it in the browser below."),
+                                           reason, button);
+
+  show_message (self, text, TRUE);
+}
+
+/* What the clerk sees of the upload, from the item as the outbox has it. */
+static void
+update_upload (McVisitView *self)
+{
+  g_autofree char *endpoint = dup_endpoint (self);
+  McVisitState state = mc_visit_get_state (self->visit);
+  gboolean filed = state >= MC_VISIT_HANDED_OFF;
+  gboolean active = upload_active (self);
+  gboolean failed = self->item != NULL && self->item->state == MC_OUTBOX_FAILED && !filed;
+  g_autofree char *status = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->upload_group), endpoint != NULL);
+  /* One suggested action on the page: the upload when there is one. */
+  if (endpoint != NULL)
+    gtk_widget_remove_css_class (self->open_portal_button, "suggested-action");
+  else
+    gtk_widget_add_css_class (self->open_portal_button, "suggested-action");
+
+  if (self->outbox == NULL)
+    status = g_strdup (_("The outbox of filings cannot be used, so nothing can be sent from here. File in the browser below."));
+  else if (self->enqueuing)
+    status = g_strdup (_("Checking the files…"));
+  else if (self->item == NULL)
+    status = g_strdup (_("Sends the files and brings back the receipt code."));
+  else if (self->item->state == MC_OUTBOX_SENT)
+    status = g_strdup_printf (_("Sent. Receipt code: %s"), self->item->receipt);
+  else if (self->item->state == MC_OUTBOX_FAILED)
+    status = g_strdup_printf (_("Not sent: %s"), self->item->last_error ? self->item->last_error : "");
+  else if (self->item->state == MC_OUTBOX_SENDING && self->item->in_flight)
+    status = g_strdup (_("Sending…"));
+  else if (self->item->last_error != NULL)
+    {
+      g_autoptr(GDateTime) next = g_date_time_new_from_unix_local (self->item->next_attempt_us / G_USEC_PER_SEC);
+      g_autofree char *when = next ? g_date_time_format (next, "%H:%M") : g_strdup ("—");
+
+      /* Translators: %s is why (a sentence), then a time like 14:05 */
+      status = g_strdup_printf (_("Waiting: %s It will be tried again at %s."), self->item->last_error, when);
+    }
+  else
+    status = g_strdup (_("Waiting to be sent…"));
+  g_free (self->upload_status);
+  self->upload_status = g_steal_pointer (&status);
+  adw_action_row_set_subtitle (self->upload_row, self->upload_status);
+
+  gtk_widget_set_visible (self->upload_button, !active && !failed && !filed);
+  gtk_widget_set_visible (self->upload_cancel_button, active && !filed);
+  gtk_widget_set_visible (self->upload_retry_button, failed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.upload",
+                                 self->outbox != NULL && endpoint != NULL && !self->enqueuing && !active &&
+                                 !self->recording && state == MC_VISIT_PACKAGED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.upload-cancel", active && !filed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.upload-retry", failed && state == MC_VISIT_PACKAGED);
+
+  /* Only while the files go: a waiting filing starts from nothing again. */
+  gtk_widget_set_visible (GTK_WIDGET (self->upload_progress),
+                          self->item != NULL && (self->item->state == MC_OUTBOX_SENDING ||
+                                                 self->item->state == MC_OUTBOX_SENT));
+  if (self->item != NULL && self->item->state == MC_OUTBOX_QUEUED)
+    self->upload_sent = self->upload_total = 0;
+  if (self->item != NULL && self->item->state == MC_OUTBOX_SENT)
+    {
+      gtk_progress_bar_set_fraction (self->upload_progress, 1.0);
+      gtk_progress_bar_set_text (self->upload_progress, _("Sent"));
+    }
+  else if (self->upload_total > 0)
+    {
+      g_autofree char *sent = g_format_size (self->upload_sent);
+      g_autofree char *total = g_format_size (self->upload_total);
+      /* Translators: e.g. "1.2 MB of 3.4 MB" */
+      g_autofree char *text = g_strdup_printf (_("%s of %s"), sent, total);
+
+      gtk_progress_bar_set_fraction (self->upload_progress, (double) self->upload_sent / (double) self->upload_total);
+      gtk_progress_bar_set_text (self->upload_progress, text);
+    }
+  else
+    {
+      gtk_progress_bar_set_fraction (self->upload_progress, 0.0);
+      gtk_progress_bar_set_text (self->upload_progress, _("Not started"));
+    }
+}
+
+static void
+refresh_item (McVisitView *self)
+{
+  g_autoptr(GError) error = NULL;
+  McOutboxItem *item;
+
+  if (self->outbox == NULL)
+    return;
+  item = mc_portal_outbox_lookup_visit (self->outbox, mc_visit_get_id (self->visit), &error);
+  if (item == NULL && !g_error_matches (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NOT_FOUND))
+    g_message ("Outbox not readable for visit %s: %s", mc_visit_get_id (self->visit), error->message);
+  set_item (self, item);
+}
+
+static void
+on_outbox_changed (McPortalOutbox *outbox,
+                   gint64          id,
+                   McVisitView    *self)
+{
+  /* Without an item yet, any new one may be ours (motcua-tool queued
+   * it): one look. */
+  if (id != 0 && self->item != NULL && id != self->item->id)
+    return;
+  refresh_item (self);
+  update_upload (self);
+}
+
+static void
+on_outbox_progress (McPortalOutbox *outbox,
+                    gint64          id,
+                    guint64         sent,
+                    guint64         total,
+                    McVisitView    *self)
+{
+  if (self->item == NULL || id != self->item->id)
+    return;
+  self->upload_sent = sent;
+  self->upload_total = total;
+  if (self->item->state != MC_OUTBOX_SENDING)
+    refresh_item (self);
+  update_upload (self);
+}
+
+static void
+on_outbox_sent (McPortalOutbox *outbox,
+                gint64          id,
+                const char     *visit_id,
+                const char     *receipt,
+                const char     *received_at,
+                McVisitView    *self)
+{
+  if (g_strcmp0 (visit_id, mc_visit_get_id (self->visit)) != 0)
+    return;
+  refresh_item (self);
+  take_receipt (self, receipt);
+}
+
+static void
+on_outbox_failed (McPortalOutbox *outbox,
+                  gint64          id,
+                  const char     *visit_id,
+                  const char     *message,
+                  int             code,
+                  McVisitView    *self)
+{
+  if (g_strcmp0 (visit_id, mc_visit_get_id (self->visit)) != 0)
+    return;
+  refresh_item (self);
+  if (mc_visit_get_state (self->visit) >= MC_VISIT_HANDED_OFF)
+    drop_upload (self);   /* filed in the browser meanwhile */
+  else
+    show_failure (self, message);
+  update_all (self);
+}
+
+static void
+on_enqueued (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(McVisitView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  McOutboxItem *item = mc_portal_outbox_enqueue_finish (MC_PORTAL_OUTBOX (source), result, &error);
+
+  if (item == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->enqueuing = FALSE;
+  if (item == NULL)
+    {
+      show_failure (self, error->message);
+      update_all (self);
+      return;
+    }
+  set_item (self, item);
+  if (item->state == MC_OUTBOX_SENT)
+    {
+      /* The portal had it already (an earlier upload): its receipt now. */
+      take_receipt (self, item->receipt);
+      return;
+    }
+  show_message (self, NULL, FALSE);
+  update_all (self);
+}
+
+static void
+upload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  g_autofree char *endpoint = dup_endpoint (self);
+  const char *package_dir = mc_visit_get_package_dir (self->visit);
+
+  if (self->outbox == NULL || endpoint == NULL || package_dir == NULL || self->enqueuing ||
+      upload_active (self) || mc_visit_get_state (self->visit) != MC_VISIT_PACKAGED)
+    return;
+  self->enqueuing = TRUE;
+  show_message (self, _("Checking the files before sending…"), FALSE);
+  update_all (self);
+  mc_portal_outbox_enqueue_async (self->outbox, package_dir, endpoint, self->cancellable,
+                                  on_enqueued, g_object_ref (self));
+}
+
+static void
+upload_cancel_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->outbox == NULL || !upload_active (self))
+    return;
+  /* Being sent here: stopped, and it fails as cancelled (item-failed).
+   * Only waiting: taken out of the outbox, and can be uploaded again. */
+  if (mc_portal_outbox_cancel (self->outbox, self->item->id))
+    return;
+  if (!mc_portal_outbox_remove (self->outbox, self->item->id, &error))
+    {
+      /* It started meanwhile: stop that. */
+      if (!mc_portal_outbox_cancel (self->outbox, self->item->id))
+        show_message (self, error->message, TRUE);
+      return;
+    }
+  set_item (self, NULL);
+  show_message (self, _("Sending was stopped. Send it again when ready: the portal files a visit only once."), FALSE);
+  update_all (self);
+}
+
+static void
+upload_retry_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->outbox == NULL || self->item == NULL)
+    return;
+  if (mc_portal_outbox_retry (self->outbox, self->item->id, &error) == 0 && error != NULL)
+    {
+      show_message (self, error->message, TRUE);
+      return;
+    }
+  show_message (self, NULL, FALSE);
+  refresh_item (self);
+  update_all (self);
+}
+
+/* The visit was filed another way, or abandoned: its upload must not
+ * file it (again). What is being sent right now is stopped; the failure
+ * that follows removes it (here, or in the application). */
+static void
+drop_upload (McVisitView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->outbox == NULL)
+    return;
+  if (self->item == NULL)
+    refresh_item (self);
+  if (self->item == NULL || self->item->state == MC_OUTBOX_SENT)
+    return;
+  if (!mc_portal_outbox_remove (self->outbox, self->item->id, &error))
+    mc_portal_outbox_cancel (self->outbox, self->item->id);
+  else
+    set_item (self, NULL);
+}
+
+void
+mc_visit_view_set_outbox (McVisitView    *self,
+                          McPortalOutbox *outbox)
+{
+  g_return_if_fail (MC_IS_VISIT_VIEW (self));
+
+  if (self->outbox == outbox && outbox != NULL)
+    return;
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_set_object (&self->outbox, outbox);
+  set_item (self, NULL);
+  if (outbox != NULL)
+    {
+      g_signal_connect_object (outbox, "item-changed", G_CALLBACK (on_outbox_changed), self, 0);
+      g_signal_connect_object (outbox, "progress", G_CALLBACK (on_outbox_progress), self, 0);
+      g_signal_connect_object (outbox, "item-sent", G_CALLBACK (on_outbox_sent), self, 0);
+      g_signal_connect_object (outbox, "item-failed", G_CALLBACK (on_outbox_failed), self, 0);
+      /* A visit taken up again shows where its upload is. */
+      refresh_item (self);
+      if (self->item != NULL && self->item->state == MC_OUTBOX_SENT &&
+          mc_visit_get_state (self->visit) < MC_VISIT_HANDED_OFF)
+        take_receipt (self, self->item->receipt);
+      else if (self->item != NULL && self->item->state == MC_OUTBOX_FAILED &&
+               mc_visit_get_state (self->visit) == MC_VISIT_PACKAGED)
+        show_failure (self, self->item->last_error ? self->item->last_error : "");
+    }
+  update_all (self);
+}
+
+/* For tests and accessibility: what the upload row says. */
+const char *
+mc_visit_view_get_upload_status (McVisitView *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_VIEW (self), NULL);
+  return self->upload_status;
 }
 
 /* ---- actions ------------------------------------------------------------------------ */
@@ -1264,6 +1642,7 @@ on_abandon_response (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "abandon") != 0)
     return;
+  drop_upload (self);
   mc_visit_abandon (self->visit);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 }
@@ -1322,6 +1701,8 @@ update_all (McVisitView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.set-aside", !finished);
   gtk_widget_set_sensitive (GTK_WIDGET (self->receipt_row),
                             (state == MC_VISIT_PACKAGED || state == MC_VISIT_READY) && !self->recording);
+  /* A filing on its way through the API is not filed in the browser too. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "visit.open-portal", !upload_active (self) && !self->enqueuing);
   gtk_widget_set_sensitive (self->scan_panel, !filed);
 
   if (state == MC_VISIT_RECORDED)
@@ -1345,6 +1726,7 @@ update_all (McVisitView *self)
       adw_status_page_set_title (self->done_page, _("Not filed yet"));
       adw_status_page_set_description (self->done_page, _("The receipt appears here once the portal has accepted the filing."));
     }
+  update_upload (self);
 }
 
 static void
@@ -1408,7 +1790,7 @@ mc_visit_view_is_busy (McVisitView *self)
   GHashTableIter iter;
   CardRead *card;
 
-  if (self->packaging || self->recording || g_hash_table_size (self->cleaning) > 0)
+  if (self->packaging || self->recording || self->enqueuing || g_hash_table_size (self->cleaning) > 0)
     return TRUE;
   g_hash_table_iter_init (&iter, self->cards);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &card))
@@ -1441,6 +1823,10 @@ mc_visit_view_dispose (GObject *object)
   g_clear_object (&self->scanner);
   g_clear_object (&self->settings);
   g_clear_object (&self->ledger);
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_clear_object (&self->outbox);
+  g_clear_pointer (&self->item, mc_outbox_item_free);
   g_clear_pointer (&self->watched, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mc_visit_view_parent_class)->dispose (object);
@@ -1453,6 +1839,7 @@ mc_visit_view_finalize (GObject *object)
 
   g_free (self->component);
   g_free (self->message);
+  g_free (self->upload_status);
   g_hash_table_unref (self->cleaning);
   g_hash_table_unref (self->cards);
   g_ptr_array_unref (self->review_rows);
@@ -1548,6 +1935,13 @@ mc_visit_view_class_init (McVisitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McVisitView, package_spinner);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, files_group);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, portal_row);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, open_portal_button);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, upload_group);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, upload_row);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, upload_button);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, upload_cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, upload_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, upload_progress);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, handoff_group);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, receipt_row);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, done_page);
@@ -1556,6 +1950,9 @@ mc_visit_view_class_init (McVisitViewClass *klass)
   gtk_widget_class_install_action (widget_class, "visit.package", NULL, package_action);
   gtk_widget_class_install_action (widget_class, "visit.export-zip", NULL, export_zip_action);
   gtk_widget_class_install_action (widget_class, "visit.open-portal", NULL, open_portal_action);
+  gtk_widget_class_install_action (widget_class, "visit.upload", NULL, upload_action);
+  gtk_widget_class_install_action (widget_class, "visit.upload-cancel", NULL, upload_cancel_action);
+  gtk_widget_class_install_action (widget_class, "visit.upload-retry", NULL, upload_retry_action);
   gtk_widget_class_install_action (widget_class, "visit.copy-file", "s", copy_file_action);
   gtk_widget_class_install_action (widget_class, "visit.set-aside", NULL, set_aside_action);
   gtk_widget_class_install_action (widget_class, "visit.abandon", NULL, abandon_action);
@@ -1621,6 +2018,7 @@ mc_visit_view_new (McVisit   *visit,
   g_signal_connect_swapped (self->receipt_row, "apply", G_CALLBACK (on_receipt_apply), self);
   g_signal_connect_swapped (self->receipt_row, "entry-activated", G_CALLBACK (on_receipt_apply), self);
   gtk_switch_set_active (self->identity_switch, mc_visit_get_identity_in_package (visit));
+  g_signal_connect_object (settings, "changed::portal-api-endpoint", G_CALLBACK (update_all), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->identity_switch, "notify::active", G_CALLBACK (on_identity_switch), self);
 
   mc_visit_view_select_component (self, ((McComponent *) g_ptr_array_index (procedure->components, 0))->key);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "mc-ledger.h"
+#include "mc-portal-outbox.h"
 #include "mc-scanner.h"
 #include "mc-visit.h"
 
@@ -22,6 +23,11 @@ GtkWidget   *mc_visit_view_new            (McVisit     *visit,
 McVisit     *mc_visit_view_get_visit      (McVisitView *self);
 void         mc_visit_view_set_ledger     (McVisitView *self,
                                            McLedger    *ledger);
+/* The outbox of the portal API uploads; NULL when it could not be opened.
+ * The upload is offered when the portal-api-endpoint setting is set. */
+void         mc_visit_view_set_outbox     (McVisitView    *self,
+                                           McPortalOutbox *outbox);
+const char  *mc_visit_view_get_upload_status (McVisitView *self);
 void         mc_visit_view_show_step      (McVisitView *self,
                                            const char  *step);
 const char  *mc_visit_view_get_step       (McVisitView *self);

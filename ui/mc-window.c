@@ -323,6 +323,16 @@ mc_window_set_services (McWindow           *self,
   adw_bin_set_child (self->reception_bin, GTK_WIDGET (self->reception));
 }
 
+/* The outbox of portal API uploads, for the visits (after set_services). */
+void
+mc_window_set_outbox (McWindow       *self,
+                      McPortalOutbox *outbox)
+{
+  g_return_if_fail (MC_IS_WINDOW (self));
+  if (self->reception != NULL)
+    mc_reception_page_set_outbox (self->reception, outbox);
+}
+
 McReceptionPage *
 mc_window_get_reception (McWindow *self)
 {

@@ -27,6 +27,8 @@ McLedger   *mc_window_get_ledger          (McWindow       *self);
 void        mc_window_set_ledger_error    (McWindow       *self,
                                            const char     *message);
 
+void        mc_window_set_outbox          (McWindow       *self,
+                                           McPortalOutbox *outbox);
 void        mc_window_set_services        (McWindow           *self,
                                            McVisitStore       *visits,
                                            McProcedureCatalog *catalog,

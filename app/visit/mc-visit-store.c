@@ -18,6 +18,9 @@ struct _McVisitStore
   McProcedureCatalog *catalog;
   GPtrArray          *open;       /* McVisit, unfinished, oldest first */
   GPtrArray          *finished;   /* McVisit, awaiting purge */
+  McVisitKeepFunc     keep;
+  gpointer            keep_data;
+  GDestroyNotify      keep_destroy;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -54,6 +57,8 @@ mc_visit_store_finalize (GObject *object)
   g_clear_object (&self->catalog);
   g_ptr_array_unref (self->open);
   g_ptr_array_unref (self->finished);
+  if (self->keep_destroy != NULL)
+    self->keep_destroy (self->keep_data);
 
   G_OBJECT_CLASS (mc_visit_store_parent_class)->finalize (object);
 }
@@ -233,6 +238,21 @@ remove_tree (const char  *path,
   return TRUE;
 }
 
+void
+mc_visit_store_set_keep_func (McVisitStore    *self,
+                              McVisitKeepFunc  func,
+                              gpointer         user_data,
+                              GDestroyNotify   destroy)
+{
+  g_return_if_fail (MC_IS_VISIT_STORE (self));
+
+  if (self->keep_destroy != NULL)
+    self->keep_destroy (self->keep_data);
+  self->keep = func;
+  self->keep_data = user_data;
+  self->keep_destroy = destroy;
+}
+
 /* Deletes the folders of visits finished more than @retention_hours before
  * @now (NULL: now). The log says which visit and when it finished, never
  * who the citizen was. Returns how many were purged. */
@@ -253,6 +273,8 @@ mc_visit_store_purge (McVisitStore  *self,
 
       if (finished == NULL ||
           g_date_time_difference (current, finished) < (GTimeSpan) retention_hours * G_TIME_SPAN_HOUR)
+        continue;
+      if (self->keep != NULL && self->keep (visit, self->keep_data))
         continue;
       /* The visit's own writer may still hold a queued save: let it land
        * first so it cannot recreate the folder after the delete. */

@@ -26,6 +26,14 @@ McVisit      *mc_visit_store_create     (McVisitStore        *self,
                                          GError             **error);
 McVisit      *mc_visit_store_lookup     (McVisitStore        *self,
                                          const char          *id);
+/* Asked for each visit past its retention before its folder is deleted:
+ * TRUE keeps it (its package is still waiting to be sent, say). */
+typedef gboolean (*McVisitKeepFunc) (McVisit  *visit,
+                                     gpointer  user_data);
+void          mc_visit_store_set_keep_func (McVisitStore     *self,
+                                            McVisitKeepFunc   func,
+                                            gpointer          user_data,
+                                            GDestroyNotify    destroy);
 guint         mc_visit_store_purge      (McVisitStore        *self,
                                          guint                retention_hours,
                                          GDateTime           *now,
