@@ -631,9 +631,13 @@ test_changed_while_sending (void)
   g_assert_true (mc_test_portal_wait_idle (portal, 5000));
   g_assert_cmpuint (mc_test_portal_count_filings (portal), ==, 0);
   g_assert_cmpuint (mc_test_portal_count_invalid (portal), ==, 0);
+  /* The portal may not even have parsed the request when the client
+   * resets the connection (a loaded machine); what matters is that no
+   * request reached it whole. */
   requests = mc_test_portal_get_requests (portal);
-  g_assert_cmpuint (requests->len, ==, 1);
-  g_assert_false (((McPortalRequest *) requests->pdata[0])->complete);
+  g_assert_cmpuint (requests->len, <=, 1);
+  for (guint i = 0; i < requests->len; i++)
+    g_assert_false (((McPortalRequest *) requests->pdata[i])->complete);
 }
 
 /* ---- TLS --------------------------------------------------------------- */

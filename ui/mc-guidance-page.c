@@ -174,6 +174,9 @@ mc_guidance_page_dispose (GObject *object)
 {
   McGuidancePage *self = MC_GUIDANCE_PAGE (object);
 
+  /* The list empties as it goes: no row is "selected" on the way out. */
+  if (self->guide_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->guide_list, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_GUIDANCE_PAGE);
   g_clear_object (&self->book);
   g_clear_object (&self->settings);

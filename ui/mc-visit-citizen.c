@@ -23,6 +23,11 @@ struct _McVisitCitizen
 
   McCitizenScreen *screen;
   McVisitView     *view;          /* weak: the reception page owns it */
+  /* What we listen to, held while we do: the view disposes its children
+   * before it says "destroy". */
+  GObject         *panel;
+  GObject         *form;
+  McVisit         *visit;
   McPageStore     *store;         /* the paper followed; watched */
   gboolean         moved;         /* the clerk has done something since the view opened */
   char            *details_key;   /* what the details list holds, to rebuild only on change */
@@ -185,6 +190,14 @@ update (McVisitCitizen *self)
       return;
     }
 
+  /* A view taken out of its window is on its way out (it disposes its
+   * parts before it says "destroy"): nothing more to read from it. */
+  if (gtk_widget_get_parent (GTK_WIDGET (self->view)) == NULL)
+    {
+      mc_visit_citizen_set_view (self, NULL);
+      return;
+    }
+
   visit = mc_visit_view_get_visit (self->view);
   procedure = mc_visit_get_procedure (visit);
   state = mc_visit_get_state (visit);
@@ -293,16 +306,17 @@ on_view_destroyed (McVisitCitizen *self)
 static void
 disconnect_view (McVisitCitizen *self)
 {
-  GtkWidget *form;
-
-  if (self->view == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->view, self);
-  g_signal_handlers_disconnect_by_data (mc_visit_view_get_scan_panel (self->view), self);
-  g_signal_handlers_disconnect_by_data (mc_visit_view_get_visit (self->view), self);
-  form = mc_visit_view_get_identity_form (self->view);
-  if (form != NULL)
-    g_signal_handlers_disconnect_by_data (form, self);
+  if (self->view != NULL)
+    g_signal_handlers_disconnect_by_data (self->view, self);
+  if (self->panel != NULL)
+    g_signal_handlers_disconnect_by_data (self->panel, self);
+  if (self->form != NULL)
+    g_signal_handlers_disconnect_by_data (self->form, self);
+  if (self->visit != NULL)
+    g_signal_handlers_disconnect_by_data (self->visit, self);
+  g_clear_object (&self->panel);
+  g_clear_object (&self->form);
+  g_clear_object (&self->visit);
   self->view = NULL;
 }
 
@@ -332,13 +346,16 @@ mc_visit_citizen_set_view (McVisitCitizen *self,
       g_signal_connect_object (view, "notify::component-key", G_CALLBACK (on_view_moved), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (view, "notify::papers-view", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (view, "destroy", G_CALLBACK (on_view_destroyed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (mc_visit_view_get_scan_panel (view), "notify::busy", G_CALLBACK (on_view_moved),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (mc_visit_view_get_visit (view), "changed", G_CALLBACK (update), self,
-                               G_CONNECT_SWAPPED);
+      self->panel = g_object_ref (G_OBJECT (mc_visit_view_get_scan_panel (view)));
+      g_signal_connect_object (self->panel, "notify::busy", G_CALLBACK (on_view_moved), self, G_CONNECT_SWAPPED);
+      self->visit = g_object_ref (mc_visit_view_get_visit (view));
+      g_signal_connect_object (self->visit, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
       form = mc_visit_view_get_identity_form (view);
       if (form != NULL)
-        g_signal_connect_object (form, "notify::identity", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+        {
+          self->form = g_object_ref (G_OBJECT (form));
+          g_signal_connect_object (self->form, "notify::identity", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+        }
     }
   update (self);
 }

@@ -1816,6 +1816,11 @@ mc_visit_view_dispose (GObject *object)
         if (card->cancellable != NULL)
           g_cancellable_cancel (card->cancellable);
     }
+  /* No step or paper changes are announced while the parts go away. */
+  if (self->steps != NULL)
+    g_signal_handlers_disconnect_by_data (self->steps, self);
+  if (self->component_stack != NULL)
+    g_signal_handlers_disconnect_by_data (self->component_stack, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_VISIT_VIEW);
   g_clear_object (&self->id_reader);
   g_clear_object (&self->cancellable);
