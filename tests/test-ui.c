@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "mc-application.h"
@@ -197,6 +198,9 @@ test_preferences (void)
   GtkWindow *prefs;
   McWardRow *ward_row;
   g_autofree char *ward = NULL;
+  g_autofree char *endpoint = NULL;
+  GtkWidget *endpoint_row, *token_row;
+  GtkLabel *status;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   mc_test_iterate ();
@@ -214,6 +218,30 @@ test_preferences (void)
   adw_combo_row_set_selected (ADW_COMBO_ROW (ward_row), 3);
   ward = g_settings_get_string (settings, "ward-code");
   g_assert_cmpstr (ward, ==, "22402");
+
+  /* The portal's API address is checked before it is kept: plain http to
+   * another computer is refused in words, https is kept normalised, and
+   * only then can a token be given. */
+  endpoint_row = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (prefs), MC_TYPE_PREFERENCES_WINDOW, "endpoint_row");
+  token_row = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (prefs), MC_TYPE_PREFERENCES_WINDOW, "token_row");
+  status = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (prefs), MC_TYPE_PREFERENCES_WINDOW, "api_status_label"));
+  g_assert_false (gtk_widget_get_sensitive (token_row));
+  gtk_editable_set_text (GTK_EDITABLE (endpoint_row), "http://portal.example.vn/api");
+  g_signal_emit_by_name (endpoint_row, "apply");
+  endpoint = g_settings_get_string (settings, "portal-api-endpoint");
+  g_assert_cmpstr (endpoint, ==, "");
+  g_assert_true (gtk_widget_has_css_class (endpoint_row, "error"));
+  g_assert_cmpuint (strlen (gtk_label_get_text (status)), >, 10);
+  g_clear_pointer (&endpoint, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (endpoint_row), " https://portal.example.vn/api/ ");
+  g_signal_emit_by_name (endpoint_row, "apply");
+  endpoint = g_settings_get_string (settings, "portal-api-endpoint");
+  g_assert_cmpstr (endpoint, ==, "https://portal.example.vn/api");
+  g_assert_false (gtk_widget_has_css_class (endpoint_row, "error"));
+  g_assert_true (gtk_widget_get_sensitive (token_row));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "portal");
+  mc_test_screenshot (GTK_WIDGET (prefs), "preferences-portal");
+  g_settings_reset (settings, "portal-api-endpoint");
 
   gtk_window_destroy (prefs);
   mc_test_iterate ();

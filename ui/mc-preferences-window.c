@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "mc-pin-dialog.h"
+#include "mc-portal-config.h"
+#include "mc-portal-token.h"
 #include "mc-preferences-window.h"
 #include "mc-window.h"
 #include "mc-ward-row.h"
@@ -35,6 +37,11 @@ struct _McPreferencesWindow
   GtkSpinButton        *self_service_timeout_spin;
   AdwActionRow         *pin_row;
   GtkButton            *pin_button;
+  AdwEntryRow          *endpoint_row;
+  AdwPasswordEntryRow  *token_row;
+  AdwEntryRow          *ca_file_row;
+  GtkLabel             *api_status_label;
+  GCancellable         *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (McPreferencesWindow, mc_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -154,6 +161,128 @@ set_pin_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- The portal's API: address, token, CA ------------------------------------------ */
+
+static void
+set_api_status (McPreferencesWindow *self,
+                const char          *text)
+{
+  gtk_label_set_text (self->api_status_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->api_status_label), text != NULL && *text != '\0');
+}
+
+static void
+show_endpoint (McPreferencesWindow *self)
+{
+  g_autofree char *endpoint = g_settings_get_string (self->settings, "portal-api-endpoint");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->endpoint_row), endpoint);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->endpoint_row), "error");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->token_row), *endpoint != '\0');
+}
+
+/* Checked before it is kept: https only (plain http to this computer for
+ * tests), no password or query in it; stored normalised. */
+static void
+on_endpoint_apply (McPreferencesWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->endpoint_row));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *normalized = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (*stripped == '\0')
+    {
+      g_settings_set_string (self->settings, "portal-api-endpoint", "");
+      set_api_status (self, _("No API address: visits are filed in the browser."));
+      return;
+    }
+  normalized = mc_portal_endpoint_normalize (stripped, &error);
+  if (normalized == NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->endpoint_row), "error");
+      set_api_status (self, error->message);
+      return;
+    }
+  g_settings_set_string (self->settings, "portal-api-endpoint", normalized);
+  set_api_status (self, _("Saved. Now enter the access token the province gave this counter."));
+}
+
+typedef struct {
+  char *endpoint;
+  char *token;
+} TokenJob;
+
+static void
+token_job_free (TokenJob *job)
+{
+  g_free (job->endpoint);
+  mc_portal_token_free (job->token);
+  g_free (job);
+}
+
+static void
+store_token_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  TokenJob *job = task_data;
+  GError *error = NULL;
+
+  if (mc_portal_token_store (job->endpoint, job->token, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_token_stored (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  McPreferencesWindow *self = MC_PREFERENCES_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  gboolean stored = g_task_propagate_boolean (G_TASK (result), &error);
+
+  /* The window was closed meanwhile. */
+  if (self->token_row == NULL)
+    return;
+  if (!stored)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_api_status (self, error->message);
+      return;
+    }
+  /* The token leaves the screen once it is in the password store. */
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+  set_api_status (self, _("The token is kept in this computer’s password store, not in the settings."));
+}
+
+static void
+on_token_apply (McPreferencesWindow *self)
+{
+  g_autofree char *endpoint = g_settings_get_string (self->settings, "portal-api-endpoint");
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+  g_autoptr(GTask) task = NULL;
+  TokenJob *job;
+
+  if (*endpoint == '\0')
+    {
+      set_api_status (self, _("Enter and save the API address first."));
+      return;
+    }
+  if (*text == '\0')
+    return;
+  job = g_new0 (TokenJob, 1);
+  job->endpoint = g_steal_pointer (&endpoint);
+  job->token = g_strstrip (g_strdup (text));
+  set_api_status (self, _("Saving the token…"));
+  task = g_task_new (self, self->cancellable, on_token_stored, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) token_job_free);
+  g_task_run_in_thread (task, store_token_thread);
+}
+
 static void
 mc_preferences_window_constructed (GObject *object)
 {
@@ -191,6 +320,14 @@ mc_preferences_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::supervisor-pin-hash",
                            G_CALLBACK (on_pin_setting_changed), self, G_CONNECT_SWAPPED);
   update_pin_row (self);
+
+  show_endpoint (self);
+  set_api_status (self, NULL);
+  g_signal_connect_object (self->settings, "changed::portal-api-endpoint", G_CALLBACK (show_endpoint), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self->endpoint_row, "apply", G_CALLBACK (on_endpoint_apply), self);
+  g_signal_connect_swapped (self->token_row, "apply", G_CALLBACK (on_token_apply), self);
+  g_settings_bind (self->settings, "portal-ca-file", self->ca_file_row, "text", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -240,6 +377,9 @@ mc_preferences_window_dispose (GObject *object)
 {
   McPreferencesWindow *self = MC_PREFERENCES_WINDOW (object);
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->catalog);
@@ -284,12 +424,17 @@ mc_preferences_window_class_init (McPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, self_service_timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, pin_row);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, pin_button);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, endpoint_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, ca_file_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, api_status_label);
   gtk_widget_class_install_action (widget_class, "prefs.set-pin", NULL, set_pin_action);
 }
 
 static void
 mc_preferences_window_init (McPreferencesWindow *self)
 {
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
