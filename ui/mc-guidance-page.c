@@ -16,6 +16,7 @@ struct _McGuidancePage
   McGuideBook     *book;
   GSettings       *settings;
   GPtrArray       *ids;          /* parallel to the list's rows */
+  gboolean         filled;       /* built when first shown: not on the start's path */
 
   /* Template widgets */
   GtkWidget       *problems_box;
@@ -102,6 +103,19 @@ fill (McGuidancePage *self)
   show_selected (self);
 }
 
+/* The guides are read and drawn (a pictogram per row, the first guide's
+ * pictures) when the section is first shown or asked about, so a program
+ * that starts on Reception does not pay for them. */
+static void
+ensure_filled (McGuidancePage *self)
+{
+  if (self->filled)
+    return;
+  self->filled = TRUE;
+  self->book = g_object_ref (mc_guide_book_get_default ());
+  fill (self);
+}
+
 void
 mc_guidance_page_reload (McGuidancePage *self)
 {
@@ -109,6 +123,7 @@ mc_guidance_page_reload (McGuidancePage *self)
 
   g_return_if_fail (MC_IS_GUIDANCE_PAGE (self));
 
+  ensure_filled (self);
   selected = g_strdup (mc_guidance_page_get_selected (self));
   g_set_object (&self->book, mc_guide_book_reload_default ());
   fill (self);
@@ -130,6 +145,7 @@ mc_guidance_page_select (McGuidancePage *self,
 {
   g_return_val_if_fail (MC_IS_GUIDANCE_PAGE (self), FALSE);
 
+  ensure_filled (self);
   for (guint i = 0; i < self->ids->len; i++)
     if (g_str_equal (g_ptr_array_index (self->ids, i), guide_id))
       {
@@ -144,6 +160,7 @@ const char *
 mc_guidance_page_get_selected (McGuidancePage *self)
 {
   g_return_val_if_fail (MC_IS_GUIDANCE_PAGE (self), NULL);
+  ensure_filled (self);
   return mc_guide_view_get_guide_id (self->guide_view);
 }
 
@@ -151,6 +168,7 @@ guint
 mc_guidance_page_get_n_guides (McGuidancePage *self)
 {
   g_return_val_if_fail (MC_IS_GUIDANCE_PAGE (self), 0);
+  ensure_filled (self);
   return self->ids->len;
 }
 
@@ -158,6 +176,7 @@ const char *
 mc_guidance_page_get_problems (McGuidancePage *self)
 {
   g_return_val_if_fail (MC_IS_GUIDANCE_PAGE (self), NULL);
+  ensure_filled (self);
   return gtk_widget_get_visible (self->problems_box) ? gtk_label_get_text (self->problems_label) : NULL;
 }
 
@@ -212,12 +231,14 @@ mc_guidance_page_init (McGuidancePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->ids = g_ptr_array_new_with_free_func (g_free);
   self->settings = g_settings_new (APP_ID);
-  self->book = g_object_ref (mc_guide_book_get_default ());
   g_signal_connect_object (self->settings, "changed::read-aloud",
                            G_CALLBACK (on_read_aloud_changed), self, G_CONNECT_SWAPPED);
   on_read_aloud_changed (self);
   g_signal_connect_swapped (self->guide_list, "row-selected", G_CALLBACK (show_selected), self);
-  fill (self);
+  /* A target until a guide is chosen: the actions take a string. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->read_button), "s", "");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->show_button), "s", "");
+  g_signal_connect (self, "map", G_CALLBACK (ensure_filled), NULL);
 }
 
 GtkWidget *
