@@ -25,7 +25,9 @@ mc_core_get_localedir (void)
  * that oversubscribes the CPU several times over (stack notes: 6x slower on
  * 2 cores). libgomp reads OMP_THREAD_LIMIT once, when it is loaded, so it
  * must be in the environment before the process starts: if it is not, set
- * it and exec the program again. Call first thing in main(). */
+ * it and exec the program again. Call first thing in main(). The desktop
+ * file and `dev.sh run` set it, which saves loading every library twice
+ * (about 60 ms of the first frame). */
 void
 mc_core_limit_omp_threads (char **argv)
 {

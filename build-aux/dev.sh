@@ -152,6 +152,8 @@ case "$cmd" in
       exit 1
     fi
     say "starting Một Cửa"
+    # Set here, the program need not start itself again to set it.
+    export OMP_THREAD_LIMIT=1
     exec "$here/build/motcua" "${args[@]}"
     ;;
   test)
