@@ -16,6 +16,7 @@
 #include "mc-test-package.h"
 #include "mc-test-portal.h"
 #include "mc-test-ui.h"
+#include "mc-test-ledger.h"
 #include "mc-test-util.h"
 #include "mc-visit-filing.h"
 #include "mc-visit-view.h"
@@ -109,19 +110,8 @@ static int
 ledger_count (const char *receipt)
 {
   g_autofree char *path = mc_ledger_get_default_path ();
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int n = -1;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM events WHERE kind = 'filing' AND receipt = ?",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, receipt, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
+  return mc_test_count_ledger_filings (path, receipt);
 }
 
 static guint

@@ -19,6 +19,7 @@
 #include "mc-visit-filing.h"
 #include "mc-visit-store.h"
 #include "mc-vips.h"
+#include "mc-test-ledger.h"
 #include "mc-test-util.h"
 
 static McProcedureCatalog *catalog;
@@ -551,25 +552,6 @@ on_recorded (GObject      *source,
   r->done++;
 }
 
-static int
-count_filings (const char *ledger_path,
-               const char *receipt)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int n = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (ledger_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM events WHERE kind = 'filing' AND receipt = ?",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, receipt, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
-}
-
 /* The view and the application asking at once (the outbox's item-sent
  * reaches both): one record, both told it is done; asking again after
  * is answered at once. */
@@ -608,13 +590,13 @@ test_record_filing_once (void)
   g_assert_cmpuint (r.ok, ==, 2);
   g_assert_false (mc_visit_is_recording (visit));
   g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_RECORDED);
-  g_assert_cmpuint (count_filings (ledger_path, "G22-API-0001"), ==, 1);
+  g_assert_cmpuint (mc_test_count_ledger_filings (ledger_path, "G22-API-0001"), ==, 1);
 
   mc_visit_record_filing_async (visit, ledger, 0, NULL, on_recorded, &r);
   while (r.done < 3)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (r.ok, ==, 3);
-  g_assert_cmpuint (count_filings (ledger_path, "G22-API-0001"), ==, 1);
+  g_assert_cmpuint (mc_test_count_ledger_filings (ledger_path, "G22-API-0001"), ==, 1);
 
   /* The same receipt again is fine; another one is refused, the visit's
    * stays. */
