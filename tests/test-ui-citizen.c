@@ -880,6 +880,7 @@ test_kiosk_scan_and_hand_off (void)
   adopted = find_visit_with_pages ("2.000884", "giay-to-tuy-than");
   g_assert_nonnull (adopted);
   g_assert_cmpuint (mc_visit_count_pages (adopted, "giay-to-tuy-than"), ==, 2);
+  g_assert_cmpstr (mc_visit_get_self_service_code (adopted), ==, h.code);
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (mc_visit_get_pages (adopted, "giay-to-tuy-than")), i);

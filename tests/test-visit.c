@@ -464,6 +464,8 @@ test_adopt_self_service (void)
   g_assert_nonnull (visit);
   g_assert_cmpstr (mc_visit_get_procedure (visit)->code, ==, "1.001193");
   g_assert_cmpstr (mc_visit_get_counter (visit), ==, "Quầy 2");
+  /* The clerk finds it by the code the citizen was given. */
+  g_assert_cmpstr (mc_visit_get_self_service_code (visit), ==, mc_self_service_session_get_short_code (good));
   g_assert_cmpuint (mc_visit_count_pages (visit, "giay-chung-sinh"), ==, 2);
   g_assert_cmpuint (count_open (store), ==, 1);
   for (guint i = 0; i < 2; i++)
@@ -488,6 +490,7 @@ test_adopt_self_service (void)
     reloaded = mc_visit_store_lookup (again, mc_visit_get_id (visit));
     g_assert_nonnull (reloaded);
     g_assert_cmpuint (mc_visit_count_pages (reloaded, "giay-chung-sinh"), ==, 2);
+    g_assert_cmpstr (mc_visit_get_self_service_code (reloaded), ==, mc_self_service_session_get_short_code (good));
   }
   g_object_unref (visit);
   mc_test_rm_rf (dir);

@@ -45,7 +45,13 @@ create_visit_row (gpointer item,
   GtkWidget *title = gtk_label_new (mc_catalog_text (p->name, p->name_en));
   GtkWidget *sub;
 
-  subtitle = g_strdup_printf ("%s · %s", time, mc_visit_state_get_label (mc_visit_get_state (visit)));
+  if (mc_visit_get_self_service_code (visit) != NULL)
+    /* Translators: time · state · the code the citizen got at the self-service screen */
+    subtitle = g_strdup_printf (_("%s · %s · self-service %s"), time,
+                                mc_visit_state_get_label (mc_visit_get_state (visit)),
+                                mc_visit_get_self_service_code (visit));
+  else
+    subtitle = g_strdup_printf ("%s · %s", time, mc_visit_state_get_label (mc_visit_get_state (visit)));
   sub = gtk_label_new (subtitle);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);

@@ -48,6 +48,7 @@ adoption_free (Adoption *adoption)
 static gboolean
 read_session (const char  *folder,
               char       **procedure_code,
+              char       **short_code,
               GPtrArray  **keys,
               GArray     **counts,
               GError     **error)
@@ -59,7 +60,7 @@ read_session (const char  *folder,
   g_autoptr(GArray) found_counts = g_array_new (FALSE, FALSE, sizeof (guint));
   JsonObject *root;
   JsonArray *components;
-  const char *state = NULL, *procedure = NULL;
+  const char *state = NULL, *procedure = NULL, *code = NULL;
 
   if (!json_parser_load_from_mapped_file (parser, path, &local_error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -72,6 +73,7 @@ read_session (const char  *folder,
   root = json_node_get_object (json_parser_get_root (parser));
   if (!mc_json_get_string (root, path, "state", TRUE, &state, error) ||
       !mc_json_get_string (root, path, "procedure", TRUE, &procedure, error) ||
+      !mc_json_get_string (root, path, "short_code", FALSE, &code, error) ||
       (components = mc_json_get_array (root, path, "components", TRUE, error)) == NULL)
     return FALSE;
   if (!g_str_equal (state, "handed-off"))
@@ -109,6 +111,8 @@ read_session (const char  *folder,
       g_array_append_val (found_counts, n);
     }
   *procedure_code = g_strdup (procedure);
+  if (short_code != NULL)
+    *short_code = g_strdup (code);
   *keys = g_steal_pointer (&found);
   if (counts != NULL)
     *counts = g_steal_pointer (&found_counts);
@@ -225,6 +229,7 @@ mc_visit_store_adopt_async (McVisitStore        *store,
   g_autoptr(GTask) worker = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *procedure_code = NULL;
+  g_autofree char *short_code = NULL;
   g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(GArray) counts = NULL;
   Adoption *adoption;
@@ -236,7 +241,7 @@ mc_visit_store_adopt_async (McVisitStore        *store,
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, mc_visit_store_adopt_async);
 
-  if (!read_session (folder, &procedure_code, &keys, &counts, &error))
+  if (!read_session (folder, &procedure_code, &short_code, &keys, &counts, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -254,6 +259,7 @@ mc_visit_store_adopt_async (McVisitStore        *store,
       return;
     }
   g_object_ref (adoption->visit);
+  mc_visit_set_self_service_code (adoption->visit, short_code);
   procedure = mc_visit_get_procedure (adoption->visit);
 
   for (guint i = 0; i < keys->len; i++)
@@ -317,7 +323,7 @@ mc_visit_adopt_list_pending (const char *base_dir)
       g_autoptr(GPtrArray) keys = NULL;
 
       if (g_uuid_string_is_valid (name) && g_file_test (dir, G_FILE_TEST_IS_DIR) &&
-          read_session (dir, &procedure, &keys, NULL, NULL))
+          read_session (dir, &procedure, NULL, &keys, NULL, NULL))
         g_ptr_array_add (found, g_steal_pointer (&dir));
     }
   return found;

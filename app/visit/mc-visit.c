@@ -37,6 +37,7 @@ struct _McVisit
   McSubmitMethod      method;
   GDateTime          *submitted;
   char               *filing_uuid;
+  char               *self_service_code;  /* the code a citizen was given at the kiosk */
   GDateTime          *recorded;
   GDateTime          *abandoned;
 
@@ -108,6 +109,7 @@ mc_visit_finalize (GObject *object)
   g_free (self->receipt);
   g_clear_pointer (&self->submitted, g_date_time_unref);
   g_free (self->filing_uuid);
+  g_free (self->self_service_code);
   g_clear_pointer (&self->recorded, g_date_time_unref);
   g_clear_pointer (&self->abandoned, g_date_time_unref);
   g_clear_pointer (&self->writer, mc_serial_writer_free);
@@ -226,6 +228,7 @@ to_json (McVisit *self)
   add_nullable (b, "submit_method", methods[self->method]);
   add_time (b, "submitted_at", self->submitted);
   add_nullable (b, "filing_uuid", self->filing_uuid);
+  add_nullable (b, "self_service_code", self->self_service_code);
   add_time (b, "recorded_at", self->recorded);
   add_time (b, "abandoned_at", self->abandoned);
   json_builder_end_object (b);
@@ -403,6 +406,7 @@ mc_visit_load (const char          *dir,
                : g_strcmp0 (method, "api") == 0 ? MC_SUBMIT_API : MC_SUBMIT_NONE;
   self->submitted = parse_time (root, "submitted_at");
   self->filing_uuid = g_strdup (json_object_get_string_member_with_default (root, "filing_uuid", NULL));
+  self->self_service_code = g_strdup (json_object_get_string_member_with_default (root, "self_service_code", NULL));
   self->recorded = parse_time (root, "recorded_at");
   self->abandoned = parse_time (root, "abandoned_at");
 
@@ -742,6 +746,29 @@ mc_visit_set_receipt (McVisit         *self,
   self->state = method == MC_SUBMIT_API ? MC_VISIT_UPLOADED : MC_VISIT_HANDED_OFF;
   changed (self);
   return TRUE;
+}
+
+/* The short code a citizen was given when they prepared the papers alone
+ * at the self-service screen, so the clerk can find their visit; NULL for
+ * a visit begun at the counter. */
+const char *
+mc_visit_get_self_service_code (McVisit *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT (self), NULL);
+  return self->self_service_code;
+}
+
+void
+mc_visit_set_self_service_code (McVisit    *self,
+                                const char *code)
+{
+  g_return_if_fail (MC_IS_VISIT (self));
+
+  if (g_strcmp0 (self->self_service_code, code) == 0)
+    return;
+  g_free (self->self_service_code);
+  self->self_service_code = g_strdup (code);
+  changed (self);
 }
 
 /* The ledger's UUID for this filing, made and saved before the ledger is

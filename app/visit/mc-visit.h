@@ -120,6 +120,9 @@ gboolean           mc_visit_set_receipt       (McVisit        *self,
                                                McSubmitMethod  method,
                                                GError        **error);
 const char        *mc_visit_ensure_filing_uuid (McVisit    *self);
+const char        *mc_visit_get_self_service_code (McVisit   *self);
+void               mc_visit_set_self_service_code (McVisit   *self,
+                                                   const char *code);
 const char        *mc_visit_get_filing_uuid   (McVisit     *self);
 void               mc_visit_set_recorded      (McVisit     *self);
 void               mc_visit_abandon           (McVisit     *self);
