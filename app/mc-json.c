@@ -174,6 +174,20 @@ mc_json_get_array (JsonObject  *obj,
   return json_node_get_array (node);
 }
 
+GBytes *
+mc_data_load_file (GFile       *file,
+                   const char  *origin,
+                   GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GBytes *bytes = g_file_load_bytes (file, NULL, NULL, &local_error);
+
+  if (bytes == NULL)
+    g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_NOT_FOUND,
+                 _("%s: cannot be read: %s"), origin, local_error->message);
+  return bytes;
+}
+
 JsonNode *
 mc_json_parse_bytes (GBytes      *bytes,
                      const char  *origin,

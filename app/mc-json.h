@@ -37,6 +37,11 @@ JsonArray   *mc_json_get_array    (JsonObject  *obj,
                                    const char  *name,
                                    gboolean     required,
                                    GError     **error);
+/* The whole of a data file a ward may edit; an error (MC_DATA_ERROR_NOT_FOUND)
+ * names it as @origin. */
+GBytes      *mc_data_load_file    (GFile       *file,
+                                   const char  *origin,
+                                   GError     **error);
 JsonNode    *mc_json_parse_bytes  (GBytes      *bytes,
                                    const char  *origin,
                                    GError     **error);

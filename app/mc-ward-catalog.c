@@ -376,17 +376,11 @@ McWardCatalog *
 mc_ward_catalog_new_from_file (GFile   *file,
                                GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *origin = g_file_get_parse_name (file);
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = mc_data_load_file (file, origin, error);
 
-  if (!(bytes = g_file_load_bytes (file, NULL, NULL, &local_error)))
-    {
-      g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_NOT_FOUND,
-                   _("%s: cannot be read: %s"), origin, local_error->message);
-      return NULL;
-    }
-
+  if (bytes == NULL)
+    return NULL;
   return mc_ward_catalog_new_from_bytes (bytes, origin, error);
 }
 

@@ -840,13 +840,8 @@ read_override (McGuideBook        *self,
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) file_error = NULL;
 
-      if (!(bytes = g_file_load_bytes (file, NULL, NULL, &file_error)))
-        {
-          g_ptr_array_add (self->problems,
-                           g_strdup_printf (_("%s: cannot be read: %s"), origin, file_error->message));
-          continue;
-        }
-      if (!read_file (self, bytes, origin, catalog, TRUE, general, procedures, &file_error))
+      if (!(bytes = mc_data_load_file (file, origin, &file_error)) ||
+          !read_file (self, bytes, origin, catalog, TRUE, general, procedures, &file_error))
         add_problem (self, file_error);
     }
 }
