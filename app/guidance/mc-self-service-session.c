@@ -345,6 +345,88 @@ read_state (const char *dir,
   return TRUE;
 }
 
+McSelfServiceHandOff *
+mc_self_service_read_hand_off (const char  *dir,
+                               GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, SESSION_FILE, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) found_counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  JsonObject *root;
+  JsonArray *components;
+  McSelfServiceHandOff *hand_off;
+  const char *state = NULL, *procedure = NULL, *code = NULL;
+
+  if (!json_parser_load_from_mapped_file (parser, path, &local_error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The papers a citizen prepared cannot be read (%s): %s"), path,
+                   local_error ? local_error->message : _("not a JSON object"));
+      return NULL;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (!mc_json_get_string (root, path, "state", TRUE, &state, error) ||
+      !mc_json_get_string (root, path, "procedure", TRUE, &procedure, error) ||
+      !mc_json_get_string (root, path, "short_code", FALSE, &code, error) ||
+      (components = mc_json_get_array (root, path, "components", TRUE, error)) == NULL)
+    return NULL;
+  if (!g_str_equal (state, "handed-off"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The citizen has not finished preparing these papers yet."));
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (components); i++)
+    {
+      JsonNode *node = json_array_get_element (components, i);
+      const char *folder_name = NULL;
+      gint64 pages = 0;
+      guint n;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          !mc_json_get_string (json_node_get_object (node), path, "folder", TRUE, &folder_name, error) ||
+          !mc_json_get_int (json_node_get_object (node), path, "pages", TRUE, &pages, error) ||
+          pages < 0 || pages > 10000)
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         _("The papers a citizen prepared cannot be read (%s): a paper is not described."), path);
+          return NULL;
+        }
+      /* A folder inside this one, never a path out of it. */
+      if (*folder_name == '\0' || strchr (folder_name, '/') != NULL || folder_name[0] == '.')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The papers a citizen prepared cannot be read (%s): a paper is not described."), path);
+          return NULL;
+        }
+      g_ptr_array_add (found, g_strdup (folder_name));
+      n = (guint) pages;
+      g_array_append_val (found_counts, n);
+    }
+  hand_off = g_new0 (McSelfServiceHandOff, 1);
+  hand_off->procedure_code = g_strdup (procedure);
+  hand_off->short_code = g_strdup (code);
+  hand_off->folders = g_steal_pointer (&found);
+  hand_off->page_counts = g_steal_pointer (&found_counts);
+  return hand_off;
+}
+
+void
+mc_self_service_hand_off_free (McSelfServiceHandOff *hand_off)
+{
+  if (hand_off == NULL)
+    return;
+  g_free (hand_off->procedure_code);
+  g_free (hand_off->short_code);
+  g_clear_pointer (&hand_off->folders, g_ptr_array_unref);
+  g_clear_pointer (&hand_off->page_counts, g_array_unref);
+  g_free (hand_off);
+}
+
 guint
 mc_self_service_purge (const char  *base_dir,
                        guint        retention_hours,

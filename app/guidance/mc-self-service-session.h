@@ -43,6 +43,23 @@ gboolean              mc_self_service_session_hand_off        (McSelfServiceSess
 gboolean              mc_self_service_session_wipe            (McSelfServiceSession  *self,
                                                                GError               **error);
 
+/* What session.json in @dir says of a session handed off: the procedure,
+ * the citizen's code (NULL if none), and each paper's folder (a name
+ * inside @dir, never a path out of it) with its page count. NULL and
+ * @error (G_IO_ERROR_INVALID_DATA, in words for the clerk) when the file
+ * is damaged or the citizen has not finished. */
+typedef struct {
+  char      *procedure_code;
+  char      *short_code;
+  GPtrArray *folders;       /* char * */
+  GArray    *page_counts;   /* guint, parallel to folders */
+} McSelfServiceHandOff;
+
+McSelfServiceHandOff *mc_self_service_read_hand_off (const char            *dir,
+                                                     GError               **error);
+void                  mc_self_service_hand_off_free (McSelfServiceHandOff  *hand_off);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (McSelfServiceHandOff, mc_self_service_hand_off_free)
+
 /* Removes sessions nobody finished (a program stopped mid-way) and
  * handed-off ones older than @retention_hours. Returns how many. */
 guint                 mc_self_service_purge                   (const char            *base_dir,

@@ -6,11 +6,8 @@
 #include <glib/gi18n.h>
 #include <vips/vips.h>
 
-#include "mc-json.h"
 #include "mc-self-service-session.h"
 #include "mc-visit-adopt.h"
-
-#define SESSION_FILE "session.json"
 
 typedef struct {
   char        *key;
@@ -42,81 +39,6 @@ adoption_free (Adoption *adoption)
   g_clear_object (&adoption->visit);
   g_clear_pointer (&adoption->papers, g_ptr_array_unref);
   g_free (adoption);
-}
-
-/* session.json: handed off, its procedure, the folder of each paper. */
-static gboolean
-read_session (const char  *folder,
-              char       **procedure_code,
-              char       **short_code,
-              GPtrArray  **keys,
-              GArray     **counts,
-              GError     **error)
-{
-  g_autofree char *path = g_build_filename (folder, SESSION_FILE, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) found_counts = g_array_new (FALSE, FALSE, sizeof (guint));
-  JsonObject *root;
-  JsonArray *components;
-  const char *state = NULL, *procedure = NULL, *code = NULL;
-
-  if (!json_parser_load_from_mapped_file (parser, path, &local_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The papers a citizen prepared cannot be read (%s): %s"), path,
-                   local_error ? local_error->message : _("not a JSON object"));
-      return FALSE;
-    }
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (!mc_json_get_string (root, path, "state", TRUE, &state, error) ||
-      !mc_json_get_string (root, path, "procedure", TRUE, &procedure, error) ||
-      !mc_json_get_string (root, path, "short_code", FALSE, &code, error) ||
-      (components = mc_json_get_array (root, path, "components", TRUE, error)) == NULL)
-    return FALSE;
-  if (!g_str_equal (state, "handed-off"))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The citizen has not finished preparing these papers yet."));
-      return FALSE;
-    }
-  for (guint i = 0; i < json_array_get_length (components); i++)
-    {
-      JsonNode *node = json_array_get_element (components, i);
-      const char *folder_name = NULL;
-      gint64 pages = 0;
-      guint n;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          !mc_json_get_string (json_node_get_object (node), path, "folder", TRUE, &folder_name, error) ||
-          !mc_json_get_int (json_node_get_object (node), path, "pages", TRUE, &pages, error) ||
-          pages < 0 || pages > 10000)
-        {
-          if (error != NULL && *error == NULL)
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         _("The papers a citizen prepared cannot be read (%s): a paper is not described."), path);
-          return FALSE;
-        }
-      /* A folder inside this one, never a path out of it. */
-      if (*folder_name == '\0' || strchr (folder_name, '/') != NULL || folder_name[0] == '.')
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("The papers a citizen prepared cannot be read (%s): a paper is not described."), path);
-          return FALSE;
-        }
-      g_ptr_array_add (found, g_strdup (folder_name));
-      n = (guint) pages;
-      g_array_append_val (found_counts, n);
-    }
-  *procedure_code = g_strdup (procedure);
-  if (short_code != NULL)
-    *short_code = g_strdup (code);
-  *keys = g_steal_pointer (&found);
-  if (counts != NULL)
-    *counts = g_steal_pointer (&found_counts);
-  return TRUE;
 }
 
 /* Worker: decode and store again, so each copy gets its own thumbnail and
@@ -228,10 +150,7 @@ mc_visit_store_adopt_async (McVisitStore        *store,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) worker = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *procedure_code = NULL;
-  g_autofree char *short_code = NULL;
-  g_autoptr(GPtrArray) keys = NULL;
-  g_autoptr(GArray) counts = NULL;
+  g_autoptr(McSelfServiceHandOff) hand_off = NULL;
   Adoption *adoption;
   const McProcedure *procedure;
 
@@ -241,7 +160,7 @@ mc_visit_store_adopt_async (McVisitStore        *store,
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, mc_visit_store_adopt_async);
 
-  if (!read_session (folder, &procedure_code, &short_code, &keys, &counts, &error))
+  if ((hand_off = mc_self_service_read_hand_off (folder, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -252,25 +171,25 @@ mc_visit_store_adopt_async (McVisitStore        *store,
   adoption->papers = g_ptr_array_new_with_free_func ((GDestroyNotify) paper_free);
   g_task_set_task_data (task, adoption, (GDestroyNotify) adoption_free);
 
-  adoption->visit = mc_visit_store_create (store, procedure_code, ward_code, counter, clerk, &error);
+  adoption->visit = mc_visit_store_create (store, hand_off->procedure_code, ward_code, counter, clerk, &error);
   if (adoption->visit == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   g_object_ref (adoption->visit);
-  mc_visit_set_self_service_code (adoption->visit, short_code);
+  mc_visit_set_self_service_code (adoption->visit, hand_off->short_code);
   procedure = mc_visit_get_procedure (adoption->visit);
 
-  for (guint i = 0; i < keys->len; i++)
+  for (guint i = 0; i < hand_off->folders->len; i++)
     {
-      const char *key = g_ptr_array_index (keys, i);
+      const char *key = g_ptr_array_index (hand_off->folders, i);
       g_autofree char *dir = g_build_filename (folder, key, NULL);
       Paper *paper;
 
       /* A paper the procedure does not have (an older catalog) or one the
        * citizen skipped: nothing to take. */
-      if (g_array_index (counts, guint, i) == 0 ||
+      if (g_array_index (hand_off->page_counts, guint, i) == 0 ||
           mc_procedure_find_component (procedure, key) == NULL)
         continue;
       paper = g_new0 (Paper, 1);
@@ -282,7 +201,7 @@ mc_visit_store_adopt_async (McVisitStore        *store,
       /* The store leaves out a page file it cannot read; the session says
        * how many the citizen scanned. None may go missing on the way. */
       if (paper->source != NULL &&
-          g_list_model_get_n_items (G_LIST_MODEL (paper->source)) != g_array_index (counts, guint, i))
+          g_list_model_get_n_items (G_LIST_MODEL (paper->source)) != g_array_index (hand_off->page_counts, guint, i))
         g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                      _("A page the citizen scanned cannot be read: %s"), dir);
       if (error != NULL)
@@ -319,11 +238,10 @@ mc_visit_adopt_list_pending (const char *base_dir)
   while ((name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *dir = g_build_filename (base_dir, name, NULL);
-      g_autofree char *procedure = NULL;
-      g_autoptr(GPtrArray) keys = NULL;
+      g_autoptr(McSelfServiceHandOff) hand_off = NULL;
 
       if (g_uuid_string_is_valid (name) && g_file_test (dir, G_FILE_TEST_IS_DIR) &&
-          read_session (dir, &procedure, NULL, &keys, NULL, NULL))
+          (hand_off = mc_self_service_read_hand_off (dir, NULL)) != NULL)
         g_ptr_array_add (found, g_steal_pointer (&dir));
     }
   return found;
