@@ -14,6 +14,7 @@
 #include "mc-guidance-page.h"
 #include "mc-guide-book.h"
 #include "mc-pin-prompt.h"
+#include "mc-qr-code.h"
 #include "mc-preferences-window.h"
 #include "mc-scan-panel.h"
 #include "mc-self-service.h"
@@ -427,6 +428,139 @@ test_steps (void)
   g_assert_cmpuint (g_list_model_get_n_items (mc_citizen_screen_get_details (s)), ==, 0);
   g_assert_null (mc_citizen_screen_get_receipt_code (s));
   mc_citizen_screen_reset (s);
+}
+
+/* The QR code @qr as the window shows it, from a screenshot of the whole
+ * window: the code and its quiet zone purely black and white (nothing
+ * resampled), whole pixels per module, at least four modules of quiet zone,
+ * and readable by zbar. */
+static void
+assert_qr_drawn_sharp (GtkWidget  *window,
+                       GtkWidget  *qr,
+                       const char *url,
+                       const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("MOTCUA_SCREENSHOT_DIR"), mc_test_language (), file, NULL);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *rgba = NULL;
+  g_autofree char *text = NULL;
+  graphene_rect_t origin, area;
+  int width, height, x0, y0, x1, y1, left = G_MAXINT, top = G_MAXINT, right = -1, bottom = -1, run = 0, module;
+
+  mc_test_screenshot (window, name);
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  rgba = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, rgba, (gsize) width * 4);
+
+  /* Where the code's widget is in the picture of the window. */
+  g_assert_true (gtk_widget_compute_bounds (window, window, &origin));
+  g_assert_true (gtk_widget_compute_bounds (qr, window, &area));
+  x0 = (int) (area.origin.x - origin.origin.x);
+  y0 = (int) (area.origin.y - origin.origin.y);
+  x1 = MIN (x0 + (int) area.size.width, width);
+  y1 = MIN (y0 + (int) area.size.height, height);
+#define GREY(x, y) (rgba[((gsize) (y) * width + (x)) * 4])
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      if (GREY (x, y) < 128)
+        {
+          left = MIN (left, x);
+          right = MAX (right, x);
+          top = MIN (top, y);
+          bottom = MAX (bottom, y);
+        }
+  g_assert_cmpint (right, >, left);
+  /* The top-left finder pattern is seven modules wide. */
+  while (left + run <= right && GREY (left + run, top) < 128)
+    run++;
+  module = run / 7;
+  g_test_message ("%s: code %d×%d px, %d px a module", name, right - left + 1, bottom - top + 1, module);
+  g_assert_cmpint (run % 7, ==, 0);
+  g_assert_cmpint (module, >=, 2);
+  g_assert_cmpint ((right - left + 1) % module, ==, 0);
+  g_assert_cmpint (right - left, ==, bottom - top);
+  /* Code and quiet zone: black or white, nothing in between. */
+  g_assert_cmpint (left - 4 * module, >=, 0);
+  g_assert_cmpint (top - 4 * module, >=, 0);
+  for (int y = top - 4 * module; y <= bottom + 4 * module; y++)
+    for (int x = left - 4 * module; x <= right + 4 * module; x++)
+      {
+        gboolean inside = x >= left && x <= right && y >= top && y <= bottom;
+
+        g_assert_cmpint (x, <, width);
+        g_assert_cmpint (y, <, height);
+        if (inside)
+          g_assert_true (GREY (x, y) == 0 || GREY (x, y) == 255);
+        else
+          g_assert_cmpint (GREY (x, y), ==, 255);
+      }
+#undef GREY
+  text = read_qr_from_png (path);
+  g_assert_cmpstr (text, ==, url);
+}
+
+/* The code alone in a window, at sizes that do not divide evenly. */
+static void
+test_qr_sizes (void)
+{
+  const char *url = "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html";
+  const int sizes[] = { 100, 157, 233, 300, 389, 512 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      GtkWidget *window = gtk_window_new ();
+      GtkWidget *qr = mc_qr_code_new ();
+      g_autofree char *name = g_strdup_printf ("qr-%d", sizes[i]);
+
+      g_assert_true (mc_qr_code_set_text (MC_QR_CODE (qr), url));
+      gtk_window_set_default_size (GTK_WINDOW (window), sizes[i] + 7, sizes[i] + 11);
+      gtk_window_set_child (GTK_WINDOW (window), qr);
+      gtk_window_present (GTK_WINDOW (window));
+      mc_test_wait_for_frames (qr);
+      assert_qr_drawn_sharp (window, qr, url, name);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
+/* The receipt's code on the citizen screen, at several window sizes and two
+ * text scales. */
+static void
+test_receipt_qr_sizes (void)
+{
+  const char *url = "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html";
+  const int sizes[][2] = { { 1024, 700 }, { 1183, 777 }, { 1366, 768 }, { 1601, 901 } };
+  GtkSettings *gtk_settings = gtk_settings_get_default ();
+  GtkWidget *window = GTK_WIDGET (citizen_window ());
+  GtkWidget *qr;
+  int dpi = 0;
+
+  mc_citizen_screen_reset (screen ());
+  mc_citizen_screen_set_receipt (screen (), "G22.56.22333-260101-0002", url);
+  mc_citizen_screen_set_step (screen (), MC_CITIZEN_STEP_RECEIPT);
+  view_page ();
+  qr = find_descendant (window, MC_TYPE_QR_CODE);
+  g_assert_nonnull (qr);
+  g_object_get (gtk_settings, "gtk-xft-dpi", &dpi, NULL);
+  for (guint scale = 0; scale < 2; scale++)
+    {
+      g_object_set (gtk_settings, "gtk-xft-dpi", (scale == 0 ? 96 : 144) * 1024, NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+        {
+          g_autofree char *name = g_strdup_printf ("citizen-receipt-qr-%dx%d-text-%d", sizes[i][0], sizes[i][1],
+                                                   scale == 0 ? 100 : 150);
+
+          gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
+          mc_test_wait_for_frames (qr);
+          assert_qr_drawn_sharp (window, qr, url, name);
+        }
+    }
+  g_object_set (gtk_settings, "gtk-xft-dpi", dpi > 0 ? dpi : 96 * 1024, NULL);
+  mc_citizen_screen_reset (screen ());
 }
 
 /* Points scale with the desktop's text-scaling setting (Xft DPI). */
@@ -1055,6 +1189,8 @@ main (int   argc,
   g_test_add_func ("/citizen/window/one-monitor", test_one_monitor);
   g_test_add_func ("/citizen/window/steps", test_steps);
   g_test_add_func ("/citizen/window/text-scaling", test_text_scaling);
+  g_test_add_func ("/citizen/window/qr-sizes", test_qr_sizes);
+  g_test_add_func ("/citizen/window/receipt-qr-sizes", test_receipt_qr_sizes);
   g_test_add_func ("/citizen/guidance/section", test_guidance_section);
   g_test_add_func ("/citizen/guidance/reload", test_guidance_reload);
   g_test_add_func ("/citizen/self-service/enter-needs-pin", test_enter_needs_pin);

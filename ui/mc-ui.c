@@ -51,6 +51,15 @@ mc_widget_save_screenshot (GtkWidget   *widget,
     }
 
   paintable = gtk_widget_paintable_new (widget);
+  /* At the paintable's own size, one pixel for one pixel: a window's bounds
+   * include its client-side border, and squeezing them into the widget's
+   * size would resample everything (a QR code's modules then come out
+   * uneven and unreadable). */
+  if (gdk_paintable_get_intrinsic_width (paintable) > 0 && gdk_paintable_get_intrinsic_height (paintable) > 0)
+    {
+      width = gdk_paintable_get_intrinsic_width (paintable);
+      height = gdk_paintable_get_intrinsic_height (paintable);
+    }
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
