@@ -43,6 +43,7 @@ struct _McVisitView
   char            *upload_status;
   McIdReader      *id_reader;
   GHashTable      *cards;          /* component key → CardRead*, ID card components */
+  char            *card_pending;   /* component whose read ended while the scanner was busy */
 
   /* Template widgets */
   GtkLabel        *title_label;
@@ -513,8 +514,15 @@ on_card_read (GObject      *source,
   if (g_strcmp0 (self->component, job->component) == 0)
     {
       show_card (self);
+      /* Not while the scanner still turns pages: the clerk watches the
+       * scan; the card comes up when the scanner stops. */
       if (!mc_scanner_is_busy (self->scanner))
         gtk_stack_set_visible_child_name (self->component_stack, "card");
+      else
+        {
+          g_free (self->card_pending);
+          self->card_pending = g_strdup (job->component);
+        }
       if (card->error != NULL)
         {
           g_autofree char *text = g_strdup_printf (_("%s You can also type the details under Card Details."),
@@ -1845,6 +1853,7 @@ mc_visit_view_finalize (GObject *object)
   g_free (self->component);
   g_free (self->message);
   g_free (self->upload_status);
+  g_free (self->card_pending);
   g_hash_table_unref (self->cleaning);
   g_hash_table_unref (self->cards);
   g_ptr_array_unref (self->review_rows);
@@ -1981,6 +1990,25 @@ mc_visit_view_init (McVisitView *self)
   g_signal_connect_swapped (self->component_stack, "notify::visible-child-name", G_CALLBACK (notify_papers_view), self);
 }
 
+/* A card read that ended during the scan is shown once the scanner stops,
+ * if the clerk is still on that paper. */
+static void
+on_scanner_busy (McVisitView *self)
+{
+  g_autofree char *pending = NULL;
+
+  if (mc_scanner_is_busy (self->scanner))
+    return;
+  pending = g_steal_pointer (&self->card_pending);
+  if (pending != NULL && g_strcmp0 (pending, self->component) == 0)
+    {
+      CardRead *card = g_hash_table_lookup (self->cards, pending);
+
+      if (card != NULL && card->result != NULL)
+        gtk_stack_set_visible_child_name (self->component_stack, "card");
+    }
+}
+
 GtkWidget *
 mc_visit_view_new (McVisit   *visit,
                    McScanner *scanner,
@@ -1994,6 +2022,7 @@ mc_visit_view_new (McVisit   *visit,
   self->visit = g_object_ref (visit);
   self->scanner = g_object_ref (scanner);
   self->settings = g_object_ref (settings);
+  g_signal_connect_object (scanner, "notify::busy", G_CALLBACK (on_scanner_busy), self, G_CONNECT_SWAPPED);
 
   gtk_label_set_text (self->title_label, mc_catalog_text (procedure->name, procedure->name_en));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->portal_row),
