@@ -162,12 +162,14 @@ case "$cmd" in
     logs=()
     build build
     say "testing build"
-    meson test -C build --print-errorlogs --num-processes 2 || status=1
+    # Timeouts catch hangs, never slowness: a loaded machine gets three times
+    # the time each test declares.
+    meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
     logs+=("$here/build/meson-logs/testlog.json")
     if [ "$sanitize" = 1 ]; then
       build build-asan -Dsanitize=true -Db_sanitize=address,undefined -Dbuildtype=debug
       say "testing build-asan (AddressSanitizer + UndefinedBehaviorSanitizer)"
-      meson test -C build-asan --print-errorlogs --num-processes 2 || status=1
+      meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
       logs+=("$here/build-asan/meson-logs/testlog.json")
     fi
     echo "screenshots: $here/build/screenshots/"

@@ -26,7 +26,7 @@ mc_test_wait_for_frames (GtkWidget *widget)
 {
   guint frames = 0;
   guint id;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   gtk_widget_queue_draw (widget);
   id = gtk_widget_add_tick_callback (widget, mc_test_on_tick, &frames, NULL);
@@ -83,13 +83,16 @@ mc_test_find_toplevel (GType type)
   return NULL;
 }
 
-/* Iterates the main loop until @done returns TRUE, for at most @seconds. */
+/* Iterates the main loop until @done returns TRUE. @seconds is only a
+ * guard against a hang, never a measure: it is stretched fourfold so that a
+ * loaded machine or the sanitizer build (several times slower) waits as
+ * long as the condition needs. */
 static inline gboolean
 mc_test_wait_until (gboolean (*done) (gpointer),
                     gpointer   data,
                     guint      seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 4 * (gint64) seconds * G_USEC_PER_SEC;
 
   while (!done (data) && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))
