@@ -205,8 +205,21 @@ on_outbox_sent (McPortalOutbox *outbox,
     take_receipt (self, visit, receipt);
 }
 
-/* A refused upload of a visit that is finished anyway (filed in the
- * browser, or abandoned) leaves the outbox, so its papers can be purged. */
+/* Whether a failed upload of an abandoned visit is over for good: the
+ * portal refused the filing, or the clerk stopped it (abandoning the
+ * visit). Any other failure (no token, no password store, a package to
+ * make again) can be put right and sent: the filing stays in the outbox,
+ * and the visit's papers with it. */
+static gboolean
+failure_ends_filing (int code)
+{
+  return code == MC_PORTAL_ERROR_REJECTED || code == MC_PORTAL_ERROR_TOO_LARGE ||
+         code == MC_PORTAL_ERROR_CANCELLED;
+}
+
+/* A failed upload of a visit filed another way (in the browser) leaves the
+ * outbox; so does a refused upload of an abandoned visit. Then its papers
+ * can be purged. */
 static void
 on_outbox_failed (McPortalOutbox *outbox,
                   gint64          id,
@@ -220,6 +233,12 @@ on_outbox_failed (McPortalOutbox *outbox,
 
   if (visit == NULL || !mc_visit_is_finished (visit))
     return;
+  if (mc_visit_get_state (visit) == MC_VISIT_ABANDONED && !failure_ends_filing (code))
+    {
+      g_message ("Outbox item %" G_GINT64_FORMAT " of abandoned visit %s kept: it can still be sent",
+                 id, visit_id);
+      return;
+    }
   if (!mc_portal_outbox_remove (outbox, id, &error))
     g_message ("Outbox item %" G_GINT64_FORMAT " of finished visit %s kept: %s", id, visit_id, error->message);
 }
@@ -292,7 +311,9 @@ keep_for_outbox (McVisit  *visit,
       g_message ("Visit %s kept: the outbox cannot be read (%s)", mc_visit_get_id (visit), error->message);
       return TRUE;
     }
-  if (item->state == MC_OUTBOX_SENT)
+  /* Sent, but the visit has not taken the receipt yet (item-sent, or the
+   * listing at start, is still to come): it must, and be recorded. */
+  if (item->state == MC_OUTBOX_SENT && mc_visit_get_state (visit) >= MC_VISIT_HANDED_OFF)
     return FALSE;
   g_message ("Visit %s kept past its retention: its filing is %s in the outbox",
              mc_visit_get_id (visit), mc_outbox_state_to_string (item->state));
@@ -320,7 +341,6 @@ static void
 open_outbox (McApplication *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
 
   self->outbox = mc_portal_outbox_new (NULL, &error);
   if (self->outbox == NULL)
@@ -333,8 +353,20 @@ open_outbox (McApplication *self)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   g_signal_connect_object (self->outbox, "item-sent", G_CALLBACK (on_outbox_sent), self, 0);
   g_signal_connect_object (self->outbox, "item-failed", G_CALLBACK (on_outbox_failed), self, 0);
-  mc_portal_outbox_start (self->outbox);
+}
 
+/* Once the visits are loaded and purged: the sender starts, and visits
+ * sent while the program was closed take their receipts. Before, the
+ * sender could fail or send an item while the purge was deciding on its
+ * visit. */
+static void
+start_outbox (McApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->outbox == NULL)
+    return;
+  mc_portal_outbox_start (self->outbox);
   task = g_task_new (self->outbox, NULL, on_sent_listed, g_object_ref (self));
   g_task_run_in_thread (task, list_sent_thread);
 }
@@ -500,6 +532,7 @@ mc_application_startup (GApplication *application)
     mc_visit_store_purge (self->visits, g_settings_get_uint (self->settings, "retention-hours"), NULL, &error);
     if (error != NULL)
       g_warning ("Old visits could not all be deleted: %s", error->message);
+    start_outbox (self);
   }
   self->scanner = mc_scanner_new ();
 
