@@ -19,9 +19,16 @@
 #include "mc-visit-adopt.h"
 #include "mc-portal-config.h"
 #include "mc-portal-error.h"
+#include "mc-reception-page.h"
 #include "mc-visit-filing.h"
 #include "mc-visit-store.h"
+#include "mc-visit-view.h"
 #include "mc-window.h"
+
+/* Besides at start, the visits past their retention are purged at least
+ * this often (a counter PC left on for days), and when the next one falls
+ * due. */
+#define PURGE_INTERVAL_S (60 * 60)
 
 struct _McApplication
 {
@@ -36,6 +43,7 @@ struct _McApplication
   char           *procedures_problem;
   McVisitStore   *visits;
   char           *visits_dir;
+  guint           purge_source;
   McPortalOutbox *outbox;
   char           *outbox_problem;
   McScanner      *scanner;
@@ -292,32 +300,112 @@ on_sent_listed (GObject      *source,
     }
 }
 
-/* The retention purge keeps a visit whose package is still to be sent. */
+/* Whether a window shows @visit: the clerk is working on it. */
 static gboolean
-keep_for_outbox (McVisit  *visit,
-                 gpointer  user_data)
+is_shown (McApplication *self,
+          McVisit       *visit)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      GtkWidget *view;
+
+      if (MC_IS_WINDOW (l->data) &&
+          (view = mc_reception_page_get_visit_view (mc_window_get_reception (l->data))) != NULL &&
+          mc_visit_view_get_visit (MC_VISIT_VIEW (view)) == visit)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The retention purge keeps a visit whose filing is still to be sent (or
+ * sent, its receipt not taken yet), and one the clerk has open. @visit is
+ * NULL for a folder that cannot be read. */
+static gboolean
+keep_visit (const char *visit_id,
+            McVisit    *visit,
+            gpointer    user_data)
 {
   McApplication *self = user_data;
   g_autoptr(McOutboxItem) item = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (visit != NULL && is_shown (self, visit))
+    {
+      g_message ("Visit %s kept past its retention: it is open", visit_id);
+      return TRUE;
+    }
   if (self->outbox == NULL)
     return FALSE;
-  item = mc_portal_outbox_lookup_visit (self->outbox, mc_visit_get_id (visit), &error);
+  item = mc_portal_outbox_lookup_visit (self->outbox, visit_id, &error);
   if (item == NULL)
     {
       if (g_error_matches (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NOT_FOUND))
         return FALSE;
-      g_message ("Visit %s kept: the outbox cannot be read (%s)", mc_visit_get_id (visit), error->message);
+      g_message ("Visit %s kept: the outbox cannot be read (%s)", visit_id, error->message);
       return TRUE;
     }
   /* Sent, but the visit has not taken the receipt yet (item-sent, or the
-   * listing at start, is still to come): it must, and be recorded. */
-  if (item->state == MC_OUTBOX_SENT && mc_visit_get_state (visit) >= MC_VISIT_HANDED_OFF)
+   * listing at start, is still to come): it must, and be recorded. A
+   * folder that cannot be read, or a finished visit, never will. */
+  if (item->state == MC_OUTBOX_SENT && (visit == NULL || mc_visit_get_state (visit) >= MC_VISIT_HANDED_OFF))
     return FALSE;
   g_message ("Visit %s kept past its retention: its filing is %s in the outbox",
-             mc_visit_get_id (visit), mc_outbox_state_to_string (item->state));
+             visit_id, mc_outbox_state_to_string (item->state));
   return TRUE;
+}
+
+/* A purged visit's outbox row goes with it: it names its package folder. */
+static void
+on_visit_purged (McVisitStore  *store,
+                 const char    *visit_id,
+                 McApplication *self)
+{
+  g_autoptr(McOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->outbox == NULL ||
+      (item = mc_portal_outbox_lookup_visit (self->outbox, visit_id, NULL)) == NULL)
+    return;
+  if (!mc_portal_outbox_remove (self->outbox, item->id, &error))
+    g_message ("Outbox item %" G_GINT64_FORMAT " of purged visit %s kept: %s", item->id, visit_id, error->message);
+}
+
+static void schedule_purge (McApplication *self);
+
+static void
+purge_visits (McApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  mc_visit_store_purge (self->visits, g_settings_get_uint (self->settings, "retention-hours"), NULL, &error);
+  if (error != NULL)
+    g_warning ("Old visits could not all be deleted: %s", error->message);
+}
+
+static gboolean
+purge_timeout (gpointer user_data)
+{
+  McApplication *self = user_data;
+
+  self->purge_source = 0;
+  purge_visits (self);
+  schedule_purge (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_purge (McApplication *self)
+{
+  guint retention = g_settings_get_uint (self->settings, "retention-hours");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) next = mc_visit_store_dup_next_due (self->visits, retention, now);
+  gint64 seconds = PURGE_INTERVAL_S;
+
+  if (next != NULL)
+    seconds = CLAMP ((g_date_time_difference (next, now) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC,
+                     1, PURGE_INTERVAL_S);
+  g_clear_handle_id (&self->purge_source, g_source_remove);
+  self->purge_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, (guint) seconds, purge_timeout, self, NULL);
 }
 
 static void
@@ -335,6 +423,8 @@ on_settings_changed (GSettings     *settings,
 {
   if (self->outbox != NULL && g_str_has_prefix (key, "portal-"))
     apply_portal_config (self);
+  if (self->visits != NULL && g_str_equal (key, "retention-hours"))
+    schedule_purge (self);
 }
 
 static void
@@ -524,15 +614,17 @@ mc_application_startup (GApplication *application)
     self->visits = mc_visit_store_new (visits_dir, self->procedures);
     self->visits_dir = g_strdup (visits_dir);
     open_outbox (self);
-    mc_visit_store_set_keep_func (self->visits, keep_for_outbox, self, NULL);
+    mc_visit_store_set_keep_func (self->visits, keep_visit, self, NULL);
+    g_signal_connect_object (self->visits, "visit-purged", G_CALLBACK (on_visit_purged), self, 0);
     self->resumable = mc_visit_store_load (self->visits, &error);
     if (error != NULL)
       g_warning ("Visits cannot be read: %s", error->message);
     g_clear_error (&error);
-    mc_visit_store_purge (self->visits, g_settings_get_uint (self->settings, "retention-hours"), NULL, &error);
-    if (error != NULL)
-      g_warning ("Old visits could not all be deleted: %s", error->message);
+    purge_visits (self);
+    self->resumable = g_list_model_get_n_items (G_LIST_MODEL (self->visits));
     start_outbox (self);
+    schedule_purge (self);
+    g_signal_connect_object (self->visits, "items-changed", G_CALLBACK (schedule_purge), self, G_CONNECT_SWAPPED);
   }
   self->scanner = mc_scanner_new ();
 
@@ -671,6 +763,7 @@ mc_application_shutdown (GApplication *application)
 {
   McApplication *self = MC_APPLICATION (application);
 
+  g_clear_handle_id (&self->purge_source, g_source_remove);
   /* An upload in flight stays queued, for the next start. */
   if (self->outbox != NULL)
     mc_portal_outbox_stop (self->outbox);
@@ -683,6 +776,7 @@ mc_application_finalize (GObject *object)
 {
   McApplication *self = MC_APPLICATION (object);
 
+  g_clear_handle_id (&self->purge_source, g_source_remove);
   if (self->visits != NULL)
     mc_visit_store_flush (self->visits, NULL);
   if (self->visits != NULL)

@@ -494,6 +494,15 @@ mc_visit_get_finished (McVisit *self)
   return NULL;
 }
 
+/* The last change saved in visit.json (its papers may be newer: the
+ * store also looks at the files). */
+GDateTime *
+mc_visit_get_updated (McVisit *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT (self), NULL);
+  return self->updated ? self->updated : self->created;
+}
+
 /* ---- papers ------------------------------------------------------------------ */
 
 McPageStore *
