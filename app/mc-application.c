@@ -44,6 +44,7 @@ struct _McApplication
   McVisitStore   *visits;
   char           *visits_dir;
   guint           purge_source;
+  guint           adopting;       /* self-service papers being taken into visits */
   McPortalOutbox *outbox;
   char           *outbox_problem;
   McScanner      *scanner;
@@ -372,14 +373,31 @@ on_visit_purged (McVisitStore  *store,
 
 static void schedule_purge (McApplication *self);
 
+/* @self_service_too: also the self-service papers handed off longer than
+ * the retention ago that no visit could take (not at start: those
+ * waiting are taken into visits first). */
 static void
-purge_visits (McApplication *self)
+purge_visits (McApplication *self,
+              gboolean       self_service_too)
 {
+  guint retention = g_settings_get_uint (self->settings, "retention-hours");
   g_autoptr(GError) error = NULL;
 
-  mc_visit_store_purge (self->visits, g_settings_get_uint (self->settings, "retention-hours"), NULL, &error);
+  mc_visit_store_purge (self->visits, retention, NULL, &error);
   if (error != NULL)
     g_warning ("Old visits could not all be deleted: %s", error->message);
+  g_clear_error (&error);
+  /* Not while a citizen is at the kiosk, nor while papers are being
+   * taken into a visit. */
+  if (self_service_too && self->adopting == 0 &&
+      (self->self_service == NULL || !mc_self_service_is_active (self->self_service)))
+    {
+      g_autofree char *base = mc_self_service_get_base_dir ();
+
+      mc_self_service_purge (base, retention, &error);
+      if (error != NULL)
+        g_warning ("Old self-service folders could not all be removed: %s", error->message);
+    }
 }
 
 static gboolean
@@ -388,7 +406,7 @@ purge_timeout (gpointer user_data)
   McApplication *self = user_data;
 
   self->purge_source = 0;
-  purge_visits (self);
+  purge_visits (self, TRUE);
   schedule_purge (self);
   return G_SOURCE_REMOVE;
 }
@@ -529,6 +547,7 @@ on_adopted (GObject      *source,
     }
   if (window != NULL)
     mc_window_add_toast (MC_WINDOW (window), text);
+  self->adopting--;
   g_object_unref (adopting->app);
   g_free (adopting->short_code);
   g_free (adopting);
@@ -546,6 +565,7 @@ adopt_self_service (McApplication *self,
 
   adopting->app = g_object_ref (self);
   adopting->short_code = g_strdup (short_code);
+  self->adopting++;
   mc_visit_store_adopt_async (self->visits, folder, ward, counter, clerk, NULL, on_adopted, adopting);
 }
 
@@ -605,8 +625,8 @@ mc_application_startup (GApplication *application)
     }
 
   /* Visits left unfinished (a crash, a citizen who stepped away) are
-   * offered again; finished ones past the retention period are deleted.
-   * Both read only small JSON files. */
+   * offered again; those past their retention are deleted (the rules:
+   * mc_visit_store_purge()). Both read only small JSON files. */
   {
     g_autofree char *data_dir = mc_core_get_data_dir ();
     g_autofree char *visits_dir = g_build_filename (data_dir, "visits", NULL);
@@ -620,7 +640,7 @@ mc_application_startup (GApplication *application)
     if (error != NULL)
       g_warning ("Visits cannot be read: %s", error->message);
     g_clear_error (&error);
-    purge_visits (self);
+    purge_visits (self, FALSE);
     self->resumable = g_list_model_get_n_items (G_LIST_MODEL (self->visits));
     start_outbox (self);
     schedule_purge (self);
@@ -632,10 +652,20 @@ mc_application_startup (GApplication *application)
   mc_self_service_set_scanner (self->self_service, self->scanner);
   g_signal_connect_object (self->self_service, "hand-off", G_CALLBACK (on_self_service_hand_off), self,
                            G_CONNECT_SWAPPED);
-  /* Papers a citizen finished just before the program stopped. */
+  /* Papers a citizen finished just before the program stopped are taken
+   * into visits; what nobody finished (a crash, a power cut at the kiosk)
+   * is removed now rather than when self-service is next entered. */
   {
     g_autofree char *base = mc_self_service_get_base_dir ();
-    g_autoptr(GPtrArray) pending = mc_visit_adopt_list_pending (base);
+    g_autoptr(GPtrArray) pending = NULL;
+    guint removed = mc_self_service_purge_unfinished (base, &error);
+
+    if (error != NULL)
+      g_warning ("Unfinished self-service folders could not all be removed: %s", error->message);
+    else if (removed > 0)
+      g_message ("Removed %u unfinished self-service folders", removed);
+    g_clear_error (&error);
+    pending = mc_visit_adopt_list_pending (base);
 
     for (guint i = 0; i < pending->len; i++)
       adopt_self_service (self, g_ptr_array_index (pending, i), NULL);
