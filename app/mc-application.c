@@ -272,6 +272,23 @@ list_sent_thread (GTask        *task,
     g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* A sent or failed row whose visit folder is gone (purged by an older
+ * program, which left the row): it names a package that no longer
+ * exists. Packages made elsewhere (motcua-tool pack) are left alone. */
+static gboolean
+is_orphan_row (McApplication *self,
+               McOutboxItem  *item)
+{
+  g_autofree char *prefix = g_strconcat (self->visits_dir, G_DIR_SEPARATOR_S, NULL);
+  g_autofree char *visit_dir = NULL;
+
+  if ((item->state != MC_OUTBOX_SENT && item->state != MC_OUTBOX_FAILED) ||
+      !g_str_has_prefix (item->package_dir, prefix) || !g_uuid_string_is_valid (item->visit_id))
+    return FALSE;
+  visit_dir = g_build_filename (self->visits_dir, item->visit_id, NULL);
+  return !g_file_test (visit_dir, G_FILE_TEST_EXISTS);
+}
+
 /* At start: visits the outbox sent while they were not told (the program
  * was closed, or motcua-tool sent them) take their receipts. */
 static void
@@ -293,6 +310,14 @@ on_sent_listed (GObject      *source,
       McOutboxItem *item = g_ptr_array_index (items, i);
       McVisit *visit;
 
+      if (is_orphan_row (self, item))
+        {
+          g_autoptr(GError) remove_error = NULL;
+
+          if (!mc_portal_outbox_remove (self->outbox, item->id, &remove_error))
+            g_message ("Outbox item %" G_GINT64_FORMAT " kept: %s", item->id, remove_error->message);
+          continue;
+        }
       if (item->state != MC_OUTBOX_SENT ||
           (visit = mc_visit_store_lookup (self->visits, item->visit_id)) == NULL ||
           mc_visit_get_state (visit) >= MC_VISIT_HANDED_OFF)

@@ -7,6 +7,7 @@
 
 #include "mc-core.h"
 #include "mc-portal-client.h"
+#include "mc-portal-client-private.h"
 #include "mc-portal-error.h"
 #include "mc-portal-outbox.h"
 #include "mc-portal-package.h"
@@ -1163,6 +1164,34 @@ test_outbox_signals_wait_for_owner (void)
   g_assert_cmpuint (s.n_changed, >, 0);
 }
 
+/* libcurl keeps its own copy of every header, the Authorization one with
+ * the token: the client overwrites them before the list is freed. */
+static void
+test_headers_wiped (void)
+{
+  struct curl_slist *headers = NULL;
+  g_autoptr(GArray) lengths = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+  headers = curl_slist_append (headers, "Authorization: Bearer " TOKEN);
+  headers = curl_slist_append (headers, "Accept: application/json");
+  for (struct curl_slist *node = headers; node != NULL; node = node->next)
+    {
+      gsize n = strlen (node->data);
+
+      g_array_append_val (lengths, n);
+    }
+  mc_portal_headers_wipe (headers);
+  {
+    guint i = 0;
+
+    for (struct curl_slist *node = headers; node != NULL; node = node->next, i++)
+      for (gsize j = 0; j < g_array_index (lengths, gsize, i); j++)
+        g_assert_cmpint (node->data[j], ==, 0);
+    g_assert_cmpuint (i, ==, 2);
+  }
+  mc_portal_headers_free (headers);
+}
+
 /* Closing the program mid-upload leaves the item queued, due at once;
  * another outbox on the file (the next start) sends it. */
 static void
@@ -1365,6 +1394,7 @@ main (int   argc,
   g_test_add_func ("/portal/outbox/permanent", test_outbox_permanent);
   g_test_add_func ("/portal/outbox/cancel", test_outbox_cancel);
   g_test_add_func ("/portal/outbox/signals-wait-for-owner", test_outbox_signals_wait_for_owner);
+  g_test_add_func ("/portal/submit/headers-wiped", test_headers_wiped);
   g_test_add_func ("/portal/outbox/stop-and-resume", test_outbox_stop_and_resume);
   g_test_add_func ("/portal/outbox/two-senders", test_outbox_two_senders);
   g_test_add_func ("/portal/outbox/package-gone", test_outbox_package_gone);

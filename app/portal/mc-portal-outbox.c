@@ -309,6 +309,10 @@ open_db (McPortalOutbox  *self,
   if (!db_exec (self, "PRAGMA journal_mode = WAL", error) ||
       !db_exec (self, "PRAGMA synchronous = FULL", error))
     return FALSE;
+  /* A removed row (a purged visit's, naming its package folder) is
+   * overwritten in the file, not only marked free. */
+  if (!db_exec (self, "PRAGMA secure_delete = ON", error))
+    return FALSE;
 
   if (!db_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
