@@ -116,34 +116,60 @@ mc_visit_store_get_dir (McVisitStore *self)
   return self->dir;
 }
 
-/* The newest modification time of @path and everything below it; NULL
- * when nothing can be read. Symbolic links are not followed. */
-static GDateTime *
-newest_mtime (const char *path)
+/* The files the program writes again on every flush (each time it
+ * closes) without anything changing: visit.json (its updated_at says when
+ * the visit last changed) and the page lists, and their temporary files. */
+static gboolean
+is_rewritten (const char *name)
 {
-  g_autoptr(GDir) listing = NULL;
-  GDateTime *newest;
-  const char *name;
-  GStatBuf st;
+  return g_str_has_prefix (name, "visit.json") || g_str_has_prefix (name, ".pages.json");
+}
 
-  if (g_lstat (path, &st) != 0)
-    return NULL;
-  newest = g_date_time_new_from_unix_utc ((gint64) st.st_mtime);
-  if (!S_ISDIR (st.st_mode) || (listing = g_dir_open (path, 0, NULL)) == NULL)
-    return newest;
-  while ((name = g_dir_read_name (listing)) != NULL)
+/* The newest modification time of the files in @path and below (a folder's
+ * own time changes with every atomic rewrite inside it, so it does not
+ * count); with @papers_only, not the files rewritten on every flush. NULL
+ * when there is none. Symbolic links are not followed. */
+static GDateTime *
+newest_mtime (const char *path,
+              gboolean    papers_only)
+{
+  g_autoptr(GDir) listing = g_dir_open (path, 0, NULL);
+  GDateTime *newest = NULL;
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
-      GDateTime *t = newest_mtime (child);
+      GDateTime *t = NULL;
+      GStatBuf st;
 
-      if (t != NULL && g_date_time_compare (t, newest) > 0)
+      if ((papers_only && is_rewritten (name)) || g_lstat (child, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        t = newest_mtime (child, papers_only);
+      else if (S_ISREG (st.st_mode))
+        t = g_date_time_new_from_unix_utc ((gint64) st.st_mtime);
+      if (t != NULL && (newest == NULL || g_date_time_compare (t, newest) > 0))
         {
-          g_date_time_unref (newest);
+          g_clear_pointer (&newest, g_date_time_unref);
           newest = t;
         }
       else if (t != NULL)
         g_date_time_unref (t);
     }
+  return newest;
+}
+
+/* When a folder that cannot be read last changed: its newest file, or
+ * the folder itself when it holds none. */
+static GDateTime *
+folder_mtime (const char *path)
+{
+  GDateTime *newest = newest_mtime (path, FALSE);
+  GStatBuf st;
+
+  if (newest == NULL && g_lstat (path, &st) == 0)
+    newest = g_date_time_new_from_unix_utc ((gint64) st.st_mtime);
   return newest;
 }
 
@@ -235,7 +261,7 @@ mc_visit_store_load (McVisitStore  *self,
       visit = mc_visit_load (path, self->catalog, &local_error);
       if (visit == NULL)
         {
-          GDateTime *t = newest_mtime (path);
+          GDateTime *t = folder_mtime (path);
 
           g_message ("Visit %s not loaded: %s", name, local_error->message);
           if (t != NULL)
@@ -244,7 +270,7 @@ mc_visit_store_load (McVisitStore  *self,
         }
       g_hash_table_remove (self->unreadable, name);
       /* Pages may have come after the last save of visit.json. */
-      note_change (self, mc_visit_get_id (visit), newest_mtime (path));
+      note_change (self, mc_visit_get_id (visit), newest_mtime (path, TRUE));
       g_ptr_array_add (loaded, visit);
     }
 
@@ -429,6 +455,7 @@ purge_visit (McVisitStore  *self,
   mc_visit_flush (visit, NULL);
   if (!remove_tree (mc_visit_get_dir (visit), error))
     return FALSE;
+  mc_visit_set_purged (visit);
   g_message ("Purged visit %s (%s, %s %s)", id, mc_visit_state_to_string (mc_visit_get_state (visit)),
              mc_visit_is_finished (visit) ? "finished" : "last changed", when);
   g_signal_handlers_disconnect_by_data (visit, self);
@@ -499,7 +526,7 @@ mc_visit_store_purge (McVisitStore  *self,
       if (!is_due (g_hash_table_lookup (self->changed_at, id), retention_hours, current))
         continue;
       /* Papers may have come since, without a save of visit.json. */
-      note_change (self, id, newest_mtime (mc_visit_get_dir (visit)));
+      note_change (self, id, newest_mtime (mc_visit_get_dir (visit), TRUE));
       changed = g_hash_table_lookup (self->changed_at, id);
       if (!is_due (changed, retention_hours, current) ||
           (self->keep != NULL && self->keep (id, visit, self->keep_data)))
@@ -531,7 +558,7 @@ mc_visit_store_purge (McVisitStore  *self,
 
       if (!is_due (g_hash_table_lookup (self->unreadable, name), retention_hours, current))
         continue;
-      newest = newest_mtime (path);
+      newest = folder_mtime (path);
       if (newest == NULL)
         {
           g_hash_table_remove (self->unreadable, name);

@@ -137,6 +137,7 @@ gboolean           mc_visit_save              (McVisit     *self,
 void               mc_visit_schedule_save     (McVisit     *self);
 gboolean           mc_visit_flush             (McVisit     *self,
                                                GError     **error);
+void               mc_visit_set_purged        (McVisit     *self);
 
 gboolean           mc_receipt_is_valid        (const char  *receipt);
 
