@@ -33,6 +33,8 @@
  *    citizen handed off are taken into a visit;
  *  - an unfinished visit's row warns before it is deleted;
  *  - an outbox row whose visit folder is gone is removed at start;
+ *  - a visit past its retention whose filing was sent, the receipt not
+ *    taken yet, is kept until it takes it;
  *  - a whole visit of a synthetic citizen (a page with the name and
  *    number on it, the identity, the package, the upload to the loopback
  *    portal, the ledger), then the clock past the retention period: the
@@ -54,6 +56,7 @@ static char *unfinished_dir;   /* a kiosk session cut short */
 static char *handed_off_dir;   /* papers a citizen finished */
 static char *old_draft_id;     /* set aside 20 hours ago */
 static char *orphan_visit_id;  /* sent, its folder purged by an older program */
+static char *sent_visit_dir;   /* sent while the program was closed, long ago */
 
 static McReceptionPage *
 reception (void)
@@ -153,41 +156,10 @@ make_self_service_folders (void)
   handed_off_dir = g_strdup (mc_self_service_session_get_dir (handed_off));
 }
 
-static void
-make_old_draft (const char *visits_dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(McVisit) visit = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) then = g_date_time_add_hours (now, -20);
-  g_autofree char *then_text = g_date_time_format_iso8601 (then);
-  g_autofree char *json_path = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *changed = NULL;
-  g_autofree char *replacement = NULL;
-  g_autoptr(GRegex) re = NULL;
-
-  visit = mc_visit_create (visits_dir, mc_procedure_catalog_get_default (), PROCEDURE, "22366", "Quầy 1",
-                           "Cán bộ thử", &error);
-  g_assert_no_error (error);
-  g_assert_true (mc_visit_flush (visit, &error));
-  old_draft_id = g_strdup (mc_visit_get_id (visit));
-
-  /* Last changed 20 hours ago, its files too. */
-  json_path = g_build_filename (mc_visit_get_dir (visit), "visit.json", NULL);
-  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
-  re = g_regex_new ("\"updated_at\"\\s*:\\s*\"[^\"]*\"", 0, 0, NULL);
-  replacement = g_strdup_printf ("\"updated_at\" : \"%s\"", then_text);
-  changed = g_regex_replace_literal (re, json, -1, 0, replacement, 0, NULL);
-  g_assert_cmpstr (changed, !=, json);
-  g_assert_true (g_file_set_contents (json_path, changed, -1, NULL));
-  touch_tree (mc_visit_get_dir (visit), then);
-}
-
-/* A visit sent through the outbox, whose folder an older program purged
- * without its outbox row. */
-static void
-make_orphan_row (const char *visits_dir)
+/* A packaged visit sent through the outbox by another program (the
+ * program was closed): the visit has not taken its receipt. */
+static McVisit *
+sent_visit (const char *visits_dir)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(McVisit) visit = NULL;
@@ -203,17 +175,95 @@ make_orphan_row (const char *visits_dir)
   g_assert_no_error (error);
   package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
   mc_test_make_visit_package (package, mc_visit_get_id (visit), 2000);
+  mc_visit_set_packaged (visit, package);
+  g_assert_true (mc_visit_flush (visit, &error));
   mc_portal_outbox_set_token (outbox, TOKEN);
   queued = mc_portal_outbox_enqueue (outbox, package, mc_test_portal_get_endpoint (portal), NULL, &error);
   g_assert_no_error (error);
   sent = mc_portal_outbox_send (outbox, queued->id, 1, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sent->state, ==, MC_OUTBOX_SENT);
+  return g_steal_pointer (&visit);
+}
+
+/* Sets the visit's last change @hours ago, in visit.json and its files. */
+static void
+age_visit (const char *visit_dir,
+           int         hours)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_hours (now, -hours);
+  g_autofree char *then_text = g_date_time_format_iso8601 (then);
+  g_autofree char *json_path = g_build_filename (visit_dir, "visit.json", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *replacement = g_strdup_printf ("\"updated_at\" : \"%s\"", then_text);
+  g_autoptr(GRegex) re = g_regex_new ("\"updated_at\"\\s*:\\s*\"[^\"]*\"", 0, 0, NULL);
+
+  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+  changed = g_regex_replace_literal (re, json, -1, 0, replacement, 0, NULL);
+  g_assert_cmpstr (changed, !=, json);
+  g_assert_true (g_file_set_contents (json_path, changed, -1, NULL));
+  touch_tree (visit_dir, then);
+}
+
+static void
+make_old_draft (const char *visits_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisit) visit = NULL;
+
+  visit = mc_visit_create (visits_dir, mc_procedure_catalog_get_default (), PROCEDURE, "22366", "Quầy 1",
+                           "Cán bộ thử", &error);
+  g_assert_no_error (error);
+  g_assert_true (mc_visit_flush (visit, &error));
+  old_draft_id = g_strdup (mc_visit_get_id (visit));
+  age_visit (mc_visit_get_dir (visit), 20);
+}
+
+/* Sent through the outbox, its folder purged by an older program that
+ * left the outbox row. */
+static void
+make_orphan_row (const char *visits_dir)
+{
+  g_autoptr(McVisit) visit = sent_visit (visits_dir);
+
   orphan_visit_id = g_strdup (mc_visit_get_id (visit));
   mc_test_rm_rf (mc_visit_get_dir (visit));
 }
 
+/* Sent while the program was closed, and last changed 30 hours ago: past
+ * the retention of an unfinished visit, but its receipt is still to be
+ * taken and recorded. */
+static void
+make_sent_unreceipted (const char *visits_dir)
+{
+  g_autoptr(McVisit) visit = sent_visit (visits_dir);
+
+  sent_visit_dir = g_strdup (mc_visit_get_dir (visit));
+  age_visit (sent_visit_dir, 30);
+}
+
 /* ---- tests -------------------------------------------------------------- */
+
+static gboolean
+sent_recorded (gpointer data)
+{
+  g_autofree char *id = g_path_get_basename (sent_visit_dir);
+  McVisit *visit = mc_visit_store_lookup (mc_application_get_visits (app), id);
+
+  return visit != NULL && mc_visit_get_state (visit) == MC_VISIT_RECORDED && !mc_visit_is_recording (visit);
+}
+
+static void
+test_sent_kept_until_received (void)
+{
+  /* Past its retention at start, but its filing's receipt was not taken
+   * yet: kept, then it takes the receipt and is recorded. */
+  g_assert_true (g_file_test (sent_visit_dir, G_FILE_TEST_IS_DIR));
+  g_assert_true (mc_test_wait_until (sent_recorded, NULL, 60));
+  g_assert_true (g_file_test (sent_visit_dir, G_FILE_TEST_IS_DIR));
+}
 
 static gboolean
 orphan_pruned (gpointer data)
@@ -234,8 +284,18 @@ test_orphan_row_pruned (void)
 static gboolean
 adopted (gpointer data)
 {
-  return !g_file_test (handed_off_dir, G_FILE_TEST_EXISTS) &&
-         g_list_model_get_n_items (G_LIST_MODEL (mc_application_get_visits (app))) == 2;
+  GListModel *visits = G_LIST_MODEL (mc_application_get_visits (app));
+
+  if (g_file_test (handed_off_dir, G_FILE_TEST_EXISTS))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (visits); i++)
+    {
+      g_autoptr(McVisit) visit = g_list_model_get_item (visits, i);
+
+      if (mc_visit_get_self_service_code (visit) != NULL)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -473,6 +533,7 @@ main (int   argc,
 
   portal = mc_test_portal_new (TOKEN, NULL);
   make_orphan_row (visits_dir);
+  make_sent_unreceipted (visits_dir);
   settings = g_settings_new (APP_ID);
   g_settings_set_string (settings, "ward-code", "22366");
   g_settings_set_string (settings, "counter-name", "Quầy 1");
@@ -492,6 +553,7 @@ main (int   argc,
   mc_window_show_section (window, "reception");
 
   g_test_add_func ("/retention/self-service-at-start", test_self_service_at_start);
+  g_test_add_func ("/retention/sent-kept-until-received", test_sent_kept_until_received);
   g_test_add_func ("/retention/warning-row", test_warning_row);
   g_test_add_func ("/retention/orphan-row-pruned", test_orphan_row_pruned);
   g_test_add_func ("/retention/nothing-stays", test_nothing_stays);
@@ -508,5 +570,6 @@ main (int   argc,
   g_free (handed_off_dir);
   g_free (old_draft_id);
   g_free (orphan_visit_id);
+  g_free (sent_visit_dir);
   return ret;
 }

@@ -593,14 +593,16 @@ test_purge_rules (void)
   g_autoptr(GDateTime) t35 = g_date_time_add_hours (t0, 35);
   g_autoptr(GDateTime) due = NULL;
   g_autofree char *draft_dir = NULL, *stuck_dir = NULL, *worked_dir = NULL, *recorded_dir = NULL;
+  g_autofree char *uploaded_dir = NULL;
   g_autofree char *unknown_dir = NULL, *damaged_dir = g_build_filename (dir, "00000000-0000-4000-8000-0000000000aa", NULL);
   g_autofree char *damaged = g_build_filename (damaged_dir, "visit.json", NULL);
-  McVisit *draft, *stuck, *worked, *recorded, *unknown;
+  McVisit *draft, *stuck, *uploaded, *worked, *recorded, *unknown;
   g_autoptr(McVisit) held = NULL;
   guint rows_changed = 0;
 
   draft = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
   stuck = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
+  uploaded = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
   worked = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
   recorded = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
   unknown = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
@@ -608,12 +610,14 @@ test_purge_rules (void)
   add_page (draft, "to-khai");
   add_page (worked, "to-khai");
   g_assert_true (mc_visit_set_receipt (stuck, "G22-0002", MC_SUBMIT_BROWSER, &error));
+  g_assert_true (mc_visit_set_receipt (uploaded, "G22-0004", MC_SUBMIT_API, &error));
   g_assert_true (mc_visit_set_receipt (recorded, "G22-0003", MC_SUBMIT_BROWSER, &error));
   mc_visit_set_recorded (recorded);
   g_assert_true (mc_visit_store_flush (made, &error));
   g_assert_no_error (error);
   draft_dir = g_strdup (mc_visit_get_dir (draft));
   stuck_dir = g_strdup (mc_visit_get_dir (stuck));
+  uploaded_dir = g_strdup (mc_visit_get_dir (uploaded));
   worked_dir = g_strdup (mc_visit_get_dir (worked));
   recorded_dir = g_strdup (mc_visit_get_dir (recorded));
   unknown_dir = g_strdup (mc_visit_get_dir (unknown));
@@ -637,10 +641,10 @@ test_purge_rules (void)
   touch_tree (mc_visit_get_dir (worked), t10);
   touch_tree (damaged_dir, t10);
 
-  /* The next start: two folders cannot be read, three visits are open. */
+  /* The next start: two folders cannot be read, four visits are open. */
   store = mc_visit_store_new (dir, catalog);
   g_signal_connect (store, "visit-purged", G_CALLBACK (count_purged), purged);
-  g_assert_cmpuint (mc_visit_store_load (store, &error), ==, 3);
+  g_assert_cmpuint (mc_visit_store_load (store, &error), ==, 4);
   g_assert_no_error (error);
 
   /* When each goes, and the earliest: the finished one's retention. */
@@ -670,18 +674,18 @@ test_purge_rules (void)
     g_assert_cmpuint (mc_visit_store_purge (store, 24, t0, &error), ==, 0);
     g_assert_cmpuint (rows_changed, ==, 0);
     g_assert_cmpuint (mc_visit_store_purge (store, 24, t13, &error), ==, 0);
-    g_assert_cmpuint (rows_changed, ==, 2);
-    g_assert_cmpuint (mc_visit_store_purge (store, 24, t23, &error), ==, 0);
     g_assert_cmpuint (rows_changed, ==, 3);
+    g_assert_cmpuint (mc_visit_store_purge (store, 24, t23, &error), ==, 0);
+    g_assert_cmpuint (rows_changed, ==, 4);
     g_signal_handler_disconnect (store, id);
   }
   g_assert_no_error (error);
 
-  /* Past it: the recorded one, the draft set aside, the one stuck after
-   * the hand-off and the unreadable one with old files go; the visit
-   * worked on later and the folder written later stay. */
+  /* Past it: the recorded one, the draft set aside, the ones stuck after
+   * the hand-off or the upload and the unreadable one with old files go;
+   * the visit worked on later and the folder written later stay. */
   held = g_object_ref (mc_visit_store_lookup (store, mc_visit_get_id (draft)));
-  g_assert_cmpuint (mc_visit_store_purge (store, 24, t25, &error), ==, 4);
+  g_assert_cmpuint (mc_visit_store_purge (store, 24, t25, &error), ==, 5);
   g_assert_no_error (error);
   /* Still held and changed (a cleanup finishing late): never written again. */
   mc_visit_set_identity_in_package (held, TRUE);
@@ -692,11 +696,12 @@ test_purge_rules (void)
   g_assert_false (g_file_test (recorded_dir, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (draft_dir, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (stuck_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (uploaded_dir, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (unknown_dir, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (worked_dir, G_FILE_TEST_IS_DIR));
   g_assert_true (g_file_test (damaged, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
-  g_assert_cmpuint (purged->len, ==, 4);
+  g_assert_cmpuint (purged->len, ==, 5);
   g_assert_true (g_ptr_array_find_with_equal_func (purged, mc_visit_get_id (unknown), g_str_equal, NULL));
 
   /* Kept while asked to (an unsent filing), by id, even unreadable. */
