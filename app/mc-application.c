@@ -19,9 +19,16 @@
 #include "mc-visit-adopt.h"
 #include "mc-portal-config.h"
 #include "mc-portal-error.h"
+#include "mc-reception-page.h"
 #include "mc-visit-filing.h"
 #include "mc-visit-store.h"
+#include "mc-visit-view.h"
 #include "mc-window.h"
+
+/* Besides at start, the visits past their retention are purged at least
+ * this often (a counter PC left on for days), and when the next one falls
+ * due. */
+#define PURGE_INTERVAL_S (60 * 60)
 
 struct _McApplication
 {
@@ -36,6 +43,8 @@ struct _McApplication
   char           *procedures_problem;
   McVisitStore   *visits;
   char           *visits_dir;
+  guint           purge_source;
+  guint           adopting;       /* self-service papers being taken into visits */
   McPortalOutbox *outbox;
   char           *outbox_problem;
   McScanner      *scanner;
@@ -205,8 +214,21 @@ on_outbox_sent (McPortalOutbox *outbox,
     take_receipt (self, visit, receipt);
 }
 
-/* A refused upload of a visit that is finished anyway (filed in the
- * browser, or abandoned) leaves the outbox, so its papers can be purged. */
+/* Whether a failed upload of an abandoned visit is over for good: the
+ * portal refused the filing, or the clerk stopped it (abandoning the
+ * visit). Any other failure (no token, no password store, a package to
+ * make again) can be put right and sent: the filing stays in the outbox,
+ * and the visit's papers with it. */
+static gboolean
+failure_ends_filing (int code)
+{
+  return code == MC_PORTAL_ERROR_REJECTED || code == MC_PORTAL_ERROR_TOO_LARGE ||
+         code == MC_PORTAL_ERROR_CANCELLED;
+}
+
+/* A failed upload of a visit filed another way (in the browser) leaves the
+ * outbox; so does a refused upload of an abandoned visit. Then its papers
+ * can be purged. */
 static void
 on_outbox_failed (McPortalOutbox *outbox,
                   gint64          id,
@@ -220,6 +242,12 @@ on_outbox_failed (McPortalOutbox *outbox,
 
   if (visit == NULL || !mc_visit_is_finished (visit))
     return;
+  if (mc_visit_get_state (visit) == MC_VISIT_ABANDONED && !failure_ends_filing (code))
+    {
+      g_message ("Outbox item %" G_GINT64_FORMAT " of abandoned visit %s kept: it can still be sent",
+                 id, visit_id);
+      return;
+    }
   if (!mc_portal_outbox_remove (outbox, id, &error))
     g_message ("Outbox item %" G_GINT64_FORMAT " of finished visit %s kept: %s", id, visit_id, error->message);
 }
@@ -244,6 +272,23 @@ list_sent_thread (GTask        *task,
     g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* A sent or failed row whose visit folder is gone (purged by an older
+ * program, which left the row): it names a package that no longer
+ * exists. Packages made elsewhere (motcua-tool pack) are left alone. */
+static gboolean
+is_orphan_row (McApplication *self,
+               McOutboxItem  *item)
+{
+  g_autofree char *prefix = g_strconcat (self->visits_dir, G_DIR_SEPARATOR_S, NULL);
+  g_autofree char *visit_dir = NULL;
+
+  if ((item->state != MC_OUTBOX_SENT && item->state != MC_OUTBOX_FAILED) ||
+      !g_str_has_prefix (item->package_dir, prefix) || !g_uuid_string_is_valid (item->visit_id))
+    return FALSE;
+  visit_dir = g_build_filename (self->visits_dir, item->visit_id, NULL);
+  return !g_file_test (visit_dir, G_FILE_TEST_EXISTS);
+}
+
 /* At start: visits the outbox sent while they were not told (the program
  * was closed, or motcua-tool sent them) take their receipts. */
 static void
@@ -265,6 +310,14 @@ on_sent_listed (GObject      *source,
       McOutboxItem *item = g_ptr_array_index (items, i);
       McVisit *visit;
 
+      if (is_orphan_row (self, item))
+        {
+          g_autoptr(GError) remove_error = NULL;
+
+          if (!mc_portal_outbox_remove (self->outbox, item->id, &remove_error))
+            g_message ("Outbox item %" G_GINT64_FORMAT " kept: %s", item->id, remove_error->message);
+          continue;
+        }
       if (item->state != MC_OUTBOX_SENT ||
           (visit = mc_visit_store_lookup (self->visits, item->visit_id)) == NULL ||
           mc_visit_get_state (visit) >= MC_VISIT_HANDED_OFF)
@@ -273,30 +326,129 @@ on_sent_listed (GObject      *source,
     }
 }
 
-/* The retention purge keeps a visit whose package is still to be sent. */
+/* Whether a window shows @visit: the clerk is working on it. */
 static gboolean
-keep_for_outbox (McVisit  *visit,
-                 gpointer  user_data)
+is_shown (McApplication *self,
+          McVisit       *visit)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      GtkWidget *view;
+
+      if (MC_IS_WINDOW (l->data) &&
+          (view = mc_reception_page_get_visit_view (mc_window_get_reception (l->data))) != NULL &&
+          mc_visit_view_get_visit (MC_VISIT_VIEW (view)) == visit)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The retention purge keeps a visit whose filing is still to be sent (or
+ * sent, its receipt not taken yet), and one the clerk has open. @visit is
+ * NULL for a folder that cannot be read. */
+static gboolean
+keep_visit (const char *visit_id,
+            McVisit    *visit,
+            gpointer    user_data)
 {
   McApplication *self = user_data;
   g_autoptr(McOutboxItem) item = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (visit != NULL && is_shown (self, visit))
+    {
+      g_message ("Visit %s kept past its retention: it is open", visit_id);
+      return TRUE;
+    }
   if (self->outbox == NULL)
     return FALSE;
-  item = mc_portal_outbox_lookup_visit (self->outbox, mc_visit_get_id (visit), &error);
+  item = mc_portal_outbox_lookup_visit (self->outbox, visit_id, &error);
   if (item == NULL)
     {
       if (g_error_matches (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NOT_FOUND))
         return FALSE;
-      g_message ("Visit %s kept: the outbox cannot be read (%s)", mc_visit_get_id (visit), error->message);
+      g_message ("Visit %s kept: the outbox cannot be read (%s)", visit_id, error->message);
       return TRUE;
     }
-  if (item->state == MC_OUTBOX_SENT)
+  /* Sent, but the visit has not taken the receipt yet (item-sent, or the
+   * listing at start, is still to come): it must, and be recorded. A
+   * folder that cannot be read, or a finished visit, never will. */
+  if (item->state == MC_OUTBOX_SENT && (visit == NULL || mc_visit_get_state (visit) >= MC_VISIT_HANDED_OFF))
     return FALSE;
   g_message ("Visit %s kept past its retention: its filing is %s in the outbox",
-             mc_visit_get_id (visit), mc_outbox_state_to_string (item->state));
+             visit_id, mc_outbox_state_to_string (item->state));
   return TRUE;
+}
+
+/* A purged visit's outbox row goes with it: it names its package folder. */
+static void
+on_visit_purged (McVisitStore  *store,
+                 const char    *visit_id,
+                 McApplication *self)
+{
+  g_autoptr(McOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->outbox == NULL ||
+      (item = mc_portal_outbox_lookup_visit (self->outbox, visit_id, NULL)) == NULL)
+    return;
+  if (!mc_portal_outbox_remove (self->outbox, item->id, &error))
+    g_message ("Outbox item %" G_GINT64_FORMAT " of purged visit %s kept: %s", item->id, visit_id, error->message);
+}
+
+static void schedule_purge (McApplication *self);
+
+/* @self_service_too: also the self-service papers handed off longer than
+ * the retention ago that no visit could take (not at start: those
+ * waiting are taken into visits first). */
+static void
+purge_visits (McApplication *self,
+              gboolean       self_service_too)
+{
+  guint retention = g_settings_get_uint (self->settings, "retention-hours");
+  g_autoptr(GError) error = NULL;
+
+  mc_visit_store_purge (self->visits, retention, NULL, &error);
+  if (error != NULL)
+    g_warning ("Old visits could not all be deleted: %s", error->message);
+  g_clear_error (&error);
+  /* Not while a citizen is at the kiosk, nor while papers are being
+   * taken into a visit. */
+  if (self_service_too && self->adopting == 0 &&
+      (self->self_service == NULL || !mc_self_service_is_active (self->self_service)))
+    {
+      g_autofree char *base = mc_self_service_get_base_dir ();
+
+      mc_self_service_purge (base, retention, &error);
+      if (error != NULL)
+        g_warning ("Old self-service folders could not all be removed: %s", error->message);
+    }
+}
+
+static gboolean
+purge_timeout (gpointer user_data)
+{
+  McApplication *self = user_data;
+
+  self->purge_source = 0;
+  purge_visits (self, TRUE);
+  schedule_purge (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_purge (McApplication *self)
+{
+  guint retention = g_settings_get_uint (self->settings, "retention-hours");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) next = mc_visit_store_dup_next_due (self->visits, retention, now);
+  gint64 seconds = PURGE_INTERVAL_S;
+
+  if (next != NULL)
+    seconds = CLAMP ((g_date_time_difference (next, now) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC,
+                     1, PURGE_INTERVAL_S);
+  g_clear_handle_id (&self->purge_source, g_source_remove);
+  self->purge_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, (guint) seconds, purge_timeout, self, NULL);
 }
 
 static void
@@ -314,13 +466,14 @@ on_settings_changed (GSettings     *settings,
 {
   if (self->outbox != NULL && g_str_has_prefix (key, "portal-"))
     apply_portal_config (self);
+  if (self->visits != NULL && g_str_equal (key, "retention-hours"))
+    schedule_purge (self);
 }
 
 static void
 open_outbox (McApplication *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
 
   self->outbox = mc_portal_outbox_new (NULL, &error);
   if (self->outbox == NULL)
@@ -333,8 +486,20 @@ open_outbox (McApplication *self)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   g_signal_connect_object (self->outbox, "item-sent", G_CALLBACK (on_outbox_sent), self, 0);
   g_signal_connect_object (self->outbox, "item-failed", G_CALLBACK (on_outbox_failed), self, 0);
-  mc_portal_outbox_start (self->outbox);
+}
 
+/* Once the visits are loaded and purged: the sender starts, and visits
+ * sent while the program was closed take their receipts. Before, the
+ * sender could fail or send an item while the purge was deciding on its
+ * visit. */
+static void
+start_outbox (McApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->outbox == NULL)
+    return;
+  mc_portal_outbox_start (self->outbox);
   task = g_task_new (self->outbox, NULL, on_sent_listed, g_object_ref (self));
   g_task_run_in_thread (task, list_sent_thread);
 }
@@ -407,6 +572,7 @@ on_adopted (GObject      *source,
     }
   if (window != NULL)
     mc_window_add_toast (MC_WINDOW (window), text);
+  self->adopting--;
   g_object_unref (adopting->app);
   g_free (adopting->short_code);
   g_free (adopting);
@@ -424,6 +590,7 @@ adopt_self_service (McApplication *self,
 
   adopting->app = g_object_ref (self);
   adopting->short_code = g_strdup (short_code);
+  self->adopting++;
   mc_visit_store_adopt_async (self->visits, folder, ward, counter, clerk, NULL, on_adopted, adopting);
 }
 
@@ -483,8 +650,8 @@ mc_application_startup (GApplication *application)
     }
 
   /* Visits left unfinished (a crash, a citizen who stepped away) are
-   * offered again; finished ones past the retention period are deleted.
-   * Both read only small JSON files. */
+   * offered again; those past their retention are deleted (the rules:
+   * mc_visit_store_purge()). Both read only small JSON files. */
   {
     g_autofree char *data_dir = mc_core_get_data_dir ();
     g_autofree char *visits_dir = g_build_filename (data_dir, "visits", NULL);
@@ -492,14 +659,17 @@ mc_application_startup (GApplication *application)
     self->visits = mc_visit_store_new (visits_dir, self->procedures);
     self->visits_dir = g_strdup (visits_dir);
     open_outbox (self);
-    mc_visit_store_set_keep_func (self->visits, keep_for_outbox, self, NULL);
+    mc_visit_store_set_keep_func (self->visits, keep_visit, self, NULL);
+    g_signal_connect_object (self->visits, "visit-purged", G_CALLBACK (on_visit_purged), self, 0);
     self->resumable = mc_visit_store_load (self->visits, &error);
     if (error != NULL)
       g_warning ("Visits cannot be read: %s", error->message);
     g_clear_error (&error);
-    mc_visit_store_purge (self->visits, g_settings_get_uint (self->settings, "retention-hours"), NULL, &error);
-    if (error != NULL)
-      g_warning ("Old visits could not all be deleted: %s", error->message);
+    purge_visits (self, FALSE);
+    self->resumable = g_list_model_get_n_items (G_LIST_MODEL (self->visits));
+    start_outbox (self);
+    schedule_purge (self);
+    g_signal_connect_object (self->visits, "items-changed", G_CALLBACK (schedule_purge), self, G_CONNECT_SWAPPED);
   }
   self->scanner = mc_scanner_new ();
 
@@ -507,10 +677,20 @@ mc_application_startup (GApplication *application)
   mc_self_service_set_scanner (self->self_service, self->scanner);
   g_signal_connect_object (self->self_service, "hand-off", G_CALLBACK (on_self_service_hand_off), self,
                            G_CONNECT_SWAPPED);
-  /* Papers a citizen finished just before the program stopped. */
+  /* Papers a citizen finished just before the program stopped are taken
+   * into visits; what nobody finished (a crash, a power cut at the kiosk)
+   * is removed now rather than when self-service is next entered. */
   {
     g_autofree char *base = mc_self_service_get_base_dir ();
-    g_autoptr(GPtrArray) pending = mc_visit_adopt_list_pending (base);
+    g_autoptr(GPtrArray) pending = NULL;
+    guint removed = mc_self_service_purge_unfinished (base, &error);
+
+    if (error != NULL)
+      g_warning ("Unfinished self-service folders could not all be removed: %s", error->message);
+    else if (removed > 0)
+      g_message ("Removed %u unfinished self-service folders", removed);
+    g_clear_error (&error);
+    pending = mc_visit_adopt_list_pending (base);
 
     for (guint i = 0; i < pending->len; i++)
       adopt_self_service (self, g_ptr_array_index (pending, i), NULL);
@@ -638,6 +818,7 @@ mc_application_shutdown (GApplication *application)
 {
   McApplication *self = MC_APPLICATION (application);
 
+  g_clear_handle_id (&self->purge_source, g_source_remove);
   /* An upload in flight stays queued, for the next start. */
   if (self->outbox != NULL)
     mc_portal_outbox_stop (self->outbox);
@@ -650,6 +831,7 @@ mc_application_finalize (GObject *object)
 {
   McApplication *self = MC_APPLICATION (object);
 
+  g_clear_handle_id (&self->purge_source, g_source_remove);
   if (self->visits != NULL)
     mc_visit_store_flush (self->visits, NULL);
   if (self->visits != NULL)

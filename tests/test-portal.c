@@ -7,6 +7,7 @@
 
 #include "mc-core.h"
 #include "mc-portal-client.h"
+#include "mc-portal-client-private.h"
 #include "mc-portal-error.h"
 #include "mc-portal-outbox.h"
 #include "mc-portal-package.h"
@@ -1121,6 +1122,76 @@ test_outbox_cancel (void)
   g_assert_cmpuint (mc_test_portal_count_filings (portal), ==, 1);
 }
 
+/* The sender's thread never runs the outbox's signal handlers itself,
+ * even while the owner is busy elsewhere and not iterating its loop (a
+ * program in its startup, loading and purging visits): they wait for the
+ * owner's loop. Handlers that ran in the sender's thread raced the
+ * startup purge and removed an unsent filing under it. */
+static void
+test_outbox_signals_wait_for_owner (void)
+{
+  g_autoptr(McTestPortal) portal = mc_test_portal_new ("another-token", NULL);
+  g_autofree char *path = tmp_path ("outbox.sqlite");
+  g_auto(Signals) s = { 0 };
+  g_autoptr(McPortalOutbox) outbox = new_outbox (path, &s);
+  g_autofree char *dir = mc_test_make_package (tmpdir, 2000, NULL);
+  g_autoptr(McOutboxItem) queued = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  queued = enqueue (outbox, dir, portal);
+  drain_main_context ();
+  s.n_changed = 0;
+  mc_portal_outbox_start (outbox);
+  /* Refused (a wrong token) while this thread never touches its loop. */
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(McOutboxItem) item = mc_portal_outbox_lookup (outbox, queued->id, &error);
+
+      g_assert_no_error (error);
+      if (item->state == MC_OUTBOX_FAILED)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+  /* Joined: whatever the sender emitted has been emitted or queued. */
+  mc_portal_outbox_stop (outbox);
+  g_assert_cmpuint (s.n_failed, ==, 0);
+  g_assert_cmpuint (s.n_changed, ==, 0);
+  drain_main_context ();
+  g_assert_cmpuint (s.n_failed, ==, 1);
+  g_assert_cmpint (s.code, ==, MC_PORTAL_ERROR_UNAUTHORIZED);
+  g_assert_cmpuint (s.n_changed, >, 0);
+}
+
+/* libcurl keeps its own copy of every header, the Authorization one with
+ * the token: the client overwrites them before the list is freed. */
+static void
+test_headers_wiped (void)
+{
+  struct curl_slist *headers = NULL;
+  g_autoptr(GArray) lengths = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+  headers = curl_slist_append (headers, "Authorization: Bearer " TOKEN);
+  headers = curl_slist_append (headers, "Accept: application/json");
+  for (struct curl_slist *node = headers; node != NULL; node = node->next)
+    {
+      gsize n = strlen (node->data);
+
+      g_array_append_val (lengths, n);
+    }
+  mc_portal_headers_wipe (headers);
+  {
+    guint i = 0;
+
+    for (struct curl_slist *node = headers; node != NULL; node = node->next, i++)
+      for (gsize j = 0; j < g_array_index (lengths, gsize, i); j++)
+        g_assert_cmpint (node->data[j], ==, 0);
+    g_assert_cmpuint (i, ==, 2);
+  }
+  mc_portal_headers_free (headers);
+}
+
 /* Closing the program mid-upload leaves the item queued, due at once;
  * another outbox on the file (the next start) sends it. */
 static void
@@ -1322,6 +1393,8 @@ main (int   argc,
   g_test_add_func ("/portal/outbox/worker-retry-after", test_outbox_worker);
   g_test_add_func ("/portal/outbox/permanent", test_outbox_permanent);
   g_test_add_func ("/portal/outbox/cancel", test_outbox_cancel);
+  g_test_add_func ("/portal/outbox/signals-wait-for-owner", test_outbox_signals_wait_for_owner);
+  g_test_add_func ("/portal/submit/headers-wiped", test_headers_wiped);
   g_test_add_func ("/portal/outbox/stop-and-resume", test_outbox_stop_and_resume);
   g_test_add_func ("/portal/outbox/two-senders", test_outbox_two_senders);
   g_test_add_func ("/portal/outbox/package-gone", test_outbox_package_gone);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <utime.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cairo.h>
@@ -226,7 +227,7 @@ test_store_resume_and_purge (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
   g_assert_true (mc_visit_store_flush (store, &error));
 
-  /* A visit the program cannot read is skipped, never deleted. */
+  /* A visit the program cannot read is skipped when loading. */
   g_mkdir_with_parents (damaged_dir, 0700);
   mc_test_write_file (damaged, "{ this is not json");
 
@@ -244,7 +245,8 @@ test_store_resume_and_purge (void)
   g_assert_cmpuint (mc_visit_store_purge (again, 24, NULL, &error), ==, 0);
   g_assert_true (g_file_test (done_dir, G_FILE_TEST_IS_DIR));
 
-  /* After it, the finished visits' folders are deleted, the open one kept. */
+  /* After it, every folder goes: the finished visits', the open one not
+   * changed since and the damaged one (each rule: /visit/purge-rules). */
   {
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
@@ -252,12 +254,13 @@ test_store_resume_and_purge (void)
   }
   later = mc_visit_store_new (dir, catalog);
   mc_visit_store_load (later, &error);
-  g_assert_cmpuint (mc_visit_store_purge (later, 24, tomorrow, &error), ==, 2);
+  g_assert_cmpuint (mc_visit_store_purge (later, 24, tomorrow, &error), ==, 4);
   g_assert_no_error (error);
   g_assert_false (g_file_test (done_dir, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (gone_dir, G_FILE_TEST_EXISTS));
-  g_assert_true (g_file_test (mc_visit_get_dir (open), G_FILE_TEST_IS_DIR));
-  g_assert_true (g_file_test (damaged, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (mc_visit_get_dir (open), G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (damaged_dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (later)), ==, 0);
 
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -497,10 +500,11 @@ test_adopt_self_service (void)
 }
 
 static gboolean
-keep_named (McVisit  *visit,
-            gpointer  user_data)
+keep_named (const char *visit_id,
+            McVisit    *visit,
+            gpointer    user_data)
 {
-  return g_strcmp0 (mc_visit_get_id (visit), user_data) == 0;
+  return g_strcmp0 (visit_id, user_data) == 0;
 }
 
 /* The purge asks before deleting: a visit kept (its filing unsent in the
@@ -533,6 +537,186 @@ test_purge_keep_func (void)
   mc_visit_store_set_keep_func (store, NULL, NULL, NULL);
   g_assert_cmpuint (mc_visit_store_purge (store, 24, later, &error), ==, 1);
   g_assert_false (g_file_test (kept_dir, G_FILE_TEST_EXISTS));
+}
+
+/* Sets the modification time of @path and everything below it. */
+static void
+touch_tree (const char *path,
+            GDateTime  *when)
+{
+  g_autoptr(GDir) listing = g_dir_open (path, 0, NULL);
+  struct utimbuf times = { g_date_time_to_unix (when), g_date_time_to_unix (when) };
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      touch_tree (child, when);
+    }
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+static void
+count_rows_changed (guint *n)
+{
+  (*n)++;
+}
+
+static void
+count_purged (McVisitStore *store,
+              const char   *visit_id,
+              GPtrArray    *purged)
+{
+  g_ptr_array_add (purged, g_strdup (visit_id));
+}
+
+/* Every visit folder has a purge rule, with the clock injected: finished
+ * visits from when they finished; unfinished ones (a draft set aside, a
+ * visit stuck after the hand-off because recording fails) from their last
+ * change, their files included; folders that cannot be read (damaged, or
+ * a procedure an override catalog dropped) from their files' age. The
+ * list warns before an unfinished visit goes, and says when. */
+static void
+test_purge_rules (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("visits-rules");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisitStore) made = mc_visit_store_new (dir, catalog);
+  g_autoptr(McVisitStore) store = NULL;
+  g_autoptr(GPtrArray) purged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) t0 = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) t10 = g_date_time_add_hours (t0, 10);
+  g_autoptr(GDateTime) t13 = g_date_time_add_hours (t0, 13);
+  g_autoptr(GDateTime) t23 = g_date_time_add_hours (t0, 23);
+  g_autoptr(GDateTime) t25 = g_date_time_add_hours (t0, 25);
+  g_autoptr(GDateTime) t35 = g_date_time_add_hours (t0, 35);
+  g_autoptr(GDateTime) due = NULL;
+  g_autofree char *draft_dir = NULL, *stuck_dir = NULL, *worked_dir = NULL, *recorded_dir = NULL;
+  g_autofree char *uploaded_dir = NULL;
+  g_autofree char *unknown_dir = NULL, *damaged_dir = g_build_filename (dir, "00000000-0000-4000-8000-0000000000aa", NULL);
+  g_autofree char *damaged = g_build_filename (damaged_dir, "visit.json", NULL);
+  McVisit *draft, *stuck, *uploaded, *worked, *recorded, *unknown;
+  g_autoptr(McVisit) held = NULL;
+  guint rows_changed = 0;
+
+  draft = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
+  stuck = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
+  uploaded = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
+  worked = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
+  recorded = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
+  unknown = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
+  g_assert_no_error (error);
+  add_page (draft, "to-khai");
+  add_page (worked, "to-khai");
+  g_assert_true (mc_visit_set_receipt (stuck, "G22-0002", MC_SUBMIT_BROWSER, &error));
+  g_assert_true (mc_visit_set_receipt (uploaded, "G22-0004", MC_SUBMIT_API, &error));
+  g_assert_true (mc_visit_set_receipt (recorded, "G22-0003", MC_SUBMIT_BROWSER, &error));
+  mc_visit_set_recorded (recorded);
+  g_assert_true (mc_visit_store_flush (made, &error));
+  g_assert_no_error (error);
+  draft_dir = g_strdup (mc_visit_get_dir (draft));
+  stuck_dir = g_strdup (mc_visit_get_dir (stuck));
+  uploaded_dir = g_strdup (mc_visit_get_dir (uploaded));
+  worked_dir = g_strdup (mc_visit_get_dir (worked));
+  recorded_dir = g_strdup (mc_visit_get_dir (recorded));
+  unknown_dir = g_strdup (mc_visit_get_dir (unknown));
+
+  /* A procedure the override catalog no longer has; a damaged file. */
+  {
+    g_autofree char *path = g_build_filename (unknown_dir, "visit.json", NULL);
+    g_autofree char *json = NULL;
+    g_autoptr(GRegex) re = g_regex_new ("\"procedure\"\\s*:\\s*\"[^\"]*\"", 0, 0, NULL);
+    g_autofree char *changed = NULL;
+
+    g_assert_true (g_file_get_contents (path, &json, NULL, NULL));
+    changed = g_regex_replace_literal (re, json, -1, 0, "\"procedure\" : \"9.999999\"", 0, NULL);
+    g_assert_cmpstr (changed, !=, json);
+    g_assert_true (g_file_set_contents (path, changed, -1, NULL));
+  }
+  g_mkdir_with_parents (damaged_dir, 0700);
+  mc_test_write_file (damaged, "{ \"format\": 1, ");
+  /* Worked on for ten hours more (a page replaced, say): its files are
+   * newer than its visit.json. The damaged folder was written to then too. */
+  touch_tree (mc_visit_get_dir (worked), t10);
+  touch_tree (damaged_dir, t10);
+
+  /* The next start: two folders cannot be read, four visits are open. */
+  store = mc_visit_store_new (dir, catalog);
+  g_signal_connect (store, "visit-purged", G_CALLBACK (count_purged), purged);
+  g_assert_cmpuint (mc_visit_store_load (store, &error), ==, 4);
+  g_assert_no_error (error);
+
+  /* When each goes, and the earliest: the finished one's retention. */
+  due = mc_visit_store_dup_purge_time (store, mc_visit_store_lookup (store, mc_visit_get_id (draft)), 24);
+  g_assert_cmpint (g_date_time_difference (due, t0) / G_TIME_SPAN_MINUTE, <=, 24 * 60 + 1);
+  g_assert_cmpint (g_date_time_difference (due, t0) / G_TIME_SPAN_MINUTE, >=, 24 * 60 - 1);
+  g_clear_pointer (&due, g_date_time_unref);
+  due = mc_visit_store_dup_purge_time (store, mc_visit_store_lookup (store, mc_visit_get_id (worked)), 24);
+  g_assert_cmpint (g_date_time_difference (due, t10) / G_TIME_SPAN_SECOND, <=, 24 * 3600 + 1);
+  g_assert_cmpint (g_date_time_difference (due, t10) / G_TIME_SPAN_SECOND, >=, 24 * 3600 - 1);
+  g_clear_pointer (&due, g_date_time_unref);
+  due = mc_visit_store_dup_next_due (store, 24, t0);
+  g_assert_nonnull (due);
+  g_assert_cmpint (g_date_time_difference (due, t0) / G_TIME_SPAN_MINUTE, <=, 24 * 60 + 1);
+  g_clear_pointer (&due, g_date_time_unref);
+  /* Past the first ones: the next is the one worked on later. */
+  due = mc_visit_store_dup_next_due (store, 24, t25);
+  g_assert_nonnull (due);
+  g_assert_cmpint (g_date_time_difference (due, t10) / G_TIME_SPAN_SECOND, <=, 24 * 3600 + 1);
+  g_clear_pointer (&due, g_date_time_unref);
+
+  /* Within the period, nothing goes; past half of it, the rows of the
+   * unfinished visits due first are made again, for their warning. */
+  {
+    gulong id = g_signal_connect_swapped (store, "items-changed", G_CALLBACK (count_rows_changed), &rows_changed);
+
+    g_assert_cmpuint (mc_visit_store_purge (store, 24, t0, &error), ==, 0);
+    g_assert_cmpuint (rows_changed, ==, 0);
+    g_assert_cmpuint (mc_visit_store_purge (store, 24, t13, &error), ==, 0);
+    g_assert_cmpuint (rows_changed, ==, 3);
+    g_assert_cmpuint (mc_visit_store_purge (store, 24, t23, &error), ==, 0);
+    g_assert_cmpuint (rows_changed, ==, 4);
+    g_signal_handler_disconnect (store, id);
+  }
+  g_assert_no_error (error);
+
+  /* Past it: the recorded one, the draft set aside, the ones stuck after
+   * the hand-off or the upload and the unreadable one with old files go;
+   * the visit worked on later and the folder written later stay. */
+  held = g_object_ref (mc_visit_store_lookup (store, mc_visit_get_id (draft)));
+  g_assert_cmpuint (mc_visit_store_purge (store, 24, t25, &error), ==, 5);
+  g_assert_no_error (error);
+  /* Still held and changed (a cleanup finishing late): never written again. */
+  mc_visit_set_identity_in_package (held, TRUE);
+  g_assert_true (mc_visit_flush (held, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (g_file_test (recorded_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (draft_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (stuck_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (uploaded_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (unknown_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (worked_dir, G_FILE_TEST_IS_DIR));
+  g_assert_true (g_file_test (damaged, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+  g_assert_cmpuint (purged->len, ==, 5);
+  g_assert_true (g_ptr_array_find_with_equal_func (purged, mc_visit_get_id (unknown), g_str_equal, NULL));
+
+  /* Kept while asked to (an unsent filing), by id, even unreadable. */
+  mc_visit_store_set_keep_func (store, keep_named, g_path_get_basename (damaged_dir), g_free);
+  g_assert_cmpuint (mc_visit_store_purge (store, 24, t35, &error), ==, 1);
+  g_assert_false (g_file_test (worked_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (damaged, G_FILE_TEST_EXISTS));
+  mc_visit_store_set_keep_func (store, NULL, NULL, NULL);
+  g_assert_cmpuint (mc_visit_store_purge (store, 24, t35, &error), ==, 1);
+  g_assert_false (g_file_test (damaged_dir, G_FILE_TEST_EXISTS));
+  g_assert_no_error (error);
+  g_assert_null (mc_visit_store_dup_next_due (store, 24, t35));
+
+  mc_visit_store_flush (made, NULL);
+  mc_test_rm_rf (dir);
 }
 
 typedef struct {
@@ -625,6 +809,7 @@ main (int   argc,
   g_test_add_func ("/visit/import", test_import);
   g_test_add_func ("/visit/adopt-self-service", test_adopt_self_service);
   g_test_add_func ("/visit/purge-keep-func", test_purge_keep_func);
+  g_test_add_func ("/visit/purge-rules", test_purge_rules);
   g_test_add_func ("/visit/record-filing-once", test_record_filing_once);
   return g_test_run ();
 }

@@ -32,11 +32,41 @@ struct _McReceptionPage
 
 G_DEFINE_FINAL_TYPE (McReceptionPage, mc_reception_page, ADW_TYPE_BIN)
 
+/* An unfinished visit is deleted a retention period after its last
+ * change: the row says so once less than half of it is left. */
+static GtkWidget *
+purge_warning (McReceptionPage *self,
+               McVisit         *visit)
+{
+  guint retention = g_settings_get_uint (self->settings, "retention-hours");
+  g_autoptr(GDateTime) due = mc_visit_store_dup_purge_time (self->visits, visit, retention);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *text = NULL;
+  GTimeSpan left;
+  guint hours;
+  GtkWidget *label;
+
+  if (due == NULL || mc_visit_is_finished (visit) ||
+      (left = g_date_time_difference (due, now)) >= (GTimeSpan) retention * G_TIME_SPAN_HOUR / 2)
+    return NULL;
+  hours = (guint) CLAMP ((left + G_TIME_SPAN_HOUR - 1) / G_TIME_SPAN_HOUR, 1, G_MAXUINT);
+  text = g_strdup_printf (ngettext ("Deleted in %u hour unless finished", "Deleted in %u hours unless finished",
+                                    hours), hours);
+  label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "warning");
+  return label;
+}
+
 static GtkWidget *
 create_visit_row (gpointer item,
                   gpointer user_data)
 {
+  McReceptionPage *self = user_data;
   McVisit *visit = item;
+  GtkWidget *warning;
   const McProcedure *p = mc_visit_get_procedure (visit);
   g_autoptr(GDateTime) local = g_date_time_to_local (mc_visit_get_created (visit));
   g_autofree char *time = g_date_time_format (local, "%H:%M %d/%m");
@@ -60,6 +90,11 @@ create_visit_row (gpointer item,
   gtk_widget_add_css_class (sub, "dim-label");
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), sub);
+  if ((warning = purge_warning (self, visit)) != NULL)
+    {
+      gtk_widget_set_name (warning, "purge-warning");
+      gtk_box_append (GTK_BOX (box), warning);
+    }
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   g_object_set_data_full (G_OBJECT (box), "visit", g_object_ref (visit), g_object_unref);
@@ -319,7 +354,7 @@ mc_reception_page_new (McVisitStore       *visits,
   g_signal_connect_object (self->chooser, "chosen", G_CALLBACK (on_chosen), self, G_CONNECT_SWAPPED);
   gtk_stack_add_named (self->content, self->chooser, "choose");
 
-  gtk_list_box_bind_model (self->visits_list, G_LIST_MODEL (visits), create_visit_row, NULL, NULL);
+  gtk_list_box_bind_model (self->visits_list, G_LIST_MODEL (visits), create_visit_row, self, NULL);
   g_signal_connect_swapped (self->visits_list, "row-selected", G_CALLBACK (on_row_selected), self);
   g_signal_connect_object (visits, "items-changed", G_CALLBACK (on_visits_changed), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->content, "empty");

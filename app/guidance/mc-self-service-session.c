@@ -427,10 +427,11 @@ mc_self_service_hand_off_free (McSelfServiceHandOff *hand_off)
   g_free (hand_off);
 }
 
-guint
-mc_self_service_purge (const char  *base_dir,
-                       guint        retention_hours,
-                       GError     **error)
+static guint
+purge_folders (const char  *base_dir,
+               gboolean     unfinished_only,
+               guint        retention_hours,
+               GError     **error)
 {
   g_autoptr(GDir) listing = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -459,6 +460,8 @@ mc_self_service_purge (const char  *base_dir,
         continue;
       if (!read_state (dir, &handed_off, &at) || !handed_off || at == NULL)
         remove = TRUE;   /* nobody finished it: nobody will */
+      else if (unfinished_only)
+        remove = FALSE;
       else
         remove = g_date_time_difference (now, at) >= (GTimeSpan) retention_hours * G_TIME_SPAN_HOUR;
 
@@ -473,6 +476,23 @@ mc_self_service_purge (const char  *base_dir,
         }
     }
   return removed;
+}
+
+guint
+mc_self_service_purge (const char  *base_dir,
+                       guint        retention_hours,
+                       GError     **error)
+{
+  return purge_folders (base_dir, FALSE, retention_hours, error);
+}
+
+/* At start, no citizen is at the kiosk: what nobody finished goes now;
+ * what a citizen handed off stays, for a visit to take it. */
+guint
+mc_self_service_purge_unfinished (const char  *base_dir,
+                                  GError     **error)
+{
+  return purge_folders (base_dir, TRUE, 0, error);
 }
 
 static void

@@ -65,6 +65,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (McSelfServiceHandOff, mc_self_service_hand_off_fr
 guint                 mc_self_service_purge                   (const char            *base_dir,
                                                                guint                  retention_hours,
                                                                GError               **error);
+/* Removes only the sessions nobody finished, whatever their age (the
+ * program starting: no citizen is at the kiosk). */
+guint                 mc_self_service_purge_unfinished        (const char            *base_dir,
+                                                               GError               **error);
 /* Deletes @path and all below it, never following a symbolic link. */
 gboolean              mc_self_service_remove_tree             (const char            *path,
                                                                GError               **error);

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mc-portal-client.h"
+#include "mc-portal-client-private.h"
 #include "mc-portal-error.h"
 #include "mc-portal-package-private.h"
 
@@ -729,6 +730,21 @@ is_valid_time (const char *text)
   return when != NULL;
 }
 
+void
+mc_portal_headers_wipe (struct curl_slist *headers)
+{
+  for (struct curl_slist *node = headers; node != NULL; node = node->next)
+    if (node->data != NULL)
+      explicit_bzero (node->data, strlen (node->data));
+}
+
+void
+mc_portal_headers_free (struct curl_slist *headers)
+{
+  mc_portal_headers_wipe (headers);
+  curl_slist_free_all (headers);
+}
+
 static struct curl_slist *
 common_headers (McPortalClient *self)
 {
@@ -737,7 +753,7 @@ common_headers (McPortalClient *self)
 
   headers = curl_slist_append (headers, auth);
   headers = curl_slist_append (headers, "Accept: application/json");
-  memset (auth, 0, strlen (auth));
+  explicit_bzero (auth, strlen (auth));
   return headers;
 }
 
@@ -933,7 +949,7 @@ mc_portal_client_submit (McPortalClient        *self,
 
   curl_easy_cleanup (easy);
   curl_mime_free (mime);
-  curl_slist_free_all (headers);
+  mc_portal_headers_free (headers);
   for (guint i = 0; i < n_files; i++)
     g_clear_pointer (&readers[i].checksum, g_checksum_free);
   return receipt;
@@ -1007,6 +1023,6 @@ mc_portal_client_get_status (McPortalClient  *self,
     }
 
   curl_easy_cleanup (easy);
-  curl_slist_free_all (headers);
+  mc_portal_headers_free (headers);
   return result;
 }

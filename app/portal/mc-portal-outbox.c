@@ -309,6 +309,10 @@ open_db (McPortalOutbox  *self,
   if (!db_exec (self, "PRAGMA journal_mode = WAL", error) ||
       !db_exec (self, "PRAGMA synchronous = FULL", error))
     return FALSE;
+  /* A removed row (a purged visit's, naming its package folder) is
+   * overwritten in the file, not only marked free. */
+  if (!db_exec (self, "PRAGMA secure_delete = ON", error))
+    return FALSE;
 
   if (!db_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -412,10 +416,24 @@ emit (McPortalOutbox *self,
       Emission        e)
 {
   Emission *copy = g_memdup2 (&e, sizeof e);
+  g_autoptr(GSource) source = NULL;
 
   copy->self = g_object_ref (self);
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_now, copy,
-                              (GDestroyNotify) emission_free);
+  if (g_main_context_is_owner (self->context))
+    {
+      emit_now (copy);
+      emission_free (copy);
+      return;
+    }
+  /* From the sender's thread (or any other): always through the owner's
+   * loop. g_main_context_invoke() would run the handlers right here when
+   * the owner is not iterating its loop at this moment (a program still
+   * in its startup), in this thread and concurrently with the owner. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_now, copy, (GDestroyNotify) emission_free);
+  g_source_set_static_name (source, "[motcua] outbox signal");
+  g_source_attach (source, self->context);
 }
 
 static void

@@ -30,6 +30,7 @@ struct _McVisit
   GHashTable         *cleanups;    /* "key/basename" → McPageCleanup */
   JsonObject         *identity;
   gboolean            identity_in_package;
+  gboolean            purged;     /* its folder is deleted: nothing is written again */
 
   char               *package_dir;
   GDateTime          *packaged;
@@ -250,7 +251,19 @@ void
 mc_visit_schedule_save (McVisit *self)
 {
   g_return_if_fail (MC_IS_VISIT (self));
+  if (self->purged)
+    return;
   mc_serial_writer_queue (self->writer, to_json (self));
+}
+
+/* The retention purge deleted the visit's folder. Whoever still holds the
+ * visit (a cleanup finishing late, a view) may change it, but it is never
+ * written again: nothing of it comes back on disk. */
+void
+mc_visit_set_purged (McVisit *self)
+{
+  g_return_if_fail (MC_IS_VISIT (self));
+  self->purged = TRUE;
 }
 
 gboolean
@@ -260,6 +273,8 @@ mc_visit_save (McVisit  *self,
   g_autofree char *json = NULL;
 
   g_return_val_if_fail (MC_IS_VISIT (self), FALSE);
+  if (self->purged)
+    return TRUE;
   json = to_json (self);
   return mc_serial_writer_write_now (self->writer, json, error);
 }
@@ -272,6 +287,8 @@ mc_visit_flush (McVisit  *self,
   GHashTableIter iter;
   gpointer store;
 
+  if (self->purged)
+    return TRUE;
   g_hash_table_iter_init (&iter, self->stores);
   while (g_hash_table_iter_next (&iter, NULL, &store))
     if (!mc_page_store_flush (store, error))
@@ -492,6 +509,15 @@ mc_visit_get_finished (McVisit *self)
   if (self->state == MC_VISIT_ABANDONED)
     return self->abandoned;
   return NULL;
+}
+
+/* The last change saved in visit.json (its papers may be newer: the
+ * store also looks at the files). */
+GDateTime *
+mc_visit_get_updated (McVisit *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT (self), NULL);
+  return self->updated ? self->updated : self->created;
 }
 
 /* ---- papers ------------------------------------------------------------------ */

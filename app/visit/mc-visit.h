@@ -72,6 +72,7 @@ const char        *mc_visit_get_counter       (McVisit *self);
 const char        *mc_visit_get_clerk         (McVisit *self);
 GDateTime         *mc_visit_get_created       (McVisit *self);
 GDateTime         *mc_visit_get_finished      (McVisit *self);
+GDateTime         *mc_visit_get_updated       (McVisit *self);
 McVisitState       mc_visit_get_state         (McVisit *self);
 gboolean           mc_visit_is_finished       (McVisit *self);
 const char        *mc_visit_state_to_string   (McVisitState state);
@@ -136,6 +137,7 @@ gboolean           mc_visit_save              (McVisit     *self,
 void               mc_visit_schedule_save     (McVisit     *self);
 gboolean           mc_visit_flush             (McVisit     *self,
                                                GError     **error);
+void               mc_visit_set_purged        (McVisit     *self);
 
 gboolean           mc_receipt_is_valid        (const char  *receipt);
 
