@@ -120,8 +120,10 @@ write_thumbnail (McPageStore  *self,
                  GError      **error)
 {
   g_autoptr(VipsImage) thumb = NULL;
-  g_autofree char *temp = mc_file_temp_path_for (thumb_path);
+  g_autofree char *temp = mc_file_temp_create (thumb_path, error);
 
+  if (temp == NULL)
+    return FALSE;
   if (vips_thumbnail_image (image, &thumb, THUMB_SIZE, "height", THUMB_SIZE, NULL) != 0 ||
       vips_pngsave (thumb, temp, "compression", 1, "strip", TRUE, NULL) != 0)
     {
@@ -437,8 +439,9 @@ mc_page_store_save_image (McPageStore   *self,
   number = g_atomic_int_add (&self->next_index, 1);
   basename = g_strdup_printf ("page-%03d.png", number);
   path = g_build_filename (self->dir, basename, NULL);
-  temp = mc_file_temp_path_for (path);
   thumb = thumbnail_path_for (self, basename);
+  if (!(temp = mc_file_temp_create (path, error)))
+    return NULL;
 
   /* The resolution goes into the PNG (pHYs) so the file stands alone. */
   if (vips_copy (image, &tagged, "xres", dpi / 25.4, "yres", dpi / 25.4, NULL) != 0 ||
@@ -605,7 +608,7 @@ rotate_thread (GTask        *task,
   McPageStore *self = source_object;
   RotateData *rd = task_data;
   const char *path = mc_page_get_path (rd->page);
-  g_autofree char *temp = mc_file_temp_path_for (path);
+  g_autofree char *temp = NULL;
   g_autoptr(VipsImage) image = NULL;
   g_autoptr(VipsImage) rotated = NULL;
   GError *error = NULL;
@@ -621,6 +624,11 @@ rotate_thread (GTask        *task,
       return;
     }
 
+  if (!(temp = mc_file_temp_create (path, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   /* Random access: vips_rot reads the whole image anyway. */
   image = vips_image_new_from_file (path, NULL);
   if (image == NULL || vips_rot (image, &rotated, angle, NULL) != 0 ||

@@ -382,8 +382,10 @@ build (Plan             *plan,
   remove_tree (old_dir);
   if (g_file_test (final_dir, G_FILE_TEST_EXISTS) && g_rename (final_dir, old_dir) != 0)
     goto rename_failed;
-  if (g_rename (work_dir, final_dir) != 0)
-    goto rename_failed;
+  /* Each file in it is synced already; the visit's folder is synced after
+   * the rename, so the new package survives a power cut whole. */
+  if (!mc_dir_commit (work_dir, final_dir, error))
+    return FALSE;
   remove_tree (old_dir);
 
   report->bytes = total;
@@ -574,7 +576,7 @@ mc_package_export_zip (const char  *package_dir,
                        const char  *zip_path,
                        GError     **error)
 {
-  g_autofree char *temp = mc_file_temp_path_for (zip_path);
+  g_autofree char *temp = NULL;
   g_autoptr(GDir) listing = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   struct archive *a;
@@ -588,6 +590,9 @@ mc_package_export_zip (const char  *package_dir,
   while ((name = g_dir_read_name (listing)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  /* Private from the first byte: libarchive truncates it, keeping 0600. */
+  if (!(temp = mc_file_temp_create (zip_path, error)))
+    return FALSE;
 
   a = archive_write_new ();
   archive_write_set_format_zip (a);
@@ -598,6 +603,7 @@ mc_package_export_zip (const char  *package_dir,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"),
                    zip_path, archive_error_string (a));
       archive_write_free (a);
+      g_unlink (temp);
       return FALSE;
     }
 
