@@ -987,6 +987,7 @@ read_page (McScanner   *self,
   const gsize buffer_size = 64 * 1024;
   gint64 last_progress = 0;
   double last_fraction = -2;
+  int last_row = -1;
   gboolean first_frame = TRUE;
   SANE_Parameters first_params = { 0 };
   SANE_Status status;
@@ -1104,7 +1105,10 @@ read_page (McScanner   *self,
             gint64 now = g_get_monotonic_time ();
             double fraction = expected > 0 ? CLAMP ((double) row / expected, 0.0, 1.0) : -1.0;
 
-            if (now - last_progress >= PROGRESS_INTERVAL_US && fraction != last_fraction)
+            /* A page of unknown length says -1 each time lines have come:
+             * the clerk's bar pulses, and the kiosk sees a scan that moves. */
+            if (now - last_progress >= PROGRESS_INTERVAL_US &&
+                (fraction != last_fraction || (fraction < 0 && row != last_row)))
               {
                 Notify *n = notify_new (self, NOTIFY_PAGE_PROGRESS, job);
 
@@ -1113,6 +1117,7 @@ read_page (McScanner   *self,
                 post (self, n);
                 last_progress = now;
                 last_fraction = fraction;
+                last_row = row;
               }
           }
         }
