@@ -5,6 +5,7 @@
 
 #include "mc-core.h"
 #include "mc-error.h"
+#include "mc-package.h"
 #include "mc-page-store.h"
 #include "mc-page-store-private.h"
 #include "mc-scan-error.h"
@@ -271,11 +272,31 @@ test_package_manifest (void)
   g_autofree char *dir = mc_test_make_tmpdir ("damaged-package");
   g_autofree char *path = g_build_filename (dir, "manifest.json", NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  static const Damaged verify_cases[] = {
+    { "format-string", "{\"format\": \"1\", \"components\": []}" },
+    { "component-string", "{\"format\": 1, \"components\": [\"a\"]}" },
+    { "file-number", "{\"format\": 1, \"components\": [{\"files\": [3]}]}" },
+    { "name-number", "{\"format\": 1, \"components\": [{\"files\": [{\"name\": 3, \"size\": 1, \"sha256\": \"x\"}]}]}" },
+    { "name-missing", "{\"format\": 1, \"components\": [{\"files\": [{\"size\": 1, \"sha256\": \"x\"}]}]}" },
+    { "name-escapes", "{\"format\": 1, \"components\": [{\"files\": [{\"name\": \"../a\", \"size\": 1, \"sha256\": \"x\"}]}]}" },
+    { "size-string", "{\"format\": 1, \"components\": [{\"files\": [{\"name\": \"a.pdf\", \"size\": \"1\", \"sha256\": \"x\"}]}]}" },
+    { "sha-array", "{\"format\": 1, \"components\": [{\"files\": [{\"name\": \"a.pdf\", \"size\": 1, \"sha256\": []}]}]}" },
+  };
+  g_autofree char *file = g_build_filename (dir, "a.pdf", NULL);
+
+  mc_test_write_file (file, "%PDF-1.4\n");
+  for (guint i = 0; i < G_N_ELEMENTS (cases) + G_N_ELEMENTS (verify_cases); i++)
     {
-      write_bytes (path, cases[i].contents, case_length (&cases[i]));
-      g_test_message ("manifest.json %s: %d", cases[i].name, mc_package_count_pages (dir));
-      g_assert_cmpint (mc_package_count_pages (dir), <=, 0);
+      const Damaged *c = i < G_N_ELEMENTS (cases) ? &cases[i] : &verify_cases[i - G_N_ELEMENTS (cases)];
+      g_autoptr(GError) error = NULL;
+
+      write_bytes (path, c->contents, case_length (c));
+      g_test_message ("manifest.json %s: %d", c->name, mc_package_count_pages (dir));
+      g_assert_cmpint (mc_package_count_pages (dir), <=, 1);
+      /* The check before an upload: an error, never a critical. */
+      g_assert_false (mc_package_verify (dir, &error));
+      g_assert_nonnull (error);
+      g_test_message ("  verify: %s", error->message);
     }
   mc_test_rm_rf (dir);
 }
