@@ -872,8 +872,8 @@ mc_scanner_check_parameters (const SANE_Parameters *params,
   if (params->format != SANE_FRAME_GRAY && params->format != SANE_FRAME_RGB &&
       !is_single_colour (params->format))
     {
-      g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_INVALID_OPTION,
-                   _("The scanner sent an image in a form this program cannot read. Choose colour or grey."));
+      g_set_error_literal (error, MC_SCAN_ERROR, MC_SCAN_ERROR_INVALID_OPTION,
+                           _("The scanner sent an image in a form this program cannot read. Choose colour or grey."));
       return FALSE;
     }
   if (params->depth != 1 && params->depth != 8 && params->depth != 16)
