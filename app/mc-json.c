@@ -102,6 +102,39 @@ mc_json_get_int (JsonObject  *obj,
 }
 
 gboolean
+mc_json_get_double (JsonObject  *obj,
+                    const char  *where,
+                    const char  *name,
+                    gboolean     required,
+                    double      *out,
+                    GError     **error)
+{
+  GError *local_error = NULL;
+  JsonNode *node = lookup (obj, where, name, required, &local_error);
+  GType type;
+
+  if (node == NULL)
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+    {
+      set_type_error (error, where, name, _("a number"));
+      return FALSE;
+    }
+
+  *out = json_node_get_double (node);
+  return TRUE;
+}
+
+gboolean
 mc_json_get_bool (JsonObject  *obj,
                   const char  *where,
                   const char  *name,

@@ -21,6 +21,13 @@ gboolean     mc_json_get_int      (JsonObject  *obj,
                                    gboolean     required,
                                    gint64      *out,
                                    GError     **error);
+/* A number, whole or not. */
+gboolean     mc_json_get_double   (JsonObject  *obj,
+                                   const char  *where,
+                                   const char  *name,
+                                   gboolean     required,
+                                   double      *out,
+                                   GError     **error);
 gboolean     mc_json_get_bool     (JsonObject  *obj,
                                    const char  *where,
                                    const char  *name,

@@ -10,6 +10,7 @@
 #include <leptonica/allheaders.h>
 #include <tiffio.h>
 
+#include "mc-file-util.h"
 #include "mc-page-image.h"
 #include "mc-pdf-writer.h"
 #include "mc-searchable-pdf.h"
@@ -513,7 +514,7 @@ mc_searchable_pdf_write (const char * const *inputs,
       gboolean over = FALSE;
 
       g_free (tmp);
-      tmp = g_strdup_printf ("%s.%u.part", output, g_random_int ());
+      tmp = mc_file_temp_path_for (output);
       file = g_file_new_for_path (tmp);
       stream = g_file_create (file, G_FILE_CREATE_PRIVATE, cancellable, &local);
       if (stream == NULL)
@@ -589,13 +590,14 @@ mc_searchable_pdf_write (const char * const *inputs,
             {
               Level level = g_array_index (ctx.levels, Level, ctx.level);
 
-              if (g_rename (tmp, output) != 0)
+              /* Synced, renamed into place, the folder synced: a power cut
+               * leaves the old file or the whole new one. */
+              if (!mc_file_commit (tmp, output, &local))
                 {
-                  int saved = errno;
                   g_autofree char *name = g_filename_display_name (output);
 
                   g_set_error (error, MC_PDF_ERROR, MC_PDF_ERROR_WRITE,
-                               _("The PDF could not be written to %s: %s"), name, g_strerror (saved));
+                               _("The PDF could not be written to %s: %s"), name, local->message);
                   goto out;
                 }
               g_clear_pointer (&tmp, g_free);

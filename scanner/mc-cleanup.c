@@ -11,6 +11,7 @@
 #include <tiffio.h>
 
 #include "mc-cleanup.h"
+#include "mc-file-util.h"
 #include "mc-vips.h"
 
 /* Cleanup of paperwork pages.
@@ -621,11 +622,15 @@ save_output (VipsImage   *out,
 {
   const char *ext = kind == MC_PAGE_KIND_LINEART ? ".tif" : ".jpg";
   g_autofree char *final = g_strconcat (base, ext, NULL);
-  g_autofree char *tmp = g_strdup_printf ("%s.%u.part", final, g_random_int ());
+  g_autofree char *tmp = NULL;
+  g_autoptr(GError) local_error = NULL;
   double ppm = dpi / 25.4;
   int status;
 
-  if (kind == MC_PAGE_KIND_LINEART)
+  /* Private from the first byte, then synced and renamed into place. */
+  if (!(tmp = mc_file_temp_create (final, &local_error)))
+    status = -1;
+  else if (kind == MC_PAGE_KIND_LINEART)
     status = write_g4_tiff (out, dpi, tmp);
   else
     {
@@ -648,20 +653,19 @@ save_output (VipsImage   *out,
       g_autofree char *name = g_filename_display_name (final);
 
       vips_error_clear ();
-      g_unlink (tmp);
+      if (tmp != NULL)
+        g_unlink (tmp);
       g_set_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_WRITE,
                    _("The cleaned page could not be saved as %s. Check that the folder exists and the disk is not full."),
                    name);
       return FALSE;
     }
-  if (g_rename (tmp, final) != 0)
+  if (!mc_file_commit (tmp, final, &local_error))
     {
-      int saved = errno;
       g_autofree char *name = g_filename_display_name (final);
 
-      g_unlink (tmp);
       g_set_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_WRITE,
-                   _("The cleaned page could not be saved as %s: %s"), name, g_strerror (saved));
+                   _("The cleaned page could not be saved as %s: %s"), name, local_error->message);
       return FALSE;
     }
   *written = g_steal_pointer (&final);

@@ -26,6 +26,31 @@ mc_file_temp_path_for (const char *path)
                           g_atomic_int_add (&counter, 1));
 }
 
+static void
+set_save_error (GError     **error,
+                const char  *path,
+                int          saved)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               _("Could not save %s: %s"), path, g_strerror (saved));
+}
+
+char *
+mc_file_temp_create (const char  *path,
+                     GError     **error)
+{
+  g_autofree char *temp = mc_file_temp_path_for (path);
+  int fd = g_open (temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      set_save_error (error, path, errno);
+      return NULL;
+    }
+  close (fd);
+  return g_steal_pointer (&temp);
+}
+
 static gboolean
 fsync_path (const char  *path,
             int          flags,
@@ -93,18 +118,18 @@ mc_file_write_atomically (const char  *path,
                           gssize       length,
                           GError     **error)
 {
-  g_autofree char *temp = mc_file_temp_path_for (path);
+  g_autofree char *temp = mc_file_temp_create (path, error);
   gsize len = length < 0 ? strlen (contents) : (gsize) length;
   gsize done = 0;
   int fd;
 
-  fd = g_open (temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (temp == NULL)
+    return FALSE;
+  fd = g_open (temp, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
   if (fd < 0)
     {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not save %s: %s"), path, g_strerror (saved));
+      set_save_error (error, path, errno);
+      g_unlink (temp);
       return FALSE;
     }
 
@@ -146,6 +171,21 @@ mc_dir_ensure_private (const char  *path,
   /* An existing folder may have been created with looser permissions. */
   g_chmod (path, 0700);
   return TRUE;
+}
+
+gboolean
+mc_dir_commit (const char  *temp_path,
+               const char  *path,
+               GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  if (g_rename (temp_path, path) != 0)
+    {
+      set_save_error (error, path, errno);
+      return FALSE;
+    }
+  return fsync_path (parent, O_RDONLY | O_DIRECTORY, error);
 }
 
 struct _McSerialWriter

@@ -10,6 +10,12 @@ G_BEGIN_DECLS
  * or the new contents, never a torn mix. Files are private (0600). */
 
 char     *mc_file_temp_path_for    (const char  *path);
+/* Creates that temporary file, empty and private (0600), for a writer that
+ * opens files by name (libvips, libtiff, the PDF writer): truncating an
+ * existing file keeps its mode, so the data is never readable by others,
+ * whatever the umask. Then mc_file_commit(), or unlink it on failure. */
+char     *mc_file_temp_create      (const char  *path,
+                                    GError     **error);
 gboolean  mc_file_commit           (const char  *temp_path,
                                     const char  *path,
                                     GError     **error);
@@ -18,6 +24,11 @@ gboolean  mc_file_write_atomically (const char  *path,
                                     gssize       length,
                                     GError     **error);
 gboolean  mc_dir_ensure_private    (const char  *path,
+                                    GError     **error);
+/* Renames a folder (a package built beside its place) durably: the parent
+ * is synced after the rename. */
+gboolean  mc_dir_commit            (const char  *temp_path,
+                                    const char  *path,
                                     GError     **error);
 
 G_END_DECLS

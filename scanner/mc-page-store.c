@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -12,6 +13,7 @@
 
 #include "mc-file-util.h"
 #include "mc-page-store.h"
+#include "mc-page-store-private.h"
 #include "mc-scan-error.h"
 #include "mc-vips.h"
 
@@ -118,8 +120,10 @@ write_thumbnail (McPageStore  *self,
                  GError      **error)
 {
   g_autoptr(VipsImage) thumb = NULL;
-  g_autofree char *temp = mc_file_temp_path_for (thumb_path);
+  g_autofree char *temp = mc_file_temp_create (thumb_path, error);
 
+  if (temp == NULL)
+    return FALSE;
   if (vips_thumbnail_image (image, &thumb, THUMB_SIZE, "height", THUMB_SIZE, NULL) != 0 ||
       vips_pngsave (thumb, temp, "compression", 1, "strip", TRUE, NULL) != 0)
     {
@@ -178,58 +182,165 @@ page_from_file (McPageStore *self,
 }
 
 static void
-load_manifest (McPageStore *self,
-               GHashTable  *seen)
+manifest_entry_free (gpointer data)
 {
-  g_autofree char *path = g_build_filename (self->dir, MANIFEST, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root;
+  McManifestEntry *e = data;
+
+  g_free (e->file);
+  g_free (e->mode);
+  g_free (e->source);
+  g_free (e->side);
+  g_free (e);
+}
+
+/* Returns NULL, for the parser's early returns. */
+static gpointer
+manifest_damaged (GError     **error,
+                  const char  *why)
+{
+  g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_STORAGE,
+               _("The list of scanned pages (%s) is damaged: %s"), MANIFEST, why);
+  return NULL;
+}
+
+/* json-glib's own getters emit criticals on a mistyped member: these ask
+ * for the type first. A missing or null member leaves *out as it was. */
+static gboolean
+manifest_get_string (JsonObject  *obj,
+                     const char  *name,
+                     char       **out,
+                     GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_autofree char *why = g_strdup_printf (_("“%s” is not text"), name);
+
+      manifest_damaged (error, why);
+      return FALSE;
+    }
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+manifest_get_number (JsonObject  *obj,
+                     const char  *name,
+                     double      *out,
+                     GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  GType type;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+    {
+      g_autofree char *why = g_strdup_printf (_("“%s” is not a number"), name);
+
+      manifest_damaged (error, why);
+      return FALSE;
+    }
+  *out = json_node_get_double (node);
+  return TRUE;
+}
+
+GPtrArray *
+mc_page_store_parse_manifest (const char  *contents,
+                              gssize       length,
+                              GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (manifest_entry_free);
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root_node, *pages_node;
   JsonArray *pages;
 
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return;
-  if (!json_parser_load_from_data (parser, contents, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_message ("Page manifest unreadable, rebuilding it from the page files");
-      return;
-    }
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (!json_object_has_member (root, "pages") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "pages")))
-    return;
-  pages = json_object_get_array_member (root, "pages");
+  if (length < 0)
+    length = (gssize) strlen (contents);
+  if (length == 0)
+    return manifest_damaged (error, _("the file is empty"));
+  if (!g_utf8_validate (contents, length, NULL))
+    return manifest_damaged (error, _("the file is not UTF-8 text"));
+  if (!json_parser_load_from_data (parser, contents, length, &local_error))
+    return manifest_damaged (error, local_error->message);
+  /* Whitespace alone parses, to no root at all. */
+  root_node = json_parser_get_root (parser);
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+    return manifest_damaged (error, _("the top level must be an object"));
+  pages_node = json_object_get_member (json_node_get_object (root_node), "pages");
+  if (pages_node == NULL || !JSON_NODE_HOLDS_ARRAY (pages_node))
+    return manifest_damaged (error, _("there is no list of pages"));
+  pages = json_node_get_array (pages_node);
 
   for (guint i = 0; i < json_array_get_length (pages); i++)
     {
       JsonNode *node = json_array_get_element (pages, i);
       JsonObject *obj;
-      const char *file, *mode_s, *source_s, *side_s;
+      McManifestEntry *e;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return manifest_damaged (error, _("a page is not described"));
+      obj = json_node_get_object (node);
+      e = g_new0 (McManifestEntry, 1);
+      g_ptr_array_add (entries, e);
+      if (!manifest_get_string (obj, "file", &e->file, error) ||
+          !manifest_get_number (obj, "dpi", &e->dpi, error) ||
+          !manifest_get_string (obj, "mode", &e->mode, error) ||
+          !manifest_get_string (obj, "source", &e->source, error) ||
+          !manifest_get_string (obj, "side", &e->side, error))
+        return NULL;
+      if (e->file == NULL || page_number (e->file) == 0)
+        return manifest_damaged (error, _("a page has no file name"));
+      if (!isfinite (e->dpi) || e->dpi < 0 || e->dpi > 100000)
+        e->dpi = 0;
+    }
+  return g_steal_pointer (&entries);
+}
+
+/* The manifest is what the store knows beyond the page files (order, mode,
+ * source, side); when it is damaged the pages are still there, so the
+ * store is rebuilt from the files instead of being lost. */
+static void
+load_manifest (McPageStore *self,
+               GHashTable  *seen)
+{
+  g_autofree char *path = g_build_filename (self->dir, MANIFEST, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return;
+  if (!(entries = mc_page_store_parse_manifest (contents, (gssize) length, &error)))
+    {
+      g_message ("%s; rebuilding it from the page files", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      McManifestEntry *e = g_ptr_array_index (entries, i);
       McScanMode mode = MC_SCAN_MODE_GRAY;
       McScanSource source = MC_SCAN_SOURCE_FLATBED;
       gboolean has_mode;
       McPage *page;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (g_hash_table_contains (seen, e->file))
         continue;
-      obj = json_node_get_object (node);
-      file = json_object_get_string_member_with_default (obj, "file", NULL);
-      if (file == NULL || page_number (file) == 0 || g_hash_table_contains (seen, file))
-        continue;
-      mode_s = json_object_get_string_member_with_default (obj, "mode", NULL);
-      source_s = json_object_get_string_member_with_default (obj, "source", NULL);
-      side_s = json_object_get_string_member_with_default (obj, "side", "front");
-      has_mode = mc_scan_mode_from_string (mode_s, &mode);
-      mc_scan_source_from_string (source_s, &source);
-
-      page = page_from_file (self, file, json_object_get_double_member_with_default (obj, "dpi", 0),
-                             mode, has_mode, source,
-                             g_strcmp0 (side_s, "back") == 0 ? MC_PAGE_SIDE_BACK : MC_PAGE_SIDE_FRONT);
+      has_mode = mc_scan_mode_from_string (e->mode, &mode);
+      mc_scan_source_from_string (e->source, &source);
+      page = page_from_file (self, e->file, e->dpi, mode, has_mode, source,
+                             g_strcmp0 (e->side, "back") == 0 ? MC_PAGE_SIDE_BACK : MC_PAGE_SIDE_FRONT);
       if (page != NULL)
         {
           g_ptr_array_add (self->pages, page);
-          g_hash_table_add (seen, g_strdup (file));
+          g_hash_table_add (seen, g_strdup (e->file));
         }
     }
 }
@@ -328,8 +439,9 @@ mc_page_store_save_image (McPageStore   *self,
   number = g_atomic_int_add (&self->next_index, 1);
   basename = g_strdup_printf ("page-%03d.png", number);
   path = g_build_filename (self->dir, basename, NULL);
-  temp = mc_file_temp_path_for (path);
   thumb = thumbnail_path_for (self, basename);
+  if (!(temp = mc_file_temp_create (path, error)))
+    return NULL;
 
   /* The resolution goes into the PNG (pHYs) so the file stands alone. */
   if (vips_copy (image, &tagged, "xres", dpi / 25.4, "yres", dpi / 25.4, NULL) != 0 ||
@@ -496,7 +608,7 @@ rotate_thread (GTask        *task,
   McPageStore *self = source_object;
   RotateData *rd = task_data;
   const char *path = mc_page_get_path (rd->page);
-  g_autofree char *temp = mc_file_temp_path_for (path);
+  g_autofree char *temp = NULL;
   g_autoptr(VipsImage) image = NULL;
   g_autoptr(VipsImage) rotated = NULL;
   GError *error = NULL;
@@ -512,6 +624,11 @@ rotate_thread (GTask        *task,
       return;
     }
 
+  if (!(temp = mc_file_temp_create (path, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   /* Random access: vips_rot reads the whole image anyway. */
   image = vips_image_new_from_file (path, NULL);
   if (image == NULL || vips_rot (image, &rotated, angle, NULL) != 0 ||

@@ -11,7 +11,9 @@
 #include <sane/sane.h>
 #include <sane/saneopts.h>
 
+#include "mc-page-image.h"
 #include "mc-scanner.h"
+#include "mc-scanner-private.h"
 #include "mc-vips.h"
 
 #define MC_EXPORTED __attribute__ ((visibility ("default")))
@@ -847,16 +849,82 @@ page_buffer_reserve (PageBuffer *page,
   return TRUE;
 }
 
-/* Converts one raw SANE line into output row @row, channel @channel (-1 for
- * all). Depth 1 grey is 1 = black (SANE's convention); 16-bit samples are
- * in host order and keep their high byte. */
-static void
-convert_line (const guchar              *raw,
-              const SANE_Parameters     *params,
-              guchar                    *out,
-              int                        width,
-              int                        bands,
-              int                        channel)
+gsize
+mc_scanner_line_bytes (const SANE_Parameters *params)
+{
+  guint64 samples = (guint64) MAX (params->pixels_per_line, 0) *
+                    (params->format == SANE_FRAME_RGB ? 3 : 1);
+
+  return (gsize) ((samples * (guint64) MAX (params->depth, 0) + 7) / 8);
+}
+
+static gboolean
+is_single_colour (SANE_Frame format)
+{
+  return format == SANE_FRAME_RED || format == SANE_FRAME_GREEN || format == SANE_FRAME_BLUE;
+}
+
+gboolean
+mc_scanner_check_parameters (const SANE_Parameters *params,
+                             const SANE_Parameters *first,
+                             GError               **error)
+{
+  if (params->format != SANE_FRAME_GRAY && params->format != SANE_FRAME_RGB &&
+      !is_single_colour (params->format))
+    {
+      g_set_error_literal (error, MC_SCAN_ERROR, MC_SCAN_ERROR_INVALID_OPTION,
+                           _("The scanner sent an image in a form this program cannot read. Choose colour or grey."));
+      return FALSE;
+    }
+  if (params->depth != 1 && params->depth != 8 && params->depth != 16)
+    {
+      g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_INVALID_OPTION,
+                   _("The scanner sent an image this program cannot read (%d bits per sample). Choose colour or grey."),
+                   params->depth);
+      return FALSE;
+    }
+  /* Lines of unknown number (-1) are allowed: hand scanners, feeders. */
+  if (params->pixels_per_line <= 0 || params->pixels_per_line > MC_SCAN_MAX_LINE_PIXELS ||
+      params->lines > MC_SCAN_MAX_LINES ||
+      (params->lines > 0 &&
+       (guint64) params->pixels_per_line * (guint64) params->lines > MC_PAGE_IMAGE_MAX_PIXELS))
+    {
+      g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_FAILED,
+                   _("The scanner announced a page of %d × %d pixels, larger than any paper. Check the scan area and resolution, then scan again."),
+                   params->pixels_per_line, params->lines);
+      return FALSE;
+    }
+  /* A line must hold its pixels, or reading it would run past its end. */
+  if (params->bytes_per_line <= 0 || (gsize) params->bytes_per_line < mc_scanner_line_bytes (params) ||
+      (gsize) params->bytes_per_line > mc_scanner_line_bytes (params) + 4096)
+    {
+      g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_FAILED,
+                   _("The scanner sent an image whose size does not add up (%d pixels in %d bytes per line). Scan again; if it happens again, restart the scanner."),
+                   params->pixels_per_line, params->bytes_per_line);
+      return FALSE;
+    }
+  /* The later frames of a three-pass scan: one colour each, same width. */
+  if (first != NULL &&
+      (!is_single_colour (first->format) || !is_single_colour (params->format) ||
+       params->pixels_per_line != first->pixels_per_line))
+    {
+      g_set_error_literal (error, MC_SCAN_ERROR, MC_SCAN_ERROR_FAILED,
+                           _("The scanner sent the colours of one page at different sizes. Scan again."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Converts one raw SANE line into an output row. Depth 1 grey is
+ * 1 = black (SANE's convention); 16-bit samples are in host order and keep
+ * their high byte. Reads mc_scanner_line_bytes() bytes of @raw at most. */
+void
+mc_scanner_convert_line (const guchar              *raw,
+                         const SANE_Parameters     *params,
+                         guchar                    *out,
+                         int                        width,
+                         int                        bands,
+                         int                        channel)
 {
   int in_samples = params->format == SANE_FRAME_RGB ? 3 : 1;
 
@@ -919,7 +987,9 @@ read_page (McScanner   *self,
   const gsize buffer_size = 64 * 1024;
   gint64 last_progress = 0;
   double last_fraction = -2;
+  int last_row = -1;
   gboolean first_frame = TRUE;
+  SANE_Parameters first_params = { 0 };
   SANE_Status status;
 
   memset (page, 0, sizeof *page);
@@ -943,14 +1013,14 @@ read_page (McScanner   *self,
         }
 
       status = sane_get_parameters (self->handle, &params);
-      if (status != SANE_STATUS_GOOD || params.bytes_per_line <= 0 || params.pixels_per_line <= 0 ||
-          (params.depth != 1 && params.depth != 8 && params.depth != 16))
+      if (status != SANE_STATUS_GOOD)
         {
-          g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_INVALID_OPTION,
-                       _("The scanner sent an image this program cannot read (%d bits per sample). Choose colour or grey."),
-                       params.depth);
+          mc_scan_error_set_from_sane (error, status, NULL);
           return READ_FAILED;
         }
+      /* Nothing is allocated or read from a frame that does not add up. */
+      if (!mc_scanner_check_parameters (&params, first_frame ? NULL : &first_params, error))
+        return READ_FAILED;
 
       switch (params.format)
         {
@@ -965,6 +1035,9 @@ read_page (McScanner   *self,
           page->width = params.pixels_per_line;
           page->bands = (params.format == SANE_FRAME_GRAY) ? 1 : 3;
           page->max_rows = (int) (MAX (dpi, 75.0) * MAX_PAGE_LINES_MM / 25.4);
+          page->max_rows = MIN (page->max_rows, MC_SCAN_MAX_LINES);
+          page->max_rows = MIN (page->max_rows, (int) (MC_PAGE_IMAGE_MAX_PIXELS / (guint) page->width));
+          first_params = params;
           if (!page_buffer_reserve (page, params.lines > 0 ? MIN (params.lines, page->max_rows) : 256))
             {
               mc_scan_error_set_from_sane (error, SANE_STATUS_NO_MEM, NULL);
@@ -973,12 +1046,6 @@ read_page (McScanner   *self,
           g_mutex_lock (&self->handle_mutex);
           self->reading = TRUE;
           g_mutex_unlock (&self->handle_mutex);
-        }
-      else if (params.pixels_per_line != page->width)
-        {
-          g_set_error_literal (error, MC_SCAN_ERROR, MC_SCAN_ERROR_FAILED,
-                               _("The scanner sent the colours of one page at different sizes. Scan again."));
-          return READ_FAILED;
         }
 
       expected = params.lines;
@@ -1025,7 +1092,7 @@ read_page (McScanner   *self,
 
                       if (first_frame && channel >= 0)
                         memset (out, 0, (gsize) page->width * page->bands);
-                      convert_line (line, &params, out, page->width, page->bands, channel);
+                      mc_scanner_convert_line (line, &params, out, page->width, page->bands, channel);
                     }
                   row++;
                   line_fill = 0;
@@ -1038,7 +1105,10 @@ read_page (McScanner   *self,
             gint64 now = g_get_monotonic_time ();
             double fraction = expected > 0 ? CLAMP ((double) row / expected, 0.0, 1.0) : -1.0;
 
-            if (now - last_progress >= PROGRESS_INTERVAL_US && fraction != last_fraction)
+            /* A page of unknown length says -1 each time lines have come:
+             * the clerk's bar pulses, and the kiosk sees a scan that moves. */
+            if (now - last_progress >= PROGRESS_INTERVAL_US &&
+                (fraction != last_fraction || (fraction < 0 && row != last_row)))
               {
                 Notify *n = notify_new (self, NOTIFY_PAGE_PROGRESS, job);
 
@@ -1047,6 +1117,7 @@ read_page (McScanner   *self,
                 post (self, n);
                 last_progress = now;
                 last_fraction = fraction;
+                last_row = row;
               }
           }
         }

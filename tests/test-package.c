@@ -5,11 +5,15 @@
 #include <archive_entry.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <json-glib/json-glib.h>
 
+#include "mc-cleanup.h"
 #include "mc-core.h"
+#include "mc-file-util.h"
 #include "mc-package.h"
 #include "mc-page-fixture.h"
+#include "mc-scanner.h"
 #include "mc-vips.h"
 #include "mc-test-tool.h"
 #include "mc-test-util.h"
@@ -358,6 +362,134 @@ test_tool_pack (void)
   mc_test_rm_rf (dir);
 }
 
+static void
+on_job_finished (McScanner *scanner, guint job, guint n_pages, gboolean *done)
+{
+  *done = TRUE;
+}
+
+static void
+on_job_failed (McScanner *scanner, guint job, GError *error, guint n_pages, gboolean *done)
+{
+  g_test_message ("scan failed: %s", error->message);
+  *done = TRUE;
+}
+
+/* Two pages from the real `test` backend's feeder into @store. */
+static void
+scan_into (McPageStore *store)
+{
+  g_autoptr(McScanner) scanner = mc_scanner_new ();
+  g_autoptr(McScanJobOptions) options = mc_scan_job_options_new ("test:0");
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gboolean done = FALSE;
+
+  g_signal_connect (scanner, "job-finished", G_CALLBACK (on_job_finished), &done);
+  g_signal_connect (scanner, "job-failed", G_CALLBACK (on_job_failed), &done);
+  options->source = MC_SCAN_SOURCE_ADF;
+  options->max_pages = 2;
+  options->dpi = 150;
+  options->mode = MC_SCAN_MODE_GRAY;
+  mc_scan_area_for_kind (MC_SCAN_AREA_A5, &options->area);
+  mc_scan_job_options_add_option (options, "test-picture=Grid");
+  g_assert_cmpuint (mc_scanner_start (scanner, options, store), >, 0);
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+  g_clear_object (&scanner);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+}
+
+/* Every file under @dir is 0600 and every folder 0700; returns how many
+ * files there are. */
+static guint
+assert_private_tree (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint files = 0;
+  GStatBuf st;
+
+  g_assert_nonnull (listing);
+  g_assert_cmpint (g_lstat (dir, &st), ==, 0);
+  if ((st.st_mode & 0777) != 0700)
+    g_error ("%s is a folder of mode %o, not 0700", dir, st.st_mode & 0777);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_lstat (path, &st), ==, 0);
+      if (S_ISDIR (st.st_mode))
+        files += assert_private_tree (path);
+      else
+        {
+          g_assert_true (S_ISREG (st.st_mode));
+          /* No temporary file left behind either. */
+          g_assert_false (g_str_has_suffix (name, ".part"));
+          if ((st.st_mode & 0777) != 0600)
+            g_error ("%s is a file of mode %o, not 0600", path, st.st_mode & 0777);
+          files++;
+        }
+    }
+  return files;
+}
+
+/* Issue 12: a visit's files are private whatever the umask: pages as the
+ * scanner saved them, cleaned pages and their thumbnails, visit.json, the
+ * package and its ZIP. */
+static void
+test_private_files (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("package-private");
+  g_autofree char *zip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisit) visit = mc_visit_create (dir, catalog, "1.001193", "22333", "Quầy 1", NULL, &error);
+  McPageStore *store;
+  mode_t old_umask = umask (022);
+  guint files;
+
+  g_assert_no_error (error);
+  store = mc_visit_get_pages (visit, "to-khai");
+  scan_into (store);
+  add_fixture_page (visit, "giay-chung-sinh", 3, TRUE);
+  add_fixture_page (visit, "giay-to-tuy-than", 4, FALSE);
+
+  /* Clean the scanned pages as the visit view does. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), i);
+      g_autofree char *clean_dir = mc_visit_dup_clean_dir (visit, "to-khai");
+      g_autofree char *stem = g_strndup (mc_page_get_basename (page), strlen (mc_page_get_basename (page)) - 4);
+      g_autofree char *base = g_build_filename (clean_dir, stem, NULL);
+      McCleanupOptions options = { .keep_blank = TRUE };
+      McCleanupResult *result;
+
+      g_assert_true (mc_dir_ensure_private (clean_dir, NULL));
+      result = mc_cleanup_file (mc_page_get_path (page), (int) mc_page_get_dpi (page), base, &options, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (result->output);
+      mc_visit_set_cleanup (visit, "to-khai", mc_page_get_basename (page), result);
+      mc_cleanup_result_free (result);
+    }
+  mc_visit_refresh_state (visit);
+  g_assert_true (mc_package_build (visit, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  zip = g_build_filename (mc_visit_get_dir (visit), "package.zip", NULL);
+  g_assert_true (mc_package_export_zip (mc_visit_get_package_dir (visit), zip, &error));
+  g_assert_no_error (error);
+  settle (visit);
+
+  files = assert_private_tree (mc_visit_get_dir (visit));
+  g_test_message ("%u files, all 0600", files);
+  /* Pages, thumbnails, two cleaned pages, manifests, PDFs, visit.json. */
+  g_assert_cmpuint (files, >=, 15);
+
+  umask (old_umask);
+  mc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,5 +504,6 @@ main (int   argc,
   g_test_add_func ("/package/size-budget", test_size_budget);
   g_test_add_func ("/package/verify-and-zip", test_verify_and_zip);
   g_test_add_func ("/package/tool-pack", test_tool_pack);
+  g_test_add_func ("/package/private-files", test_private_files);
   return g_test_run ();
 }

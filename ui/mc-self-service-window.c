@@ -386,6 +386,16 @@ job_ended (McSelfServiceWindow *self)
     }
 }
 
+/* page-started, page-progress (the scanner sends it as lines arrive, at
+ * most ten times a second) and page-done of the running job. */
+static void
+on_scan_activity (McSelfServiceWindow *self,
+                  guint                job)
+{
+  if (job != 0 && job == self->job)
+    self->last_input_us = g_get_monotonic_time ();
+}
+
 static void
 on_job_finished (McSelfServiceWindow *self,
                  guint                job,
@@ -675,8 +685,10 @@ tick (gpointer data)
   gint64 warning_us = MIN ((gint64) MAX_WARNING_S * G_USEC_PER_SEC, timeout_us / 2);
   gint64 idle;
 
-  /* Nothing to wipe on the welcome; a running scan is activity. */
-  if (self->phase == MC_KIOSK_CHOOSE || self->job != 0)
+  /* Nothing to wipe on the welcome. A scan counts as activity only while
+   * it moves (on_scan_activity): one that hangs must not keep a citizen's
+   * papers on the kiosk; the wipe cancels it. */
+  if (self->phase == MC_KIOSK_CHOOSE)
     {
       self->last_input_us = now;
       gtk_widget_set_visible (self->countdown_box, FALSE);
@@ -943,6 +955,9 @@ mc_self_service_window_new (GtkApplication *application,
   mc_citizen_view_set_screen (self->view, self->screen);
   build_procedure_buttons (self);
 
+  g_signal_connect_object (scanner, "page-started", G_CALLBACK (on_scan_activity), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (scanner, "page-progress", G_CALLBACK (on_scan_activity), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (scanner, "page-done", G_CALLBACK (on_scan_activity), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (scanner, "job-finished", G_CALLBACK (on_job_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (scanner, "job-failed", G_CALLBACK (on_job_failed), self, G_CONNECT_SWAPPED);
   if (mc_scanner_get_devices (scanner) == NULL && !mc_scanner_is_detecting (scanner))

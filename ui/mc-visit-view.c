@@ -177,12 +177,17 @@ clean_thread (GTask        *task,
     {
       g_autoptr(VipsImage) thumb = NULL;
       g_autofree char *dir = g_path_get_dirname (job->thumb);
-      g_autofree char *temp = mc_file_temp_path_for (job->thumb);
+      g_autofree char *temp = NULL;
 
-      if (mc_dir_ensure_private (dir, NULL) &&
-          vips_thumbnail (job->result->output, &thumb, 240, "height", 240, NULL) == 0 &&
-          vips_pngsave (thumb, temp, "compression", 1, NULL) == 0)
-        mc_file_commit (temp, job->thumb, NULL);
+      /* Private from the first byte, synced, renamed into place. */
+      if (mc_dir_ensure_private (dir, NULL) && (temp = mc_file_temp_create (job->thumb, NULL)) != NULL)
+        {
+          if (vips_thumbnail (job->result->output, &thumb, 240, "height", 240, NULL) == 0 &&
+              vips_pngsave (thumb, temp, "compression", 1, NULL) == 0)
+            mc_file_commit (temp, job->thumb, NULL);
+          else
+            g_unlink (temp);
+        }
       vips_error_clear ();
     }
   g_task_return_boolean (task, TRUE);

@@ -332,7 +332,9 @@ read_state (const char *dir,
   JsonObject *obj;
   const char *state = NULL, *when = NULL;
 
+  /* An empty file parses, to no root at all. */
   if (!json_parser_load_from_mapped_file (parser, path, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return FALSE;
   obj = json_node_get_object (json_parser_get_root (parser));
@@ -360,6 +362,7 @@ mc_self_service_read_hand_off (const char  *dir,
   const char *state = NULL, *procedure = NULL, *code = NULL;
 
   if (!json_parser_load_from_mapped_file (parser, path, &local_error) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "mc-file-util.h"
+#include "mc-json.h"
 #include "mc-package.h"
 #include "mc-searchable-pdf.h"
 
@@ -382,8 +383,10 @@ build (Plan             *plan,
   remove_tree (old_dir);
   if (g_file_test (final_dir, G_FILE_TEST_EXISTS) && g_rename (final_dir, old_dir) != 0)
     goto rename_failed;
-  if (g_rename (work_dir, final_dir) != 0)
-    goto rename_failed;
+  /* Each file in it is synced already; the visit's folder is synced after
+   * the rename, so the new package survives a power cut whole. */
+  if (!mc_dir_commit (work_dir, final_dir, error))
+    return FALSE;
   remove_tree (old_dir);
 
   report->bytes = total;
@@ -504,41 +507,56 @@ mc_package_verify (const char  *package_dir,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GDir) listing = NULL;
+  g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonArray *components;
   const char *name;
+  gint64 format = 0;
 
+  /* Typed getters throughout: a damaged manifest is an error, never a
+   * critical (an empty file parses to no root at all). */
   if (!json_parser_load_from_file (parser, manifest, error))
     return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto invalid;
   root = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_get_int_member_with_default (root, "format", 0) != 1 ||
-      !json_object_has_member (root, "components") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "components")))
+  if (!mc_json_get_int (root, manifest, "format", TRUE, &format, NULL) || format != 1 ||
+      !(components = mc_json_get_array (root, manifest, "components", TRUE, NULL)))
     goto invalid;
-  components = json_object_get_array_member (root, "components");
 
   for (guint i = 0; i < json_array_get_length (components); i++)
     {
-      JsonObject *c = json_array_get_object_element (components, i);
-      JsonArray *files = json_object_get_array_member (c, "files");
+      JsonNode *c = json_array_get_element (components, i);
+      JsonArray *files = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (c))
+        goto invalid;
+      files = mc_json_get_array (json_node_get_object (c), manifest, "files", FALSE, &local_error);
+      if (local_error != NULL)
+        goto invalid;
 
       for (guint j = 0; files && j < json_array_get_length (files); j++)
         {
-          JsonObject *f = json_array_get_object_element (files, j);
-          const char *file_name = json_object_get_string_member_with_default (f, "name", "");
+          JsonNode *node = json_array_get_element (files, j);
+          JsonObject *f;
+          const char *file_name = NULL, *listed_sha = NULL;
+          gint64 listed_size = -1;
           g_autofree char *path = NULL;
           g_autofree char *sha = NULL;
           guint64 size = 0;
 
-          if (*file_name == '\0' || strchr (file_name, '/') != NULL)
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            goto invalid;
+          f = json_node_get_object (node);
+          if (!mc_json_get_string (f, manifest, "name", TRUE, &file_name, NULL) ||
+              !mc_json_get_int (f, manifest, "size", TRUE, &listed_size, NULL) ||
+              !mc_json_get_string (f, manifest, "sha256", TRUE, &listed_sha, NULL) ||
+              *file_name == '\0' || strchr (file_name, '/') != NULL)
             goto invalid;
           path = g_build_filename (package_dir, file_name, NULL);
           if (!(sha = sha256_file (path, &size, error)))
             return FALSE;
-          if (size != (guint64) json_object_get_int_member_with_default (f, "size", -1) ||
-              g_strcmp0 (sha, json_object_get_string_member_with_default (f, "sha256", "")) != 0)
+          if (listed_size < 0 || size != (guint64) listed_size || g_strcmp0 (sha, listed_sha) != 0)
             {
               g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_FAILED,
                            _("The file %s changed after the package was made. Make the package again."),
@@ -574,7 +592,7 @@ mc_package_export_zip (const char  *package_dir,
                        const char  *zip_path,
                        GError     **error)
 {
-  g_autofree char *temp = mc_file_temp_path_for (zip_path);
+  g_autofree char *temp = NULL;
   g_autoptr(GDir) listing = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   struct archive *a;
@@ -588,6 +606,9 @@ mc_package_export_zip (const char  *package_dir,
   while ((name = g_dir_read_name (listing)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  /* Private from the first byte: libarchive truncates it, keeping 0600. */
+  if (!(temp = mc_file_temp_create (zip_path, error)))
+    return FALSE;
 
   a = archive_write_new ();
   archive_write_set_format_zip (a);
@@ -598,6 +619,7 @@ mc_package_export_zip (const char  *package_dir,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"),
                    zip_path, archive_error_string (a));
       archive_write_free (a);
+      g_unlink (temp);
       return FALSE;
     }
 

@@ -15,6 +15,15 @@ G_DEFINE_QUARK (mc-import-error-quark, mc_import_error)
 
 #define MAX_PDF_PAGES 200
 
+/* What one import may bring in, all files together: 1000 million pixels is
+ * some 250 A4 pages at 200 dpi. Checked from the files' headers before
+ * any page is rendered, so a file that asks for more costs no memory. */
+typedef struct {
+  guint64 pixels;
+  guint   pages;
+  guint   files;
+} Budget;
+
 static gboolean
 is_pdf (const char *path)
 {
@@ -98,56 +107,167 @@ set_damaged (GError     **error,
   vips_error_clear ();
 }
 
-GPtrArray *
-mc_import_file (McPageStore   *store,
-                const char    *path,
-                int            pdf_dpi,
-                GCancellable  *cancellable,
-                GError       **error)
+static gboolean
+over_budget (const Budget  *budget,
+             const char    *base,
+             GError       **error)
 {
-  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_object_unref);
+  if (budget->pixels <= MC_IMPORT_MAX_PIXELS && budget->pages <= MC_IMPORT_MAX_PAGES)
+    return FALSE;
+  if (budget->files <= 1)
+    g_set_error (error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_TOO_LARGE,
+                 _("“%s” holds more than one import takes (%u pages or %u million pixels, some 250 A4 pages). Ask for it in smaller files."),
+                 base, MC_IMPORT_MAX_PAGES, (guint) (MC_IMPORT_MAX_PIXELS / 1000000u));
+  else
+    g_set_error (error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_TOO_LARGE,
+                 _("These files hold more than one import takes (%u pages or %u million pixels, some 250 A4 pages). Import fewer files at a time."),
+                 MC_IMPORT_MAX_PAGES, (guint) (MC_IMPORT_MAX_PIXELS / 1000000u));
+  return TRUE;
+}
+
+/* Adds every page of a PDF to @budget from its header (libvips reads the
+ * page sizes, it renders nothing), and refuses a page larger than any
+ * paper or a total beyond the budget. */
+static gboolean
+check_pdf (const char  *path,
+           int          dpi,
+           Budget      *budget,
+           GError     **error)
+{
   g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(VipsImage) first = vips_image_new_from_file (path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+  int n_pages;
+
+  if (first == NULL)
+    {
+      set_damaged (error, path);
+      return FALSE;
+    }
+  n_pages = vips_image_get_n_pages (first);
+  if (n_pages < 1 || n_pages > MAX_PDF_PAGES)
+    {
+      g_set_error (error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_TOO_LARGE,
+                   _("“%s” has %d pages; this program takes at most %d from one file."),
+                   base, n_pages, MAX_PDF_PAGES);
+      return FALSE;
+    }
+  for (int i = 0; i < n_pages; i++)
+    {
+      g_autoptr(VipsImage) header = NULL;
+      int w, h;
+
+      if (vips_pdfload (path, &header, "page", i, "dpi", (double) dpi, NULL) != 0)
+        {
+          set_damaged (error, path);
+          return FALSE;
+        }
+      w = vips_image_get_width (header);
+      h = vips_image_get_height (header);
+      if (w <= 0 || h <= 0 || w > MC_PAGE_IMAGE_MAX_SIDE || h > MC_PAGE_IMAGE_MAX_SIDE ||
+          (guint64) w * (guint64) h > MC_PAGE_IMAGE_MAX_PIXELS)
+        {
+          g_set_error (error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_TOO_LARGE,
+                       _("Page %d of “%s” measures %.0f × %.0f cm, larger than any paper this program takes (at most %u million pixels at %d dpi). Print that page and scan it, or ask for a smaller file."),
+                       i + 1, base, w * 2.54 / dpi, h * 2.54 / dpi,
+                       MC_PAGE_IMAGE_MAX_PIXELS / 1000000u, dpi);
+          return FALSE;
+        }
+      budget->pixels += (guint64) w * (guint64) h;
+      budget->pages++;
+      if (over_budget (budget, base, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A picture's share of the budget, from its header; a file that cannot be
+ * read is left for mc_page_image_load() to explain. */
+static gboolean
+check_picture (const char  *path,
+               Budget      *budget,
+               GError     **error)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(VipsImage) header = vips_image_new_from_file (path, NULL);
+
+  vips_error_clear ();
+  if (header == NULL || !mc_page_image_check (header, base, NULL))
+    return TRUE;
+  budget->pixels += (guint64) MAX (vips_image_get_width (header), 0) *
+                    (guint64) MAX (vips_image_get_height (header), 0);
+  budget->pages++;
+  return !over_budget (budget, base, error);
+}
+
+static gboolean
+check_file (const char  *path,
+            int          pdf_dpi,
+            Budget      *budget,
+            GError     **error)
+{
   GStatBuf st;
 
-  if (pdf_dpi <= 0)
-    pdf_dpi = 200;
-
+  budget->files++;
   if (g_stat (path, &st) == 0 && st.st_size > 0 && is_pdf (path))
-    {
-      g_autoptr(VipsImage) first = vips_image_new_from_file (path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
-      int n_pages;
+    return check_pdf (path, pdf_dpi, budget, error);
+  if (mc_import_is_supported (path))
+    return check_picture (path, budget, error);
+  return TRUE;
+}
 
-      if (first == NULL)
+/* Renders the pages of a checked PDF. */
+static GPtrArray *
+import_pdf (McPageStore   *store,
+            const char    *path,
+            int            pdf_dpi,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(VipsImage) first = vips_image_new_from_file (path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+  g_autofree char *base = g_path_get_basename (path);
+  int n_pages;
+
+  if (first == NULL)
+    {
+      set_damaged (error, path);
+      return NULL;
+    }
+  n_pages = vips_image_get_n_pages (first);
+  for (int i = 0; i < n_pages && i < MAX_PDF_PAGES; i++)
+    {
+      g_autoptr(VipsImage) img = NULL;
+      McPage *page;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (vips_pdfload (path, &img, "page", i, "dpi", (double) pdf_dpi, NULL) != 0)
         {
           set_damaged (error, path);
           return NULL;
         }
-      n_pages = vips_image_get_n_pages (first);
-      if (n_pages < 1 || n_pages > MAX_PDF_PAGES)
-        {
-          g_set_error (error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_TOO_LARGE,
-                       _("“%s” has %d pages; this program takes at most %d from one file."),
-                       base, n_pages, MAX_PDF_PAGES);
-          return NULL;
-        }
-      for (int i = 0; i < n_pages; i++)
-        {
-          g_autoptr(VipsImage) img = NULL;
-          McPage *page;
-
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
-          if (vips_pdfload (path, &img, "page", i, "dpi", (double) pdf_dpi, NULL) != 0)
-            {
-              set_damaged (error, path);
-              return NULL;
-            }
-          if (!(page = save_page (store, img, pdf_dpi, error)))
-            return NULL;
-          g_ptr_array_add (pages, page);
-        }
-      return g_steal_pointer (&pages);
+      /* The file may have changed since it was checked. */
+      if (!mc_page_image_check (img, base, error))
+        return NULL;
+      if (!(page = save_page (store, img, pdf_dpi, error)))
+        return NULL;
+      g_ptr_array_add (pages, page);
     }
+  return g_steal_pointer (&pages);
+}
+
+static GPtrArray *
+import_checked_file (McPageStore   *store,
+                     const char    *path,
+                     int            pdf_dpi,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_object_unref);
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0 && st.st_size > 0 && is_pdf (path))
+    return import_pdf (store, path, pdf_dpi, cancellable, error);
 
   {
     /* Pictures: the same checks as every scanned page (empty, damaged,
@@ -166,6 +286,22 @@ mc_import_file (McPageStore   *store,
     g_ptr_array_add (pages, page);
   }
   return g_steal_pointer (&pages);
+}
+
+GPtrArray *
+mc_import_file (McPageStore   *store,
+                const char    *path,
+                int            pdf_dpi,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  Budget budget = { 0 };
+
+  if (pdf_dpi <= 0)
+    pdf_dpi = 200;
+  if (!check_file (path, pdf_dpi, &budget, error))
+    return NULL;
+  return import_checked_file (store, path, pdf_dpi, cancellable, error);
 }
 
 typedef struct {
@@ -191,11 +327,20 @@ import_thread (GTask        *task,
 {
   ImportData *d = task_data;
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  Budget budget = { 0 };
+  GError *error = NULL;
+
+  /* All the files together, before any is read. */
+  for (guint i = 0; d->paths[i]; i++)
+    if (!check_file (d->paths[i], 200, &budget, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
 
   for (guint i = 0; d->paths[i]; i++)
     {
-      GError *error = NULL;
-      g_autoptr(GPtrArray) pages = mc_import_file (source_object, d->paths[i], 200, cancellable, &error);
+      g_autoptr(GPtrArray) pages = import_checked_file (source_object, d->paths[i], 200, cancellable, &error);
 
       if (pages == NULL)
         {

@@ -9,9 +9,14 @@ G_BEGIN_DECLS
 #define MC_IMPORT_ERROR (mc_import_error_quark ())
 typedef enum {
   MC_IMPORT_ERROR_DAMAGED,       /* a PDF that cannot be read */
-  MC_IMPORT_ERROR_TOO_LARGE,     /* a PDF with too many pages */
+  MC_IMPORT_ERROR_TOO_LARGE,     /* a page larger than any paper, or too much at once */
 } McImportError;
 GQuark mc_import_error_quark (void);
+
+/* The most one import (all its files) brings in, checked before anything
+ * is rendered. */
+#define MC_IMPORT_MAX_PAGES   200u
+#define MC_IMPORT_MAX_PIXELS  (1000ull * 1000u * 1000u)
 
 /* Reads an image (PNG, JPEG, TIFF, …) or a PDF (each page at @pdf_dpi)
  * into pages of @store, as the scanner would. Any thread: the pages are

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "mc-json.h"
 #include "mc-visit-filing.h"
 
 gboolean
@@ -41,11 +42,14 @@ mc_package_count_pages (const char *package_dir)
   JsonArray *components;
   gint64 pages = 0;
 
+  /* The typed getters: a damaged manifest counts as unknown (-1), without
+   * a critical. */
   if (!json_parser_load_from_mapped_file (parser, path, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return -1;
   root = json_node_get_object (json_parser_get_root (parser));
-  components = json_object_get_array_member (root, "components");
+  components = mc_json_get_array (root, path, "components", TRUE, NULL);
   if (components == NULL)
     return -1;
   for (guint i = 0; i < json_array_get_length (components); i++)
@@ -54,14 +58,16 @@ mc_package_count_pages (const char *package_dir)
       JsonArray *files;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          !(files = json_object_get_array_member (json_node_get_object (node), "files")))
+          !(files = mc_json_get_array (json_node_get_object (node), path, "files", FALSE, NULL)))
         continue;
       for (guint j = 0; j < json_array_get_length (files); j++)
         {
           JsonNode *f = json_array_get_element (files, j);
+          gint64 n = 0;
 
-          if (JSON_NODE_HOLDS_OBJECT (f))
-            pages += json_object_get_int_member_with_default (json_node_get_object (f), "pages", 0);
+          if (JSON_NODE_HOLDS_OBJECT (f) &&
+              mc_json_get_int (json_node_get_object (f), path, "pages", FALSE, &n, NULL))
+            pages += CLAMP (n, 0, 100000);
         }
     }
   return (int) CLAMP (pages, 0, G_MAXINT);

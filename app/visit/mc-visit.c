@@ -6,7 +6,9 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-error.h"
 #include "mc-file-util.h"
+#include "mc-json.h"
 #include "mc-visit.h"
 
 #define VISIT_FILE "visit.json"
@@ -304,13 +306,40 @@ changed (McVisit *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
-static GDateTime *
-parse_time (JsonObject *obj,
-            const char *member)
+/* An optional time; one that is there must be text in ISO 8601. */
+static gboolean
+get_time (JsonObject  *obj,
+          const char  *member,
+          GDateTime  **out,
+          GError     **error)
 {
-  const char *text = json_object_get_string_member_with_default (obj, member, NULL);
+  const char *text = NULL;
 
-  return text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+  if (!mc_json_get_string (obj, VISIT_FILE, member, FALSE, &text, error))
+    return FALSE;
+  *out = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+  if (text != NULL && *out == NULL)
+    {
+      g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_INVALID,
+                   _("%s: the field “%s” must be %s"), VISIT_FILE, member, _("a date and time"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+get_string_copy (JsonObject  *obj,
+                 const char  *member,
+                 const char  *fallback,
+                 char       **out,
+                 GError     **error)
+{
+  const char *text = NULL;
+
+  if (!mc_json_get_string (obj, VISIT_FILE, member, FALSE, &text, error))
+    return FALSE;
+  *out = g_strdup (text ? text : fallback);
+  return TRUE;
 }
 
 static gboolean
@@ -319,30 +348,154 @@ is_uuid (const char *s)
   return s != NULL && g_uuid_string_is_valid (s);
 }
 
+/* The "cleanup" member: page key → how it was cleaned. */
+static gboolean
+load_cleanups (McVisit     *self,
+               JsonObject  *root,
+               GError     **error)
+{
+  JsonObject *cleanup = mc_json_get_object (root, VISIT_FILE, "cleanup", FALSE, error);
+  g_autoptr(GList) members = NULL;
+
+  if (cleanup == NULL)
+    return error == NULL || *error == NULL;
+
+  members = json_object_get_members (cleanup);
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonObject *o = mc_json_get_object (cleanup, VISIT_FILE, l->data, TRUE, error);
+      const char *output = NULL, *kind = NULL;
+      gint64 rotation = 0;
+      double skew = 0;
+      gboolean blank = FALSE, undone = FALSE;
+      McPageCleanup *c;
+
+      if (o == NULL ||
+          !mc_json_get_string (o, VISIT_FILE, "output", FALSE, &output, error) ||
+          !mc_json_get_string (o, VISIT_FILE, "kind", FALSE, &kind, error) ||
+          !mc_json_get_int (o, VISIT_FILE, "rotation", FALSE, &rotation, error) ||
+          !mc_json_get_double (o, VISIT_FILE, "skew", FALSE, &skew, error) ||
+          !mc_json_get_bool (o, VISIT_FILE, "blank", FALSE, &blank, error) ||
+          !mc_json_get_bool (o, VISIT_FILE, "undone", FALSE, &undone, error))
+        return FALSE;
+      c = g_new0 (McPageCleanup, 1);
+      c->output = g_strdup (output);
+      c->kind = g_strcmp0 (kind, "lineart") == 0 ? MC_PAGE_KIND_LINEART
+              : g_strcmp0 (kind, "colour") == 0 ? MC_PAGE_KIND_COLOUR : MC_PAGE_KIND_GREY;
+      c->rotation = (int) CLAMP (rotation, -360, 360);
+      c->skew = skew;
+      c->blank = blank;
+      c->undone = undone;
+      g_hash_table_insert (self->cleanups, g_strdup (l->data), c);
+    }
+  return TRUE;
+}
+
+/* The identity the clerk accepted: flat, one value per field (readers ask
+ * for text, and json-glib's getters turn a nested member into a critical).
+ * A copy, so that it does not share the parser's sealed tree. */
+static JsonObject *
+copy_identity (JsonObject  *identity,
+               GError     **error)
+{
+  g_autoptr(JsonObject) copy = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (identity);
+
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (identity, l->data);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) && !JSON_NODE_HOLDS_NULL (node))
+        {
+          g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_INVALID,
+                       _("%s: the field “%s” must be %s"), VISIT_FILE, (const char *) l->data, _("text"));
+          return NULL;
+        }
+      json_object_set_member (copy, l->data, json_node_copy (node));
+    }
+  return g_steal_pointer (&copy);
+}
+
+/* Everything after the id and procedure; any member of the wrong type
+ * makes the file damaged (an error, never a critical). */
+static gboolean
+load_members (McVisit     *self,
+              JsonObject  *root,
+              GError     **error)
+{
+  const char *state = NULL, *method = NULL;
+  JsonObject *identity;
+
+  if (!get_string_copy (root, "ward_code", "", &self->ward_code, error) ||
+      !get_string_copy (root, "counter", "", &self->counter, error) ||
+      !get_string_copy (root, "clerk", "", &self->clerk, error) ||
+      !get_time (root, "created_at", &self->created, error) ||
+      !get_time (root, "updated_at", &self->updated, error) ||
+      !mc_json_get_string (root, VISIT_FILE, "state", FALSE, &state, error))
+    return FALSE;
+  if (self->created == NULL)
+    {
+      g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_INVALID,
+                   _("%s: the field “%s” is missing"), VISIT_FILE, "created_at");
+      return FALSE;
+    }
+
+  self->state = MC_VISIT_DRAFT;
+  for (guint i = 0; state != NULL && i < G_N_ELEMENTS (state_strings); i++)
+    if (g_str_equal (state, state_strings[i]))
+      self->state = i;
+
+  if (!load_cleanups (self, root, error))
+    return FALSE;
+
+  identity = mc_json_get_object (root, VISIT_FILE, "identity", FALSE, error);
+  if (identity == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (identity != NULL && !(self->identity = copy_identity (identity, error)))
+    return FALSE;
+  if (!mc_json_get_bool (root, VISIT_FILE, "identity_in_package", FALSE, &self->identity_in_package, error) ||
+      !get_string_copy (root, "package_dir", NULL, &self->package_dir, error) ||
+      !get_time (root, "packaged_at", &self->packaged, error) ||
+      !get_string_copy (root, "receipt", NULL, &self->receipt, error) ||
+      !mc_json_get_string (root, VISIT_FILE, "submit_method", FALSE, &method, error) ||
+      !get_time (root, "submitted_at", &self->submitted, error) ||
+      !get_string_copy (root, "filing_uuid", NULL, &self->filing_uuid, error) ||
+      !get_string_copy (root, "self_service_code", NULL, &self->self_service_code, error) ||
+      !get_time (root, "recorded_at", &self->recorded, error) ||
+      !get_time (root, "abandoned_at", &self->abandoned, error))
+    return FALSE;
+  self->method = g_strcmp0 (method, "browser") == 0 ? MC_SUBMIT_BROWSER
+               : g_strcmp0 (method, "api") == 0 ? MC_SUBMIT_API : MC_SUBMIT_NONE;
+  return TRUE;
+}
+
 McVisit *
 mc_visit_load (const char          *dir,
                McProcedureCatalog  *catalog,
                GError             **error)
 {
   g_autofree char *path = g_build_filename (dir, VISIT_FILE, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) node = NULL;
   g_autoptr(McVisit) self = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
   JsonObject *root;
-  const char *state, *code, *method;
+  const char *id = NULL, *code = NULL;
+  gint64 format = 0;
 
-  if (!g_file_get_contents (path, &contents, NULL, &local_error) ||
-      !json_parser_load_from_data (parser, contents, -1, &local_error))
+  /* An empty, truncated or mistyped file is a damaged visit, never a
+   * critical: every member is read with the typed getters of mc-json.h. */
+  if (!(bytes = g_file_load_bytes (file, NULL, NULL, &local_error)))
     {
       g_set_error (error, MC_VISIT_ERROR, MC_VISIT_ERROR_INVALID,
                    _("The saved visit in %s cannot be read: %s"), dir, local_error->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!(node = mc_json_parse_bytes (bytes, VISIT_FILE, &local_error)) ||
+      !mc_json_get_int (root = json_node_get_object (node), VISIT_FILE, "format", TRUE, &format, &local_error))
     goto invalid;
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_get_int_member_with_default (root, "format", 0) != 1)
+  if (format != 1)
     {
       g_set_error (error, MC_VISIT_ERROR, MC_VISIT_ERROR_INVALID,
                    _("The saved visit in %s was written by a newer program."), dir);
@@ -353,11 +506,18 @@ mc_visit_load (const char          *dir,
   self->dir = g_canonicalize_filename (dir, NULL);
   self->writer = mc_serial_writer_new (path);
   self->catalog = g_object_ref (catalog);
-  self->id = g_strdup (json_object_get_string_member_with_default (root, "id", NULL));
-  if (!is_uuid (self->id))
+  if (!mc_json_get_string (root, VISIT_FILE, "id", TRUE, &id, &local_error))
     goto invalid;
+  self->id = g_strdup (id);
+  if (!is_uuid (self->id))
+    {
+      g_set_error (&local_error, MC_DATA_ERROR, MC_DATA_ERROR_INVALID,
+                   _("%s: the field “%s” must be %s"), VISIT_FILE, "id", _("a UUID"));
+      goto invalid;
+    }
 
-  code = json_object_get_string_member_with_default (root, "procedure", NULL);
+  if (!mc_json_get_string (root, VISIT_FILE, "procedure", FALSE, &code, &local_error))
+    goto invalid;
   if (!(self->procedure = mc_procedure_catalog_lookup (catalog, code)))
     {
       g_set_error (error, MC_VISIT_ERROR, MC_VISIT_ERROR_UNKNOWN_PROCEDURE,
@@ -366,72 +526,14 @@ mc_visit_load (const char          *dir,
       return NULL;
     }
 
-  self->ward_code = g_strdup (json_object_get_string_member_with_default (root, "ward_code", ""));
-  self->counter = g_strdup (json_object_get_string_member_with_default (root, "counter", ""));
-  self->clerk = g_strdup (json_object_get_string_member_with_default (root, "clerk", ""));
-  self->created = parse_time (root, "created_at");
-  self->updated = parse_time (root, "updated_at");
-  if (self->created == NULL)
+  if (!load_members (self, root, &local_error))
     goto invalid;
-
-  state = json_object_get_string_member_with_default (root, "state", "draft");
-  self->state = MC_VISIT_DRAFT;
-  for (guint i = 0; i < G_N_ELEMENTS (state_strings); i++)
-    if (g_str_equal (state, state_strings[i]))
-      self->state = i;
-
-  if (json_object_has_member (root, "cleanup") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "cleanup")))
-    {
-      JsonObject *cleanup = json_object_get_object_member (root, "cleanup");
-      GList *members = json_object_get_members (cleanup);
-
-      for (GList *l = members; l; l = l->next)
-        {
-          JsonNode *node = json_object_get_member (cleanup, l->data);
-          JsonObject *o;
-          McPageCleanup *c;
-          const char *kind;
-
-          if (!JSON_NODE_HOLDS_OBJECT (node))
-            continue;
-          o = json_node_get_object (node);
-          c = g_new0 (McPageCleanup, 1);
-          c->output = g_strdup (json_object_get_string_member_with_default (o, "output", NULL));
-          kind = json_object_get_string_member_with_default (o, "kind", "grey");
-          c->kind = g_str_equal (kind, "lineart") ? MC_PAGE_KIND_LINEART
-                  : g_str_equal (kind, "colour") ? MC_PAGE_KIND_COLOUR : MC_PAGE_KIND_GREY;
-          c->rotation = (int) json_object_get_int_member_with_default (o, "rotation", 0);
-          c->skew = json_object_get_double_member_with_default (o, "skew", 0);
-          c->blank = json_object_get_boolean_member_with_default (o, "blank", FALSE);
-          c->undone = json_object_get_boolean_member_with_default (o, "undone", FALSE);
-          g_hash_table_insert (self->cleanups, g_strdup (l->data), c);
-        }
-      g_list_free (members);
-    }
-
-  if (json_object_has_member (root, "identity") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "identity")))
-    self->identity = json_object_ref (json_object_get_object_member (root, "identity"));
-  self->identity_in_package = json_object_get_boolean_member_with_default (root, "identity_in_package", FALSE);
-
-  self->package_dir = g_strdup (json_object_get_string_member_with_default (root, "package_dir", NULL));
-  self->packaged = parse_time (root, "packaged_at");
-  self->receipt = g_strdup (json_object_get_string_member_with_default (root, "receipt", NULL));
-  method = json_object_get_string_member_with_default (root, "submit_method", NULL);
-  self->method = g_strcmp0 (method, "browser") == 0 ? MC_SUBMIT_BROWSER
-               : g_strcmp0 (method, "api") == 0 ? MC_SUBMIT_API : MC_SUBMIT_NONE;
-  self->submitted = parse_time (root, "submitted_at");
-  self->filing_uuid = g_strdup (json_object_get_string_member_with_default (root, "filing_uuid", NULL));
-  self->self_service_code = g_strdup (json_object_get_string_member_with_default (root, "self_service_code", NULL));
-  self->recorded = parse_time (root, "recorded_at");
-  self->abandoned = parse_time (root, "abandoned_at");
-
   return g_steal_pointer (&self);
 
 invalid:
   g_set_error (error, MC_VISIT_ERROR, MC_VISIT_ERROR_INVALID,
-               _("The saved visit in %s is damaged."), dir);
+               _("The saved visit in %s is damaged: %s"), dir,
+               local_error ? local_error->message : "");
   return NULL;
 }
 

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <sys/resource.h>
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <glib/gstdio.h>
+
+#include "mc-core.h"
+#include "mc-import.h"
+#include "mc-page-image.h"
+#include "mc-vips.h"
+#include "mc-test-util.h"
+
+/* Importing PDFs that ask for more than any paper (issue 12): a 60-inch
+ * page rendered at 200 dpi is 144 million pixels (813 MB before the fix),
+ * 100 inches 400 million. Each page's size is read from the file before
+ * anything is rendered, and the whole import is bounded; the tests check
+ * the refusal, that nothing reached the store, and that the process's
+ * peak memory did not grow by what a render would take. */
+
+/* @n_pages pages of @inches × @inches, each with a line of text. */
+static void
+make_pdf (const char *path,
+          double      inches,
+          guint       n_pages)
+{
+  cairo_surface_t *surface = cairo_pdf_surface_create (path, inches * 72, inches * 72);
+  cairo_t *cr = cairo_create (surface);
+
+  for (guint i = 0; i < n_pages; i++)
+    {
+      cairo_move_to (cr, 36, 72);
+      cairo_show_text (cr, "Giấy tờ thử nghiệm");
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+}
+
+static long
+peak_kib (void)
+{
+  struct rusage usage;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  return usage.ru_maxrss;
+}
+
+/* A render of the refused page needs hundreds of MB; reading its header,
+ * almost nothing. */
+#define MAX_GROWTH_KIB (64 * 1024)
+
+static guint
+count_page_files (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    n += g_str_has_prefix (name, "page-");
+  return n;
+}
+
+typedef struct {
+  double inches;
+  guint  n_pages;
+} PdfCase;
+
+static void
+test_refused (gconstpointer data)
+{
+  const PdfCase *c = data;
+  g_autofree char *dir = mc_test_make_tmpdir ("import-large");
+  g_autofree char *pages_dir = g_build_filename (dir, "pages", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "large.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPageStore) store = mc_page_store_new (pages_dir, &error);
+  g_autoptr(GPtrArray) pages = NULL;
+  long before;
+
+  g_assert_no_error (error);
+  make_pdf (pdf, c->inches, c->n_pages);
+  before = peak_kib ();
+  pages = mc_import_file (store, pdf, 200, NULL, &error);
+  g_test_message ("%.0f in × %u pages: peak grew %ld KiB; %s", c->inches, c->n_pages,
+                  peak_kib () - before, error ? error->message : "imported");
+  g_assert_null (pages);
+  g_assert_error (error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "“large.pdf”"));
+  g_assert_cmpint (peak_kib () - before, <, MAX_GROWTH_KIB);
+  g_assert_cmpuint (count_page_files (pages_dir), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  g_clear_object (&store);
+  mc_test_rm_rf (dir);
+}
+
+typedef struct {
+  gboolean   done;
+  GPtrArray *pages;
+  GPtrArray *partial;
+  GError    *error;
+} ImportWait;
+
+static void
+on_imported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ImportWait *w = user_data;
+
+  w->pages = mc_import_files_finish (MC_PAGE_STORE (source), result, &w->partial, &w->error);
+  w->done = TRUE;
+}
+
+/* Two files each within bounds, too much together: refused before either
+ * is rendered. One of them alone imports. */
+static void
+test_refused_together (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("import-together");
+  g_autofree char *pages_dir = g_build_filename (dir, "pages", NULL);
+  g_autofree char *a = g_build_filename (dir, "a.pdf", NULL);
+  g_autofree char *b = g_build_filename (dir, "b.pdf", NULL);
+  const char *both[] = { a, b, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPageStore) store = mc_page_store_new (pages_dir, &error);
+  ImportWait w = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  long before;
+
+  g_assert_no_error (error);
+  /* 40 inches at 200 dpi: 64 million pixels a page, 640 million a file. */
+  make_pdf (a, 40, 10);
+  make_pdf (b, 40, 10);
+  before = peak_kib ();
+  mc_import_files_async (store, both, NULL, on_imported, &w);
+  while (!w.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (w.done);
+  g_test_message ("together: peak grew %ld KiB; %s", peak_kib () - before,
+                  w.error ? w.error->message : "imported");
+  g_assert_null (w.pages);
+  g_assert_error (w.error, MC_IMPORT_ERROR, MC_IMPORT_ERROR_TOO_LARGE);
+  g_assert_true (w.partial == NULL || w.partial->len == 0);
+  g_assert_cmpint (peak_kib () - before, <, MAX_GROWTH_KIB);
+  g_assert_cmpuint (count_page_files (pages_dir), ==, 0);
+  g_clear_error (&w.error);
+  g_clear_pointer (&w.partial, g_ptr_array_unref);
+
+  /* Ordinary papers import as before: an A4 file of three pages. */
+  {
+    g_autofree char *a4 = g_build_filename (dir, "a4.pdf", NULL);
+    cairo_surface_t *surface = cairo_pdf_surface_create (a4, 595, 842);
+    cairo_t *cr = cairo_create (surface);
+    g_autoptr(GPtrArray) pages = NULL;
+
+    for (guint i = 0; i < 3; i++)
+      cairo_show_page (cr);
+    cairo_destroy (cr);
+    cairo_surface_destroy (surface);
+    pages = mc_import_file (store, a4, 200, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (pages->len, ==, 3);
+    g_assert_cmpint (ABS (mc_page_get_width (g_ptr_array_index (pages, 0)) - 1653), <=, 1);
+  }
+  mc_page_store_flush (store, NULL);
+  g_clear_object (&store);
+  mc_test_rm_rf (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const PdfCase sixty = { 60, 1 };
+  static const PdfCase hundred = { 100, 1 };
+  /* 64 million pixels a page: each fits, sixteen do not. */
+  static const PdfCase many = { 40, 16 };
+  /* Small pages, more of them than one import takes. */
+  static const PdfCase too_many = { 3, 201 };
+
+  g_test_init (&argc, &argv, NULL);
+  mc_core_init ();
+
+  g_test_add_data_func ("/import/pdf/60-inch-page", &sixty, test_refused);
+  g_test_add_data_func ("/import/pdf/100-inch-page", &hundred, test_refused);
+  g_test_add_data_func ("/import/pdf/many-large-pages", &many, test_refused);
+  g_test_add_data_func ("/import/pdf/too-many-pages", &too_many, test_refused);
+  g_test_add_func ("/import/pdf/files-together", test_refused_together);
+  return g_test_run ();
+}
