@@ -14,6 +14,7 @@
 #include "mc-identity-form.h"
 #include "mc-procedure-catalog.h"
 #include "mc-self-service-board.h"
+#include "mc-test-text.h"
 #include "mc-test-ui.h"
 #include "mc-test-util.h"
 #include "mc-visit-store.h"
@@ -95,6 +96,22 @@ shows_literally (GtkWidget  *widget,
     if (shows_literally (c, text))
       return TRUE;
   return FALSE;
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_named (c, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static GtkWindow *
@@ -186,6 +203,19 @@ test_identity_form (void)
   window = show (form);
   mc_test_screenshot (GTK_WIDGET (window), "markup-identity-form");
   g_assert_true (shows_literally (form, "Kiểm tra: " NAME));
+
+  /* The clerk types (or pastes) a name with a right-to-left override
+   * and other hidden characters: the identity keeps it clean. */
+  {
+    GtkWidget *row = find_named (form, "full_name");
+
+    g_assert_nonnull (row);
+    gtk_editable_set_text (GTK_EDITABLE (row), MC_TEST_HIDDEN_NAME);
+    g_signal_emit_by_name (row, "apply");
+    mc_test_iterate ();
+    g_assert_cmpstr (mc_identity_get_value (mc_identity_form_get_identity (MC_IDENTITY_FORM (form)),
+                                            MC_ID_FIELD_FULL_NAME), ==, MC_TEST_HIDDEN_NAME_CLEAN);
+  }
   gtk_window_destroy (window);
   mc_test_iterate ();
 }

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-file-util.h"
+#include "mc-id-rules.h"
 #include "mc-visit.h"
 
 #define VISIT_FILE "visit.json"
@@ -302,6 +303,39 @@ is_uuid (const char *s)
   return s != NULL && g_uuid_string_is_valid (s);
 }
 
+/* A copy of @identity with each text cleaned (mc_id_clean_text): no
+ * character that reorders or hides text reaches visit.json, the manifest
+ * or a screen, whoever set the identity and whenever the file was written.
+ * Text that is not UTF-8 is left out, and so is anything nested: the
+ * identity kept for a visit is flat. */
+static JsonObject *
+clean_identity (JsonObject *identity)
+{
+  JsonObject *clean = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, identity);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      g_autofree char *clean_name = mc_id_clean_text (name);
+
+      if (clean_name == NULL || *clean_name == '\0')
+        continue;
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          g_autofree char *text = mc_id_clean_text (json_node_get_string (node));
+
+          if (text != NULL)
+            json_object_set_string_member (clean, clean_name, text);
+        }
+      else if (!JSON_NODE_HOLDS_OBJECT (node) && !JSON_NODE_HOLDS_ARRAY (node))
+        json_object_set_member (clean, clean_name, json_node_copy (node));
+    }
+  return clean;
+}
+
 McVisit *
 mc_visit_load (const char          *dir,
                McProcedureCatalog  *catalog,
@@ -395,7 +429,7 @@ mc_visit_load (const char          *dir,
 
   if (json_object_has_member (root, "identity") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "identity")))
-    self->identity = json_object_ref (json_object_get_object_member (root, "identity"));
+    self->identity = clean_identity (json_object_get_object_member (root, "identity"));
   self->identity_in_package = json_object_get_boolean_member_with_default (root, "identity_in_package", FALSE);
 
   self->package_dir = g_strdup (json_object_get_string_member_with_default (root, "package_dir", NULL));
@@ -666,8 +700,10 @@ void
 mc_visit_set_identity (McVisit    *self,
                        JsonObject *identity)
 {
+  JsonObject *clean = identity ? clean_identity (identity) : NULL;
+
   g_clear_pointer (&self->identity, json_object_unref);
-  self->identity = identity ? json_object_ref (identity) : NULL;
+  self->identity = clean;
   changed (self);
 }
 
