@@ -8,6 +8,7 @@
 
 #include "mc-file-util.h"
 #include "mc-id-rules.h"
+#include "mc-identity.h"
 #include "mc-visit.h"
 
 #define VISIT_FILE "visit.json"
@@ -303,11 +304,12 @@ is_uuid (const char *s)
   return s != NULL && g_uuid_string_is_valid (s);
 }
 
-/* A copy of @identity with each text cleaned (mc_id_clean_text): no
- * character that reorders or hides text reaches visit.json, the manifest
- * or a screen, whoever set the identity and whenever the file was written.
- * Text that is not UTF-8 is left out, and so is anything nested: the
- * identity kept for a visit is flat. */
+/* A copy of @identity with the text of each field read from the card
+ * cleaned (mc_id_clean_text): no character that reorders or hides text
+ * reaches visit.json, the manifest or a screen, whoever set the identity
+ * and whenever the file was written. A field that is not UTF-8 is left
+ * out. The other members (which scans it came from) are the program's own
+ * and are kept as they are. */
 static JsonObject *
 clean_identity (JsonObject *identity)
 {
@@ -319,19 +321,16 @@ clean_identity (JsonObject *identity)
   json_object_iter_init (&iter, identity);
   while (json_object_iter_next (&iter, &name, &node))
     {
-      g_autofree char *clean_name = mc_id_clean_text (name);
-
-      if (clean_name == NULL || *clean_name == '\0')
-        continue;
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+      if (mc_id_field_from_string (name) != MC_ID_FIELD_NONE &&
+          JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
         {
           g_autofree char *text = mc_id_clean_text (json_node_get_string (node));
 
           if (text != NULL)
-            json_object_set_string_member (clean, clean_name, text);
+            json_object_set_string_member (clean, name, text);
         }
-      else if (!JSON_NODE_HOLDS_OBJECT (node) && !JSON_NODE_HOLDS_ARRAY (node))
-        json_object_set_member (clean, clean_name, json_node_copy (node));
+      else
+        json_object_set_member (clean, name, json_node_copy (node));
     }
   return clean;
 }
