@@ -10,7 +10,8 @@ gboolean mc_widget_save_screenshot (GtkWidget   *widget,
                                     const char  *path,
                                     GError     **error);
 
-AdwToast *mc_toast_new_literal     (const char    *text);
+/* Text shown as it is, never read as markup (a name, a file name). */
+AdwToast *mc_toast_new_literal                   (const char    *text);
 void      mc_status_page_set_description_literal (AdwStatusPage *page,
                                                   const char    *text);
 
