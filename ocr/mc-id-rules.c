@@ -372,7 +372,41 @@ mc_id_fold (const char *text)
   return g_string_free (out, FALSE);
 }
 
-/* NFC, one space between words, no stray punctuation at either end. */
+/* Every text about a citizen enters the program through here: what the
+ * QR code, the MRZ and OCR read, what the clerk types, and what a stored
+ * visit.json holds. Controls (C0, C1) and format characters are dropped:
+ * right-to-left overrides, embeddings, isolates and marks (U+202A–202E,
+ * U+2066–2069, U+200E/200F, U+061C), zero-width characters, U+FEFF, tags;
+ * they can reorder or hide what the clerk, the citizen and the portal
+ * read. A line break or other separator becomes a space, as no field
+ * holds more than one line. The result is NFC, so a Vietnamese letter
+ * given as a base and combining marks is the same as the precomposed one.
+ * NULL for NULL or text that is not UTF-8. */
+char *
+mc_id_clean_text (const char *text)
+{
+  g_autoptr(GString) kept = NULL;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+  kept = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if ((c >= '\t' && c <= '\r') || c == 0x85 ||
+          type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR)
+        g_string_append_c (kept, ' ');
+      else if (type != G_UNICODE_CONTROL && type != G_UNICODE_FORMAT)
+        g_string_append_unichar (kept, c);
+    }
+  /* After the dropping: a mark may now follow its letter directly. */
+  return g_utf8_normalize (kept->str, kept->len, G_NORMALIZE_NFC);
+}
+
+/* Clean (mc_id_clean_text), one space between words, no stray
+ * punctuation at either end. */
 char *
 mc_id_tidy_text (const char *text)
 {
@@ -380,9 +414,7 @@ mc_id_tidy_text (const char *text)
   GString *out;
   gboolean space = FALSE;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    return NULL;
-  nfc = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
+  nfc = mc_id_clean_text (text);
   if (nfc == NULL)
     return NULL;
   out = g_string_new (NULL);

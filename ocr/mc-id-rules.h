@@ -58,6 +58,7 @@ const char  *mc_sex_to_string            (McSex        sex);
 gboolean     mc_id_family_name_unusual   (const char  *full_name);
 
 char        *mc_id_fold                  (const char  *text);
+char        *mc_id_clean_text            (const char  *text);
 char        *mc_id_tidy_text             (const char  *text);
 
 G_END_DECLS

@@ -179,8 +179,9 @@ mc_identity_set_field (McIdentity     *self,
   g_return_if_fail (source <= MC_ID_SOURCE_MANUAL);
 
   f = &self->fields[field];
-  /* @value may be the field's own: copy before freeing. */
-  copy = g_strdup (value);
+  /* @value may be the field's own: copy before freeing. Cleaned here, as
+   * every reader's value passes through. */
+  copy = mc_id_clean_text (value);
   g_free (f->value);
   f->value = copy;
   f->source = source;
@@ -264,7 +265,8 @@ mc_identity_set_mrz_lines (McIdentity         *self,
   if (lines == NULL)
     return;
   for (guint i = 0; i < 3 && lines[i] != NULL; i++)
-    self->mrz[i] = g_strdup (lines[i]);
+    if ((self->mrz[i] = mc_id_clean_text (lines[i])) == NULL)
+      break;
 }
 
 McIdSourceStatus
@@ -317,7 +319,9 @@ mc_identity_add_warning (McIdentity *self,
   w = g_new0 (McIdentityWarning, 1);
   w->code = g_strdup (code);
   w->field = field;
-  w->message = g_strdup (message);
+  w->message = mc_id_clean_text (message);
+  if (w->message == NULL)
+    w->message = g_strdup ("");
   g_ptr_array_add (self->warnings, w);
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -554,7 +558,8 @@ read_field (McIdentity  *self,
   f->source = mc_id_source_from_string (source);
   if (source == NULL || (f->source == MC_ID_SOURCE_NONE && !g_str_equal (source, "none")))
     return bad_record (error, name);
-  f->value = g_strdup (value);
+  /* A record stored before values were cleaned may hold anything. */
+  f->value = mc_id_clean_text (value);
 
   member = json_object_get_member (obj, "confidence");
   if (member != NULL)
@@ -634,7 +639,8 @@ mc_identity_new_from_json (JsonNode  *node,
 
           if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
             return bad_record (error, "mrz"), NULL;
-          self->mrz[i] = g_strdup (json_node_get_string (e));
+          if ((self->mrz[i] = mc_id_clean_text (json_node_get_string (e))) == NULL)
+            return bad_record (error, "mrz"), NULL;
         }
     }
 

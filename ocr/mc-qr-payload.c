@@ -143,7 +143,7 @@ mc_qr_payload_parse (const guint8  *data,
 
   p->extra = g_new0 (char *, n - MIN_FIELDS + 1);
   for (guint i = MIN_FIELDS; i < n; i++)
-    p->extra[i - MIN_FIELDS] = g_strdup (fields[i]);
+    p->extra[i - MIN_FIELDS] = mc_id_clean_text (fields[i]);
 
   return g_steal_pointer (&p);
 }

@@ -7,6 +7,7 @@
 #include "mc-id-merge.h"
 #include "mc-id-rules.h"
 #include "mc-identity.h"
+#include "mc-test-text.h"
 
 /* The merge, from readings built by hand (the reader's end to end run is
  * test-id-reader), and the record's JSON as the visit stores it. */
@@ -494,6 +495,65 @@ test_json_malformed (void)
   }
 }
 
+/* Controls and format characters (bidirectional overrides, marks and
+ * isolates, zero-width and tag characters) never reach an identity: not
+ * from a reader, not typed, not from a stored record. Vietnamese letters
+ * keep their marks, composed (NFC). */
+static void
+test_hidden_characters (void)
+{
+  static const char *hidden[] = {
+    "\x01", "\x07", "\x1b", "\x7f", "\xc2\x80", "\xc2\x9b", "\xc2\xad", "\u061C", "\u180E",
+    "\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u202A", "\u202B", "\u202C", "\u202D",
+    "\u202E", "\u2060", "\u2066", "\u2067", "\u2068", "\u2069", "\uFEFF", "\U000E0001", "\U000E007F",
+  };
+  static const char *breaks[] = { "\t", "\n", "\v", "\f", "\r", "\xc2\x85", "\u2028", "\u2029" };
+  g_autoptr(McIdentity) id = mc_identity_new ();
+  g_autoptr(JsonNode) stored = NULL;
+  g_autoptr(McIdentity) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (hidden); i++)
+    {
+      g_autofree char *text = g_strconcat ("Lê", hidden[i], "Thị", NULL);
+      g_autofree char *clean = mc_id_clean_text (text);
+
+      g_assert_cmpstr (clean, ==, "LêThị");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (breaks); i++)
+    {
+      g_autofree char *text = g_strconcat ("Lê", breaks[i], "Thị", NULL);
+      g_autofree char *clean = mc_id_clean_text (text);
+
+      g_assert_cmpstr (clean, ==, "Lê Thị");
+    }
+  {
+    /* Decomposed marks are composed; other letters are left alone. */
+    g_autofree char *nfd = mc_id_clean_text ("Nguye\u0302\u0303n \u0110a\u0300o Thi\u0323 A\u0301nh");
+    g_autofree char *same = mc_id_clean_text ("ĐẶNG THỊ NGỌC ÁNH, Ấp Mỹ Hòa, Q.1 & <i> “x”");
+
+    g_assert_cmpstr (nfd, ==, "Nguyễn Đào Thị Ánh");
+    g_assert_cmpstr (same, ==, "ĐẶNG THỊ NGỌC ÁNH, Ấp Mỹ Hòa, Q.1 & <i> “x”");
+    g_assert_null (mc_id_clean_text (NULL));
+    g_assert_null (mc_id_clean_text ("Nguy\xe9n"));
+  }
+
+  /* From a reader, typed by the clerk, and from a stored record. */
+  mc_identity_set_field (id, MC_ID_FIELD_FULL_NAME, MC_TEST_HIDDEN_NAME, MC_ID_SOURCE_QR, 1.0, 0, 0);
+  g_assert_cmpstr (mc_identity_get_value (id, MC_ID_FIELD_FULL_NAME), ==, MC_TEST_HIDDEN_NAME_CLEAN);
+  mc_identity_edit (id, MC_ID_FIELD_PLACE_OF_RESIDENCE, MC_TEST_HIDDEN_ADDRESS);
+  g_assert_cmpstr (mc_identity_get_value (id, MC_ID_FIELD_PLACE_OF_RESIDENCE), ==, MC_TEST_HIDDEN_ADDRESS_CLEAN);
+  stored = parse_json ("{\"full_name\": {\"value\": \"\\u202eNGUY\\u1ec4N\\u202c V\\u0102N AB\\u0007\", "
+                       "\"source\": \"qr\"}, \"mrz\": [\"IDVNM\\u202e<<\"]}");
+  loaded = mc_identity_new_from_json (stored, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mc_identity_get_value (loaded, MC_ID_FIELD_FULL_NAME), ==, MC_TEST_HIDDEN_NAME_CLEAN);
+  g_assert_cmpstr (mc_identity_get_mrz_lines (loaded)[0], ==, "IDVNM<<");
+  g_clear_pointer (&stored, json_node_unref);
+  stored = mc_identity_to_json (id);
+  g_assert_false (mc_test_json_has_hidden (stored));
+}
+
 static void
 test_names (void)
 {
@@ -535,5 +595,6 @@ main (int   argc,
   g_test_add_func ("/ocr/identity/json-round-trip", test_json_round_trip);
   g_test_add_func ("/ocr/identity/json-malformed", test_json_malformed);
   g_test_add_func ("/ocr/identity/names", test_names);
+  g_test_add_func ("/ocr/identity/hidden-characters", test_hidden_characters);
   return g_test_run ();
 }

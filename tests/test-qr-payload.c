@@ -8,6 +8,7 @@
 #include "mc-id-error.h"
 #include "mc-qr-payload.h"
 #include "mc-qr-reader.h"
+#include "mc-test-text.h"
 #include "mc-vips.h"
 
 /* The example in shared/reference/id-cards.md: no old number. */
@@ -83,6 +84,29 @@ test_not_utf8 (void)
   g_clear_error (&error);
   g_assert_null (mc_qr_payload_parse (with_nul, sizeof with_nul - 1, &error));
   g_assert_error (error, MC_ID_ERROR, MC_ID_ERROR_QR_NOT_UTF8);
+}
+
+/* Characters that reorder or hide text (a right-to-left override in the
+ * name, say) are dropped where the QR code's text enters the program, and
+ * line breaks in an address become spaces. */
+static void
+test_hidden_characters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McQrPayload) p =
+    parse ("056090001234||" MC_TEST_HIDDEN_NAME "|01011990|Nam|" MC_TEST_HIDDEN_ADDRESS "|10072021|\u202EAB\u202C", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (p);
+  g_assert_cmpstr (p->full_name, ==, MC_TEST_HIDDEN_NAME_CLEAN);
+  g_assert_cmpstr (p->place_of_residence, ==, MC_TEST_HIDDEN_ADDRESS_CLEAN);
+  g_assert_cmpstr (p->extra[0], ==, "AB");
+  g_clear_pointer (&p, mc_qr_payload_free);
+
+  /* A name of nothing but such characters is no name. */
+  p = parse ("056090001234||\u202E\u200F\x07|01011990|Nam|Hòa|10072021", &error);
+  g_assert_null (p);
+  g_assert_error (error, MC_ID_ERROR, MC_ID_ERROR_QR_BAD_FIELD);
 }
 
 static void
@@ -234,6 +258,7 @@ main (int   argc,
   g_test_add_func ("/ocr/qr-payload/old-number", test_old_number);
   g_test_add_func ("/ocr/qr-payload/extra-fields", test_extra_fields);
   g_test_add_func ("/ocr/qr-payload/not-utf8", test_not_utf8);
+  g_test_add_func ("/ocr/qr-payload/hidden-characters", test_hidden_characters);
   g_test_add_func ("/ocr/qr-payload/truncated", test_truncated);
   g_test_add_func ("/ocr/qr-payload/bad-fields", test_bad_fields);
   g_test_add_func ("/ocr/qr-reader/binary-mode", test_zbar_binary_mode);

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "mc-core.h"
+#include "mc-identity.h"
 #include "mc-import.h"
 #include "mc-page-fixture.h"
 #include "mc-page-image.h"
@@ -21,6 +22,7 @@
 #include "mc-visit-store.h"
 #include "mc-vips.h"
 #include "mc-test-ledger.h"
+#include "mc-test-text.h"
 #include "mc-test-util.h"
 
 static McProcedureCatalog *catalog;
@@ -190,6 +192,86 @@ test_sigkill_atomic (void)
       }
     }
   g_rand_free (rand);
+  settle (visit);
+  mc_test_rm_rf (dir);
+}
+
+/* Whether the text of a field of the identity in @path (a visit.json)
+ * holds a control or format character. */
+static gboolean
+identity_file_has_hidden (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *identity;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  identity = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "identity");
+  for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
+    if (json_object_has_member (identity, mc_id_field_to_string (f)) &&
+        mc_test_json_has_hidden (json_object_get_member (identity, mc_id_field_to_string (f))))
+      return TRUE;
+  return FALSE;
+}
+
+/* Characters that reorder or hide text never reach visit.json: not when
+ * the identity is set, and not from a visit.json written before they were
+ * dropped (or edited by hand), which is cleaned as it is loaded. */
+static void
+test_identity_hidden_characters (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("visit-hidden");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisit) visit = mc_visit_create (dir, catalog, "1.001193", "22333", "Quầy 1", NULL, &error);
+  g_autoptr(JsonObject) identity = json_object_new ();
+  g_autoptr(McVisit) loaded = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *path = NULL;
+  JsonObject *kept;
+
+  g_assert_no_error (error);
+  json_object_set_string_member (identity, "full_name", MC_TEST_HIDDEN_NAME);
+  json_object_set_string_member (identity, "id_number", "\u202E056090000000");
+  json_object_set_string_member (identity, "place_of_residence", MC_TEST_HIDDEN_ADDRESS);
+  json_object_set_int_member (identity, "serial", 7);
+  /* Which scans it came from: the program's own, one name a line. */
+  json_object_set_string_member (identity, "pages", "a.png\nb.png\n");
+  mc_visit_set_identity (visit, identity);
+  kept = mc_visit_get_identity (visit);
+  g_assert_cmpstr (json_object_get_string_member (kept, "full_name"), ==, MC_TEST_HIDDEN_NAME_CLEAN);
+  g_assert_cmpstr (json_object_get_string_member (kept, "id_number"), ==, "056090000000");
+  g_assert_cmpstr (json_object_get_string_member (kept, "place_of_residence"), ==, MC_TEST_HIDDEN_ADDRESS_CLEAN);
+  g_assert_cmpint (json_object_get_int_member (kept, "serial"), ==, 7);
+  g_assert_cmpstr (json_object_get_string_member (kept, "pages"), ==, "a.png\nb.png\n");
+  /* The caller's object is the caller's. */
+  g_assert_cmpstr (json_object_get_string_member (identity, "full_name"), ==, MC_TEST_HIDDEN_NAME);
+  g_assert_true (mc_visit_save (visit, &error));
+  g_assert_no_error (error);
+  path = g_build_filename (mc_visit_get_dir (visit), "visit.json", NULL);
+  g_assert_false (identity_file_has_hidden (path));
+
+  /* An old visit.json with the name as it came. */
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                 "identity"),
+                                 "full_name", MC_TEST_HIDDEN_NAME);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (generator, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (identity_file_has_hidden (path));
+  loaded = mc_visit_load (mc_visit_get_dir (visit), catalog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (mc_visit_get_identity (loaded), "full_name"), ==,
+                   MC_TEST_HIDDEN_NAME_CLEAN);
+  g_assert_cmpstr (json_object_get_string_member (mc_visit_get_identity (loaded), "pages"), ==, "a.png\nb.png\n");
+  g_assert_true (mc_visit_save (loaded, &error));
+  g_assert_no_error (error);
+  g_assert_false (identity_file_has_hidden (path));
+
+  settle (loaded);
   settle (visit);
   mc_test_rm_rf (dir);
 }
@@ -805,6 +887,7 @@ main (int   argc,
   g_test_add_func ("/visit/create-and-load", test_create_and_load);
   g_test_add_func ("/visit/states", test_states);
   g_test_add_func ("/visit/sigkill-atomic", test_sigkill_atomic);
+  g_test_add_func ("/visit/identity-hidden-characters", test_identity_hidden_characters);
   g_test_add_func ("/visit/store-resume-and-purge", test_store_resume_and_purge);
   g_test_add_func ("/visit/import", test_import);
   g_test_add_func ("/visit/adopt-self-service", test_adopt_self_service);

@@ -8,6 +8,7 @@
 
 #include "mc-correction-dialog.h"
 #include "mc-procedure-names.h"
+#include "mc-ui.h"
 
 /* The reasons offered, in the order of the reason row. */
 static const McCorrectionReason reasons[] = {
@@ -133,7 +134,7 @@ on_filings (GObject      *object,
     return;
   if (filings == NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toast_overlay, mc_toast_new_literal (error->message));
       return;
     }
   g_clear_pointer (&self->filings, g_ptr_array_unref);
@@ -149,8 +150,9 @@ on_filings (GObject      *object,
       g_autofree char *details = describe_details (f);
       GtkWidget *row = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      /* Markup off first: the title is parsed as soon as it is set. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), details);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -180,7 +182,7 @@ load_filings (McCorrectionDialog *self)
       spans = mc_report_ward_spans (self->catalog, self->ward_code, self->from, self->to, &error);
       if (spans == NULL)
         {
-          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+          adw_toast_overlay_add_toast (self->toast_overlay, mc_toast_new_literal (error->message));
           return;
         }
       query.spans = (McLedgerWardSpan *) (void *) spans->data;
@@ -284,11 +286,15 @@ mc_correction_dialog_edit (McCorrectionDialog *self,
 
   f = self->editing = g_ptr_array_index (self->filings, index);
   title = describe (f);
-  adw_preferences_group_set_title (self->edit_group, title);
+  /* A group's title and description are always read as markup in
+   * libadwaita 1.2: a clerk's name or a receipt with "&" is text. */
   {
+    g_autofree char *escaped = g_markup_escape_text (title, -1);
     g_autofree char *details = describe_details (f);
+    g_autofree char *escaped_details = details != NULL ? g_markup_escape_text (details, -1) : NULL;
 
-    adw_preferences_group_set_description (self->edit_group, details);
+    adw_preferences_group_set_title (self->edit_group, escaped);
+    adw_preferences_group_set_description (self->edit_group, escaped_details);
   }
 
   g_ptr_array_set_size (self->codes, 0);
@@ -345,7 +351,7 @@ on_corrected (GObject      *object,
   set_busy (self, FALSE);
   if (uuid == NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toast_overlay, mc_toast_new_literal (error->message));
       /* The PIN was changed or locked meanwhile: ask again. */
       if (g_error_matches (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG) ||
           g_error_matches (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_NOT_SET))
@@ -357,7 +363,7 @@ on_corrected (GObject      *object,
         g_signal_emit (self, signals[PAGE_CHANGED], 0, "edit");
       return;
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Correction recorded")));
+  adw_toast_overlay_add_toast (self->toast_overlay, mc_toast_new_literal (_("Correction recorded")));
   load_filings (self);
 }
 

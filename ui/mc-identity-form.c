@@ -181,8 +181,9 @@ refresh_warnings (McIdentityForm *self)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), w->message);
+      /* Markup off first: the title is parsed as soon as it is set. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), w->message);
       adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       gtk_widget_add_css_class (icon, "warning");
@@ -618,6 +619,7 @@ mc_identity_form_init (McIdentityForm *self)
       GtkWidget *badge = gtk_label_new (NULL);
       GtkWidget *mark = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mc_id_field_get_title (f));
       adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
       gtk_widget_set_name (row, mc_id_field_to_string (f));

@@ -61,6 +61,8 @@ make_row (const McProcedure *p,
   else
     subtitle = g_strdup_printf ("%s · %s", p->code, portal);
 
+  /* Names come from the catalog, which a ward may override: "&" is text. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mc_catalog_text (p->name, p->name_en));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);

@@ -9,6 +9,7 @@
 #include "mc-reception-page.h"
 #include "mc-visit-citizen.h"
 #include "mc-visit-view.h"
+#include "mc-ui.h"
 
 struct _McReceptionPage
 {
@@ -188,7 +189,7 @@ on_chosen (McReceptionPage *self,
       AdwStatusPage *empty = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->content, "empty"));
 
       adw_status_page_set_title (empty, _("The visit cannot be started"));
-      adw_status_page_set_description (empty, error->message);
+      mc_status_page_set_description_literal (empty, error->message);
       show_empty (self);
     }
 }

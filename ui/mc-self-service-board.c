@@ -85,6 +85,7 @@ mc_self_service_board_add_package (McSelfServiceBoard *self,
   g_return_if_fail (MC_IS_SELF_SERVICE_BOARD (self));
 
   row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), procedure_name);
   gtk_widget_set_tooltip_text (row, folder);

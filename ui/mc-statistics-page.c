@@ -11,6 +11,7 @@
 #include "mc-procedure-names.h"
 #include "mc-report-document.h"
 #include "mc-statistics-page.h"
+#include "mc-ui.h"
 
 /* ---- One row of the table beside the chart ----------------------------- */
 
@@ -117,7 +118,7 @@ static void
 toast (McStatisticsPage *self,
        const char       *message)
 {
-  AdwToast *t = adw_toast_new (message);
+  AdwToast *t = mc_toast_new_literal (message);
 
   /* The overlay is the bin's own child, not a bound template child:
    * AdwBin disposes it. */
@@ -187,8 +188,9 @@ add_count_row (GtkListBox *list,
   g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
   GtkWidget *label = gtk_label_new (text);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  /* Markup off first: the title is parsed as soon as it is set. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_add_css_class (label, "numeric");
@@ -351,7 +353,7 @@ static void
 show_error (McStatisticsPage *self,
             const char       *message)
 {
-  adw_status_page_set_description (self->error_page, message);
+  mc_status_page_set_description_literal (self->error_page, message);
   gtk_stack_set_visible_child_name (self->stack, "error");
   g_signal_emit (self, signals[REFRESHED], 0);
 }

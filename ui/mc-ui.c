@@ -24,6 +24,29 @@ mc_ui_init (void)
     }
 }
 
+/* Text that may hold a citizen's name, a file name or a message quoting
+ * one goes on screen as it is, never as Pango markup: "A&B" or "<" would
+ * make GTK log a warning that quotes the whole text into the journal, and
+ * "<span>" or "<a href>" would be drawn. Rows turn markup off
+ * (AdwPreferencesRow:use-markup); libadwaita 1.2 has no such switch for a
+ * toast's title or a status page's description, so those are escaped. */
+AdwToast *
+mc_toast_new_literal (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text != NULL ? text : "", -1);
+
+  return adw_toast_new (escaped);
+}
+
+void
+mc_status_page_set_description_literal (AdwStatusPage *page,
+                                        const char    *text)
+{
+  g_autofree char *escaped = text != NULL ? g_markup_escape_text (text, -1) : NULL;
+
+  adw_status_page_set_description (page, escaped);
+}
+
 /* Renders @widget as it is on screen into a PNG, from inside the program:
  * no screen grabber, so it works the same under Xvfb. */
 gboolean

@@ -18,6 +18,7 @@
 #include "mc-searchable-pdf.h"
 #include "mc-visit-view.h"
 #include "mc-vips.h"
+#include "mc-ui.h"
 
 struct _McVisitView
 {
@@ -788,6 +789,8 @@ build_component_rows (McVisitView *self)
       GtkWidget *count = gtk_label_new (NULL);
       GtkWidget *done = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
 
+      /* The subtitle shows the citizen's name once the card is checked. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mc_catalog_text (c->name, c->name_en));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), c->required ? _("Required") : _("Optional"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Done"), -1);
@@ -937,6 +940,7 @@ update_review (McVisitView *self)
         subtitle = g_strdup (_("Missing: scan or import it in step 1"));
       else
         subtitle = g_strdup (_("Optional, not given"));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mc_catalog_text (c->name, c->name_en));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
@@ -1141,12 +1145,15 @@ add_file_rows (McVisitView         *self,
       g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
       g_autoptr(GFile) file = g_file_new_for_path (path);
       GtkWidget *row = adw_action_row_new ();
+      g_autofree char *shown = g_filename_display_name (g_ptr_array_index (names, i));
       GStatBuf st;
       g_autofree char *size = NULL;
 
       g_stat (path, &st);
       size = g_format_size (st.st_size);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (names, i));
+      /* A file name is shown as it is, whatever characters it holds. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("x-office-document-symbolic"));
       if (draggable)
@@ -1724,7 +1731,7 @@ update_all (McVisitView *self)
                                                       mc_visit_get_receipt (self->visit));
 
       adw_status_page_set_title (self->done_page, _("Filed and recorded"));
-      adw_status_page_set_description (self->done_page, description);
+      mc_status_page_set_description_literal (self->done_page, description);
     }
   else if (filed)
     {
@@ -1732,7 +1739,7 @@ update_all (McVisitView *self)
                                                       mc_visit_get_receipt (self->visit));
 
       adw_status_page_set_title (self->done_page, _("Filed"));
-      adw_status_page_set_description (self->done_page, description);
+      mc_status_page_set_description_literal (self->done_page, description);
     }
   else
     {

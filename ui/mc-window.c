@@ -9,6 +9,7 @@
 #include "mc-guidance-page.h"
 #include "mc-statistics-page.h"
 #include "mc-window.h"
+#include "mc-ui.h"
 
 struct _McWindow
 {
@@ -267,7 +268,7 @@ mc_window_add_toast (McWindow   *self,
                      const char *message)
 {
   g_return_if_fail (MC_IS_WINDOW (self));
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, mc_toast_new_literal (message));
 }
 
 /* What the header bar says about this counter, for tests and accessibility. */

@@ -9,6 +9,8 @@
 #include "mc-error.h"
 #include "mc-file-util.h"
 #include "mc-json.h"
+#include "mc-id-rules.h"
+#include "mc-identity.h"
 #include "mc-visit.h"
 
 #define VISIT_FILE "visit.json"
@@ -348,6 +350,37 @@ is_uuid (const char *s)
   return s != NULL && g_uuid_string_is_valid (s);
 }
 
+/* A copy of @identity with the text of each field read from the card
+ * cleaned (mc_id_clean_text): no character that reorders or hides text
+ * reaches visit.json, the manifest or a screen, whoever set the identity
+ * and whenever the file was written. A field that is not UTF-8 is left
+ * out. The other members (which scans it came from) are the program's own
+ * and are kept as they are. */
+static JsonObject *
+clean_identity (JsonObject *identity)
+{
+  JsonObject *clean = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, identity);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      if (mc_id_field_from_string (name) != MC_ID_FIELD_NONE &&
+          JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          g_autofree char *text = mc_id_clean_text (json_node_get_string (node));
+
+          if (text != NULL)
+            json_object_set_string_member (clean, name, text);
+        }
+      else
+        json_object_set_member (clean, name, json_node_copy (node));
+    }
+  return clean;
+}
+
 /* The "cleanup" member: page key → how it was cleaned. */
 static gboolean
 load_cleanups (McVisit     *self,
@@ -451,8 +484,14 @@ load_members (McVisit     *self,
   identity = mc_json_get_object (root, VISIT_FILE, "identity", FALSE, error);
   if (identity == NULL && error != NULL && *error != NULL)
     return FALSE;
-  if (identity != NULL && !(self->identity = copy_identity (identity, error)))
-    return FALSE;
+  if (identity != NULL)
+    {
+      g_autoptr(JsonObject) copy = copy_identity (identity, error);
+
+      if (copy == NULL)
+        return FALSE;
+      self->identity = clean_identity (copy);
+    }
   if (!mc_json_get_bool (root, VISIT_FILE, "identity_in_package", FALSE, &self->identity_in_package, error) ||
       !get_string_copy (root, "package_dir", NULL, &self->package_dir, error) ||
       !get_time (root, "packaged_at", &self->packaged, error) ||
@@ -794,8 +833,10 @@ void
 mc_visit_set_identity (McVisit    *self,
                        JsonObject *identity)
 {
+  JsonObject *clean = identity ? clean_identity (identity) : NULL;
+
   g_clear_pointer (&self->identity, json_object_unref);
-  self->identity = identity ? json_object_ref (identity) : NULL;
+  self->identity = clean;
   changed (self);
 }
 
