@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
@@ -1364,6 +1367,52 @@ test_bundle_bad_files (void)
   }
 }
 
+static gsize
+max_rss_kib (void)
+{
+  struct rusage usage;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  return (gsize) usage.ru_maxrss;
+}
+
+/* A bundle whose second line never ends (256 MiB without a newline, a
+ * sparse file) is refused at the line limit, with a message, without
+ * reading the line into memory. */
+static void
+test_bundle_long_line (void)
+{
+  g_autoptr(McSqliteLedger) supervisor = new_store ("long-line-supervisor.sqlite");
+  g_autofree char *path = tmp_path ("long-line.jsonl");
+  g_autofree char *just_over = tmp_path ("just-over.jsonl");
+  const char head[] = "{\"format\":\"motcua-ledger-bundle\",\"version\":1}\n";
+  gsize rss_before;
+  int fd;
+
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, head, strlen (head)), ==, (gssize) strlen (head));
+  g_assert_cmpint (ftruncate (fd, 256 * 1024 * 1024), ==, 0);
+  close (fd);
+
+  rss_before = max_rss_kib ();
+  import_expect_error (supervisor, path, MC_LEDGER_ERROR_BUNDLE, "line 2 is longer than 64 KiB");
+  g_test_message ("peak memory grew by %" G_GSIZE_FORMAT " KiB", max_rss_kib () - rss_before);
+  g_assert_cmpuint (max_rss_kib () - rss_before, <, 32 * 1024);
+
+  /* Just over the limit, in ordinary text and with a newline after it. */
+  {
+    g_autoptr(GString) text = g_string_new (head);
+
+    g_string_append (text, "{\"uuid\":\"");
+    while (text->len < strlen (head) + 64 * 1024 + 1)
+      g_string_append_c (text, 'a');
+    g_string_append (text, "\"}\n{\"format\":\"motcua-ledger-bundle-end\",\"events\":1}\n");
+    mc_test_write_file (just_over, text->str);
+    import_expect_error (supervisor, just_over, MC_LEDGER_ERROR_BUNDLE, "line 2 is longer than 64 KiB");
+  }
+}
+
 /* ---- Schema 1 and damaged files ---------------------------------------- */
 
 /* Schema 1 exactly as the first release wrote it, with its data. */
@@ -1770,6 +1819,7 @@ main (int   argc,
   g_test_add_func ("/ledger/csv/summary", test_summary_csv);
   g_test_add_func ("/ledger/bundle/idempotent", test_bundle_import_idempotent);
   g_test_add_func ("/ledger/bundle/bad-files", test_bundle_bad_files);
+  g_test_add_func ("/ledger/bundle/long-line", test_bundle_long_line);
   g_test_add_func ("/ledger/pdf/totals", test_pdf_totals);
 
   ret = g_test_run ();
