@@ -24,6 +24,9 @@
 static char *tmpdir;
 static McWardCatalog *catalog;
 
+static void tamper_unguarded (const char *path,
+                              const char *sql);
+
 static char *
 tmp_path (const char *name)
 {
@@ -1063,15 +1066,9 @@ test_csv_quoting (void)
 
         append_one (store, e);
       }
-  {
-    sqlite3 *db = NULL;
-
-    g_assert_cmpint (sqlite3_open_v2 (mc_sqlite_ledger_get_path (store), &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-    /* Only the summary, as another writer might have left it. */
-    g_assert_cmpint (sqlite3_exec (db, "UPDATE day_counter SET counter = 'Quầy\r\nhai dòng' WHERE counter = 'placeholder'",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  /* Only the summary, as another writer might have left it. */
+  tamper_unguarded (mc_sqlite_ledger_get_path (store),
+                    "UPDATE day_counter SET counter = 'Quầy\r\nhai dòng' WHERE counter = 'placeholder'");
 
   report = mc_report_build (MC_LEDGER_STORE (store), catalog, &spec, &error);
   g_assert_no_error (error);
@@ -1490,8 +1487,9 @@ test_migrate_schema_1 (void)
   g_assert_cmpint (MC_SQLITE_LEDGER_APPLICATION_ID, ==, 1296256071);
   store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (mc_sqlite_ledger_get_schema_version (store), ==, 2);
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (mc_sqlite_ledger_get_schema_version (store), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+  g_assert_cmpuint (mc_sqlite_ledger_get_open_problems (store)->len, ==, 0);
 
   /* A copy of the schema-1 file was made first, and it is intact. */
   backup = mc_sqlite_ledger_get_backup_path (store);
@@ -1668,6 +1666,33 @@ tamper (const char *path,
   sqlite3_close (db);
 }
 
+/* Runs @sql as a determined user would: the guards of the derived tables
+ * dropped first and put back, word for word, afterwards. */
+static void
+tamper_unguarded (const char *path,
+                  const char *sql)
+{
+  g_autoptr(GString) script = g_string_new ("BEGIN;");
+  g_autoptr(GString) restore = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name, sql FROM sqlite_schema"
+                                       " WHERE type = 'trigger' AND name GLOB '*_guard_*'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_string_append_printf (script, "DROP TRIGGER %s;", sqlite3_column_text (stmt, 0));
+      g_string_append_printf (restore, "%s;", sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (restore->len, >, 0);
+  g_string_append_printf (script, "%s;%sCOMMIT;", sql, restore->str);
+  tamper (path, script->str);
+}
+
 /* The check recomputes everything derived from the events and compares:
  * changes made behind the ledger's back are found. */
 static void
@@ -1680,17 +1705,190 @@ test_check_finds_tampering (void)
   fill_some (store, 20, "Quầy 1");
   assert_check_clean (s);
 
-  tamper (path, "UPDATE filings SET channel = 'paper' WHERE seq = (SELECT max (seq) FROM filings)");
+  tamper_unguarded (path, "UPDATE filings SET channel = 'paper' WHERE seq = (SELECT max (seq) FROM filings)");
   g_assert_true (has_problem (s, "filings do not match"));
-  tamper (path, "UPDATE filings SET channel = (SELECT channel FROM events WHERE events.seq = filings.head_seq)");
+  tamper_unguarded (path, "UPDATE filings SET channel = (SELECT channel FROM events WHERE events.seq = filings.head_seq)");
   assert_check_clean (s);
 
-  tamper (path, "DELETE FROM filings WHERE seq = (SELECT max (seq) FROM filings WHERE voided = 0)");
+  tamper_unguarded (path, "DELETE FROM filings WHERE seq = (SELECT max (seq) FROM filings WHERE voided = 0)");
   g_assert_true (has_problem (s, "filings do not match"));
   g_assert_true (has_problem (s, "daily counts"));
 
   tamper (path, "DROP TRIGGER events_append_only_delete");
   g_assert_true (has_problem (s, "(triggers)"));
+}
+
+/* ---- Derived tables guarded like the events ---------------------------- */
+
+/* Three filings of today at one counter, one procedure, one portal. */
+static McSqliteLedger *
+store_with_three_today (const char *name)
+{
+  g_autoptr(McSqliteLedger) store = new_store (name);
+  g_autoptr(McLedger) ledger = mc_ledger_new (MC_LEDGER_STORE (store));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      McFilingRecord r = MC_FILING_RECORD_INIT;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *uuid = NULL;
+
+      r.ward_code = "22333";
+      r.counter = "Quầy 1";
+      r.clerk = "can-bo-b";
+      r.procedure = "1.001193";
+      r.channel = MC_CHANNEL_NATIONAL;
+      r.pages = 2;
+      uuid = mc_ledger_record_filing (ledger, &r, &error);
+      g_assert_no_error (error);
+    }
+  return g_steal_pointer (&store);
+}
+
+static guint64
+today_total (McLedgerStore *store,
+             McReportBy     by)
+{
+  g_autofree char *today = mc_day_format (mc_day_today ());
+
+  return report_total (store, by, today, today, NULL);
+}
+
+static void
+expect_sql_refused (const char *path,
+                    const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_CONSTRAINT)
+    g_error ("not refused: %s (%s)", sql, sqlite3_errmsg (db));
+  g_test_message ("%s: %s", sql, sqlite3_errmsg (db));
+  sqlite3_close (db);
+}
+
+static gboolean
+has_open_problem (McSqliteLedger *store,
+                  const char     *fragment)
+{
+  GPtrArray *problems = mc_sqlite_ledger_get_open_problems (store);
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_test_message ("found at open: %s", (char *) g_ptr_array_index (problems, i));
+      if (fragment == NULL || strstr (g_ptr_array_index (problems, i), fragment) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The tables the reports read cannot be written but by the events'
+ * triggers: one UPDATE used to turn a count of 3 into 299. */
+static void
+test_derived_tables_refuse_writes (void)
+{
+  g_autoptr(McSqliteLedger) store = store_with_three_today ("derived-guarded.sqlite");
+  g_autofree char *path = g_strdup (mc_sqlite_ledger_get_path (store));
+  McLedgerStore *s = MC_LEDGER_STORE (store);
+  const char * const writes[] = {
+    "UPDATE day_counter SET n = 299",
+    "INSERT INTO day_counter VALUES ('2025-01-02', '22333', 'Quầy 9', 5)",
+    "DELETE FROM day_counter",
+    "UPDATE day_procedure_channel SET n = 299",
+    "INSERT INTO day_procedure_channel VALUES ('2025-01-02', '22333', '1.001193', 'paper', 5)",
+    "DELETE FROM day_procedure_channel",
+    "UPDATE filings SET channel = 'paper'",
+    "UPDATE filings SET voided = 1",
+    "DELETE FROM filings",
+    "INSERT INTO filings SELECT seq + 1000, head_seq, status_seq, local_date, ward_code, counter,"
+    " procedure, channel, status, voided FROM filings",
+  };
+
+  g_assert_cmpuint (today_total (s, MC_REPORT_BY_COUNTER), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    expect_sql_refused (path, writes[i]);
+  g_assert_cmpuint (today_total (s, MC_REPORT_BY_COUNTER), ==, 3);
+  g_assert_cmpuint (today_total (s, MC_REPORT_BY_PROCEDURE), ==, 3);
+  g_assert_cmpuint (today_total (s, MC_REPORT_BY_DAY), ==, 3);
+
+  /* The events still keep them: a fourth filing counts. */
+  fill_some (store, 1, "Quầy 2");
+  assert_check_clean (s);
+  g_clear_object (&store);
+
+  /* The guard's own bookkeeping cannot be wound back to let a write in. */
+  {
+    g_autofree char *marker = NULL;
+
+    store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, NULL);
+    g_assert_nonnull (store);
+    g_assert_false (has_open_problem (store, NULL));
+    g_clear_object (&store);
+    expect_sql_refused (path, "UPDATE ledger_applied SET seq = seq - 1");
+    expect_sql_refused (path, "DELETE FROM ledger_applied");
+    expect_sql_refused (path, "INSERT INTO ledger_applied VALUES (2, 0)");
+  }
+}
+
+/* What a file written by an older schema (no guards) or edited by a
+ * determined user with sqlite3 (triggers dropped, then put back) holds is
+ * found when the ledger opens. */
+static void
+test_tampering_found_at_open (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Schema 2 had no guards: one UPDATE did it. */
+  {
+    g_autoptr(McSqliteLedger) store = store_with_three_today ("old-schema-tampered.sqlite");
+    g_autofree char *path = g_strdup (mc_sqlite_ledger_get_path (store));
+
+    g_assert_false (has_open_problem (store, NULL));
+    g_clear_object (&store);
+    tamper (path,
+            "DROP TRIGGER IF EXISTS day_counter_guard_update;"
+            "DROP TRIGGER IF EXISTS day_counter_guard_insert;"
+            "DROP TRIGGER IF EXISTS day_counter_guard_delete;"
+            "DROP TRIGGER IF EXISTS day_procedure_channel_guard_update;"
+            "DROP TRIGGER IF EXISTS day_procedure_channel_guard_insert;"
+            "DROP TRIGGER IF EXISTS day_procedure_channel_guard_delete;"
+            "DROP TRIGGER IF EXISTS filings_guard_update;"
+            "DROP TRIGGER IF EXISTS filings_guard_insert;"
+            "DROP TRIGGER IF EXISTS filings_guard_delete;"
+            "DROP TRIGGER IF EXISTS ledger_applied_guard_update;"
+            "DROP TRIGGER IF EXISTS ledger_applied_guard_insert;"
+            "DROP TRIGGER IF EXISTS ledger_applied_guard_delete;"
+            "DROP TABLE IF EXISTS ledger_applied;"
+            "PRAGMA user_version = 2;"
+            "UPDATE day_counter SET n = 299;");
+
+    store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (mc_sqlite_ledger_get_schema_version (store), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+    g_assert_true (has_open_problem (store, "do not match the recorded filings"));
+    /* The migration put the guards in place all the same. */
+    expect_sql_refused (path, "UPDATE day_counter SET n = 3");
+  }
+
+  /* Guards dropped, the count changed, the guards put back as they were. */
+  {
+    g_autoptr(McSqliteLedger) store = store_with_three_today ("triggers-dropped.sqlite");
+    g_autofree char *path = g_strdup (mc_sqlite_ledger_get_path (store));
+
+    g_clear_object (&store);
+    tamper_unguarded (path, "UPDATE day_counter SET n = 299");
+
+    store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+    g_assert_no_error (error);
+    g_assert_true (has_open_problem (store, "do not match the recorded filings"));
+    g_clear_object (&store);
+
+    /* Left without them, the missing safeguards are named too. */
+    tamper (path, "DROP TRIGGER filings_guard_update");
+    store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+    g_assert_no_error (error);
+    g_assert_true (has_open_problem (store, "safeguards"));
+  }
 }
 
 /* ---- PDF --------------------------------------------------------------- */
@@ -1806,6 +2004,8 @@ main (int   argc,
   g_test_add_func ("/ledger/open/refuses-other-files", test_refuses_other_files);
   g_test_add_func ("/ledger/open/damaged", test_damaged_ledger);
   g_test_add_func ("/ledger/check/finds-tampering", test_check_finds_tampering);
+  g_test_add_func ("/ledger/guard/refuses-direct-writes", test_derived_tables_refuse_writes);
+  g_test_add_func ("/ledger/guard/tampering-found-at-open", test_tampering_found_at_open);
   g_test_add_func ("/ledger/record/filing", test_record_filing);
   g_test_add_func ("/ledger/record/refuses-bad-values", test_record_refuses_bad_values);
   g_test_add_func ("/ledger/record/status", test_status_changes);

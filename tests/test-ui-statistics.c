@@ -3,6 +3,7 @@
 
 #include <locale.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <glib/gi18n.h>
 
 #include "mc-application.h"
@@ -230,6 +231,7 @@ test_counts_from_another_program (void)
   wait_for_total ();
   g_assert_cmpstr (label_text ("total"), ==, "6");
   g_assert_cmpstr (label_text ("online"), ==, "83.3 %");
+  g_assert_false (gtk_widget_get_visible (find_descendant (GTK_WIDGET (page ()), GTK_TYPE_LABEL, "ledger-mismatch")));
   g_assert_nonnull (strstr (label_text ("period"), "Phường Bắc Nha Trang"));
   g_assert_nonnull (strstr (label_text ("target"), "100"));
   /* The accessible table beside the chart has the same figures. */
@@ -651,6 +653,61 @@ test_unusable_ledger (void)
   mc_test_iterate ();
 }
 
+/* Counts changed behind the ledger's back (its guards dropped with
+ * sqlite3): the page says so in plain words above the figures. */
+static void
+test_tampered_ledger (void)
+{
+  g_autofree char *path = g_build_filename (data_dir, "tampered.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McLedger) ledger = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = mc_statistics_page_new ();
+  GtkWidget *banner;
+  sqlite3 *db = NULL;
+
+  ledger = mc_ledger_open (path, TRUE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      McFilingRecord r = MC_FILING_RECORD_INIT;
+      g_autofree char *uuid = NULL;
+
+      r.ward_code = "22333";
+      r.counter = "Quầy 1";
+      r.clerk = "can-bo-a";
+      r.procedure = "1.001193";
+      r.channel = MC_CHANNEL_NATIONAL;
+      uuid = mc_ledger_record_filing (ledger, &r, &error);
+      g_assert_no_error (error);
+    }
+  g_clear_object (&ledger);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER day_counter_guard_update;"
+                                 "DROP TRIGGER day_procedure_channel_guard_update;"
+                                 "UPDATE day_counter SET n = 299; UPDATE day_procedure_channel SET n = 299;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  ledger = mc_ledger_open (path, FALSE, &error);
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 520);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  mc_statistics_page_setup (MC_STATISTICS_PAGE (view), mc_application_get_settings (app),
+                            mc_application_get_catalog (app));
+  mc_statistics_page_set_ledger (MC_STATISTICS_PAGE (view), ledger);
+  gtk_window_present (GTK_WINDOW (window));
+
+  banner = find_descendant (view, GTK_TYPE_LABEL, "ledger-mismatch");
+  g_assert_nonnull (banner);
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (banner)),
+                            g_str_equal (lang, "vi") ? "không khớp" : "do not match"));
+  mc_test_screenshot (window, "statistics-tampered");
+  gtk_window_destroy (GTK_WINDOW (window));
+  mc_test_iterate ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -690,6 +747,7 @@ main (int   argc,
   g_test_add_func ("/statistics/wrong-pin", test_wrong_pin_cannot_correct);
   g_test_add_func ("/statistics/preferences", test_supervisor_preferences);
   g_test_add_func ("/statistics/unusable-ledger", test_unusable_ledger);
+  g_test_add_func ("/statistics/tampered-ledger", test_tampered_ledger);
 
   ret = g_test_run ();
 

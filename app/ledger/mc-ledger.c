@@ -26,6 +26,8 @@ struct _McLedger
   gboolean       polling;
   GSource       *watch;
 
+  GPtrArray     *no_problems;    /* for stores without a check at open */
+
   GMutex         pin_lock;
   guint          pin_failures;
   gint64         pin_locked_until;
@@ -55,6 +57,7 @@ mc_ledger_finalize (GObject *object)
   McLedger *self = MC_LEDGER (object);
 
   g_clear_object (&self->store);
+  g_clear_pointer (&self->no_problems, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->pin_lock);
 
@@ -153,6 +156,18 @@ mc_ledger_open_finish (GAsyncResult  *result,
       self->context = g_main_context_ref_thread_default ();
     }
   return self;
+}
+
+GPtrArray *
+mc_ledger_get_open_problems (McLedger *self)
+{
+  g_return_val_if_fail (MC_IS_LEDGER (self), NULL);
+
+  if (MC_IS_SQLITE_LEDGER (self->store))
+    return mc_sqlite_ledger_get_open_problems (MC_SQLITE_LEDGER (self->store));
+  if (self->no_problems == NULL)
+    self->no_problems = g_ptr_array_new ();
+  return self->no_problems;
 }
 
 McLedgerStore *

@@ -30,6 +30,11 @@ void           mc_ledger_open_async       (const char           *path,
 McLedger      *mc_ledger_open_finish      (GAsyncResult         *result,
                                            GError              **error);
 McLedgerStore *mc_ledger_get_store        (McLedger             *self);
+/* What the quick check made when the ledger opened found (char *, for
+ * people): counts that do not match the recorded filings, safeguards
+ * missing. Empty when all is well; never NULL. Reports from a ledger with
+ * problems must say so. */
+GPtrArray     *mc_ledger_get_open_problems (McLedger            *self);
 /* Polls for writes by other programs every @seconds (0 stops). */
 void           mc_ledger_watch            (McLedger             *self,
                                            guint                 seconds);
