@@ -564,6 +564,140 @@ test_wrong_pin_cannot_edit (void)
   g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events"), ==, 2);
 }
 
+/* The lock-out is on disk: closing the ledger and opening it again (a
+ * restart) does not give five more tries. */
+static void
+test_pin_lockout_survives_reopen (void)
+{
+  g_autoptr(McSqliteLedger) store = new_store ("pin-reopen.sqlite");
+  g_autofree char *path = g_strdup (mc_sqlite_ledger_get_path (store));
+  g_autoptr(McLedger) ledger = mc_ledger_new (MC_LEDGER_STORE (store));
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_false (mc_ledger_verify_pin (ledger, pin_hash, "0000", &error));
+      g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+      g_clear_error (&error);
+    }
+  g_clear_object (&ledger);
+  g_clear_object (&store);
+
+  store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  ledger = mc_ledger_new (MC_LEDGER_STORE (store));
+  g_assert_false (mc_ledger_verify_pin (ledger, pin_hash, "2468", &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+  g_assert_nonnull (strstr (error->message, "Try again"));
+  g_clear_error (&error);
+
+  /* The count is a private file beside the ledger. */
+  {
+    g_autofree char *lockout = mc_supervisor_pin_lockout_path (path);
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (lockout, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    /* The prompt that has no ledger open counts in the same place. */
+    g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+    g_assert_nonnull (strstr (error->message, "Try again"));
+    g_clear_error (&error);
+  }
+}
+
+/* Without a ledger (the kiosk's prompt when the ledger failed to open)
+ * the same rules hold: five wrong PINs lock, a restart keeps the lock,
+ * and each further lock is longer. */
+static void
+test_pin_lockout_without_ledger (void)
+{
+  g_autofree char *ledger_path = tmp_path ("never-opened.sqlite");
+  g_autofree char *lockout = mc_supervisor_pin_lockout_path (ledger_path);
+  g_autofree char *default_lockout = mc_supervisor_pin_lockout_path (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_suffix (default_lockout, "motcua/ledger.sqlite.pin-lockout"));
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "1357", &error));
+      g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+      g_assert_null (strstr (error->message, "Try again"));
+      g_clear_error (&error);
+    }
+  /* A right PIN starts over... */
+  g_assert_true (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "1357", &error));
+      g_clear_error (&error);
+    }
+  /* ...but not once five wrong ones locked it. */
+  g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+  g_assert_nonnull (strstr (error->message, "60 seconds"));
+  g_clear_error (&error);
+
+  /* The second lock is twice as long: wind the first one out by hand. */
+  {
+    g_autoptr(GKeyFile) file = g_key_file_new ();
+
+    g_assert_true (g_key_file_load_from_file (file, lockout, G_KEY_FILE_NONE, NULL));
+    g_assert_cmpint (g_key_file_get_int64 (file, "supervisor-pin", "locks", NULL), ==, 1);
+    g_key_file_set_int64 (file, "supervisor-pin", "locked-until", 0);
+    g_assert_true (g_key_file_save_to_file (file, lockout, NULL));
+  }
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "1357", &error));
+      g_clear_error (&error);
+    }
+  g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+  g_assert_nonnull (strstr (error->message, "2 minutes"));
+  g_clear_error (&error);
+
+  /* A spoiled file does not buy tries. */
+  mc_test_write_file (lockout, "[supervisor-pin\n garbage");
+  g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+  g_assert_nonnull (strstr (error->message, "Try again"));
+}
+
+/* New hashes are scrypt and say with what cost; old PBKDF2 hashes still
+ * verify and are marked for a new hash. */
+static void
+test_pin_kdf_parameters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = mc_supervisor_pin_hash ("2468", &error);
+  g_autofree char *prefix = g_strdup_printf ("scrypt$%d$%d$%d$", MC_SUPERVISOR_PIN_SCRYPT_LOG2_N,
+                                             MC_SUPERVISOR_PIN_SCRYPT_R, MC_SUPERVISOR_PIN_SCRYPT_P);
+  g_autofree char *weaker = NULL;
+  gint64 start;
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (hash, prefix));
+  g_assert_cmpint (MC_SUPERVISOR_PIN_SCRYPT_LOG2_N, >=, 16);
+  g_assert_false (mc_supervisor_pin_needs_rehash (hash));
+  start = g_get_monotonic_time ();
+  g_assert_true (mc_supervisor_pin_verify (hash, "2468", &error));
+  g_test_message ("scrypt verify: %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_no_error (error);
+  g_assert_false (mc_supervisor_pin_verify (hash, "2469", &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+  g_clear_error (&error);
+
+  /* The earlier format, and a cheaper scrypt, still work but want a new hash. */
+  g_assert_true (mc_supervisor_pin_verify (pin_hash, "2468", &error));
+  g_assert_true (mc_supervisor_pin_needs_rehash (pin_hash));
+  weaker = g_strdup (hash);
+  memcpy (weaker + strlen ("scrypt$"), "15", 2);
+  g_assert_true (mc_supervisor_pin_needs_rehash (weaker));
+  g_assert_false (mc_supervisor_pin_verify (weaker, "2468", &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+  g_clear_error (&error);
+  g_assert_false (mc_supervisor_pin_verify ("scrypt$99$8$1$c2FsdA==$aGFzaA==", "2468", &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_NOT_SET);
+}
+
 /* ---- Reports against a brute-force count ------------------------------- */
 
 typedef struct {
@@ -2013,6 +2147,9 @@ main (int   argc,
   g_test_add_func ("/ledger/pin/vector", test_pin_vector);
   g_test_add_func ("/ledger/correct/counted-once", test_corrections_counted_once);
   g_test_add_func ("/ledger/correct/wrong-pin", test_wrong_pin_cannot_edit);
+  g_test_add_func ("/ledger/pin/lockout-survives-reopen", test_pin_lockout_survives_reopen);
+  g_test_add_func ("/ledger/pin/lockout-without-ledger", test_pin_lockout_without_ledger);
+  g_test_add_func ("/ledger/pin/kdf-parameters", test_pin_kdf_parameters);
   g_test_add_func ("/ledger/report/brute-force", test_reports_match_brute_force);
   g_test_add_func ("/ledger/report/ward-rollup-2025", test_ward_rollup_2025);
   g_test_add_func ("/ledger/csv/quoting", test_csv_quoting);

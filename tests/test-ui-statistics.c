@@ -10,6 +10,7 @@
 #include "mc-core.h"
 #include "mc-correction-dialog.h"
 #include "mc-pin-dialog.h"
+#include "mc-pin-prompt.h"
 #include "mc-preferences-window.h"
 #include "mc-statistics-page.h"
 #include "mc-supervisor-pin.h"
@@ -708,6 +709,85 @@ test_tampered_ledger (void)
   mc_test_iterate ();
 }
 
+static gboolean
+prompt_idle (gpointer data)
+{
+  return !mc_pin_prompt_is_busy (data);
+}
+
+static void
+on_prompt_verified (gboolean *verified)
+{
+  *verified = TRUE;
+}
+
+/* A PIN prompt with no ledger open: a new prompt (as after a restart)
+ * still finds the lock-out on disk; a right PIN later replaces the old,
+ * cheap hash with one at today's cost. */
+static McPinPrompt *
+new_prompt (gboolean *verified)
+{
+  GtkWidget *prompt = mc_pin_prompt_new (NULL, mc_application_get_settings (app), NULL, "PIN");
+
+  g_signal_connect_swapped (prompt, "verified", G_CALLBACK (on_prompt_verified), verified);
+  gtk_window_present (GTK_WINDOW (prompt));
+  return MC_PIN_PROMPT (prompt);
+}
+
+static void
+answer (McPinPrompt *prompt,
+        const char  *pin)
+{
+  /* A right PIN closes the prompt: keep it until the answer is in. */
+  g_object_ref (prompt);
+  mc_pin_prompt_set_pin (prompt, pin);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prompt), "pin.check", NULL));
+  g_assert_true (mc_test_wait_until (prompt_idle, prompt, 30));
+  mc_test_iterate ();
+  g_object_unref (prompt);
+}
+
+static void
+test_prompt_without_ledger (void)
+{
+  GSettings *settings = mc_application_get_settings (app);
+  g_autofree char *old_hash = mc_supervisor_pin_hash_full ("2468", 1000, NULL);
+  g_autofree char *lockout = mc_supervisor_pin_lockout_path (NULL);
+  g_autofree char *saved = g_settings_get_string (settings, "supervisor-pin-hash");
+  g_autofree char *new_hash = NULL;
+  gboolean verified = FALSE;
+  McPinPrompt *prompt;
+
+  g_unlink (lockout);
+  g_settings_set_string (settings, "supervisor-pin-hash", old_hash);
+  prompt = new_prompt (&verified);
+  for (guint i = 0; i < 5; i++)
+    answer (prompt, "1357");
+  gtk_window_destroy (GTK_WINDOW (prompt));
+  g_assert_false (verified);
+
+  prompt = new_prompt (&verified);
+  answer (prompt, "2468");
+  g_assert_false (verified);
+  g_assert_nonnull (mc_pin_prompt_get_message (prompt));
+  g_assert_nonnull (strstr (mc_pin_prompt_get_message (prompt), g_str_equal (lang, "vi") ? "thử lại sau" : "Try again in"));
+  g_test_message ("%s", mc_pin_prompt_get_message (prompt));
+  mc_test_screenshot (GTK_WIDGET (prompt), "pin-prompt-locked");
+  gtk_window_destroy (GTK_WINDOW (prompt));
+
+  /* The minute passed (the file says when; wind it back by hand). */
+  g_assert_cmpint (g_unlink (lockout), ==, 0);
+  prompt = new_prompt (&verified);
+  answer (prompt, "2468");
+  g_assert_true (verified);
+  new_hash = g_settings_get_string (settings, "supervisor-pin-hash");
+  g_assert_true (g_str_has_prefix (new_hash, "scrypt$"));
+  g_assert_true (mc_supervisor_pin_verify (new_hash, "2468", NULL));
+
+  g_settings_set_string (settings, "supervisor-pin-hash", saved);
+  g_unlink (lockout);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -748,6 +828,7 @@ main (int   argc,
   g_test_add_func ("/statistics/preferences", test_supervisor_preferences);
   g_test_add_func ("/statistics/unusable-ledger", test_unusable_ledger);
   g_test_add_func ("/statistics/tampered-ledger", test_tampered_ledger);
+  g_test_add_func ("/statistics/pin-prompt-without-ledger", test_prompt_without_ledger);
 
   ret = g_test_run ();
 

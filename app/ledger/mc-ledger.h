@@ -119,8 +119,9 @@ typedef struct {
 
 /* Checks @pin against @pin_hash (the supervisor-pin-hash setting) and
  * then appends a correction pointing at the filing's current record.
- * After five wrong PINs, further tries are refused for a minute. Returns
- * the correction's UUID. */
+ * After five wrong PINs, further tries are refused for a minute, then
+ * longer (see mc_supervisor_pin_check(); the count is kept beside the
+ * ledger file and survives a restart). Returns the correction's UUID. */
 char          *mc_ledger_correct              (McLedger                  *self,
                                                const char                *pin_hash,
                                                const char                *pin,
