@@ -247,6 +247,10 @@ static const char migration_2[] =
  * a rebuild. */
 #define APPLYING "EXISTS (SELECT 1 FROM events WHERE seq > (SELECT seq FROM ledger_applied))"
 #define MARK_APPLIED "  UPDATE ledger_applied SET seq = NEW.seq;"
+#define GUARD(table, op, OP) \
+  "CREATE TRIGGER " table "_guard_" op " BEFORE " OP " ON " table " WHEN NOT " APPLYING \
+  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: " table \
+  " cannot be changed directly'); END;"
 
 static const char migration_3[] =
   "CREATE TABLE ledger_applied ("
@@ -261,24 +265,15 @@ static const char migration_3[] =
   "CREATE TRIGGER ledger_applied_guard_update BEFORE UPDATE ON ledger_applied"
   " WHEN NEW.id IS NOT OLD.id OR NEW.seq <= OLD.seq OR NEW.seq IS NOT (SELECT max (seq) FROM events)"
   " BEGIN SELECT RAISE (ABORT, 'the mark of applied events only moves to the newest event'); END;"
-  "CREATE TRIGGER filings_guard_insert BEFORE INSERT ON filings WHEN NOT " APPLYING
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: filings cannot be changed directly'); END;"
-  "CREATE TRIGGER filings_guard_update BEFORE UPDATE ON filings WHEN NOT " APPLYING
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: filings cannot be changed directly'); END;"
-  "CREATE TRIGGER filings_guard_delete BEFORE DELETE ON filings WHEN NOT " APPLYING
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: filings cannot be changed directly'); END;"
-  "CREATE TRIGGER day_counter_guard_insert BEFORE INSERT ON day_counter WHEN NOT " APPLYING
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: day_counter cannot be changed directly'); END;"
-  "CREATE TRIGGER day_counter_guard_update BEFORE UPDATE ON day_counter WHEN NOT " APPLYING
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: day_counter cannot be changed directly'); END;"
-  "CREATE TRIGGER day_counter_guard_delete BEFORE DELETE ON day_counter WHEN NOT " APPLYING
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: day_counter cannot be changed directly'); END;"
-  "CREATE TRIGGER day_procedure_channel_guard_insert BEFORE INSERT ON day_procedure_channel WHEN NOT " APPLYING
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: day_procedure_channel cannot be changed directly'); END;"
-  "CREATE TRIGGER day_procedure_channel_guard_update BEFORE UPDATE ON day_procedure_channel WHEN NOT " APPLYING
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: day_procedure_channel cannot be changed directly'); END;"
-  "CREATE TRIGGER day_procedure_channel_guard_delete BEFORE DELETE ON day_procedure_channel WHEN NOT " APPLYING
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: day_procedure_channel cannot be changed directly'); END;"
+  GUARD ("filings", "insert", "INSERT")
+  GUARD ("filings", "update", "UPDATE")
+  GUARD ("filings", "delete", "DELETE")
+  GUARD ("day_counter", "insert", "INSERT")
+  GUARD ("day_counter", "update", "UPDATE")
+  GUARD ("day_counter", "delete", "DELETE")
+  GUARD ("day_procedure_channel", "insert", "INSERT")
+  GUARD ("day_procedure_channel", "update", "UPDATE")
+  GUARD ("day_procedure_channel", "delete", "DELETE")
 
   /* The projections, as in schema 2, each moving the mark last. */
   "DROP TRIGGER events_project_filing;"
