@@ -23,7 +23,7 @@ packages=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
   sqlite3 poppler-utils qpdf desktop-file-utils appstream
   xvfb xauth fonts-noto-core fonts-cantarell fonts-ocr-b
-  libcurl4-openssl-dev libsecret-1-dev gnome-keyring dbus-daemon openssl glib-networking
+  libssl-dev libcurl4-openssl-dev libsecret-1-dev gnome-keyring dbus-daemon openssl glib-networking
   librsvg2-common
   libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
 )

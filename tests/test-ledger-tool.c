@@ -380,6 +380,64 @@ test_bundle_through_tool (void)
 
 /* Each way a ledger file can be wrong has its own exit code, and the file
  * is never changed. */
+/* Counts of this month changed behind the ledger's back (the guards
+ * dropped): the check at open finds it, and every report says so. */
+static void
+test_report_marks_mismatch (void)
+{
+  g_autofree char *path = tmp_path ("mismatch.sqlite");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  sqlite3 *db = NULL;
+
+  add_filing (path, "22333", "Quầy 1", "1.001193", "national", today);
+  add_filing (path, "22333", "Quầy 1", "1.001193", "national", today);
+  add_filing (path, "22333", "Quầy 1", "1.001193", "national", today);
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "report", "--db", path, "--by", "counter"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_null (strstr (run.out, "WARNING"));
+  }
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER day_counter_guard_update;"
+                                 "DROP TRIGGER day_procedure_channel_guard_update;"
+                                 "UPDATE day_counter SET n = 299;"
+                                 "UPDATE day_procedure_channel SET n = 299;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  {
+    g_auto(McToolRun) table = { 0 };
+    g_auto(McToolRun) json = { 0 };
+    g_auto(McToolRun) pdf = { 0 };
+    g_auto(McToolRun) vi = { 0 };
+    g_autofree char *out = tmp_path ("mismatch.pdf");
+
+    mc_tool_run (&table, NULL, MC_ARGS ("ledger", "report", "--db", path, "--by", "counter"));
+    g_test_message ("%s%s", table.out, table.err);
+    g_assert_cmpint (table.status, ==, 44);
+    g_assert_true (g_str_has_prefix (table.out, "WARNING: the counts in this ledger do not match"));
+    g_assert_nonnull (strstr (table.out, "299"));
+    g_assert_nonnull (strstr (table.err, "do not match the recorded filings"));
+
+    mc_tool_run (&json, NULL, MC_ARGS ("ledger", "report", "--db", path, "--format", "json"));
+    g_assert_cmpint (json.status, ==, 44);
+    g_assert_nonnull (strstr (json.out, "\"ledger_problems\""));
+
+    mc_tool_run (&pdf, NULL, MC_ARGS ("ledger", "report", "--db", path, "--format", "pdf", "-o", out));
+    g_assert_cmpint (pdf.status, ==, 44);
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+    mc_tool_run (&vi, (const char * const[]) { "LANGUAGE=vi", "LC_ALL=C.UTF-8", NULL },
+                 MC_ARGS ("ledger", "report", "--db", path));
+    g_assert_cmpint (vi.status, ==, 44);
+    g_assert_nonnull (strstr (vi.out, "CẢNH BÁO"));
+  }
+}
+
 static void
 test_exit_codes (void)
 {
@@ -436,7 +494,9 @@ test_exit_codes (void)
   add_filing (skewed, "22333", "Quầy 1", "1.001193", "national", "2025-08-01");
   add_filing (skewed, "22333", "Quầy 1", "1.001193", "national", "2025-08-02");
   g_assert_cmpint (sqlite3_open (skewed, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE day_counter SET n = n + 1 WHERE local_date = '2025-08-02'",
+  /* The guard is dropped first, as a determined user with sqlite3 would. */
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER day_counter_guard_update;"
+                                 "UPDATE day_counter SET n = n + 1 WHERE local_date = '2025-08-02'",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   {
@@ -635,6 +695,7 @@ main (int   argc,
   g_test_add_func ("/ledger-tool/report/pdf-in-vietnamese", test_pdf_in_vietnamese);
   g_test_add_func ("/ledger-tool/bundle", test_bundle_through_tool);
   g_test_add_func ("/ledger-tool/exit-codes", test_exit_codes);
+  g_test_add_func ("/ledger-tool/report/marks-mismatch", test_report_marks_mismatch);
   g_test_add_func ("/ledger-tool/two-writers", test_two_writers);
   g_test_add_func ("/ledger-tool/writer-killed", test_writer_killed);
 

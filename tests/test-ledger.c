@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
@@ -20,6 +23,9 @@
 
 static char *tmpdir;
 static McWardCatalog *catalog;
+
+static void tamper_unguarded (const char *path,
+                              const char *sql);
 
 static char *
 tmp_path (const char *name)
@@ -558,6 +564,140 @@ test_wrong_pin_cannot_edit (void)
   g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events"), ==, 2);
 }
 
+/* The lock-out is on disk: closing the ledger and opening it again (a
+ * restart) does not give five more tries. */
+static void
+test_pin_lockout_survives_reopen (void)
+{
+  g_autoptr(McSqliteLedger) store = new_store ("pin-reopen.sqlite");
+  g_autofree char *path = g_strdup (mc_sqlite_ledger_get_path (store));
+  g_autoptr(McLedger) ledger = mc_ledger_new (MC_LEDGER_STORE (store));
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_false (mc_ledger_verify_pin (ledger, pin_hash, "0000", &error));
+      g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+      g_clear_error (&error);
+    }
+  g_clear_object (&ledger);
+  g_clear_object (&store);
+
+  store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  ledger = mc_ledger_new (MC_LEDGER_STORE (store));
+  g_assert_false (mc_ledger_verify_pin (ledger, pin_hash, "2468", &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+  g_assert_nonnull (strstr (error->message, "Try again"));
+  g_clear_error (&error);
+
+  /* The count is a private file beside the ledger. */
+  {
+    g_autofree char *lockout = mc_supervisor_pin_lockout_path (path);
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (lockout, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    /* The prompt that has no ledger open counts in the same place. */
+    g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+    g_assert_nonnull (strstr (error->message, "Try again"));
+    g_clear_error (&error);
+  }
+}
+
+/* Without a ledger (the kiosk's prompt when the ledger failed to open)
+ * the same rules hold: five wrong PINs lock, a restart keeps the lock,
+ * and each further lock is longer. */
+static void
+test_pin_lockout_without_ledger (void)
+{
+  g_autofree char *ledger_path = tmp_path ("never-opened.sqlite");
+  g_autofree char *lockout = mc_supervisor_pin_lockout_path (ledger_path);
+  g_autofree char *default_lockout = mc_supervisor_pin_lockout_path (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_suffix (default_lockout, "motcua/ledger.sqlite.pin-lockout"));
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "1357", &error));
+      g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+      g_assert_null (strstr (error->message, "Try again"));
+      g_clear_error (&error);
+    }
+  /* A right PIN starts over... */
+  g_assert_true (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "1357", &error));
+      g_clear_error (&error);
+    }
+  /* ...but not once five wrong ones locked it. */
+  g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+  g_assert_nonnull (strstr (error->message, "60 seconds"));
+  g_clear_error (&error);
+
+  /* The second lock is twice as long: wind the first one out by hand. */
+  {
+    g_autoptr(GKeyFile) file = g_key_file_new ();
+
+    g_assert_true (g_key_file_load_from_file (file, lockout, G_KEY_FILE_NONE, NULL));
+    g_assert_cmpint (g_key_file_get_int64 (file, "supervisor-pin", "locks", NULL), ==, 1);
+    g_key_file_set_int64 (file, "supervisor-pin", "locked-until", 0);
+    g_assert_true (g_key_file_save_to_file (file, lockout, NULL));
+  }
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "1357", &error));
+      g_clear_error (&error);
+    }
+  g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+  g_assert_nonnull (strstr (error->message, "2 minutes"));
+  g_clear_error (&error);
+
+  /* A spoiled file does not buy tries. */
+  mc_test_write_file (lockout, "[supervisor-pin\n garbage");
+  g_assert_false (mc_supervisor_pin_check (lockout, pin_hash, "2468", &error));
+  g_assert_nonnull (strstr (error->message, "Try again"));
+}
+
+/* New hashes are scrypt and say with what cost; old PBKDF2 hashes still
+ * verify and are marked for a new hash. */
+static void
+test_pin_kdf_parameters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = mc_supervisor_pin_hash ("2468", &error);
+  g_autofree char *prefix = g_strdup_printf ("scrypt$%d$%d$%d$", MC_SUPERVISOR_PIN_SCRYPT_LOG2_N,
+                                             MC_SUPERVISOR_PIN_SCRYPT_R, MC_SUPERVISOR_PIN_SCRYPT_P);
+  g_autofree char *weaker = NULL;
+  gint64 start;
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (hash, prefix));
+  g_assert_cmpint (MC_SUPERVISOR_PIN_SCRYPT_LOG2_N, >=, 16);
+  g_assert_false (mc_supervisor_pin_needs_rehash (hash));
+  start = g_get_monotonic_time ();
+  g_assert_true (mc_supervisor_pin_verify (hash, "2468", &error));
+  g_test_message ("scrypt verify: %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_no_error (error);
+  g_assert_false (mc_supervisor_pin_verify (hash, "2469", &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+  g_clear_error (&error);
+
+  /* The earlier format, and a cheaper scrypt, still work but want a new hash. */
+  g_assert_true (mc_supervisor_pin_verify (pin_hash, "2468", &error));
+  g_assert_true (mc_supervisor_pin_needs_rehash (pin_hash));
+  weaker = g_strdup (hash);
+  memcpy (weaker + strlen ("scrypt$"), "15", 2);
+  g_assert_true (mc_supervisor_pin_needs_rehash (weaker));
+  g_assert_false (mc_supervisor_pin_verify (weaker, "2468", &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
+  g_clear_error (&error);
+  g_assert_false (mc_supervisor_pin_verify ("scrypt$99$8$1$c2FsdA==$aGFzaA==", "2468", &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_NOT_SET);
+}
+
 /* ---- Reports against a brute-force count ------------------------------- */
 
 typedef struct {
@@ -1060,15 +1200,9 @@ test_csv_quoting (void)
 
         append_one (store, e);
       }
-  {
-    sqlite3 *db = NULL;
-
-    g_assert_cmpint (sqlite3_open_v2 (mc_sqlite_ledger_get_path (store), &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-    /* Only the summary, as another writer might have left it. */
-    g_assert_cmpint (sqlite3_exec (db, "UPDATE day_counter SET counter = 'Quầy\r\nhai dòng' WHERE counter = 'placeholder'",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  /* Only the summary, as another writer might have left it. */
+  tamper_unguarded (mc_sqlite_ledger_get_path (store),
+                    "UPDATE day_counter SET counter = 'Quầy\r\nhai dòng' WHERE counter = 'placeholder'");
 
   report = mc_report_build (MC_LEDGER_STORE (store), catalog, &spec, &error);
   g_assert_no_error (error);
@@ -1364,6 +1498,52 @@ test_bundle_bad_files (void)
   }
 }
 
+static gsize
+max_rss_kib (void)
+{
+  struct rusage usage;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  return (gsize) usage.ru_maxrss;
+}
+
+/* A bundle whose second line never ends (256 MiB without a newline, a
+ * sparse file) is refused at the line limit, with a message, without
+ * reading the line into memory. */
+static void
+test_bundle_long_line (void)
+{
+  g_autoptr(McSqliteLedger) supervisor = new_store ("long-line-supervisor.sqlite");
+  g_autofree char *path = tmp_path ("long-line.jsonl");
+  g_autofree char *just_over = tmp_path ("just-over.jsonl");
+  const char head[] = "{\"format\":\"motcua-ledger-bundle\",\"version\":1}\n";
+  gsize rss_before;
+  int fd;
+
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, head, strlen (head)), ==, (gssize) strlen (head));
+  g_assert_cmpint (ftruncate (fd, 256 * 1024 * 1024), ==, 0);
+  close (fd);
+
+  rss_before = max_rss_kib ();
+  import_expect_error (supervisor, path, MC_LEDGER_ERROR_BUNDLE, "line 2 is longer than 64 KiB");
+  g_test_message ("peak memory grew by %" G_GSIZE_FORMAT " KiB", max_rss_kib () - rss_before);
+  g_assert_cmpuint (max_rss_kib () - rss_before, <, 32 * 1024);
+
+  /* Just over the limit, in ordinary text and with a newline after it. */
+  {
+    g_autoptr(GString) text = g_string_new (head);
+
+    g_string_append (text, "{\"uuid\":\"");
+    while (text->len < strlen (head) + 64 * 1024 + 1)
+      g_string_append_c (text, 'a');
+    g_string_append (text, "\"}\n{\"format\":\"motcua-ledger-bundle-end\",\"events\":1}\n");
+    mc_test_write_file (just_over, text->str);
+    import_expect_error (supervisor, just_over, MC_LEDGER_ERROR_BUNDLE, "line 2 is longer than 64 KiB");
+  }
+}
+
 /* ---- Schema 1 and damaged files ---------------------------------------- */
 
 /* Schema 1 exactly as the first release wrote it, with its data. */
@@ -1441,8 +1621,9 @@ test_migrate_schema_1 (void)
   g_assert_cmpint (MC_SQLITE_LEDGER_APPLICATION_ID, ==, 1296256071);
   store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (mc_sqlite_ledger_get_schema_version (store), ==, 2);
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (mc_sqlite_ledger_get_schema_version (store), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+  g_assert_cmpuint (mc_sqlite_ledger_get_open_problems (store)->len, ==, 0);
 
   /* A copy of the schema-1 file was made first, and it is intact. */
   backup = mc_sqlite_ledger_get_backup_path (store);
@@ -1619,6 +1800,33 @@ tamper (const char *path,
   sqlite3_close (db);
 }
 
+/* Runs @sql as a determined user would: the guards of the derived tables
+ * dropped first and put back, word for word, afterwards. */
+static void
+tamper_unguarded (const char *path,
+                  const char *sql)
+{
+  g_autoptr(GString) script = g_string_new ("BEGIN;");
+  g_autoptr(GString) restore = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name, sql FROM sqlite_schema"
+                                       " WHERE type = 'trigger' AND name GLOB '*_guard_*'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_string_append_printf (script, "DROP TRIGGER %s;", sqlite3_column_text (stmt, 0));
+      g_string_append_printf (restore, "%s;", sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (restore->len, >, 0);
+  g_string_append_printf (script, "%s;%sCOMMIT;", sql, restore->str);
+  tamper (path, script->str);
+}
+
 /* The check recomputes everything derived from the events and compares:
  * changes made behind the ledger's back are found. */
 static void
@@ -1631,17 +1839,190 @@ test_check_finds_tampering (void)
   fill_some (store, 20, "Quầy 1");
   assert_check_clean (s);
 
-  tamper (path, "UPDATE filings SET channel = 'paper' WHERE seq = (SELECT max (seq) FROM filings)");
+  tamper_unguarded (path, "UPDATE filings SET channel = 'paper' WHERE seq = (SELECT max (seq) FROM filings)");
   g_assert_true (has_problem (s, "filings do not match"));
-  tamper (path, "UPDATE filings SET channel = (SELECT channel FROM events WHERE events.seq = filings.head_seq)");
+  tamper_unguarded (path, "UPDATE filings SET channel = (SELECT channel FROM events WHERE events.seq = filings.head_seq)");
   assert_check_clean (s);
 
-  tamper (path, "DELETE FROM filings WHERE seq = (SELECT max (seq) FROM filings WHERE voided = 0)");
+  tamper_unguarded (path, "DELETE FROM filings WHERE seq = (SELECT max (seq) FROM filings WHERE voided = 0)");
   g_assert_true (has_problem (s, "filings do not match"));
   g_assert_true (has_problem (s, "daily counts"));
 
   tamper (path, "DROP TRIGGER events_append_only_delete");
   g_assert_true (has_problem (s, "(triggers)"));
+}
+
+/* ---- Derived tables guarded like the events ---------------------------- */
+
+/* Three filings of today at one counter, one procedure, one portal. */
+static McSqliteLedger *
+store_with_three_today (const char *name)
+{
+  g_autoptr(McSqliteLedger) store = new_store (name);
+  g_autoptr(McLedger) ledger = mc_ledger_new (MC_LEDGER_STORE (store));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      McFilingRecord r = MC_FILING_RECORD_INIT;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *uuid = NULL;
+
+      r.ward_code = "22333";
+      r.counter = "Quầy 1";
+      r.clerk = "can-bo-b";
+      r.procedure = "1.001193";
+      r.channel = MC_CHANNEL_NATIONAL;
+      r.pages = 2;
+      uuid = mc_ledger_record_filing (ledger, &r, &error);
+      g_assert_no_error (error);
+    }
+  return g_steal_pointer (&store);
+}
+
+static guint64
+today_total (McLedgerStore *store,
+             McReportBy     by)
+{
+  g_autofree char *today = mc_day_format (mc_day_today ());
+
+  return report_total (store, by, today, today, NULL);
+}
+
+static void
+expect_sql_refused (const char *path,
+                    const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_CONSTRAINT)
+    g_error ("not refused: %s (%s)", sql, sqlite3_errmsg (db));
+  g_test_message ("%s: %s", sql, sqlite3_errmsg (db));
+  sqlite3_close (db);
+}
+
+static gboolean
+has_open_problem (McSqliteLedger *store,
+                  const char     *fragment)
+{
+  GPtrArray *problems = mc_sqlite_ledger_get_open_problems (store);
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_test_message ("found at open: %s", (char *) g_ptr_array_index (problems, i));
+      if (fragment == NULL || strstr (g_ptr_array_index (problems, i), fragment) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The tables the reports read cannot be written but by the events'
+ * triggers: one UPDATE used to turn a count of 3 into 299. */
+static void
+test_derived_tables_refuse_writes (void)
+{
+  g_autoptr(McSqliteLedger) store = store_with_three_today ("derived-guarded.sqlite");
+  g_autofree char *path = g_strdup (mc_sqlite_ledger_get_path (store));
+  McLedgerStore *s = MC_LEDGER_STORE (store);
+  const char * const writes[] = {
+    "UPDATE day_counter SET n = 299",
+    "INSERT INTO day_counter VALUES ('2025-01-02', '22333', 'Quầy 9', 5)",
+    "DELETE FROM day_counter",
+    "UPDATE day_procedure_channel SET n = 299",
+    "INSERT INTO day_procedure_channel VALUES ('2025-01-02', '22333', '1.001193', 'paper', 5)",
+    "DELETE FROM day_procedure_channel",
+    "UPDATE filings SET channel = 'paper'",
+    "UPDATE filings SET voided = 1",
+    "DELETE FROM filings",
+    "INSERT INTO filings SELECT seq + 1000, head_seq, status_seq, local_date, ward_code, counter,"
+    " procedure, channel, status, voided FROM filings",
+  };
+
+  g_assert_cmpuint (today_total (s, MC_REPORT_BY_COUNTER), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    expect_sql_refused (path, writes[i]);
+  g_assert_cmpuint (today_total (s, MC_REPORT_BY_COUNTER), ==, 3);
+  g_assert_cmpuint (today_total (s, MC_REPORT_BY_PROCEDURE), ==, 3);
+  g_assert_cmpuint (today_total (s, MC_REPORT_BY_DAY), ==, 3);
+
+  /* The events still keep them: a fourth filing counts. */
+  fill_some (store, 1, "Quầy 2");
+  assert_check_clean (s);
+  g_clear_object (&store);
+
+  /* The guard's own bookkeeping cannot be wound back to let a write in. */
+  {
+    g_autofree char *marker = NULL;
+
+    store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, NULL);
+    g_assert_nonnull (store);
+    g_assert_false (has_open_problem (store, NULL));
+    g_clear_object (&store);
+    expect_sql_refused (path, "UPDATE ledger_applied SET seq = seq - 1");
+    expect_sql_refused (path, "DELETE FROM ledger_applied");
+    expect_sql_refused (path, "INSERT INTO ledger_applied VALUES (2, 0)");
+  }
+}
+
+/* What a file written by an older schema (no guards) or edited by a
+ * determined user with sqlite3 (triggers dropped, then put back) holds is
+ * found when the ledger opens. */
+static void
+test_tampering_found_at_open (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Schema 2 had no guards: one UPDATE did it. */
+  {
+    g_autoptr(McSqliteLedger) store = store_with_three_today ("old-schema-tampered.sqlite");
+    g_autofree char *path = g_strdup (mc_sqlite_ledger_get_path (store));
+
+    g_assert_false (has_open_problem (store, NULL));
+    g_clear_object (&store);
+    tamper (path,
+            "DROP TRIGGER IF EXISTS day_counter_guard_update;"
+            "DROP TRIGGER IF EXISTS day_counter_guard_insert;"
+            "DROP TRIGGER IF EXISTS day_counter_guard_delete;"
+            "DROP TRIGGER IF EXISTS day_procedure_channel_guard_update;"
+            "DROP TRIGGER IF EXISTS day_procedure_channel_guard_insert;"
+            "DROP TRIGGER IF EXISTS day_procedure_channel_guard_delete;"
+            "DROP TRIGGER IF EXISTS filings_guard_update;"
+            "DROP TRIGGER IF EXISTS filings_guard_insert;"
+            "DROP TRIGGER IF EXISTS filings_guard_delete;"
+            "DROP TRIGGER IF EXISTS ledger_applied_guard_update;"
+            "DROP TRIGGER IF EXISTS ledger_applied_guard_insert;"
+            "DROP TRIGGER IF EXISTS ledger_applied_guard_delete;"
+            "DROP TABLE IF EXISTS ledger_applied;"
+            "PRAGMA user_version = 2;"
+            "UPDATE day_counter SET n = 299;");
+
+    store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (mc_sqlite_ledger_get_schema_version (store), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+    g_assert_true (has_open_problem (store, "do not match the recorded filings"));
+    /* The migration put the guards in place all the same. */
+    expect_sql_refused (path, "UPDATE day_counter SET n = 3");
+  }
+
+  /* Guards dropped, the count changed, the guards put back as they were. */
+  {
+    g_autoptr(McSqliteLedger) store = store_with_three_today ("triggers-dropped.sqlite");
+    g_autofree char *path = g_strdup (mc_sqlite_ledger_get_path (store));
+
+    g_clear_object (&store);
+    tamper_unguarded (path, "UPDATE day_counter SET n = 299");
+
+    store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+    g_assert_no_error (error);
+    g_assert_true (has_open_problem (store, "do not match the recorded filings"));
+    g_clear_object (&store);
+
+    /* Left without them, the missing safeguards are named too. */
+    tamper (path, "DROP TRIGGER filings_guard_update");
+    store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+    g_assert_no_error (error);
+    g_assert_true (has_open_problem (store, "safeguards"));
+  }
 }
 
 /* ---- PDF --------------------------------------------------------------- */
@@ -1757,6 +2138,8 @@ main (int   argc,
   g_test_add_func ("/ledger/open/refuses-other-files", test_refuses_other_files);
   g_test_add_func ("/ledger/open/damaged", test_damaged_ledger);
   g_test_add_func ("/ledger/check/finds-tampering", test_check_finds_tampering);
+  g_test_add_func ("/ledger/guard/refuses-direct-writes", test_derived_tables_refuse_writes);
+  g_test_add_func ("/ledger/guard/tampering-found-at-open", test_tampering_found_at_open);
   g_test_add_func ("/ledger/record/filing", test_record_filing);
   g_test_add_func ("/ledger/record/refuses-bad-values", test_record_refuses_bad_values);
   g_test_add_func ("/ledger/record/status", test_status_changes);
@@ -1764,12 +2147,16 @@ main (int   argc,
   g_test_add_func ("/ledger/pin/vector", test_pin_vector);
   g_test_add_func ("/ledger/correct/counted-once", test_corrections_counted_once);
   g_test_add_func ("/ledger/correct/wrong-pin", test_wrong_pin_cannot_edit);
+  g_test_add_func ("/ledger/pin/lockout-survives-reopen", test_pin_lockout_survives_reopen);
+  g_test_add_func ("/ledger/pin/lockout-without-ledger", test_pin_lockout_without_ledger);
+  g_test_add_func ("/ledger/pin/kdf-parameters", test_pin_kdf_parameters);
   g_test_add_func ("/ledger/report/brute-force", test_reports_match_brute_force);
   g_test_add_func ("/ledger/report/ward-rollup-2025", test_ward_rollup_2025);
   g_test_add_func ("/ledger/csv/quoting", test_csv_quoting);
   g_test_add_func ("/ledger/csv/summary", test_summary_csv);
   g_test_add_func ("/ledger/bundle/idempotent", test_bundle_import_idempotent);
   g_test_add_func ("/ledger/bundle/bad-files", test_bundle_bad_files);
+  g_test_add_func ("/ledger/bundle/long-line", test_bundle_long_line);
   g_test_add_func ("/ledger/pdf/totals", test_pdf_totals);
 
   ret = g_test_run ();

@@ -3,12 +3,14 @@
 
 #include <locale.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <glib/gi18n.h>
 
 #include "mc-application.h"
 #include "mc-core.h"
 #include "mc-correction-dialog.h"
 #include "mc-pin-dialog.h"
+#include "mc-pin-prompt.h"
 #include "mc-preferences-window.h"
 #include "mc-statistics-page.h"
 #include "mc-supervisor-pin.h"
@@ -230,6 +232,7 @@ test_counts_from_another_program (void)
   wait_for_total ();
   g_assert_cmpstr (label_text ("total"), ==, "6");
   g_assert_cmpstr (label_text ("online"), ==, "83.3 %");
+  g_assert_false (gtk_widget_get_visible (find_descendant (GTK_WIDGET (page ()), GTK_TYPE_LABEL, "ledger-mismatch")));
   g_assert_nonnull (strstr (label_text ("period"), "Phường Bắc Nha Trang"));
   g_assert_nonnull (strstr (label_text ("target"), "100"));
   /* The accessible table beside the chart has the same figures. */
@@ -651,6 +654,140 @@ test_unusable_ledger (void)
   mc_test_iterate ();
 }
 
+/* Counts changed behind the ledger's back (its guards dropped with
+ * sqlite3): the page says so in plain words above the figures. */
+static void
+test_tampered_ledger (void)
+{
+  g_autofree char *path = g_build_filename (data_dir, "tampered.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McLedger) ledger = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = mc_statistics_page_new ();
+  GtkWidget *banner;
+  sqlite3 *db = NULL;
+
+  ledger = mc_ledger_open (path, TRUE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      McFilingRecord r = MC_FILING_RECORD_INIT;
+      g_autofree char *uuid = NULL;
+
+      r.ward_code = "22333";
+      r.counter = "Quầy 1";
+      r.clerk = "can-bo-a";
+      r.procedure = "1.001193";
+      r.channel = MC_CHANNEL_NATIONAL;
+      uuid = mc_ledger_record_filing (ledger, &r, &error);
+      g_assert_no_error (error);
+    }
+  g_clear_object (&ledger);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER day_counter_guard_update;"
+                                 "DROP TRIGGER day_procedure_channel_guard_update;"
+                                 "UPDATE day_counter SET n = 299; UPDATE day_procedure_channel SET n = 299;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  ledger = mc_ledger_open (path, FALSE, &error);
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 520);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  mc_statistics_page_setup (MC_STATISTICS_PAGE (view), mc_application_get_settings (app),
+                            mc_application_get_catalog (app));
+  mc_statistics_page_set_ledger (MC_STATISTICS_PAGE (view), ledger);
+  gtk_window_present (GTK_WINDOW (window));
+
+  banner = find_descendant (view, GTK_TYPE_LABEL, "ledger-mismatch");
+  g_assert_nonnull (banner);
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (banner)),
+                            g_str_equal (lang, "vi") ? "không khớp" : "do not match"));
+  mc_test_screenshot (window, "statistics-tampered");
+  gtk_window_destroy (GTK_WINDOW (window));
+  mc_test_iterate ();
+}
+
+static gboolean
+prompt_idle (gpointer data)
+{
+  return !mc_pin_prompt_is_busy (data);
+}
+
+static void
+on_prompt_verified (gboolean *verified)
+{
+  *verified = TRUE;
+}
+
+/* A PIN prompt with no ledger open: a new prompt (as after a restart)
+ * still finds the lock-out on disk; a right PIN later replaces the old,
+ * cheap hash with one at today's cost. */
+static McPinPrompt *
+new_prompt (gboolean *verified)
+{
+  GtkWidget *prompt = mc_pin_prompt_new (NULL, mc_application_get_settings (app), NULL, "PIN");
+
+  g_signal_connect_swapped (prompt, "verified", G_CALLBACK (on_prompt_verified), verified);
+  gtk_window_present (GTK_WINDOW (prompt));
+  return MC_PIN_PROMPT (prompt);
+}
+
+static void
+answer (McPinPrompt *prompt,
+        const char  *pin)
+{
+  /* A right PIN closes the prompt: keep it until the answer is in. */
+  g_object_ref (prompt);
+  mc_pin_prompt_set_pin (prompt, pin);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prompt), "pin.check", NULL));
+  g_assert_true (mc_test_wait_until (prompt_idle, prompt, 30));
+  mc_test_iterate ();
+  g_object_unref (prompt);
+}
+
+static void
+test_prompt_without_ledger (void)
+{
+  GSettings *settings = mc_application_get_settings (app);
+  g_autofree char *old_hash = mc_supervisor_pin_hash_full ("2468", 1000, NULL);
+  g_autofree char *lockout = mc_supervisor_pin_lockout_path (NULL);
+  g_autofree char *saved = g_settings_get_string (settings, "supervisor-pin-hash");
+  g_autofree char *new_hash = NULL;
+  gboolean verified = FALSE;
+  McPinPrompt *prompt;
+
+  g_unlink (lockout);
+  g_settings_set_string (settings, "supervisor-pin-hash", old_hash);
+  prompt = new_prompt (&verified);
+  for (guint i = 0; i < 5; i++)
+    answer (prompt, "1357");
+  gtk_window_destroy (GTK_WINDOW (prompt));
+  g_assert_false (verified);
+
+  prompt = new_prompt (&verified);
+  answer (prompt, "2468");
+  g_assert_false (verified);
+  g_assert_nonnull (mc_pin_prompt_get_message (prompt));
+  g_assert_nonnull (strstr (mc_pin_prompt_get_message (prompt), g_str_equal (lang, "vi") ? "thử lại sau" : "Try again in"));
+  g_test_message ("%s", mc_pin_prompt_get_message (prompt));
+  mc_test_screenshot (GTK_WIDGET (prompt), "pin-prompt-locked");
+  gtk_window_destroy (GTK_WINDOW (prompt));
+
+  /* The minute passed (the file says when; wind it back by hand). */
+  g_assert_cmpint (g_unlink (lockout), ==, 0);
+  prompt = new_prompt (&verified);
+  answer (prompt, "2468");
+  g_assert_true (verified);
+  new_hash = g_settings_get_string (settings, "supervisor-pin-hash");
+  g_assert_true (g_str_has_prefix (new_hash, "scrypt$"));
+  g_assert_true (mc_supervisor_pin_verify (new_hash, "2468", NULL));
+
+  g_settings_set_string (settings, "supervisor-pin-hash", saved);
+  g_unlink (lockout);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -690,6 +827,8 @@ main (int   argc,
   g_test_add_func ("/statistics/wrong-pin", test_wrong_pin_cannot_correct);
   g_test_add_func ("/statistics/preferences", test_supervisor_preferences);
   g_test_add_func ("/statistics/unusable-ledger", test_unusable_ledger);
+  g_test_add_func ("/statistics/tampered-ledger", test_tampered_ledger);
+  g_test_add_func ("/statistics/pin-prompt-without-ledger", test_prompt_without_ledger);
 
   ret = g_test_run ();
 

@@ -8,6 +8,7 @@
 
 #include "mc-correction-dialog.h"
 #include "mc-procedure-names.h"
+#include "mc-supervisor-pin.h"
 #include "mc-ui.h"
 
 /* The reasons offered, in the order of the reason row. */
@@ -200,13 +201,18 @@ verify_thread (GTask        *task,
                GCancellable *cancellable)
 {
   McCorrectionDialog *self = source_object;
-  const char * const *data = task_data;
+  char **data = task_data;
   GError *error = NULL;
 
-  if (mc_ledger_verify_pin (self->ledger, data[0], data[1], &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  if (!mc_ledger_verify_pin (self->ledger, data[0], data[1], &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* An old hash is replaced while the right PIN is at hand (data[2]). */
+  if (mc_supervisor_pin_needs_rehash (data[0]))
+    data[2] = mc_supervisor_pin_hash (data[1], NULL);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -228,6 +234,14 @@ on_verified (GObject      *object,
       g_signal_emit (self, signals[PAGE_CHANGED], 0, "pin");
       return;
     }
+  {
+    char **data = g_task_get_task_data (G_TASK (result));
+    g_autofree char *current = g_settings_get_string (self->settings, "supervisor-pin-hash");
+
+    /* Unless the PIN was changed meanwhile. */
+    if (data[2] != NULL && g_strcmp0 (current, data[0]) == 0)
+      g_settings_set_string (self->settings, "supervisor-pin-hash", data[2]);
+  }
   gtk_widget_set_visible (GTK_WIDGET (self->pin_message), FALSE);
   gtk_widget_remove_css_class (GTK_WIDGET (self->pin_row), "error");
   gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
@@ -258,11 +272,11 @@ unlock_action (GtkWidget  *widget,
     return;
   forget_pin (self);
   self->pin = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->pin_row)));
-  data = g_new0 (char *, 3);
+  data = g_new0 (char *, 4);
   data[0] = g_strdup (hash);
   data[1] = g_strdup (self->pin);
 
-  /* PBKDF2 takes a noticeable moment on purpose: not on the main thread. */
+  /* The PIN's hash takes a noticeable moment on purpose: not on the main thread. */
   set_busy (self, TRUE);
   task = g_task_new (self, self->cancellable, on_verified, NULL);
   g_task_set_task_data (task, data, wipe_strv);

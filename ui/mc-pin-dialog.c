@@ -67,8 +67,10 @@ save_thread (GTask        *task,
 
   if (*d->stored != '\0')
     {
+      g_autofree char *lockout = d->ledger ? NULL : mc_supervisor_pin_lockout_path (NULL);
+      /* The lock-out holds with or without a ledger. */
       gboolean ok = d->ledger ? mc_ledger_verify_pin (d->ledger, d->stored, d->current, &error)
-                              : mc_supervisor_pin_verify (d->stored, d->current, &error);
+                              : mc_supervisor_pin_check (lockout, d->stored, d->current, &error);
 
       if (!ok)
         {

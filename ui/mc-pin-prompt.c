@@ -32,6 +32,7 @@ typedef struct {
   char     *stored;
   char     *pin;
   McLedger *ledger;
+  char     *rehashed;   /* a new hash at today's cost, after a right PIN */
 } CheckData;
 
 static void
@@ -44,10 +45,13 @@ check_data_free (CheckData *d)
       g_free (d->pin);
     }
   g_clear_object (&d->ledger);
+  g_free (d->rehashed);
   g_free (d);
 }
 
-/* PBKDF2 takes a noticeable moment: never on the main thread. */
+/* The PIN's hash takes a noticeable moment on purpose: never on the main
+ * thread. Without a ledger the lock-out still holds: it is kept in the
+ * file the program's ledger would use. */
 static void
 check_thread (GTask        *task,
               gpointer      source_object,
@@ -56,13 +60,26 @@ check_thread (GTask        *task,
 {
   CheckData *d = task_data;
   GError *error = NULL;
-  gboolean ok = d->ledger ? mc_ledger_verify_pin (d->ledger, d->stored, d->pin, &error)
-                          : mc_supervisor_pin_verify (d->stored, d->pin, &error);
+  gboolean ok;
 
-  if (ok)
-    g_task_return_boolean (task, TRUE);
+  if (d->ledger != NULL)
+    ok = mc_ledger_verify_pin (d->ledger, d->stored, d->pin, &error);
   else
-    g_task_return_error (task, error);
+    {
+      g_autofree char *lockout = mc_supervisor_pin_lockout_path (NULL);
+
+      ok = mc_supervisor_pin_check (lockout, d->stored, d->pin, &error);
+    }
+
+  if (!ok)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* An old hash is replaced while the right PIN is at hand. */
+  if (mc_supervisor_pin_needs_rehash (d->stored))
+    d->rehashed = mc_supervisor_pin_hash (d->pin, NULL);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -90,6 +107,14 @@ on_checked (GObject      *object,
       gtk_widget_grab_focus (GTK_WIDGET (self->pin_row));
       return;
     }
+  {
+    CheckData *d = g_task_get_task_data (G_TASK (result));
+    g_autofree char *current = g_settings_get_string (self->settings, "supervisor-pin-hash");
+
+    /* Unless the PIN was changed meanwhile. */
+    if (d->rehashed != NULL && g_strcmp0 (current, d->stored) == 0)
+      g_settings_set_string (self->settings, "supervisor-pin-hash", d->rehashed);
+  }
   g_signal_emit (self, signals[VERIFIED], 0);
   gtk_window_close (GTK_WINDOW (self));
 }

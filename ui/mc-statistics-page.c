@@ -77,6 +77,7 @@ struct _McStatisticsPage
   gboolean             updating_calendars;
 
   /* Template widgets */
+  GtkWidget           *mismatch_label;
   GtkWidget           *toolbar;
   GtkStack            *stack;
   AdwStatusPage       *error_page;
@@ -1054,6 +1055,20 @@ mc_statistics_page_setup (McStatisticsPage *self,
   refresh (self);
 }
 
+/* The supervisor must not read figures that do not match the filings
+ * without being told: the check at open said what it found. */
+static void
+show_open_problems (McStatisticsPage *self)
+{
+  GPtrArray *problems = self->ledger ? mc_ledger_get_open_problems (self->ledger) : NULL;
+  g_autoptr(GString) details = g_string_new (NULL);
+
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    g_string_append_printf (details, "%s%s", i ? "\n" : "", (const char *) g_ptr_array_index (problems, i));
+  gtk_widget_set_tooltip_text (self->mismatch_label, details->len ? details->str : NULL);
+  gtk_widget_set_visible (self->mismatch_label, details->len > 0);
+}
+
 void
 mc_statistics_page_set_ledger (McStatisticsPage *self,
                                McLedger         *ledger)
@@ -1072,6 +1087,7 @@ mc_statistics_page_set_ledger (McStatisticsPage *self,
       mc_ledger_watch (ledger, 3);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "statistics.quick-add", ledger != NULL);
+  show_open_problems (self);
   refresh (self);
 }
 
@@ -1205,6 +1221,7 @@ mc_statistics_page_class_init (McStatisticsPageClass *klass)
 
   g_type_ensure (MC_TYPE_DAY_CHART);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-statistics-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, mismatch_label);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, toolbar);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, error_page);

@@ -13,6 +13,9 @@
 #define FORMAT_HEAD "motcua-ledger-bundle"
 #define FORMAT_END  "motcua-ledger-bundle-end"
 #define BATCH       4000
+/* An event line is a few hundred bytes; anything past this is not an
+ * event, and reading it whole would let one file fill the memory. */
+#define MAX_LINE    (64 * 1024)
 
 static void
 add_string (JsonBuilder *b,
@@ -300,6 +303,56 @@ typedef gboolean (*LineFunc) (McLedgerEvent  *event,
                               gpointer        user_data,
                               GError        **error);
 
+/* The next line of @in, without its newline, or NULL at the end. A line
+ * longer than MAX_LINE is not read further: *too_long is set and NULL
+ * returned. The buffer of @in must hold more than MAX_LINE bytes. */
+static char *
+read_line_bounded (GBufferedInputStream  *in,
+                   gsize                 *len,
+                   gboolean              *too_long,
+                   GCancellable          *cancellable,
+                   GError               **error)
+{
+  gsize scanned = 0, available;
+  const char *data;
+  const char *newline = NULL;
+  gboolean at_end = FALSE;
+  char *line;
+
+  *too_long = FALSE;
+  for (;;)
+    {
+      gssize got;
+
+      data = g_buffered_input_stream_peek_buffer (in, &available);
+      newline = memchr (data + scanned, '\n', MIN (available, MAX_LINE + 1) - scanned);
+      scanned = MIN (available, MAX_LINE + 1);
+      if (newline != NULL || scanned > MAX_LINE || at_end)
+        break;
+      got = g_buffered_input_stream_fill (in, -1, cancellable, error);
+      if (got < 0)
+        return NULL;
+      at_end = got == 0;
+    }
+
+  if (newline == NULL && available > MAX_LINE)
+    {
+      *too_long = TRUE;
+      return NULL;
+    }
+  if (newline == NULL && available == 0)
+    return NULL;
+
+  *len = newline != NULL ? (gsize) (newline - data) : available;
+  /* Copied as is: a NUL byte inside is seen by the caller's strlen (). */
+  line = g_malloc (*len + 1);
+  memcpy (line, data, *len);
+  line[*len] = '\0';
+  if (!g_input_stream_skip (G_INPUT_STREAM (in), *len + (newline != NULL), cancellable, error))
+    g_clear_pointer (&line, g_free);
+  return line;
+}
+
 /* Reads the bundle, checking its frame and every line; hands each event
  * to @func (which takes it). */
 static gboolean
@@ -311,7 +364,7 @@ read_bundle (GFile         *file,
              GError       **error)
 {
   g_autoptr(GFileInputStream) file_in = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GInputStream) in = NULL;
   g_autofree char *origin = g_file_get_parse_name (file);
   g_autoptr(GError) local_error = NULL;
   guint64 line_no = 0, n = 0;
@@ -323,20 +376,26 @@ read_bundle (GFile         *file,
                    _("The bundle %s cannot be read: %s"), origin, local_error->message);
       return FALSE;
     }
-  in = g_data_input_stream_new (G_INPUT_STREAM (file_in));
-  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (in), 256 * 1024);
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  in = g_buffered_input_stream_new_sized (G_INPUT_STREAM (file_in), 4 * MAX_LINE);
 
   for (;;)
     {
       g_autofree char *line = NULL;
       gsize len = 0;
+      gboolean too_long = FALSE;
 
-      line = g_data_input_stream_read_line (in, &len, cancellable, &local_error);
+      line = read_line_bounded (G_BUFFERED_INPUT_STREAM (in), &len, &too_long, cancellable, &local_error);
       if (local_error != NULL)
         {
           g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
                        _("The bundle %s cannot be read: %s"), origin, local_error->message);
+          return FALSE;
+        }
+      if (too_long)
+        {
+          g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
+                       _("%s, line %llu is longer than %d KiB: this is not a ledger bundle, or it is damaged. Nothing was imported."),
+                       origin, (unsigned long long) line_no + 1, MAX_LINE / 1024);
           return FALSE;
         }
       if (line == NULL)

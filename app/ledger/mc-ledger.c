@@ -11,9 +11,6 @@
 #include "mc-sqlite-ledger.h"
 #include "mc-supervisor-pin.h"
 
-#define PIN_TRIES       5
-#define PIN_LOCK_US     (60 * G_USEC_PER_SEC)
-
 struct _McLedger
 {
   GObject        parent_instance;
@@ -26,9 +23,9 @@ struct _McLedger
   gboolean       polling;
   GSource       *watch;
 
-  GMutex         pin_lock;
-  guint          pin_failures;
-  gint64         pin_locked_until;
+  GPtrArray     *no_problems;    /* for stores without a check at open */
+
+  char          *pin_lockout_path;
 };
 
 G_DEFINE_FINAL_TYPE (McLedger, mc_ledger, G_TYPE_OBJECT)
@@ -55,8 +52,9 @@ mc_ledger_finalize (GObject *object)
   McLedger *self = MC_LEDGER (object);
 
   g_clear_object (&self->store);
+  g_clear_pointer (&self->no_problems, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
-  g_mutex_clear (&self->pin_lock);
+  g_free (self->pin_lockout_path);
 
   G_OBJECT_CLASS (mc_ledger_parent_class)->finalize (object);
 }
@@ -76,7 +74,6 @@ mc_ledger_class_init (McLedgerClass *klass)
 static void
 mc_ledger_init (McLedger *self)
 {
-  g_mutex_init (&self->pin_lock);
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -89,6 +86,11 @@ mc_ledger_new (McLedgerStore *store)
 
   self = g_object_new (MC_TYPE_LEDGER, NULL);
   self->store = g_object_ref (store);
+  /* Wrong PINs are counted beside the ledger file, so a restart keeps
+   * them; a store without a file shares the program's count. */
+  self->pin_lockout_path =
+    mc_supervisor_pin_lockout_path (MC_IS_SQLITE_LEDGER (store)
+                                    ? mc_sqlite_ledger_get_path (MC_SQLITE_LEDGER (store)) : NULL);
   return self;
 }
 
@@ -153,6 +155,18 @@ mc_ledger_open_finish (GAsyncResult  *result,
       self->context = g_main_context_ref_thread_default ();
     }
   return self;
+}
+
+GPtrArray *
+mc_ledger_get_open_problems (McLedger *self)
+{
+  g_return_val_if_fail (MC_IS_LEDGER (self), NULL);
+
+  if (MC_IS_SQLITE_LEDGER (self->store))
+    return mc_sqlite_ledger_get_open_problems (MC_SQLITE_LEDGER (self->store));
+  if (self->no_problems == NULL)
+    self->no_problems = g_ptr_array_new ();
+  return self->no_problems;
 }
 
 McLedgerStore *
@@ -461,46 +475,9 @@ mc_ledger_verify_pin (McLedger    *self,
                       const char  *pin,
                       GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  gint64 now = g_get_monotonic_time ();
-  gint64 locked_until;
-
   g_return_val_if_fail (MC_IS_LEDGER (self), FALSE);
 
-  g_mutex_lock (&self->pin_lock);
-  locked_until = self->pin_locked_until;
-  g_mutex_unlock (&self->pin_lock);
-  if (now < locked_until)
-    {
-      int seconds = (int) ((locked_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
-
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG,
-                   ngettext ("Too many wrong PINs. Try again in %d second.",
-                             "Too many wrong PINs. Try again in %d seconds.", seconds),
-                   seconds);
-      return FALSE;
-    }
-
-  if (mc_supervisor_pin_verify (pin_hash, pin, &local_error))
-    {
-      g_mutex_lock (&self->pin_lock);
-      self->pin_failures = 0;
-      g_mutex_unlock (&self->pin_lock);
-      return TRUE;
-    }
-
-  if (g_error_matches (local_error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG))
-    {
-      g_mutex_lock (&self->pin_lock);
-      if (++self->pin_failures >= PIN_TRIES)
-        {
-          self->pin_failures = 0;
-          self->pin_locked_until = g_get_monotonic_time () + PIN_LOCK_US;
-        }
-      g_mutex_unlock (&self->pin_lock);
-    }
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+  return mc_supervisor_pin_check (self->pin_lockout_path, pin_hash, pin, error);
 }
 
 char *

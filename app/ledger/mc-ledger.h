@@ -30,6 +30,11 @@ void           mc_ledger_open_async       (const char           *path,
 McLedger      *mc_ledger_open_finish      (GAsyncResult         *result,
                                            GError              **error);
 McLedgerStore *mc_ledger_get_store        (McLedger             *self);
+/* What the quick check made when the ledger opened found (char *, for
+ * people): counts that do not match the recorded filings, safeguards
+ * missing. Empty when all is well; never NULL. Reports from a ledger with
+ * problems must say so. */
+GPtrArray     *mc_ledger_get_open_problems (McLedger            *self);
 /* Polls for writes by other programs every @seconds (0 stops). */
 void           mc_ledger_watch            (McLedger             *self,
                                            guint                 seconds);
@@ -114,8 +119,9 @@ typedef struct {
 
 /* Checks @pin against @pin_hash (the supervisor-pin-hash setting) and
  * then appends a correction pointing at the filing's current record.
- * After five wrong PINs, further tries are refused for a minute. Returns
- * the correction's UUID. */
+ * After five wrong PINs, further tries are refused for a minute, then
+ * longer (see mc_supervisor_pin_check(); the count is kept beside the
+ * ledger file and survives a restart). Returns the correction's UUID. */
 char          *mc_ledger_correct              (McLedger                  *self,
                                                const char                *pin_hash,
                                                const char                *pin,

@@ -41,6 +41,8 @@ struct _McSqliteLedger
   GThreadPool *checkpointer;
   sqlite3     *cdb;
   gint         checkpoint_queued;
+
+  GPtrArray   *open_problems;
 };
 
 static void mc_sqlite_ledger_store_init (McLedgerStoreInterface *iface);
@@ -233,10 +235,79 @@ static const char migration_2[] =
   "   FROM events_v1 ORDER BY seq;"
   "DROP TABLE events_v1;";
 
+/* Schema 3: the tables the reports read (filings and the per-day counts)
+ * are guarded like the events. SQLite has no session state a trigger
+ * could test, so the ledger keeps the seq of the last event applied to
+ * them; a write to them is allowed only while an event beyond it exists,
+ * which is true only inside the projection triggers of that event's
+ * INSERT (they move the mark last). A direct UPDATE, INSERT or DELETE
+ * finds every event applied and is refused; the mark itself only moves
+ * forward, to the newest event. Existing data is kept as it is: what an
+ * older program let through is found by the check at open, not hidden by
+ * a rebuild. */
+#define APPLYING "EXISTS (SELECT 1 FROM events WHERE seq > (SELECT seq FROM ledger_applied))"
+#define MARK_APPLIED "  UPDATE ledger_applied SET seq = NEW.seq;"
+#define GUARD(table, op, OP) \
+  "CREATE TRIGGER " table "_guard_" op " BEFORE " OP " ON " table " WHEN NOT " APPLYING \
+  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: " table \
+  " cannot be changed directly'); END;"
+
+static const char migration_3[] =
+  "CREATE TABLE ledger_applied ("
+  "  id  INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  seq INTEGER NOT NULL"
+  ");"
+  "INSERT INTO ledger_applied VALUES (1, coalesce ((SELECT max (seq) FROM events), 0));"
+  "CREATE TRIGGER ledger_applied_guard_insert BEFORE INSERT ON ledger_applied"
+  " BEGIN SELECT RAISE (ABORT, 'the ledger keeps one mark of applied events'); END;"
+  "CREATE TRIGGER ledger_applied_guard_delete BEFORE DELETE ON ledger_applied"
+  " BEGIN SELECT RAISE (ABORT, 'the ledger keeps one mark of applied events'); END;"
+  "CREATE TRIGGER ledger_applied_guard_update BEFORE UPDATE ON ledger_applied"
+  " WHEN NEW.id IS NOT OLD.id OR NEW.seq <= OLD.seq OR NEW.seq IS NOT (SELECT max (seq) FROM events)"
+  " BEGIN SELECT RAISE (ABORT, 'the mark of applied events only moves to the newest event'); END;"
+  GUARD ("filings", "insert", "INSERT")
+  GUARD ("filings", "update", "UPDATE")
+  GUARD ("filings", "delete", "DELETE")
+  GUARD ("day_counter", "insert", "INSERT")
+  GUARD ("day_counter", "update", "UPDATE")
+  GUARD ("day_counter", "delete", "DELETE")
+  GUARD ("day_procedure_channel", "insert", "INSERT")
+  GUARD ("day_procedure_channel", "update", "UPDATE")
+  GUARD ("day_procedure_channel", "delete", "DELETE")
+
+  /* The projections, as in schema 2, each moving the mark last. */
+  "DROP TRIGGER events_project_filing;"
+  "DROP TRIGGER events_project_correction;"
+  "DROP TRIGGER events_project_status;"
+  "CREATE TRIGGER events_project_filing AFTER INSERT ON events WHEN NEW.kind = 'filing'"
+  " BEGIN"
+  "  INSERT INTO filings (seq, head_seq, status_seq, local_date, ward_code, counter, procedure, channel, status, voided)"
+  "   VALUES (NEW.seq, NEW.seq, NEW.seq, NEW.local_date, NEW.ward_code, NEW.counter, NEW.procedure, NEW.channel, NEW.status, 0);"
+  MARK_APPLIED
+  " END;"
+  "CREATE TRIGGER events_project_correction AFTER INSERT ON events WHEN NEW.kind = 'correction'"
+  " BEGIN"
+  "  UPDATE filings SET head_seq = NEW.seq, local_date = NEW.local_date, ward_code = NEW.ward_code,"
+  "         counter = NEW.counter, procedure = NEW.procedure, channel = NEW.channel, voided = NEW.voids"
+  "   WHERE seq = (SELECT seq FROM events WHERE uuid = NEW.filing_uuid)"
+  "     AND (SELECT h.at < NEW.at OR (h.at = NEW.at AND h.uuid < NEW.uuid)"
+  "            FROM events h WHERE h.seq = filings.head_seq);"
+  MARK_APPLIED
+  " END;"
+  "CREATE TRIGGER events_project_status AFTER INSERT ON events WHEN NEW.kind = 'status'"
+  " BEGIN"
+  "  UPDATE filings SET status_seq = NEW.seq, status = NEW.status"
+  "   WHERE seq = (SELECT seq FROM events WHERE uuid = NEW.filing_uuid)"
+  "     AND (SELECT s.at < NEW.at OR (s.at = NEW.at AND s.uuid < NEW.uuid)"
+  "            FROM events s WHERE s.seq = filings.status_seq);"
+  MARK_APPLIED
+  " END;";
+
 static const char * const migrations[] = {
   NULL,          /* 0: empty file */
   migration_1,
   migration_2,
+  migration_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MC_SQLITE_LEDGER_SCHEMA_VERSION + 1);
@@ -455,6 +526,12 @@ on_wal_commit (void       *user_data,
 }
 
 /* ---- Opening and migrating --------------------------------------------- */
+
+static gboolean count_mismatches (McSqliteLedger  *self,
+                                  const char      *a,
+                                  const char      *b,
+                                  gint64          *out,
+                                  GError         **error);
 
 static gboolean
 check_header (McSqliteLedger  *self,
@@ -714,6 +791,177 @@ inspect (McSqliteLedger  *self,
   return TRUE;
 }
 
+/* ---- The check at open ------------------------------------------------ */
+
+/* What each filing must look like, recomputed from the events alone: its
+ * latest record (filing or correction) and latest status (filing or
+ * status change), by (at, uuid). One lookup per filing through the
+ * index on filing_uuid, rather than sorting every event. The filings
+ * looked at are the filing events that meet @filter (on f) and the
+ * projected rows that meet @filter_fl (on fl). */
+#define FILING_MISMATCHES(filter, filter_fl) \
+  "WITH x AS (" \
+  "  SELECT f.seq AS seq," \
+  "    (SELECT e.seq FROM events e WHERE e.filing_uuid = f.uuid AND e.kind <> 'status'" \
+  "      ORDER BY e.at DESC, e.uuid DESC LIMIT 1) AS head," \
+  "    (SELECT e.seq FROM events e WHERE e.filing_uuid = f.uuid AND e.kind <> 'correction'" \
+  "      ORDER BY e.at DESC, e.uuid DESC LIMIT 1) AS st" \
+  "  FROM events f WHERE f.kind = 'filing' AND " filter ")" \
+  " SELECT (SELECT count(*) FROM x" \
+  "           LEFT JOIN filings fl ON fl.seq = x.seq" \
+  "           JOIN events h ON h.seq = x.head" \
+  "           JOIN events s ON s.seq = x.st" \
+  "          WHERE fl.seq IS NULL OR fl.head_seq IS NOT x.head OR fl.status_seq IS NOT x.st" \
+  "             OR fl.local_date IS NOT h.local_date OR fl.ward_code IS NOT h.ward_code" \
+  "             OR fl.counter IS NOT h.counter OR fl.procedure IS NOT h.procedure" \
+  "             OR fl.channel IS NOT h.channel OR fl.voided IS NOT h.voids" \
+  "             OR fl.status IS NOT s.status)" \
+  "      + (SELECT count(*) FROM filings fl WHERE " filter_fl " AND NOT EXISTS" \
+  "           (SELECT 1 FROM events f WHERE f.seq = fl.seq AND f.kind = 'filing'))"
+
+
+static const char * const safeguard_triggers[] = {
+  "events_append_only_update", "events_append_only_delete", "events_check_refs",
+  "events_project_filing", "events_project_correction", "events_project_status",
+  "filings_count_new", "filings_uncount_old", "filings_count_updated",
+  "ledger_applied_guard_insert", "ledger_applied_guard_update", "ledger_applied_guard_delete",
+  "filings_guard_insert", "filings_guard_update", "filings_guard_delete",
+  "day_counter_guard_insert", "day_counter_guard_update", "day_counter_guard_delete",
+  "day_procedure_channel_guard_insert", "day_procedure_channel_guard_update",
+  "day_procedure_channel_guard_delete",
+};
+
+/* Every trigger that keeps the ledger append-only and its counts derived
+ * from the events is there, and every event has been applied. */
+static gboolean
+check_safeguards (McSqliteLedger  *self,
+                  GPtrArray       *problems,
+                  GError         **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN (");
+  gint64 n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (safeguard_triggers); i++)
+    g_string_append_printf (sql, "%s'%s'", i ? ", " : "", safeguard_triggers[i]);
+  g_string_append (sql, ")");
+  if (!query_int (self, self->rdb, sql->str, &n, error))
+    return FALSE;
+  if (n != G_N_ELEMENTS (safeguard_triggers))
+    {
+      g_ptr_array_add (problems, g_strdup (_("Some of the ledger’s safeguards (triggers) are missing")));
+      return TRUE;
+    }
+
+  if (!query_int (self, self->rdb,
+                  "SELECT count(*) FROM ledger_applied"
+                  " WHERE seq IS (SELECT coalesce (max (seq), 0) FROM events)", &n, error))
+    return FALSE;
+  if (n != 1)
+    g_ptr_array_add (problems, g_strdup (_("Some recorded events were never counted")));
+  return TRUE;
+}
+
+/* Recomputes, from the events, what the reports of the days since @since
+ * read, and compares; with the totals of the count tables, which are
+ * small. Fast on a large ledger: it reads the recent filings through the
+ * date index and each one's events through the filing index. Found
+ * problems go to @problems, for people. */
+gboolean
+mc_sqlite_ledger_quick_check (McSqliteLedger  *self,
+                              McDay            since,
+                              GPtrArray       *problems,
+                              GError         **error)
+{
+  g_autofree char *since_text = mc_day_format (since);
+  g_autofree char *display = mc_day_format_display (since);
+  char *quoted = sqlite3_mprintf ("%Q", since_text);
+  g_autofree char *recent = g_strdup_printf ("local_date >= %s", quoted);
+  g_autofree char *filings_sql = NULL;
+  gint64 n = 0, m = 0;
+  gboolean ok = FALSE;
+  const char * const summaries[][2] = {
+    { "SELECT local_date, ward_code, counter, count(*) FROM filings WHERE voided = 0 AND %s"
+      " GROUP BY local_date, ward_code, counter",
+      "SELECT local_date, ward_code, counter, n FROM day_counter WHERE n > 0 AND %s" },
+    { "SELECT local_date, ward_code, procedure, channel, count(*) FROM filings WHERE voided = 0 AND %s"
+      " GROUP BY local_date, ward_code, procedure, channel",
+      "SELECT local_date, ward_code, procedure, channel, n FROM day_procedure_channel WHERE n > 0 AND %s" },
+  };
+
+  sqlite3_free (quoted);
+  g_mutex_lock (&self->read_lock);
+  if (!exec (self, self->rdb, "BEGIN", error))
+    goto out;
+
+  if (!check_safeguards (self, problems, error))
+    goto out;
+
+  /* The days since @since, per counter and per procedure and portal. */
+  for (guint i = 0; i < G_N_ELEMENTS (summaries); i++)
+    {
+      g_autofree char *expected = g_strdup_printf (summaries[i][0], recent);
+      g_autofree char *stored = g_strdup_printf (summaries[i][1], recent);
+
+      if (!count_mismatches (self, expected, stored, &n, error) ||
+          !count_mismatches (self, stored, expected, &m, error))
+        goto out;
+      if (n + m > 0)
+        {
+          g_ptr_array_add (problems,
+                           g_strdup_printf (_("The daily counts since %s do not match the recorded filings"), display));
+          break;
+        }
+    }
+
+  /* The filings of those days, and those the latest events touch, against
+   * their events. */
+  {
+    g_autofree char *filter = g_strdup_printf ("(f.seq IN (SELECT seq FROM filings WHERE %s)"
+                                               " OR f.uuid IN (SELECT filing_uuid FROM events"
+                                               "   WHERE seq > (SELECT max (seq) FROM events) - 10000))",
+                                               recent);
+    g_autofree char *filter_fl = g_strdup_printf ("fl.%s", recent);
+
+    filings_sql = g_strdup_printf (FILING_MISMATCHES ("%s", "%s"), filter, filter_fl);
+  }
+  if (!query_int (self, self->rdb, filings_sql, &n, error))
+    goto out;
+  if (n > 0)
+    g_ptr_array_add (problems,
+                     g_strdup_printf (_("%lld recent filings do not match the events recorded for them"), (long long) n));
+
+  /* Every day, in total: the two count tables and the filings agree. */
+  if (!query_int (self, self->rdb,
+                  "SELECT (SELECT coalesce (sum (n), 0) FROM day_counter)"
+                  "    IS (SELECT coalesce (sum (n), 0) FROM day_procedure_channel)"
+                  "   AND (SELECT coalesce (sum (n), 0) FROM day_counter)"
+                  "    IS (SELECT count(*) FROM filings WHERE voided = 0)",
+                  &n, error))
+    goto out;
+  if (n != 1)
+    g_ptr_array_add (problems, g_strdup (_("The ledger’s totals do not match the recorded filings")));
+  ok = TRUE;
+
+out:
+  exec (self, self->rdb, "COMMIT", NULL);
+  g_mutex_unlock (&self->read_lock);
+  return ok;
+}
+
+/* The first day of the month before today's: the reports a supervisor
+ * makes now (this month, and last month's due before the 15th). */
+static McDay
+quick_check_since (void)
+{
+  GDate d;
+
+  g_date_clear (&d, 1);
+  g_date_set_julian (&d, mc_day_today ());
+  g_date_set_day (&d, 1);
+  g_date_subtract_months (&d, 1);
+  return g_date_get_julian (&d);
+}
+
 McSqliteLedger *
 mc_sqlite_ledger_open (const char               *path,
                        McSqliteLedgerOpenFlags   flags,
@@ -758,6 +1006,17 @@ mc_sqlite_ledger_open (const char               *path,
       !exec (self, self->rdb, "PRAGMA query_only = ON", error))
     return NULL;
 
+  /* A ledger whose counts were changed behind its back still opens, so
+   * that it can be read and checked; what was found is shown with every
+   * report. A check that cannot run at all says so the same way. */
+  {
+    g_autoptr(GError) check_error = NULL;
+
+    if (!mc_sqlite_ledger_quick_check (self, quick_check_since (), self->open_problems, &check_error))
+      g_ptr_array_add (self->open_problems,
+                       g_strdup_printf (_("The ledger could not be checked: %s"), check_error->message));
+  }
+
   self->checkpointer = g_thread_pool_new (checkpoint_run, self, 1, FALSE, NULL);
   sqlite3_wal_hook (self->wdb, on_wal_commit, self);
 
@@ -783,6 +1042,13 @@ mc_sqlite_ledger_get_backup_path (McSqliteLedger *self)
 {
   g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), NULL);
   return self->backup_path;
+}
+
+GPtrArray *
+mc_sqlite_ledger_get_open_problems (McSqliteLedger *self)
+{
+  g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), NULL);
+  return self->open_problems;
 }
 
 gboolean
@@ -1412,29 +1678,7 @@ mc_sqlite_ledger_foreach_event (McLedgerStore      *store,
   return ok;
 }
 
-/* What each filing must look like, recomputed from the events alone: its
- * latest record (filing or correction) and latest status (filing or
- * status change), by (at, uuid). One lookup per filing through the
- * index on filing_uuid, rather than sorting every event. */
-static const char filing_mismatches[] =
-  "WITH x AS ("
-  "  SELECT f.seq AS seq,"
-  "    (SELECT e.seq FROM events e WHERE e.filing_uuid = f.uuid AND e.kind <> 'status'"
-  "      ORDER BY e.at DESC, e.uuid DESC LIMIT 1) AS head,"
-  "    (SELECT e.seq FROM events e WHERE e.filing_uuid = f.uuid AND e.kind <> 'correction'"
-  "      ORDER BY e.at DESC, e.uuid DESC LIMIT 1) AS st"
-  "  FROM events f WHERE f.kind = 'filing')"
-  " SELECT (SELECT count(*) FROM x"
-  "           LEFT JOIN filings fl ON fl.seq = x.seq"
-  "           JOIN events h ON h.seq = x.head"
-  "           JOIN events s ON s.seq = x.st"
-  "          WHERE fl.seq IS NULL OR fl.head_seq IS NOT x.head OR fl.status_seq IS NOT x.st"
-  "             OR fl.local_date IS NOT h.local_date OR fl.ward_code IS NOT h.ward_code"
-  "             OR fl.counter IS NOT h.counter OR fl.procedure IS NOT h.procedure"
-  "             OR fl.channel IS NOT h.channel OR fl.voided IS NOT h.voids"
-  "             OR fl.status IS NOT s.status)"
-  "      + (SELECT count(*) FROM filings fl WHERE NOT EXISTS"
-  "           (SELECT 1 FROM events f WHERE f.seq = fl.seq AND f.kind = 'filing'))";
+static const char filing_mismatches[] = FILING_MISMATCHES ("1", "1");
 
 static gboolean
 count_mismatches (McSqliteLedger  *self,
@@ -1525,16 +1769,8 @@ mc_sqlite_ledger_check (McLedgerStore  *store,
                                       (long long) app_id, (long long) version));
 
   /* Append-only is enforced by triggers; they must still be there. */
-  if (!query_int (self, self->rdb,
-                  "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN"
-                  " ('events_append_only_update', 'events_append_only_delete', 'events_check_refs',"
-                  "  'events_project_filing', 'events_project_correction', 'events_project_status',"
-                  "  'filings_count_new', 'filings_uncount_old', 'filings_count_updated')",
-                  &n, error))
+  if (!check_safeguards (self, check->problems, error))
     goto out;
-  if (n != 9)
-    g_ptr_array_add (check->problems,
-                     g_strdup (_("Some of the ledger’s safeguards (triggers) are missing")));
 
   if (!query_int (self, self->rdb,
                   "SELECT count(*) FROM events WHERE uuid NOT GLOB"
@@ -1624,6 +1860,7 @@ mc_sqlite_ledger_finalize (GObject *object)
   g_mutex_clear (&self->read_lock);
   g_free (self->path);
   g_free (self->backup_path);
+  g_ptr_array_unref (self->open_problems);
 
   G_OBJECT_CLASS (mc_sqlite_ledger_parent_class)->finalize (object);
 }
@@ -1641,6 +1878,7 @@ mc_sqlite_ledger_init (McSqliteLedger *self)
   g_mutex_init (&self->read_lock);
   self->wstmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   self->rstmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  self->open_problems = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (McSqliteLedger, mc_sqlite_ledger, MC, SQLITE_LEDGER, GObject)
 
 /* The schema this build writes. */
-#define MC_SQLITE_LEDGER_SCHEMA_VERSION 2
+#define MC_SQLITE_LEDGER_SCHEMA_VERSION 3
 /* PRAGMA application_id of every ledger: “MCLG”. */
 #define MC_SQLITE_LEDGER_APPLICATION_ID 0x4D434C47
 
@@ -32,6 +32,15 @@ const char     *mc_sqlite_ledger_get_path          (McSqliteLedger           *se
 int             mc_sqlite_ledger_get_schema_version (McSqliteLedger          *self);
 /* The copy made before a migration during this open, or NULL. */
 const char     *mc_sqlite_ledger_get_backup_path   (McSqliteLedger           *self);
+/* What the quick check made when the ledger opened found wrong, for
+ * people (char *); empty when all is well. Never NULL. */
+GPtrArray      *mc_sqlite_ledger_get_open_problems (McSqliteLedger          *self);
+/* The check made at open, for the days since @since; appends what it
+ * finds to @problems. FALSE with @error if it could not run. */
+gboolean        mc_sqlite_ledger_quick_check       (McSqliteLedger          *self,
+                                                    McDay                    since,
+                                                    GPtrArray               *problems,
+                                                    GError                 **error);
 /* FULL (the default) or NORMAL; for the benchmark that measures the cost. */
 gboolean        mc_sqlite_ledger_set_synchronous_full (McSqliteLedger        *self,
                                                        gboolean               full,

@@ -13,6 +13,9 @@
 #include "mc-report-document.h"
 #include "mc-tool.h"
 
+static const char ledger_mismatch_warning[] =
+  N_("WARNING: the counts in this ledger do not match the filings recorded in it; they may have been changed outside Một Cửa, so these figures may be wrong. Run “motcua-tool ledger check”.");
+
 /* The exit code for each way the ledger can fail; see --help. */
 static int
 exit_code_for (const GError *error)
@@ -207,6 +210,20 @@ ledger_add (int    argc,
 
 /* ---- report ------------------------------------------------------------ */
 
+/* Says on stderr what the check at open found; TRUE if it found anything. */
+static gboolean
+warn_open_problems (McLedger *ledger)
+{
+  GPtrArray *problems = mc_ledger_get_open_problems (ledger);
+
+  if (problems->len == 0)
+    return FALSE;
+  fprintf (stderr, "motcua-tool: %s\n", _(ledger_mismatch_warning));
+  for (guint i = 0; i < problems->len; i++)
+    fprintf (stderr, "motcua-tool: %s\n", (const char *) g_ptr_array_index (problems, i));
+  return TRUE;
+}
+
 static void
 append_padded (GString    *out,
                const char *text,
@@ -220,7 +237,8 @@ append_padded (GString    *out,
 }
 
 static GBytes *
-format_table (const McReport *report)
+format_table (const McReport *report,
+              GPtrArray      *problems)
 {
   GString *out = g_string_new (NULL);
   g_autofree char *from = mc_day_format_display (report->from);
@@ -232,6 +250,8 @@ format_table (const McReport *report)
     N_("Filings by portal"), N_("Filings by ward"),
   };
 
+  if (problems->len > 0)
+    g_string_append_printf (out, "%s\n\n", _(ledger_mismatch_warning));
   /* Translators: report title, first day, last day, ward or “every ward” */
   g_string_append_printf (out, _("%s, %s – %s, %s\n"), _(titles[report->by]), from, to,
                           report->unit_name ? report->unit_name : _("every ward"));
@@ -302,7 +322,8 @@ add_merged (JsonBuilder *b,
 /* The shape the issue fixes: from, to, by, rows [{key, label, count}],
  * total; the ward asked for and the merged units are added after them. */
 static GBytes *
-format_json (const McReport *report)
+format_json (const McReport *report,
+             GPtrArray      *problems)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *data = NULL;
@@ -354,6 +375,16 @@ format_json (const McReport *report)
     }
   json_builder_set_member_name (b, "merged_in");
   add_merged (b, report->merged_in);
+  /* Only when the check at open found something: the figures above may
+   * be wrong. */
+  if (problems->len > 0)
+    {
+      json_builder_set_member_name (b, "ledger_problems");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < problems->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (problems, i));
+      json_builder_end_array (b);
+    }
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -410,6 +441,8 @@ ledger_report (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL, *from_text = NULL, *to_text = NULL, *by_text = NULL;
   g_autofree char *ward = NULL, *format = NULL, *output = NULL;
+  GPtrArray *problems = NULL;
+  gboolean damaged = FALSE;
   McReportSpec spec = { MC_DAY_OPEN, MC_DAY_OPEN, MC_REPORT_BY_PROCEDURE, NULL };
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("First day, YYYY-MM-DD (default: the first of the last day’s month)"), N_("DATE") },
@@ -462,6 +495,8 @@ ledger_report (int    argc,
     return fail (error);
   if (!(ledger = open_ledger (db, FALSE, &error)))
     return fail (error);
+  problems = mc_ledger_get_open_problems (ledger);
+  damaged = warn_open_problems (ledger);
 
   if (g_str_equal (format, "pdf"))
     {
@@ -471,6 +506,9 @@ ledger_report (int    argc,
 
       if (summary == NULL)
         return fail (error);
+      /* The report to sign is not made from counts that do not match. */
+      if (damaged)
+        return MC_EXIT_LEDGER_DAMAGED;
       document = mc_report_document_new (summary, target_percent ());
       if (!mc_report_document_write_pdf (document, output, &error))
         return fail (error);
@@ -486,13 +524,13 @@ ledger_report (int    argc,
     if (g_str_equal (format, "csv"))
       bytes = mc_report_to_csv (report);
     else if (g_str_equal (format, "json"))
-      bytes = format_json (report);
+      bytes = format_json (report, problems);
     else
-      bytes = format_table (report);
+      bytes = format_table (report, problems);
     if (!write_output (output, bytes, &error))
       return fail (error);
   }
-  return MC_EXIT_OK;
+  return damaged ? MC_EXIT_LEDGER_DAMAGED : MC_EXIT_OK;
 }
 
 /* ---- export, import, check --------------------------------------------- */
