@@ -2017,6 +2017,20 @@ test_tampering_found_at_open (void)
     g_assert_true (has_open_problem (store, "do not match the recorded filings"));
     g_clear_object (&store);
 
+    /* A filing taken out of the counts: its own triggers keep the daily
+     * counts in step, so only its events tell. */
+    {
+      g_autoptr(McSqliteLedger) other = store_with_three_today ("filing-voided-behind.sqlite");
+      g_autofree char *other_path = g_strdup (mc_sqlite_ledger_get_path (other));
+
+      g_clear_object (&other);
+      tamper_unguarded (other_path, "UPDATE filings SET voided = 1 WHERE seq = (SELECT max (seq) FROM filings)");
+      other = mc_sqlite_ledger_open (other_path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+      g_assert_no_error (error);
+      g_assert_false (has_open_problem (other, "daily counts"));
+      g_assert_true (has_open_problem (other, "1 recent filings do not match"));
+    }
+
     /* Left without them, the missing safeguards are named too. */
     tamper (path, "DROP TRIGGER filings_guard_update");
     store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);

@@ -7,11 +7,12 @@
 
 G_BEGIN_DECLS
 
-/* Asks for the supervisor PIN (the one set in Preferences, checked with
- * mc_supervisor_pin_verify() off the main thread; through the ledger
- * when there is one, so wrong tries count towards its lock-out) before
- * something only a supervisor may do. Signals: verified () once the PIN
- * is right, then the prompt closes. */
+/* Asks for the supervisor PIN (the one set in Preferences, checked off
+ * the main thread behind the lock-out kept on disk: the ledger's when
+ * there is one, the program's ledger's file otherwise) before something
+ * only a supervisor may do. A right PIN whose stored hash is of an older,
+ * cheaper kind gets a new hash. Signals: verified () once the PIN is
+ * right, then the prompt closes. */
 
 #define MC_TYPE_PIN_PROMPT (mc_pin_prompt_get_type ())
 G_DECLARE_FINAL_TYPE (McPinPrompt, mc_pin_prompt, MC, PIN_PROMPT, AdwWindow)
