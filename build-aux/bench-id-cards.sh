@@ -20,7 +20,7 @@ fi
 # Pillow, NumPy and segno come from Debian's python3, not a pyenv one.
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
-exec nice "$py" tests/idgen/bench.py \
+BENCH_COMMAND="build-aux/bench-id-cards.sh $builddir $*" exec nice "$py" tests/idgen/bench.py \
   --tool "$builddir/app/tool/motcua-tool" \
   --first-gen "$builddir/resources/specimens/mc-make-id-cards" \
   --cache "$builddir/tests/id-bench-cache" "$@"

@@ -349,6 +349,14 @@ def main():
     for label, key, tot in (("number right where QR or MRZ read", "mr_right", "mr"),):
         rows.append([label] + [f"{pct(extra[g][key], extra[g][tot])} ({extra[g][key]}/{extra[g][tot]})" for g in gens])
     rows.append(["key fields wrong, not marked"] + [str(extra[g]["unmarked"]) for g in gens])
+    # The speed target: a two-sided glass scan at 300 dpi.
+    med = []
+    for g in gens:
+        t = [r["cpu"] for c, (r, _) in zip(cards, results) if c["generator"] == g and
+             ("kind", "scan") in categories(c) and c.get("dpi") == 300 and
+             len({p["side"] for p in c["placements"]}) == 2 and not r["error"]]
+        med.append(f"{statistics.median(t):.2f} over {len(t)}" if t else "—")
+    rows.append(["median CPU s, both sides at 300 dpi, read"] + med)
     print_table(["", *gens], rows)
 
     def badness(item):
@@ -362,7 +370,7 @@ def main():
             continue
         rows.append([g, f"{dim}: {val}"] + t.row())
     print_table(["generator", "category"] + head, rows)
-    cmd = " ".join(sys.argv)
+    cmd = os.environ.get("BENCH_COMMAND") or " ".join(sys.argv)
     print(f"Command: `{cmd}`")
 
 
