@@ -26,6 +26,8 @@ packages=(
   libssl-dev libcurl4-openssl-dev libsecret-1-dev gnome-keyring dbus-daemon openssl glib-networking
   librsvg2-common
   libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
+  python3-pil python3-numpy python3-segno zbar-tools fonts-dejavu-core
+  fonts-liberation2 fonts-freefont-ttf
 )
 
 install=1
