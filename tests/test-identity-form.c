@@ -69,38 +69,6 @@ screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_named (c, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The badge is the label among the row's suffixes with the "id-badge" class. */
 static const char *
 badge_text (GtkWidget *row)
@@ -214,12 +182,12 @@ test_clean_card (void)
   /* Every field has its row; the values are the card's, and the badge says
    * where each was read and what confirmed it. */
   for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
-    g_assert_nonnull (find_named (GTK_WIDGET (form), mc_id_field_to_string (f)));
-  row = find_named (GTK_WIDGET (form), "id_number");
+    g_assert_nonnull (mc_test_find_named (GTK_WIDGET (form), mc_id_field_to_string (f)));
+  row = mc_test_find_named (GTK_WIDGET (form), "id_number");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, mc_test_id_card_field (card, "id_number"));
   g_assert_true (g_str_has_prefix (badge_text (row), "QR"));
   g_assert_nonnull (strstr (badge_text (row), "✓MRZ"));
-  row = find_named (GTK_WIDGET (form), "full_name");
+  row = mc_test_find_named (GTK_WIDGET (form), "full_name");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, mc_test_id_card_field (card, "full_name"));
   /* Dates as the card prints them. */
   {
@@ -228,7 +196,7 @@ test_clean_card (void)
 
     g_assert_true (mc_id_date_parse_iso (mc_test_id_card_field (card, "date_of_birth"), &d));
     printed = g_strdup_printf ("%02d/%02d/%04d", g_date_get_day (&d), g_date_get_month (&d), g_date_get_year (&d));
-    row = find_named (GTK_WIDGET (form), "date_of_birth");
+    row = mc_test_find_named (GTK_WIDGET (form), "date_of_birth");
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, printed);
   }
   g_assert_cmpuint (mc_identity_form_count_marked (form), ==, 0);
@@ -256,13 +224,13 @@ test_card_to_check (void)
   screenshot (GTK_WIDGET (window), "identity-form-check");
 
   /* The warnings are listed; the marked fields are coloured. */
-  warnings = find_type (GTK_WIDGET (form), ADW_TYPE_PREFERENCES_GROUP);
+  warnings = mc_test_find_type (GTK_WIDGET (form), ADW_TYPE_PREFERENCES_GROUP);
   g_assert_true (gtk_widget_get_visible (warnings));
-  g_assert_nonnull (find_named (GTK_WIDGET (form), "qr-unreadable"));
+  g_assert_nonnull (mc_test_find_named (GTK_WIDGET (form), "qr-unreadable"));
   marked = mc_identity_form_count_marked (form);
   for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
     {
-      GtkWidget *row = find_named (GTK_WIDGET (form), mc_id_field_to_string (f));
+      GtkWidget *row = mc_test_find_named (GTK_WIDGET (form), mc_id_field_to_string (f));
       const McIdentityField *field = mc_identity_get_field (result->identity, f);
 
       g_assert_cmpint (gtk_widget_has_css_class (row, "id-conflict"), ==,
@@ -273,7 +241,7 @@ test_card_to_check (void)
 
   /* The clerk types the name as printed: it becomes "typed", unmarked. */
   {
-    GtkWidget *row = find_named (GTK_WIDGET (form), "full_name");
+    GtkWidget *row = mc_test_find_named (GTK_WIDGET (form), "full_name");
     g_autofree char *lower = g_utf8_strdown (mc_test_id_card_field (card, "full_name"), -1);
     const McIdentityField *f;
 
@@ -292,7 +260,7 @@ test_card_to_check (void)
   /* A date that is no date is kept on screen, marked, not stored; the
    * identity cannot be used until it is fixed. */
   {
-    GtkWidget *row = find_named (GTK_WIDGET (form), "date_of_issue");
+    GtkWidget *row = mc_test_find_named (GTK_WIDGET (form), "date_of_issue");
     g_autofree char *before = g_strdup (mc_identity_get_value (result->identity, MC_ID_FIELD_DATE_OF_ISSUE));
     McIdentity *accepted = NULL;
 
@@ -329,7 +297,7 @@ test_empty (void)
   wait_for_frames (GTK_WIDGET (window));
   gtk_widget_activate_action (GTK_WIDGET (form), "identity.use", NULL);
   g_assert_null (accepted);
-  g_assert_false (gtk_widget_get_sensitive (find_named (GTK_WIDGET (form), "id_number")));
+  g_assert_false (gtk_widget_get_sensitive (mc_test_find_named (GTK_WIDGET (form), "id_number")));
   gtk_window_destroy (window);
 }
 
@@ -339,7 +307,7 @@ test_language (void)
 {
   McIdentityForm *form;
   GtkWindow *window = show_form (&form);
-  GtkWidget *row = find_named (GTK_WIDGET (form), "date_of_birth");
+  GtkWidget *row = mc_test_find_named (GTK_WIDGET (form), "date_of_birth");
 
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
                    g_str_has_prefix (lang, "vi") ? "Ngày sinh" : "Date of birth");

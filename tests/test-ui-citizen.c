@@ -38,22 +38,6 @@ static char *pages_dir;
 
 /* ---- Helpers ------------------------------------------------------------------- */
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static McWindow *
 main_window (void)
 {
@@ -305,8 +289,8 @@ test_one_monitor (void)
   g_assert_null (mc_citizen_window_get_monitor (window));
   g_assert_false (gtk_window_is_fullscreen (GTK_WINDOW (window)));
   g_assert_null (mc_citizen_choose_monitor (gdk_display_get_default (), GTK_WINDOW (main_window ())));
-  g_assert_nonnull (find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR));
-  g_assert_true (gtk_widget_get_visible (find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR)));
+  g_assert_nonnull (mc_test_find_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR));
+  g_assert_true (gtk_widget_get_visible (mc_test_find_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR)));
 }
 
 static const char *
@@ -543,7 +527,7 @@ test_receipt_qr_sizes (void)
   mc_citizen_screen_set_receipt (screen (), "G22.56.22333-260101-0002", url);
   mc_citizen_screen_set_step (screen (), MC_CITIZEN_STEP_RECEIPT);
   view_page ();
-  qr = find_descendant (window, MC_TYPE_QR_CODE);
+  qr = mc_test_find_type (window, MC_TYPE_QR_CODE);
   g_assert_nonnull (qr);
   g_object_get (gtk_settings, "gtk-xft-dpi", &dpi, NULL);
   for (guint scale = 0; scale < 2; scale++)
@@ -599,7 +583,7 @@ guidance_page (void)
   GtkWidget *page;
 
   mc_window_show_section (window, "guidance");
-  page = find_descendant (GTK_WIDGET (window), MC_TYPE_GUIDANCE_PAGE);
+  page = mc_test_find_type (GTK_WIDGET (window), MC_TYPE_GUIDANCE_PAGE);
   g_assert_nonnull (page);
   return MC_GUIDANCE_PAGE (page);
 }
@@ -759,8 +743,8 @@ test_locked_down (void)
 
   /* No ledger and no visits: the clerk's window shows the board only. */
   g_assert_nonnull (board);
-  g_assert_null (find_descendant (GTK_WIDGET (window), MC_TYPE_STATISTICS_PAGE));
-  g_assert_null (find_descendant (GTK_WIDGET (window), MC_TYPE_GUIDANCE_PAGE));
+  g_assert_null (mc_test_find_type (GTK_WIDGET (window), MC_TYPE_STATISTICS_PAGE));
+  g_assert_null (mc_test_find_type (GTK_WIDGET (window), MC_TYPE_GUIDANCE_PAGE));
   {
     g_autofree char *section = g_strdup (mc_window_get_visible_section (window));
 
@@ -1126,7 +1110,7 @@ test_leave (void)
   g_assert_null (mc_test_find_toplevel (MC_TYPE_SELF_SERVICE_WINDOW));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "preferences"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "quit"));
-  g_assert_nonnull (find_descendant (GTK_WIDGET (window), MC_TYPE_STATISTICS_PAGE));
+  g_assert_nonnull (mc_test_find_type (GTK_WIDGET (window), MC_TYPE_STATISTICS_PAGE));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "statistics"));
   g_assert_cmpstr (mc_window_get_visible_section (window), ==, "statistics");
   /* The citizen screen the clerk had open is back. */

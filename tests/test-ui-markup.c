@@ -98,22 +98,6 @@ shows_literally (GtkWidget  *widget,
   return FALSE;
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_named (c, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkWindow *
 show (GtkWidget *child)
 {
@@ -207,7 +191,7 @@ test_identity_form (void)
   /* The clerk types (or pastes) a name with a right-to-left override
    * and other hidden characters: the identity keeps it clean. */
   {
-    GtkWidget *row = find_named (form, "full_name");
+    GtkWidget *row = mc_test_find_named (form, "full_name");
 
     g_assert_nonnull (row);
     gtk_editable_set_text (GTK_EDITABLE (row), MC_TEST_HIDDEN_NAME);

@@ -307,22 +307,6 @@ test_self_service_at_start (void)
   g_assert_true (mc_test_wait_until (adopted, NULL, 60));
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_named (c, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_warning_row (void)
 {
@@ -334,7 +318,7 @@ test_warning_row (void)
   /* 20 of its 24 hours gone: the row says when it goes. */
   g_assert_nonnull (draft);
   mc_test_iterate ();
-  label = find_named (GTK_WIDGET (window), "purge-warning");
+  label = mc_test_find_named (GTK_WIDGET (window), "purge-warning");
   g_assert_nonnull (label);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, expected);
   mc_test_screenshot (GTK_WIDGET (window), "retention-warning");
