@@ -13,6 +13,7 @@
 #include "mc-page-image.h"
 #include "mc-pdf-writer.h"
 #include "mc-searchable-pdf.h"
+#include "mc-searchable-pdf-private.h"
 #include "mc-vips.h"
 
 /* N cleaned pages → one searchable PDF under a size budget.
@@ -179,9 +180,9 @@ encode_g4 (VipsImage *bilevel,
 }
 
 /* The G4 data of a one-strip, MSB-first CCITT G4 TIFF, untouched. */
-static gboolean
-read_g4_strip (const char *path,
-               Page       *page)
+gboolean
+mc_searchable_pdf_read_g4 (const char *path,
+                           McPdfImage *image)
 {
   TIFF *tif;
   uint16_t compression = 0, photometric = 0, fill = FILLORDER_MSB2LSB, bps = 0, spp = 1;
@@ -211,13 +212,13 @@ read_g4_strip (const char *path,
 
       if (TIFFReadRawStrip (tif, 0, buf, len) == (tmsize_t) len)
         {
-          page->image.encoding = MC_PDF_IMAGE_G4;
-          page->image.data = g_bytes_new_take (buf, len);
-          page->image.width = w;
-          page->image.height = h;
+          image->encoding = MC_PDF_IMAGE_G4;
+          image->data = g_bytes_new_take (buf, len);
+          image->width = w;
+          image->height = h;
           /* G4 codes white and black runs; in a min-is-black TIFF the
            * "white" runs are 1 bits, which is what BlackIs1 says. */
-          page->image.black_is_1 = photometric == PHOTOMETRIC_MINISBLACK;
+          image->black_is_1 = photometric == PHOTOMETRIC_MINISBLACK;
           ok = TRUE;
         }
       else
@@ -267,7 +268,7 @@ encode_page (Page         *page,
               return TRUE;
             }
         }
-      if (bilevel && g_str_has_prefix (loader, "tiffload") && read_g4_strip (path, page))
+      if (bilevel && g_str_has_prefix (loader, "tiffload") && mc_searchable_pdf_read_g4 (path, &page->image))
         {
           page->passed_through = TRUE;
           return TRUE;

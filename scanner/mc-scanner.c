@@ -12,6 +12,7 @@
 #include <sane/saneopts.h>
 
 #include "mc-scanner.h"
+#include "mc-scanner-private.h"
 #include "mc-vips.h"
 
 #define MC_EXPORTED __attribute__ ((visibility ("default")))
@@ -850,13 +851,13 @@ page_buffer_reserve (PageBuffer *page,
 /* Converts one raw SANE line into output row @row, channel @channel (-1 for
  * all). Depth 1 grey is 1 = black (SANE's convention); 16-bit samples are
  * in host order and keep their high byte. */
-static void
-convert_line (const guchar              *raw,
-              const SANE_Parameters     *params,
-              guchar                    *out,
-              int                        width,
-              int                        bands,
-              int                        channel)
+void
+mc_scanner_convert_line (const guchar              *raw,
+                         const SANE_Parameters     *params,
+                         guchar                    *out,
+                         int                        width,
+                         int                        bands,
+                         int                        channel)
 {
   int in_samples = params->format == SANE_FRAME_RGB ? 3 : 1;
 
@@ -878,6 +879,28 @@ convert_line (const guchar              *raw,
         else
           out[x * bands + s] = v;
       }
+}
+
+gboolean
+mc_scanner_check_frame (const SANE_Parameters  *params,
+                        const SANE_Parameters  *first,
+                        GError                **error)
+{
+  if (params->bytes_per_line <= 0 || params->pixels_per_line <= 0 ||
+      (params->depth != 1 && params->depth != 8 && params->depth != 16))
+    {
+      g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_INVALID_OPTION,
+                   _("The scanner sent an image this program cannot read (%d bits per sample). Choose colour or grey."),
+                   params->depth);
+      return FALSE;
+    }
+  if (first != NULL && params->pixels_per_line != first->pixels_per_line)
+    {
+      g_set_error_literal (error, MC_SCAN_ERROR, MC_SCAN_ERROR_FAILED,
+                           _("The scanner sent the colours of one page at different sizes. Scan again."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 typedef enum {
@@ -920,6 +943,7 @@ read_page (McScanner   *self,
   gint64 last_progress = 0;
   double last_fraction = -2;
   gboolean first_frame = TRUE;
+  SANE_Parameters first_params = { 0 };
   SANE_Status status;
 
   memset (page, 0, sizeof *page);
@@ -943,14 +967,13 @@ read_page (McScanner   *self,
         }
 
       status = sane_get_parameters (self->handle, &params);
-      if (status != SANE_STATUS_GOOD || params.bytes_per_line <= 0 || params.pixels_per_line <= 0 ||
-          (params.depth != 1 && params.depth != 8 && params.depth != 16))
+      if (status != SANE_STATUS_GOOD)
         {
-          g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_INVALID_OPTION,
-                       _("The scanner sent an image this program cannot read (%d bits per sample). Choose colour or grey."),
-                       params.depth);
+          mc_scan_error_set_from_sane (error, status, NULL);
           return READ_FAILED;
         }
+      if (!mc_scanner_check_frame (&params, first_frame ? NULL : &first_params, error))
+        return READ_FAILED;
 
       switch (params.format)
         {
@@ -962,6 +985,7 @@ read_page (McScanner   *self,
 
       if (first_frame)
         {
+          first_params = params;
           page->width = params.pixels_per_line;
           page->bands = (params.format == SANE_FRAME_GRAY) ? 1 : 3;
           page->max_rows = (int) (MAX (dpi, 75.0) * MAX_PAGE_LINES_MM / 25.4);
@@ -973,12 +997,6 @@ read_page (McScanner   *self,
           g_mutex_lock (&self->handle_mutex);
           self->reading = TRUE;
           g_mutex_unlock (&self->handle_mutex);
-        }
-      else if (params.pixels_per_line != page->width)
-        {
-          g_set_error_literal (error, MC_SCAN_ERROR, MC_SCAN_ERROR_FAILED,
-                               _("The scanner sent the colours of one page at different sizes. Scan again."));
-          return READ_FAILED;
         }
 
       expected = params.lines;
@@ -1025,7 +1043,7 @@ read_page (McScanner   *self,
 
                       if (first_frame && channel >= 0)
                         memset (out, 0, (gsize) page->width * page->bands);
-                      convert_line (line, &params, out, page->width, page->bands, channel);
+                      mc_scanner_convert_line (line, &params, out, page->width, page->bands, channel);
                     }
                   row++;
                   line_fill = 0;
