@@ -894,6 +894,23 @@ mc_scanner_check_frame (const SANE_Parameters  *params,
                    params->depth);
       return FALSE;
     }
+  /* A line shorter than its pixels would be read past its end. */
+  if ((gint64) params->bytes_per_line * 8 <
+      (gint64) params->pixels_per_line * (params->format == SANE_FRAME_RGB ? 3 : 1) * params->depth)
+    {
+      g_set_error_literal (error, MC_SCAN_ERROR, MC_SCAN_ERROR_FAILED,
+                           _("The scanner sent an image whose lines are shorter than its width. Scan again; if this happens every time, the scanner’s driver is at fault."));
+      return FALSE;
+    }
+  /* Only a three-pass colour scan sends more frames: one per colour. */
+  if (first != NULL &&
+      (first->format < SANE_FRAME_RED || first->format > SANE_FRAME_BLUE ||
+       params->format < SANE_FRAME_RED || params->format > SANE_FRAME_BLUE))
+    {
+      g_set_error_literal (error, MC_SCAN_ERROR, MC_SCAN_ERROR_FAILED,
+                           _("The scanner sent one page as several images this program cannot put together. Scan again."));
+      return FALSE;
+    }
   if (first != NULL && params->pixels_per_line != first->pixels_per_line)
     {
       g_set_error_literal (error, MC_SCAN_ERROR, MC_SCAN_ERROR_FAILED,
