@@ -179,6 +179,20 @@ encode_g4 (VipsImage *bilevel,
   return bytes;
 }
 
+/* libtiff's complaints about a file that is not the one-strip G4 we
+ * want. Handled here, on this file's handle: the process-wide handlers
+ * may belong to a library libvips loaded (ImageMagick's abort when
+ * called outside its own reading). */
+static int
+quiet_tiff_handler (TIFF       *tif,
+                    void       *user_data,
+                    const char *module,
+                    const char *fmt,
+                    va_list     ap)
+{
+  return 1;
+}
+
 /* The G4 data of a one-strip, MSB-first CCITT G4 TIFF, untouched. */
 gboolean
 mc_searchable_pdf_read_g4 (const char *path,
@@ -190,9 +204,12 @@ mc_searchable_pdf_read_g4 (const char *path,
   uint64_t *counts = NULL;
   gboolean ok = FALSE;
 
-  /* libtiff reports oddities through its handlers, to stderr by default. */
-  TIFFSetWarningHandler (NULL);
-  tif = TIFFOpen (path, "r");
+  TIFFOpenOptions *options = TIFFOpenOptionsAlloc ();
+
+  TIFFOpenOptionsSetErrorHandlerExtR (options, quiet_tiff_handler, NULL);
+  TIFFOpenOptionsSetWarningHandlerExtR (options, quiet_tiff_handler, NULL);
+  tif = TIFFOpenExt (path, "r", options);
+  TIFFOpenOptionsFree (options);
   if (tif == NULL)
     return FALSE;
   TIFFGetField (tif, TIFFTAG_COMPRESSION, &compression);
