@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "mc-file-util.h"
+#include "mc-json.h"
 #include "mc-package.h"
 #include "mc-searchable-pdf.h"
 
@@ -507,38 +508,53 @@ mc_package_verify (const char  *package_dir,
   JsonObject *root;
   JsonArray *components;
   const char *name;
+  gint64 format = 0;
 
   if (!json_parser_load_from_file (parser, manifest, error))
     return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* A damaged manifest (empty, or members of the wrong type) is invalid,
+   * never a reason for json-glib's criticals: the typed getters. */
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto invalid;
   root = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_get_int_member_with_default (root, "format", 0) != 1 ||
-      !json_object_has_member (root, "components") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "components")))
+  if (!mc_json_get_int (root, manifest, "format", TRUE, &format, NULL) || format != 1 ||
+      !(components = mc_json_get_array (root, manifest, "components", TRUE, NULL)))
     goto invalid;
-  components = json_object_get_array_member (root, "components");
 
   for (guint i = 0; i < json_array_get_length (components); i++)
     {
-      JsonObject *c = json_array_get_object_element (components, i);
-      JsonArray *files = json_object_get_array_member (c, "files");
+      JsonNode *node = json_array_get_element (components, i);
+      JsonArray *files = NULL;
+      g_autoptr(GError) files_error = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        goto invalid;
+      files = mc_json_get_array (json_node_get_object (node), manifest, "files", FALSE, &files_error);
+      if (files_error != NULL)
+        goto invalid;
 
       for (guint j = 0; files && j < json_array_get_length (files); j++)
         {
-          JsonObject *f = json_array_get_object_element (files, j);
-          const char *file_name = json_object_get_string_member_with_default (f, "name", "");
+          JsonNode *file_node = json_array_get_element (files, j);
+          JsonObject *f;
+          const char *file_name = NULL, *listed_sha = NULL;
+          gint64 listed_size = -1;
           g_autofree char *path = NULL;
           g_autofree char *sha = NULL;
           guint64 size = 0;
 
-          if (*file_name == '\0' || strchr (file_name, '/') != NULL)
+          if (!JSON_NODE_HOLDS_OBJECT (file_node))
+            goto invalid;
+          f = json_node_get_object (file_node);
+          if (!mc_json_get_string (f, manifest, "name", TRUE, &file_name, NULL) ||
+              !mc_json_get_string (f, manifest, "sha256", FALSE, &listed_sha, NULL) ||
+              !mc_json_get_int (f, manifest, "size", FALSE, &listed_size, NULL) ||
+              *file_name == '\0' || strchr (file_name, '/') != NULL)
             goto invalid;
           path = g_build_filename (package_dir, file_name, NULL);
           if (!(sha = sha256_file (path, &size, error)))
             return FALSE;
-          if (size != (guint64) json_object_get_int_member_with_default (f, "size", -1) ||
-              g_strcmp0 (sha, json_object_get_string_member_with_default (f, "sha256", "")) != 0)
+          if (listed_size < 0 || size != (guint64) listed_size || g_strcmp0 (sha, listed_sha) != 0)
             {
               g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_FAILED,
                            _("The file %s changed after the package was made. Make the package again."),
