@@ -509,9 +509,16 @@ mc_package_verify (const char  *package_dir,
   JsonArray *components;
   const char *name;
   gint64 format = 0;
+  g_autoptr(GError) local_error = NULL;
 
-  if (!json_parser_load_from_file (parser, manifest, error))
-    return FALSE;
+  if (!json_parser_load_from_file (parser, manifest, &local_error))
+    {
+      /* json-glib quotes the text it stumbled on, cut even inside a character. */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error_literal (error, local_error->domain, local_error->code, detail);
+      return FALSE;
+    }
   /* A damaged manifest (empty, or members of the wrong type) is invalid,
    * never a reason for json-glib's criticals: the typed getters. */
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))

@@ -17,6 +17,14 @@
 
 static char *dir;
 
+/* A message the clerk reads: UTF-8 (GTK shows nothing else). */
+static void
+check_error (const GError *error)
+{
+  if (error == NULL || !g_utf8_validate (error->message, -1, NULL))
+    __builtin_trap ();
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -45,13 +53,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         g_error ("a checked package does not export: %s", error->message);
       g_unlink (zip);
     }
-  else if (error == NULL)
-    __builtin_trap ();
+  else
+    check_error (error);
   g_clear_error (&error);
 
   package = mc_portal_package_load (dir, NULL, &error);
   if ((package == NULL) == (error == NULL))
     __builtin_trap ();
+  if (package == NULL)
+    check_error (error);
   if (package != NULL)
     {
       guint64 total = 0;
