@@ -360,7 +360,7 @@ mc_visit_load (const char          *dir,
   state = json_object_get_string_member_with_default (root, "state", "draft");
   self->state = MC_VISIT_DRAFT;
   for (guint i = 0; i < G_N_ELEMENTS (state_strings); i++)
-    if (g_str_equal (state, state_strings[i]))
+    if (g_strcmp0 (state, state_strings[i]) == 0)
       self->state = i;
 
   if (json_object_has_member (root, "cleanup") &&
@@ -382,8 +382,8 @@ mc_visit_load (const char          *dir,
           c = g_new0 (McPageCleanup, 1);
           c->output = g_strdup (json_object_get_string_member_with_default (o, "output", NULL));
           kind = json_object_get_string_member_with_default (o, "kind", "grey");
-          c->kind = g_str_equal (kind, "lineart") ? MC_PAGE_KIND_LINEART
-                  : g_str_equal (kind, "colour") ? MC_PAGE_KIND_COLOUR : MC_PAGE_KIND_GREY;
+          c->kind = g_strcmp0 (kind, "lineart") == 0 ? MC_PAGE_KIND_LINEART
+                  : g_strcmp0 (kind, "colour") == 0 ? MC_PAGE_KIND_COLOUR : MC_PAGE_KIND_GREY;
           c->rotation = (int) json_object_get_int_member_with_default (o, "rotation", 0);
           c->skew = json_object_get_double_member_with_default (o, "skew", 0);
           c->blank = json_object_get_boolean_member_with_default (o, "blank", FALSE);
