@@ -61,7 +61,11 @@ for t in "${targets[@]}"; do
           -artifact_prefix="build-fuzz/artifacts/fuzz-$t-" "build-fuzz/corpus/$t" "tests/fuzz/corpus/$t")
   fi
   result=ok
-  nice "$exe" "${args[@]}" >"$log" 2>&1 || { result="FAILED, see $log"; status=1; }
+  # The target's own files, in memory when there is a tmpfs; removed even
+  # when it crashed.
+  tmp=$(mktemp -d "$( [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/motcua-fuzz-run.XXXXXX")
+  TMPDIR=$tmp nice "$exe" "${args[@]}" >"$log" 2>&1 || { result="FAILED, see $log"; status=1; }
+  rm -rf "$tmp"
   # The last status line: "#RUNS DONE cov: N ft: N …" (INITED with --coverage).
   line=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
   runs=$(sed -nE 's/^#([0-9]+).*/\1/p' <<<"$line")
