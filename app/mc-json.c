@@ -248,9 +248,12 @@ mc_json_parse_bytes (GBytes      *bytes,
 
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
-      /* json-glib's message already names the line and column. */
+      /* json-glib's message already names the line and column; it quotes
+       * the text it stumbled on, cut anywhere, even inside a character. */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_SYNTAX,
-                   _("%s: not valid JSON: %s"), origin, local_error->message);
+                   _("%s: not valid JSON: %s"), origin, detail);
       return NULL;
     }
 

@@ -4,10 +4,12 @@
 # The README's two commands:
 #   build-aux/dev.sh run [ARGS…]   install what is missing, build, start Một Cửa
 #   build-aux/dev.sh test          install what is missing, build, run every test
-#                                  (normal and ASan+UBSan builds), then print
+#                                  (normal and ASan+UBSan builds), run each fuzz
+#                                  target briefly (clang, libFuzzer), then print
 #                                  "N passed, N failed"
 # Both are idempotent. Options: --no-install (never call apt-get),
-# --no-sanitize (test: skip the sanitizer build).
+# --no-sanitize (test: skip the sanitizer build), --no-fuzz (test: skip the
+# fuzz build).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,10 +30,12 @@ packages=(
   libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
   python3-pil python3-numpy python3-segno zbar-tools fonts-dejavu-core
   fonts-liberation2 fonts-freefont-ttf
+  clang libclang-rt-14-dev
 )
 
 install=1
 sanitize=1
+fuzz=1
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 args=()
@@ -39,6 +43,7 @@ for a in "$@"; do
   case "$a" in
     --no-install) install=0 ;;
     --no-sanitize) sanitize=0 ;;
+    --no-fuzz) fuzz=0 ;;
     *) args+=("$a") ;;
   esac
 done
@@ -174,12 +179,20 @@ case "$cmd" in
       meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
       logs+=("$here/build-asan/meson-logs/testlog.json")
     fi
+    if [ "$fuzz" = 1 ]; then
+      # The parsers of untrusted input, each for a fixed number of inputs
+      # from its seeds (tests/fuzz/); docs/fuzzing.md runs them for long.
+      CC=clang build build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined
+      say "fuzzing briefly in build-fuzz (libFuzzer, ASan + UBSan)"
+      meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
+      logs+=("$here/build-fuzz/meson-logs/testlog.json")
+    fi
     echo "screenshots: $here/build/screenshots/"
     count_results "${logs[@]}"
     exit $status
     ;;
   *)
-    echo "usage: build-aux/dev.sh run|test [--no-install] [--no-sanitize]" >&2
+    echo "usage: build-aux/dev.sh run|test [--no-install] [--no-sanitize] [--no-fuzz]" >&2
     exit 2
     ;;
 esac

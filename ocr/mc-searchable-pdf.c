@@ -14,6 +14,7 @@
 #include "mc-page-image.h"
 #include "mc-pdf-writer.h"
 #include "mc-searchable-pdf.h"
+#include "mc-searchable-pdf-private.h"
 #include "mc-vips.h"
 
 /* N cleaned pages → one searchable PDF under a size budget.
@@ -179,10 +180,24 @@ encode_g4 (VipsImage *bilevel,
   return bytes;
 }
 
+/* libtiff's complaints about a file that is not the one-strip G4 we
+ * want. Handled here, on this file's handle: the process-wide handlers
+ * may belong to a library libvips loaded (ImageMagick's abort when
+ * called outside its own reading). */
+static int
+quiet_tiff_handler (TIFF       *tif,
+                    void       *user_data,
+                    const char *module,
+                    const char *fmt,
+                    va_list     ap)
+{
+  return 1;
+}
+
 /* The G4 data of a one-strip, MSB-first CCITT G4 TIFF, untouched. */
-static gboolean
-read_g4_strip (const char *path,
-               Page       *page)
+gboolean
+mc_searchable_pdf_read_g4 (const char *path,
+                           McPdfImage *image)
 {
   TIFF *tif;
   uint16_t compression = 0, photometric = 0, fill = FILLORDER_MSB2LSB, bps = 0, spp = 1;
@@ -190,9 +205,12 @@ read_g4_strip (const char *path,
   uint64_t *counts = NULL;
   gboolean ok = FALSE;
 
-  /* libtiff reports oddities through its handlers, to stderr by default. */
-  TIFFSetWarningHandler (NULL);
-  tif = TIFFOpen (path, "r");
+  TIFFOpenOptions *options = TIFFOpenOptionsAlloc ();
+
+  TIFFOpenOptionsSetErrorHandlerExtR (options, quiet_tiff_handler, NULL);
+  TIFFOpenOptionsSetWarningHandlerExtR (options, quiet_tiff_handler, NULL);
+  tif = TIFFOpenExt (path, "r", options);
+  TIFFOpenOptionsFree (options);
   if (tif == NULL)
     return FALSE;
   TIFFGetField (tif, TIFFTAG_COMPRESSION, &compression);
@@ -212,13 +230,13 @@ read_g4_strip (const char *path,
 
       if (TIFFReadRawStrip (tif, 0, buf, len) == (tmsize_t) len)
         {
-          page->image.encoding = MC_PDF_IMAGE_G4;
-          page->image.data = g_bytes_new_take (buf, len);
-          page->image.width = w;
-          page->image.height = h;
+          image->encoding = MC_PDF_IMAGE_G4;
+          image->data = g_bytes_new_take (buf, len);
+          image->width = w;
+          image->height = h;
           /* G4 codes white and black runs; in a min-is-black TIFF the
            * "white" runs are 1 bits, which is what BlackIs1 says. */
-          page->image.black_is_1 = photometric == PHOTOMETRIC_MINISBLACK;
+          image->black_is_1 = photometric == PHOTOMETRIC_MINISBLACK;
           ok = TRUE;
         }
       else
@@ -268,7 +286,7 @@ encode_page (Page         *page,
               return TRUE;
             }
         }
-      if (bilevel && g_str_has_prefix (loader, "tiffload") && read_g4_strip (path, page))
+      if (bilevel && g_str_has_prefix (loader, "tiffload") && mc_searchable_pdf_read_g4 (path, &page->image))
         {
           page->passed_through = TRUE;
           return TRUE;

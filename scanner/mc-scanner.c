@@ -1032,6 +1032,7 @@ read_page (McScanner   *self,
 
       if (first_frame)
         {
+          first_params = params;
           page->width = params.pixels_per_line;
           page->bands = (params.format == SANE_FRAME_GRAY) ? 1 : 3;
           page->max_rows = (int) (MAX (dpi, 75.0) * MAX_PAGE_LINES_MM / 25.4);

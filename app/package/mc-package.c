@@ -515,8 +515,14 @@ mc_package_verify (const char  *package_dir,
 
   /* Typed getters throughout: a damaged manifest is an error, never a
    * critical (an empty file parses to no root at all). */
-  if (!json_parser_load_from_file (parser, manifest, error))
-    return FALSE;
+  if (!json_parser_load_from_file (parser, manifest, &local_error))
+    {
+      /* json-glib quotes the text it stumbled on, cut even inside a character. */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error_literal (error, local_error->domain, local_error->code, detail);
+      return FALSE;
+    }
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto invalid;
   root = json_node_get_object (json_parser_get_root (parser));

@@ -257,6 +257,26 @@ parse_retry_after (const char *value)
   return MIN (seconds, MAX_RETRY_AFTER_S) * G_USEC_PER_SEC;
 }
 
+gint64
+mc_portal_reply_header (const char *data,
+                        gsize       len,
+                        gint64      retry_after_us)
+{
+  g_autofree char *line = g_strndup (data, len);
+  char *colon;
+
+  /* A new status line (after “100 Continue”) starts a new set of headers. */
+  if (g_str_has_prefix (line, "HTTP/"))
+    return -1;
+  colon = strchr (line, ':');
+  if (colon == NULL)
+    return retry_after_us;
+  *colon = '\0';
+  if (g_ascii_strcasecmp (g_strstrip (line), "Retry-After") == 0)
+    return parse_retry_after (g_strstrip (colon + 1));
+  return retry_after_us;
+}
+
 static size_t
 on_header (char   *data,
            size_t  size,
@@ -265,21 +285,8 @@ on_header (char   *data,
 {
   Transfer *t = user_data;
   size_t n = size * nmemb;
-  g_autofree char *line = g_strndup (data, n);
-  char *colon;
 
-  /* A new status line (after “100 Continue”) starts a new set of headers. */
-  if (g_str_has_prefix (line, "HTTP/"))
-    {
-      t->retry_after_us = -1;
-      return n;
-    }
-  colon = strchr (line, ':');
-  if (colon == NULL)
-    return n;
-  *colon = '\0';
-  if (g_ascii_strcasecmp (g_strstrip (line), "Retry-After") == 0)
-    t->retry_after_us = parse_retry_after (g_strstrip (colon + 1));
+  t->retry_after_us = mc_portal_reply_header (data, n, t->retry_after_us);
   return n;
 }
 
@@ -466,7 +473,8 @@ run_transfer (CURL         *easy,
 /* The part of an answer's error a clerk may see: the portal's own words,
  * without control characters, cut to a readable length. */
 static char *
-portal_message (Transfer *t)
+portal_message (const guint8 *body,
+                gsize         len)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
@@ -476,9 +484,9 @@ portal_message (Transfer *t)
   const char *text;
   guint n = 0;
 
-  if (t->body->len == 0 ||
-      !g_utf8_validate ((const char *) t->body->data, t->body->len, NULL) ||
-      !json_parser_load_from_data (parser, (const char *) t->body->data, t->body->len, NULL) ||
+  if (len == 0 ||
+      !g_utf8_validate ((const char *) body, len, NULL) ||
+      !json_parser_load_from_data (parser, (const char *) body, len, NULL) ||
       !(root = json_parser_get_root (parser)) || !JSON_NODE_HOLDS_OBJECT (root) ||
       !json_object_has_member (json_node_get_object (root), "error"))
     return NULL;
@@ -612,14 +620,15 @@ set_curl_error (McPortalClient  *self,
 }
 
 static void
-set_http_error (McPortalClient  *self,
-                Transfer        *t,
-                long             status,
-                GError         **error)
+set_http_error (const char    *host,
+                const guint8  *body,
+                gsize          len,
+                long           status,
+                GError       **error)
 {
-  g_autofree char *said = portal_message (t);
+  g_autofree char *said = portal_message (body, len);
 
-  g_debug ("portal %s answered HTTP %ld", self->host, status);
+  g_debug ("portal %s answered HTTP %ld", host, status);
 
   if (status == 401)
     g_set_error_literal (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_UNAUTHORIZED,
@@ -633,7 +642,7 @@ set_http_error (McPortalClient  *self,
   else if (status == 408)
     g_set_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_TIMEOUT,
                  _("The portal (%s) did not answer in time. The network may be slow or the portal overloaded; try again later."),
-                 self->host);
+                 host);
   else if (status == 429)
     g_set_error_literal (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_BUSY,
                          _("The portal is busy and asked to wait before sending again."));
@@ -675,15 +684,16 @@ set_bad_response (GError     **error,
 }
 
 static JsonObject *
-parse_answer (Transfer  *t,
-              GError   **error)
+parse_answer (const guint8  *body,
+              gsize          len,
+              GError       **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  if (t->body->len == 0 ||
-      !g_utf8_validate ((const char *) t->body->data, t->body->len, NULL) ||
-      !json_parser_load_from_data (parser, (const char *) t->body->data, t->body->len, NULL) ||
+  if (len == 0 ||
+      !g_utf8_validate ((const char *) body, len, NULL) ||
+      !json_parser_load_from_data (parser, (const char *) body, len, NULL) ||
       !(root = json_parser_get_root (parser)) || !JSON_NODE_HOLDS_OBJECT (root))
     {
       set_bad_response (error, _("not a JSON object"));
@@ -829,6 +839,90 @@ new_easy (McPortalClient  *self,
   return easy;
 }
 
+/* The answer to a submission: HTTP @status and its @body. */
+McPortalReceipt *
+mc_portal_reply_read_receipt (const char    *host,
+                              long           status,
+                              const guint8  *body,
+                              gsize          len,
+                              GError       **error)
+{
+  g_autoptr(JsonObject) answer = NULL;
+  McPortalReceipt *receipt;
+  const char *code, *received_at;
+
+  if (status != 200 && status != 201)
+    {
+      set_http_error (host, body, len, status, error);
+      return NULL;
+    }
+  if (!(answer = parse_answer (body, len, error)))
+    return NULL;
+  code = answer_string (answer, "receipt");
+  received_at = answer_string (answer, "received_at");
+  if (!is_valid_receipt (code))
+    {
+      set_bad_response (error, _("no valid receipt code"));
+      return NULL;
+    }
+  if (!is_valid_time (received_at))
+    {
+      set_bad_response (error, _("no valid time of receipt"));
+      return NULL;
+    }
+  receipt = g_new0 (McPortalReceipt, 1);
+  receipt->receipt = g_strdup (code);
+  receipt->received_at = g_strdup (received_at);
+  receipt->http_status = (guint) status;
+  return receipt;
+}
+
+/* The answer to a status request for @receipt. */
+McPortalStatus *
+mc_portal_reply_read_status (const char    *host,
+                             const char    *receipt,
+                             long           status,
+                             const guint8  *body,
+                             gsize          len,
+                             GError       **error)
+{
+  g_autoptr(JsonObject) answer = NULL;
+  McPortalStatus *result;
+  const char *code, *state;
+
+  if (status == 404)
+    {
+      g_set_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NOT_FOUND,
+                   _("The portal knows no filing with the receipt code “%s”."), receipt);
+      return NULL;
+    }
+  if (status != 200)
+    {
+      set_http_error (host, body, len, status, error);
+      return NULL;
+    }
+  if (!(answer = parse_answer (body, len, error)))
+    return NULL;
+  code = answer_string (answer, "receipt");
+  state = answer_string (answer, "status");
+  if (g_strcmp0 (code, receipt) != 0)
+    {
+      set_bad_response (error, _("the status of another filing"));
+      return NULL;
+    }
+  if (state == NULL || *state == '\0')
+    {
+      set_bad_response (error, _("no status"));
+      return NULL;
+    }
+  result = g_new0 (McPortalStatus, 1);
+  result->receipt = g_strdup (code);
+  result->status = g_strdup (state);
+  result->updated_at = g_strdup (answer_string (answer, "updated_at"));
+  result->message = g_strdup (answer_string (answer, "message"));
+  return result;
+}
+
 McPortalReceipt *
 mc_portal_client_submit (McPortalClient        *self,
                          McPortalPackage       *package,
@@ -842,7 +936,6 @@ mc_portal_client_submit (McPortalClient        *self,
   g_autofree char *url = NULL;
   g_autofree char *key_header = NULL;
   g_autofree PartReader *readers = NULL;
-  g_autoptr(JsonObject) answer = NULL;
   char errbuf[CURL_ERROR_SIZE];
   struct curl_slist *headers = NULL;
   curl_mime *mime = NULL;
@@ -855,7 +948,6 @@ mc_portal_client_submit (McPortalClient        *self,
   gsize manifest_len;
   const void *manifest_data;
   McPortalReceipt *receipt = NULL;
-  const char *code, *received_at;
 
   g_return_val_if_fail (MC_IS_PORTAL_CLIENT (self), NULL);
   g_return_val_if_fail (package != NULL, NULL);
@@ -923,24 +1015,7 @@ mc_portal_client_submit (McPortalClient        *self,
       else
         {
           curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &status);
-          if (status != 200 && status != 201)
-            set_http_error (self, &t, status, error);
-          else if ((answer = parse_answer (&t, error)) != NULL)
-            {
-              code = answer_string (answer, "receipt");
-              received_at = answer_string (answer, "received_at");
-              if (!is_valid_receipt (code))
-                set_bad_response (error, _("no valid receipt code"));
-              else if (!is_valid_time (received_at))
-                set_bad_response (error, _("no valid time of receipt"));
-              else
-                {
-                  receipt = g_new0 (McPortalReceipt, 1);
-                  receipt->receipt = g_strdup (code);
-                  receipt->received_at = g_strdup (received_at);
-                  receipt->http_status = (guint) status;
-                }
-            }
+          receipt = mc_portal_reply_read_receipt (self->host, status, t.body->data, t.body->len, error);
         }
     }
 
@@ -963,14 +1038,12 @@ mc_portal_client_get_status (McPortalClient  *self,
 {
   g_auto(Transfer) t = { .cancellable = cancellable };
   g_autofree char *escaped = NULL, *url = NULL;
-  g_autoptr(JsonObject) answer = NULL;
   char errbuf[CURL_ERROR_SIZE];
   struct curl_slist *headers = NULL;
   CURL *easy;
   CURLcode rc;
   long status = 0;
   McPortalStatus *result = NULL;
-  const char *code, *state;
 
   g_return_val_if_fail (MC_IS_PORTAL_CLIENT (self), NULL);
 
@@ -998,28 +1071,7 @@ mc_portal_client_get_status (McPortalClient  *self,
   else
     {
       curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &status);
-      if (status == 404)
-        g_set_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_NOT_FOUND,
-                     _("The portal knows no filing with the receipt code “%s”."), receipt);
-      else if (status != 200)
-        set_http_error (self, &t, status, error);
-      else if ((answer = parse_answer (&t, error)) != NULL)
-        {
-          code = answer_string (answer, "receipt");
-          state = answer_string (answer, "status");
-          if (g_strcmp0 (code, receipt) != 0)
-            set_bad_response (error, _("the status of another filing"));
-          else if (state == NULL || *state == '\0')
-            set_bad_response (error, _("no status"));
-          else
-            {
-              result = g_new0 (McPortalStatus, 1);
-              result->receipt = g_strdup (code);
-              result->status = g_strdup (state);
-              result->updated_at = g_strdup (answer_string (answer, "updated_at"));
-              result->message = g_strdup (answer_string (answer, "message"));
-            }
-        }
+      result = mc_portal_reply_read_status (self->host, receipt, status, t.body->data, t.body->len, error);
     }
 
   curl_easy_cleanup (easy);

@@ -219,8 +219,13 @@ parse_manifest (McPortalPackage  *self,
 
   if (!g_utf8_validate (data, (gssize) len, NULL) ||
       !json_parser_load_from_data (parser, data, (gssize) len, &local_error))
-    return package_error (error, _("The package’s manifest.json is not valid JSON: %s"),
-                          local_error ? local_error->message : _("it is not UTF-8 text"));
+    {
+      /* json-glib quotes the text it stumbled on, cut even inside a character. */
+      g_autofree char *detail = local_error ? g_utf8_make_valid (local_error->message, -1) : NULL;
+
+      return package_error (error, _("The package’s manifest.json is not valid JSON: %s"),
+                            detail ? detail : _("it is not UTF-8 text"));
+    }
 
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
