@@ -508,7 +508,10 @@ ledger_report (int    argc,
         return fail (error);
       /* The report to sign is not made from counts that do not match. */
       if (damaged)
-        return MC_EXIT_LEDGER_DAMAGED;
+        {
+          mc_summary_free (summary);
+          return MC_EXIT_LEDGER_DAMAGED;
+        }
       document = mc_report_document_new (summary, target_percent ());
       if (!mc_report_document_write_pdf (document, output, &error))
         return fail (error);
