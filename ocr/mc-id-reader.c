@@ -8,6 +8,7 @@
 #include "mc-id-fields.h"
 #include "mc-id-merge.h"
 #include "mc-id-reader.h"
+#include "mc-id-search.h"
 #include "mc-mrz-reader.h"
 #include "mc-qr-payload.h"
 #include "mc-qr-reader.h"
@@ -21,7 +22,11 @@
  *    MRZ is a căn cước (2024), a QR on the other side a chip CCCD (2021).
  * 3. MRZ on the back; printed text on the front, and on the back where the
  *    fields it holds are not already proven (a 2024 back always).
- * 4. mc_id_merge(): one record, with warnings.
+ * 4. Where no card was framed, or what was framed is not confirmed by a QR
+ *    or a valid MRZ: the whole image, searched for a QR at several scales
+ *    and read as text on every way up for labels and an MRZ band
+ *    (mc-id-search.c). No single stage decides that there is no card.
+ * 5. mc_id_merge(): one record, with warnings.
  *
  * Personal data stays in the result: the debug log carries counts and
  * timings only. */
@@ -187,6 +192,75 @@ n_checks (const McMrz *mrz)
   return n;
 }
 
+/* The ways in that need no frame, on the whole of @image: a QR anywhere
+ * (when none is read yet and @want_qr), then the text on every way up for
+ * labels and an MRZ band. What they find joins what the crops gave. */
+static gboolean
+search_image (McIdReader     *self,
+              VipsImage      *image,
+              gboolean        want_qr,
+              McQrPayload   **qr,
+              GError        **qr_error,
+              McMrz          *mrz,
+              gboolean       *have_mrz,
+              McIdOcrFields  *ocr,
+              gboolean       *have_front,
+              gboolean       *have_back,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  McIdSearchResult found = { 0 };
+  int hint = -1;
+  gboolean ok;
+
+  if (want_qr && *qr == NULL)
+    {
+      g_autoptr(GPtrArray) symbols = NULL;
+      g_autoptr(GError) local = NULL;
+
+      symbols = mc_id_search_qr (image, &local);
+      for (guint i = 0; symbols != NULL && i < symbols->len; i++)
+        {
+          McQrSymbol *s = g_ptr_array_index (symbols, i);
+          static const int upright[] = { 0, 270, 180, 90 };   /* per McQrOrientation */
+          gsize len;
+          const guint8 *data = g_bytes_get_data (s->data, &len);
+          g_autoptr(GError) parse_error = NULL;
+          McQrPayload *p;
+
+          if (hint < 0 && s->orientation != MC_QR_ORIENT_UNKNOWN)
+            hint = upright[s->orientation];
+          if (*qr != NULL)
+            continue;
+          if ((p = mc_qr_payload_parse (data, len, &parse_error)) != NULL)
+            {
+              *qr = p;
+              g_clear_error (qr_error);
+            }
+          else if (*qr_error == NULL)
+            *qr_error = g_steal_pointer (&parse_error);
+        }
+    }
+
+  ok = mc_id_search_text (self->pool, image, hint, &found, cancellable, error);
+  if (ok)
+    {
+      if (found.have_mrz && (!*have_mrz || n_checks (&found.mrz) > n_checks (mrz)))
+        {
+          *mrz = found.mrz;
+          *have_mrz = TRUE;
+        }
+      if (found.have_mrz)
+        *have_back = TRUE;
+      if (found.fields->fields[MC_ID_FIELD_FULL_NAME].value != NULL ||
+          found.fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value != NULL)
+        *have_front = TRUE;
+      mc_id_ocr_fields_absorb (ocr, found.fields);
+    }
+  mc_id_search_result_clear (&found);
+  return ok;
+}
+
 McIdResult *
 mc_id_reader_read (McIdReader    *self,
                    GPtrArray     *images,
@@ -194,6 +268,7 @@ mc_id_reader_read (McIdReader    *self,
                    GError       **error)
 {
   g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
+  g_autofree gboolean *framed = NULL;
   g_autoptr(GArray) sides = g_array_new (FALSE, TRUE, sizeof (Side));
   g_autoptr(McQrPayload) qr = NULL;
   g_autoptr(GError) qr_error = NULL;
@@ -203,16 +278,23 @@ mc_id_reader_read (McIdReader    *self,
   McIdResult *result;
   McMrz mrz = { 0 };
   gboolean have_mrz = FALSE, have_front = FALSE, have_back = FALSE, all_whole = TRUE;
+  gboolean searched = FALSE;
   McCardType layout_type = MC_CARD_TYPE_UNKNOWN;
   McIdReadings readings = { 0 };
   GDate today;
   gint64 start = g_get_monotonic_time ();
-  gint64 t_find, t_qr, t_mrz, t_ocr;
+  gint64 t_find, t_qr, t_mrz, t_ocr, t_search;
 
   g_return_val_if_fail (MC_IS_ID_READER (self), NULL);
   g_return_val_if_fail (images != NULL, NULL);
 
   /* 1. The cards. */
+  if (images->len == 0)
+    {
+      g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD, _("No ID card was found in the images."));
+      return NULL;
+    }
+  framed = g_new0 (gboolean, images->len);
   for (guint i = 0; i < images->len; i++)
     {
       g_autoptr(GError) local = NULL;
@@ -235,15 +317,9 @@ mc_id_reader_read (McIdReader    *self,
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
+      framed[i] = found->len > 0;
       for (guint k = 0; k < found->len; k++)
         g_ptr_array_add (crops, g_ptr_array_steal_index (found, k--));
-    }
-  if (crops->len == 0)
-    {
-      g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
-                           finder_error != NULL ? finder_error->message
-                                                : _("No ID card was found in the images."));
-      return NULL;
     }
   t_find = g_get_monotonic_time ();
 
@@ -330,9 +406,28 @@ mc_id_reader_read (McIdReader    *self,
 
   t_ocr = g_get_monotonic_time ();
 
+  /* 4. Without a frame, or without a proof: the whole image. */
+  for (guint i = 0; i < images->len; i++)
+    {
+      gboolean confirmed = qr != NULL || (have_mrz && mc_mrz_is_valid (&mrz));
+
+      if (framed[i] && (confirmed || ocr->n_labels >= 4))
+        continue;
+      searched = TRUE;
+      if (!search_image (self, g_ptr_array_index (images, i), !confirmed, &qr, &qr_error,
+                         &mrz, &have_mrz, ocr, &have_front, &have_back, cancellable, error))
+        return NULL;
+    }
+
+  t_search = g_get_monotonic_time ();
+
   if (qr == NULL && !have_mrz && ocr->n_labels == 0)
     {
-      if (all_whole)
+      if (crops->len == 0)
+        g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
+                             finder_error != NULL ? finder_error->message
+                                                  : _("No ID card was found in the images."));
+      else if (all_whole)
         g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
                              _("No ID card was found in the images. Place the card flat on the glass, away from the edges, and scan again."));
       else
@@ -341,7 +436,7 @@ mc_id_reader_read (McIdReader    *self,
       return NULL;
     }
 
-  /* 4. One record. */
+  /* 5. One record. */
   if (layout_type == MC_CARD_TYPE_UNKNOWN)
     layout_type = ocr->card_type;
   if (g_date_valid (&self->today))
@@ -363,7 +458,10 @@ mc_id_reader_read (McIdReader    *self,
 
   if (qr_error != NULL)
     mc_identity_add_warning (identity, "qr-invalid", MC_ID_FIELD_NONE, qr_error->message);
-  if (!have_front || !have_back)
+  if (crops->len == 0)
+    mc_identity_add_warning (identity, "no-frame", MC_ID_FIELD_NONE,
+                             _("The card’s outline was not found, so it was read from the whole image. Check the values against the card."));
+  else if (!have_front || !have_back)
     mc_identity_add_warning (identity, "one-side", MC_ID_FIELD_NONE,
                              have_back ? _("Only the back of the card was read. Scan the front too.")
                                        : _("Only the front of the card was read. Scan the back too, for the MRZ."));
@@ -383,9 +481,10 @@ mc_id_reader_read (McIdReader    *self,
           }
       }
   g_debug ("read %u card side(s) from %u image(s) in %.2f s (find %.2f, qr %.2f, mrz %.2f, "
-           "text %.2f): qr %s, mrz %s, %u labels",
+           "text %.2f, whole image %.2f%s): qr %s, mrz %s, %u labels",
            crops->len, images->len, (g_get_monotonic_time () - start) / 1e6,
            (t_find - start) / 1e6, (t_qr - t_find) / 1e6, (t_mrz - t_qr) / 1e6, (t_ocr - t_mrz) / 1e6,
+           (t_search - t_ocr) / 1e6, searched ? "" : " (skipped)",
            qr != NULL ? "yes" : "no", have_mrz ? (mc_mrz_is_valid (&mrz) ? "valid" : "partial") : "no",
            ocr->n_labels);
   return result;

@@ -199,6 +199,223 @@ test_async (void)
                    mc_test_id_card_field (card, "id_number"));
 }
 
+/* ------------------------------------------- inputs the finder cannot frame
+ *
+ * The generated cards composited differently from the generator: cut out
+ * of their glass scan by the truth's corners, then laid on a lid they
+ * barely stand out from, cropped to the QR or the MRZ alone, turned. */
+
+static JsonObject *
+find_card (const char *presentation,
+           const char *card_type)
+{
+  for (guint c = 0; c < cards->len; c++)
+    {
+      JsonObject *card = g_ptr_array_index (cards, c);
+
+      if (g_str_equal (json_object_get_string_member (card, "presentation"), presentation) &&
+          g_str_equal (json_object_get_string_member (card, "card_type"), card_type) &&
+          g_str_equal (json_object_get_string_member (card, "qr_damage"), "none") &&
+          !json_object_get_boolean_member (card, "mrz_smudge"))
+        return card;
+    }
+  return NULL;
+}
+
+/* One side of @card, upright, at 300 dpi (1012 × 638), cut out of its
+ * image with the affine transform its truth corners give. */
+static VipsImage *
+cut_side (JsonObject *card,
+          const char *side)
+{
+  JsonArray *placements = json_object_get_array_member (card, "placements");
+  JsonArray *files = json_object_get_array_member (card, "images");
+
+  for (guint i = 0; i < json_array_get_length (placements); i++)
+    {
+      JsonObject *p = json_array_get_object_element (placements, i);
+      JsonArray *q = json_object_get_array_member (p, "quad");
+      g_autoptr(VipsImage) image = NULL;
+      g_autoptr(VipsImage) out = NULL;
+      VipsImage *mem;
+      double x0, y0, ux, uy, vx, vy, a, b, c, d, det;
+      VipsArrayInt *oarea;
+      int status;
+
+      if (!g_str_equal (json_object_get_string_member (p, "side"), side))
+        continue;
+      image = vips_image_new_from_file (json_array_get_string_element (files, json_object_get_int_member (p, "image")),
+                                        "access", VIPS_ACCESS_RANDOM, NULL);
+      g_assert_nonnull (image);
+      x0 = json_array_get_double_element (q, 0);
+      y0 = json_array_get_double_element (q, 1);
+      /* Input vectors of one output pixel along x (TL → TR) and y (TL → BL). */
+      ux = (json_array_get_double_element (q, 2) - x0) / 1012.0;
+      uy = (json_array_get_double_element (q, 3) - y0) / 1012.0;
+      vx = (json_array_get_double_element (q, 6) - x0) / 638.0;
+      vy = (json_array_get_double_element (q, 7) - y0) / 638.0;
+      /* vips_affine maps input to output: invert [ux vx; uy vy]. */
+      det = ux * vy - vx * uy;
+      a = vy / det;
+      b = -vx / det;
+      c = -uy / det;
+      d = ux / det;
+      oarea = vips_array_int_newv (4, 0, 0, 1012, 638);
+      status = vips_affine (image, &out, a, b, c, d,
+                            "oarea", oarea,
+                            "odx", -(a * x0 + b * y0),
+                            "ody", -(c * x0 + d * y0),
+                            "extend", VIPS_EXTEND_COPY, NULL);
+      vips_area_unref (VIPS_AREA (oarea));
+      g_assert_cmpint (status, ==, 0);
+      mem = vips_image_copy_memory (out);
+      g_assert_nonnull (mem);
+      return mem;
+    }
+  g_assert_not_reached ();
+}
+
+static VipsImage *
+with_dpi (VipsImage *in,
+          double     dpi)
+{
+  VipsImage *out = NULL;
+
+  g_assert_cmpint (vips_copy (in, &out, "xres", dpi / 25.4, "yres", dpi / 25.4,
+                              "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+  return out;
+}
+
+/* Both sides of @card, their colours squeezed towards white, on a
+ * light-grey lid of nearly their own tint: no edge a finder could follow. */
+static VipsImage *
+pale_on_grey_lid (JsonObject *card)
+{
+  g_autoptr(VipsImage) front = cut_side (card, "front");
+  g_autoptr(VipsImage) back = cut_side (card, "back");
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) lid = NULL;
+  g_autoptr(VipsImage) one = NULL;
+  g_autoptr(VipsImage) two = NULL;
+  g_autoptr(VipsImage) pale = NULL;
+  VipsImage *out;
+
+  g_assert_cmpint (vips_black (&black, 2300, 1700, "bands", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (black, &lid, 1.0, 238.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (lid, front, &one, 100, 150, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (one, back, &two, 1180, 900, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (two, &pale, 0.55, 112.0, "uchar", TRUE, NULL), ==, 0);
+  out = with_dpi (pale, 300);
+  return out;
+}
+
+/* Reads @image alone and checks the fields that @card's truth has. */
+static McIdentity *
+read_one (VipsImage *image)
+{
+  g_autoptr(McIdReader) reader = mc_id_reader_new (NULL);
+  g_autoptr(GPtrArray) images = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McIdResult) result = NULL;
+
+  mc_id_reader_set_today (reader, &reference_day);
+  g_ptr_array_add (images, image);
+  result = mc_id_reader_read (reader, images, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return g_object_ref (result->identity);
+}
+
+static gboolean
+has_warning (McIdentity *id,
+             const char *code)
+{
+  GPtrArray *warnings = mc_identity_get_warnings (id);
+
+  for (guint i = 0; i < warnings->len; i++)
+    if (g_str_equal (((McIdentityWarning *) g_ptr_array_index (warnings, i))->code, code))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_field (McIdentity *id,
+              JsonObject *card,
+              const char *name)
+{
+  g_assert_cmpstr (mc_identity_get_value (id, mc_id_field_from_string (name)), ==,
+                   mc_test_id_card_field (card, name));
+}
+
+/* The finder cannot frame a pale card on a pale lid; the QR, the MRZ and
+ * the labels on the whole image still read it, also turned a quarter. */
+static void
+test_pale_lid (void)
+{
+  JsonObject *card = find_card ("glass", "cccd2021");
+  g_autoptr(VipsImage) scan = NULL;
+  g_autoptr(VipsImage) turned = NULL;
+  g_autoptr(VipsImage) turned_dpi = NULL;
+
+  g_assert_nonnull (card);
+  scan = pale_on_grey_lid (card);
+  {
+    g_autoptr(McIdentity) id = read_one (scan);
+    const char *keys[] = { "id_number", "full_name", "date_of_birth", "sex", "date_of_expiry" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      assert_field (id, card, keys[i]);
+  }
+
+  g_assert_cmpint (vips_rot (scan, &turned, VIPS_ANGLE_D270, NULL), ==, 0);
+  turned_dpi = with_dpi (turned, 300);
+  {
+    g_autoptr(McIdentity) id = read_one (turned_dpi);
+
+    assert_field (id, card, "id_number");
+    assert_field (id, card, "date_of_birth");
+    assert_field (id, card, "date_of_expiry");
+  }
+}
+
+/* A crop holding only the QR code: its fields, no "no card". */
+static void
+test_qr_only (void)
+{
+  JsonObject *card = find_card ("glass", "cccd2021");
+  g_autoptr(VipsImage) front = cut_side (card, "front");
+  g_autoptr(VipsImage) qr = NULL;
+  g_autoptr(McIdentity) id = NULL;
+
+  /* The QR sits in the top right of a chip CCCD's front. */
+  g_assert_cmpint (vips_extract_area (front, &qr, 700, 0, 312, 330, NULL), ==, 0);
+  id = read_one (qr);
+  assert_field (id, card, "id_number");
+  assert_field (id, card, "full_name");
+  assert_field (id, card, "date_of_birth");
+  g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_QR), ==, MC_ID_SOURCE_STATUS_VALID);
+  g_assert_true (has_warning (id, "no-frame"));
+}
+
+/* A strip holding only the MRZ band, upside down: its fields. */
+static void
+test_mrz_only (void)
+{
+  JsonObject *card = find_card ("glass", "cancuoc2024");
+  g_autoptr(VipsImage) back = cut_side (card, "back");
+  g_autoptr(VipsImage) band = NULL;
+  g_autoptr(VipsImage) turned = NULL;
+  g_autoptr(McIdentity) id = NULL;
+
+  g_assert_cmpint (vips_extract_area (back, &band, 0, 440, 1012, 198, NULL), ==, 0);
+  g_assert_cmpint (vips_rot (band, &turned, VIPS_ANGLE_D180, NULL), ==, 0);
+  id = read_one (turned);
+  assert_field (id, card, "id_number");
+  assert_field (id, card, "date_of_birth");
+  assert_field (id, card, "sex");
+  g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_MRZ), ==, MC_ID_SOURCE_STATUS_VALID);
+}
+
 /* Images with no card: a clear error each, never a crash. */
 static VipsImage *
 blank_page (void)
@@ -487,6 +704,9 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/accuracy", test_accuracy);
   g_test_add_func ("/ocr/id-reader/async", test_async);
   g_test_add_func ("/ocr/id-reader/no-card", test_no_card);
+  g_test_add_func ("/ocr/id-reader/pale-lid", test_pale_lid);
+  g_test_add_func ("/ocr/id-reader/qr-only", test_qr_only);
+  g_test_add_func ("/ocr/id-reader/mrz-only", test_mrz_only);
   g_test_add_func ("/ocr/id-reader/tool", test_tool);
   ret = g_test_run ();
   g_ptr_array_unref (cards);
