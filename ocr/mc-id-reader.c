@@ -8,6 +8,7 @@
 #include "mc-id-fields.h"
 #include "mc-id-merge.h"
 #include "mc-id-reader.h"
+#include "mc-id-rules.h"
 #include "mc-id-search.h"
 #include "mc-mrz-reader.h"
 #include "mc-qr-payload.h"
@@ -116,9 +117,26 @@ is_back (const McCardCrop *crop)
 
 /* Reads the QR codes on @crop; turns the crop upright when the symbol
  * stands upside down. Keeps the first payload that parses. */
+/* Keeps the QR's decoded text for the record: the one that parsed, else
+ * the first that is text at all. */
+static void
+keep_qr_text (char         **text,
+              GBytes        *data,
+              gboolean       parsed)
+{
+  gsize len;
+  const char *bytes = g_bytes_get_data (data, &len);
+
+  if ((*text != NULL && !parsed) || !g_utf8_validate_len (bytes, len, NULL))
+    return;
+  g_free (*text);
+  *text = g_strndup (bytes, len);
+}
+
 static void
 read_qr (Side          *side,
          McQrPayload  **payload,
+         char         **payload_text,
          GError       **payload_error)
 {
   g_autoptr(GPtrArray) symbols = NULL;
@@ -146,6 +164,7 @@ read_qr (Side          *side,
       if (*payload != NULL)
         continue;
       p = mc_qr_payload_parse (data, len, &parse_error);
+      keep_qr_text (payload_text, s->data, p != NULL);
       if (p != NULL)
         *payload = p;
       else if (*payload_error == NULL)
@@ -200,6 +219,7 @@ search_image (McIdReader     *self,
               VipsImage      *image,
               gboolean        want_qr,
               McQrPayload   **qr,
+              char          **qr_text,
               GError        **qr_error,
               McMrz          *mrz,
               gboolean       *have_mrz,
@@ -232,7 +252,9 @@ search_image (McIdReader     *self,
             hint = upright[s->orientation];
           if (*qr != NULL)
             continue;
-          if ((p = mc_qr_payload_parse (data, len, &parse_error)) != NULL)
+          p = mc_qr_payload_parse (data, len, &parse_error);
+          keep_qr_text (qr_text, s->data, p != NULL);
+          if (p != NULL)
             {
               *qr = p;
               g_clear_error (qr_error);
@@ -261,6 +283,30 @@ search_image (McIdReader     *self,
   return ok;
 }
 
+/* Which card this is. What is printed tells the layouts apart (the
+ * headings, and labels only one layout has); the QR confirms it: its date
+ * of issue settles it, as căn cước are issued from 1 July 2024 and chip
+ * CCCDs were until then. Where the QR was found (front or back, by the MRZ
+ * band) is the last resort only: a back whose band was not seen passes
+ * for a front. */
+static McCardType
+decide_layout (McCardType         printed,
+               McCardType         qr_side,
+               const McQrPayload *qr)
+{
+  GDate issue, launch;
+
+  if (qr != NULL && mc_id_date_parse_iso (qr->date_of_issue, &issue))
+    {
+      g_date_clear (&launch, 1);
+      g_date_set_dmy (&launch, 1, 7, 2024);
+      return g_date_compare (&issue, &launch) >= 0 ? MC_CARD_TYPE_CANCUOC_2024 : MC_CARD_TYPE_CCCD_2021;
+    }
+  if (printed != MC_CARD_TYPE_UNKNOWN)
+    return printed;
+  return qr_side;
+}
+
 McIdResult *
 mc_id_reader_read (McIdReader    *self,
                    GPtrArray     *images,
@@ -271,6 +317,7 @@ mc_id_reader_read (McIdReader    *self,
   g_autofree gboolean *framed = NULL;
   g_autoptr(GArray) sides = g_array_new (FALSE, TRUE, sizeof (Side));
   g_autoptr(McQrPayload) qr = NULL;
+  g_autofree char *qr_text = NULL;
   g_autoptr(GError) qr_error = NULL;
   g_autoptr(GError) finder_error = NULL;
   g_autoptr(McIdOcrFields) ocr = mc_id_ocr_fields_new ();
@@ -334,7 +381,7 @@ mc_id_reader_read (McIdReader    *self,
       side->back = is_back (side->crop);
       if (!side->crop->whole_image)
         all_whole = FALSE;
-      read_qr (side, &qr, &qr_error);
+      read_qr (side, &qr, &qr_text, &qr_error);
       if (qr != NULL && !had_qr)
         layout_type = side->back ? MC_CARD_TYPE_CANCUOC_2024 : MC_CARD_TYPE_CCCD_2021;
       if (side->back)
@@ -414,7 +461,7 @@ mc_id_reader_read (McIdReader    *self,
       if (framed[i] && (confirmed || ocr->n_labels >= 4))
         continue;
       searched = TRUE;
-      if (!search_image (self, g_ptr_array_index (images, i), !confirmed, &qr, &qr_error,
+      if (!search_image (self, g_ptr_array_index (images, i), !confirmed, &qr, &qr_text, &qr_error,
                          &mrz, &have_mrz, ocr, &have_front, &have_back, cancellable, error))
         return NULL;
     }
@@ -437,8 +484,7 @@ mc_id_reader_read (McIdReader    *self,
     }
 
   /* 5. One record. */
-  if (layout_type == MC_CARD_TYPE_UNKNOWN)
-    layout_type = ocr->card_type;
+  layout_type = decide_layout (ocr->card_type, layout_type, qr);
   if (g_date_valid (&self->today))
     today = self->today;
   else
@@ -453,9 +499,12 @@ mc_id_reader_read (McIdReader    *self,
   readings.mrz_expected = have_back;
   readings.ocr = ocr;
   readings.card_type = layout_type;
+  readings.front_read = have_front;
+  readings.back_read = have_back;
   readings.today = &today;
   identity = mc_id_merge (&readings);
 
+  mc_identity_set_qr_payload (identity, qr_text);
   if (qr_error != NULL)
     mc_identity_add_warning (identity, "qr-invalid", MC_ID_FIELD_NONE, qr_error->message);
   if (crops->len == 0)

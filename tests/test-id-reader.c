@@ -144,6 +144,27 @@ test_accuracy (void)
           number_right_mr += field_right (id, card, "id_number");
         }
 
+      /* A confirmed MRZ comes back as printed, fillers and all. */
+      if (mc_identity_get_source_status (id, MC_ID_SOURCE_MRZ) == MC_ID_SOURCE_STATUS_VALID)
+        {
+          JsonArray *truth = json_object_get_array_member (card, "mrz");
+          const char * const *lines = mc_identity_get_mrz_lines (id);
+
+          g_assert_nonnull (lines);
+          g_assert_cmpstr (lines[0], ==, json_array_get_string_element (truth, 0));
+          g_assert_cmpstr (lines[1], ==, json_array_get_string_element (truth, 1));
+          /* The name line has no check: right where the QR spells the name. */
+          if (mc_identity_get_source_status (id, MC_ID_SOURCE_QR) == MC_ID_SOURCE_STATUS_VALID)
+            g_assert_cmpstr (lines[2], ==, json_array_get_string_element (truth, 2));
+          else
+            g_assert_null (strstr (lines[2], "<K<"));
+        }
+
+      /* The QR's text is kept beside the fields it gave. */
+      if (mc_identity_get_source_status (id, MC_ID_SOURCE_QR) == MC_ID_SOURCE_STATUS_VALID)
+        g_assert_true (g_str_has_prefix (mc_identity_get_qr_payload (id),
+                                         mc_test_id_card_field (card, "id_number")));
+
       /* The old number is lost only with the QR. */
       if (!field_right (id, card, "old_id_number"))
         g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_QR), !=,
@@ -222,57 +243,11 @@ find_card (const char *presentation,
   return NULL;
 }
 
-/* One side of @card, upright, at 300 dpi (1012 × 638), cut out of its
- * image with the affine transform its truth corners give. */
 static VipsImage *
 cut_side (JsonObject *card,
           const char *side)
 {
-  JsonArray *placements = json_object_get_array_member (card, "placements");
-  JsonArray *files = json_object_get_array_member (card, "images");
-
-  for (guint i = 0; i < json_array_get_length (placements); i++)
-    {
-      JsonObject *p = json_array_get_object_element (placements, i);
-      JsonArray *q = json_object_get_array_member (p, "quad");
-      g_autoptr(VipsImage) image = NULL;
-      g_autoptr(VipsImage) out = NULL;
-      VipsImage *mem;
-      double x0, y0, ux, uy, vx, vy, a, b, c, d, det;
-      VipsArrayInt *oarea;
-      int status;
-
-      if (!g_str_equal (json_object_get_string_member (p, "side"), side))
-        continue;
-      image = vips_image_new_from_file (json_array_get_string_element (files, json_object_get_int_member (p, "image")),
-                                        "access", VIPS_ACCESS_RANDOM, NULL);
-      g_assert_nonnull (image);
-      x0 = json_array_get_double_element (q, 0);
-      y0 = json_array_get_double_element (q, 1);
-      /* Input vectors of one output pixel along x (TL → TR) and y (TL → BL). */
-      ux = (json_array_get_double_element (q, 2) - x0) / 1012.0;
-      uy = (json_array_get_double_element (q, 3) - y0) / 1012.0;
-      vx = (json_array_get_double_element (q, 6) - x0) / 638.0;
-      vy = (json_array_get_double_element (q, 7) - y0) / 638.0;
-      /* vips_affine maps input to output: invert [ux vx; uy vy]. */
-      det = ux * vy - vx * uy;
-      a = vy / det;
-      b = -vx / det;
-      c = -uy / det;
-      d = ux / det;
-      oarea = vips_array_int_newv (4, 0, 0, 1012, 638);
-      status = vips_affine (image, &out, a, b, c, d,
-                            "oarea", oarea,
-                            "odx", -(a * x0 + b * y0),
-                            "ody", -(c * x0 + d * y0),
-                            "extend", VIPS_EXTEND_COPY, NULL);
-      vips_area_unref (VIPS_AREA (oarea));
-      g_assert_cmpint (status, ==, 0);
-      mem = vips_image_copy_memory (out);
-      g_assert_nonnull (mem);
-      return mem;
-    }
-  g_assert_not_reached ();
+  return mc_test_id_card_cut_side (card, side);
 }
 
 static VipsImage *
@@ -414,6 +389,42 @@ test_mrz_only (void)
   assert_field (id, card, "date_of_birth");
   assert_field (id, card, "sex");
   g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_MRZ), ==, MC_ID_SOURCE_STATUS_VALID);
+}
+
+/* A căn cước whose back shows no MRZ band (wiped here) gives its QR on a
+ * side that passes for a front, where a chip CCCD has it: the print and
+ * the QR's date of issue still say which card it is. */
+static void
+test_layout_by_print (void)
+{
+  JsonObject *card = find_card ("glass", "cancuoc2024");
+  g_autoptr(VipsImage) front = cut_side (card, "front");
+  g_autoptr(VipsImage) back = cut_side (card, "back");
+  g_autoptr(VipsImage) white = NULL;
+  g_autoptr(VipsImage) wiped = NULL;
+  g_autoptr(VipsImage) front_dpi = NULL;
+  g_autoptr(VipsImage) back_dpi = NULL;
+  g_autoptr(McIdReader) reader = mc_id_reader_new (NULL);
+  g_autoptr(GPtrArray) images = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McIdResult) result = NULL;
+
+  g_assert_cmpint (vips_black (&white, 1012, 200, "bands", 3, NULL), ==, 0);
+  {
+    g_autoptr(VipsImage) lit = NULL;
+
+    g_assert_cmpint (vips_linear1 (white, &lit, 1.0, 245.0, "uchar", TRUE, NULL), ==, 0);
+    g_assert_cmpint (vips_insert (back, lit, &wiped, 0, 438, NULL), ==, 0);
+  }
+  front_dpi = with_dpi (front, 300);
+  back_dpi = with_dpi (wiped, 300);
+  g_ptr_array_add (images, front_dpi);
+  g_ptr_array_add (images, back_dpi);
+  mc_id_reader_set_today (reader, &reference_day);
+  result = mc_id_reader_read (reader, images, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mc_card_type_to_string (mc_identity_get_card_type (result->identity)), ==, "cancuoc2024");
+  assert_field (result->identity, card, "id_number");
 }
 
 /* Images with no card: a clear error each, never a crash. */
@@ -618,6 +629,11 @@ test_tool (void)
         }
       }
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "mrz")), ==, 3);
+    /* The QR's text next to the MRZ, for comparing the sources. */
+    g_assert_true (json_object_has_member (obj, "qr_payload"));
+    if (g_str_equal (json_object_get_string_member (card, "qr_damage"), "none"))
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (obj, "qr_payload"),
+                                       mc_test_id_card_field (card, "id_number")));
     g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "warnings")));
     /* The straightened sides, for the visit folder. */
     {
@@ -707,6 +723,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/pale-lid", test_pale_lid);
   g_test_add_func ("/ocr/id-reader/qr-only", test_qr_only);
   g_test_add_func ("/ocr/id-reader/mrz-only", test_mrz_only);
+  g_test_add_func ("/ocr/id-reader/layout-by-print", test_layout_by_print);
   g_test_add_func ("/ocr/id-reader/tool", test_tool);
   ret = g_test_run ();
   g_ptr_array_unref (cards);
