@@ -39,6 +39,10 @@
 #define PLACES_END 0.38
 #define MRZ_TOP 0.66
 
+/* Printed text read without a frame is never sure on its own (below
+ * MC_ID_CONFIDENCE_SURE). */
+#define UNFRAMED_CONFIDENCE 0.75
+
 struct _McIdReader
 {
   GObject    parent_instance;
@@ -277,6 +281,11 @@ search_image (McIdReader     *self,
       if (found.fields->fields[MC_ID_FIELD_FULL_NAME].value != NULL ||
           found.fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value != NULL)
         *have_front = TRUE;
+      /* Read without a frame, among whatever else the image holds: a
+       * value no QR or MRZ confirms is one for the clerk to check. */
+      for (guint f = 0; f < MC_ID_N_FIELDS; f++)
+        found.fields->fields[f].confidence = MIN (found.fields->fields[f].confidence, UNFRAMED_CONFIDENCE);
+      found.fields->no_expiry_confidence = MIN (found.fields->no_expiry_confidence, UNFRAMED_CONFIDENCE);
       mc_id_ocr_fields_absorb (ocr, found.fields);
     }
   mc_id_search_result_clear (&found);

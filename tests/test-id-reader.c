@@ -391,6 +391,33 @@ test_mrz_only (void)
   g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_MRZ), ==, MC_ID_SOURCE_STATUS_VALID);
 }
 
+/* Only the print, and no frame: a căn cước front cut below its heading
+ * (no QR, no MRZ on it). The labels still give the fields, and as nothing
+ * confirms them, each is marked for the clerk to check. */
+static void
+test_print_only (void)
+{
+  JsonObject *card = find_card ("glass", "cancuoc2024");
+  g_autoptr(VipsImage) front = cut_side (card, "front");
+  g_autoptr(VipsImage) part = NULL;
+  g_autoptr(VipsImage) part_dpi = NULL;
+  g_autoptr(McIdentity) id = NULL;
+  const char *names[] = { "id_number", "date_of_birth", "sex" };
+
+  g_assert_cmpint (vips_extract_area (front, &part, 0, 150, 1012, 488, NULL), ==, 0);
+  part_dpi = with_dpi (part, 300);
+  id = read_one (part_dpi);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const McIdentityField *f = mc_identity_get_field (id, mc_id_field_from_string (names[i]));
+
+      assert_field (id, card, names[i]);
+      g_assert_cmpint (f->source, ==, MC_ID_SOURCE_OCR);
+      g_assert_true (f->flags & MC_ID_FIELD_FLAG_UNSURE);
+    }
+  g_assert_true (has_warning (id, "no-frame"));
+}
+
 /* A căn cước whose back shows no MRZ band (wiped here) gives its QR on a
  * side that passes for a front, where a chip CCCD has it: the print and
  * the QR's date of issue still say which card it is. */
@@ -724,6 +751,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/qr-only", test_qr_only);
   g_test_add_func ("/ocr/id-reader/mrz-only", test_mrz_only);
   g_test_add_func ("/ocr/id-reader/layout-by-print", test_layout_by_print);
+  g_test_add_func ("/ocr/id-reader/print-only", test_print_only);
   g_test_add_func ("/ocr/id-reader/tool", test_tool);
   ret = g_test_run ();
   g_ptr_array_unref (cards);
