@@ -26,7 +26,6 @@
 
 #define READ_DPI 300.0
 #define MIN_WORDS 6     /* fewer readable words than this: no text to turn */
-#define OSD_SURE 2.0    /* Tesseract's OSD confidence worth trusting */
 #define STRIP_ASPECT 3.2
 
 void
@@ -408,7 +407,34 @@ read_turned (McOcrPool         *pool,
   return count_words (result);
 }
 
-/* Whether @grey has any print: pixels well darker than its paper. */
+/* Pale print on a pale card (a light scan, a squeezed JPEG): the darkest
+ * print made black and the paper white, so Tesseract sees the contrast it
+ * was trained on. */
+static gboolean
+stretch_levels (VipsImage **grey,
+                GError    **error)
+{
+  g_autoptr(VipsImage) stretched = NULL;
+  g_autoptr(VipsImage) u8 = NULL;
+  int dark = 0, paper = 255;
+
+  if (vips_percent (*grey, 0.5, &dark, NULL) != 0 || vips_percent (*grey, 50.0, &paper, NULL) != 0)
+    return prepare_failed (error);
+  /* Only where the print is faint: stretching a normal scan sharpens its
+   * noise and costs Tesseract more than it gives. */
+  if (paper - dark < 16 || paper - dark > 140)
+    return TRUE;
+  if (vips_linear1 (*grey, &stretched, 255.0 / (paper - dark), -255.0 * dark / (paper - dark), NULL) != 0 ||
+      vips_cast_uchar (stretched, &u8, NULL) != 0)
+    return prepare_failed (error);
+  g_object_unref (*grey);
+  if (!(*grey = vips_image_copy_memory (u8)))
+    return prepare_failed (error);
+  return TRUE;
+}
+
+/* Whether @grey has any print: pixels well darker than its paper (by a
+ * fixed step, not a ratio: pale print on a pale card is still print). */
 static gboolean
 has_ink (VipsImage *grey)
 {
@@ -417,13 +443,13 @@ has_ink (VipsImage *grey)
   double mean = 0;
 
   if (vips_percent (grey, 50.0, &median, NULL) != 0 ||
-      vips_relational_const1 (grey, &dark, VIPS_OPERATION_RELATIONAL_LESS, median * 0.6, NULL) != 0 ||
+      vips_relational_const1 (grey, &dark, VIPS_OPERATION_RELATIONAL_LESS, MAX (median - 48, 1), NULL) != 0 ||
       vips_avg (dark, &mean, NULL) != 0)
     {
       vips_error_clear ();
       return TRUE;
     }
-  return mean / 255.0 > 0.001;
+  return mean / 255.0 > 0.0005;
 }
 
 gboolean
@@ -437,7 +463,7 @@ mc_id_search_text (McOcrPool         *pool,
   g_autoptr(VipsImage) grey = NULL;
   int order[4];
   int first = 0, found_at = -1, words_seen = 0;
-  gboolean sure_way_up = rotation_hint >= 0, strip;
+  gboolean strip;
 
   g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
   g_return_val_if_fail (VIPS_IS_IMAGE (image), FALSE);
@@ -447,9 +473,14 @@ mc_id_search_text (McOcrPool         *pool,
   result->fields = mc_id_ocr_fields_new ();
   if (!(grey = grey_copy (image, reading_scale (image), error)))
     return FALSE;
+  if (!stretch_levels (&grey, error))
+    return FALSE;
   /* A blank page or lid: nothing to read whichever way up. */
   if (!has_ink (grey))
-    return TRUE;
+    {
+      g_debug ("whole image %d × %d: no print", vips_image_get_width (grey), vips_image_get_height (grey));
+      return TRUE;
+    }
 
   if (rotation_hint >= 0)
     first = rotation_hint % 360;
@@ -462,10 +493,7 @@ mc_id_search_text (McOcrPool         *pool,
        * to tell is no error here: the labels decide. */
       if (mc_ocr_pool_detect_orientation (pool, grey, (int) READ_DPI, &degrees, &confidence,
                                           cancellable, NULL))
-        {
-          first = (360 - degrees) % 360;
-          sure_way_up = confidence >= OSD_SURE;
-        }
+        first = (360 - degrees) % 360;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
@@ -495,6 +523,9 @@ mc_id_search_text (McOcrPool         *pool,
       n_words = read_turned (pool, grey, order[i], result, &fields, cancellable, error);
       if (n_words < 0)
         return FALSE;
+      g_debug ("whole image %d × %d turned %d°: %d words, %u labels, mrz %s",
+               vips_image_get_width (grey), vips_image_get_height (grey), order[i], n_words,
+               fields->n_labels, result->have_mrz ? "yes" : "no");
       if (fields->n_labels >= 2 || (result->have_mrz && !had_mrz))
         {
           mc_id_ocr_fields_absorb (result->fields, fields);
@@ -507,10 +538,8 @@ mc_id_search_text (McOcrPool         *pool,
       words_seen += n_words;
       if (found_at >= 0 && result->have_mrz && (strip || result->fields->n_labels >= 3))
         break;
-      /* Nothing that reads as a card the way OSD was sure of, or no text
-       * either way up: turning it further will not help. */
-      if (found_at < 0 && sure_way_up && i == 0)
-        break;
+      /* No text either way up: turning it further will not help. (OSD,
+       * even when sure, is wrong on cards lying sideways on the glass.) */
       if (found_at < 0 && i == 1 && words_seen < MIN_WORDS)
         break;
     }
