@@ -533,7 +533,28 @@ mc_id_merge (const McIdReadings *r)
   resolve_expiry (id, r, mrz_conf);
 
   mc_identity_set_card_type (id, guess_card_type (id, r));
-  if (mrz != NULL)
+  /* Confirmed by every check: as printed (fillers restored); otherwise as
+   * read, so the clerk sees what the scan gave. */
+  if (mrz != NULL && mc_mrz_is_valid (mrz))
+    {
+      const char *lines[] = { mrz->lines[0], mrz->lines[1], mrz->lines[2], NULL };
+      const McIdentityField *name = mc_identity_get_field (id, MC_ID_FIELD_FULL_NAME);
+      char from_name[MC_MRZ_LINE_LENGTH + 1];
+
+      int distance = mc_mrz_name_distance (mrz, name->value);
+
+      /* The name line has no check digit: where the QR spells the name
+       * (error-corrected, so sure) and the line was read as the same name
+       * but for a few fillers misread as letters, or the print confirmed
+       * agrees with it to a letter, it is written from that name. */
+      if (name->value != NULL && !(name->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)) &&
+          distance >= 0 &&
+          ((name->source == MC_ID_SOURCE_QR && distance <= 3) || (name->confirmed_by != 0 && distance <= 1)) &&
+          mc_mrz_name_line (name->value, from_name))
+        lines[2] = from_name;
+      mc_identity_set_mrz_lines (id, lines);
+    }
+  else if (mrz != NULL)
     {
       const char *lines[] = { mrz->read[0], mrz->read[1], mrz->read[2], NULL };
 
@@ -563,24 +584,39 @@ mc_id_merge (const McIdReadings *r)
                                  : ocr->n_labels > 0 ? MC_ID_SOURCE_STATUS_PARTIAL
                                  : MC_ID_SOURCE_STATUS_UNREADABLE);
 
-  /* A key field nothing could read is said so, not left blank quietly. */
+  /* A field nothing could read is said so, not left blank quietly. */
   {
     static const McIdField key[] = {
       MC_ID_FIELD_ID_NUMBER, MC_ID_FIELD_FULL_NAME, MC_ID_FIELD_DATE_OF_BIRTH, MC_ID_FIELD_SEX,
       MC_ID_FIELD_DATE_OF_EXPIRY,
     };
 
-    for (guint i = 0; i < G_N_ELEMENTS (key); i++)
-      {
-        const McIdentityField *f = mc_identity_get_field (id, key[i]);
+    /* And what the sides that were read print, by layout. */
+    McCardType type = mc_identity_get_card_type (id);
+    guint printed = 0;
 
-        if (f->value == NULL && !(f->flags & MC_ID_FIELD_FLAG_NO_EXPIRY))
+    if (type == MC_CARD_TYPE_CCCD_2021)
+      printed = (r->front_read ? (1u << MC_ID_FIELD_NATIONALITY) | (1u << MC_ID_FIELD_PLACE_OF_ORIGIN) |
+                                 (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) : 0) |
+                (r->back_read ? (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0);
+    else if (type == MC_CARD_TYPE_CANCUOC_2024)
+      printed = (r->front_read ? (1u << MC_ID_FIELD_NATIONALITY) : 0) |
+                (r->back_read ? (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) | (1u << MC_ID_FIELD_PLACE_OF_BIRTH) |
+                                (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0);
+    for (guint i = 0; i < G_N_ELEMENTS (key); i++)
+      printed |= 1u << key[i];
+
+    for (McIdField k = 0; k < MC_ID_N_FIELDS; k++)
+      {
+        const McIdentityField *f = mc_identity_get_field (id, k);
+
+        if ((printed & (1u << k)) && f->value == NULL && !(f->flags & MC_ID_FIELD_FLAG_NO_EXPIRY))
           {
             /* Translators: %s is a field's title: "Date of expiry: could not…" */
             g_autofree char *msg = g_strdup_printf (_("%s: could not be read. Type it from the card."),
-                                                    mc_id_field_get_title (key[i]));
+                                                    mc_id_field_get_title (k));
 
-            mc_identity_add_warning (id, "missing", key[i], msg);
+            mc_identity_add_warning (id, "missing", k, msg);
           }
       }
   }

@@ -18,6 +18,8 @@ typedef struct {
   gboolean             mrz_expected;   /* the back was scanned */
   const McIdOcrFields *ocr;            /* NULL: no printed text read */
   McCardType           card_type;      /* from the layout (where the QR was), or UNKNOWN */
+  gboolean             front_read;     /* the front was scanned and read */
+  gboolean             back_read;      /* the back was scanned and read */
   const GDate         *today;          /* for the expiry warning; NULL: none */
 } McIdReadings;
 

@@ -8,6 +8,8 @@
 #include "mc-id-fields.h"
 #include "mc-id-merge.h"
 #include "mc-id-reader.h"
+#include "mc-id-rules.h"
+#include "mc-id-search.h"
 #include "mc-mrz-reader.h"
 #include "mc-qr-payload.h"
 #include "mc-qr-reader.h"
@@ -21,7 +23,11 @@
  *    MRZ is a căn cước (2024), a QR on the other side a chip CCCD (2021).
  * 3. MRZ on the back; printed text on the front, and on the back where the
  *    fields it holds are not already proven (a 2024 back always).
- * 4. mc_id_merge(): one record, with warnings.
+ * 4. Where no card was framed, or what was framed is not confirmed by a QR
+ *    or a valid MRZ: the whole image, searched for a QR at several scales
+ *    and read as text on every way up for labels and an MRZ band
+ *    (mc-id-search.c). No single stage decides that there is no card.
+ * 5. mc_id_merge(): one record, with warnings.
  *
  * Personal data stays in the result: the debug log carries counts and
  * timings only. */
@@ -32,6 +38,10 @@
 #define HEADING_END 0.32
 #define PLACES_END 0.38
 #define MRZ_TOP 0.66
+
+/* Printed text read without a frame is never sure on its own (below
+ * MC_ID_CONFIDENCE_SURE). */
+#define UNFRAMED_CONFIDENCE 0.75
 
 struct _McIdReader
 {
@@ -111,9 +121,26 @@ is_back (const McCardCrop *crop)
 
 /* Reads the QR codes on @crop; turns the crop upright when the symbol
  * stands upside down. Keeps the first payload that parses. */
+/* Keeps the QR's decoded text for the record: the one that parsed, else
+ * the first that is text at all. */
+static void
+keep_qr_text (char         **text,
+              GBytes        *data,
+              gboolean       parsed)
+{
+  gsize len;
+  const char *bytes = g_bytes_get_data (data, &len);
+
+  if ((*text != NULL && !parsed) || !g_utf8_validate_len (bytes, len, NULL))
+    return;
+  g_free (*text);
+  *text = g_strndup (bytes, len);
+}
+
 static void
 read_qr (Side          *side,
          McQrPayload  **payload,
+         char         **payload_text,
          GError       **payload_error)
 {
   g_autoptr(GPtrArray) symbols = NULL;
@@ -141,6 +168,7 @@ read_qr (Side          *side,
       if (*payload != NULL)
         continue;
       p = mc_qr_payload_parse (data, len, &parse_error);
+      keep_qr_text (payload_text, s->data, p != NULL);
       if (p != NULL)
         *payload = p;
       else if (*payload_error == NULL)
@@ -187,6 +215,107 @@ n_checks (const McMrz *mrz)
   return n;
 }
 
+/* The ways in that need no frame, on the whole of @image: a QR anywhere
+ * (when none is read yet and @want_qr), then the text on every way up for
+ * labels and an MRZ band. What they find joins what the crops gave. */
+static gboolean
+search_image (McIdReader     *self,
+              VipsImage      *image,
+              gboolean        want_qr,
+              McQrPayload   **qr,
+              char          **qr_text,
+              GError        **qr_error,
+              McMrz          *mrz,
+              gboolean       *have_mrz,
+              McIdOcrFields  *ocr,
+              gboolean       *have_front,
+              gboolean       *have_back,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  McIdSearchResult found = { 0 };
+  int hint = -1;
+  gboolean ok;
+
+  if (want_qr && *qr == NULL)
+    {
+      g_autoptr(GPtrArray) symbols = NULL;
+      g_autoptr(GError) local = NULL;
+
+      symbols = mc_id_search_qr (image, &local);
+      for (guint i = 0; symbols != NULL && i < symbols->len; i++)
+        {
+          McQrSymbol *s = g_ptr_array_index (symbols, i);
+          static const int upright[] = { 0, 270, 180, 90 };   /* per McQrOrientation */
+          gsize len;
+          const guint8 *data = g_bytes_get_data (s->data, &len);
+          g_autoptr(GError) parse_error = NULL;
+          McQrPayload *p;
+
+          if (hint < 0 && s->orientation != MC_QR_ORIENT_UNKNOWN)
+            hint = upright[s->orientation];
+          if (*qr != NULL)
+            continue;
+          p = mc_qr_payload_parse (data, len, &parse_error);
+          keep_qr_text (qr_text, s->data, p != NULL);
+          if (p != NULL)
+            {
+              *qr = p;
+              g_clear_error (qr_error);
+            }
+          else if (*qr_error == NULL)
+            *qr_error = g_steal_pointer (&parse_error);
+        }
+    }
+
+  ok = mc_id_search_text (self->pool, image, hint, &found, cancellable, error);
+  if (ok)
+    {
+      if (found.have_mrz && (!*have_mrz || n_checks (&found.mrz) > n_checks (mrz)))
+        {
+          *mrz = found.mrz;
+          *have_mrz = TRUE;
+        }
+      if (found.have_mrz)
+        *have_back = TRUE;
+      if (found.fields->fields[MC_ID_FIELD_FULL_NAME].value != NULL ||
+          found.fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value != NULL)
+        *have_front = TRUE;
+      /* Read without a frame, among whatever else the image holds: a
+       * value no QR or MRZ confirms is one for the clerk to check. */
+      for (guint f = 0; f < MC_ID_N_FIELDS; f++)
+        found.fields->fields[f].confidence = MIN (found.fields->fields[f].confidence, UNFRAMED_CONFIDENCE);
+      found.fields->no_expiry_confidence = MIN (found.fields->no_expiry_confidence, UNFRAMED_CONFIDENCE);
+      mc_id_ocr_fields_absorb (ocr, found.fields);
+    }
+  mc_id_search_result_clear (&found);
+  return ok;
+}
+
+/* Which card this is. What is printed tells the layouts apart (the
+ * headings, and labels only one layout has); the QR confirms it: its date
+ * of issue settles it, as căn cước are issued from 1 July 2024 and chip
+ * CCCDs were until then. Where the QR was found (front or back, by the MRZ
+ * band) is the last resort only: a back whose band was not seen passes
+ * for a front. */
+static McCardType
+decide_layout (McCardType         printed,
+               McCardType         qr_side,
+               const McQrPayload *qr)
+{
+  GDate issue, launch;
+
+  if (qr != NULL && mc_id_date_parse_iso (qr->date_of_issue, &issue))
+    {
+      g_date_clear (&launch, 1);
+      g_date_set_dmy (&launch, 1, 7, 2024);
+      return g_date_compare (&issue, &launch) >= 0 ? MC_CARD_TYPE_CANCUOC_2024 : MC_CARD_TYPE_CCCD_2021;
+    }
+  if (printed != MC_CARD_TYPE_UNKNOWN)
+    return printed;
+  return qr_side;
+}
+
 McIdResult *
 mc_id_reader_read (McIdReader    *self,
                    GPtrArray     *images,
@@ -194,8 +323,10 @@ mc_id_reader_read (McIdReader    *self,
                    GError       **error)
 {
   g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
+  g_autofree gboolean *framed = NULL;
   g_autoptr(GArray) sides = g_array_new (FALSE, TRUE, sizeof (Side));
   g_autoptr(McQrPayload) qr = NULL;
+  g_autofree char *qr_text = NULL;
   g_autoptr(GError) qr_error = NULL;
   g_autoptr(GError) finder_error = NULL;
   g_autoptr(McIdOcrFields) ocr = mc_id_ocr_fields_new ();
@@ -203,16 +334,23 @@ mc_id_reader_read (McIdReader    *self,
   McIdResult *result;
   McMrz mrz = { 0 };
   gboolean have_mrz = FALSE, have_front = FALSE, have_back = FALSE, all_whole = TRUE;
+  gboolean searched = FALSE;
   McCardType layout_type = MC_CARD_TYPE_UNKNOWN;
   McIdReadings readings = { 0 };
   GDate today;
   gint64 start = g_get_monotonic_time ();
-  gint64 t_find, t_qr, t_mrz, t_ocr;
+  gint64 t_find, t_qr, t_mrz, t_ocr, t_search;
 
   g_return_val_if_fail (MC_IS_ID_READER (self), NULL);
   g_return_val_if_fail (images != NULL, NULL);
 
   /* 1. The cards. */
+  if (images->len == 0)
+    {
+      g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD, _("No ID card was found in the images."));
+      return NULL;
+    }
+  framed = g_new0 (gboolean, images->len);
   for (guint i = 0; i < images->len; i++)
     {
       g_autoptr(GError) local = NULL;
@@ -235,15 +373,9 @@ mc_id_reader_read (McIdReader    *self,
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
+      framed[i] = found->len > 0;
       for (guint k = 0; k < found->len; k++)
         g_ptr_array_add (crops, g_ptr_array_steal_index (found, k--));
-    }
-  if (crops->len == 0)
-    {
-      g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
-                           finder_error != NULL ? finder_error->message
-                                                : _("No ID card was found in the images."));
-      return NULL;
     }
   t_find = g_get_monotonic_time ();
 
@@ -258,7 +390,7 @@ mc_id_reader_read (McIdReader    *self,
       side->back = is_back (side->crop);
       if (!side->crop->whole_image)
         all_whole = FALSE;
-      read_qr (side, &qr, &qr_error);
+      read_qr (side, &qr, &qr_text, &qr_error);
       if (qr != NULL && !had_qr)
         layout_type = side->back ? MC_CARD_TYPE_CANCUOC_2024 : MC_CARD_TYPE_CCCD_2021;
       if (side->back)
@@ -330,9 +462,28 @@ mc_id_reader_read (McIdReader    *self,
 
   t_ocr = g_get_monotonic_time ();
 
+  /* 4. Without a frame, or without a proof: the whole image. */
+  for (guint i = 0; i < images->len; i++)
+    {
+      gboolean confirmed = qr != NULL || (have_mrz && mc_mrz_is_valid (&mrz));
+
+      if (framed[i] && (confirmed || ocr->n_labels >= 4))
+        continue;
+      searched = TRUE;
+      if (!search_image (self, g_ptr_array_index (images, i), !confirmed, &qr, &qr_text, &qr_error,
+                         &mrz, &have_mrz, ocr, &have_front, &have_back, cancellable, error))
+        return NULL;
+    }
+
+  t_search = g_get_monotonic_time ();
+
   if (qr == NULL && !have_mrz && ocr->n_labels == 0)
     {
-      if (all_whole)
+      if (crops->len == 0)
+        g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
+                             finder_error != NULL ? finder_error->message
+                                                  : _("No ID card was found in the images."));
+      else if (all_whole)
         g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
                              _("No ID card was found in the images. Place the card flat on the glass, away from the edges, and scan again."));
       else
@@ -341,9 +492,8 @@ mc_id_reader_read (McIdReader    *self,
       return NULL;
     }
 
-  /* 4. One record. */
-  if (layout_type == MC_CARD_TYPE_UNKNOWN)
-    layout_type = ocr->card_type;
+  /* 5. One record. */
+  layout_type = decide_layout (ocr->card_type, layout_type, qr);
   if (g_date_valid (&self->today))
     today = self->today;
   else
@@ -358,12 +508,18 @@ mc_id_reader_read (McIdReader    *self,
   readings.mrz_expected = have_back;
   readings.ocr = ocr;
   readings.card_type = layout_type;
+  readings.front_read = have_front;
+  readings.back_read = have_back;
   readings.today = &today;
   identity = mc_id_merge (&readings);
 
+  mc_identity_set_qr_payload (identity, qr_text);
   if (qr_error != NULL)
     mc_identity_add_warning (identity, "qr-invalid", MC_ID_FIELD_NONE, qr_error->message);
-  if (!have_front || !have_back)
+  if (crops->len == 0)
+    mc_identity_add_warning (identity, "no-frame", MC_ID_FIELD_NONE,
+                             _("The card’s outline was not found, so it was read from the whole image. Check the values against the card."));
+  else if (!have_front || !have_back)
     mc_identity_add_warning (identity, "one-side", MC_ID_FIELD_NONE,
                              have_back ? _("Only the back of the card was read. Scan the front too.")
                                        : _("Only the front of the card was read. Scan the back too, for the MRZ."));
@@ -383,9 +539,10 @@ mc_id_reader_read (McIdReader    *self,
           }
       }
   g_debug ("read %u card side(s) from %u image(s) in %.2f s (find %.2f, qr %.2f, mrz %.2f, "
-           "text %.2f): qr %s, mrz %s, %u labels",
+           "text %.2f, whole image %.2f%s): qr %s, mrz %s, %u labels",
            crops->len, images->len, (g_get_monotonic_time () - start) / 1e6,
            (t_find - start) / 1e6, (t_qr - t_find) / 1e6, (t_mrz - t_qr) / 1e6, (t_ocr - t_mrz) / 1e6,
+           (t_search - t_ocr) / 1e6, searched ? "" : " (skipped)",
            qr != NULL ? "yes" : "no", have_mrz ? (mc_mrz_is_valid (&mrz) ? "valid" : "partial") : "no",
            ocr->n_labels);
   return result;

@@ -22,6 +22,7 @@ struct _McIdentity
   McCardType         card_type;
   McIdentityField    fields[MC_ID_N_FIELDS];
   char              *mrz[4];              /* NULL-terminated, or mrz[0] == NULL */
+  char              *qr_payload;          /* the QR's text as decoded, or NULL */
   McIdSourceStatus   status[MC_ID_SOURCE_MANUAL + 1];
   GPtrArray         *warnings;            /* McIdentityWarning */
 };
@@ -69,6 +70,7 @@ mc_identity_finalize (GObject *object)
     g_free (self->fields[i].value);
   for (guint i = 0; i < 3; i++)
     g_free (self->mrz[i]);
+  g_free (self->qr_payload);
   g_ptr_array_unref (self->warnings);
 
   G_OBJECT_CLASS (mc_identity_parent_class)->finalize (object);
@@ -116,6 +118,7 @@ mc_identity_copy (McIdentity *self)
     }
   for (guint i = 0; i < 3; i++)
     copy->mrz[i] = g_strdup (self->mrz[i]);
+  copy->qr_payload = g_strdup (self->qr_payload);
   memcpy (copy->status, self->status, sizeof copy->status);
   for (guint i = 0; i < self->warnings->len; i++)
     {
@@ -267,6 +270,26 @@ mc_identity_set_mrz_lines (McIdentity         *self,
   for (guint i = 0; i < 3 && lines[i] != NULL; i++)
     if ((self->mrz[i] = mc_id_clean_text (lines[i])) == NULL)
       break;
+}
+
+/* The QR code's text as decoded (UTF-8), so that a clerk or a test can
+ * compare the sources; NULL when no QR was decoded. */
+const char *
+mc_identity_get_qr_payload (McIdentity *self)
+{
+  g_return_val_if_fail (MC_IS_IDENTITY (self), NULL);
+  return self->qr_payload;
+}
+
+void
+mc_identity_set_qr_payload (McIdentity *self,
+                            const char *payload)
+{
+  g_return_if_fail (MC_IS_IDENTITY (self));
+  g_return_if_fail (payload == NULL || g_utf8_validate (payload, -1, NULL));
+
+  g_free (self->qr_payload);
+  self->qr_payload = g_strdup (payload);
 }
 
 McIdSourceStatus
@@ -442,7 +465,7 @@ add_field_json (JsonBuilder           *b,
 
 /* The record as `motcua-tool read-id --json` prints it and the visit
  * stores it: card_type, one member per field ({value, source, confidence}
- * or null), mrz, warnings, sources. */
+ * or null), mrz, qr_payload (the QR's text, or null), warnings, sources. */
 JsonNode *
 mc_identity_to_json (McIdentity *self)
 {
@@ -469,6 +492,11 @@ mc_identity_to_json (McIdentity *self)
         json_builder_add_string_value (b, self->mrz[i]);
       json_builder_end_array (b);
     }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "qr_payload");
+  if (self->qr_payload != NULL)
+    json_builder_add_string_value (b, self->qr_payload);
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "warnings");
@@ -642,6 +670,16 @@ mc_identity_new_from_json (JsonNode  *node,
           if ((self->mrz[i] = mc_id_clean_text (json_node_get_string (e))) == NULL)
             return bad_record (error, "mrz"), NULL;
         }
+    }
+
+  /* Records stored before the payload was kept have no such member. */
+  member = json_object_get_member (obj, "qr_payload");
+  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING ||
+          !g_utf8_validate (json_node_get_string (member), -1, NULL))
+        return bad_record (error, "qr_payload"), NULL;
+      self->qr_payload = g_strdup (json_node_get_string (member));
     }
 
   member = json_object_get_member (obj, "warnings");

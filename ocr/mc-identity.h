@@ -101,6 +101,10 @@ const char * const      *mc_identity_get_mrz_lines      (McIdentity        *self
 void                     mc_identity_set_mrz_lines      (McIdentity        *self,
                                                          const char * const *lines);
 
+const char              *mc_identity_get_qr_payload     (McIdentity        *self);
+void                     mc_identity_set_qr_payload     (McIdentity        *self,
+                                                         const char        *payload);
+
 McIdSourceStatus         mc_identity_get_source_status  (McIdentity        *self,
                                                          McIdSource         source);
 void                     mc_identity_set_source_status  (McIdentity        *self,

@@ -121,29 +121,21 @@ combine (const McMrz *attempts,
 }
 
 gboolean
-mc_mrz_read_card (McOcrPool     *pool,
-                  VipsImage     *card,
+mc_mrz_read_band (McOcrPool     *pool,
+                  VipsImage     *band,
                   McMrz         *mrz,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  g_autoptr(VipsImage) band = NULL;
   g_autoptr(GError) first_error = NULL;
   McMrz attempts[3];
   McMrz best;
   guint n = 0;
   gboolean have_best = FALSE;
-  int w, h, top;
 
   g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
-  g_return_val_if_fail (VIPS_IS_IMAGE (card), FALSE);
+  g_return_val_if_fail (VIPS_IS_IMAGE (band), FALSE);
   g_return_val_if_fail (mrz != NULL, FALSE);
-
-  w = vips_image_get_width (card);
-  h = vips_image_get_height (card);
-  top = (int) (h * MRZ_TOP);
-  if (vips_extract_area (card, &band, 0, top, w, h - top, NULL) != 0)
-    return prepare_failed (error);
 
   for (int variant = 0; variant < 3; variant++)
     {
@@ -181,4 +173,26 @@ mc_mrz_read_card (McOcrPool     *pool,
     }
   *mrz = best;
   return TRUE;
+}
+
+gboolean
+mc_mrz_read_card (McOcrPool     *pool,
+                  VipsImage     *card,
+                  McMrz         *mrz,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(VipsImage) band = NULL;
+  int w, h, top;
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
+  g_return_val_if_fail (VIPS_IS_IMAGE (card), FALSE);
+  g_return_val_if_fail (mrz != NULL, FALSE);
+
+  w = vips_image_get_width (card);
+  h = vips_image_get_height (card);
+  top = (int) (h * MRZ_TOP);
+  if (vips_extract_area (card, &band, 0, top, w, h - top, NULL) != 0)
+    return prepare_failed (error);
+  return mc_mrz_read_band (pool, band, mrz, cancellable, error);
 }

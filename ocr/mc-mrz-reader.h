@@ -17,4 +17,12 @@ gboolean mc_mrz_read_card (McOcrPool     *pool,
                            GCancellable  *cancellable,
                            GError       **error);
 
+/* Reads the three lines of an MRZ from @band, an upright strip at about
+ * 300 dpi that holds them (and perhaps some margin or text above). */
+gboolean mc_mrz_read_band (McOcrPool     *pool,
+                           VipsImage     *band,
+                           McMrz         *mrz,
+                           GCancellable  *cancellable,
+                           GError       **error);
+
 G_END_DECLS

@@ -487,20 +487,77 @@ name_letters (const char *text)
 }
 
 gboolean
-mc_mrz_name_matches (const McMrz *mrz,
-                     const char  *name)
+mc_mrz_name_line (const char *name,
+                  char        line[MC_MRZ_LINE_LENGTH + 1])
+{
+  g_autofree char *nfd = NULL;
+  g_auto(GStrv) words = NULL;
+  GString *out;
+  gboolean ok;
+
+  g_return_val_if_fail (line != NULL, FALSE);
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    return FALSE;
+  nfd = g_utf8_normalize (name, -1, G_NORMALIZE_NFD);
+  out = g_string_new (NULL);
+  for (const char *p = nfd; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0x0110 || c == 0x0111)
+        g_string_append_c (out, 'D');
+      else if (c < 0x80 && g_ascii_isalpha (c))
+        g_string_append_c (out, g_ascii_toupper (c));
+      else if (g_unichar_isspace (c) || c == '-')
+        g_string_append_c (out, ' ');
+    }
+  words = g_strsplit (out->str, " ", -1);
+  g_string_truncate (out, 0);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (out->len > 0)
+        g_string_append (out, i > 0 && !strstr (out->str, "<<") ? "<<" : "<");
+      g_string_append (out, words[i]);
+    }
+  ok = out->len > 0 && out->len <= L && strstr (out->str, "<<") != NULL;
+  if (ok)
+    {
+      memset (line, '<', L);
+      memcpy (line, out->str, out->len);
+      line[L] = '\0';
+    }
+  g_string_free (out, TRUE);
+  return ok;
+}
+
+int
+mc_mrz_name_distance (const McMrz *mrz,
+                      const char  *name)
 {
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
 
-  g_return_val_if_fail (mrz != NULL, FALSE);
+  g_return_val_if_fail (mrz != NULL, -1);
   if (name == NULL || !g_utf8_validate (name, -1, NULL) || mrz->name[0] == '\0')
-    return FALSE;
+    return -1;
   a = name_letters (mrz->name);
   b = name_letters (name);
   if (*a == '\0' || *b == '\0')
-    return FALSE;
-  return levenshtein (a, b) <= 1;
+    return -1;
+  return (int) MIN (levenshtein (a, b), (gsize) G_MAXINT);
+}
+
+gboolean
+mc_mrz_name_matches (const McMrz *mrz,
+                     const char  *name)
+{
+  int d;
+
+  g_return_val_if_fail (mrz != NULL, FALSE);
+  d = mc_mrz_name_distance (mrz, name);
+  return d >= 0 && d <= 1;
 }
 
 static int
@@ -528,6 +585,55 @@ window_score (char lines[][64],
   if (g_ascii_isdigit (lines[first + 1][0]))
     score += 3;
   return score;
+}
+
+/* A Vietnamese zone whose checks all hold, written as printed. Its filler
+ * positions (line 1 after the 12-digit number, line 2 after the
+ * nationality) hold nothing but '<'; OCR reads some as K, which a check
+ * cannot catch (K counts 20, as good as 0). The name line has no check: it
+ * is rebuilt from the words it was read as, surname, "<<", given names
+ * (mc_mrz_name_line() does better when a surer source has the name). */
+static void
+normalise_vietnamese (McMrz *mrz)
+{
+  char line[L + 1];
+  g_auto(GStrv) surname = g_strsplit (mrz->surname, " ", -1);
+  g_auto(GStrv) given = g_strsplit (mrz->given_names, " ", -1);
+  GString *name = g_string_new (NULL);
+
+  mrz->lines[0][27] = mrz->lines[0][28] = '<';
+  for (int i = 18; i < 29; i++)
+    mrz->lines[1][i] = '<';
+
+  if ((given[0] == NULL || *given[0] == '\0') && surname[0] != NULL && surname[1] != NULL)
+    {
+      /* No "<<" was read: a Vietnamese family name is its first word. */
+      g_string_append (name, surname[0]);
+      g_string_append (name, "<<");
+      for (guint i = 1; surname[i] != NULL; i++)
+        g_string_append_printf (name, "%s%s", i > 1 ? "<" : "", surname[i]);
+    }
+  else
+    {
+      for (guint i = 0; surname[i] != NULL; i++)
+        if (*surname[i] != '\0')
+          g_string_append_printf (name, "%s%s", name->len > 0 ? "<" : "", surname[i]);
+      if (name->len > 0 && given[0] != NULL && *given[0] != '\0')
+        {
+          g_string_append (name, "<<");
+          for (guint i = 0; given[i] != NULL; i++)
+            if (*given[i] != '\0')
+              g_string_append_printf (name, "%s%s", i > 0 ? "<" : "", given[i]);
+        }
+    }
+  if (name->len > 0 && name->len <= L)
+    {
+      memset (line, '<', L);
+      memcpy (line, name->str, name->len);
+      line[L] = '\0';
+      memcpy (mrz->lines[2], line, L + 1);
+    }
+  g_string_free (name, TRUE);
 }
 
 gboolean
@@ -677,6 +783,9 @@ mc_mrz_parse (const char  *text,
   copy_field (mrz->expiry, sizeof mrz->expiry, l2 + 8, 6, FALSE);
   mrz->sex = (l2[7] == 'M' || l2[7] == 'F' || l2[7] == '<') ? l2[7] : '?';
   parse_name (mrz, vietnam);
+
+  if (vietnam && mc_mrz_is_valid (mrz))
+    normalise_vietnamese (mrz);
 
   /* Three lines of letters are not yet an MRZ: a TD1 zone starts with a
    * document code (I, A or C), or at least two of its checks hold (one can

@@ -61,4 +61,15 @@ gboolean mc_mrz_is_valid    (const McMrz *mrz);
 gboolean mc_mrz_name_matches (const McMrz *mrz,
                               const char  *name);
 
+/* Letters to change between the name line and @name (diacritics and
+ * spaces ignored), or -1 when either is empty. */
+int      mc_mrz_name_distance (const McMrz *mrz,
+                               const char  *name);
+
+/* The name line a Vietnamese card prints for @name (any script): family
+ * name, "<<", the other words joined by '<', no diacritics, Đ as D, padded
+ * to 30. FALSE when it does not fit or has fewer than two words. */
+gboolean mc_mrz_name_line   (const char  *name,
+                             char         line[MC_MRZ_LINE_LENGTH + 1]);
+
 G_END_DECLS

@@ -20,7 +20,9 @@
  * Each object's minimum-area rectangle (rotating calipers over its convex
  * hull) must have a card's proportions (1.586) and, when the resolution is
  * known, a card's size; two cards that touch come out as one object of twice
- * the size and are cut in half. Each card is then cut out of the full image
+ * the size and are cut in half. When nothing stands out by its colour (a
+ * pale card on a pale lid), the objects are what the border cannot reach
+ * without crossing an edge, a step brighter than the lid's own grain. Each card is then cut out of the full image
  * with one affine transform to 1012 × 638 (300 dpi) and turned upright by
  * its layout: the MRZ band belongs at the bottom of the back, text stands
  * with its accents above the line. */
@@ -268,6 +270,86 @@ build_mask (Work *work)
     }
 #undef PUSH_IF_BG
 
+  work->mask = g_malloc (n);
+  for (gsize i = 0; i < n; i++)
+    work->mask[i] = !reached[i];
+}
+
+/* A second way to the mask, for a card of the lid's own tint (a pale card
+ * on a white or light-grey lid, where the colour flood above runs straight
+ * through it): the card's edge still shows as a faint step or line. Marks
+ * as object everything not reachable from the border without crossing a
+ * brightness step stronger than the lid's own grain. */
+static void
+build_edge_mask (Work *work)
+{
+  int w = work->w, h = work->h;
+  gsize n = (gsize) w * h;
+  g_autofree int *grey = g_new (int, n);
+  g_autofree guchar *grad = g_malloc0 (n);
+  g_autofree guchar *reached = g_malloc0 (n);
+  g_autofree guint *stack = g_new (guint, n);
+  guint ring_hist[256] = { 0 };
+  guint ring_n = 0;
+  int ring = MAX (2, MIN (w, h) / 100);
+  int threshold;
+  gsize top = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const guchar *p = work->rgb + 3 * i;
+
+      grey[i] = (p[0] + 2 * p[1] + p[2]) / 4;
+    }
+  /* Sobel, the larger of the two directions. */
+  for (int y = 1; y < h - 1; y++)
+    for (int x = 1; x < w - 1; x++)
+      {
+        const int *g = grey + (gsize) y * w + x;
+        int gx = (g[-w + 1] + 2 * g[1] + g[w + 1]) - (g[-w - 1] + 2 * g[-1] + g[w - 1]);
+        int gy = (g[w - 1] + 2 * g[w] + g[w + 1]) - (g[-w - 1] + 2 * g[-w] + g[-w + 1]);
+
+        grad[(gsize) y * w + x] = MIN (255, MAX (ABS (gx), ABS (gy)));
+      }
+  for (int y = 1; y < h - 1; y++)
+    for (int x = 1; x < w - 1; x++)
+      if (y <= ring || y >= h - 1 - ring || x <= ring || x >= w - 1 - ring)
+        {
+          ring_hist[grad[(gsize) y * w + x]]++;
+          ring_n++;
+        }
+  /* The lid's grain sets the bar: its typical step, well above. */
+  threshold = CLAMP (3 * median_of_histogram (ring_hist, ring_n) + 4, 6, 60);
+
+#define PUSH_IF_FLAT(i) G_STMT_START { \
+    guint _i = (i); \
+    if (!reached[_i] && grad[_i] < threshold) \
+      { reached[_i] = 1; stack[top++] = _i; } \
+  } G_STMT_END
+
+  for (int x = 0; x < w; x++)
+    {
+      PUSH_IF_FLAT (x);
+      PUSH_IF_FLAT ((guint) ((h - 1) * w + x));
+    }
+  for (int y = 0; y < h; y++)
+    {
+      PUSH_IF_FLAT ((guint) (y * w));
+      PUSH_IF_FLAT ((guint) (y * w + w - 1));
+    }
+  while (top > 0)
+    {
+      guint i = stack[--top];
+      int x = i % w, y = i / w;
+
+      if (x > 0) PUSH_IF_FLAT (i - 1);
+      if (x < w - 1) PUSH_IF_FLAT (i + 1);
+      if (y > 0) PUSH_IF_FLAT (i - w);
+      if (y < h - 1) PUSH_IF_FLAT (i + w);
+    }
+#undef PUSH_IF_FLAT
+
+  g_free (work->mask);
   work->mask = g_malloc (n);
   for (gsize i = 0; i < n; i++)
     work->mask[i] = !reached[i];
@@ -1040,6 +1122,34 @@ mc_card_finder_find (VipsImage     *image,
   open_mask (&work);
   blobs = find_blobs (&work, 0.01 * work.w * work.h);
   cards = pick_cards (blobs, ppm, (double) work.w * work.h);
+  if (cards->len < max_cards)
+    {
+      /* Fewer cards stood out from the lid by their colour than may lie
+       * there: by their edge, then (a pale back beside a coloured front).
+       * A card both ways find is kept once. */
+      g_autoptr(GArray) by_edge = NULL;
+
+      g_clear_pointer (&blobs, g_array_unref);
+      build_edge_mask (&work);
+      open_mask (&work);
+      blobs = find_blobs (&work, 0.01 * work.w * work.h);
+      by_edge = pick_cards (blobs, ppm, (double) work.w * work.h);
+      for (guint i = 0; i < by_edge->len; i++)
+        {
+          const Rect *e = &g_array_index (by_edge, Rect, i);
+          gboolean known = FALSE;
+
+          for (guint k = 0; k < cards->len && !known; k++)
+            {
+              const Rect *c = &g_array_index (cards, Rect, k);
+
+              known = hypot (e->cx - c->cx, e->cy - c->cy) < 0.5 * MIN (c->h, e->h);
+            }
+          if (!known)
+            g_array_append_val (cards, *e);
+        }
+      g_array_sort (cards, compare_blob_area);
+    }
   g_free (work.rgb);
   g_free (work.mask);
 

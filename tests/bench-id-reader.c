@@ -17,6 +17,14 @@
  * never fails on a figure.
  *
  *   bench-id-reader [--no-baseline] TRUTH.json…   (default: $MOTCUA_ID_CARDS)
+ *   bench-id-reader --degraded [N] [TRUTH.json…]
+ *
+ * --degraded lays the first N glass cards (default 8) out the way the
+ * generator never does (a pale card on a light-grey lid, turned 90° or
+ * 180°, 150 dpi, a crop of the QR alone, a strip of the MRZ alone) and
+ * reports per category, worst first. These are the same cards composited
+ * differently: a check that the reader does not hang on one stage, not a
+ * second generator.
  *
  * The reader runs with one Tesseract engine in this one thread, so its
  * times are seconds on one core; the first card is read once before the
@@ -205,6 +213,201 @@ load_images (JsonObject *card)
   return images;
 }
 
+/* ------------------------------------------------------------ degraded */
+
+typedef enum {
+  DEG_PALE_LID,
+  DEG_TURNED_90,
+  DEG_TURNED_180,
+  DEG_150_DPI,
+  DEG_QR_ONLY,
+  DEG_MRZ_ONLY,
+  N_DEG
+} Degradation;
+
+static const char *deg_names[N_DEG] = {
+  "pale card, light-grey lid, 300 dpi",
+  "glass scan turned 90°",
+  "glass scan turned 180°",
+  "glass scan at 150 dpi",
+  "crop of the QR alone (CCCD 2021 front)",
+  "strip of the MRZ alone (back)",
+};
+
+/* Which fields the category can give: all key fields, or what the QR or
+ * the MRZ alone holds. */
+static const char *deg_fields[N_DEG][5] = {
+  { "id_number", "full_name", "date_of_birth", "sex", "date_of_expiry" },
+  { "id_number", "full_name", "date_of_birth", "sex", "date_of_expiry" },
+  { "id_number", "full_name", "date_of_birth", "sex", "date_of_expiry" },
+  { "id_number", "full_name", "date_of_birth", "sex", "date_of_expiry" },
+  { "id_number", "full_name", "date_of_birth", "sex", NULL },
+  { "id_number", "date_of_birth", "sex", "date_of_expiry", NULL },
+};
+
+static VipsImage *
+set_dpi (VipsImage *in,
+         double     dpi)
+{
+  VipsImage *out = NULL;
+
+  if (vips_copy (in, &out, "xres", dpi / 25.4, "yres", dpi / 25.4,
+                 "interpretation", VIPS_INTERPRETATION_sRGB, NULL) != 0)
+    exit (1);
+  return out;
+}
+
+static VipsImage *
+degrade (JsonObject  *card,
+         Degradation  d)
+{
+  const char *type = json_object_get_string_member (card, "card_type");
+  g_autoptr(GPtrArray) images = load_images (card);
+  VipsImage *glass = g_ptr_array_index (images, 0);
+  g_autoptr(VipsImage) a = NULL;
+
+  switch (d)
+    {
+    case DEG_PALE_LID:
+      {
+        g_autoptr(VipsImage) front = mc_test_id_card_cut_side (card, "front");
+        g_autoptr(VipsImage) back = mc_test_id_card_cut_side (card, "back");
+        g_autoptr(VipsImage) black = NULL;
+        g_autoptr(VipsImage) lid = NULL;
+        g_autoptr(VipsImage) one = NULL;
+        g_autoptr(VipsImage) two = NULL;
+        g_autoptr(VipsImage) noise = NULL;
+        g_autoptr(VipsImage) noisy = NULL;
+
+        if (vips_black (&black, 2300, 1700, "bands", 3, NULL) != 0 ||
+            vips_linear1 (black, &lid, 1.0, 238.0, "uchar", TRUE, NULL) != 0 ||
+            vips_insert (lid, front, &one, 100, 150, NULL) != 0 ||
+            vips_insert (one, back, &two, 1180, 900, NULL) != 0 ||
+            vips_gaussnoise (&noise, 2300, 1700, "sigma", 2.0, "seed", 1, NULL) != 0 ||
+            vips_add (two, noise, &noisy, NULL) != 0 ||
+            vips_linear1 (noisy, &a, 0.55, 112.0, "uchar", TRUE, NULL) != 0)
+          exit (1);
+        return set_dpi (a, 300);
+      }
+    case DEG_TURNED_90:
+    case DEG_TURNED_180:
+      if (vips_rot (glass, &a, d == DEG_TURNED_90 ? VIPS_ANGLE_D90 : VIPS_ANGLE_D180, NULL) != 0)
+        exit (1);
+      return set_dpi (a, 300);
+    case DEG_150_DPI:
+      if (vips_resize (glass, &a, 0.5, NULL) != 0)
+        exit (1);
+      return set_dpi (a, 150);
+    case DEG_QR_ONLY:
+      {
+        g_autoptr(VipsImage) front = NULL;
+
+        if (!g_str_equal (type, "cccd2021"))
+          return NULL;
+        front = mc_test_id_card_cut_side (card, "front");
+        if (vips_extract_area (front, &a, 700, 0, 312, 330, NULL) != 0)
+          exit (1);
+        return set_dpi (a, 300);
+      }
+    case DEG_MRZ_ONLY:
+      {
+        g_autoptr(VipsImage) back = mc_test_id_card_cut_side (card, "back");
+
+        if (vips_extract_area (back, &a, 0, 440, 1012, 198, NULL) != 0)
+          exit (1);
+        return set_dpi (a, 300);
+      }
+    case N_DEG:
+    default:
+      break;
+    }
+  return NULL;
+}
+
+typedef struct {
+  Degradation d;
+  guint       n, no_card, number, all, wrong_sure;
+  double      median;
+} DegRow;
+
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b)
+{
+  const DegRow *p = a, *q = b;
+  double x = p->n ? (double) p->all / p->n : 1, y = q->n ? (double) q->all / q->n : 1;
+
+  return x < y ? -1 : x > y;
+}
+
+static int
+run_degraded (McIdReader *reader,
+              GPtrArray  *cards,
+              guint       per_category)
+{
+  DegRow rows[N_DEG] = { { 0 } };
+
+  for (Degradation d = 0; d < N_DEG; d++)
+    {
+      g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+
+      rows[d].d = d;
+      for (guint c = 0; c < cards->len && rows[d].n < per_category; c++)
+        {
+          JsonObject *card = g_ptr_array_index (cards, c);
+          g_autoptr(VipsImage) image = NULL;
+          g_autoptr(GPtrArray) images = g_ptr_array_new ();
+          g_autoptr(McIdResult) result = NULL;
+          g_autoptr(GError) error = NULL;
+          gint64 start;
+          double seconds;
+          gboolean all = TRUE;
+
+          if (!g_str_equal (json_object_get_string_member (card, "presentation"), "glass") ||
+              !g_str_equal (json_object_get_string_member (card, "qr_damage"), "none") ||
+              json_object_get_boolean_member (card, "mrz_smudge"))
+            continue;
+          if (!(image = degrade (card, d)))
+            continue;
+          rows[d].n++;
+          g_ptr_array_add (images, image);
+          start = g_get_monotonic_time ();
+          result = mc_id_reader_read (reader, images, NULL, &error);
+          seconds = (g_get_monotonic_time () - start) / 1e6;
+          g_array_append_val (times, seconds);
+          if (result == NULL)
+            {
+              rows[d].no_card++;
+              g_printerr ("%s, %s: %s\n", json_object_get_string_member (card, "name"), deg_names[d], error->message);
+              continue;
+            }
+          rows[d].number += reader_right (result->identity, card, "id_number");
+          for (guint k = 0; k < 5 && deg_fields[d][k] != NULL; k++)
+            if (!reader_right (result->identity, card, deg_fields[d][k]))
+              {
+                const McIdentityField *f = mc_identity_get_field (result->identity,
+                                                                  mc_id_field_from_string (deg_fields[d][k]));
+
+                all = FALSE;
+                if (f->value != NULL && !(f->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)))
+                  rows[d].wrong_sure++;
+              }
+          rows[d].all += all;
+        }
+      rows[d].median = percentile (times, 0.5);
+    }
+
+  qsort (rows, N_DEG, sizeof rows[0], compare_rows);
+  g_print ("ID card reader on generated cards laid out differently (first %u clean glass cards per category)\n\n",
+           per_category);
+  g_print ("| category | cards | no card / unreadable | number right | all its fields right | wrong, not marked | s per card, median |\n");
+  g_print ("|---|---|---|---|---|---|---|\n");
+  for (guint i = 0; i < N_DEG; i++)
+    g_print ("| %s | %u | %u | %u | %u | %u | %.2f |\n", deg_names[rows[i].d], rows[i].n, rows[i].no_card,
+             rows[i].number, rows[i].all, rows[i].wrong_sure, rows[i].median);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -220,12 +423,25 @@ main (int   argc,
   guint n = 0, all_key = 0, base_all_key = 0, machine_readable = 0, number_mr = 0;
   guint wrong_sure = 0, any_wrong_sure = 0, review = 0, errors = 0;
   gboolean baseline = TRUE;
+  guint degraded = 0;
   GDate today;
 
   mc_core_limit_omp_threads (argv);
   setlocale (LC_ALL, "");
   mc_core_init ();
 
+  if (argc > 1 && g_str_equal (argv[1], "--degraded"))
+    {
+      degraded = 8;
+      argv++;
+      argc--;
+      if (argc > 1 && g_ascii_isdigit (argv[1][0]))
+        {
+          degraded = (guint) g_ascii_strtoull (argv[1], NULL, 10);
+          argv++;
+          argc--;
+        }
+    }
   if (argc > 1 && g_str_equal (argv[1], "--no-baseline"))
     {
       baseline = FALSE;
@@ -251,6 +467,9 @@ main (int   argc,
     g_autoptr(GPtrArray) images = load_images (g_ptr_array_index (cards, 0));
     g_autoptr(McIdResult) warm = mc_id_reader_read (reader, images, NULL, NULL);
   }
+
+  if (degraded > 0)
+    return run_degraded (reader, cards, degraded);
 
   for (guint c = 0; c < cards->len; c++)
     {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include "mc-vips.h"
 
 G_BEGIN_DECLS
 
@@ -55,6 +56,61 @@ mc_test_id_card_field (JsonObject *card,
   JsonObject *fields = json_object_get_object_member (card, "fields");
 
   return json_object_get_null_member (fields, field) ? NULL : json_object_get_string_member (fields, field);
+}
+
+/* One side of @card, upright, at 300 dpi (1012 × 638), cut out of its
+ * image with the affine transform its truth corners give: for tests that
+ * lay the generated cards out differently from the generator. */
+static inline VipsImage *
+mc_test_id_card_cut_side (JsonObject *card,
+                          const char *side)
+{
+  JsonArray *placements = json_object_get_array_member (card, "placements");
+  JsonArray *files = json_object_get_array_member (card, "images");
+
+  for (guint i = 0; i < json_array_get_length (placements); i++)
+    {
+      JsonObject *p = json_array_get_object_element (placements, i);
+      JsonArray *q = json_object_get_array_member (p, "quad");
+      g_autoptr(VipsImage) image = NULL;
+      g_autoptr(VipsImage) out = NULL;
+      VipsImage *mem;
+      double x0, y0, ux, uy, vx, vy, a, b, c, d, det;
+      VipsArrayInt *oarea;
+      int status;
+
+      if (!g_str_equal (json_object_get_string_member (p, "side"), side))
+        continue;
+      image = vips_image_new_from_file (json_array_get_string_element (files, json_object_get_int_member (p, "image")),
+                                        "access", VIPS_ACCESS_RANDOM, NULL);
+      g_assert_nonnull (image);
+      x0 = json_array_get_double_element (q, 0);
+      y0 = json_array_get_double_element (q, 1);
+      /* Input vectors of one output pixel along x (TL → TR) and y (TL → BL). */
+      ux = (json_array_get_double_element (q, 2) - x0) / 1012.0;
+      uy = (json_array_get_double_element (q, 3) - y0) / 1012.0;
+      vx = (json_array_get_double_element (q, 6) - x0) / 638.0;
+      vy = (json_array_get_double_element (q, 7) - y0) / 638.0;
+      /* vips_affine maps input to output: invert [ux vx; uy vy]. */
+      det = ux * vy - vx * uy;
+      a = vy / det;
+      b = -vx / det;
+      c = -uy / det;
+      d = ux / det;
+      oarea = vips_array_int_newv (4, 0, 0, 1012, 638);
+      status = vips_affine (image, &out, a, b, c, d,
+                            "oarea", oarea,
+                            "odx", -(a * x0 + b * y0),
+                            "ody", -(c * x0 + d * y0),
+                            "extend", VIPS_EXTEND_COPY, NULL);
+      vips_area_unref (VIPS_AREA (oarea));
+      g_assert_cmpint (status, ==, 0);
+      mem = vips_image_copy_memory (out);
+      g_assert_nonnull (mem);
+      return mem;
+    }
+  g_assert_not_reached ();
+  return NULL;
 }
 
 G_END_DECLS

@@ -123,6 +123,156 @@ test_generated (void)
   g_assert_cmpuint (n_upright_known, ==, n_sides);
 }
 
+/* A pale card on a light-grey lid, as a closed lid gives it: the two
+ * tints a few levels apart and the scanner's noise on both, so no flood
+ * from the border stops at the card. Its faint edge still frames it. */
+static void
+test_pale_lid (void)
+{
+  JsonObject *card = NULL;
+  g_autoptr(VipsImage) front = NULL;
+  g_autoptr(VipsImage) back = NULL;
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) lid = NULL;
+  g_autoptr(VipsImage) noise = NULL;
+  g_autoptr(VipsImage) one = NULL;
+  g_autoptr(VipsImage) two = NULL;
+  g_autoptr(VipsImage) noisy = NULL;
+  g_autoptr(VipsImage) pale = NULL;
+  g_autoptr(VipsImage) scan = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  const double placed[2][2] = { { 100, 150 }, { 1180, 900 } };
+
+  for (guint c = 0; c < cards->len && card == NULL; c++)
+    if (g_str_equal (json_object_get_string_member (g_ptr_array_index (cards, c), "presentation"), "glass"))
+      card = g_ptr_array_index (cards, c);
+  g_assert_nonnull (card);
+  front = mc_test_id_card_cut_side (card, "front");
+  back = mc_test_id_card_cut_side (card, "back");
+
+  g_assert_cmpint (vips_black (&black, 2300, 1700, "bands", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (black, &lid, 1.0, 238.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (lid, front, &one, placed[0][0], placed[0][1], NULL), ==, 0);
+  g_assert_cmpint (vips_insert (one, back, &two, placed[1][0], placed[1][1], NULL), ==, 0);
+  g_assert_cmpint (vips_gaussnoise (&noise, 2300, 1700, "sigma", 2.0, "mean", 0.0, "seed", 13, NULL), ==, 0);
+  g_assert_cmpint (vips_add (two, noise, &noisy, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (noisy, &pale, 0.55, 112.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_cmpint (vips_copy (pale, &scan, "xres", 300 / 25.4, "yres", 300 / 25.4,
+                              "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+
+  found = mc_card_finder_find (scan, 0, 2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpuint (found->len, ==, 2);
+  for (guint k = 0; k < 2; k++)
+    {
+      const double *at = placed[k];
+      g_autoptr(JsonArray) quad = json_array_new ();
+      double best = G_MAXDOUBLE;
+      const double corners[8] = { at[0], at[1], at[0] + 1012, at[1], at[0] + 1012, at[1] + 638, at[0], at[1] + 638 };
+
+      for (int i = 0; i < 8; i++)
+        json_array_add_double_element (quad, corners[i]);
+      for (guint f = 0; f < found->len; f++)
+        best = MIN (best, MIN (corner_error (g_ptr_array_index (found, f), quad, FALSE),
+                               corner_error (g_ptr_array_index (found, f), quad, TRUE)));
+      /* Within 2 mm. */
+      g_assert_cmpfloat (best, <, 2.0 * 300 / 25.4);
+    }
+}
+
+/* The same pale card at any angle: its edge, not its colour, still frames
+ * it, and the crop says how far it was turned. */
+static void
+test_pale_lid_turned (void)
+{
+  JsonObject *card = NULL;
+  g_autoptr(VipsImage) front = NULL;
+  g_autoptr(VipsImage) turned = NULL;
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) lid = NULL;
+  g_autoptr(VipsImage) placed = NULL;
+  g_autoptr(VipsImage) noise = NULL;
+  g_autoptr(VipsImage) noisy = NULL;
+  g_autoptr(VipsImage) pale = NULL;
+  g_autoptr(VipsImage) scan = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  VipsArrayDouble *grey;
+  McCardCrop *crop;
+  double turn;
+
+  for (guint c = 0; c < cards->len && card == NULL; c++)
+    if (g_str_equal (json_object_get_string_member (g_ptr_array_index (cards, c), "presentation"), "glass"))
+      card = g_ptr_array_index (cards, c);
+  g_assert_nonnull (card);
+  front = mc_test_id_card_cut_side (card, "front");
+  grey = vips_array_double_newv (3, 238.0, 238.0, 238.0);
+  g_assert_cmpint (vips_similarity (front, &turned, "angle", 25.0, "background", grey, NULL), ==, 0);
+  vips_area_unref (VIPS_AREA (grey));
+
+  g_assert_cmpint (vips_black (&black, 1800, 1500, "bands", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (black, &lid, 1.0, 238.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (lid, turned, &placed, 200, 200, NULL), ==, 0);
+  g_assert_cmpint (vips_gaussnoise (&noise, 1800, 1500, "sigma", 2.0, "mean", 0.0, "seed", 7, NULL), ==, 0);
+  g_assert_cmpint (vips_add (placed, noise, &noisy, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (noisy, &pale, 0.55, 112.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_cmpint (vips_copy (pale, &scan, "xres", 300 / 25.4, "yres", 300 / 25.4,
+                              "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+
+  found = mc_card_finder_find (scan, 0, 2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  crop = g_ptr_array_index (found, 0);
+  /* Turned 25° on the glass (clockwise, y down), or upside down from there. */
+  turn = fmod (crop->angle - 25.0 + 360.0, 180.0);
+  g_assert_cmpfloat (MIN (turn, 180.0 - turn), <, 1.5);
+  g_assert_cmpfloat (fabs (crop->dpi - 300), <, 10);
+}
+
+/* What else counters produce: a dark lid, and a card pushed against the
+ * glass's edge beside another. */
+static void
+test_lids (void)
+{
+  JsonObject *card = NULL;
+  g_autoptr(VipsImage) front = NULL;
+  g_autoptr(VipsImage) back = NULL;
+
+  for (guint c = 0; c < cards->len && card == NULL; c++)
+    if (g_str_equal (json_object_get_string_member (g_ptr_array_index (cards, c), "presentation"), "glass"))
+      card = g_ptr_array_index (cards, c);
+  g_assert_nonnull (card);
+  front = mc_test_id_card_cut_side (card, "front");
+  back = mc_test_id_card_cut_side (card, "back");
+
+  for (int variant = 0; variant < 2; variant++)
+    {
+      g_autoptr(VipsImage) black = NULL;
+      g_autoptr(VipsImage) lid = NULL;
+      g_autoptr(VipsImage) one = NULL;
+      g_autoptr(VipsImage) two = NULL;
+      g_autoptr(VipsImage) scan = NULL;
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(GError) error = NULL;
+      /* 0: a dark lid; 1: a white lid, the front against the top left corner. */
+      double tint = variant == 0 ? 40.0 : 250.0;
+      int fx = variant == 0 ? 150 : 0, fy = variant == 0 ? 120 : 0;
+
+      g_assert_cmpint (vips_black (&black, 2300, 1700, "bands", 3, NULL), ==, 0);
+      g_assert_cmpint (vips_linear1 (black, &lid, 1.0, tint, "uchar", TRUE, NULL), ==, 0);
+      g_assert_cmpint (vips_insert (lid, front, &one, fx, fy, NULL), ==, 0);
+      g_assert_cmpint (vips_insert (one, back, &two, 1180, 900, NULL), ==, 0);
+      g_assert_cmpint (vips_copy (two, &scan, "xres", 300 / 25.4, "yres", 300 / 25.4,
+                                  "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+      found = mc_card_finder_find (scan, 0, 2, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("lid %d: %u card(s)", variant, found->len);
+      g_assert_cmpuint (found->len, ==, 2);
+    }
+}
+
 static VipsImage *
 load_first_side (const char *side)
 {
@@ -313,6 +463,9 @@ main (int   argc,
   g_test_add_func ("/scanner/card-finder/turned", test_turned);
   g_test_add_func ("/scanner/card-finder/formats", test_formats);
   g_test_add_func ("/scanner/card-finder/no-card", test_no_card);
+  g_test_add_func ("/scanner/card-finder/pale-lid", test_pale_lid);
+  g_test_add_func ("/scanner/card-finder/pale-lid-turned", test_pale_lid_turned);
+  g_test_add_func ("/scanner/card-finder/lids", test_lids);
   ret = g_test_run ();
   g_ptr_array_unref (cards);
   return ret;

@@ -144,6 +144,27 @@ test_accuracy (void)
           number_right_mr += field_right (id, card, "id_number");
         }
 
+      /* A confirmed MRZ comes back as printed, fillers and all. */
+      if (mc_identity_get_source_status (id, MC_ID_SOURCE_MRZ) == MC_ID_SOURCE_STATUS_VALID)
+        {
+          JsonArray *truth = json_object_get_array_member (card, "mrz");
+          const char * const *lines = mc_identity_get_mrz_lines (id);
+
+          g_assert_nonnull (lines);
+          g_assert_cmpstr (lines[0], ==, json_array_get_string_element (truth, 0));
+          g_assert_cmpstr (lines[1], ==, json_array_get_string_element (truth, 1));
+          /* The name line has no check: right where the QR spells the name. */
+          if (mc_identity_get_source_status (id, MC_ID_SOURCE_QR) == MC_ID_SOURCE_STATUS_VALID)
+            g_assert_cmpstr (lines[2], ==, json_array_get_string_element (truth, 2));
+          else
+            g_assert_null (strstr (lines[2], "<K<"));
+        }
+
+      /* The QR's text is kept beside the fields it gave. */
+      if (mc_identity_get_source_status (id, MC_ID_SOURCE_QR) == MC_ID_SOURCE_STATUS_VALID)
+        g_assert_true (g_str_has_prefix (mc_identity_get_qr_payload (id),
+                                         mc_test_id_card_field (card, "id_number")));
+
       /* The old number is lost only with the QR. */
       if (!field_right (id, card, "old_id_number"))
         g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_QR), !=,
@@ -197,6 +218,272 @@ test_async (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (mc_identity_get_value (result->identity, MC_ID_FIELD_ID_NUMBER), ==,
                    mc_test_id_card_field (card, "id_number"));
+}
+
+/* ------------------------------------------- inputs the finder cannot frame
+ *
+ * The generated cards composited differently from the generator: cut out
+ * of their glass scan by the truth's corners, then laid on a lid they
+ * barely stand out from, cropped to the QR or the MRZ alone, turned. */
+
+static JsonObject *
+find_card (const char *presentation,
+           const char *card_type)
+{
+  for (guint c = 0; c < cards->len; c++)
+    {
+      JsonObject *card = g_ptr_array_index (cards, c);
+
+      if (g_str_equal (json_object_get_string_member (card, "presentation"), presentation) &&
+          g_str_equal (json_object_get_string_member (card, "card_type"), card_type) &&
+          g_str_equal (json_object_get_string_member (card, "qr_damage"), "none") &&
+          !json_object_get_boolean_member (card, "mrz_smudge"))
+        return card;
+    }
+  return NULL;
+}
+
+static VipsImage *
+cut_side (JsonObject *card,
+          const char *side)
+{
+  return mc_test_id_card_cut_side (card, side);
+}
+
+static VipsImage *
+with_dpi (VipsImage *in,
+          double     dpi)
+{
+  VipsImage *out = NULL;
+
+  g_assert_cmpint (vips_copy (in, &out, "xres", dpi / 25.4, "yres", dpi / 25.4,
+                              "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+  return out;
+}
+
+/* Both sides of @card, their colours squeezed towards white, on a
+ * light-grey lid of nearly their own tint: no edge a finder could follow. */
+static VipsImage *
+pale_on_grey_lid (JsonObject *card)
+{
+  g_autoptr(VipsImage) front = cut_side (card, "front");
+  g_autoptr(VipsImage) back = cut_side (card, "back");
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) lid = NULL;
+  g_autoptr(VipsImage) one = NULL;
+  g_autoptr(VipsImage) two = NULL;
+  g_autoptr(VipsImage) pale = NULL;
+  VipsImage *out;
+
+  g_assert_cmpint (vips_black (&black, 2300, 1700, "bands", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (black, &lid, 1.0, 238.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (lid, front, &one, 100, 150, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (one, back, &two, 1180, 900, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (two, &pale, 0.55, 112.0, "uchar", TRUE, NULL), ==, 0);
+  out = with_dpi (pale, 300);
+  return out;
+}
+
+/* Reads @image alone and checks the fields that @card's truth has. */
+static McIdentity *
+read_one (VipsImage *image)
+{
+  g_autoptr(McIdReader) reader = mc_id_reader_new (NULL);
+  g_autoptr(GPtrArray) images = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McIdResult) result = NULL;
+
+  mc_id_reader_set_today (reader, &reference_day);
+  g_ptr_array_add (images, image);
+  result = mc_id_reader_read (reader, images, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return g_object_ref (result->identity);
+}
+
+static gboolean
+has_warning (McIdentity *id,
+             const char *code)
+{
+  GPtrArray *warnings = mc_identity_get_warnings (id);
+
+  for (guint i = 0; i < warnings->len; i++)
+    if (g_str_equal (((McIdentityWarning *) g_ptr_array_index (warnings, i))->code, code))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_field (McIdentity *id,
+              JsonObject *card,
+              const char *name)
+{
+  g_assert_cmpstr (mc_identity_get_value (id, mc_id_field_from_string (name)), ==,
+                   mc_test_id_card_field (card, name));
+}
+
+/* The finder cannot frame a pale card on a pale lid; the QR, the MRZ and
+ * the labels on the whole image still read it, also turned a quarter. */
+static void
+test_pale_lid (void)
+{
+  JsonObject *card = find_card ("glass", "cccd2021");
+  g_autoptr(VipsImage) scan = NULL;
+  g_autoptr(VipsImage) turned = NULL;
+  g_autoptr(VipsImage) turned_dpi = NULL;
+
+  g_assert_nonnull (card);
+  scan = pale_on_grey_lid (card);
+  {
+    g_autoptr(McIdentity) id = read_one (scan);
+    const char *keys[] = { "id_number", "full_name", "date_of_birth", "sex", "date_of_expiry" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      assert_field (id, card, keys[i]);
+  }
+
+  g_assert_cmpint (vips_rot (scan, &turned, VIPS_ANGLE_D270, NULL), ==, 0);
+  turned_dpi = with_dpi (turned, 300);
+  {
+    g_autoptr(McIdentity) id = read_one (turned_dpi);
+
+    assert_field (id, card, "id_number");
+    assert_field (id, card, "date_of_birth");
+    assert_field (id, card, "date_of_expiry");
+  }
+}
+
+/* A crop holding only the QR code: its fields, no "no card". */
+static void
+test_qr_only (void)
+{
+  JsonObject *card = find_card ("glass", "cccd2021");
+  g_autoptr(VipsImage) front = cut_side (card, "front");
+  g_autoptr(VipsImage) qr = NULL;
+  g_autoptr(McIdentity) id = NULL;
+
+  /* The QR sits in the top right of a chip CCCD's front. */
+  g_assert_cmpint (vips_extract_area (front, &qr, 700, 0, 312, 330, NULL), ==, 0);
+  id = read_one (qr);
+  assert_field (id, card, "id_number");
+  assert_field (id, card, "full_name");
+  assert_field (id, card, "date_of_birth");
+  g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_QR), ==, MC_ID_SOURCE_STATUS_VALID);
+  g_assert_true (has_warning (id, "no-frame"));
+}
+
+/* A strip holding only the MRZ band, upside down: its fields. */
+static void
+test_mrz_only (void)
+{
+  JsonObject *card = find_card ("glass", "cancuoc2024");
+  g_autoptr(VipsImage) back = cut_side (card, "back");
+  g_autoptr(VipsImage) band = NULL;
+  g_autoptr(VipsImage) turned = NULL;
+  g_autoptr(McIdentity) id = NULL;
+
+  g_assert_cmpint (vips_extract_area (back, &band, 0, 440, 1012, 198, NULL), ==, 0);
+  g_assert_cmpint (vips_rot (band, &turned, VIPS_ANGLE_D180, NULL), ==, 0);
+  id = read_one (turned);
+  assert_field (id, card, "id_number");
+  assert_field (id, card, "date_of_birth");
+  assert_field (id, card, "sex");
+  g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_MRZ), ==, MC_ID_SOURCE_STATUS_VALID);
+}
+
+/* Only the print, and no frame: a căn cước front cut below its heading
+ * (no QR, no MRZ on it). The labels still give the fields, and as nothing
+ * confirms them, each is marked for the clerk to check. */
+static void
+test_print_only (void)
+{
+  JsonObject *card = find_card ("glass", "cancuoc2024");
+  g_autoptr(VipsImage) front = cut_side (card, "front");
+  g_autoptr(VipsImage) part = NULL;
+  g_autoptr(VipsImage) part_dpi = NULL;
+  g_autoptr(McIdentity) id = NULL;
+  const char *names[] = { "id_number", "date_of_birth", "sex" };
+
+  g_assert_cmpint (vips_extract_area (front, &part, 0, 150, 1012, 488, NULL), ==, 0);
+  part_dpi = with_dpi (part, 300);
+  id = read_one (part_dpi);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const McIdentityField *f = mc_identity_get_field (id, mc_id_field_from_string (names[i]));
+
+      assert_field (id, card, names[i]);
+      g_assert_cmpint (f->source, ==, MC_ID_SOURCE_OCR);
+      g_assert_true (f->flags & MC_ID_FIELD_FLAG_UNSURE);
+    }
+  g_assert_true (has_warning (id, "no-frame"));
+}
+
+/* Glass scans at 150 dpi, the cards lying sideways as the generator lays
+ * them: where the finder frames nothing, the whole image is read on every
+ * way up (Tesseract's OSD is sure, and wrong, on such a scan). */
+static void
+test_low_dpi (void)
+{
+  guint n = 0;
+
+  for (guint c = 0; c < cards->len && n < 4; c++)
+    {
+      JsonObject *card = g_ptr_array_index (cards, c);
+      g_autoptr(VipsImage) image = NULL;
+      g_autoptr(VipsImage) small = NULL;
+      g_autoptr(VipsImage) low = NULL;
+      g_autoptr(McIdentity) id = NULL;
+
+      if (!g_str_equal (json_object_get_string_member (card, "presentation"), "glass") ||
+          !g_str_equal (json_object_get_string_member (card, "qr_damage"), "none") ||
+          json_object_get_boolean_member (card, "mrz_smudge"))
+        continue;
+      n++;
+      image = vips_image_new_from_file (json_array_get_string_element (json_object_get_array_member (card, "images"), 0),
+                                        "access", VIPS_ACCESS_RANDOM, NULL);
+      g_assert_nonnull (image);
+      g_assert_cmpint (vips_resize (image, &small, 0.5, NULL), ==, 0);
+      low = with_dpi (small, 150);
+      id = read_one (low);
+      assert_field (id, card, "id_number");
+    }
+  g_assert_cmpuint (n, >, 0);
+}
+
+/* A căn cước whose back shows no MRZ band (wiped here) gives its QR on a
+ * side that passes for a front, where a chip CCCD has it: the print and
+ * the QR's date of issue still say which card it is. */
+static void
+test_layout_by_print (void)
+{
+  JsonObject *card = find_card ("glass", "cancuoc2024");
+  g_autoptr(VipsImage) front = cut_side (card, "front");
+  g_autoptr(VipsImage) back = cut_side (card, "back");
+  g_autoptr(VipsImage) white = NULL;
+  g_autoptr(VipsImage) wiped = NULL;
+  g_autoptr(VipsImage) front_dpi = NULL;
+  g_autoptr(VipsImage) back_dpi = NULL;
+  g_autoptr(McIdReader) reader = mc_id_reader_new (NULL);
+  g_autoptr(GPtrArray) images = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McIdResult) result = NULL;
+
+  g_assert_cmpint (vips_black (&white, 1012, 200, "bands", 3, NULL), ==, 0);
+  {
+    g_autoptr(VipsImage) lit = NULL;
+
+    g_assert_cmpint (vips_linear1 (white, &lit, 1.0, 245.0, "uchar", TRUE, NULL), ==, 0);
+    g_assert_cmpint (vips_insert (back, lit, &wiped, 0, 438, NULL), ==, 0);
+  }
+  front_dpi = with_dpi (front, 300);
+  back_dpi = with_dpi (wiped, 300);
+  g_ptr_array_add (images, front_dpi);
+  g_ptr_array_add (images, back_dpi);
+  mc_id_reader_set_today (reader, &reference_day);
+  result = mc_id_reader_read (reader, images, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mc_card_type_to_string (mc_identity_get_card_type (result->identity)), ==, "cancuoc2024");
+  assert_field (result->identity, card, "id_number");
 }
 
 /* Images with no card: a clear error each, never a crash. */
@@ -401,6 +688,11 @@ test_tool (void)
         }
       }
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "mrz")), ==, 3);
+    /* The QR's text next to the MRZ, for comparing the sources. */
+    g_assert_true (json_object_has_member (obj, "qr_payload"));
+    if (g_str_equal (json_object_get_string_member (card, "qr_damage"), "none"))
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (obj, "qr_payload"),
+                                       mc_test_id_card_field (card, "id_number")));
     g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "warnings")));
     /* The straightened sides, for the visit folder. */
     {
@@ -487,6 +779,12 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/accuracy", test_accuracy);
   g_test_add_func ("/ocr/id-reader/async", test_async);
   g_test_add_func ("/ocr/id-reader/no-card", test_no_card);
+  g_test_add_func ("/ocr/id-reader/pale-lid", test_pale_lid);
+  g_test_add_func ("/ocr/id-reader/qr-only", test_qr_only);
+  g_test_add_func ("/ocr/id-reader/mrz-only", test_mrz_only);
+  g_test_add_func ("/ocr/id-reader/layout-by-print", test_layout_by_print);
+  g_test_add_func ("/ocr/id-reader/print-only", test_print_only);
+  g_test_add_func ("/ocr/id-reader/low-dpi", test_low_dpi);
   g_test_add_func ("/ocr/id-reader/tool", test_tool);
   ret = g_test_run ();
   g_ptr_array_unref (cards);

@@ -257,6 +257,21 @@ test_merge_missing (void)
   g_assert_true (has_warning (id, "missing", MC_ID_FIELD_DATE_OF_EXPIRY));
   g_assert_false (has_warning (id, "missing", MC_ID_FIELD_FULL_NAME));
   g_assert_true (mc_identity_needs_review (id));
+
+  /* Not only the key fields: whatever the side that was read prints. */
+  {
+    g_autoptr(McIdentity) front = NULL;
+
+    g_clear_pointer (&ocr->fields[MC_ID_FIELD_PLACE_OF_ORIGIN].value, g_free);
+    r = (McIdReadings) { .ocr = ocr, .today = &today, .card_type = MC_CARD_TYPE_CCCD_2021,
+                         .front_read = TRUE };
+    front = mc_id_merge (&r);
+    g_assert_null (mc_identity_get_value (front, MC_ID_FIELD_PLACE_OF_ORIGIN));
+    g_assert_true (has_warning (front, "missing", MC_ID_FIELD_PLACE_OF_ORIGIN));
+    /* The back was not read: its date of issue is not missing, just not there. */
+    g_assert_false (has_warning (front, "missing", MC_ID_FIELD_DATE_OF_ISSUE));
+    g_assert_false (has_warning (front, "missing", MC_ID_FIELD_PLACE_OF_BIRTH));
+  }
 }
 
 static void
@@ -363,6 +378,8 @@ test_json_shape (void)
   obj = json_node_get_object (node);
 
   g_assert_cmpstr (json_object_get_string_member (obj, "card_type"), ==, "cccd2021");
+  /* The merge does not know the QR's text; the reader sets it. */
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (obj, "qr_payload")));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_assert_true (json_object_has_member (obj, names[i]));
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (obj, "old_id_number")));
@@ -415,8 +432,12 @@ test_json_round_trip (void)
   g_assert_true (f->flags & MC_ID_FIELD_FLAG_UNSURE);
   g_assert_cmpstr (mc_identity_get_value (id, MC_ID_FIELD_PLACE_OF_BIRTH), ==, "Khánh Hòa");
   g_assert_cmpuint (mc_identity_get_warnings (id)->len, ==, 2);
+  g_assert_null (mc_identity_get_qr_payload (id));
+  mc_identity_set_qr_payload (id, "056090001234||Nguyễn Văn An|01011990|Nam||01072024|||");
 
   node = mc_identity_to_json (id);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "qr_payload"), ==,
+                   "056090001234||Nguyễn Văn An|01011990|Nam||01072024|||");
   {
     JsonObject *exp = json_object_get_object_member (json_node_get_object (node), "date_of_expiry");
 
@@ -430,6 +451,7 @@ test_json_round_trip (void)
   b = to_text (again);
   g_assert_cmpstr (a, ==, b);
   g_assert_cmpint (mc_identity_get_card_type (back), ==, MC_CARD_TYPE_CANCUOC_2024);
+  g_assert_cmpstr (mc_identity_get_qr_payload (back), ==, mc_identity_get_qr_payload (id));
   f = mc_identity_get_field (back, MC_ID_FIELD_PLACE_OF_BIRTH);
   g_assert_cmpint (f->source, ==, MC_ID_SOURCE_MANUAL);
   g_assert_cmpfloat (f->confidence, ==, 1.0);

@@ -242,6 +242,49 @@ test_name_k_misreads (void)
   g_assert_false (mc_mrz_name_matches (&mrz, "\xff\xfe"));
 }
 
+/* Once the checks hold, the lines come back as printed: fillers read as K
+ * (which count as 0, like '<', so no check catches them) are '<' again,
+ * and the name line is rebuilt from the words it holds. */
+static void
+test_normalised_lines (void)
+{
+  McMrz mrz;
+
+  parse_ok ("IDVNM0900012345056090001234<K6\n"
+            "9001011M3001019VNM<<<K<<<<<<<8\n"
+            "PHAM<K<<BA<VU<<<<<<<<<<<<<<<<<\n", &mrz);
+  g_assert_true (mc_mrz_is_valid (&mrz));
+  g_assert_cmpstr (mrz.lines[0], ==, VN1);
+  g_assert_cmpstr (mrz.lines[1], ==, VN2);
+  g_assert_cmpstr (mrz.lines[2], ==, "PHAM<<BA<VU<<<<<<<<<<<<<<<<<<<");
+  g_assert_cmpstr (mrz.name, ==, "PHAM BA VU");
+
+  parse_ok (VN1 "\n" VN2 "\nTO<<KIMKMY<YENK<<<<<<<<<<<<<<<\n", &mrz);
+  g_assert_cmpstr (mrz.lines[2], ==, "TO<<KIM<MY<YEN<<<<<<<<<<<<<<<<");
+
+  /* No "<<" read: the family name is the first word. */
+  parse_ok (VN1 "\n" VN2 "\nVU<KIM<NGOC<<<<<<<<<<<<<<<<<<<\n", &mrz);
+  g_assert_cmpstr (mrz.lines[2], ==, "VU<<KIM<NGOC<<<<<<<<<<<<<<<<<<");
+
+  /* From a name in any script. */
+  {
+    char line[MC_MRZ_LINE_LENGTH + 1];
+
+    g_assert_true (mc_mrz_name_line ("Lê Xuân Huy", line));
+    g_assert_cmpstr (line, ==, "LE<<XUAN<HUY<<<<<<<<<<<<<<<<<<");
+    g_assert_true (mc_mrz_name_line ("ĐẶNG  THỊ ÁNH", line));
+    g_assert_cmpstr (line, ==, "DANG<<THI<ANH<<<<<<<<<<<<<<<<<");
+    g_assert_false (mc_mrz_name_line ("An", line));
+    g_assert_false (mc_mrz_name_line ("Nguyễn Hoàng Phương Thảo Nguyên Khánh Linh", line));
+    g_assert_false (mc_mrz_name_line (NULL, line));
+  }
+
+  /* Unconfirmed lines are left as read: a broken check digit. */
+  parse_ok ("IDVNM0900012345056090001234<K7\n" VN2 "\n" VN3 "\n", &mrz);
+  g_assert_false (mc_mrz_is_valid (&mrz));
+  g_assert_cmpint (mrz.lines[0][28], ==, 'K');
+}
+
 static void
 test_not_mrz (void)
 {
@@ -292,6 +335,7 @@ main (int   argc,
   g_test_add_func ("/ocr/mrz/repair-alphanumeric", test_repair_alphanumeric);
   g_test_add_func ("/ocr/mrz/no-expiry", test_no_expiry);
   g_test_add_func ("/ocr/mrz/name-k-misreads", test_name_k_misreads);
+  g_test_add_func ("/ocr/mrz/normalised-lines", test_normalised_lines);
   g_test_add_func ("/ocr/mrz/not-mrz", test_not_mrz);
   g_test_add_func ("/ocr/mrz/garbage", test_parse_garbage);
   return g_test_run ();

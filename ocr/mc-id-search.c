@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-id-search"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "mc-id-error.h"
+#include "mc-id-search.h"
+#include "mc-mrz-reader.h"
+#include "mc-qr-reader.h"
+#include "mc-vips.h"
+
+/* Reading a card without its outline.
+ *
+ * The card finder frames a card by its edge; a pale card on a pale lid, a
+ * card cut off by the glass's edge, a photo on a busy table or a crop of
+ * just the QR leave it nothing to frame. Every card still carries three
+ * things that can be found anywhere in an image: its QR code (zbar finds
+ * the finder patterns itself, at any angle), its MRZ (three OCR-B lines
+ * that begin IDVNM and are full of '<') and its bilingual labels. This
+ * file looks for them in the whole image. Nothing here logs what it
+ * reads. */
+
+#define READ_DPI 300.0
+#define MIN_WORDS 6     /* fewer readable words than this: no text to turn */
+#define STRIP_ASPECT 3.2
+
+void
+mc_id_search_result_clear (McIdSearchResult *result)
+{
+  g_clear_pointer (&result->fields, mc_id_ocr_fields_free);
+  memset (result, 0, sizeof *result);
+}
+
+static gboolean
+prepare_failed (GError **error)
+{
+  g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+               _("The image could not be prepared for reading: %s"), vips_error_buffer ());
+  vips_error_clear ();
+  return FALSE;
+}
+
+/* How much to scale @image by for a card's text to stand at about 300 dpi:
+ * by its header when it states a resolution; otherwise by its size (a
+ * small image is a crop or a chat-app copy of one card, a huge one a phone
+ * photo). */
+static double
+reading_scale (VipsImage *image)
+{
+  double dpi = vips_image_get_xres (image) * 25.4;
+  int long_side = MAX (vips_image_get_width (image), vips_image_get_height (image));
+
+  if (dpi >= 100 && dpi <= 1300)
+    return CLAMP (READ_DPI / dpi, 0.25, 3.0);
+  if (long_side < 1600)
+    return MIN (3.0, 2000.0 / long_side);
+  if (long_side > 3200)
+    return 3200.0 / long_side;
+  return 1.0;
+}
+
+/* @image as 8-bit grey, scaled by @scale, in memory. */
+static VipsImage *
+grey_copy (VipsImage  *image,
+           double      scale,
+           GError    **error)
+{
+  g_autoptr(VipsImage) flat = NULL;
+  g_autoptr(VipsImage) grey = NULL;
+  g_autoptr(VipsImage) u8 = NULL;
+  g_autoptr(VipsImage) sized = NULL;
+  VipsImage *out;
+
+  if (vips_image_hasalpha (image))
+    {
+      VipsArrayDouble *white = vips_array_double_newv (1, 255.0);
+      int status = vips_flatten (image, &flat, "background", white, NULL);
+
+      vips_area_unref (VIPS_AREA (white));
+      if (status != 0)
+        return prepare_failed (error), NULL;
+    }
+  else
+    flat = g_object_ref (image);
+  if (vips_colourspace (flat, &grey, VIPS_INTERPRETATION_B_W, NULL) != 0 ||
+      vips_cast_uchar (grey, &u8, NULL) != 0)
+    return prepare_failed (error), NULL;
+  if (fabs (scale - 1.0) > 0.02)
+    {
+      if (vips_resize (u8, &sized, scale, NULL) != 0)
+        return prepare_failed (error), NULL;
+    }
+  else
+    sized = g_object_ref (u8);
+  if (!(out = vips_image_copy_memory (sized)))
+    return prepare_failed (error), NULL;
+  return out;
+}
+
+/* ------------------------------------------------------------------ QR */
+
+GPtrArray *
+mc_id_search_qr (VipsImage  *image,
+                 GError    **error)
+{
+  g_autoptr(VipsImage) base = NULL;
+  int long_side;
+  /* As given first: a glass scan's QR decodes at its own size. A photo's
+   * may be too large for zbar's scanning grid or too small to resolve. */
+  static const double scales[] = { 1.0, 0.5, 2.0, 0.25 };
+
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
+
+  if (!(base = grey_copy (image, 1.0, error)))
+    return NULL;
+  long_side = MAX (vips_image_get_width (base), vips_image_get_height (base));
+  for (guint s = 0; s < G_N_ELEMENTS (scales); s++)
+    {
+      double scale = scales[s];
+      g_autoptr(VipsImage) grey = NULL;
+      g_autoptr(GPtrArray) symbols = NULL;
+
+      if ((scale > 1 && long_side > 2000) || (scale < 0.5 && long_side < 3000) || long_side * scale < 200)
+        continue;
+      if (scale == 1.0)
+        grey = g_object_ref (base);
+      else if (vips_resize (base, &grey, scale, NULL) != 0)
+        return prepare_failed (error), NULL;
+      if (!(symbols = mc_qr_reader_scan (grey, error)))
+        return NULL;
+      if (symbols->len > 0)
+        return g_steal_pointer (&symbols);
+
+      /* Pale or faded print: stretch the contrast and try again. */
+      if (scale == 1.0)
+        {
+          g_autoptr(VipsImage) stretched = NULL;
+
+          if (vips_hist_norm (grey, &stretched, NULL) != 0)
+            return prepare_failed (error), NULL;
+          g_clear_pointer (&symbols, g_ptr_array_unref);
+          if (!(symbols = mc_qr_reader_scan (stretched, error)))
+            return NULL;
+          if (symbols->len > 0)
+            return g_steal_pointer (&symbols);
+        }
+    }
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) mc_qr_symbol_free);
+}
+
+/* ----------------------------------------------------------------- MRZ */
+
+static int
+n_checks (const McMrz *mrz)
+{
+  int n = 0;
+
+  for (guint bits = mrz->checks_valid; bits != 0; bits &= bits - 1)
+    n++;
+  return n;
+}
+
+/* The MRZ characters of @text, upper case; guillemets as the '<' they
+ * were printed as. */
+static char *
+mrz_chars (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; p != NULL && *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0x00AB)          /* « */
+        g_string_append (out, "<<");
+      else if (c == 0x2039 || c == '<')
+        g_string_append_c (out, '<');
+      else if (c < 0x80 && g_ascii_isalnum (c))
+        g_string_append_c (out, g_ascii_toupper (c));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+looks_like_mrz (const char *chars)
+{
+  gsize len = strlen (chars);
+  int fillers = 0;
+
+  for (const char *p = chars; *p; p++)
+    fillers += *p == '<';
+  if (len >= 10 && (g_str_has_prefix (chars, "IDVNM") || strstr (chars, "VNM<") != NULL))
+    return TRUE;
+  return len >= 12 && fillers >= 3;
+}
+
+typedef struct {
+  int  left, top, right, bottom;
+  guint key;                   /* block, paragraph, line */
+  char *chars;
+} MrzLine;
+
+static void
+mrz_line_clear (gpointer data)
+{
+  g_free (((MrzLine *) data)->chars);
+}
+
+/* The OCR lines (Tesseract's own grouping) that look like MRZ lines. */
+static GArray *
+find_mrz_lines (const McOcrWord *words,
+                guint            n)
+{
+  GArray *lines = g_array_new (FALSE, TRUE, sizeof (MrzLine));
+  guint i = 0;
+
+  g_array_set_clear_func (lines, mrz_line_clear);
+  while (i < n)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      MrzLine line = { G_MAXINT, G_MAXINT, 0, 0, 0, NULL };
+      guint j = i;
+      g_autofree char *chars = NULL;
+
+      while (j < n && words[j].block == words[i].block && words[j].paragraph == words[i].paragraph &&
+             words[j].line == words[i].line)
+        {
+          const McOcrWord *w = &words[j];
+
+          if (w->text != NULL && g_utf8_validate (w->text, -1, NULL))
+            g_string_append (text, w->text);
+          line.left = MIN (line.left, w->left);
+          line.top = MIN (line.top, w->top);
+          line.right = MAX (line.right, w->left + w->width);
+          line.bottom = MAX (line.bottom, w->top + w->height);
+          j++;
+        }
+      chars = mrz_chars (text->str);
+      if (looks_like_mrz (chars))
+        {
+          line.chars = g_steal_pointer (&chars);
+          g_array_append_val (lines, line);
+        }
+      i = j;
+    }
+  return lines;
+}
+
+static void
+keep_better (McMrz       *best,
+             gboolean    *have,
+             const McMrz *attempt)
+{
+  if (attempt->checks_valid == 0)
+    return;
+  if (!*have || n_checks (attempt) > n_checks (best))
+    {
+      *best = *attempt;
+      *have = TRUE;
+    }
+}
+
+/* Reads the MRZ whose lines @lines found in @upright: as a band cut around
+ * them (with room for a line OCR missed), then, if that does not hold, the
+ * lines as the text pass read them. */
+static gboolean
+read_mrz_lines (McOcrPool     *pool,
+                VipsImage     *upright,
+                GArray        *lines,
+                McMrz         *mrz,
+                gboolean      *have_mrz,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  int w = vips_image_get_width (upright), h = vips_image_get_height (upright);
+  int left = G_MAXINT, top = G_MAXINT, right = 0, bottom = 0, line_h = 0;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      MrzLine *l = &g_array_index (lines, MrzLine, i);
+
+      left = MIN (left, l->left);
+      top = MIN (top, l->top);
+      right = MAX (right, l->right);
+      bottom = MAX (bottom, l->bottom);
+      line_h = MAX (line_h, l->bottom - l->top);
+      g_string_append_printf (text, "%s\n", l->chars);
+    }
+
+  for (int tight = 0; tight < 2 && !(*have_mrz && mc_mrz_is_valid (mrz)); tight++)
+    {
+      /* Three lines are about 3.5 line heights: room for those OCR missed. */
+      double grow = tight ? 0.7 : 2.6;
+      int x0 = MAX (0, left - (right - left) / 8);
+      int x1 = MIN (w, right + (right - left) / 8);
+      int y0 = MAX (0, top - (int) (grow * line_h));
+      int y1 = MIN (h, bottom + (int) (grow * line_h));
+      g_autoptr(VipsImage) band = NULL;
+      g_autoptr(GError) local = NULL;
+      McMrz attempt;
+
+      if (x1 - x0 < 40 || y1 - y0 < 10)
+        break;
+      if (vips_extract_area (upright, &band, x0, y0, x1 - x0, y1 - y0, NULL) != 0)
+        return prepare_failed (error);
+      if (mc_mrz_read_band (pool, band, &attempt, cancellable, &local))
+        keep_better (mrz, have_mrz, &attempt);
+      else if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+               g_error_matches (local, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+
+  if (!(*have_mrz && mc_mrz_is_valid (mrz)))
+    {
+      McMrz attempt;
+
+      if (mc_mrz_parse (text->str, -1, &attempt, NULL))
+        keep_better (mrz, have_mrz, &attempt);
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- text */
+
+static int
+count_words (const McOcrResult *result)
+{
+  int n = 0;
+
+  for (guint i = 0; i < result->words->len; i++)
+    {
+      const McOcrWord *w = &g_array_index (result->words, McOcrWord, i);
+
+      if (w->confidence >= 0.5 && w->text != NULL && g_utf8_strlen (w->text, -1) >= 2)
+        n++;
+    }
+  return n;
+}
+
+/* One way up: the labelled fields and any MRZ. Returns the number of
+ * readable words (to tell an image with no text), or -1 on error. */
+static int
+read_turned (McOcrPool         *pool,
+             VipsImage         *grey,
+             int                rotation,
+             McIdSearchResult  *out,
+             McIdOcrFields    **fields_out,
+             GCancellable      *cancellable,
+             GError           **error)
+{
+  static const VipsAngle angles[] = { VIPS_ANGLE_D0, VIPS_ANGLE_D90, VIPS_ANGLE_D180, VIPS_ANGLE_D270 };
+  g_autoptr(VipsImage) upright = NULL;
+  g_autoptr(McOcrResult) result = NULL;
+  g_autoptr(GArray) lines = NULL;
+  g_autoptr(McIdOcrFields) fields = mc_id_ocr_fields_new ();
+  McOcrParams params = {
+    .languages = "vie",
+    .page_seg_mode = 11,
+    .dpi = (int) READ_DPI,
+    .want_words = TRUE,
+  };
+  double aspect;
+
+  if (vips_rot (grey, &upright, angles[(rotation / 90) % 4], NULL) != 0)
+    return prepare_failed (error), -1;
+  aspect = (double) vips_image_get_width (upright) / vips_image_get_height (upright);
+
+  /* A strip as wide as an MRZ and three lines tall is read as one band
+   * first: nothing else in it to find. */
+  if (aspect > STRIP_ASPECT)
+    {
+      g_autoptr(GError) local = NULL;
+      McMrz attempt;
+
+      if (mc_mrz_read_band (pool, upright, &attempt, cancellable, &local))
+        keep_better (&out->mrz, &out->have_mrz, &attempt);
+      else if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+               g_error_matches (local, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return -1;
+        }
+      if (out->have_mrz && mc_mrz_is_valid (&out->mrz))
+        {
+          *fields_out = g_steal_pointer (&fields);
+          return MIN_WORDS;
+        }
+    }
+
+  result = mc_ocr_pool_recognize (pool, upright, &params, cancellable, error);
+  if (result == NULL)
+    return -1;
+  mc_id_fields_extract ((const McOcrWord *) result->words->data, result->words->len, fields);
+  lines = find_mrz_lines ((const McOcrWord *) result->words->data, result->words->len);
+  if (lines->len > 0 &&
+      !read_mrz_lines (pool, upright, lines, &out->mrz, &out->have_mrz, cancellable, error))
+    return -1;
+  *fields_out = g_steal_pointer (&fields);
+  return count_words (result);
+}
+
+/* Pale print on a pale card (a light scan, a squeezed JPEG): the darkest
+ * print made black and the paper white, so Tesseract sees the contrast it
+ * was trained on. */
+static gboolean
+stretch_levels (VipsImage **grey,
+                GError    **error)
+{
+  g_autoptr(VipsImage) stretched = NULL;
+  g_autoptr(VipsImage) u8 = NULL;
+  int dark = 0, paper = 255;
+
+  if (vips_percent (*grey, 0.5, &dark, NULL) != 0 || vips_percent (*grey, 50.0, &paper, NULL) != 0)
+    return prepare_failed (error);
+  /* Only where the print is faint: stretching a normal scan sharpens its
+   * noise and costs Tesseract more than it gives. */
+  if (paper - dark < 16 || paper - dark > 140)
+    return TRUE;
+  if (vips_linear1 (*grey, &stretched, 255.0 / (paper - dark), -255.0 * dark / (paper - dark), NULL) != 0 ||
+      vips_cast_uchar (stretched, &u8, NULL) != 0)
+    return prepare_failed (error);
+  g_object_unref (*grey);
+  if (!(*grey = vips_image_copy_memory (u8)))
+    return prepare_failed (error);
+  return TRUE;
+}
+
+/* Whether @grey has any print: pixels well darker than its paper (by a
+ * fixed step, not a ratio: pale print on a pale card is still print). */
+static gboolean
+has_ink (VipsImage *grey)
+{
+  g_autoptr(VipsImage) dark = NULL;
+  int median = 0;
+  double mean = 0;
+
+  if (vips_percent (grey, 50.0, &median, NULL) != 0 ||
+      vips_relational_const1 (grey, &dark, VIPS_OPERATION_RELATIONAL_LESS, MAX (median - 48, 1), NULL) != 0 ||
+      vips_avg (dark, &mean, NULL) != 0)
+    {
+      vips_error_clear ();
+      return TRUE;
+    }
+  return mean / 255.0 > 0.0005;
+}
+
+gboolean
+mc_id_search_text (McOcrPool         *pool,
+                   VipsImage         *image,
+                   int                rotation_hint,
+                   McIdSearchResult  *result,
+                   GCancellable      *cancellable,
+                   GError           **error)
+{
+  g_autoptr(VipsImage) grey = NULL;
+  int order[4];
+  int first = 0, found_at = -1, words_seen = 0;
+  gboolean strip;
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  memset (result, 0, sizeof *result);
+  result->fields = mc_id_ocr_fields_new ();
+  if (!(grey = grey_copy (image, reading_scale (image), error)))
+    return FALSE;
+  if (!stretch_levels (&grey, error))
+    return FALSE;
+  /* A blank page or lid: nothing to read whichever way up. */
+  if (!has_ink (grey))
+    {
+      g_debug ("whole image %d × %d: no print", vips_image_get_width (grey), vips_image_get_height (grey));
+      return TRUE;
+    }
+
+  if (rotation_hint >= 0)
+    first = rotation_hint % 360;
+  else
+    {
+      int degrees = 0;
+      float confidence = 0;
+
+      /* OSD reports how far the text is turned clockwise. Too little text
+       * to tell is no error here: the labels decide. */
+      if (mc_ocr_pool_detect_orientation (pool, grey, (int) READ_DPI, &degrees, &confidence,
+                                          cancellable, NULL))
+        first = (360 - degrees) % 360;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  /* A strip is an MRZ band only lying down: its two ways of lying first. */
+  {
+    int w = vips_image_get_width (grey), h = vips_image_get_height (grey);
+
+    strip = MAX (w, h) > STRIP_ASPECT * MIN (w, h);
+    if (strip && (first % 180 == 0) != (w > h))
+      first = (first + 90) % 360;
+  }
+  order[0] = first;
+  order[1] = (first + 180) % 360;
+  order[2] = (first + 90) % 360;
+  order[3] = (first + 270) % 360;
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autoptr(McIdOcrFields) fields = NULL;
+      gboolean had_mrz = result->have_mrz;
+      int n_words;
+
+      /* Once one way up has read, only its opposite may still hold the
+       * other side of the card (two cards laid head to tail). */
+      if (found_at >= 0 && order[i] != (found_at + 180) % 360)
+        break;
+      n_words = read_turned (pool, grey, order[i], result, &fields, cancellable, error);
+      if (n_words < 0)
+        return FALSE;
+      g_debug ("whole image %d × %d turned %d°: %d words, %u labels, mrz %s",
+               vips_image_get_width (grey), vips_image_get_height (grey), order[i], n_words,
+               fields->n_labels, result->have_mrz ? "yes" : "no");
+      if (fields->n_labels >= 2 || (result->have_mrz && !had_mrz))
+        {
+          mc_id_ocr_fields_absorb (result->fields, fields);
+          if (found_at < 0)
+            {
+              found_at = order[i];
+              result->rotation = order[i];
+            }
+        }
+      words_seen += n_words;
+      if (found_at >= 0 && result->have_mrz && (strip || result->fields->n_labels >= 3))
+        break;
+      /* No text either way up: turning it further will not help. (OSD,
+       * even when sure, is wrong on cards lying sideways on the glass.) */
+      if (found_at < 0 && i == 1 && words_seen < MIN_WORDS)
+        break;
+    }
+  return TRUE;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <vips/vips.h>
+
+#include "mc-id-fields.h"
+#include "mc-mrz.h"
+#include "mc-ocr-pool.h"
+
+G_BEGIN_DECLS
+
+/* Ways into a card that need no outline: the whole image searched for a
+ * QR code, an MRZ band and labelled fields. The reader uses them when the
+ * card finder frames nothing, or when what it framed did not read. */
+
+/* Every QR code in @image (McQrSymbol*, possibly empty), tried at several
+ * scales and with the contrast stretched until one decodes. zbar finds a
+ * QR at any angle, so no turning is needed. */
+GPtrArray *mc_id_search_qr    (VipsImage      *image,
+                               GError        **error);
+
+typedef struct {
+  McIdOcrFields *fields;       /* labelled fields found (never NULL) */
+  McMrz          mrz;
+  gboolean       have_mrz;     /* an MRZ with at least one check holding */
+  int            rotation;     /* clockwise degrees that stood the text upright */
+} McIdSearchResult;
+
+void       mc_id_search_result_clear (McIdSearchResult *result);
+
+/* Reads @image as a whole, brought to about 300 dpi (small images are
+ * enlarged): Tesseract on every way up, starting from @rotation_hint
+ * (clockwise degrees, or -1 to let Tesseract's OSD guess), until the
+ * labels or an MRZ show which way the text stands. MRZ lines are found
+ * among the words (OCR-B lines starting IDVNM or full of '<') and read
+ * again as a band; a strip that is nothing but the band is read as one. */
+gboolean   mc_id_search_text  (McOcrPool         *pool,
+                               VipsImage         *image,
+                               int                rotation_hint,
+                               McIdSearchResult  *result,
+                               GCancellable      *cancellable,
+                               GError           **error);
+
+G_END_DECLS
