@@ -50,9 +50,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GPtrArray) after = NULL;
 
-  /* A damaged .pages.json still raises GLib criticals (issue 12, part 3);
-   * until the loader reports them as errors they are printed, not fatal. */
-  mc_fuzz_init (MC_FUZZ_CRITICALS_REPORTED);
+  /* A damaged .pages.json is an error with a message: a critical is a crash. */
+  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
   if (dir == NULL)
     {
       dir = g_build_filename (mc_fuzz_tmp_dir (), "pages", NULL);

@@ -21,9 +21,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GError) error = NULL;
   g_autoptr(McSelfServiceHandOff) hand_off = NULL;
 
-  /* A damaged session.json still raises GLib criticals (issue 12, part 3);
-   * until the loader reports them as errors they are printed, not fatal. */
-  mc_fuzz_init (MC_FUZZ_CRITICALS_REPORTED);
+  /* A damaged session.json is an error with a message: a critical is a crash. */
+  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
 
   base = g_build_filename (mc_fuzz_tmp_dir (), "self-service", NULL);
   dir = g_build_filename (base, SESSION_ID, NULL);

@@ -18,9 +18,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GError) error = NULL;
   g_autoptr(McVisit) visit = NULL;
 
-  /* A damaged visit.json still raises GLib criticals (issue 12, part 3);
-   * until the loader reports them as errors they are printed, not fatal. */
-  mc_fuzz_init (MC_FUZZ_CRITICALS_REPORTED);
+  /* A damaged visit.json is an error with a message: a critical is a crash. */
+  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
   if (catalog == NULL)
     catalog = mc_procedure_catalog_new_builtin ();
 
