@@ -64,6 +64,25 @@ static const Label labels[] = {
   { MC_ID_FIELD_NONE, "MINISTRYOFPUBLICSECURITY", MC_CARD_TYPE_CANCUOC_2024 },
 };
 
+/* Labels a form or a letter in Vietnamese does not print: the English
+ * halves of the card's bilingual labels, the issuer and the fingerprint
+ * box. A paper that shows only "Họ và tên", "Ngày sinh"… is not a card. */
+static gboolean
+is_card_mark (const char *key)
+{
+  static const char * const marks[] = {
+    "PERSONALIDENTIFICATIONNUMBER", "FULLNAME", "DATEOFBIRTH", "SEX", "NATIONALITY",
+    "PLACEOFORIGIN", "PLACEOFRESIDENCE", "PLACEOFBIRTH", "DATEOFEXPIRY", "DATEOFISSUE",
+    "DATEMONTHYEAR", "DACDIEMNHANDANG", "PERSONALIDENTIFICATION", "NGONTROTRAI",
+    "BOCONGAN", "MINISTRYOFPUBLICSECURITY",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
+    if (g_str_equal (key, marks[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Headings: the name of the document. */
 static const struct {
   const char *key;
@@ -156,6 +175,7 @@ mc_id_ocr_fields_absorb (McIdOcrFields       *into,
   if (into->card_type == MC_CARD_TYPE_UNKNOWN)
     into->card_type = from->card_type;
   into->n_labels += from->n_labels;
+  into->n_card_marks += from->n_card_marks;
 }
 
 static gsize
@@ -855,6 +875,8 @@ mc_id_fields_extract (const McOcrWord *words,
     {
       const Match *m = &g_array_index (matches, Match, i);
 
+      if (is_card_mark (m->label->key))
+        fields->n_card_marks++;
       if (m->label->field == MC_ID_FIELD_NONE)
         continue;
       fields->n_labels++;

@@ -27,6 +27,8 @@ typedef struct {
   gboolean      no_expiry;      /* "Không thời hạn" printed as the expiry */
   double        no_expiry_confidence;
   guint         n_labels;       /* labels found: none means this is no card side */
+  guint         n_card_marks;   /* what only a card prints: the English half of a
+                                 * bilingual label, the issuer, the fingerprint box */
 } McIdOcrFields;
 
 McIdOcrFields *mc_id_ocr_fields_new     (void);

@@ -526,7 +526,9 @@ mc_id_search_text (McOcrPool         *pool,
       g_debug ("whole image %d × %d turned %d°: %d words, %u labels, mrz %s",
                vips_image_get_width (grey), vips_image_get_height (grey), order[i], n_words,
                fields->n_labels, result->have_mrz ? "yes" : "no");
-      if (fields->n_labels >= 2 || (result->have_mrz && !had_mrz))
+      /* Labels count only beside something a card alone prints: a form
+       * asks for a name and a date of birth too. */
+      if ((fields->n_labels >= 2 && fields->n_card_marks >= 1) || (result->have_mrz && !had_mrz))
         {
           mc_id_ocr_fields_absorb (result->fields, fields);
           if (found_at < 0)

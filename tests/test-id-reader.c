@@ -599,6 +599,27 @@ test_no_card (void)
                                "extend", VIPS_EXTEND_WHITE, NULL), ==, 0);
   assert_read_fails (text_page, MC_ID_ERROR_NO_CARD);
 
+  /* A form that asks for what a card prints, in Vietnamese only: the
+   * card's labels are bilingual, so this is still paperwork. */
+  {
+    g_autoptr(VipsImage) form = NULL;
+    g_autoptr(VipsImage) form_inverted = NULL;
+    g_autoptr(VipsImage) form_page = NULL;
+
+    g_assert_cmpint (vips_text (&form, "TỜ KHAI ĐĂNG KÝ KHAI SINH\n"
+                                       "Họ và tên: NGUYỄN THỊ MẪU\n"
+                                       "Ngày sinh: 01/01/2026\n"
+                                       "Giới tính: Nữ\n"
+                                       "Quốc tịch: Việt Nam\n"
+                                       "Quê quán: Phường Bắc Nha Trang, tỉnh Khánh Hòa\n"
+                                       "Nơi thường trú: Số 1 đường Mẫu, phường Bắc Nha Trang",
+                                "width", 2000, "dpi", 300, "font", "Noto Sans 12", NULL), ==, 0);
+    g_assert_cmpint (vips_invert (form, &form_inverted, NULL), ==, 0);
+    g_assert_cmpint (vips_embed (form_inverted, &form_page, 200, 300, 2480, 3508,
+                                 "extend", VIPS_EXTEND_WHITE, NULL), ==, 0);
+    assert_read_fails (form_page, MC_ID_ERROR_NO_CARD);
+  }
+
   /* No images at all. */
   {
     g_autoptr(McIdReader) reader = mc_id_reader_new (NULL);
