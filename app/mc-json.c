@@ -38,6 +38,40 @@ set_type_error (GError     **error,
                _("%s: the field “%s” must be %s"), where, name, expected);
 }
 
+/* The member @name of @obj holding a value of @type (a double also takes a
+ * whole number): TRUE with *node set, or with *node NULL when it is absent
+ * and not @required; FALSE with an error saying what was @expected. */
+static gboolean
+find_value (JsonObject  *obj,
+            const char  *where,
+            const char  *name,
+            gboolean     required,
+            GType        type,
+            const char  *expected,
+            JsonNode   **node,
+            GError     **error)
+{
+  GError *local_error = NULL;
+  GType held;
+
+  *node = lookup (obj, where, name, required, &local_error);
+  if (*node == NULL)
+    {
+      if (local_error == NULL)
+        return TRUE;
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  held = JSON_NODE_HOLDS_VALUE (*node) ? json_node_get_value_type (*node) : G_TYPE_INVALID;
+  if (held != type && !(type == G_TYPE_DOUBLE && held == G_TYPE_INT64))
+    {
+      set_type_error (error, where, name, expected);
+      *node = NULL;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 mc_json_get_string (JsonObject  *obj,
                     const char  *where,
@@ -46,28 +80,12 @@ mc_json_get_string (JsonObject  *obj,
                     const char **out,
                     GError     **error)
 {
-  GError *local_error = NULL;
-  JsonNode *node = lookup (obj, where, name, required, &local_error);
+  JsonNode *node;
+  gboolean found = find_value (obj, where, name, required, G_TYPE_STRING, _("text"), &node, error);
 
-  *out = NULL;
-  if (node == NULL)
-    {
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, local_error);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      set_type_error (error, where, name, _("text"));
-      return FALSE;
-    }
-
-  *out = json_node_get_string (node);
-  return TRUE;
+  /* Absent or of the wrong type: NULL. */
+  *out = node != NULL ? json_node_get_string (node) : NULL;
+  return found;
 }
 
 gboolean
@@ -78,26 +96,12 @@ mc_json_get_int (JsonObject  *obj,
                  gint64      *out,
                  GError     **error)
 {
-  GError *local_error = NULL;
-  JsonNode *node = lookup (obj, where, name, required, &local_error);
+  JsonNode *node;
 
-  if (node == NULL)
-    {
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, local_error);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      set_type_error (error, where, name, _("a whole number"));
-      return FALSE;
-    }
-
-  *out = json_node_get_int (node);
+  if (!find_value (obj, where, name, required, G_TYPE_INT64, _("a whole number"), &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_int (node);
   return TRUE;
 }
 
@@ -109,28 +113,12 @@ mc_json_get_double (JsonObject  *obj,
                     double      *out,
                     GError     **error)
 {
-  GError *local_error = NULL;
-  JsonNode *node = lookup (obj, where, name, required, &local_error);
-  GType type;
+  JsonNode *node;
 
-  if (node == NULL)
-    {
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, local_error);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
-    {
-      set_type_error (error, where, name, _("a number"));
-      return FALSE;
-    }
-
-  *out = json_node_get_double (node);
+  if (!find_value (obj, where, name, required, G_TYPE_DOUBLE, _("a number"), &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_double (node);
   return TRUE;
 }
 
@@ -142,26 +130,12 @@ mc_json_get_bool (JsonObject  *obj,
                   gboolean    *out,
                   GError     **error)
 {
-  GError *local_error = NULL;
-  JsonNode *node = lookup (obj, where, name, required, &local_error);
+  JsonNode *node;
 
-  if (node == NULL)
-    {
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, local_error);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      set_type_error (error, where, name, _("true or false"));
-      return FALSE;
-    }
-
-  *out = json_node_get_boolean (node);
+  if (!find_value (obj, where, name, required, G_TYPE_BOOLEAN, _("true or false"), &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_boolean (node);
   return TRUE;
 }
 
