@@ -16,6 +16,7 @@
 /* How long a writer waits for another program's transaction. A filing is
  * one short transaction, so anything longer means a stuck program. */
 #define BUSY_TIMEOUT_MS 10000
+#define OPEN_RETRIES 5
 
 struct _McSqliteLedger
 {
@@ -764,9 +765,18 @@ inspect (McSqliteLedger  *self,
 {
   gint64 app_id = 0, version = 0, n_objects = 0;
 
+  /* One snapshot for the three: another program may be creating the ledger
+   * right now, and its tables, version and id must be seen all or none. */
+  if (!exec (self, self->wdb, "BEGIN", error))
+    return FALSE;
   if (!query_int (self, self->wdb, "PRAGMA application_id", &app_id, error) ||
       !query_int (self, self->wdb, "PRAGMA user_version", &version, error) ||
       !query_int (self, self->wdb, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+    {
+      exec (self, self->wdb, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  if (!exec (self, self->wdb, "COMMIT", error))
     return FALSE;
 
   *fresh = (n_objects == 0 && version == 0 && app_id == 0);
@@ -985,6 +995,24 @@ quick_check_since (void)
   return g_date_get_julian (&d);
 }
 
+/* The writing connection, the file's mode and the schema. */
+static gboolean
+prepare_writer (McSqliteLedger  *self,
+                gboolean        *fresh,
+                GError         **error)
+{
+  if (!(self->wdb = open_connection (self, error)) ||
+      !inspect (self, fresh, error))
+    return FALSE;
+
+  if (!exec (self, self->wdb, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, self->wdb, "PRAGMA synchronous = FULL", error) ||
+      !exec (self, self->wdb, "PRAGMA foreign_keys = ON", error))
+    return FALSE;
+
+  return self->schema_version >= MC_SQLITE_LEDGER_SCHEMA_VERSION || migrate (self, *fresh, error);
+}
+
 McSqliteLedger *
 mc_sqlite_ledger_open (const char               *path,
                        McSqliteLedgerOpenFlags   flags,
@@ -1011,19 +1039,24 @@ mc_sqlite_ledger_open (const char               *path,
         return NULL;
     }
 
-  if (!(self->wdb = open_connection (self, error)))
-    return NULL;
+  /* Two programs opening a new ledger at once can meet in SQLite's lock
+   * upgrade (one turning the file to WAL or creating the tables while the
+   * other reads it): SQLite then answers "busy" at once instead of waiting,
+   * and the step must simply be tried again. */
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
 
-  if (!inspect (self, &fresh, error))
-    return NULL;
-
-  if (!exec (self, self->wdb, "PRAGMA journal_mode = WAL", error) ||
-      !exec (self, self->wdb, "PRAGMA synchronous = FULL", error) ||
-      !exec (self, self->wdb, "PRAGMA foreign_keys = ON", error))
-    return NULL;
-
-  if (self->schema_version < MC_SQLITE_LEDGER_SCHEMA_VERSION && !migrate (self, fresh, error))
-    return NULL;
+      if (prepare_writer (self, &fresh, &local_error))
+        break;
+      g_clear_pointer (&self->wdb, sqlite3_close);
+      if (attempt == OPEN_RETRIES || !g_error_matches (local_error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUSY))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_usleep ((attempt + 1) * 100 * 1000);
+    }
 
   if (!(self->rdb = open_connection (self, error)) ||
       !exec (self, self->rdb, "PRAGMA query_only = ON", error))
