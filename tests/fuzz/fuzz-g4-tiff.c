@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *path = NULL;
   McPdfImage image = { 0 };
 
-  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
+  mc_fuzz_init ();
   path = mc_fuzz_write_file (NULL, "page.tif", data, size);
 
   {

@@ -19,7 +19,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(McGuideBook) book = NULL;
   GPtrArray *problems;
 
-  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
+  mc_fuzz_init ();
   if (catalog == NULL)
     {
       g_autofree char *name = g_build_filename (mc_fuzz_tmp_dir (), "guides", NULL);

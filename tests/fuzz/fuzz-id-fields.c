@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   gboolean have_mrz = FALSE;
   GArray *words;
 
-  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
+  mc_fuzz_init ();
   if (size > 64 * 1024)
     return 0;
 

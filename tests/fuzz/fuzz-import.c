@@ -17,7 +17,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(McPageStore) store = NULL;
   g_autoptr(GPtrArray) pages = NULL;
 
-  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
+  mc_fuzz_init ();
   dir = g_build_filename (mc_fuzz_tmp_dir (), "pages", NULL);
   mc_fuzz_empty_dir (dir);
   /* The name says nothing: files come with any name. */

@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   McLedgerImportResult result = { 0, 0, 0 };
   gboolean ok;
 
-  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
+  mc_fuzz_init ();
   if (store == NULL)
     {
       g_autofree char *ledger = g_build_filename (mc_fuzz_tmp_dir (), "ledger", "ledger.sqlite", NULL);

@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GError) error = NULL;
   g_autoptr(McPortalPackage) package = NULL;
 
-  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
+  mc_fuzz_init ();
   if (dir == NULL)
     {
       g_autofree char *file = NULL;

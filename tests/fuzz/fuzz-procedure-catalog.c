@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(McProcedureCatalog) catalog = NULL;
   guint n;
 
-  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
+  mc_fuzz_init ();
   catalog = mc_procedure_catalog_new_from_bytes (bytes, "procedures.json", &error);
   if ((catalog == NULL) == (error == NULL))
     __builtin_trap ();

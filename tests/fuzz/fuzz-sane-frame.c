@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree guchar *pixels = NULL;
   int width = 0, bands = 0, rows = 0;
 
-  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
+  mc_fuzz_init ();
   if (size < 1)
     return 0;
   n_frames = 1 + data[0] % 3;

@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(McWardCatalog) catalog = NULL;
   guint n;
 
-  mc_fuzz_init (MC_FUZZ_CRITICALS_FATAL);
+  mc_fuzz_init ();
   catalog = mc_ward_catalog_new_from_bytes (bytes, "wards.json", &error);
   if ((catalog == NULL) == (error == NULL))
     __builtin_trap ();

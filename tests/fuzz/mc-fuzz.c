@@ -9,7 +9,6 @@
 #include "mc-core.h"
 #include "mc-fuzz.h"
 
-static McFuzzCriticals criticals_mode;
 static GHashTable *seen;
 static char *tmp_dir;
 
@@ -32,16 +31,14 @@ fuzz_log_writer (GLogLevelFlags   level,
         message = fields[i].value;
     }
 
-  if ((level & G_LOG_LEVEL_ERROR) ||
-      ((level & G_LOG_LEVEL_CRITICAL) && criticals_mode == MC_FUZZ_CRITICALS_FATAL))
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
     {
       fprintf (stderr, "%s-CRITICAL: %s\n", domain ? domain : "**", message ? message : "");
       abort ();
     }
 
   {
-    char *key = g_strdup_printf ("%s%s: %s", (level & G_LOG_LEVEL_CRITICAL) ? "CRITICAL " : "WARNING ",
-                                 domain ? domain : "**", message ? message : "");
+    char *key = g_strdup_printf ("WARNING %s: %s", domain ? domain : "**", message ? message : "");
 
     if (g_hash_table_add (seen, key))
       fprintf (stderr, "%s (printed once)\n", key);
@@ -60,13 +57,12 @@ remove_tmp_dir (void)
 }
 
 void
-mc_fuzz_init (McFuzzCriticals criticals)
+mc_fuzz_init (void)
 {
   g_autoptr(GError) error = NULL;
 
   if (seen != NULL)
     return;
-  criticals_mode = criticals;
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
   /* In memory when there is a tmpfs: every file of a visit is synced,

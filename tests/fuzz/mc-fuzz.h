@@ -10,16 +10,11 @@ G_BEGIN_DECLS
 /* What every libFuzzer target here shares. */
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-typedef enum {
-  MC_FUZZ_CRITICALS_FATAL,      /* a GLib critical is a crash */
-  MC_FUZZ_CRITICALS_REPORTED,   /* printed once each, not fatal (known, being fixed) */
-} McFuzzCriticals;
-
 /* Once per process: libvips and the program's resources, a log writer
  * that keeps the output readable (messages and debug dropped, each
- * distinct warning printed once) and aborts on a critical unless told
- * otherwise, and a private temporary folder removed at exit. */
-void        mc_fuzz_init       (McFuzzCriticals  criticals);
+ * distinct warning printed once) and aborts on a critical, and a private
+ * temporary folder removed at exit. */
+void        mc_fuzz_init       (void);
 const char *mc_fuzz_tmp_dir    (void);
 /* Writes @data to @name in the temporary folder (or in @dir when not
  * NULL); returns the path (free it). Aborts when it cannot. */
