@@ -22,7 +22,8 @@
  * known, a card's size; two cards that touch come out as one object of twice
  * the size and are cut in half. When nothing stands out by its colour (a
  * pale card on a pale lid), the objects are what the border cannot reach
- * without crossing an edge, a step brighter than the lid's own grain. Each card is then cut out of the full image
+ * without crossing an edge, a step brighter than the lid's own grain; on
+ * a photo's table or cloth, by the card's pale face. Each card is then cut out of the full image
  * with one affine transform to 1012 × 638 (300 dpi) and turned upright by
  * its layout: the MRZ band belongs at the bottom of the back, text stands
  * with its accents above the line. */
@@ -355,6 +356,87 @@ build_edge_mask (Work *work)
     work->mask[i] = !reached[i];
 }
 
+/* A third way to the mask, for a photo: the background is a table or a
+ * cloth, neither one colour nor free of edges, so neither way above finds
+ * a card on it. What every card still has is a face of pale, hardly
+ * coloured plastic, brighter than most of what lies around it. Marks as
+ * object everything the border cannot reach without crossing such pale
+ * pixels: the card's face, and its print enclosed by it. (A card on
+ * papers as pale as itself merges with them: the whole-image search reads
+ * that one.) */
+static void
+build_pale_mask (Work *work)
+{
+  int w = work->w, h = work->h;
+  gsize n = (gsize) w * h;
+  g_autofree guchar *pale = g_malloc (n);
+  g_autofree guchar *reached = g_malloc0 (n);
+  g_autofree guint *stack = g_new (guint, n);
+  guint hist[256] = { 0 };
+  guint acc = 0;
+  int bright = 255, threshold;
+  gsize top = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const guchar *p = work->rgb + 3 * i;
+
+      hist[MAX (p[0], MAX (p[1], p[2]))]++;
+    }
+  /* The brightest 5 % are the card's face (or the glare on it); its
+   * shaded side still reaches two thirds of that. */
+  for (int v = 255; v >= 0; v--)
+    {
+      acc += hist[v];
+      if (acc * 20 >= n)
+        {
+          bright = v;
+          break;
+        }
+    }
+  threshold = MAX (100, bright * 2 / 3);
+  for (gsize i = 0; i < n; i++)
+    {
+      const guchar *p = work->rgb + 3 * i;
+      int hi = MAX (p[0], MAX (p[1], p[2])), lo = MIN (p[0], MIN (p[1], p[2]));
+
+      pale[i] = hi >= threshold && hi - lo <= 48;
+    }
+
+#define PUSH_IF_DARK(i) G_STMT_START { \
+    guint _i = (i); \
+    if (!reached[_i] && !pale[_i]) \
+      { reached[_i] = 1; stack[top++] = _i; } \
+  } G_STMT_END
+
+  for (int x = 0; x < w; x++)
+    {
+      PUSH_IF_DARK (x);
+      PUSH_IF_DARK ((guint) ((h - 1) * w + x));
+    }
+  for (int y = 0; y < h; y++)
+    {
+      PUSH_IF_DARK ((guint) (y * w));
+      PUSH_IF_DARK ((guint) (y * w + w - 1));
+    }
+  while (top > 0)
+    {
+      guint i = stack[--top];
+      int x = i % w, y = i / w;
+
+      if (x > 0) PUSH_IF_DARK (i - 1);
+      if (x < w - 1) PUSH_IF_DARK (i + 1);
+      if (y > 0) PUSH_IF_DARK (i - w);
+      if (y < h - 1) PUSH_IF_DARK (i + w);
+    }
+#undef PUSH_IF_DARK
+
+  g_free (work->mask);
+  work->mask = g_malloc (n);
+  for (gsize i = 0; i < n; i++)
+    work->mask[i] = !reached[i];
+}
+
 /* 3 × 3 erosion then dilation: dust and hair-thin lines go, cards stay. */
 static void
 open_mask (Work *work)
@@ -603,6 +685,10 @@ pick_cards (GArray *blobs,
       gboolean size_ok;
 
       if (fill < 0.85)
+        continue;
+      /* The picture's own frame is no card: where nothing parted from
+       * the border (a checked cloth), the whole picture is one object. */
+      if (r.w * r.h > 0.96 * image_area && fabs (sin (2 * r.angle)) < 0.05)
         continue;
       if (aspect >= 1.42 && aspect <= 1.78)
         {
@@ -1149,6 +1235,24 @@ mc_card_finder_find (VipsImage     *image,
             g_array_append_val (cards, *e);
         }
       g_array_sort (cards, compare_blob_area);
+    }
+  if (cards->len == 0 && ppm <= 0)
+    {
+      /* Nothing stands out from a lid on a picture that states no
+       * resolution: a photo, perhaps, of a card on a table. By the card's
+       * pale face. */
+      g_clear_pointer (&blobs, g_array_unref);
+      g_clear_pointer (&cards, g_array_unref);
+      build_pale_mask (&work);
+      open_mask (&work);
+      blobs = find_blobs (&work, 0.01 * work.w * work.h);
+      cards = pick_cards (blobs, ppm, (double) work.w * work.h);
+      /* A face that fills a card-shaped picture: the picture is the card
+       * (a crop), framed more surely by its own edges below. */
+      aspect = (double) MAX (w, h) / MIN (w, h);
+      if (cards->len > 0 && aspect >= 1.45 && aspect <= 1.72 &&
+          g_array_index (cards, Rect, 0).w * g_array_index (cards, Rect, 0).h > 0.5 * work.w * work.h)
+        g_array_set_size (cards, 0);
     }
   g_free (work.rgb);
   g_free (work.mask);

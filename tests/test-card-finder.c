@@ -447,6 +447,98 @@ test_no_card (void)
   g_assert_error (error, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_NO_CARD);
 }
 
+
+/* A phone photo of a card on a checked cloth: no one background colour,
+ * edges everywhere. The card's pale face still frames it; a sheet of
+ * white paper filling the photo is no card. */
+static VipsImage *
+checked_cloth (int w,
+               int h)
+{
+  static const guchar tile[2 * 2 * 3] = {
+    228, 128, 48,   52, 72, 110,
+    52, 72, 110,    150, 92, 60,
+  };
+  g_autoptr(VipsImage) small = vips_image_new_from_memory_copy (tile, sizeof tile, 2, 2, 3, VIPS_FORMAT_UCHAR);
+  g_autoptr(VipsImage) zoomed = NULL;
+  g_autoptr(VipsImage) repeated = NULL;
+  VipsImage *out = NULL;
+
+  g_assert_nonnull (small);
+  g_assert_cmpint (vips_zoom (small, &zoomed, 70, 70, NULL), ==, 0);
+  g_assert_cmpint (vips_replicate (zoomed, &repeated, w / 140 + 1, h / 140 + 1, NULL), ==, 0);
+  g_assert_cmpint (vips_extract_area (repeated, &out, 0, 0, w, h, NULL), ==, 0);
+  return out;
+}
+
+static void
+test_photo_cloth (void)
+{
+  JsonObject *card = NULL;
+  g_autoptr(VipsImage) front = NULL;
+  g_autoptr(VipsImage) opaque = NULL;
+  g_autoptr(VipsImage) with_alpha = NULL;
+  g_autoptr(VipsImage) turned = NULL;
+  g_autoptr(VipsImage) cloth = NULL;
+  g_autoptr(VipsImage) photo = NULL;
+  g_autoptr(VipsImage) flat = NULL;
+  g_autoptr(VipsImage) paper = NULL;
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  McCardCrop *crop;
+  double cx = 0, cy = 0, turn;
+  const int at[2] = { 520, 260 };
+
+  for (guint c = 0; c < cards->len && card == NULL; c++)
+    if (g_str_equal (json_object_get_string_member (g_ptr_array_index (cards, c), "presentation"), "glass"))
+      card = g_ptr_array_index (cards, c);
+  g_assert_nonnull (card);
+  front = mc_test_id_card_cut_side (card, "front");
+  g_assert_cmpint (vips_black (&opaque, vips_image_get_width (front), vips_image_get_height (front), NULL), ==, 0);
+  {
+    g_autoptr(VipsImage) alpha = NULL;
+
+    g_assert_cmpint (vips_linear1 (opaque, &alpha, 1.0, 255.0, "uchar", TRUE, NULL), ==, 0);
+    g_assert_cmpint (vips_bandjoin2 (front, alpha, &with_alpha, NULL), ==, 0);
+  }
+  g_assert_cmpint (vips_similarity (with_alpha, &turned, "angle", -20.0, NULL), ==, 0);
+  cloth = checked_cloth (1920, 1280);
+  g_assert_cmpint (vips_composite2 (cloth, turned, &photo, VIPS_BLEND_MODE_OVER,
+                                    "x", at[0], "y", at[1], NULL), ==, 0);
+  g_assert_cmpint (vips_flatten (photo, &flat, NULL), ==, 0);
+
+  found = mc_card_finder_find (flat, 0, 2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpuint (found->len, ==, 1);
+  crop = g_ptr_array_index (found, 0);
+  for (int i = 0; i < 4; i++)
+    {
+      cx += crop->quad[2 * i] / 4;
+      cy += crop->quad[2 * i + 1] / 4;
+    }
+  g_assert_cmpfloat (fabs (cx - (at[0] + vips_image_get_width (turned) / 2.0)), <, 15);
+  g_assert_cmpfloat (fabs (cy - (at[1] + vips_image_get_height (turned) / 2.0)), <, 15);
+  turn = fmod (crop->angle + 20.0 + 360.0, 180.0);
+  g_assert_cmpfloat (MIN (turn, 180.0 - turn), <, 1.5);
+  g_assert_cmpint (crop->side, ==, MC_CARD_SIDE_FRONT);
+
+  /* A white sheet with a few grey lines fills a 16:9 photo: no card. */
+  g_assert_cmpint (vips_black (&black, 1920, 1080, "bands", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (black, &paper, 1.0, 245.0, "uchar", TRUE, NULL), ==, 0);
+  for (int line = 0; line < 12; line++)
+    {
+      double grey[] = { 90, 90, 90 };
+
+      g_assert_cmpint (vips_draw_rect (paper, grey, 3, 300, 150 + 60 * line, 1300, 14, "fill", TRUE, NULL), ==, 0);
+    }
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = mc_card_finder_find (paper, 0, 2, NULL, &error);
+  g_assert_null (found);
+  g_assert_error (error, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_NO_CARD);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -466,6 +558,7 @@ main (int   argc,
   g_test_add_func ("/scanner/card-finder/pale-lid", test_pale_lid);
   g_test_add_func ("/scanner/card-finder/pale-lid-turned", test_pale_lid_turned);
   g_test_add_func ("/scanner/card-finder/lids", test_lids);
+  g_test_add_func ("/scanner/card-finder/photo-cloth", test_photo_cloth);
   ret = g_test_run ();
   g_ptr_array_unref (cards);
   return ret;
