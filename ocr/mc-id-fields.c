@@ -9,6 +9,7 @@
 
 #include "mc-id-fields.h"
 #include "mc-id-rules.h"
+#include "mc-id-shapes.h"
 #include "mc-vips.h"
 
 /* Reading the printed fields by their labels.
@@ -176,6 +177,7 @@ mc_id_ocr_fields_absorb (McIdOcrFields       *into,
     into->card_type = from->card_type;
   into->n_labels += from->n_labels;
   into->n_card_marks += from->n_card_marks;
+  into->n_shaped += from->n_shaped;
 }
 
 static gsize
@@ -927,6 +929,8 @@ mc_id_fields_read (McOcrPool     *pool,
   if (result == NULL)
     return NULL;
   mc_id_fields_extract ((const McOcrWord *) result->words->data, result->words->len, fields);
+  mc_id_fields_by_shape ((const McOcrWord *) result->words->data, result->words->len,
+                         vips_image_get_width (card), fields);
   /* Boxes in the card's coordinates, not the band's. */
   for (guint f = 0; f < MC_ID_N_FIELDS; f++)
     for (guint b = 0; b < fields->fields[f].n_boxes; b++)

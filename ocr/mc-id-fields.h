@@ -29,6 +29,7 @@ typedef struct {
   guint         n_labels;       /* labels found: none means this is no card side */
   guint         n_card_marks;   /* what only a card prints: the English half of a
                                  * bilingual label, the issuer, the fingerprint box */
+  guint         n_shaped;       /* fields found by their shape alone (mc-id-shapes.c) */
 } McIdOcrFields;
 
 McIdOcrFields *mc_id_ocr_fields_new     (void);

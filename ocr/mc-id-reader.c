@@ -477,7 +477,7 @@ mc_id_reader_read (McIdReader    *self,
 
   t_search = g_get_monotonic_time ();
 
-  if (qr == NULL && !have_mrz && ocr->n_labels == 0)
+  if (qr == NULL && !have_mrz && ocr->n_labels == 0 && ocr->n_shaped == 0)
     {
       if (crops->len == 0)
         g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,

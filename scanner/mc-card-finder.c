@@ -669,9 +669,10 @@ compare_blob_area (gconstpointer a,
  * 0 when unknown). Two cards side by side, or one above the other, make an
  * object twice the size: cut in half along its long side. */
 static GArray *
-pick_cards (GArray *blobs,
-            double  ppm,
-            double  image_area)
+pick_cards (GArray   *blobs,
+            double    ppm,
+            double    image_area,
+            gboolean  pairs)
 {
   GArray *cards = g_array_new (FALSE, FALSE, sizeof (Rect));
 
@@ -696,7 +697,7 @@ pick_cards (GArray *blobs,
           if (size_ok)
             g_array_append_val (cards, r);
         }
-      else if ((aspect >= 2.8 && aspect <= 3.5) || (aspect >= 1.12 && aspect <= 1.40))
+      else if (pairs && ((aspect >= 2.8 && aspect <= 3.5) || (aspect >= 1.12 && aspect <= 1.40)))
         {
           gboolean side_by_side = aspect > 2;
           double expected = side_by_side ? 2 * CARD_W_MM : 2 * CARD_H_MM;
@@ -1207,7 +1208,7 @@ mc_card_finder_find (VipsImage     *image,
   build_mask (&work);
   open_mask (&work);
   blobs = find_blobs (&work, 0.01 * work.w * work.h);
-  cards = pick_cards (blobs, ppm, (double) work.w * work.h);
+  cards = pick_cards (blobs, ppm, (double) work.w * work.h, TRUE);
   if (cards->len < max_cards)
     {
       /* Fewer cards stood out from the lid by their colour than may lie
@@ -1219,7 +1220,7 @@ mc_card_finder_find (VipsImage     *image,
       build_edge_mask (&work);
       open_mask (&work);
       blobs = find_blobs (&work, 0.01 * work.w * work.h);
-      by_edge = pick_cards (blobs, ppm, (double) work.w * work.h);
+      by_edge = pick_cards (blobs, ppm, (double) work.w * work.h, TRUE);
       for (guint i = 0; i < by_edge->len; i++)
         {
           const Rect *e = &g_array_index (by_edge, Rect, i);
@@ -1246,7 +1247,9 @@ mc_card_finder_find (VipsImage     *image,
       build_pale_mask (&work);
       open_mask (&work);
       blobs = find_blobs (&work, 0.01 * work.w * work.h);
-      cards = pick_cards (blobs, ppm, (double) work.w * work.h);
+      /* No pairs: a card in a pale sleeve is a wider pale object, and
+       * must not come out as two halves. */
+      cards = pick_cards (blobs, ppm, (double) work.w * work.h, FALSE);
       /* A face that fills a card-shaped picture: the picture is the card
        * (a crop), framed more surely by its own edges below. */
       aspect = (double) MAX (w, h) / MIN (w, h);
