@@ -351,6 +351,9 @@ def main():
                      "error": r["error"], "cpu": round(r["cpu"], 3),
                      "wrong": [f for f in KEY_FIELDS if r["error"] or not reader_right(r, c, f)],
                      "shown": shown_key_fields(c),
+                     "unmarked": [f for f in KEY_FIELDS if not r["error"] and not reader_right(r, c, f) and
+                                  r["got"].get(f) is not None and r["got"][f].get("value") is not None and
+                                  not reader_marked(r, f)],
                      "baseline_number_right": None if b is None else baseline_right(b, c, "id_number")})
     if a.results:
         with open(a.results, "w", encoding="utf-8") as f:
