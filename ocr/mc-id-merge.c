@@ -269,8 +269,11 @@ resolve_name (McIdentity         *id,
       conf = ocr_confidence (r->ocr, MC_ID_FIELD_FULL_NAME);
       if (mrz_usable && mc_mrz_name_matches (mrz, ocr))
         {
-          /* The letters are proven; only the diacritics rest on OCR. */
-          conf = 0.5 + 0.5 * conf;
+          /* The letters are proven; the diacritics rest on OCR alone, so
+           * a name that has any is no surer than OCR was of it ("THĂNG"
+           * for "THẮNG" passes the MRZ as well as the right one). */
+          if (g_str_is_ascii (ocr))
+            conf = 0.5 + 0.5 * conf;
           confirmed |= 1u << MC_ID_SOURCE_MRZ;
         }
       else if (mrz_usable)
@@ -333,6 +336,20 @@ resolve_number (McIdentity         *id,
       mc_identity_set_field (id, MC_ID_FIELD_ID_NUMBER, f->value, f->source, conf,
                              f->flags & ~MC_ID_FIELD_FLAG_UNSURE,
                              f->confirmed_by | (1u << MC_ID_SOURCE_MRZ));
+    }
+
+  /* Printed digits alone: one misread digit past the sixth leaves a number
+   * as plausible as the right one, and reading it twice with the same
+   * engine proves nothing. Only the QR or the MRZ's check digits do. */
+  f = mc_identity_get_field (id, MC_ID_FIELD_ID_NUMBER);
+  if (f->value != NULL && f->source == MC_ID_SOURCE_OCR &&
+      !(f->confirmed_by & ((1u << MC_ID_SOURCE_QR) | (1u << MC_ID_SOURCE_MRZ))))
+    {
+      mc_identity_set_field (id, MC_ID_FIELD_ID_NUMBER, f->value, f->source, MIN (f->confidence, 0.7),
+                             f->flags | MC_ID_FIELD_FLAG_UNSURE, f->confirmed_by);
+      mc_identity_add_warning (id, "number-unproven", MC_ID_FIELD_ID_NUMBER,
+                               _("The ID number was read from the print alone: no QR code or MRZ confirms it. "
+                                 "Check it against the card, or scan the side with the QR code and the MRZ too."));
     }
 }
 

@@ -334,7 +334,7 @@ mc_id_reader_read (McIdReader    *self,
   McIdResult *result;
   McMrz mrz = { 0 };
   gboolean have_mrz = FALSE, have_front = FALSE, have_back = FALSE, all_whole = TRUE;
-  gboolean searched = FALSE;
+  gboolean searched = FALSE, number_proven;
   McCardType layout_type = MC_CARD_TYPE_UNKNOWN;
   McIdReadings readings = { 0 };
   GDate today;
@@ -428,6 +428,13 @@ mc_id_reader_read (McIdReader    *self,
 
   t_mrz = g_get_monotonic_time ();
 
+  /* The number's digits past the sixth have no check of their own: where
+   * neither the QR nor the MRZ's check digits give them, the printed
+   * number is read a second time, and two readings that differ leave it
+   * unsure. */
+  number_proven = qr != NULL ||
+                  (have_mrz && (mrz.checks_valid & MC_MRZ_CHECK_ID_NUMBER));
+
   /* The printed text: every front; a back when it holds fields no check
    * proved. Parts whose fields a valid QR already gives are left out, as
    * Tesseract's time grows with the text it is shown: the state heading
@@ -454,7 +461,8 @@ mc_id_reader_read (McIdReader    *self,
       if (!mc_id_fields_reread (self->pool, side->crop->image, fields,
                                 (1u << MC_ID_FIELD_PLACE_OF_ORIGIN) | (1u << MC_ID_FIELD_PLACE_OF_BIRTH) |
                                 (qr == NULL ? (1u << MC_ID_FIELD_FULL_NAME) |
-                                              (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) : 0),
+                                              (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) : 0) |
+                                (number_proven ? 0 : (1u << MC_ID_FIELD_ID_NUMBER)),
                                 cancellable, error))
         return NULL;
       mc_id_ocr_fields_absorb (ocr, fields);

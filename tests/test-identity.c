@@ -193,6 +193,31 @@ test_merge_no_qr (void)
   id = mc_id_merge (&r);
   assert_field (id, MC_ID_FIELD_FULL_NAME, "NGUYỄN VĂN BÌNH", MC_ID_SOURCE_OCR, FALSE);
   g_assert_true (has_warning (id, "sources-differ", MC_ID_FIELD_FULL_NAME));
+
+  /* The MRZ proves the letters, not the marks: "NGUYỄN VĂN ÂN" passes it
+   * as well as the right name, so an unsure reading stays unsure. */
+  ocr_set (ocr, MC_ID_FIELD_FULL_NAME, "NGUYỄN VĂN ÂN", 0.75);
+  g_clear_object (&id);
+  id = mc_id_merge (&r);
+  assert_field (id, MC_ID_FIELD_FULL_NAME, "NGUYỄN VĂN ÂN", MC_ID_SOURCE_OCR, FALSE);
+  g_assert_true (mc_identity_get_field (id, MC_ID_FIELD_FULL_NAME)->confirmed_by & (1u << MC_ID_SOURCE_MRZ));
+}
+
+/* Only the print, every field consistent: the number still rests on no
+ * check at all, so it is marked, and the clerk told what would prove it. */
+static void
+test_merge_print_only (void)
+{
+  g_autoptr(McIdOcrFields) ocr = ocr_front ();
+  g_autoptr(McIdentity) id = NULL;
+  McIdReadings r;
+
+  r = (McIdReadings) { .ocr = ocr, .card_type = MC_CARD_TYPE_CCCD_2021, .front_read = TRUE,
+                       .today = &today };
+  id = mc_id_merge (&r);
+  assert_field (id, MC_ID_FIELD_ID_NUMBER, "056090001234", MC_ID_SOURCE_OCR, FALSE);
+  g_assert_true (has_warning (id, "number-unproven", MC_ID_FIELD_ID_NUMBER));
+  g_assert_false (has_warning (id, "id-number-sex", MC_ID_FIELD_ID_NUMBER));
 }
 
 /* Only the MRZ: a name without diacritics is offered, marked, explained. */
@@ -609,6 +634,7 @@ main (int   argc,
   g_test_add_func ("/ocr/identity/merge-conflict", test_merge_conflict);
   g_test_add_func ("/ocr/identity/merge-no-qr", test_merge_no_qr);
   g_test_add_func ("/ocr/identity/merge-mrz-only", test_merge_mrz_only);
+  g_test_add_func ("/ocr/identity/merge-print-only", test_merge_print_only);
   g_test_add_func ("/ocr/identity/merge-rules", test_merge_rules);
   g_test_add_func ("/ocr/identity/merge-expiry", test_merge_expiry);
   g_test_add_func ("/ocr/identity/merge-missing", test_merge_missing);
