@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-card-finder.h"
+#include "mc-card-straighten.h"
 #include "mc-vips.h"
 
 /* Finding ID cards on a scan of the glass.
@@ -1090,6 +1091,7 @@ make_crop (VipsImage  *srgb,
 
   if (!(crop->image = extract_card (srgb, &full, error)))
     return NULL;
+  mc_card_crop_straighten (&crop->image);
   crop->source = source;
   crop->dpi = input_dpi > 0 ? input_dpi : full.w / CARD_W_MM * 25.4;
   crop->angle = full.angle * 180 / G_PI;
@@ -1130,6 +1132,7 @@ whole_image_crop (VipsImage  *srgb,
     return vips_failed (error), NULL;
   if (!(crop->image = vips_image_copy_memory (resized)))
     return vips_failed (error), NULL;
+  mc_card_crop_straighten (&crop->image);
   crop->source = source;
   crop->whole_image = TRUE;
   crop->dpi = w / CARD_W_MM * 25.4;

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "mc-card-finder.h"
+#include "mc-card-straighten.h"
 #include "mc-core.h"
 #include "mc-test-id-cards.h"
 #include "mc-vips.h"
@@ -539,6 +540,52 @@ test_photo_cloth (void)
   g_assert_error (error, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_NO_CARD);
 }
 
+/* A crop whose frame was a few degrees off (the whole picture taken for
+ * the card, a pale card's outline guessed): its text lines are levelled,
+ * both ways round. */
+static void
+test_straighten (void)
+{
+  JsonObject *card = NULL;
+  g_autoptr(VipsImage) front = NULL;
+
+  for (guint c = 0; c < cards->len && card == NULL; c++)
+    if (g_str_equal (json_object_get_string_member (g_ptr_array_index (cards, c), "presentation"), "glass"))
+      card = g_ptr_array_index (cards, c);
+  g_assert_nonnull (card);
+  front = mc_test_id_card_cut_side (card, "front");
+
+  for (int sense = -1; sense <= 1; sense += 2)
+    {
+      g_autoptr(VipsImage) turned = NULL;
+      g_autoptr(VipsImage) cut = NULL;
+      g_autoptr(VipsImage) level = NULL;
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(GError) error = NULL;
+      VipsArrayDouble *white = vips_array_double_newv (3, 255.0, 255.0, 255.0);
+      McCardCrop *crop;
+      double again;
+
+      g_assert_cmpint (vips_similarity (front, &turned, "angle", sense * 6.0, "background", white, NULL), ==, 0);
+      vips_area_unref (VIPS_AREA (white));
+      g_assert_cmpint (vips_extract_area (turned, &cut, (vips_image_get_width (turned) - MC_CARD_CROP_WIDTH) / 2,
+                                          (vips_image_get_height (turned) - MC_CARD_CROP_HEIGHT) / 2,
+                                          MC_CARD_CROP_WIDTH, MC_CARD_CROP_HEIGHT, NULL), ==, 0);
+      level = vips_image_copy_memory (cut);
+      g_assert_cmpfloat (fabs (fabs (mc_card_crop_straighten (&level)) - 6.0), <, 1.0);
+      g_assert_cmpfloat (fabs (mc_card_crop_straighten (&level)), <, 0.5);
+
+      /* Through the finder: a card-shaped picture is taken whole, then
+       * levelled. */
+      found = mc_card_finder_find (cut, 0, 2, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (found->len, ==, 1);
+      crop = g_ptr_array_index (found, 0);
+      again = mc_card_crop_straighten (&crop->image);
+      g_assert_cmpfloat (fabs (again), <, 0.5);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -559,6 +606,7 @@ main (int   argc,
   g_test_add_func ("/scanner/card-finder/pale-lid-turned", test_pale_lid_turned);
   g_test_add_func ("/scanner/card-finder/lids", test_lids);
   g_test_add_func ("/scanner/card-finder/photo-cloth", test_photo_cloth);
+  g_test_add_func ("/scanner/card-finder/straighten", test_straighten);
   ret = g_test_run ();
   g_ptr_array_unref (cards);
   return ret;
