@@ -40,6 +40,8 @@ typedef struct {
   gboolean    mrz_band;        /* three full-width lines at the bottom: a back */
   gboolean    upright_known;   /* the layout told which way up the card is */
   gboolean    whole_image;     /* the input was a crop of this one card */
+  gboolean    cut;             /* part of the card lay off the glass: the crop
+                                * shows the lid's colour there */
 } McCardCrop;
 
 McCardCrop *mc_card_crop_copy        (const McCardCrop *crop);
