@@ -1344,6 +1344,41 @@ whole_image_crop (VipsImage  *srgb,
   return g_steal_pointer (&crop);
 }
 
+/* Objects of @blobs that no card was taken from and that lie outside the
+ * cards, at least @min_area pixels each: their bounding box joins @box. */
+static void
+add_unframed (GArray      *blobs,
+              GArray      *cards,
+              double       min_area,
+              VipsRect    *box)
+{
+  for (guint i = 0; blobs != NULL && i < blobs->len; i++)
+    {
+      const Blob *b = &g_array_index (blobs, Blob, i);
+      double bx = (b->x0 + b->x1 + 1) / 2.0, by = (b->y0 + b->y1 + 1) / 2.0;
+      gboolean on_card = FALSE;
+      VipsRect r = { b->x0, b->y0, b->x1 - b->x0 + 1, b->y1 - b->y0 + 1 };
+
+      if (b->taken || b->area < min_area)
+        continue;
+      for (guint k = 0; k < cards->len && !on_card; k++)
+        {
+          const Rect *c = &g_array_index (cards, Rect, k);
+          double dx = bx - c->cx, dy = by - c->cy;
+          double u = dx * cos (c->angle) + dy * sin (c->angle);
+          double v = -dx * sin (c->angle) + dy * cos (c->angle);
+
+          on_card = fabs (u) <= c->w / 2 && fabs (v) <= c->h / 2;
+        }
+      if (on_card)
+        continue;
+      if (vips_rect_isempty (box))
+        *box = r;
+      else
+        vips_rect_unionrect (box, &r, box);
+    }
+}
+
 GPtrArray *
 mc_card_finder_find (VipsImage     *image,
                      guint          source,
@@ -1351,11 +1386,24 @@ mc_card_finder_find (VipsImage     *image,
                      GCancellable  *cancellable,
                      GError       **error)
 {
+  return mc_card_finder_find_full (image, source, max_cards, NULL, cancellable, error);
+}
+
+GPtrArray *
+mc_card_finder_find_full (VipsImage     *image,
+                          guint          source,
+                          guint          max_cards,
+                          VipsRect      *unframed,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
   g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
   g_autoptr(VipsImage) srgb = NULL;
   g_autoptr(VipsImage) small = NULL;
   g_autoptr(GArray) blobs = NULL;
+  g_autoptr(GArray) colour_blobs = NULL;
   g_autoptr(GArray) cards = NULL;
+  VipsRect rest = { 0, 0, 0, 0 };
   Work work = { 0 };
   double dpi, scale, ppm, aspect, lid[3];
   int w, h;
@@ -1363,6 +1411,8 @@ mc_card_finder_find (VipsImage     *image,
 
   g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
 
+  if (unframed != NULL)
+    *unframed = rest;
   w = vips_image_get_width (image);
   h = vips_image_get_height (image);
   if (w < 32 || h < 32)
@@ -1416,7 +1466,7 @@ mc_card_finder_find (VipsImage     *image,
        * A card both ways find is kept once. */
       g_autoptr(GArray) by_edge = NULL;
 
-      g_clear_pointer (&blobs, g_array_unref);
+      colour_blobs = g_steal_pointer (&blobs);
       build_edge_mask (&work);
       open_mask (&work);
       blobs = find_blobs (&work, 0.01 * work.w * work.h);
@@ -1438,6 +1488,17 @@ mc_card_finder_find (VipsImage     *image,
         }
       g_array_sort (cards, compare_blob_area);
     }
+  /* Fewer cards framed than the glass may hold, beside objects that were
+   * not taken as cards: where those lie, a card may still be read
+   * without its frame. Worth it from a good part of a card's area. */
+  if (cards->len > 0 && cards->len < max_cards)
+    {
+      const Rect *c = &g_array_index (cards, Rect, 0);
+      double card_area = ppm > 0 ? CARD_W_MM * CARD_H_MM * ppm * ppm : c->w * c->h;
+
+      add_unframed (colour_blobs, cards, 0.4 * card_area, &rest);
+      add_unframed (blobs, cards, 0.4 * card_area, &rest);
+    }
   g_free (work.rgb);
   g_free (work.mask);
   for (int c = 0; c < 3; c++)
@@ -1452,6 +1513,19 @@ mc_card_finder_find (VipsImage     *image,
       if (!(crop = make_crop (srgb, &g_array_index (cards, Rect, i), lid, source, scale, dpi, error)))
         return NULL;
       g_ptr_array_add (crops, crop);
+    }
+
+  if (unframed != NULL && !vips_rect_isempty (&rest) && crops->len > 0)
+    {
+      /* In the input's pixels, with 3 mm round it. */
+      double margin = ppm > 0 ? 3 * ppm : 0.01 * MAX (work.w, work.h);
+      VipsRect all = { 0, 0, w, h };
+
+      unframed->left = (int) floor ((rest.left - margin) / scale);
+      unframed->top = (int) floor ((rest.top - margin) / scale);
+      unframed->width = (int) ceil ((rest.width + 2 * margin) / scale);
+      unframed->height = (int) ceil ((rest.height + 2 * margin) / scale);
+      vips_rect_intersectrect (unframed, &all, unframed);
     }
 
   /* Nothing on a background: perhaps the image is the card itself. */

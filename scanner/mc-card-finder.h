@@ -58,6 +58,19 @@ GPtrArray  *mc_card_finder_find      (VipsImage        *image,
                                       GCancellable     *cancellable,
                                       GError          **error);
 
+/* As mc_card_finder_find(); @unframed, when not NULL, is set to the
+ * bounding box (in @image's pixels, with a margin) of what lies on the
+ * glass beside the cards found but was not framed as a card, when it
+ * covers a good part of a card's area: a card cut too far by the glass's
+ * edge, or one whose outline never closed. Its width is 0 when there is
+ * no such thing, or when no card was framed at all. */
+GPtrArray  *mc_card_finder_find_full (VipsImage        *image,
+                                      guint             source,
+                                      guint             max_cards,
+                                      VipsRect         *unframed,
+                                      GCancellable     *cancellable,
+                                      GError          **error);
+
 /* The cues the finder uses, exposed for the reader and the tests: whether
  * the crop has an MRZ band at its bottom (or, upside down, at its top), and
  * which way up its text stands (+1 upright, -1 upside down, 0 unclear). */
