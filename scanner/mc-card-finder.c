@@ -22,7 +22,12 @@
  * known, a card's size; two cards that touch come out as one object of twice
  * the size and are cut in half. When nothing stands out by its colour (a
  * pale card on a pale lid), the objects are what the border cannot reach
- * without crossing an edge, a step brighter than the lid's own grain. Each card is then cut out of the full image
+ * without crossing an edge, a step brighter than the lid's own grain. A
+ * card pushed off the glass runs into the image's border: that flood does
+ * not start from the stretch of border inside it, and an object with a
+ * card's height and a short length there (or the reverse) is taken as a
+ * card cut by the edge and made whole across the border, flagged as cut.
+ * Each card is then cut out of the full image
  * with one affine transform to 1012 × 638 (300 dpi) and turned upright by
  * its layout: the MRZ band belongs at the bottom of the back, text stands
  * with its accents above the line. */
