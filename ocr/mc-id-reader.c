@@ -27,6 +27,8 @@
  *    or a valid MRZ: the whole image, searched for a QR at several scales
  *    and read as text on every way up for labels and an MRZ band
  *    (mc-id-search.c). No single stage decides that there is no card.
+ *    Where the finder saw more on the glass than it framed, that part is
+ *    searched the same way even when the framed side is proven.
  * 5. mc_id_merge(): one record, with warnings.
  *
  * Personal data stays in the result: the debug log carries counts and
@@ -292,6 +294,45 @@ search_image (McIdReader     *self,
   return ok;
 }
 
+/* The part of @image in @rest, searched as a whole image is: what the
+ * finder saw there beside the cards it framed. What it reads belongs to
+ * the side not framed yet: a QR beside a framed back is a front's. */
+static gboolean
+search_rest (McIdReader     *self,
+             VipsImage      *image,
+             const VipsRect *rest,
+             McQrPayload   **qr,
+             char          **qr_text,
+             GError        **qr_error,
+             McMrz          *mrz,
+             gboolean       *have_mrz,
+             McIdOcrFields  *ocr,
+             gboolean       *have_front,
+             gboolean       *have_back,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  g_autoptr(VipsImage) part = NULL;
+  gboolean had_qr = *qr != NULL;
+  gboolean front_before = *have_front;
+
+  if (vips_extract_area (image, &part, rest->left, rest->top, rest->width, rest->height, NULL) != 0)
+    {
+      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+                   _("The image could not be prepared for reading: %s"), vips_error_buffer ());
+      vips_error_clear ();
+      return FALSE;
+    }
+  if (!search_image (self, part, TRUE, qr, qr_text, qr_error, mrz, have_mrz, ocr,
+                     have_front, have_back, cancellable, error))
+    return FALSE;
+  if (!front_before && !had_qr && *qr != NULL)
+    *have_front = TRUE;
+  g_debug ("searched an unframed part of %d × %d px: qr %s", rest->width, rest->height,
+           *qr != NULL && !had_qr ? "found" : "none new");
+  return TRUE;
+}
+
 /* Which card this is. What is printed tells the layouts apart (the
  * headings, and labels only one layout has); the QR confirms it: its date
  * of issue settles it, as căn cước are issued from 1 July 2024 and chip
@@ -324,6 +365,7 @@ mc_id_reader_read (McIdReader    *self,
 {
   g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
   g_autofree gboolean *framed = NULL;
+  g_autofree VipsRect *unframed = NULL;
   g_autoptr(GArray) sides = g_array_new (FALSE, TRUE, sizeof (Side));
   g_autoptr(McQrPayload) qr = NULL;
   g_autofree char *qr_text = NULL;
@@ -351,11 +393,12 @@ mc_id_reader_read (McIdReader    *self,
       return NULL;
     }
   framed = g_new0 (gboolean, images->len);
+  unframed = g_new0 (VipsRect, images->len);
   for (guint i = 0; i < images->len; i++)
     {
       g_autoptr(GError) local = NULL;
-      g_autoptr(GPtrArray) found = mc_card_finder_find (g_ptr_array_index (images, i), i, 2,
-                                                        cancellable, &local);
+      g_autoptr(GPtrArray) found = mc_card_finder_find_full (g_ptr_array_index (images, i), i, 2,
+                                                             &unframed[i], cancellable, &local);
 
       if (found == NULL)
         {
@@ -470,13 +513,23 @@ mc_id_reader_read (McIdReader    *self,
 
   t_ocr = g_get_monotonic_time ();
 
-  /* 4. Without a frame, or without a proof: the whole image. */
+  /* 4. Without a frame, or without a proof: the whole image. Where the
+   * finder saw more on the glass than it framed (a card cut too far by
+   * the glass's edge beside the one it framed), that part of it, even
+   * when the framed side is proven: it is another side. */
   for (guint i = 0; i < images->len; i++)
     {
       gboolean confirmed = qr != NULL || (have_mrz && mc_mrz_is_valid (&mrz));
 
       if (framed[i] && (confirmed || ocr->n_labels >= 4))
-        continue;
+        {
+          if (unframed[i].width > 0 &&
+              !search_rest (self, g_ptr_array_index (images, i), &unframed[i], &qr, &qr_text, &qr_error,
+                            &mrz, &have_mrz, ocr, &have_front, &have_back, cancellable, error))
+            return NULL;
+          searched = searched || unframed[i].width > 0;
+          continue;
+        }
       searched = TRUE;
       if (!search_image (self, g_ptr_array_index (images, i), !confirmed, &qr, &qr_text, &qr_error,
                          &mrz, &have_mrz, ocr, &have_front, &have_back, cancellable, error))
@@ -524,6 +577,13 @@ mc_id_reader_read (McIdReader    *self,
   mc_identity_set_qr_payload (identity, qr_text);
   if (qr_error != NULL)
     mc_identity_add_warning (identity, "qr-invalid", MC_ID_FIELD_NONE, qr_error->message);
+  for (guint i = 0; i < crops->len; i++)
+    if (((McCardCrop *) g_ptr_array_index (crops, i))->cut)
+      {
+        mc_identity_add_warning (identity, "card-cut", MC_ID_FIELD_NONE,
+                                 _("Part of the card lay off the glass. Check the values against the card, or place it fully on the glass and scan again."));
+        break;
+      }
   if (crops->len == 0)
     mc_identity_add_warning (identity, "no-frame", MC_ID_FIELD_NONE,
                              _("The card’s outline was not found, so it was read from the whole image. Check the values against the card."));

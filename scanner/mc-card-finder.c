@@ -23,8 +23,14 @@
  * known, a card's size; two cards that touch come out as one object of twice
  * the size and are cut in half. When nothing stands out by its colour (a
  * pale card on a pale lid), the objects are what the border cannot reach
- * without crossing an edge, a step brighter than the lid's own grain; on
- * a photo's table or cloth, by the card's pale face. Each card is then cut out of the full image
+ * without crossing an edge, a step brighter than the lid's own grain. A
+ * card pushed off the glass runs into the image's border: that flood does
+ * not start from the stretch of border inside it, and an object with a
+ * card's height and a short length there (or the reverse) is taken as a
+ * card cut by the edge and made whole across the border, flagged as cut.
+ * On a photo's table or cloth, a card is framed by its pale face. Each
+ * card is then cut out of the full image, levelled by its text lines
+ * (mc-card-straighten.c),
  * with one affine transform to 1012 × 638 (300 dpi) and turned upright by
  * its layout: the MRZ band belongs at the bottom of the back, text stands
  * with its accents above the line. */
@@ -43,9 +49,10 @@ typedef struct {
 } Pt;
 
 typedef struct {
-  double cx, cy;     /* centre */
-  double w, h;       /* w along the angle, w >= h */
-  double angle;      /* radians, image coordinates (y down) */
+  double   cx, cy;   /* centre */
+  double   w, h;     /* w along the angle, w >= h */
+  double   angle;    /* radians, image coordinates (y down) */
+  gboolean cut;      /* a card cut by the image's edge, made whole */
 } Rect;
 
 McCardCrop *
@@ -181,6 +188,8 @@ typedef struct {
   int      w, h;
   guchar  *rgb;       /* working copy */
   guchar  *mask;      /* 1: object */
+  int      bg[3];     /* the lid's colour */
+  double   ppm;       /* pixels per mm, 0 when unknown */
 } Work;
 
 static inline int
@@ -236,7 +245,7 @@ estimate_background (const Work *work,
 static void
 build_mask (Work *work)
 {
-  int bg[3], tol;
+  int *bg = work->bg, tol;
   gsize n = (gsize) work->w * work->h;
   g_autofree guchar *reached = g_malloc0 (n);
   g_autofree guint *stack = g_new (guint, n);
@@ -275,6 +284,100 @@ build_mask (Work *work)
   work->mask = g_malloc (n);
   for (gsize i = 0; i < n; i++)
     work->mask[i] = !reached[i];
+}
+
+/* The border pixels, clockwise round the image from the top-left corner:
+ * the @k-th of 2 (w + h) - 4. */
+static guint
+perimeter_pixel (int w,
+                 int h,
+                 int k)
+{
+  if (k < w)
+    return k;
+  k -= w;
+  if (k < h - 1)
+    return (guint) (k + 1) * w + w - 1;
+  k -= h - 1;
+  if (k < w - 1)
+    return (guint) (h - 1) * w + (w - 2 - k);
+  k -= w - 1;
+  return (guint) (h - 2 - k) * w;
+}
+
+/* Where the edge flood starts. A card cut by the glass's edge runs into
+ * the border: its inside, as flat as the lid, would be flooded from there.
+ * So the border is cut into runs where an edge crosses it (a step in the
+ * pixels just inside), and a run no longer than a card's length, with an
+ * edge at both ends, is taken for the inside of such a card and not
+ * flooded from: the lid around it is reached from its other runs anyway.
+ * The border pixels carry the step of the pixels inside them, so the
+ * flood cannot slip along the border into a card either. */
+static void
+seed_border_runs (const Work *work,
+                  guchar     *grad,
+                  int         threshold,
+                  guchar     *reached,
+                  guint      *stack,
+                  gsize      *top)
+{
+  int w = work->w, h = work->h;
+  int n = 2 * (w + h) - 4;
+  g_autofree guchar *crossing = g_malloc0 (n);
+  double card_run = work->ppm > 0 ? 1.1 * CARD_W_MM * work->ppm : 0.5 * MAX (w, h);
+  int first = -1, seeded = 0;
+
+  for (int k = 0; k < n; k++)
+    {
+      guint i = perimeter_pixel (w, h, k);
+      int x = i % w, y = i / w;
+      int ix = CLAMP (x, 1, w - 2), iy = CLAMP (y, 1, h - 2);
+      int step = grad[(gsize) iy * w + ix];
+
+      /* One pixel further in too: the card's outline may start there. */
+      step = MAX (step, grad[(gsize) CLAMP (iy + (y == 0) - (y == h - 1), 1, h - 2) * w +
+                             CLAMP (ix + (x == 0) - (x == w - 1), 1, w - 2)]);
+      grad[i] = step;
+      crossing[k] = step >= threshold;
+      if (crossing[k] && first < 0)
+        first = k;
+    }
+
+  for (int pass = 0; pass < 2 && seeded == 0; pass++)
+    {
+      /* Runs between crossings, round the loop from the first crossing;
+       * none at all: the whole border is one run. */
+      int k = first < 0 ? 0 : first;
+
+      for (int done = 0; done < n;)
+        {
+          int len = 0;
+
+          while (done < n && crossing[k])
+            {
+              k = (k + 1) % n;
+              done++;
+            }
+          while (done + len < n && !crossing[(k + len) % n])
+            len++;
+          if (len > 0 && (pass == 1 || first < 0 || len > card_run))
+            {
+              for (int j = 0; j < len; j++)
+                {
+                  guint i = perimeter_pixel (w, h, (k + j) % n);
+
+                  if (!reached[i] && grad[i] < threshold)
+                    {
+                      reached[i] = 1;
+                      stack[(*top)++] = i;
+                    }
+                }
+              seeded++;
+            }
+          k = (k + len) % n;
+          done += len;
+        }
+    }
 }
 
 /* A second way to the mask, for a card of the lid's own tint (a pale card
@@ -323,22 +426,45 @@ build_edge_mask (Work *work)
   /* The lid's grain sets the bar: its typical step, well above. */
   threshold = CLAMP (3 * median_of_histogram (ring_hist, ring_n) + 4, 6, 60);
 
+  /* A faint outline drawn on a slant, or broken by a line of print close
+   * to the card's edge, comes out as steps that touch only at corners or
+   * leave a pixel's gap: a closing (3 × 3 dilation, then erosion) of the
+   * steps joins them without making the outline any thicker. */
+  {
+    g_autofree guchar *thick = g_malloc0 (n);
+
+    for (int y = 1; y < h - 1; y++)
+      for (int x = 1; x < w - 1; x++)
+        {
+          const guchar *g = grad + (gsize) y * w + x;
+          gboolean any = FALSE;
+
+          for (int dy = -1; dy <= 1 && !any; dy++)
+            for (int dx = -1; dx <= 1 && !any; dx++)
+              any = g[dy * w + dx] >= threshold;
+          thick[(gsize) y * w + x] = any;
+        }
+    for (int y = 2; y < h - 2; y++)
+      for (int x = 2; x < w - 2; x++)
+        {
+          const guchar *t = thick + (gsize) y * w + x;
+          gboolean all = TRUE;
+
+          for (int dy = -1; dy <= 1 && all; dy++)
+            for (int dx = -1; dx <= 1 && all; dx++)
+              all = t[dy * w + dx];
+          if (all && grad[(gsize) y * w + x] < threshold)
+            grad[(gsize) y * w + x] = threshold;
+        }
+  }
+
 #define PUSH_IF_FLAT(i) G_STMT_START { \
     guint _i = (i); \
     if (!reached[_i] && grad[_i] < threshold) \
       { reached[_i] = 1; stack[top++] = _i; } \
   } G_STMT_END
 
-  for (int x = 0; x < w; x++)
-    {
-      PUSH_IF_FLAT (x);
-      PUSH_IF_FLAT ((guint) ((h - 1) * w + x));
-    }
-  for (int y = 0; y < h; y++)
-    {
-      PUSH_IF_FLAT ((guint) (y * w));
-      PUSH_IF_FLAT ((guint) (y * w + w - 1));
-    }
+  seed_border_runs (work, grad, threshold, reached, stack, &top);
   while (top > 0)
     {
       guint i = stack[--top];
@@ -561,6 +687,7 @@ min_area_rect (GArray *hull,
     }
   if (best == G_MAXDOUBLE)
     return FALSE;
+  out->cut = FALSE;
 
   /* Long side first, angle within (-90°, 90°]. */
   if (out->w < out->h)
@@ -579,8 +706,11 @@ min_area_rect (GArray *hull,
 }
 
 typedef struct {
-  Rect   rect;
-  double area;      /* pixels of the object */
+  Rect     rect;
+  double   area;      /* pixels of the object */
+  guint    touches;   /* the image's sides it reaches: 1 left, 2 top, 4 right, 8 bottom */
+  int      x0, y0, x1, y1;   /* its bounding box, last pixel included */
+  gboolean taken;     /* a card, or two */
 } Blob;
 
 /* Connected objects of the mask (8-connected) and their rectangles. */
@@ -599,7 +729,7 @@ find_blobs (const Work *work,
       g_autoptr(GArray) pts = NULL;
       g_autoptr(GArray) hull = NULL;
       gsize top = 0, area = 0;
-      Blob blob;
+      Blob blob = { .x0 = w, .y0 = h, .x1 = -1, .y1 = -1 };
 
       if (!work->mask[start] || seen[start])
         continue;
@@ -613,6 +743,10 @@ find_blobs (const Work *work,
           gboolean edge = FALSE;
 
           area++;
+          blob.x0 = MIN (blob.x0, x);
+          blob.x1 = MAX (blob.x1, x);
+          blob.y0 = MIN (blob.y0, y);
+          blob.y1 = MAX (blob.y1, y);
           for (int dy = -1; dy <= 1; dy++)
             for (int dx = -1; dx <= 1; dx++)
               {
@@ -650,6 +784,8 @@ find_blobs (const Work *work,
       if (!min_area_rect (hull, &blob.rect))
         continue;
       blob.area = area;
+      blob.touches = (blob.x0 == 0 ? 1 : 0) | (blob.y0 == 0 ? 2 : 0) |
+                     (blob.x1 == w - 1 ? 4 : 0) | (blob.y1 == h - 1 ? 8 : 0);
       g_array_append_val (blobs, blob);
     }
   return blobs;
@@ -665,27 +801,180 @@ compare_blob_area (gconstpointer a,
   return pa > qa ? -1 : pa < qa ? 1 : 0;
 }
 
+/* How far (x, y) lies inside a w × h image: negative outside. */
+static double
+depth_inside (double x,
+              double y,
+              int    w,
+              int    h,
+              guint *side)
+{
+  double d[4] = { x, y, w - x, h - y };
+  int best = 0;
+
+  for (int k = 1; k < 4; k++)
+    if (d[k] < d[best])
+      best = k;
+  *side = 1u << best;
+  return d[best];
+}
+
+/* The part of @r that lies on the image, in pixels², by sampling. */
+static double
+area_on_image (const Rect *r,
+               int         w,
+               int         h)
+{
+  const int n = 24;
+  double cs = cos (r->angle), sn = sin (r->angle);
+  int inside = 0;
+
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      {
+        double u = ((i + 0.5) / n - 0.5) * r->w, v = ((j + 0.5) / n - 0.5) * r->h;
+        double x = r->cx + u * cs - v * sn, y = r->cy + u * sn + v * cs;
+
+        inside += x >= 0 && y >= 0 && x <= w && y <= h;
+      }
+  return r->w * r->h * inside / (n * n);
+}
+
+/* A card cut by the glass's edge: an object that runs into the image's
+ * border, fills its rectangle up to there, and has a card's height with a
+ * short length (from 55 % of a card's), or a card's length with a short
+ * height. The end at the border is where the rest of the card went: the
+ * rectangle is extended across it to the whole card. @card_h is a card's
+ * height in pixels (by the resolution, or by a card beside it), 0 when
+ * unknown: then only an object already shaped nearly like a card, a little
+ * short or a little low, is taken. */
+static gboolean
+extend_cut_card (const Blob *b,
+                 double      card_h,
+                 int         w,
+                 int         h,
+                 Rect       *out)
+{
+  Rect r = b->rect;
+  double aspect = r.w / MAX (r.h, 1e-9);
+  double axis, length, height, full_len, full_h;
+  gboolean across;   /* cut across the card's length (else along it) */
+
+  if (b->touches == 0 || b->area < 0.85 * area_on_image (&r, w, h))
+    return FALSE;
+  if (card_h > 0)
+    {
+      double card_w = card_h * CARD_ASPECT;
+
+      if (fabs (r.h - card_h) <= 0.08 * card_h && r.w >= 0.55 * card_w && r.w <= 0.97 * card_w)
+        axis = r.angle, across = TRUE;
+      else if (fabs (r.w - card_h) <= 0.08 * card_h && r.h >= 0.55 * card_w && r.h <= 0.97 * card_w)
+        axis = r.angle + G_PI / 2, across = TRUE;
+      else if (fabs (r.w - card_w) <= 0.06 * card_w && r.h >= 0.5 * card_h && r.h <= 0.97 * card_h)
+        axis = r.angle, across = FALSE;
+      else
+        return FALSE;
+    }
+  else if (aspect >= 1.42 && aspect < 1.54)
+    axis = r.angle, across = TRUE, card_h = r.h;
+  else if (aspect > 1.64 && aspect <= 1.78)
+    axis = r.angle, across = FALSE, card_h = r.w / CARD_ASPECT;
+  else
+    return FALSE;
+
+  full_h = card_h;
+  full_len = card_h * CARD_ASPECT;
+  /* As for any card whose size the resolution does not give. */
+  if (full_h * full_len < 0.04 * w * h)
+    return FALSE;
+  length = fabs (axis - r.angle) < 1e-6 ? r.w : r.h;
+  height = fabs (axis - r.angle) < 1e-6 ? r.h : r.w;
+
+  {
+    /* The direction the card is cut in: along its axis, or across it. */
+    double ux = across ? cos (axis) : -sin (axis);
+    double uy = across ? sin (axis) : cos (axis);
+    double extent = across ? length : height;
+    double missing = (across ? full_len : full_h) - extent;
+    double thick = across ? height : length;
+    guint side_a, side_b;
+    double da = depth_inside (r.cx + ux * extent / 2, r.cy + uy * extent / 2, w, h, &side_a);
+    double db = depth_inside (r.cx - ux * extent / 2, r.cy - uy * extent / 2, w, h, &side_b);
+    /* A card turned a few degrees meets the border at one corner first. */
+    double tol = 0.1 * thick + 2;
+    int dir;
+
+    if (da <= tol && (b->touches & side_a) && da < db)
+      dir = 1;
+    else if (db <= tol && (b->touches & side_b) && db < da)
+      dir = -1;
+    else
+      return FALSE;
+    if (missing <= 0)
+      return FALSE;
+
+    *out = r;
+    out->cx = r.cx + dir * ux * missing / 2;
+    out->cy = r.cy + dir * uy * missing / 2;
+    out->w = full_len;
+    out->h = full_h;
+    out->angle = axis;
+    while (out->angle > G_PI / 2)
+      out->angle -= G_PI;
+    while (out->angle <= -G_PI / 2)
+      out->angle += G_PI;
+    out->cut = TRUE;
+  }
+  return TRUE;
+}
+
 /* Which objects are cards: a card's proportions, filled, and a card's size
  * when the resolution is known (@ppm pixels per mm of the working copy,
  * 0 when unknown). Two cards side by side, or one above the other, make an
- * object twice the size: cut in half along its long side. */
+ * object twice the size: cut in half along its long side. Objects clear of
+ * the image's border come first: a card among them gives the size a card
+ * cut by the border is measured by, when the resolution does not (or
+ * @ref_h, a card's height found before, in pixels). */
 static GArray *
 pick_cards (GArray   *blobs,
             double    ppm,
-            double    image_area,
+            int       w,
+            int       h,
+            double    ref_h,
             gboolean  pairs)
 {
   GArray *cards = g_array_new (FALSE, FALSE, sizeof (Rect));
+  double image_area = (double) w * h;
 
-  for (guint i = 0; i < blobs->len; i++)
+  for (guint i = 0; i < 2 * blobs->len; i++)
     {
-      Blob *b = &g_array_index (blobs, Blob, i);
+      Blob *b = &g_array_index (blobs, Blob, i % blobs->len);
       Rect r = b->rect;
       double aspect = r.w / MAX (r.h, 1e-9);
       double fill = b->area / MAX (r.w * r.h, 1e-9);
       double long_mm = ppm > 0 ? r.w / ppm : 0;
       gboolean size_ok;
+      guint before = cards->len;
 
+      if (i < blobs->len)
+        g_debug ("object %u: %.0f × %.0f px at (%.0f, %.0f), %.1f°, fill %.2f, touching %u",
+                 i, r.w, r.h, r.cx, r.cy, r.angle * 180 / G_PI, fill, b->touches);
+      if ((b->touches != 0) != (i >= blobs->len))
+        continue;
+      if (b->touches != 0)
+        {
+          double card_h = ppm > 0 ? CARD_H_MM * ppm
+                        : ref_h > 0 ? ref_h
+                        : cards->len > 0 ? g_array_index (cards, Rect, 0).h : 0;
+          Rect whole;
+
+          if (extend_cut_card (b, card_h, w, h, &whole))
+            {
+              g_array_append_val (cards, whole);
+              b->taken = TRUE;
+              continue;
+            }
+        }
       if (fill < 0.85)
         continue;
       /* The picture's own frame is no card: where nothing parted from
@@ -725,6 +1014,7 @@ pick_cards (GArray   *blobs,
               g_array_append_val (cards, half);
             }
         }
+      b->taken = cards->len > before;
     }
   g_array_sort (cards, compare_blob_area);
   return cards;
@@ -736,15 +1026,17 @@ pick_cards (GArray   *blobs,
  * affine transform; very large inputs are shrunk first, so the transform
  * never has to drop more than a few pixels in a row. */
 static VipsImage *
-extract_card (VipsImage  *srgb,
-              const Rect *r,
-              GError    **error)
+extract_card (VipsImage    *srgb,
+              const Rect   *r,
+              const double  lid[3],
+              GError      **error)
 {
   g_autoptr(VipsImage) region = NULL;
   g_autoptr(VipsImage) shrunk = NULL;
   g_autoptr(VipsImage) out = NULL;
   VipsInterpolate *interp = NULL;
   VipsArrayInt *oarea = NULL;
+  VipsArrayDouble *background = NULL;
   VipsImage *src = srgb;
   int status;
   double kx = MC_CARD_CROP_WIDTH / r->w, ky = MC_CARD_CROP_HEIGHT / r->h;
@@ -774,14 +1066,31 @@ extract_card (VipsImage  *srgb,
 
   interp = vips_interpolate_new ("bicubic");
   oarea = vips_array_int_newv (4, 0, 0, MC_CARD_CROP_WIDTH, MC_CARD_CROP_HEIGHT);
-  status = vips_affine (src, &out,
-                        kx * cs, kx * sn, -ky * sn, ky * cs,
-                        "interpolate", interp,
-                        "oarea", oarea,
-                        "odx", MC_CARD_CROP_WIDTH / 2.0 - kx * (cx * cs + cy * sn),
-                        "ody", MC_CARD_CROP_HEIGHT / 2.0 - ky * (-cx * sn + cy * cs),
-                        "extend", VIPS_EXTEND_COPY,
-                        NULL);
+  /* What lay off the glass of a cut card is shown in the lid's colour, not
+   * as the image's last pixels smeared across it. */
+  if (r->cut)
+    {
+      background = vips_array_double_new (lid, 3);
+      status = vips_affine (src, &out,
+                            kx * cs, kx * sn, -ky * sn, ky * cs,
+                            "interpolate", interp,
+                            "oarea", oarea,
+                            "odx", MC_CARD_CROP_WIDTH / 2.0 - kx * (cx * cs + cy * sn),
+                            "ody", MC_CARD_CROP_HEIGHT / 2.0 - ky * (-cx * sn + cy * cs),
+                            "extend", VIPS_EXTEND_BACKGROUND,
+                            "background", background,
+                            NULL);
+      vips_area_unref (VIPS_AREA (background));
+    }
+  else
+    status = vips_affine (src, &out,
+                          kx * cs, kx * sn, -ky * sn, ky * cs,
+                          "interpolate", interp,
+                          "oarea", oarea,
+                          "odx", MC_CARD_CROP_WIDTH / 2.0 - kx * (cx * cs + cy * sn),
+                          "ody", MC_CARD_CROP_HEIGHT / 2.0 - ky * (-cx * sn + cy * cs),
+                          "extend", VIPS_EXTEND_COPY,
+                          NULL);
   g_object_unref (interp);
   vips_area_unref (VIPS_AREA (oarea));
   if (status != 0)
@@ -1071,12 +1380,13 @@ orient_crop (McCardCrop *crop)
 }
 
 static McCardCrop *
-make_crop (VipsImage  *srgb,
-           const Rect *r,
-           guint       source,
-           double      scale_to_full,
-           double      input_dpi,
-           GError    **error)
+make_crop (VipsImage    *srgb,
+           const Rect   *r,
+           const double  lid[3],
+           guint         source,
+           double        scale_to_full,
+           double        input_dpi,
+           GError      **error)
 {
   g_autoptr(McCardCrop) crop = g_new0 (McCardCrop, 1);
   Rect full = *r;
@@ -1089,10 +1399,11 @@ make_crop (VipsImage  *srgb,
   cs = cos (full.angle);
   sn = sin (full.angle);
 
-  if (!(crop->image = extract_card (srgb, &full, error)))
+  if (!(crop->image = extract_card (srgb, &full, lid, error)))
     return NULL;
   mc_card_crop_straighten (&crop->image);
   crop->source = source;
+  crop->cut = r->cut;
   crop->dpi = input_dpi > 0 ? input_dpi : full.w / CARD_W_MM * 25.4;
   crop->angle = full.angle * 180 / G_PI;
   for (int i = 0; i < 4; i++)
@@ -1148,6 +1459,41 @@ whole_image_crop (VipsImage  *srgb,
   return g_steal_pointer (&crop);
 }
 
+/* Objects of @blobs that no card was taken from and that lie outside the
+ * cards, at least @min_area pixels each: their bounding box joins @box. */
+static void
+add_unframed (GArray      *blobs,
+              GArray      *cards,
+              double       min_area,
+              VipsRect    *box)
+{
+  for (guint i = 0; blobs != NULL && i < blobs->len; i++)
+    {
+      const Blob *b = &g_array_index (blobs, Blob, i);
+      double bx = (b->x0 + b->x1 + 1) / 2.0, by = (b->y0 + b->y1 + 1) / 2.0;
+      gboolean on_card = FALSE;
+      VipsRect r = { b->x0, b->y0, b->x1 - b->x0 + 1, b->y1 - b->y0 + 1 };
+
+      if (b->taken || b->area < min_area)
+        continue;
+      for (guint k = 0; k < cards->len && !on_card; k++)
+        {
+          const Rect *c = &g_array_index (cards, Rect, k);
+          double dx = bx - c->cx, dy = by - c->cy;
+          double u = dx * cos (c->angle) + dy * sin (c->angle);
+          double v = -dx * sin (c->angle) + dy * cos (c->angle);
+
+          on_card = fabs (u) <= c->w / 2 && fabs (v) <= c->h / 2;
+        }
+      if (on_card)
+        continue;
+      if (vips_rect_isempty (box))
+        *box = r;
+      else
+        vips_rect_unionrect (box, &r, box);
+    }
+}
+
 GPtrArray *
 mc_card_finder_find (VipsImage     *image,
                      guint          source,
@@ -1155,18 +1501,33 @@ mc_card_finder_find (VipsImage     *image,
                      GCancellable  *cancellable,
                      GError       **error)
 {
+  return mc_card_finder_find_full (image, source, max_cards, NULL, cancellable, error);
+}
+
+GPtrArray *
+mc_card_finder_find_full (VipsImage     *image,
+                          guint          source,
+                          guint          max_cards,
+                          VipsRect      *unframed,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
   g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
   g_autoptr(VipsImage) srgb = NULL;
   g_autoptr(VipsImage) small = NULL;
   g_autoptr(GArray) blobs = NULL;
+  g_autoptr(GArray) colour_blobs = NULL;
   g_autoptr(GArray) cards = NULL;
+  VipsRect rest = { 0, 0, 0, 0 };
   Work work = { 0 };
-  double dpi, scale, ppm, aspect;
+  double dpi, scale, ppm, aspect, lid[3];
   int w, h;
   size_t size;
 
   g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
 
+  if (unframed != NULL)
+    *unframed = rest;
   w = vips_image_get_width (image);
   h = vips_image_get_height (image);
   if (w < 32 || h < 32)
@@ -1196,6 +1557,7 @@ mc_card_finder_find (VipsImage     *image,
   /* The working copy's real scale, after rounding to whole pixels. */
   scale = (double) work.w / w;
   ppm = dpi > 0 ? scale * dpi / 25.4 : 0;
+  work.ppm = ppm;
   work.rgb = vips_image_write_to_memory (small, &size);
   if (work.rgb == NULL || size != (size_t) work.w * work.h * 3)
     {
@@ -1211,7 +1573,7 @@ mc_card_finder_find (VipsImage     *image,
   build_mask (&work);
   open_mask (&work);
   blobs = find_blobs (&work, 0.01 * work.w * work.h);
-  cards = pick_cards (blobs, ppm, (double) work.w * work.h, TRUE);
+  cards = pick_cards (blobs, ppm, work.w, work.h, 0, TRUE);
   if (cards->len < max_cards)
     {
       /* Fewer cards stood out from the lid by their colour than may lie
@@ -1219,11 +1581,12 @@ mc_card_finder_find (VipsImage     *image,
        * A card both ways find is kept once. */
       g_autoptr(GArray) by_edge = NULL;
 
-      g_clear_pointer (&blobs, g_array_unref);
+      colour_blobs = g_steal_pointer (&blobs);
       build_edge_mask (&work);
       open_mask (&work);
       blobs = find_blobs (&work, 0.01 * work.w * work.h);
-      by_edge = pick_cards (blobs, ppm, (double) work.w * work.h, TRUE);
+      by_edge = pick_cards (blobs, ppm, work.w, work.h,
+                            cards->len > 0 ? g_array_index (cards, Rect, 0).h : 0, TRUE);
       for (guint i = 0; i < by_edge->len; i++)
         {
           const Rect *e = &g_array_index (by_edge, Rect, i);
@@ -1240,6 +1603,17 @@ mc_card_finder_find (VipsImage     *image,
         }
       g_array_sort (cards, compare_blob_area);
     }
+  /* Fewer cards framed than the glass may hold, beside objects that were
+   * not taken as cards: where those lie, a card may still be read
+   * without its frame. Worth it from a good part of a card's area. */
+  if (cards->len > 0 && cards->len < max_cards)
+    {
+      const Rect *c = &g_array_index (cards, Rect, 0);
+      double card_area = ppm > 0 ? CARD_W_MM * CARD_H_MM * ppm * ppm : c->w * c->h;
+
+      add_unframed (colour_blobs, cards, 0.4 * card_area, &rest);
+      add_unframed (blobs, cards, 0.4 * card_area, &rest);
+    }
   if (cards->len == 0 && ppm <= 0)
     {
       /* Nothing stands out from a lid on a picture that states no
@@ -1252,7 +1626,7 @@ mc_card_finder_find (VipsImage     *image,
       blobs = find_blobs (&work, 0.01 * work.w * work.h);
       /* No pairs: a card in a pale sleeve is a wider pale object, and
        * must not come out as two halves. */
-      cards = pick_cards (blobs, ppm, (double) work.w * work.h, FALSE);
+      cards = pick_cards (blobs, ppm, work.w, work.h, 0, FALSE);
       /* A face that fills a card-shaped picture: the picture is the card
        * (a crop), framed more surely by its own edges below. */
       aspect = (double) MAX (w, h) / MIN (w, h);
@@ -1262,6 +1636,8 @@ mc_card_finder_find (VipsImage     *image,
     }
   g_free (work.rgb);
   g_free (work.mask);
+  for (int c = 0; c < 3; c++)
+    lid[c] = work.bg[c];
 
   for (guint i = 0; i < cards->len && crops->len < max_cards; i++)
     {
@@ -1269,9 +1645,22 @@ mc_card_finder_find (VipsImage     *image,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      if (!(crop = make_crop (srgb, &g_array_index (cards, Rect, i), source, scale, dpi, error)))
+      if (!(crop = make_crop (srgb, &g_array_index (cards, Rect, i), lid, source, scale, dpi, error)))
         return NULL;
       g_ptr_array_add (crops, crop);
+    }
+
+  if (unframed != NULL && !vips_rect_isempty (&rest) && crops->len > 0)
+    {
+      /* In the input's pixels, with 3 mm round it. */
+      double margin = ppm > 0 ? 3 * ppm : 0.01 * MAX (work.w, work.h);
+      VipsRect all = { 0, 0, w, h };
+
+      unframed->left = (int) floor ((rest.left - margin) / scale);
+      unframed->top = (int) floor ((rest.top - margin) / scale);
+      unframed->width = (int) ceil ((rest.width + 2 * margin) / scale);
+      unframed->height = (int) ceil ((rest.height + 2 * margin) / scale);
+      vips_rect_intersectrect (unframed, &all, unframed);
     }
 
   /* Nothing on a background: perhaps the image is the card itself. */

@@ -40,6 +40,8 @@ typedef struct {
   gboolean    mrz_band;        /* three full-width lines at the bottom: a back */
   gboolean    upright_known;   /* the layout told which way up the card is */
   gboolean    whole_image;     /* the input was a crop of this one card */
+  gboolean    cut;             /* part of the card lay off the glass: the crop
+                                * shows the lid's colour there */
 } McCardCrop;
 
 McCardCrop *mc_card_crop_copy        (const McCardCrop *crop);
@@ -53,6 +55,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (McCardCrop, mc_card_crop_free)
 GPtrArray  *mc_card_finder_find      (VipsImage        *image,
                                       guint             source,
                                       guint             max_cards,
+                                      GCancellable     *cancellable,
+                                      GError          **error);
+
+/* As mc_card_finder_find(); @unframed, when not NULL, is set to the
+ * bounding box (in @image's pixels, with a margin) of what lies on the
+ * glass beside the cards found but was not framed as a card, when it
+ * covers a good part of a card's area: a card cut too far by the glass's
+ * edge, or one whose outline never closed. Its width is 0 when there is
+ * no such thing, or when no card was framed at all. */
+GPtrArray  *mc_card_finder_find_full (VipsImage        *image,
+                                      guint             source,
+                                      guint             max_cards,
+                                      VipsRect         *unframed,
                                       GCancellable     *cancellable,
                                       GError          **error);
 

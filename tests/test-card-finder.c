@@ -448,6 +448,121 @@ test_no_card (void)
   g_assert_error (error, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_NO_CARD);
 }
 
+/* A card pushed half off the glass: by each of its four edges it runs a
+ * tenth of the card past the glass's edge, beside a whole card. The cut
+ * card is still framed, whole (its corners where the card lies, also
+ * those off the glass), the right way up and flagged as cut; on a pale
+ * lid and on a dark one, with the resolution in the file or without
+ * (then the whole card beside it gives the size). */
+static void
+test_cut_by_edge (void)
+{
+  JsonObject *card = NULL;
+  g_autoptr(VipsImage) front = NULL;
+  g_autoptr(VipsImage) back = NULL;
+  const int W = 2480, H = 1754;
+
+  for (guint c = 0; c < cards->len && card == NULL; c++)
+    if (g_str_equal (json_object_get_string_member (g_ptr_array_index (cards, c), "presentation"), "glass"))
+      card = g_ptr_array_index (cards, c);
+  g_assert_nonnull (card);
+  front = mc_test_id_card_cut_side (card, "front");
+  back = mc_test_id_card_cut_side (card, "back");
+
+  for (int variant = 0; variant < 16; variant++)
+    {
+      int edge = variant % 4;                 /* left, top, right, bottom */
+      gboolean dpi_known = (variant / 4) % 2 == 0;
+      gboolean pale = variant / 8 == 0;
+      double tint = pale ? 238.0 : 45.0;
+      double tilt = edge % 2 == 0 ? 2.0 : -1.5;
+      g_autoptr(VipsImage) turned = NULL;
+      g_autoptr(VipsImage) black = NULL;
+      g_autoptr(VipsImage) lid = NULL;
+      g_autoptr(VipsImage) one = NULL;
+      g_autoptr(VipsImage) two = NULL;
+      g_autoptr(VipsImage) noise = NULL;
+      g_autoptr(VipsImage) noisy = NULL;
+      g_autoptr(VipsImage) toned = NULL;
+      g_autoptr(VipsImage) scan = NULL;
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonArray) quad = json_array_new ();
+      VipsArrayDouble *background = vips_array_double_newv (3, tint, tint, tint);
+      double rad = tilt * G_PI / 180, cs = cos (rad), sn = sin (rad);
+      double cx[4] = { 0, 1012, 1012, 0 }, cy[4] = { 0, 0, 638, 638 };
+      double tx[4], ty[4], minx = G_MAXDOUBLE, miny = G_MAXDOUBLE;
+      int tw, th, fx, fy, bx, by;
+      guint n_cut = 0;
+      McCardCrop *cut = NULL;
+
+      /* Turned a little, as cards lie; the corners turn with it. */
+      g_assert_cmpint (vips_similarity (front, &turned, "angle", tilt, "background", background, NULL), ==, 0);
+      vips_area_unref (VIPS_AREA (background));
+      for (int i = 0; i < 4; i++)
+        {
+          tx[i] = cx[i] * cs - cy[i] * sn;
+          ty[i] = cx[i] * sn + cy[i] * cs;
+          minx = MIN (minx, tx[i]);
+          miny = MIN (miny, ty[i]);
+        }
+      tw = vips_image_get_width (turned);
+      th = vips_image_get_height (turned);
+      /* A tenth of the card off the glass. */
+      switch (edge)
+        {
+        case 0: fx = -101; fy = 300; bx = 1300; by = 900; break;
+        case 1: fx = 300; fy = -64; bx = 1300; by = 900; break;
+        case 2: fx = W - tw + 101; fy = 300; bx = 200; by = 900; break;
+        default: fx = 300; fy = H - th + 64; bx = 1300; by = 200; break;
+        }
+      for (int i = 0; i < 4; i++)
+        {
+          json_array_add_double_element (quad, tx[i] - minx + fx);
+          json_array_add_double_element (quad, ty[i] - miny + fy);
+        }
+
+      g_assert_cmpint (vips_black (&black, W, H, "bands", 3, NULL), ==, 0);
+      g_assert_cmpint (vips_linear1 (black, &lid, 1.0, tint, "uchar", TRUE, NULL), ==, 0);
+      g_assert_cmpint (vips_insert (lid, turned, &one, fx, fy, NULL), ==, 0);
+      g_assert_cmpint (vips_insert (one, back, &two, bx, by, NULL), ==, 0);
+      g_assert_cmpint (vips_gaussnoise (&noise, W, H, "sigma", 2.0, "mean", 0.0, "seed", 17 + variant, NULL), ==, 0);
+      g_assert_cmpint (vips_add (two, noise, &noisy, NULL), ==, 0);
+      /* Pale: the scanner's exposure squeezes card and lid towards white. */
+      g_assert_cmpint (vips_linear1 (noisy, &toned, pale ? 0.55 : 1.0, pale ? 112.0 : 0.0, "uchar", TRUE, NULL), ==, 0);
+      if (dpi_known)
+        g_assert_cmpint (vips_copy (toned, &scan, "xres", 300 / 25.4, "yres", 300 / 25.4,
+                                    "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+      else
+        g_assert_cmpint (vips_copy (toned, &scan, "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+
+      found = mc_card_finder_find (scan, 0, 2, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("edge %d, %s lid, dpi %s: %u card(s)", edge, pale ? "pale" : "dark",
+                      dpi_known ? "known" : "unknown", found->len);
+      g_assert_cmpuint (found->len, ==, 2);
+      for (guint k = 0; k < found->len; k++)
+        {
+          McCardCrop *crop = g_ptr_array_index (found, k);
+
+          g_test_message ("  crop %u: cut %d, MRZ band %d, side %d, at (%.0f, %.0f)", k, crop->cut,
+                          crop->mrz_band, crop->side, crop->quad[0], crop->quad[1]);
+          if (crop->cut)
+            {
+              n_cut++;
+              cut = crop;
+            }
+          else
+            g_assert_true (crop->mrz_band);
+        }
+      g_assert_cmpuint (n_cut, ==, 1);
+      g_test_message ("  cut crop: corners %.1f px off, %s", corner_error (cut, quad, FALSE),
+                      cut->upright_known ? "way up known" : "way up unknown");
+      /* The whole card, within 2 mm, the right way up. */
+      g_assert_cmpfloat (corner_error (cut, quad, FALSE), <, 2.0 * 300 / 25.4);
+      g_assert_cmpint (cut->side, ==, MC_CARD_SIDE_FRONT);
+    }
+}
 
 /* A phone photo of a card on a checked cloth: no one background colour,
  * edges everywhere. The card's pale face still frames it; a sheet of
@@ -605,6 +720,7 @@ main (int   argc,
   g_test_add_func ("/scanner/card-finder/pale-lid", test_pale_lid);
   g_test_add_func ("/scanner/card-finder/pale-lid-turned", test_pale_lid_turned);
   g_test_add_func ("/scanner/card-finder/lids", test_lids);
+  g_test_add_func ("/scanner/card-finder/cut-by-edge", test_cut_by_edge);
   g_test_add_func ("/scanner/card-finder/photo-cloth", test_photo_cloth);
   g_test_add_func ("/scanner/card-finder/straighten", test_straighten);
   ret = g_test_run ();

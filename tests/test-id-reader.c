@@ -353,6 +353,57 @@ test_pale_lid (void)
   }
 }
 
+/* A chip CCCD's front pushed off the glass's edge beside its back, on a
+ * light lid. Cut by a fifth, the finder frames it whole and the reader
+ * says part of it was off the glass; cut by half, nothing frames it, yet
+ * its QR, still on the glass, gives the name with its diacritics although
+ * the back's MRZ already confirmed the card. */
+static void
+test_cut_front (void)
+{
+  JsonObject *card = find_card ("glass", "cccd2021");
+  g_autoptr(VipsImage) front = NULL;
+  g_autoptr(VipsImage) back = NULL;
+  const int off[] = { 200, 506 };
+
+  g_assert_nonnull (card);
+  front = cut_side (card, "front");
+  back = cut_side (card, "back");
+  for (guint k = 0; k < G_N_ELEMENTS (off); k++)
+    {
+      g_autoptr(VipsImage) black = NULL;
+      g_autoptr(VipsImage) lid = NULL;
+      g_autoptr(VipsImage) one = NULL;
+      g_autoptr(VipsImage) two = NULL;
+      g_autoptr(VipsImage) noise = NULL;
+      g_autoptr(VipsImage) noisy = NULL;
+      g_autoptr(VipsImage) scan = NULL;
+      g_autoptr(McIdentity) id = NULL;
+
+      g_assert_cmpint (vips_black (&black, 2480, 1754, "bands", 3, NULL), ==, 0);
+      g_assert_cmpint (vips_linear1 (black, &lid, 1.0, 236.0, "uchar", TRUE, NULL), ==, 0);
+      g_assert_cmpint (vips_insert (lid, front, &one, -off[k], 200, NULL), ==, 0);
+      g_assert_cmpint (vips_insert (one, back, &two, 1300, 900, NULL), ==, 0);
+      g_assert_cmpint (vips_gaussnoise (&noise, 2480, 1754, "sigma", 2.0, "mean", 0.0, "seed", 5, NULL), ==, 0);
+      g_assert_cmpint (vips_add (two, noise, &noisy, NULL), ==, 0);
+      g_assert_cmpint (vips_cast_uchar (noisy, &scan, NULL), ==, 0);
+      {
+        g_autoptr(VipsImage) tagged = with_dpi (scan, 300);
+
+        id = read_one (tagged);
+      }
+      g_test_message ("%d px off: name %s", off[k],
+                      mc_identity_get_value (id, MC_ID_FIELD_FULL_NAME));
+      assert_field (id, card, "id_number");
+      assert_field (id, card, "full_name");
+      assert_field (id, card, "date_of_birth");
+      g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_QR), ==, MC_ID_SOURCE_STATUS_VALID);
+      g_assert_false (has_warning (id, "one-side"));
+      if (k == 0)
+        g_assert_true (has_warning (id, "card-cut"));
+    }
+}
+
 /* A crop holding only the QR code: its fields, no "no card". */
 static void
 test_qr_only (void)
@@ -806,6 +857,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/layout-by-print", test_layout_by_print);
   g_test_add_func ("/ocr/id-reader/print-only", test_print_only);
   g_test_add_func ("/ocr/id-reader/low-dpi", test_low_dpi);
+  g_test_add_func ("/ocr/id-reader/cut-front", test_cut_front);
   g_test_add_func ("/ocr/id-reader/tool", test_tool);
   ret = g_test_run ();
   g_ptr_array_unref (cards);
