@@ -217,6 +217,45 @@ n_checks (const McMrz *mrz)
   return n;
 }
 
+/* A QR anywhere in @image (zbar at several scales). Returns the way up it
+ * tells, as degrees to turn the image by, or -1. */
+static int
+search_qr (VipsImage     *image,
+           McQrPayload  **qr,
+           char         **qr_text,
+           GError       **qr_error)
+{
+  g_autoptr(GPtrArray) symbols = NULL;
+  g_autoptr(GError) local = NULL;
+  int hint = -1;
+
+  symbols = mc_id_search_qr (image, &local);
+  for (guint i = 0; symbols != NULL && i < symbols->len; i++)
+    {
+      McQrSymbol *s = g_ptr_array_index (symbols, i);
+      static const int upright[] = { 0, 270, 180, 90 };   /* per McQrOrientation */
+      gsize len;
+      const guint8 *data = g_bytes_get_data (s->data, &len);
+      g_autoptr(GError) parse_error = NULL;
+      McQrPayload *p;
+
+      if (hint < 0 && s->orientation != MC_QR_ORIENT_UNKNOWN)
+        hint = upright[s->orientation];
+      if (*qr != NULL)
+        continue;
+      p = mc_qr_payload_parse (data, len, &parse_error);
+      keep_qr_text (qr_text, s->data, p != NULL);
+      if (p != NULL)
+        {
+          *qr = p;
+          g_clear_error (qr_error);
+        }
+      else if (*qr_error == NULL)
+        *qr_error = g_steal_pointer (&parse_error);
+    }
+  return hint;
+}
+
 /* The ways in that need no frame, on the whole of @image: a QR anywhere
  * (when none is read yet and @want_qr), then the text on every way up for
  * labels and an MRZ band. What they find joins what the crops gave. */
@@ -240,36 +279,7 @@ search_image (McIdReader     *self,
   gboolean ok;
 
   if (want_qr && *qr == NULL)
-    {
-      g_autoptr(GPtrArray) symbols = NULL;
-      g_autoptr(GError) local = NULL;
-
-      symbols = mc_id_search_qr (image, &local);
-      for (guint i = 0; symbols != NULL && i < symbols->len; i++)
-        {
-          McQrSymbol *s = g_ptr_array_index (symbols, i);
-          static const int upright[] = { 0, 270, 180, 90 };   /* per McQrOrientation */
-          gsize len;
-          const guint8 *data = g_bytes_get_data (s->data, &len);
-          g_autoptr(GError) parse_error = NULL;
-          McQrPayload *p;
-
-          if (hint < 0 && s->orientation != MC_QR_ORIENT_UNKNOWN)
-            hint = upright[s->orientation];
-          if (*qr != NULL)
-            continue;
-          p = mc_qr_payload_parse (data, len, &parse_error);
-          keep_qr_text (qr_text, s->data, p != NULL);
-          if (p != NULL)
-            {
-              *qr = p;
-              g_clear_error (qr_error);
-            }
-          else if (*qr_error == NULL)
-            *qr_error = g_steal_pointer (&parse_error);
-        }
-    }
-
+    hint = search_qr (image, qr, qr_text, qr_error);
   ok = mc_id_search_text (self->pool, image, hint, &found, cancellable, error);
   if (ok)
     {
@@ -323,7 +333,12 @@ search_rest (McIdReader     *self,
       vips_error_clear ();
       return FALSE;
     }
-  if (!search_image (self, part, TRUE, qr, qr_text, qr_error, mrz, have_mrz, ocr,
+  /* The QR first: a chip CCCD's front beside its back, whose MRZ already
+   * holds, needs nothing more, and reading text there costs a second. */
+  if (*qr == NULL)
+    search_qr (part, qr, qr_text, qr_error);
+  if (!(*qr != NULL && !had_qr && *have_mrz && mc_mrz_is_valid (mrz)) &&
+      !search_image (self, part, FALSE, qr, qr_text, qr_error, mrz, have_mrz, ocr,
                      have_front, have_back, cancellable, error))
     return FALSE;
   if (!front_before && !had_qr && *qr != NULL)
