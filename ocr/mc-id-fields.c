@@ -40,6 +40,8 @@ static const Label labels[] = {
   { MC_ID_FIELD_DATE_OF_BIRTH, "NGAYSINH", MC_CARD_TYPE_CCCD_2021 },
   { MC_ID_FIELD_DATE_OF_BIRTH, "DATEOFBIRTH", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_SEX, "GIOITINH", MC_CARD_TYPE_UNKNOWN },
+  /* "Giới" is on no other line: enough when "tính / Sex" is misread. */
+  { MC_ID_FIELD_SEX, "GIOI", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_SEX, "SEX", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_NATIONALITY, "QUOCTICH", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_NATIONALITY, "NATIONALITY", MC_CARD_TYPE_UNKNOWN },
@@ -124,32 +126,62 @@ mc_id_ocr_fields_free (McIdOcrFields *fields)
   if (fields == NULL)
     return;
   for (guint i = 0; i < MC_ID_N_FIELDS; i++)
-    g_free (fields->fields[i].value);
+    {
+      g_free (fields->fields[i].value);
+      g_free (fields->fields[i].text);
+    }
+  for (guint i = 0; i < fields->n_dates; i++)
+    g_free (fields->dates[i]);
   g_free (fields);
+}
+
+/* Another date on the card (YYYY-MM-DD), once. */
+void
+mc_id_ocr_fields_add_date (McIdOcrFields *fields,
+                           const char    *iso)
+{
+  g_return_if_fail (fields != NULL);
+
+  if (iso == NULL || fields->n_dates == G_N_ELEMENTS (fields->dates))
+    return;
+  for (guint i = 0; i < fields->n_dates; i++)
+    if (g_str_equal (fields->dates[i], iso))
+      return;
+  fields->dates[fields->n_dates++] = g_strdup (iso);
+}
+
+static gboolean
+is_date_field (McIdField field)
+{
+  return field == MC_ID_FIELD_DATE_OF_BIRTH || field == MC_ID_FIELD_DATE_OF_ISSUE ||
+         field == MC_ID_FIELD_DATE_OF_EXPIRY;
 }
 
 static void
 set_value (McIdOcrFields *fields,
            McIdField      field,
            char          *value,     /* owned */
+           const char    *text,
            double         confidence,
            int            boxes[][4],
            guint          n_boxes)
 {
   McIdOcrValue *v = &fields->fields[field];
 
-  if (value == NULL || *value == '\0')
-    {
-      g_free (value);
-      return;
-    }
+  if (value != NULL && *value == '\0')
+    g_clear_pointer (&value, g_free);
+  /* A date that did not parse: only where it is, to be read again. */
+  if (value == NULL && (!is_date_field (field) || v->value != NULL || v->n_boxes > 0 || n_boxes == 0))
+    return;
   if (v->value != NULL && v->confidence >= confidence)
     {
       g_free (value);
       return;
     }
   g_free (v->value);
+  g_free (v->text);
   v->value = value;
+  v->text = g_strdup (text);
   v->confidence = confidence;
   v->n_boxes = MIN (n_boxes, G_N_ELEMENTS (v->boxes));
   for (guint i = 0; i < v->n_boxes; i++)
@@ -165,8 +197,10 @@ mc_id_ocr_fields_absorb (McIdOcrFields       *into,
 
   for (guint i = 0; i < MC_ID_N_FIELDS; i++)
     if (from->fields[i].value != NULL)
-      set_value (into, i, g_strdup (from->fields[i].value), from->fields[i].confidence,
+      set_value (into, i, g_strdup (from->fields[i].value), from->fields[i].text, from->fields[i].confidence,
                  (int (*)[4]) from->fields[i].boxes, from->fields[i].n_boxes);
+  for (guint i = 0; i < from->n_dates; i++)
+    mc_id_ocr_fields_add_date (into, from->dates[i]);
   if (from->no_expiry && (!into->no_expiry || from->no_expiry_confidence > into->no_expiry_confidence))
     {
       into->no_expiry = TRUE;
@@ -577,6 +611,33 @@ parse_number (const char *text)
   return NULL;
 }
 
+/* Cards print dates as dd/mm/yyyy: eight digits, where a separator read
+ * as another mark ("10I12I2007", "27l091952") can only stand after the
+ * second and the fourth digit. */
+static gboolean
+parse_printed_date (const char *word,
+                    GDate      *date)
+{
+  char digits[9];
+  guint n = 0, marks = 0;
+
+  for (const char *p = word; *p; p = g_utf8_next_char (p))
+    {
+      if (g_ascii_isdigit (*p))
+        {
+          if (n == 8)
+            return FALSE;
+          digits[n++] = *p;
+        }
+      else if ((n == 2 || n == 4) && marks < 2 && p > word && g_ascii_isdigit (p[-1]))
+        marks++;
+      else
+        return FALSE;
+    }
+  digits[n] = '\0';
+  return n == 8 && mc_id_date_parse_dmy (digits, -1, date);
+}
+
 static char *
 parse_date (const char *text)
 {
@@ -586,7 +647,7 @@ parse_date (const char *text)
   /* One token, or a date broken by a stray space. */
   for (guint i = 0; parts[i] != NULL; i++)
     {
-      if (mc_id_date_parse_dmy (parts[i], -1, &date))
+      if (mc_id_date_parse_dmy (parts[i], -1, &date) || parse_printed_date (parts[i], &date))
         return mc_id_date_format_iso (&date);
       if (parts[i + 1] != NULL)
         {
@@ -608,12 +669,37 @@ says_no_expiry (const char *text)
          levenshtein (key, MIN (strlen (key), 12), "KHONGTHOIHAN", 12) <= 2;
 }
 
+/* "Nam" or "Nữ", wherever it stands after the label (the rest of a
+ * misread label may come first). A single word one letter off the one and
+ * not the other ("NữỮ", a letter read twice) is taken as the nearer: the
+ * number's fourth digit checks it in the merge. */
 static char *
 parse_sex (const char *text)
 {
-  g_auto(GStrv) parts = g_strsplit (text, " ", 2);
+  g_auto(GStrv) parts = g_strsplit (text, " ", -1);
+  g_autofree char *key = NULL;
+  gsize n, to_nam, to_nu;
 
-  return g_strdup (mc_sex_to_string (mc_sex_parse (parts[0])));
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      McSex sex = mc_sex_parse (parts[i]);
+
+      if (sex != MC_SEX_UNKNOWN)
+        return g_strdup (mc_sex_to_string (sex));
+    }
+  if (g_strv_length (parts) != 1)
+    return NULL;
+  key = key_of (parts[0]);
+  n = strlen (key);
+  if (n < 2 || n > 4)
+    return NULL;
+  to_nam = levenshtein (key, n, "NAM", 3);
+  to_nu = levenshtein (key, n, "NU", 2);
+  if (to_nam <= 1 && to_nam < to_nu)
+    return g_strdup (mc_sex_to_string (MC_SEX_MALE));
+  if (to_nu <= 1 && to_nu < to_nam)
+    return g_strdup (mc_sex_to_string (MC_SEX_FEMALE));
+  return NULL;
 }
 
 /* Upper case with diacritics; only letters and single spaces. */
@@ -764,9 +850,16 @@ read_value (GPtrArray     *segments,
 
   if (m->end < to && field != MC_ID_FIELD_FULL_NAME)
     {
-      text = tokens_text (seg, m->end, to, &conf);
+      guint from = m->end;
+
+      /* A date from its first digit on, without what is left of a label
+       * misread beyond recognition ("/ Date otbi+h: 16/11/2004"). */
+      while (is_date_field (field) && from + 1 < to &&
+             strpbrk (((Tok *) seg->toks->pdata[from])->word->text, "0123456789") == NULL)
+        from++;
+      text = tokens_text (seg, from, to, &conf);
       value = parse_value (field, text, fields, conf);
-      tokens_box (seg, m->end, to, boxes[0]);
+      tokens_box (seg, from, to, boxes[0]);
       n_boxes = 1;
     }
 
@@ -781,17 +874,43 @@ read_value (GPtrArray     *segments,
       if (below != NULL && (start = match_starting_segment (matches, below)) != NULL &&
           start->label->field == field && start->end == below->toks->len)
         below = segment_below (segments, below, seg->left - (int) line_h, seg->right, line_h);
-      if (below == NULL || match_starting_segment (matches, below) != NULL)
-        return;
-      g_clear_pointer (&text, g_free);
-      text = tokens_text (below, 0, below->toks->len, &conf);
-      value = parse_value (field, text, fields, conf);
-      tokens_box (below, 0, below->toks->len, boxes[0]);
-      n_boxes = 1;
-      last = below;
+      /* A date stands out from what OCR made of the rest of its label,
+       * which a small font, a misread or a split line may leave between
+       * the two ("Date of" / "expiry" under "Có giá trị đến:"): a few
+       * lines down the same column, up to the next label. */
+      for (guint k = 0; below != NULL && match_starting_segment (matches, below) == NULL; k++)
+        {
+          double below_conf;
+          g_autofree char *below_text = tokens_text (below, 0, below->toks->len, &below_conf);
+          char *parsed = parse_value (field, below_text, fields, below_conf);
+
+          /* The first line below stands for the value as the old reading
+           * did, unless digits beside the label are a better guess. */
+          if (parsed != NULL || (k == 0 && (!is_date_field (field) || text == NULL ||
+                                                     strpbrk (text, "0123456789") == NULL)))
+            {
+              g_free (value);
+              value = parsed;
+              g_free (text);
+              text = g_steal_pointer (&below_text);
+              conf = below_conf;
+              tokens_box (below, 0, below->toks->len, boxes[0]);
+              n_boxes = 1;
+              last = below;
+            }
+          if (value != NULL || !is_date_field (field) || k == 2 ||
+              (field == MC_ID_FIELD_DATE_OF_EXPIRY && fields->no_expiry))
+            break;
+          below = segment_below (segments, below, seg->left - (int) line_h, seg->right, line_h);
+        }
     }
   if (value == NULL)
-    return;
+    {
+      /* Where an unreadable date is, for mc_id_fields_reread(). */
+      if (is_date_field (field) && n_boxes > 0 && text != NULL && strpbrk (text, "0123456789") != NULL)
+        set_value (fields, field, NULL, text, conf, boxes, 1);
+      return;
+    }
 
   if (is_place (field))
     {
@@ -810,7 +929,34 @@ read_value (GPtrArray     *segments,
           n_boxes = 2;
         }
     }
-  set_value (fields, field, value, conf, boxes, n_boxes);
+  set_value (fields, field, value, text, conf, boxes, n_boxes);
+}
+
+/* Every date printed that no label took: a label misread beyond
+ * recognition leaves its value here, for the expiry rule to find. */
+static void
+add_other_dates (GPtrArray     *segments,
+                 McIdOcrFields *fields)
+{
+  for (guint s = 0; s < segments->len; s++)
+    {
+      Segment *seg = segments->pdata[s];
+      double conf;
+      g_autofree char *text = tokens_text (seg, 0, seg->toks->len, &conf);
+      g_auto(GStrv) words = g_strsplit (text, " ", -1);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        {
+          g_autofree char *iso = parse_date (words[i]);
+          gboolean taken = FALSE;
+
+          for (McIdField f = 0; f < MC_ID_N_FIELDS && iso != NULL; f++)
+            if (is_date_field (f) && g_strcmp0 (fields->fields[f].value, iso) == 0)
+              taken = TRUE;
+          if (iso != NULL && !taken)
+            mc_id_ocr_fields_add_date (fields, iso);
+        }
+    }
 }
 
 static McCardType
@@ -882,6 +1028,7 @@ mc_id_fields_extract (const McOcrWord *words,
       fields->n_labels++;
       read_value (segments, matches, m, line_h, right, fields);
     }
+  add_other_dates (segments, fields);
 
   type = card_type_from_text (segments, matches);
   if (fields->card_type == MC_CARD_TYPE_UNKNOWN)
@@ -934,6 +1081,131 @@ mc_id_fields_read (McOcrPool     *pool,
   return g_steal_pointer (&fields);
 }
 
+/* The lines of @v alone, each framed in white and scaled by @scale. */
+static gboolean
+read_lines (McOcrPool           *pool,
+            VipsImage           *card,
+            const McIdOcrValue  *v,
+            const McOcrParams   *params,
+            double               scale,
+            GString             *text,
+            double              *confidence,
+            GCancellable        *cancellable,
+            GError             **error)
+{
+  int w = vips_image_get_width (card), h = vips_image_get_height (card);
+
+  *confidence = 1.0;
+  for (guint b = 0; b < v->n_boxes; b++)
+    {
+      g_autoptr(VipsImage) line = NULL;
+      g_autoptr(VipsImage) framed = NULL;
+      g_autoptr(VipsImage) scaled = NULL;
+      g_autoptr(McOcrResult) result = NULL;
+      /* Tight above and below (the neighbouring lines are close and
+       * single-line mode reads nothing when it sees parts of them),
+       * half a line's height to the sides. */
+      int vpad = v->boxes[b][3] / 6 + 2, hpad = v->boxes[b][3] / 2 + 4;
+      int x0 = MAX (0, v->boxes[b][0] - hpad), y0 = MAX (0, v->boxes[b][1] - vpad);
+      int x1 = MIN (w, v->boxes[b][0] + v->boxes[b][2] + hpad);
+      int y1 = MIN (h, v->boxes[b][1] + v->boxes[b][3] + vpad);
+
+      if (x1 - x0 < 8 || y1 - y0 < 8 ||
+          vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
+          vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
+                      "extend", VIPS_EXTEND_WHITE, NULL) != 0 ||
+          (scale != 1.0 ? vips_resize (framed, &scaled, scale, NULL)
+                        : vips_copy (framed, &scaled, NULL)) != 0)
+        {
+          g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+                       _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
+          vips_error_clear ();
+          return FALSE;
+        }
+      result = mc_ocr_pool_recognize (pool, scaled, params, cancellable, error);
+      if (result == NULL)
+        return FALSE;
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append (text, g_strstrip (result->text));
+      for (guint k = 0; k < result->words->len; k++)
+        *confidence = MIN (*confidence, g_array_index (result->words, McOcrWord, k).confidence);
+      if (result->words->len == 0)
+        *confidence = 0;
+    }
+  return TRUE;
+}
+
+static char *
+digits_of (const char *text)
+{
+  GString *d = g_string_new (NULL);
+
+  for (const char *p = text; p != NULL && *p; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (d, *p);
+  return g_string_free (d, FALSE);
+}
+
+/* A date read again enlarged, as digits and '/' only (a '/' read as 'l' or
+ * 'I' spoils the first reading, a '1' lost beside a '/' changes the day).
+ * Readings that saw the same digits agree; two dates that differ leave the
+ * second standing, unsure, and the first among the card's other dates. */
+static gboolean
+reread_date (McOcrPool      *pool,
+             VipsImage      *card,
+             McIdOcrFields  *fields,
+             McIdField       f,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  McOcrParams params = {
+    .languages = "vie",     /* loaded already: another model costs more than the reading */
+    .page_seg_mode = 7,
+    .char_whitelist = "0123456789/",
+    .dpi = 600,
+    .want_words = TRUE,
+  };
+  McIdOcrValue *v = &fields->fields[f];
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *again = NULL;
+  g_autofree char *first_digits = NULL;
+  g_autofree char *again_digits = NULL;
+  double conf;
+
+  /* A clear first reading is left alone: the time goes to doubtful ones. */
+  if (v->value != NULL && v->confidence >= 0.9)
+    return TRUE;
+  if (!read_lines (pool, card, v, &params, 2.0, text, &conf, cancellable, error))
+    return FALSE;
+  first_digits = digits_of (v->text);
+  again_digits = digits_of (text->str);
+  again = parse_date (text->str);
+  /* With only digits and '/' allowed, a '/' is sometimes left out. */
+  if (again == NULL && strlen (again_digits) == 8)
+    again = parse_date (again_digits);
+  if (again == NULL)
+    return TRUE;
+  if (v->value != NULL && g_str_equal (again, v->value))
+    v->confidence = MAX (v->confidence, conf);
+  else if (g_str_equal (first_digits, again_digits))
+    {
+      /* The first reading saw these digits and missed a separator. */
+      g_free (v->value);
+      v->value = g_steal_pointer (&again);
+      v->confidence = MAX (v->confidence, conf);
+    }
+  else
+    {
+      if (v->value != NULL)
+        mc_id_ocr_fields_add_date (fields, v->value);
+      g_free (v->value);
+      v->value = g_steal_pointer (&again);
+      v->confidence = MIN (conf, 0.6);
+    }
+  return TRUE;
+}
+
 gboolean
 mc_id_fields_reread (McOcrPool     *pool,
                      VipsImage     *card,
@@ -948,7 +1220,6 @@ mc_id_fields_reread (McOcrPool     *pool,
     .dpi = 300,
     .want_words = TRUE,
   };
-  int w = vips_image_get_width (card), h = vips_image_get_height (card);
 
   g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
   g_return_val_if_fail (VIPS_IS_IMAGE (card), FALSE);
@@ -959,45 +1230,21 @@ mc_id_fields_reread (McOcrPool     *pool,
       McIdOcrValue *v = &fields->fields[f];
       g_autoptr(GString) text = NULL;
       g_autofree char *again = NULL;
-      double conf = 1.0;
+      double conf;
 
-      if (!(mask & (1u << f)) || v->value == NULL || v->n_boxes == 0)
+      if (!(mask & (1u << f)) || v->n_boxes == 0)
+        continue;
+      if (is_date_field (f))
+        {
+          if (!reread_date (pool, card, fields, f, cancellable, error))
+            return FALSE;
+          continue;
+        }
+      if (v->value == NULL)
         continue;
       text = g_string_new (NULL);
-      for (guint b = 0; b < v->n_boxes; b++)
-        {
-          g_autoptr(VipsImage) line = NULL;
-          g_autoptr(VipsImage) framed = NULL;
-          g_autoptr(McOcrResult) result = NULL;
-          /* Tight above and below (the neighbouring lines are close and
-           * single-line mode reads nothing when it sees parts of them),
-           * half a line's height to the sides. */
-          int vpad = v->boxes[b][3] / 6 + 2, hpad = v->boxes[b][3] / 2 + 4;
-          int x0 = MAX (0, v->boxes[b][0] - hpad), y0 = MAX (0, v->boxes[b][1] - vpad);
-          int x1 = MIN (w, v->boxes[b][0] + v->boxes[b][2] + hpad);
-          int y1 = MIN (h, v->boxes[b][1] + v->boxes[b][3] + vpad);
-
-          if (x1 - x0 < 8 || y1 - y0 < 8 ||
-              vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
-              vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
-                          "extend", VIPS_EXTEND_WHITE, NULL) != 0)
-            {
-              g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                           _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
-              vips_error_clear ();
-              return FALSE;
-            }
-          result = mc_ocr_pool_recognize (pool, framed, &params, cancellable, error);
-          if (result == NULL)
-            return FALSE;
-          if (text->len > 0)
-            g_string_append_c (text, ' ');
-          g_string_append (text, g_strstrip (result->text));
-          for (guint k = 0; k < result->words->len; k++)
-            conf = MIN (conf, g_array_index (result->words, McOcrWord, k).confidence);
-          if (result->words->len == 0)
-            conf = 0;
-        }
+      if (!read_lines (pool, card, v, &params, 1.0, text, &conf, cancellable, error))
+        return FALSE;
 
       again = parse_value (f, text->str, fields, conf);
       if (again == NULL)

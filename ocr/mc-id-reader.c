@@ -453,8 +453,11 @@ mc_id_reader_read (McIdReader    *self,
        * with its diacritics, is read a second time line by line. */
       if (!mc_id_fields_reread (self->pool, side->crop->image, fields,
                                 (1u << MC_ID_FIELD_PLACE_OF_ORIGIN) | (1u << MC_ID_FIELD_PLACE_OF_BIRTH) |
+                                (1u << MC_ID_FIELD_DATE_OF_EXPIRY) |
                                 (qr == NULL ? (1u << MC_ID_FIELD_FULL_NAME) |
-                                              (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) : 0),
+                                              (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) |
+                                              (1u << MC_ID_FIELD_DATE_OF_BIRTH) |
+                                              (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0),
                                 cancellable, error))
         return NULL;
       mc_id_ocr_fields_absorb (ocr, fields);
