@@ -5,7 +5,9 @@
 
 #include "mc-core.h"
 #include "mc-id-fields.h"
+#include "mc-id-merge.h"
 #include "mc-id-rules.h"
+#include "mc-qr-payload.h"
 #include "mc-vips.h"
 
 /* Dates on the card: the expiry under the photo of a chip CCCD, a date
@@ -182,6 +184,107 @@ test_date_reread (void)
   g_assert_cmpstr (fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value, ==, "1975-08-25");
 }
 
+static McQrPayload *
+qr_payload (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  McQrPayload *p = mc_qr_payload_parse ((const guint8 *) text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  return p;
+}
+
+/* A warning about the date of expiry. */
+static gboolean
+has_warning (McIdentity *id,
+             const char *code)
+{
+  GPtrArray *w = mc_identity_get_warnings (id);
+
+  for (guint i = 0; i < w->len; i++)
+    {
+      McIdentityWarning *x = g_ptr_array_index (w, i);
+
+      if (g_str_equal (x->code, code) && x->field == MC_ID_FIELD_DATE_OF_EXPIRY)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static McIdentity *
+merge_front (const char    *qr_text,
+             McIdOcrFields *ocr)
+{
+  g_autoptr(McQrPayload) qr = qr_payload (qr_text);
+  GDate today;
+  McIdReadings r;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 1, 6, 2026);
+  r = (McIdReadings) { .qr = qr, .qr_expected = TRUE, .ocr = ocr, .card_type = MC_CARD_TYPE_CCCD_2021,
+                       .front_read = TRUE, .today = &today };
+  return mc_id_merge (&r);
+}
+
+/* A 2021 front always has its QR: the dates of birth and issue are proven,
+ * and the rule gives the expiry the print did not. Offered, never as read. */
+static void
+test_expiry_by_rule (void)
+{
+  g_autoptr(McIdOcrFields) ocr = mc_id_ocr_fields_new ();
+  g_autoptr(McIdentity) id = NULL;
+  g_autoptr(McIdentity) old = NULL;
+  const McIdentityField *f;
+
+  ocr->card_type = MC_CARD_TYPE_CCCD_2021;
+  id = merge_front ("038087282133||Lưu Hiếu|02041987|Nam|Thôn Đông Bắc, Hải Châu, Đà Nẵng|01032023", ocr);
+  f = mc_identity_get_field (id, MC_ID_FIELD_DATE_OF_EXPIRY);
+  g_assert_cmpstr (f->value, ==, "2027-04-02");
+  g_assert_true (f->flags & MC_ID_FIELD_FLAG_UNSURE);
+  g_assert_cmpfloat (f->confidence, <, MC_ID_CONFIDENCE_SURE);
+  g_assert_true (has_warning (id, "expiry-computed"));
+  g_assert_false (has_warning (id, "missing"));
+  g_assert_true (mc_identity_needs_review (id));
+
+  /* Issued at 61: no expiry, with its note, still marked. */
+  old = merge_front ("001059000123||Ngô Thị Hạnh|15031959|Nữ|Tổ 3, Phú Hội, Huế|20052021", ocr);
+  f = mc_identity_get_field (old, MC_ID_FIELD_DATE_OF_EXPIRY);
+  g_assert_null (f->value);
+  g_assert_true (f->flags & MC_ID_FIELD_FLAG_NO_EXPIRY);
+  g_assert_true (f->flags & MC_ID_FIELD_FLAG_UNSURE);
+  g_assert_true (has_warning (old, "expiry-computed"));
+}
+
+/* The label under the photo misread beyond recognition ("( lá trị đến:",
+ * idgen-tune-scan-00059), a wrong reading beside it: of the dates the
+ * print gave, the one the rule predicts is the expiry. */
+static void
+test_disagreeing_candidates (void)
+{
+  static const W left[] = {
+    { "(", 36, 348, 5, 11, 0.47 }, { "lá", 75, 352, 12, 7, 0.76 }, { "trị", 95, 350, 14, 9, 0.97 },
+    { "đến:", 118, 347, 26, 12, 0.95 }, { "p", 38, 372, 11, 10, 0.50 }, { "16/06/2036", 40, 399, 122, 20, 0.97 },
+    { "Ngày", 301, 204, 44, 20, 0.96 }, { "sinh", 351, 205, 35, 15, 0.93 }, { "/", 393, 206, 4, 13, 0.92 },
+    { "Date", 405, 205, 40, 15, 0.92 }, { "of", 451, 205, 17, 15, 0.93 }, { "birth:", 473, 205, 43, 15, 0.92 },
+    { "16/06/1996", 527, 197, 136, 21, 0.96 },
+  };
+  g_autoptr(McIdOcrFields) ocr = extract (left, G_N_ELEMENTS (left));
+  g_autoptr(McIdentity) id = NULL;
+  const McIdentityField *f;
+
+  /* And a misread expiry by its label, one digit off. */
+  g_free (ocr->fields[MC_ID_FIELD_DATE_OF_EXPIRY].value);
+  ocr->fields[MC_ID_FIELD_DATE_OF_EXPIRY].value = g_strdup ("2036-06-18");
+  ocr->fields[MC_ID_FIELD_DATE_OF_EXPIRY].confidence = 0.9;
+  ocr->card_type = MC_CARD_TYPE_CCCD_2021;
+  id = merge_front ("031096090546||Trần Hữu Đình Dũng|16061996|Nam|92 Hùng Vương, Đô Vinh, Ninh Thuận|20122023", ocr);
+  f = mc_identity_get_field (id, MC_ID_FIELD_DATE_OF_EXPIRY);
+  g_assert_cmpstr (f->value, ==, "2036-06-16");
+  g_assert_cmpint (f->source, ==, MC_ID_SOURCE_OCR);
+  g_assert_false (has_warning (id, "expiry-rule"));
+  g_assert_false (has_warning (id, "expiry-computed"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,5 +295,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-dates/expiry-left-column", test_expiry_left_column);
   g_test_add_func ("/ocr/id-dates/sex-misread", test_sex_misread);
   g_test_add_func ("/ocr/id-dates/date-reread", test_date_reread);
+  g_test_add_func ("/ocr/id-dates/expiry-by-rule", test_expiry_by_rule);
+  g_test_add_func ("/ocr/id-dates/disagreeing-candidates", test_disagreeing_candidates);
   return g_test_run ();
 }
