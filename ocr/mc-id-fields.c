@@ -157,6 +157,14 @@ is_date_field (McIdField field)
          field == MC_ID_FIELD_DATE_OF_EXPIRY;
 }
 
+/* Short values whose place is kept when what was read there did not
+ * parse, to be read again alone. */
+static gboolean
+keeps_place (McIdField field)
+{
+  return is_date_field (field) || field == MC_ID_FIELD_SEX;
+}
+
 static void
 set_value (McIdOcrFields *fields,
            McIdField      field,
@@ -170,8 +178,8 @@ set_value (McIdOcrFields *fields,
 
   if (value != NULL && *value == '\0')
     g_clear_pointer (&value, g_free);
-  /* A date that did not parse: only where it is, to be read again. */
-  if (value == NULL && (!is_date_field (field) || v->value != NULL || v->n_boxes > 0 || n_boxes == 0))
+  /* A date or sex that did not parse: only where it is, to be read again. */
+  if (value == NULL && (!keeps_place (field) || v->value != NULL || v->n_boxes > 0 || n_boxes == 0))
     return;
   if (v->value != NULL && v->confidence >= confidence)
     {
@@ -906,8 +914,9 @@ read_value (GPtrArray     *segments,
     }
   if (value == NULL)
     {
-      /* Where an unreadable date is, for mc_id_fields_reread(). */
-      if (is_date_field (field) && n_boxes > 0 && text != NULL && strpbrk (text, "0123456789") != NULL)
+      /* Where an unreadable date or sex is, for mc_id_fields_reread(). */
+      if (keeps_place (field) && n_boxes > 0 && text != NULL &&
+          (!is_date_field (field) || strpbrk (text, "0123456789") != NULL))
         set_value (fields, field, NULL, text, conf, boxes, 1);
       return;
     }
@@ -1234,13 +1243,16 @@ mc_id_fields_reread (McOcrPool     *pool,
 
       if (!(mask & (1u << f)) || v->n_boxes == 0)
         continue;
+      /* A clear first reading of a short value is left alone. */
+      if (keeps_place (f) && v->value != NULL && v->confidence >= 0.9)
+        continue;
       if (is_date_field (f))
         {
           if (!reread_date (pool, card, fields, f, cancellable, error))
             return FALSE;
           continue;
         }
-      if (v->value == NULL)
+      if (v->value == NULL && !keeps_place (f))
         continue;
       text = g_string_new (NULL);
       if (!read_lines (pool, card, v, &params, 1.0, text, &conf, cancellable, error))
@@ -1251,12 +1263,12 @@ mc_id_fields_reread (McOcrPool     *pool,
         continue;
       /* The same engine twice: agreeing is no independent proof, so the
        * surer of the two least sure words stands, no more. */
-      if (g_str_equal (again, v->value))
+      if (v->value != NULL && g_str_equal (again, v->value))
         v->confidence = MAX (v->confidence, conf);
       else
         {
-          /* Two readings, two answers: the line's is usually the better,
-           * but not surely. */
+          /* Two readings, two answers (or the first unreadable): the
+           * line's is usually the better, but not surely. */
           g_free (v->value);
           v->value = g_steal_pointer (&again);
           v->confidence = MIN (conf, 0.6);

@@ -457,6 +457,7 @@ mc_id_reader_read (McIdReader    *self,
                                 (qr == NULL ? (1u << MC_ID_FIELD_FULL_NAME) |
                                               (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) |
                                               (1u << MC_ID_FIELD_DATE_OF_BIRTH) |
+                                              (1u << MC_ID_FIELD_SEX) |
                                               (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0),
                                 cancellable, error))
         return NULL;

@@ -184,6 +184,41 @@ test_date_reread (void)
   g_assert_cmpstr (fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value, ==, "1975-08-25");
 }
 
+/* The same for the sex: "Nữ" read as "NŒ" on a căn cước front
+ * (idgen-tune-scan-00021), which no word of the sex resembles. */
+static void
+test_sex_reread (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(VipsImage) text = NULL;
+  g_autoptr(VipsImage) flat = NULL;
+  g_autoptr(VipsImage) card = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McIdOcrFields) fields = NULL;
+  int x = 438, y = 490, w, h;
+
+  g_assert_cmpint (vips_text (&text, "<b>Nữ</b>", "font", "DejaVu Sans 10", "dpi", 300, NULL), ==, 0);
+  w = vips_image_get_width (text);
+  h = vips_image_get_height (text);
+  g_assert_cmpint (vips_invert (text, &flat, NULL), ==, 0);
+  g_assert_cmpint (vips_embed (flat, &card, x, y, 1012, 638, "extend", VIPS_EXTEND_WHITE, NULL), ==, 0);
+
+  {
+    const W line[] = {
+      { "Giới", 309, 496, 32, 13, 0.97 }, { "tính", 347, 496, 28, 13, 0.76 }, { "/", 381, 497, 4, 12, 0.76 },
+      { "sex:", 392, 497, 28, 12, 0.93 }, { "NŒ", x, y, w, h, 0.41 },
+    };
+
+    fields = extract (line, G_N_ELEMENTS (line));
+  }
+  g_assert_null (fields->fields[MC_ID_FIELD_SEX].value);
+  g_assert_true (mc_id_fields_reread (pool, card, fields, 1u << MC_ID_FIELD_SEX, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_SEX].value, ==, "Nữ");
+  /* Read once only: not sure. */
+  g_assert_cmpfloat (fields->fields[MC_ID_FIELD_SEX].confidence, <=, 0.6);
+}
+
 static McQrPayload *
 qr_payload (const char *text)
 {
@@ -295,6 +330,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-dates/expiry-left-column", test_expiry_left_column);
   g_test_add_func ("/ocr/id-dates/sex-misread", test_sex_misread);
   g_test_add_func ("/ocr/id-dates/date-reread", test_date_reread);
+  g_test_add_func ("/ocr/id-dates/sex-reread", test_sex_reread);
   g_test_add_func ("/ocr/id-dates/expiry-by-rule", test_expiry_by_rule);
   g_test_add_func ("/ocr/id-dates/disagreeing-candidates", test_disagreeing_candidates);
   return g_test_run ();
