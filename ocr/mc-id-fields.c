@@ -27,6 +27,7 @@ typedef struct {
   McIdField   field;     /* MC_ID_FIELD_NONE: a label that ends the value above */
   const char *key;
   McCardType  hint;
+  gboolean    starts_line;   /* counts only as the first word of its segment */
 } Label;
 
 static const Label labels[] = {
@@ -40,8 +41,9 @@ static const Label labels[] = {
   { MC_ID_FIELD_DATE_OF_BIRTH, "NGAYSINH", MC_CARD_TYPE_CCCD_2021 },
   { MC_ID_FIELD_DATE_OF_BIRTH, "DATEOFBIRTH", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_SEX, "GIOITINH", MC_CARD_TYPE_UNKNOWN },
-  /* "Giới" is on no other line: enough when "tính / Sex" is misread. */
-  { MC_ID_FIELD_SEX, "GIOI", MC_CARD_TYPE_UNKNOWN },
+  /* "Giới" begins no other line: enough when "tính / Sex" is misread (an
+   * address may hold the word, never at its start). */
+  { MC_ID_FIELD_SEX, "GIOI", MC_CARD_TYPE_UNKNOWN, TRUE },
   { MC_ID_FIELD_SEX, "SEX", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_NATIONALITY, "QUOCTICH", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_NATIONALITY, "NATIONALITY", MC_CARD_TYPE_UNKNOWN },
@@ -418,6 +420,9 @@ match_label_at (Segment  *seg,
       gsize klen = strlen (key);
       char concat[96];
       gsize clen = 0;
+
+      if (labels[l].starts_line && i != 0)
+        continue;
 
       for (guint j = i; j < seg->toks->len && j < i + 8; j++)
         {

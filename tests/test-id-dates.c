@@ -139,7 +139,15 @@ test_sex_misread (void)
     { "Quốc", 616, 238, 47, 18, 0.96 }, { "tịch", 670, 241, 30, 18, 0.91 }, { "/", 706, 241, 5, 14, 0.84 },
     { "Nationality:", 718, 241, 96, 19, 0.81 }, { "Việt", 826, 235, 49, 26, 0.97 }, { "Nam", 885, 236, 57, 20, 0.97 },
   };
+  /* A place named with the word: not a label there. */
+  static const W address[] = {
+    { "Nơi", 302, 350, 29, 16, 0.93 }, { "thường", 337, 350, 61, 20, 0.95 }, { "trú", 405, 351, 21, 15, 0.93 },
+    { "/", 434, 352, 4, 13, 0.93 }, { "Place", 445, 351, 48, 16, 0.89 }, { "of", 500, 351, 17, 16, 0.93 },
+    { "residence:", 521, 352, 92, 15, 0.87 }, { "Thôn", 624, 345, 65, 22, 0.96 }, { "Giới", 699, 345, 60, 27, 0.95 },
+    { "Phiên,", 769, 345, 80, 22, 0.96 }, { "Yên", 859, 345, 50, 22, 0.96 }, { "Bái", 919, 345, 45, 22, 0.96 },
+  };
   g_autoptr(McIdOcrFields) a = extract (doubled, G_N_ELEMENTS (doubled));
+  g_autoptr(McIdOcrFields) d = extract (address, G_N_ELEMENTS (address));
   g_autoptr(McIdOcrFields) b = extract (label_lost, G_N_ELEMENTS (label_lost));
   g_autoptr(McIdOcrFields) c = extract (nationality, G_N_ELEMENTS (nationality));
 
@@ -147,6 +155,8 @@ test_sex_misread (void)
   g_assert_cmpstr (b->fields[MC_ID_FIELD_SEX].value, ==, "Nữ");
   /* "Việt Nam" is a nationality, not a sex. */
   g_assert_null (c->fields[MC_ID_FIELD_SEX].value);
+  g_assert_null (d->fields[MC_ID_FIELD_SEX].value);
+  g_assert_cmpstr (d->fields[MC_ID_FIELD_PLACE_OF_RESIDENCE].value, ==, "Thôn Giới Phiên, Yên Bái");
 }
 
 /* A date the sparse pass misread beyond parsing ('5' as 'B'): its place
