@@ -591,6 +591,31 @@ segment_below (GPtrArray *segments,
   return best;
 }
 
+/* The segment just right of @label that shares at least half the height
+ * of the lower of the two: a value beside its label that fell into another
+ * line, as one taller word ("NỮ") or a tilted photo may put it. */
+static Segment *
+segment_beside (GPtrArray *segments,
+                Segment   *label,
+                double     line_h)
+{
+  Segment *best = NULL;
+
+  for (guint s = 0; s < segments->len; s++)
+    {
+      Segment *seg = segments->pdata[s];
+      int gap = seg->left - label->right;
+      int overlap = MIN (seg->bottom, label->bottom) - MAX (seg->top, label->top);
+      int lower = MIN (seg->bottom - seg->top, label->bottom - label->top);
+
+      if (seg == label || gap < -line_h / 2 || gap > 2.5 * line_h || 2 * overlap < lower)
+        continue;
+      if (best == NULL || seg->left < best->left)
+        best = seg;
+    }
+  return best;
+}
+
 /* ------------------------------------------------------ value parsers */
 
 static char *
@@ -849,7 +874,7 @@ read_value (GPtrArray     *segments,
   g_autofree char *text = NULL;
   char *value = NULL;
   double conf = 0;
-  Segment *below, *last = seg;
+  Segment *below, *beside, *last = seg;
   int boxes[2][4];
   guint n_boxes = 0;
 
@@ -874,6 +899,17 @@ read_value (GPtrArray     *segments,
       value = parse_value (field, text, fields, conf);
       tokens_box (seg, from, to, boxes[0]);
       n_boxes = 1;
+    }
+  else if (m->end == seg->toks->len && field != MC_ID_FIELD_FULL_NAME &&
+           (beside = segment_beside (segments, seg, line_h)) != NULL &&
+           match_starting_segment (matches, beside) == NULL)
+    {
+      text = tokens_text (beside, 0, beside->toks->len, &conf);
+      value = parse_value (field, text, fields, conf);
+      tokens_box (beside, 0, beside->toks->len, boxes[0]);
+      n_boxes = 1;
+      if (value != NULL)
+        last = beside;
     }
 
   if (value == NULL && !(field == MC_ID_FIELD_DATE_OF_EXPIRY && fields->no_expiry))

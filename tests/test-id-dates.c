@@ -139,6 +139,30 @@ test_sex_misread (void)
     { "Quốc", 616, 238, 47, 18, 0.96 }, { "tịch", 670, 241, 30, 18, 0.91 }, { "/", 706, 241, 5, 14, 0.84 },
     { "Nationality:", 718, 241, 96, 19, 0.81 }, { "Việt", 826, 235, 49, 26, 0.97 }, { "Nam", 885, 236, 57, 20, 0.97 },
   };
+  /* A phone photo of a căn cước (idgen-tune-photo-00010): the taller "NỮ"
+   * falls into the tilted line of the nationality, beside its label. */
+  static const W beside[] = {
+    { "Ngày,", 320, 440, 44, 17, 0.24 },
+    { "tháng,", 377, 438, 49, 17, 0.74 },
+    { "năm", 442, 425, 30, 36, 0.95 },
+    { "sinh", 481, 425, 33, 36, 0.87 },
+    { "/", 524, 437, 4, 9, 0.72 },
+    { "Oae", 538, 425, 36, 36, 0.42 },
+    { "oý", 580, 425, 15, 36, 0.10 },
+    { "bế:", 604, 425, 33, 36, 0.15 },
+    { "16/04/1946", 653, 419, 141, 34, 0.96 },
+    { "Giới", 320, 484, 36, 14, 0.96 },
+    { "tính", 363, 483, 44, 14, 0.93 },
+    { "/", 403, 465, 8, 39, 0.92 },
+    { "sex:", 416, 484, 29, 12, 0.80 },
+    { "NỮ", 466, 469, 41, 23, 0.61 },
+    { "Quốc", 650, 474, 43, 18, 0.83 },
+    { "tịch", 702, 475, 28, 13, 0.85 },
+    { "(", 737, 475, 4, 10, 0.47 },
+    { "Na®onaalty", 749, 473, 81, 13, 0.13 },
+    { "Việt", 850, 458, 49, 28, 0.97 },
+    { "Nam", 908, 460, 57, 21, 0.97 },
+  };
   /* A place named with the word: not a label there. */
   static const W address[] = {
     { "Nơi", 302, 350, 29, 16, 0.93 }, { "thường", 337, 350, 61, 20, 0.95 }, { "trú", 405, 351, 21, 15, 0.93 },
@@ -148,6 +172,7 @@ test_sex_misread (void)
   };
   g_autoptr(McIdOcrFields) a = extract (doubled, G_N_ELEMENTS (doubled));
   g_autoptr(McIdOcrFields) d = extract (address, G_N_ELEMENTS (address));
+  g_autoptr(McIdOcrFields) e = extract (beside, G_N_ELEMENTS (beside));
   g_autoptr(McIdOcrFields) b = extract (label_lost, G_N_ELEMENTS (label_lost));
   g_autoptr(McIdOcrFields) c = extract (nationality, G_N_ELEMENTS (nationality));
 
@@ -156,6 +181,8 @@ test_sex_misread (void)
   /* "Việt Nam" is a nationality, not a sex. */
   g_assert_null (c->fields[MC_ID_FIELD_SEX].value);
   g_assert_null (d->fields[MC_ID_FIELD_SEX].value);
+  g_assert_cmpstr (e->fields[MC_ID_FIELD_SEX].value, ==, "Nữ");
+  g_assert_cmpstr (e->fields[MC_ID_FIELD_DATE_OF_BIRTH].value, ==, "1946-04-16");
   g_assert_cmpstr (d->fields[MC_ID_FIELD_PLACE_OF_RESIDENCE].value, ==, "Thôn Giới Phiên, Yên Bái");
 }
 
