@@ -895,6 +895,11 @@ read_value (GPtrArray     *segments,
       while (is_date_field (field) && from + 1 < to &&
              strpbrk (((Tok *) seg->toks->pdata[from])->word->text, "0123456789") == NULL)
         from++;
+      /* The same for the sex ("nh sạ- Nữ"): its word's confidence, not the
+       * label's remains'. */
+      while (field == MC_ID_FIELD_SEX && from + 1 < to &&
+             mc_sex_parse (((Tok *) seg->toks->pdata[from])->word->text) == MC_SEX_UNKNOWN)
+        from++;
       text = tokens_text (seg, from, to, &conf);
       value = parse_value (field, text, fields, conf);
       tokens_box (seg, from, to, boxes[0]);

@@ -178,6 +178,8 @@ test_sex_misread (void)
 
   g_assert_cmpstr (a->fields[MC_ID_FIELD_SEX].value, ==, "Nữ");
   g_assert_cmpstr (b->fields[MC_ID_FIELD_SEX].value, ==, "Nữ");
+  /* As sure as the word itself, whatever the label's remains. */
+  g_assert_cmpfloat (b->fields[MC_ID_FIELD_SEX].confidence, >=, 0.9);
   /* "Việt Nam" is a nationality, not a sex. */
   g_assert_null (c->fields[MC_ID_FIELD_SEX].value);
   g_assert_null (d->fields[MC_ID_FIELD_SEX].value);
