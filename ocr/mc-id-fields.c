@@ -7,7 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "mc-id-fields.h"
+#include "mc-id-fields-private.h"
 #include "mc-id-rules.h"
 #include "mc-id-shapes.h"
 #include "mc-vips.h"
@@ -28,6 +28,7 @@ typedef struct {
   McIdField   field;     /* MC_ID_FIELD_NONE: a label that ends the value above */
   const char *key;
   McCardType  hint;
+  gboolean    starts_line;   /* counts only as the first word of its segment */
 } Label;
 
 static const Label labels[] = {
@@ -41,6 +42,9 @@ static const Label labels[] = {
   { MC_ID_FIELD_DATE_OF_BIRTH, "NGAYSINH", MC_CARD_TYPE_CCCD_2021 },
   { MC_ID_FIELD_DATE_OF_BIRTH, "DATEOFBIRTH", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_SEX, "GIOITINH", MC_CARD_TYPE_UNKNOWN },
+  /* "Giới" begins no other line: enough when "tính / Sex" is misread (an
+   * address may hold the word, never at its start). */
+  { MC_ID_FIELD_SEX, "GIOI", MC_CARD_TYPE_UNKNOWN, TRUE },
   { MC_ID_FIELD_SEX, "SEX", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_NATIONALITY, "QUOCTICH", MC_CARD_TYPE_UNKNOWN },
   { MC_ID_FIELD_NATIONALITY, "NATIONALITY", MC_CARD_TYPE_UNKNOWN },
@@ -125,32 +129,70 @@ mc_id_ocr_fields_free (McIdOcrFields *fields)
   if (fields == NULL)
     return;
   for (guint i = 0; i < MC_ID_N_FIELDS; i++)
-    g_free (fields->fields[i].value);
+    {
+      g_free (fields->fields[i].value);
+      g_free (fields->fields[i].text);
+    }
+  for (guint i = 0; i < fields->n_dates; i++)
+    g_free (fields->dates[i]);
   g_free (fields);
+}
+
+/* Another date on the card (YYYY-MM-DD), once. */
+void
+mc_id_ocr_fields_add_date (McIdOcrFields *fields,
+                           const char    *iso)
+{
+  g_return_if_fail (fields != NULL);
+
+  if (iso == NULL || fields->n_dates == G_N_ELEMENTS (fields->dates))
+    return;
+  for (guint i = 0; i < fields->n_dates; i++)
+    if (g_str_equal (fields->dates[i], iso))
+      return;
+  fields->dates[fields->n_dates++] = g_strdup (iso);
+}
+
+static gboolean
+is_date_field (McIdField field)
+{
+  return field == MC_ID_FIELD_DATE_OF_BIRTH || field == MC_ID_FIELD_DATE_OF_ISSUE ||
+         field == MC_ID_FIELD_DATE_OF_EXPIRY;
+}
+
+/* Short values whose place is kept when what was read there did not
+ * parse, to be read again alone. */
+static gboolean
+keeps_place (McIdField field)
+{
+  return is_date_field (field) || field == MC_ID_FIELD_SEX;
 }
 
 static void
 set_value (McIdOcrFields *fields,
            McIdField      field,
            char          *value,     /* owned */
+           const char    *text,
            double         confidence,
            int            boxes[][4],
            guint          n_boxes)
 {
   McIdOcrValue *v = &fields->fields[field];
 
-  if (value == NULL || *value == '\0')
-    {
-      g_free (value);
-      return;
-    }
+  if (value != NULL && *value == '\0')
+    g_clear_pointer (&value, g_free);
+  /* A date or sex that did not parse: only where it is, to be read again. */
+  if (value == NULL && (!keeps_place (field) || v->value != NULL || v->n_boxes > 0 || n_boxes == 0))
+    return;
   if (v->value != NULL && v->confidence >= confidence)
     {
       g_free (value);
       return;
     }
   g_free (v->value);
+  g_free (v->text);
   v->value = value;
+  v->text = g_strdup (text);
   v->confidence = confidence;
   v->n_boxes = MIN (n_boxes, G_N_ELEMENTS (v->boxes));
   for (guint i = 0; i < v->n_boxes; i++)
@@ -166,8 +208,10 @@ mc_id_ocr_fields_absorb (McIdOcrFields       *into,
 
   for (guint i = 0; i < MC_ID_N_FIELDS; i++)
     if (from->fields[i].value != NULL)
-      set_value (into, i, g_strdup (from->fields[i].value), from->fields[i].confidence,
+      set_value (into, i, g_strdup (from->fields[i].value), from->fields[i].text, from->fields[i].confidence,
                  (int (*)[4]) from->fields[i].boxes, from->fields[i].n_boxes);
+  for (guint i = 0; i < from->n_dates; i++)
+    mc_id_ocr_fields_add_date (into, from->dates[i]);
   if (from->no_expiry && (!into->no_expiry || from->no_expiry_confidence > into->no_expiry_confidence))
     {
       into->no_expiry = TRUE;
@@ -379,6 +423,9 @@ match_label_at (Segment  *seg,
       char concat[96];
       gsize clen = 0;
 
+      if (labels[l].starts_line && i != 0)
+        continue;
+
       for (guint j = i; j < seg->toks->len && j < i + 8; j++)
         {
           const char *k = ((Tok *) seg->toks->pdata[j])->key;
@@ -546,6 +593,31 @@ segment_below (GPtrArray *segments,
   return best;
 }
 
+/* The segment just right of @label that shares at least half the height
+ * of the lower of the two: a value beside its label that fell into another
+ * line, as one taller word ("NỮ") or a tilted photo may put it. */
+static Segment *
+segment_beside (GPtrArray *segments,
+                Segment   *label,
+                double     line_h)
+{
+  Segment *best = NULL;
+
+  for (guint s = 0; s < segments->len; s++)
+    {
+      Segment *seg = segments->pdata[s];
+      int gap = seg->left - label->right;
+      int overlap = MIN (seg->bottom, label->bottom) - MAX (seg->top, label->top);
+      int lower = MIN (seg->bottom - seg->top, label->bottom - label->top);
+
+      if (seg == label || gap < -line_h / 2 || gap > 2.5 * line_h || 2 * overlap < lower)
+        continue;
+      if (best == NULL || seg->left < best->left)
+        best = seg;
+    }
+  return best;
+}
+
 /* ------------------------------------------------------ value parsers */
 
 static char *
@@ -579,6 +651,33 @@ parse_number (const char *text)
   return NULL;
 }
 
+/* Cards print dates as dd/mm/yyyy: eight digits, where a separator read
+ * as another mark ("10I12I2007", "27l091952") can only stand after the
+ * second and the fourth digit. */
+static gboolean
+parse_printed_date (const char *word,
+                    GDate      *date)
+{
+  char digits[9];
+  guint n = 0, marks = 0;
+
+  for (const char *p = word; *p; p = g_utf8_next_char (p))
+    {
+      if (g_ascii_isdigit (*p))
+        {
+          if (n == 8)
+            return FALSE;
+          digits[n++] = *p;
+        }
+      else if ((n == 2 || n == 4) && marks < 2 && p > word && g_ascii_isdigit (p[-1]))
+        marks++;
+      else
+        return FALSE;
+    }
+  digits[n] = '\0';
+  return n == 8 && mc_id_date_parse_dmy (digits, -1, date);
+}
+
 static char *
 parse_date (const char *text)
 {
@@ -588,7 +687,7 @@ parse_date (const char *text)
   /* One token, or a date broken by a stray space. */
   for (guint i = 0; parts[i] != NULL; i++)
     {
-      if (mc_id_date_parse_dmy (parts[i], -1, &date))
+      if (mc_id_date_parse_dmy (parts[i], -1, &date) || parse_printed_date (parts[i], &date))
         return mc_id_date_format_iso (&date);
       if (parts[i + 1] != NULL)
         {
@@ -610,12 +709,37 @@ says_no_expiry (const char *text)
          levenshtein (key, MIN (strlen (key), 12), "KHONGTHOIHAN", 12) <= 2;
 }
 
+/* "Nam" or "Nữ", wherever it stands after the label (the rest of a
+ * misread label may come first). A single word one letter off the one and
+ * not the other ("NữỮ", a letter read twice) is taken as the nearer: the
+ * number's fourth digit checks it in the merge. */
 static char *
 parse_sex (const char *text)
 {
-  g_auto(GStrv) parts = g_strsplit (text, " ", 2);
+  g_auto(GStrv) parts = g_strsplit (text, " ", -1);
+  g_autofree char *key = NULL;
+  gsize n, to_nam, to_nu;
 
-  return g_strdup (mc_sex_to_string (mc_sex_parse (parts[0])));
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      McSex sex = mc_sex_parse (parts[i]);
+
+      if (sex != MC_SEX_UNKNOWN)
+        return g_strdup (mc_sex_to_string (sex));
+    }
+  if (g_strv_length (parts) != 1)
+    return NULL;
+  key = key_of (parts[0]);
+  n = strlen (key);
+  if (n < 2 || n > 4)
+    return NULL;
+  to_nam = levenshtein (key, n, "NAM", 3);
+  to_nu = levenshtein (key, n, "NU", 2);
+  if (to_nam <= 1 && to_nam < to_nu)
+    return g_strdup (mc_sex_to_string (MC_SEX_MALE));
+  if (to_nu <= 1 && to_nu < to_nam)
+    return g_strdup (mc_sex_to_string (MC_SEX_FEMALE));
+  return NULL;
 }
 
 /* Upper case with diacritics; only letters and single spaces. */
@@ -752,7 +876,7 @@ read_value (GPtrArray     *segments,
   g_autofree char *text = NULL;
   char *value = NULL;
   double conf = 0;
-  Segment *below, *last = seg;
+  Segment *below, *beside, *last = seg;
   int boxes[2][4];
   guint n_boxes = 0;
 
@@ -766,10 +890,33 @@ read_value (GPtrArray     *segments,
 
   if (m->end < to && field != MC_ID_FIELD_FULL_NAME)
     {
-      text = tokens_text (seg, m->end, to, &conf);
+      guint from = m->end;
+
+      /* A date from its first digit on, without what is left of a label
+       * misread beyond recognition ("/ Date otbi+h: 16/11/2004"). */
+      while (is_date_field (field) && from + 1 < to &&
+             strpbrk (((Tok *) seg->toks->pdata[from])->word->text, "0123456789") == NULL)
+        from++;
+      /* The same for the sex ("nh sạ- Nữ"): its word's confidence, not the
+       * label's remains'. */
+      while (field == MC_ID_FIELD_SEX && from + 1 < to &&
+             mc_sex_parse (((Tok *) seg->toks->pdata[from])->word->text) == MC_SEX_UNKNOWN)
+        from++;
+      text = tokens_text (seg, from, to, &conf);
       value = parse_value (field, text, fields, conf);
-      tokens_box (seg, m->end, to, boxes[0]);
+      tokens_box (seg, from, to, boxes[0]);
       n_boxes = 1;
+    }
+  else if (m->end == seg->toks->len && field != MC_ID_FIELD_FULL_NAME &&
+           (beside = segment_beside (segments, seg, line_h)) != NULL &&
+           match_starting_segment (matches, beside) == NULL)
+    {
+      text = tokens_text (beside, 0, beside->toks->len, &conf);
+      value = parse_value (field, text, fields, conf);
+      tokens_box (beside, 0, beside->toks->len, boxes[0]);
+      n_boxes = 1;
+      if (value != NULL)
+        last = beside;
     }
 
   if (value == NULL && !(field == MC_ID_FIELD_DATE_OF_EXPIRY && fields->no_expiry))
@@ -783,17 +930,44 @@ read_value (GPtrArray     *segments,
       if (below != NULL && (start = match_starting_segment (matches, below)) != NULL &&
           start->label->field == field && start->end == below->toks->len)
         below = segment_below (segments, below, seg->left - (int) line_h, seg->right, line_h);
-      if (below == NULL || match_starting_segment (matches, below) != NULL)
-        return;
-      g_clear_pointer (&text, g_free);
-      text = tokens_text (below, 0, below->toks->len, &conf);
-      value = parse_value (field, text, fields, conf);
-      tokens_box (below, 0, below->toks->len, boxes[0]);
-      n_boxes = 1;
-      last = below;
+      /* A date stands out from what OCR made of the rest of its label,
+       * which a small font, a misread or a split line may leave between
+       * the two ("Date of" / "expiry" under "Có giá trị đến:"): a few
+       * lines down the same column, up to the next label. */
+      for (guint k = 0; below != NULL && match_starting_segment (matches, below) == NULL; k++)
+        {
+          double below_conf;
+          g_autofree char *below_text = tokens_text (below, 0, below->toks->len, &below_conf);
+          char *parsed = parse_value (field, below_text, fields, below_conf);
+
+          /* The first line below stands for the value as the old reading
+           * did, unless digits beside the label are a better guess. */
+          if (parsed != NULL || (k == 0 && (!is_date_field (field) || text == NULL ||
+                                                     strpbrk (text, "0123456789") == NULL)))
+            {
+              g_free (value);
+              value = parsed;
+              g_free (text);
+              text = g_steal_pointer (&below_text);
+              conf = below_conf;
+              tokens_box (below, 0, below->toks->len, boxes[0]);
+              n_boxes = 1;
+              last = below;
+            }
+          if (value != NULL || !is_date_field (field) || k == 2 ||
+              (field == MC_ID_FIELD_DATE_OF_EXPIRY && fields->no_expiry))
+            break;
+          below = segment_below (segments, below, seg->left - (int) line_h, seg->right, line_h);
+        }
     }
   if (value == NULL)
-    return;
+    {
+      /* Where an unreadable date or sex is, for mc_id_fields_reread(). */
+      if (keeps_place (field) && n_boxes > 0 && text != NULL &&
+          (!is_date_field (field) || strpbrk (text, "0123456789") != NULL))
+        set_value (fields, field, NULL, text, conf, boxes, 1);
+      return;
+    }
 
   if (is_place (field))
     {
@@ -812,7 +986,34 @@ read_value (GPtrArray     *segments,
           n_boxes = 2;
         }
     }
-  set_value (fields, field, value, conf, boxes, n_boxes);
+  set_value (fields, field, value, text, conf, boxes, n_boxes);
+}
+
+/* Every date printed that no label took: a label misread beyond
+ * recognition leaves its value here, for the expiry rule to find. */
+static void
+add_other_dates (GPtrArray     *segments,
+                 McIdOcrFields *fields)
+{
+  for (guint s = 0; s < segments->len; s++)
+    {
+      Segment *seg = segments->pdata[s];
+      double conf;
+      g_autofree char *text = tokens_text (seg, 0, seg->toks->len, &conf);
+      g_auto(GStrv) words = g_strsplit (text, " ", -1);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        {
+          g_autofree char *iso = parse_date (words[i]);
+          gboolean taken = FALSE;
+
+          for (McIdField f = 0; f < MC_ID_N_FIELDS && iso != NULL; f++)
+            if (is_date_field (f) && g_strcmp0 (fields->fields[f].value, iso) == 0)
+              taken = TRUE;
+          if (iso != NULL && !taken)
+            mc_id_ocr_fields_add_date (fields, iso);
+        }
+    }
 }
 
 static McCardType
@@ -884,6 +1085,7 @@ mc_id_fields_extract (const McOcrWord *words,
       fields->n_labels++;
       read_value (segments, matches, m, line_h, right, fields);
     }
+  add_other_dates (segments, fields);
 
   type = card_type_from_text (segments, matches);
   if (fields->card_type == MC_CARD_TYPE_UNKNOWN)
@@ -938,86 +1140,30 @@ mc_id_fields_read (McOcrPool     *pool,
   return g_steal_pointer (&fields);
 }
 
-gboolean
-mc_id_fields_reread (McOcrPool     *pool,
-                     VipsImage     *card,
-                     McIdOcrFields *fields,
-                     guint          mask,
-                     GCancellable  *cancellable,
-                     GError       **error)
+/* For mc-id-reread.c, which reads values again. */
+char *
+mc_id_fields_parse_value (McIdField      field,
+                          const char    *text,
+                          McIdOcrFields *fields,
+                          double         confidence)
 {
-  McOcrParams params = {
-    .languages = "vie",
-    .page_seg_mode = 7,     /* a single text line */
-    .dpi = 300,
-    .want_words = TRUE,
-  };
-  int w = vips_image_get_width (card), h = vips_image_get_height (card);
+  return parse_value (field, text, fields, confidence);
+}
 
-  g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
-  g_return_val_if_fail (VIPS_IS_IMAGE (card), FALSE);
-  g_return_val_if_fail (fields != NULL, FALSE);
+char *
+mc_id_fields_parse_date (const char *text)
+{
+  return parse_date (text);
+}
 
-  for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
-    {
-      McIdOcrValue *v = &fields->fields[f];
-      g_autoptr(GString) text = NULL;
-      g_autofree char *again = NULL;
-      double conf = 1.0;
+gboolean
+mc_id_field_is_date (McIdField field)
+{
+  return is_date_field (field);
+}
 
-      if (!(mask & (1u << f)) || v->value == NULL || v->n_boxes == 0)
-        continue;
-      text = g_string_new (NULL);
-      for (guint b = 0; b < v->n_boxes; b++)
-        {
-          g_autoptr(VipsImage) line = NULL;
-          g_autoptr(VipsImage) framed = NULL;
-          g_autoptr(McOcrResult) result = NULL;
-          /* Tight above and below (the neighbouring lines are close and
-           * single-line mode reads nothing when it sees parts of them),
-           * half a line's height to the sides. */
-          int vpad = v->boxes[b][3] / 6 + 2, hpad = v->boxes[b][3] / 2 + 4;
-          int x0 = MAX (0, v->boxes[b][0] - hpad), y0 = MAX (0, v->boxes[b][1] - vpad);
-          int x1 = MIN (w, v->boxes[b][0] + v->boxes[b][2] + hpad);
-          int y1 = MIN (h, v->boxes[b][1] + v->boxes[b][3] + vpad);
-
-          if (x1 - x0 < 8 || y1 - y0 < 8 ||
-              vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
-              vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
-                          "extend", VIPS_EXTEND_WHITE, NULL) != 0)
-            {
-              g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                           _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
-              vips_error_clear ();
-              return FALSE;
-            }
-          result = mc_ocr_pool_recognize (pool, framed, &params, cancellable, error);
-          if (result == NULL)
-            return FALSE;
-          if (text->len > 0)
-            g_string_append_c (text, ' ');
-          g_string_append (text, g_strstrip (result->text));
-          for (guint k = 0; k < result->words->len; k++)
-            conf = MIN (conf, g_array_index (result->words, McOcrWord, k).confidence);
-          if (result->words->len == 0)
-            conf = 0;
-        }
-
-      again = parse_value (f, text->str, fields, conf);
-      if (again == NULL)
-        continue;
-      /* The same engine twice: agreeing is no independent proof, so the
-       * surer of the two least sure words stands, no more. */
-      if (g_str_equal (again, v->value))
-        v->confidence = MAX (v->confidence, conf);
-      else
-        {
-          /* Two readings, two answers: the line's is usually the better,
-           * but not surely. */
-          g_free (v->value);
-          v->value = g_steal_pointer (&again);
-          v->confidence = MIN (conf, 0.6);
-        }
-    }
-  return TRUE;
+gboolean
+mc_id_field_keeps_place (McIdField field)
+{
+  return keeps_place (field);
 }

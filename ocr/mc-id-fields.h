@@ -17,9 +17,14 @@ G_BEGIN_DECLS
 typedef struct {
   char   *value;         /* NULL when not found */
   double  confidence;    /* OCR confidence of its least sure word, 0–1 */
-  int     boxes[2][4];   /* where its lines are: x, y, width, height in the card */
+  int     boxes[2][4];   /* where its lines are: x, y, width, height in the card;
+                          * a date's box is kept even when what was read there
+                          * did not parse, so that it can be read again */
   guint   n_boxes;
+  char   *text;          /* the words as read, before parsing */
 } McIdOcrValue;
+
+#define MC_ID_OCR_MAX_DATES 4
 
 typedef struct {
   McIdOcrValue  fields[MC_ID_N_FIELDS];
@@ -30,12 +35,19 @@ typedef struct {
   guint         n_card_marks;   /* what only a card prints: the English half of a
                                  * bilingual label, the issuer, the fingerprint box */
   guint         n_shaped;       /* fields found by their shape alone (mc-id-shapes.c) */
+  /* Other dates the print holds (YYYY-MM-DD): under no label that was
+   * recognised, or a second reading of a date field that differed from
+   * the first. The expiry rule may pick one of them. */
+  char         *dates[MC_ID_OCR_MAX_DATES];
+  guint         n_dates;
 } McIdOcrFields;
 
 McIdOcrFields *mc_id_ocr_fields_new     (void);
 void           mc_id_ocr_fields_free    (McIdOcrFields   *fields);
 void           mc_id_ocr_fields_absorb  (McIdOcrFields   *into,
                                          const McIdOcrFields *from);
+void           mc_id_ocr_fields_add_date (McIdOcrFields  *fields,
+                                          const char     *iso);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (McIdOcrFields, mc_id_ocr_fields_free)
 
@@ -59,7 +71,9 @@ McIdOcrFields *mc_id_fields_read        (McOcrPool       *pool,
  * single-line mode on a tight crop, which gets diacritics right more often
  * than the sparse pass over the whole card). Two readings that agree make
  * the value surer; when they differ, the line's reading is kept and the
- * field is marked unsure. */
+ * field is marked unsure. A date is read enlarged, as digits and '/' only,
+ * also where the first reading did not parse; readings that saw the same
+ * digits agree, whatever the separators were read as. */
 gboolean       mc_id_fields_reread      (McOcrPool       *pool,
                                          VipsImage       *card,
                                          McIdOcrFields   *fields,

@@ -353,6 +353,38 @@ resolve_number (McIdentity         *id,
     }
 }
 
+/* A date field proven by a check (QR, MRZ check digits), or confirmed by
+ * one: what the expiry rule may rest on. */
+static gboolean
+field_proven_date (McIdentity *id,
+                   McIdField   field,
+                   GDate      *date)
+{
+  const McIdentityField *f = mc_identity_get_field (id, field);
+
+  return (f->source == MC_ID_SOURCE_QR || f->source == MC_ID_SOURCE_MRZ ||
+          (f->confirmed_by & ((1u << MC_ID_SOURCE_QR) | (1u << MC_ID_SOURCE_MRZ)))) &&
+         !(f->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)) &&
+         mc_id_date_parse_iso (f->value, date);
+}
+
+/* The expiry the renewal ages give, from a proven date of birth and date
+ * of issue: "none" for a card that never expires. NULL when they are not
+ * both proven or the card type has no such rule. */
+static char *
+expiry_by_rule (McIdentity *id,
+                McCardType  type)
+{
+  GDate birth, issue, expiry;
+  gboolean none;
+
+  if (!field_proven_date (id, MC_ID_FIELD_DATE_OF_BIRTH, &birth) ||
+      !field_proven_date (id, MC_ID_FIELD_DATE_OF_ISSUE, &issue) ||
+      !mc_id_expected_expiry (type, &birth, &issue, &expiry, &none))
+    return NULL;
+  return none ? g_strdup ("none") : mc_id_date_format_iso (&expiry);
+}
+
 static void
 resolve_expiry (McIdentity         *id,
                 const McIdReadings *r,
@@ -361,6 +393,9 @@ resolve_expiry (McIdentity         *id,
   Cands cs = { 0 };
   const McMrz *mrz = r->mrz;
   const McIdentityField *f;
+  g_autofree char *by_rule = expiry_by_rule (id, mc_identity_get_card_type (id));
+  const char *ocr = ocr_value (r->ocr, MC_ID_FIELD_DATE_OF_EXPIRY);
+  double ocr_conf = ocr != NULL ? ocr_confidence (r->ocr, MC_ID_FIELD_DATE_OF_EXPIRY) : 0;
 
   /* "none" stands for "no expiry" while comparing. */
   if (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_EXPIRY))
@@ -376,13 +411,34 @@ resolve_expiry (McIdentity         *id,
                      mrz_checked (mrz, MC_MRZ_CHECK_EXPIRY));
         }
     }
+  /* Among the dates the print gave (the label's, a second reading of it,
+   * dates under no recognised label), the rule picks the one it predicts:
+   * a misread that happens to fall on that very day is all but impossible. */
+  if (r->ocr != NULL && by_rule != NULL && !r->ocr->no_expiry && g_strcmp0 (ocr, by_rule) != 0)
+    for (guint i = 0; i < r->ocr->n_dates; i++)
+      if (g_str_equal (r->ocr->dates[i], by_rule))
+        {
+          ocr = r->ocr->dates[i];
+          ocr_conf = MAX (ocr_conf, OCR_WEIGHT);
+        }
   if (r->ocr != NULL && r->ocr->no_expiry)
     cands_add (&cs, MC_ID_SOURCE_OCR, "none", r->ocr->no_expiry_confidence * OCR_WEIGHT, FALSE);
-  else if (ocr_value (r->ocr, MC_ID_FIELD_DATE_OF_EXPIRY) != NULL)
-    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (r->ocr, MC_ID_FIELD_DATE_OF_EXPIRY),
-               ocr_confidence (r->ocr, MC_ID_FIELD_DATE_OF_EXPIRY), FALSE);
+  else if (ocr != NULL)
+    cands_add (&cs, MC_ID_SOURCE_OCR, ocr, ocr_conf, FALSE);
   resolve (id, MC_ID_FIELD_DATE_OF_EXPIRY, &cs, same_exact, 0);
   cands_clear (&cs);
+
+  /* Nothing read, but the rule knows: offered, marked, and said so. */
+  f = mc_identity_get_field (id, MC_ID_FIELD_DATE_OF_EXPIRY);
+  if (f->value == NULL && by_rule != NULL)
+    {
+      mc_identity_set_field (id, MC_ID_FIELD_DATE_OF_EXPIRY, by_rule, MC_ID_SOURCE_NONE, 0.5,
+                             MC_ID_FIELD_FLAG_UNSURE, 0);
+      mc_identity_add_warning (id, "expiry-computed", MC_ID_FIELD_DATE_OF_EXPIRY,
+                               g_str_equal (by_rule, "none")
+                               ? _("The date of expiry could not be read. By the dates of birth and issue, this card has no expiry. Check it on the card.")
+                               : _("The date of expiry could not be read. It was computed from the dates of birth and issue, not read. Check it on the card."));
+    }
 
   f = mc_identity_get_field (id, MC_ID_FIELD_DATE_OF_EXPIRY);
   if (g_strcmp0 (f->value, "none") == 0)
@@ -547,9 +603,10 @@ mc_id_merge (const McIdReadings *r)
   resolve (id, MC_ID_FIELD_DATE_OF_ISSUE, &cs, same_exact, 0);
   cands_clear (&cs);
 
+  /* The expiry rule needs the card type. */
+  mc_identity_set_card_type (id, guess_card_type (id, r));
   resolve_expiry (id, r, mrz_conf);
 
-  mc_identity_set_card_type (id, guess_card_type (id, r));
   /* Confirmed by every check: as printed (fillers restored); otherwise as
    * read, so the clerk sees what the scan gave. */
   if (mrz != NULL && mc_mrz_is_valid (mrz))

@@ -518,8 +518,12 @@ mc_id_reader_read (McIdReader    *self,
        * with its diacritics, is read a second time line by line. */
       if (!mc_id_fields_reread (self->pool, side->crop->image, fields,
                                 (1u << MC_ID_FIELD_PLACE_OF_ORIGIN) | (1u << MC_ID_FIELD_PLACE_OF_BIRTH) |
+                                (1u << MC_ID_FIELD_DATE_OF_EXPIRY) |
                                 (qr == NULL ? (1u << MC_ID_FIELD_FULL_NAME) |
-                                              (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) : 0) |
+                                              (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) |
+                                              (1u << MC_ID_FIELD_DATE_OF_BIRTH) |
+                                              (1u << MC_ID_FIELD_SEX) |
+                                              (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0) |
                                 (number_proven ? 0 : (1u << MC_ID_FIELD_ID_NUMBER)),
                                 cancellable, error))
         return NULL;

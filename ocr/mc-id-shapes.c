@@ -211,6 +211,8 @@ fill (McIdOcrFields *fields,
       v->boxes[0][2] = line->right - line->left;
       v->boxes[0][3] = line->bottom - line->top;
       v->n_boxes = 1;
+      g_free (v->text);
+      v->text = g_strdup (line->text->str);
     }
   fields->n_shaped++;
 }

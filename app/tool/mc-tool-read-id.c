@@ -27,7 +27,9 @@ print_table (McIdentity *identity)
       g_autoptr(GString) sources = g_string_new (NULL);
       const char *value = field->value;
 
-      if (field->source == MC_ID_SOURCE_NONE && !(field->flags & MC_ID_FIELD_FLAG_NO_EXPIRY))
+      /* A value no source read (an expiry computed by the renewal rule)
+       * is shown too, with its warning. */
+      if (field->value == NULL && !(field->flags & MC_ID_FIELD_FLAG_NO_EXPIRY))
         continue;
       if (field->flags & MC_ID_FIELD_FLAG_NO_EXPIRY)
         value = _("no expiry");

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-id-fields"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "mc-id-fields-private.h"
+#include "mc-id-rules.h"
+#include "mc-vips.h"
+
+/* Reading a field's lines again, each alone: Tesseract's single-line mode
+ * on a tight crop gets diacritics right more often than the sparse pass
+ * over the whole card, and a date read enlarged as digits and '/' only
+ * gets what the sparse pass misread beyond parsing. */
+
+/* The lines of @v alone, each framed in white and scaled by @scale. */
+static gboolean
+read_lines (McOcrPool           *pool,
+            VipsImage           *card,
+            const McIdOcrValue  *v,
+            const McOcrParams   *params,
+            double               scale,
+            GString             *text,
+            double              *confidence,
+            GCancellable        *cancellable,
+            GError             **error)
+{
+  int w = vips_image_get_width (card), h = vips_image_get_height (card);
+
+  *confidence = 1.0;
+  for (guint b = 0; b < v->n_boxes; b++)
+    {
+      g_autoptr(VipsImage) line = NULL;
+      g_autoptr(VipsImage) framed = NULL;
+      g_autoptr(VipsImage) scaled = NULL;
+      g_autoptr(McOcrResult) result = NULL;
+      /* Tight above and below (the neighbouring lines are close and
+       * single-line mode reads nothing when it sees parts of them),
+       * half a line's height to the sides. */
+      int vpad = v->boxes[b][3] / 6 + 2, hpad = v->boxes[b][3] / 2 + 4;
+      int x0 = MAX (0, v->boxes[b][0] - hpad), y0 = MAX (0, v->boxes[b][1] - vpad);
+      int x1 = MIN (w, v->boxes[b][0] + v->boxes[b][2] + hpad);
+      int y1 = MIN (h, v->boxes[b][1] + v->boxes[b][3] + vpad);
+
+      if (x1 - x0 < 8 || y1 - y0 < 8 ||
+          vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
+          vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
+                      "extend", VIPS_EXTEND_WHITE, NULL) != 0 ||
+          (scale != 1.0 ? vips_resize (framed, &scaled, scale, NULL)
+                        : vips_copy (framed, &scaled, NULL)) != 0)
+        {
+          g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+                       _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
+          vips_error_clear ();
+          return FALSE;
+        }
+      result = mc_ocr_pool_recognize (pool, scaled, params, cancellable, error);
+      if (result == NULL)
+        return FALSE;
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append (text, g_strstrip (result->text));
+      for (guint k = 0; k < result->words->len; k++)
+        *confidence = MIN (*confidence, g_array_index (result->words, McOcrWord, k).confidence);
+      if (result->words->len == 0)
+        *confidence = 0;
+    }
+  return TRUE;
+}
+
+static char *
+digits_of (const char *text)
+{
+  GString *d = g_string_new (NULL);
+
+  for (const char *p = text; p != NULL && *p; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (d, *p);
+  return g_string_free (d, FALSE);
+}
+
+/* A date read again enlarged, as digits and '/' only (a '/' read as 'l' or
+ * 'I' spoils the first reading, a '1' lost beside a '/' changes the day).
+ * Readings that saw the same digits agree; two dates that differ leave the
+ * second standing, unsure, and the first among the card's other dates. */
+static gboolean
+reread_date (McOcrPool      *pool,
+             VipsImage      *card,
+             McIdOcrFields  *fields,
+             McIdField       f,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  McOcrParams params = {
+    .languages = "vie",     /* loaded already: another model costs more than the reading */
+    .page_seg_mode = 7,
+    .char_whitelist = "0123456789/",
+    .dpi = 600,
+    .want_words = TRUE,
+  };
+  McIdOcrValue *v = &fields->fields[f];
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *again = NULL;
+  g_autofree char *first_digits = NULL;
+  g_autofree char *again_digits = NULL;
+  double conf;
+
+  /* A clear first reading is left alone: the time goes to doubtful ones. */
+  if (v->value != NULL && v->confidence >= 0.9)
+    return TRUE;
+  if (!read_lines (pool, card, v, &params, 2.0, text, &conf, cancellable, error))
+    return FALSE;
+  first_digits = digits_of (v->text);
+  again_digits = digits_of (text->str);
+  again = mc_id_fields_parse_date (text->str);
+  /* With only digits and '/' allowed, a '/' is sometimes left out. */
+  if (again == NULL && strlen (again_digits) == 8)
+    again = mc_id_fields_parse_date (again_digits);
+  if (again == NULL)
+    return TRUE;
+  if (v->value != NULL && g_str_equal (again, v->value))
+    v->confidence = MAX (v->confidence, conf);
+  else if (g_str_equal (first_digits, again_digits))
+    {
+      /* The first reading saw these digits and missed a separator. */
+      g_free (v->value);
+      v->value = g_steal_pointer (&again);
+      v->confidence = MAX (v->confidence, conf);
+    }
+  else
+    {
+      if (v->value != NULL)
+        mc_id_ocr_fields_add_date (fields, v->value);
+      g_free (v->value);
+      v->value = g_steal_pointer (&again);
+      v->confidence = MIN (conf, 0.6);
+    }
+  return TRUE;
+}
+
+gboolean
+mc_id_fields_reread (McOcrPool     *pool,
+                     VipsImage     *card,
+                     McIdOcrFields *fields,
+                     guint          mask,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  McOcrParams params = {
+    .languages = "vie",
+    .page_seg_mode = 7,     /* a single text line */
+    .dpi = 300,
+    .want_words = TRUE,
+  };
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
+  g_return_val_if_fail (VIPS_IS_IMAGE (card), FALSE);
+  g_return_val_if_fail (fields != NULL, FALSE);
+
+  for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
+    {
+      McIdOcrValue *v = &fields->fields[f];
+      g_autoptr(GString) text = NULL;
+      g_autofree char *again = NULL;
+      double conf;
+
+      if (!(mask & (1u << f)) || v->n_boxes == 0)
+        continue;
+      /* A clear first reading of a short value is left alone. */
+      if (mc_id_field_keeps_place (f) && v->value != NULL && v->confidence >= 0.9)
+        continue;
+      if (mc_id_field_is_date (f))
+        {
+          if (!reread_date (pool, card, fields, f, cancellable, error))
+            return FALSE;
+          continue;
+        }
+      if (v->value == NULL && !mc_id_field_keeps_place (f))
+        continue;
+      text = g_string_new (NULL);
+      if (!read_lines (pool, card, v, &params, 1.0, text, &conf, cancellable, error))
+        return FALSE;
+
+      again = mc_id_fields_parse_value (f, text->str, fields, conf);
+      if (again == NULL)
+        continue;
+      /* The same engine twice: agreeing is no independent proof, so the
+       * surer of the two least sure words stands, no more. */
+      if (v->value != NULL && g_str_equal (again, v->value))
+        v->confidence = MAX (v->confidence, conf);
+      else
+        {
+          /* Two readings, two answers (or the first unreadable): the
+           * line's is usually the better, but not surely. */
+          g_free (v->value);
+          v->value = g_steal_pointer (&again);
+          v->confidence = MIN (conf, 0.6);
+        }
+    }
+  return TRUE;
+}
