@@ -9,6 +9,7 @@
 
 #include "mc-id-error.h"
 #include "mc-id-search.h"
+#include "mc-mrz-find.h"
 #include "mc-mrz-reader.h"
 #include "mc-qr-reader.h"
 #include "mc-vips.h"
@@ -456,6 +457,7 @@ gboolean
 mc_id_search_text (McOcrPool         *pool,
                    VipsImage         *image,
                    int                rotation_hint,
+                   gboolean           want_mrz,
                    McIdSearchResult  *result,
                    GCancellable      *cancellable,
                    GError           **error)
@@ -480,6 +482,33 @@ mc_id_search_text (McOcrPool         *pool,
     {
       g_debug ("whole image %d × %d: no print", vips_image_get_width (grey), vips_image_get_height (grey));
       return TRUE;
+    }
+
+  /* The MRZ by its shape first: Tesseract's pass over the whole image
+   * reads OCR-B among other print too poorly to find it reliably, and a
+   * zone whose checks hold tells which way the card's text stands. */
+  if (want_mrz)
+    {
+      g_autoptr(GError) local = NULL;
+      McMrzBand band;
+
+      if (mc_mrz_find_read (pool, image, &result->mrz, &band, cancellable, &local))
+        {
+          result->have_mrz = TRUE;
+          /* Unless a QR on the same image says otherwise (two cards
+           * turned differently), the text stands as the zone does. */
+          if (mc_mrz_is_valid (&result->mrz) &&
+              (rotation_hint < 0 || rotation_hint % 360 == mc_mrz_band_rotation (&band)))
+            {
+              found_at = result->rotation = mc_mrz_band_rotation (&band);
+              rotation_hint = found_at;
+            }
+        }
+      else if (!g_error_matches (local, MC_ID_ERROR, MC_ID_ERROR_NOT_MRZ))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
     }
 
   if (rotation_hint >= 0)
@@ -518,7 +547,7 @@ mc_id_search_text (McOcrPool         *pool,
 
       /* Once one way up has read, only its opposite may still hold the
        * other side of the card (two cards laid head to tail). */
-      if (found_at >= 0 && order[i] != (found_at + 180) % 360)
+      if (found_at >= 0 && order[i] != found_at && order[i] != (found_at + 180) % 360)
         break;
       n_words = read_turned (pool, grey, order[i], result, &fields, cancellable, error);
       if (n_words < 0)

@@ -1,0 +1,976 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mc-mrz-find"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "mc-id-error.h"
+#include "mc-mrz-find.h"
+#include "mc-mrz-reader.h"
+#include "mc-vips.h"
+
+/* Finding an MRZ by its shape, without a card frame and without reading.
+ *
+ * A TD1 zone is three lines of 30 OCR-B characters, monospaced at 2.54 mm,
+ * 2.3–2.6 mm tall, the lines about 3.5 mm apart. Nothing else on a card or
+ * on a paper is like it: proportional print does not keep an even pitch
+ * over thirty characters, and a guilloche or a photo does not come apart
+ * into blobs of a letter's size. So the ink (darker than its surroundings)
+ * is cut into connected blobs; from each blob, chains are followed to the
+ * blob one pitch further, and one further, as long as the next blob is
+ * where the pitch says; a chain of twenty-odd that sits on a straight line
+ * with its blobs at whole multiples of one pitch is an MRZ line. Two or
+ * three such lines side by side, with the same pitch and the spacing of an
+ * MRZ, are a band. All of it is about directions and ratios, so it holds
+ * at any angle and any scale; the band is then cut out upright with one
+ * affine transform and read by mc_mrz_read_band(). Which way the text
+ * reads is guessed from the fillers: a third of a Vietnamese zone is '<',
+ * which opens ahead; the check digits decide. */
+
+#define WORK_DPI 150.0
+#define WORK_MAX_SIDE 1600.0   /* working copy of an image of unknown resolution */
+#define WORK_MIN_SIDE 800.0
+#define BAND_PITCH_PX 24.0     /* Tesseract reads OCR-B best a little under 300 dpi */
+#define N_DIRS 8               /* directions a blob's extent is measured along */
+#define MIN_GLYPH 5.0          /* pixels of the working copy */
+#define MIN_LINE_MEMBERS 12
+#define MAX_POSITIONS 36
+#define MAX_BANDS 3
+
+typedef struct {
+  double cx, cy;
+  double ext[N_DIRS];
+  double size;                 /* the largest extent */
+  int    n;
+  double m20, m11, m02;        /* central moments, per pixel */
+  double m30, m21, m12, m03;
+} Glyph;
+
+typedef struct {
+  int idx;
+  int pos;                     /* character position along the chain */
+} Member;
+
+typedef struct {
+  GArray *members;             /* Member */
+  double  ox, oy;              /* fitted centre of position 0 */
+  double  vx, vy;              /* fitted pitch vector */
+  double  pitch;
+  gboolean used;
+} Line;
+
+typedef struct {
+  int     w, h;
+  Glyph  *glyphs;
+  int     n_glyphs;
+  int     cell;
+  int     gw, gh;
+  int    *cell_start;          /* glyph indices sorted by cell */
+  int    *cell_glyphs;
+  guchar *in_line;             /* glyph already in an accepted line */
+} Ctx;
+
+static double dir_cos[N_DIRS], dir_sin[N_DIRS];
+
+static gboolean
+prepare_failed (GError **error)
+{
+  g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+               _("The image could not be prepared for reading: %s"), vips_error_buffer ());
+  vips_error_clear ();
+  return FALSE;
+}
+
+/* @image as 8-bit grey with white behind any transparency. */
+static VipsImage *
+grey_of (VipsImage  *image,
+         GError    **error)
+{
+  g_autoptr(VipsImage) flat = NULL;
+  g_autoptr(VipsImage) grey = NULL;
+  VipsImage *u8 = NULL;
+
+  if (vips_image_hasalpha (image))
+    {
+      VipsArrayDouble *white = vips_array_double_newv (1, 255.0);
+      int status = vips_flatten (image, &flat, "background", white, NULL);
+
+      vips_area_unref (VIPS_AREA (white));
+      if (status != 0)
+        return prepare_failed (error), NULL;
+    }
+  else
+    flat = g_object_ref (image);
+  if (vips_colourspace (flat, &grey, VIPS_INTERPRETATION_B_W, NULL) != 0 ||
+      vips_cast_uchar (grey, &u8, NULL) != 0)
+    return prepare_failed (error), NULL;
+  return u8;
+}
+
+/* How much to scale @image by for a working copy at about 150 dpi: by its
+ * header when it states a resolution, otherwise by its size. */
+static double
+working_scale (VipsImage *image)
+{
+  double dpi = vips_image_get_xres (image) * 25.4;
+  int long_side = MAX (vips_image_get_width (image), vips_image_get_height (image));
+
+  if (dpi >= 100 && dpi <= 1300)
+    return MIN (1.0, WORK_DPI / dpi);
+  if (long_side > WORK_MAX_SIDE)
+    return WORK_MAX_SIDE / long_side;
+  if (long_side < WORK_MIN_SIDE)
+    return MIN (2.0, WORK_MIN_SIDE / long_side);
+  return 1.0;
+}
+
+/* Ink: clearly darker than the mean of its neighbourhood (about two
+ * characters across), so a lighting gradient, a pale card or a dark lid
+ * leave only print. */
+static guchar *
+ink_mask (const guchar *grey,
+          int           w,
+          int           h,
+          int           radius)
+{
+  g_autofree guint64 *sum = g_new0 (guint64, (gsize) (w + 1) * (h + 1));
+  guchar *ink = g_malloc0 ((gsize) w * h);
+
+  for (int y = 0; y < h; y++)
+    {
+      guint64 row = 0;
+
+      for (int x = 0; x < w; x++)
+        {
+          row += grey[(gsize) y * w + x];
+          sum[(gsize) (y + 1) * (w + 1) + x + 1] = sum[(gsize) y * (w + 1) + x + 1] + row;
+        }
+    }
+  for (int y = 0; y < h; y++)
+    {
+      int y0 = MAX (0, y - radius), y1 = MIN (h, y + radius + 1);
+
+      for (int x = 0; x < w; x++)
+        {
+          int x0 = MAX (0, x - radius), x1 = MIN (w, x + radius + 1);
+          guint64 s = sum[(gsize) y1 * (w + 1) + x1] - sum[(gsize) y0 * (w + 1) + x1] -
+                      sum[(gsize) y1 * (w + 1) + x0] + sum[(gsize) y0 * (w + 1) + x0];
+          double mean = (double) s / ((x1 - x0) * (y1 - y0));
+          int p = grey[(gsize) y * w + x];
+
+          ink[(gsize) y * w + x] = p + 14 < mean && p < 0.82 * mean;
+        }
+    }
+  return ink;
+}
+
+/* The connected blobs of @ink (8-connected) of a character's size: their
+ * centres and their extents along N_DIRS directions. */
+static GArray *
+find_glyphs (const guchar *ink,
+             int           w,
+             int           h,
+             double        max_size)
+{
+  GArray *glyphs = g_array_new (FALSE, FALSE, sizeof (Glyph));
+  gsize n = (gsize) w * h;
+  g_autofree guchar *seen = g_malloc0 (n);
+  g_autofree guint *stack = g_new (guint, n);
+
+  for (gsize start = 0; start < n; start++)
+    {
+      double lo[N_DIRS], hi[N_DIRS], sx = 0, sy = 0;
+      double sxx = 0, sxy = 0, syy = 0, sxxx = 0, sxxy = 0, sxyy = 0, syyy = 0, mx, my;
+      int x0 = start % w, y0 = start / w;
+      gsize top = 0, area = 0;
+      Glyph g;
+
+      if (!ink[start] || seen[start])
+        continue;
+      for (int d = 0; d < N_DIRS; d++)
+        {
+          lo[d] = G_MAXDOUBLE;
+          hi[d] = -G_MAXDOUBLE;
+        }
+      seen[start] = 1;
+      stack[top++] = start;
+      while (top > 0)
+        {
+          guint i = stack[--top];
+          int x = i % w, y = i / w;
+
+          area++;
+          {
+            /* Moments about the first pixel keep the sums small. */
+            double X = x - x0, Y = y - y0;
+
+            sx += X;
+            sy += Y;
+            sxx += X * X;
+            sxy += X * Y;
+            syy += Y * Y;
+            sxxx += X * X * X;
+            sxxy += X * X * Y;
+            sxyy += X * Y * Y;
+            syyy += Y * Y * Y;
+          }
+          for (int d = 0; d < N_DIRS; d++)
+            {
+              double p = x * dir_cos[d] + y * dir_sin[d];
+
+              lo[d] = MIN (lo[d], p);
+              hi[d] = MAX (hi[d], p);
+            }
+          for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++)
+              {
+                int nx = x + dx, ny = y + dy;
+                guint j;
+
+                if (nx < 0 || ny < 0 || nx >= w || ny >= h)
+                  continue;
+                j = ny * w + nx;
+                if (ink[j] && !seen[j])
+                  {
+                    seen[j] = 1;
+                    stack[top++] = j;
+                  }
+              }
+        }
+      g.size = 0;
+      for (int d = 0; d < N_DIRS; d++)
+        {
+          g.ext[d] = hi[d] - lo[d] + 1;
+          g.size = MAX (g.size, g.ext[d]);
+        }
+      if (area < 6 || g.size < MIN_GLYPH || g.size > max_size)
+        continue;
+      mx = sx / area;
+      my = sy / area;
+      g.cx = x0 + mx;
+      g.cy = y0 + my;
+      g.n = area;
+      g.m20 = sxx / area - mx * mx;
+      g.m11 = sxy / area - mx * my;
+      g.m02 = syy / area - my * my;
+      g.m30 = sxxx / area - 3 * mx * sxx / area + 2 * mx * mx * mx;
+      g.m03 = syyy / area - 3 * my * syy / area + 2 * my * my * my;
+      g.m21 = sxxy / area - 2 * mx * sxy / area - my * sxx / area + 2 * mx * mx * my;
+      g.m12 = sxyy / area - 2 * my * sxy / area - mx * syy / area + 2 * mx * my * my;
+      g_array_append_val (glyphs, g);
+    }
+  return glyphs;
+}
+
+static void
+index_glyphs (Ctx *ctx)
+{
+  int n_cells;
+  g_autofree int *fill = NULL;
+
+  ctx->gw = ctx->w / ctx->cell + 1;
+  ctx->gh = ctx->h / ctx->cell + 1;
+  n_cells = ctx->gw * ctx->gh;
+  ctx->cell_start = g_new0 (int, n_cells + 1);
+  ctx->cell_glyphs = g_new (int, MAX (ctx->n_glyphs, 1));
+  fill = g_new0 (int, n_cells);
+  for (int i = 0; i < ctx->n_glyphs; i++)
+    ctx->cell_start[(int) (ctx->glyphs[i].cy / ctx->cell) * ctx->gw + (int) (ctx->glyphs[i].cx / ctx->cell) + 1]++;
+  for (int c = 0; c < n_cells; c++)
+    ctx->cell_start[c + 1] += ctx->cell_start[c];
+  for (int i = 0; i < ctx->n_glyphs; i++)
+    {
+      int c = (int) (ctx->glyphs[i].cy / ctx->cell) * ctx->gw + (int) (ctx->glyphs[i].cx / ctx->cell);
+
+      ctx->cell_glyphs[ctx->cell_start[c] + fill[c]++] = i;
+    }
+}
+
+static gboolean
+similar_size (double a,
+              double b)
+{
+  /* A filler '<' is about half a letter's size. */
+  return a < 2.3 * b && b < 2.3 * a;
+}
+
+/* The glyph nearest to (@x, @y) within @radius whose size is like @size,
+ * or -1. */
+static int
+glyph_near (const Ctx *ctx,
+            double     x,
+            double     y,
+            double     radius,
+            double     size)
+{
+  int best = -1;
+  double best_d2 = radius * radius;
+  int cx0 = MAX (0, (int) ((x - radius) / ctx->cell)), cx1 = MIN (ctx->gw - 1, (int) ((x + radius) / ctx->cell));
+  int cy0 = MAX (0, (int) ((y - radius) / ctx->cell)), cy1 = MIN (ctx->gh - 1, (int) ((y + radius) / ctx->cell));
+
+  if (x < -radius || y < -radius || x > ctx->w + radius || y > ctx->h + radius)
+    return -1;
+  for (int cy = cy0; cy <= cy1; cy++)
+    for (int cx = cx0; cx <= cx1; cx++)
+      {
+        int c = cy * ctx->gw + cx;
+
+        for (int k = ctx->cell_start[c]; k < ctx->cell_start[c + 1]; k++)
+          {
+            int i = ctx->cell_glyphs[k];
+            const Glyph *g = &ctx->glyphs[i];
+            double d2 = (g->cx - x) * (g->cx - x) + (g->cy - y) * (g->cy - y);
+
+            if (d2 < best_d2 && !ctx->in_line[i] && similar_size (g->size, size))
+              {
+                best_d2 = d2;
+                best = i;
+              }
+          }
+      }
+  return best;
+}
+
+/* Follows the chain from its last member one pitch at a time (a missing
+ * character may be skipped), in the direction @sign; the pitch vector is
+ * refitted from the chain's ends as it grows. */
+static void
+follow (const Ctx *ctx,
+        GArray    *members,
+        double    *vx,
+        double    *vy,
+        int        sign,
+        double     size)
+{
+  for (;;)
+    {
+      Member *first = &g_array_index (members, Member, 0);
+      Member *last = &g_array_index (members, Member, members->len - 1);
+      Member *end = sign > 0 ? last : first;
+      const Glyph *e = &ctx->glyphs[end->idx];
+      double pitch = hypot (*vx, *vy);
+      int found = -1, k;
+
+      if (last->pos - first->pos >= MAX_POSITIONS)
+        return;
+      for (k = 1; k <= 2 && found < 0; k++)
+        found = glyph_near (ctx, e->cx + sign * k * *vx, e->cy + sign * k * *vy, 0.3 * pitch, size);
+      if (found < 0)
+        return;
+      k--;
+      if (sign > 0)
+        g_array_append_val (members, ((Member) { found, end->pos + k }));
+      else
+        g_array_prepend_val (members, ((Member) { found, end->pos - k }));
+      first = &g_array_index (members, Member, 0);
+      last = &g_array_index (members, Member, members->len - 1);
+      *vx = (ctx->glyphs[last->idx].cx - ctx->glyphs[first->idx].cx) / (last->pos - first->pos);
+      *vy = (ctx->glyphs[last->idx].cy - ctx->glyphs[first->idx].cy) / (last->pos - first->pos);
+    }
+}
+
+/* Fits the members' centres to origin + pos × pitch vector; FALSE when
+ * they stray from it (not monospaced, not straight). */
+static gboolean
+fit_line (const Ctx *ctx,
+          Line      *line)
+{
+  double sp = 0, spp = 0, sx = 0, sy = 0, spx = 0, spy = 0, n = line->members->len;
+  double det, ux, uy, along = 0, across = 0;
+
+  for (guint i = 0; i < line->members->len; i++)
+    {
+      const Member *m = &g_array_index (line->members, Member, i);
+      const Glyph *g = &ctx->glyphs[m->idx];
+
+      sp += m->pos;
+      spp += (double) m->pos * m->pos;
+      sx += g->cx;
+      sy += g->cy;
+      spx += m->pos * g->cx;
+      spy += m->pos * g->cy;
+    }
+  det = n * spp - sp * sp;
+  if (det <= 0)
+    return FALSE;
+  line->vx = (n * spx - sp * sx) / det;
+  line->vy = (n * spy - sp * sy) / det;
+  line->ox = (sx - line->vx * sp) / n;
+  line->oy = (sy - line->vy * sp) / n;
+  line->pitch = hypot (line->vx, line->vy);
+  if (line->pitch < MIN_GLYPH)
+    return FALSE;
+  ux = line->vx / line->pitch;
+  uy = line->vy / line->pitch;
+  for (guint i = 0; i < line->members->len; i++)
+    {
+      const Member *m = &g_array_index (line->members, Member, i);
+      const Glyph *g = &ctx->glyphs[m->idx];
+      double dx = g->cx - (line->ox + m->pos * line->vx), dy = g->cy - (line->oy + m->pos * line->vy);
+      double a = dx * ux + dy * uy, c = -dx * uy + dy * ux;
+
+      along += a * a;
+      across += c * c;
+    }
+  along = sqrt (along / n) / line->pitch;
+  across = sqrt (across / n) / line->pitch;
+  if (along > 0.12 || across > 0.12)
+    return FALSE;
+  return TRUE;
+}
+
+static void
+line_clear (gpointer data)
+{
+  g_clear_pointer (&((Line *) data)->members, g_array_unref);
+}
+
+/* Up to three like-sized glyphs near @i, ahead of it (one half-plane, so
+ * each direction is tried from one end only), nearest first. */
+static int
+neighbours (const Ctx *ctx,
+            int        i,
+            int        near[3])
+{
+  const Glyph *s = &ctx->glyphs[i];
+  double radius = 2.4 * s->size, dist[3];
+  int n = 0;
+  int cx0 = MAX (0, (int) ((s->cx - radius) / ctx->cell)), cx1 = MIN (ctx->gw - 1, (int) ((s->cx + radius) / ctx->cell));
+  int cy0 = MAX (0, (int) ((s->cy - radius) / ctx->cell)), cy1 = MIN (ctx->gh - 1, (int) ((s->cy + radius) / ctx->cell));
+
+  for (int cy = cy0; cy <= cy1; cy++)
+    for (int cx = cx0; cx <= cx1; cx++)
+      {
+        int c = cy * ctx->gw + cx;
+
+        for (int k = ctx->cell_start[c]; k < ctx->cell_start[c + 1]; k++)
+          {
+            int j = ctx->cell_glyphs[k];
+            const Glyph *g = &ctx->glyphs[j];
+            double dx = g->cx - s->cx, dy = g->cy - s->cy, d = hypot (dx, dy);
+            int at;
+
+            if (j == i || ctx->in_line[j] || !similar_size (g->size, s->size) ||
+                !(dx > 0 || (dx == 0 && dy > 0)) || d < 0.5 * s->size || d > radius)
+              continue;
+            if (n < 3)
+              at = n++;
+            else if (d < dist[2])
+              at = 2;
+            else
+              continue;
+            for (; at > 0 && dist[at - 1] > d; at--)
+              {
+                dist[at] = dist[at - 1];
+                near[at] = near[at - 1];
+              }
+            dist[at] = d;
+            near[at] = j;
+          }
+      }
+  return n;
+}
+
+/* Whether glyphs sit halfway between the chain's members: then it skips
+ * every other character of a line and its pitch is twice the real one. */
+static gboolean
+skips_characters (const Ctx  *ctx,
+                  const Line *line)
+{
+  int halfway = 0;
+
+  for (guint i = 0; i < line->members->len; i++)
+    {
+      const Member *m = &g_array_index (line->members, Member, i);
+      double x = line->ox + (m->pos + 0.5) * line->vx, y = line->oy + (m->pos + 0.5) * line->vy;
+
+      if (glyph_near (ctx, x, y, 0.2 * line->pitch, ctx->glyphs[m->idx].size) >= 0)
+        halfway++;
+    }
+  return halfway * 3 >= (int) line->members->len;
+}
+
+/* Every MRZ-like line: a chain of at least MIN_LINE_MEMBERS glyphs, evenly
+ * pitched along a straight line. */
+static GArray *
+find_lines (Ctx *ctx)
+{
+  GArray *lines = g_array_new (FALSE, TRUE, sizeof (Line));
+
+  g_array_set_clear_func (lines, line_clear);
+  for (int i = 0; i < ctx->n_glyphs; i++)
+    {
+      int near[3], n_near;
+
+      if (ctx->in_line[i])
+        continue;
+      n_near = neighbours (ctx, i, near);
+      for (int k = 0; k < n_near; k++)
+        {
+          const Glyph *s = &ctx->glyphs[i], *g = &ctx->glyphs[near[k]];
+          double vx = g->cx - s->cx, vy = g->cy - s->cy;
+          Line line = { 0 };
+          Member *first, *last;
+
+          line.members = g_array_new (FALSE, FALSE, sizeof (Member));
+          g_array_append_val (line.members, ((Member) { i, 0 }));
+          g_array_append_val (line.members, ((Member) { near[k], 1 }));
+          follow (ctx, line.members, &vx, &vy, 1, s->size);
+          follow (ctx, line.members, &vx, &vy, -1, s->size);
+          first = &g_array_index (line.members, Member, 0);
+          last = &g_array_index (line.members, Member, line.members->len - 1);
+          if (line.members->len >= MIN_LINE_MEMBERS && last->pos - first->pos < MAX_POSITIONS &&
+              fit_line (ctx, &line) && !skips_characters (ctx, &line))
+            {
+              for (guint m = 0; m < line.members->len; m++)
+                ctx->in_line[g_array_index (line.members, Member, m).idx] = 1;
+              g_array_append_val (lines, line);
+              break;
+            }
+          line_clear (&line);
+        }
+    }
+  return lines;
+}
+
+/* Where @line runs along @ux, @uy: from @s0 to @s1, at @t across. */
+static void
+line_extent (const Line *line,
+             double      ux,
+             double      uy,
+             double     *s0,
+             double     *s1,
+             double     *t)
+{
+  int p0 = g_array_index (line->members, Member, 0).pos;
+  int p1 = g_array_index (line->members, Member, line->members->len - 1).pos;
+  double a = (line->ox + p0 * line->vx) * ux + (line->oy + p0 * line->vy) * uy;
+  double b = (line->ox + p1 * line->vx) * ux + (line->oy + p1 * line->vy) * uy;
+
+  *s0 = MIN (a, b);
+  *s1 = MAX (a, b);
+  *t = -line->ox * uy + line->oy * ux;
+}
+
+typedef struct {
+  int    line;
+  double t;
+} Placed;
+
+static int
+compare_placed (const void *a,
+                const void *b)
+{
+  double p = ((const Placed *) a)->t, q = ((const Placed *) b)->t;
+
+  return p < q ? -1 : p > q ? 1 : 0;
+}
+
+/* The lines that run beside @anchor as the lines of one MRZ do: parallel,
+ * the same pitch, overlapping, within a few lines' spacing; sorted across. */
+static int
+lines_beside (GArray *lines,
+              guint   anchor,
+              Placed *placed,
+              int     max_placed)
+{
+  Line *a = &g_array_index (lines, Line, anchor);
+  double ux = a->vx / a->pitch, uy = a->vy / a->pitch, as0, as1, at;
+  int n = 0;
+
+  line_extent (a, ux, uy, &as0, &as1, &at);
+  for (guint j = 0; j < lines->len && n < max_placed; j++)
+    {
+      Line *b = &g_array_index (lines, Line, j);
+      double bx = b->vx / b->pitch, by = b->vy / b->pitch, bs0, bs1, bt;
+
+      if (b->used)
+        continue;
+      if (j != anchor)
+        {
+          if (fabs (ux * by - uy * bx) > 0.06 || b->pitch < 0.85 * a->pitch || b->pitch > 1.18 * a->pitch)
+            continue;
+          line_extent (b, ux, uy, &bs0, &bs1, &bt);
+          if (fabs (bt - at) > 6 * a->pitch ||
+              MIN (as1, bs1) - MAX (as0, bs0) < 0.4 * MIN (as1 - as0, bs1 - bs0))
+            continue;
+        }
+      else
+        bt = at;
+      placed[n++] = (Placed) { j, bt };
+    }
+  qsort (placed, n, sizeof (Placed), compare_placed);
+  return n;
+}
+
+/* How much the glyphs of @line open towards @ux, @uy, as a filler '<'
+ * does (its point behind, its arms ahead): the skew of their spread
+ * across the line along it, from each glyph's third moments. Positive
+ * when the text reads along the vector: the fillers outnumber whatever
+ * letters open either way. */
+static double
+chevron_lean (const Ctx  *ctx,
+              const Line *line,
+              double      ux,
+              double      uy)
+{
+  double lean = 0;
+
+  for (guint i = 0; i < line->members->len; i++)
+    {
+      const Glyph *g = &ctx->glyphs[g_array_index (line->members, Member, i).idx];
+      double var_a = ux * ux * g->m20 + 2 * ux * uy * g->m11 + uy * uy * g->m02;
+      double var_c = uy * uy * g->m20 - 2 * ux * uy * g->m11 + ux * ux * g->m02;
+      double skew = ux * uy * uy * g->m30 + (uy * uy * uy - 2 * ux * ux * uy) * g->m21 +
+                    (ux * ux * ux - 2 * ux * uy * uy) * g->m12 + ux * ux * uy * g->m03;
+
+      if (var_a > 0 && var_c > 0)
+        lean += CLAMP (skew / (sqrt (var_a) * var_c), -1.0, 1.0);
+    }
+  return lean;
+}
+
+/* The band of the @n lines @placed (in @n_lines rows, from @t0 to @t1
+ * across), in working pixels; the vector along points the way the fillers
+ * say the text reads. */
+static McMrzBand
+make_band (const Ctx    *ctx,
+           GArray       *lines,
+           const Placed *placed,
+           int           n,
+           double        t0,
+           double        t1,
+           int           n_lines)
+{
+  Line *a = &g_array_index (lines, Line, placed[0].line);
+  double ux = a->vx / a->pitch, uy = a->vy / a->pitch, pitch = 0;
+  double s0 = G_MAXDOUBLE, s1 = -G_MAXDOUBLE, spacing, lean = 0, deficit;
+  McMrzBand band = { 0 };
+
+  for (int k = 0; k < n; k++)
+    {
+      Line *l = &g_array_index (lines, Line, placed[k].line);
+      double a0, a1, t;
+
+      line_extent (l, ux, uy, &a0, &a1, &t);
+      s0 = MIN (s0, a0);
+      s1 = MAX (s1, a1);
+      pitch += l->pitch / n;
+      lean += chevron_lean (ctx, l, ux, uy);
+    }
+  spacing = n_lines > 1 ? (t1 - t0) / (n_lines - 1) : 1.4 * pitch;
+  /* Two lines one spacing apart: the third is above or below. */
+  if (n_lines < 3 && t1 - t0 < 2.2 * pitch)
+    {
+      t0 -= spacing;
+      t1 += spacing;
+    }
+  /* A line whose ends were not seen: room for its 30 characters. */
+  deficit = MAX (0, 29 * pitch - (s1 - s0));
+  s0 -= deficit + pitch;
+  s1 += deficit + pitch;
+  t0 -= 1.2 * pitch;
+  t1 += 1.2 * pitch;
+  if (lean < 0)
+    {
+      double s = s0, t = t0;
+
+      ux = -ux;
+      uy = -uy;
+      s0 = -s1;
+      s1 = -s;
+      t0 = -t1;
+      t1 = -t;
+    }
+  band.along[0] = ux;
+  band.along[1] = uy;
+  band.centre[0] = (s0 + s1) / 2 * ux - (t0 + t1) / 2 * uy;
+  band.centre[1] = (s0 + s1) / 2 * uy + (t0 + t1) / 2 * ux;
+  band.length = s1 - s0;
+  band.height = t1 - t0;
+  band.pitch = pitch;
+  band.n_lines = n_lines;
+  return band;
+}
+
+typedef struct {
+  double t;                    /* across, of its first piece */
+  int    from, to;             /* its pieces in the placed lines */
+} Row;
+
+/* Groups the lines into bands: two or three lines at an MRZ's spacing (a
+ * single line only when nearly whole), most characters first. */
+static GArray *
+group_bands (const Ctx *ctx,
+             GArray    *lines)
+{
+  GArray *bands = g_array_new (FALSE, FALSE, sizeof (McMrzBand));
+  g_autofree Placed *placed = g_new (Placed, lines->len);
+  g_autofree int *order = g_new (int, lines->len);
+  g_autofree Row *rows = g_new (Row, lines->len);
+
+  /* Longest lines first. */
+  for (guint i = 0; i < lines->len; i++)
+    order[i] = i;
+  for (guint i = 1; i < lines->len; i++)
+    for (guint j = i; j > 0 && g_array_index (lines, Line, order[j]).members->len >
+                                g_array_index (lines, Line, order[j - 1]).members->len; j--)
+      {
+        int t = order[j];
+
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+
+  for (guint o = 0; o < lines->len && bands->len < MAX_BANDS; o++)
+    {
+      Line *a = &g_array_index (lines, Line, order[o]);
+      int n, n_rows, at = 0, from, to;
+
+      if (a->used)
+        continue;
+      n = lines_beside (lines, order[o], placed, lines->len);
+      /* Pieces of one line (a smudge broke it) make one row. */
+      n_rows = 0;
+      for (int k = 0; k < n; k++)
+        {
+          if (n_rows == 0 || placed[k].t - rows[n_rows - 1].t > 0.5 * a->pitch)
+            rows[n_rows++] = (Row) { placed[k].t, k, k + 1 };
+          else
+            rows[n_rows - 1].to = k + 1;
+          if (placed[k].line == order[o])
+            at = n_rows - 1;
+        }
+      /* Outwards from the anchor while the spacing is an MRZ's. */
+      from = at;
+      to = at + 1;
+      while (to - from < 3)
+        {
+          double pitch = a->pitch;
+
+          if (to < n_rows && rows[to].t - rows[to - 1].t >= 0.9 * pitch &&
+              rows[to].t - rows[to - 1].t <= 2.6 * pitch)
+            to++;
+          else if (from > 0 && rows[from].t - rows[from - 1].t >= 0.9 * pitch &&
+                   rows[from].t - rows[from - 1].t <= 2.6 * pitch)
+            from--;
+          else
+            break;
+        }
+      if (to - from < 2 && a->members->len < 24)
+        continue;
+      for (int k = rows[from].from; k < rows[to - 1].to; k++)
+        g_array_index (lines, Line, placed[k].line).used = TRUE;
+      g_array_append_val (bands, ((McMrzBand) { 0 }));
+      g_array_index (bands, McMrzBand, bands->len - 1) =
+        make_band (ctx, lines, placed + rows[from].from, rows[to - 1].to - rows[from].from,
+                   rows[from].t, rows[to - 1].t, to - from);
+    }
+  return bands;
+}
+
+GArray *
+mc_mrz_find_bands (VipsImage  *image,
+                   GError    **error)
+{
+  g_autoptr(VipsImage) grey = NULL;
+  g_autoptr(VipsImage) work = NULL;
+  g_autoptr(VipsImage) band0 = NULL;
+  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(GArray) lines = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree guchar *ink = NULL;
+  g_autofree guchar *in_line = NULL;
+  GArray *bands;
+  double scale;
+  size_t size;
+  Ctx ctx = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
+
+  if (dir_cos[0] == 0)
+    for (int d = 0; d < N_DIRS; d++)
+      {
+        dir_cos[d] = cos (d * G_PI / N_DIRS);
+        dir_sin[d] = sin (d * G_PI / N_DIRS);
+      }
+
+  scale = working_scale (image);
+  if (!(grey = grey_of (image, error)))
+    return NULL;
+  if (fabs (scale - 1.0) > 0.01)
+    {
+      if (vips_resize (grey, &work, scale, NULL) != 0)
+        return prepare_failed (error), NULL;
+    }
+  else
+    work = g_object_ref (grey);
+  if (vips_extract_band (work, &band0, 0, NULL) != 0 ||
+      !(pixels = vips_image_write_to_memory (band0, &size)))
+    return prepare_failed (error), NULL;
+  ctx.w = vips_image_get_width (band0);
+  ctx.h = vips_image_get_height (band0);
+  if (size != (size_t) ctx.w * ctx.h)
+    return prepare_failed (error), NULL;
+
+  /* Characters of an MRZ across the whole image at most: 30 of them. */
+  ink = ink_mask (pixels, ctx.w, ctx.h, 10);
+  glyphs = find_glyphs (ink, ctx.w, ctx.h, MAX (ctx.w, ctx.h) / 30.0);
+  ctx.glyphs = (Glyph *) glyphs->data;
+  ctx.n_glyphs = glyphs->len;
+  ctx.cell = 16;
+  in_line = g_malloc0 (MAX (glyphs->len, 1));
+  ctx.in_line = in_line;
+  index_glyphs (&ctx);
+  lines = find_lines (&ctx);
+  bands = group_bands (&ctx, lines);
+  g_free (ctx.cell_start);
+  g_free (ctx.cell_glyphs);
+
+  /* Back to the pixels of @image. */
+  for (guint i = 0; i < bands->len; i++)
+    {
+      McMrzBand *b = &g_array_index (bands, McMrzBand, i);
+
+      b->centre[0] /= scale;
+      b->centre[1] /= scale;
+      b->length /= scale;
+      b->height /= scale;
+      b->pitch /= scale;
+      g_debug ("band %u: centre %.0f,%.0f along %.2f,%.2f, %.0f × %.0f, pitch %.1f, %d lines", i,
+               b->centre[0], b->centre[1], b->along[0], b->along[1], b->length, b->height, b->pitch, b->n_lines);
+    }
+  g_debug ("%d × %d at %.2f: %u glyphs, %u lines, %u bands in %.3f s", ctx.w, ctx.h, scale,
+           glyphs->len, lines->len, bands->len, (g_get_monotonic_time () - start) / 1e6);
+  return bands;
+}
+
+VipsImage *
+mc_mrz_band_cut (VipsImage        *image,
+                 const McMrzBand  *band,
+                 gboolean          turned,
+                 GError          **error)
+{
+  g_autoptr(VipsImage) grey = NULL;
+  VipsImage *out = NULL;
+  double ux = band->along[0], uy = band->along[1], k = BAND_PITCH_PX / band->pitch;
+  double s_min, t_min;
+  int w = (int) ceil (band->length * k), h = (int) ceil (band->height * k);
+  VipsArrayInt *area;
+  VipsArrayDouble *white;
+  int status;
+
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
+  g_return_val_if_fail (band->pitch > 0, NULL);
+
+  if (turned)
+    {
+      ux = -ux;
+      uy = -uy;
+    }
+  /* Along the lines and across them (down the page when upright). */
+  s_min = band->centre[0] * ux + band->centre[1] * uy - band->length / 2;
+  t_min = -band->centre[0] * uy + band->centre[1] * ux - band->height / 2;
+  if (!(grey = grey_of (image, error)))
+    return NULL;
+  area = vips_array_int_newv (4, 0, 0, w, h);
+  white = vips_array_double_newv (1, 255.0);
+  /* Beyond the image's edge (a card cut off by the glass): paper. */
+  status = vips_affine (grey, &out, k * ux, k * uy, -k * uy, k * ux,
+                        "oarea", area, "odx", -k * s_min, "ody", -k * t_min,
+                        "extend", VIPS_EXTEND_BACKGROUND, "background", white, NULL);
+  vips_area_unref (VIPS_AREA (area));
+  vips_area_unref (VIPS_AREA (white));
+  if (status != 0)
+    return prepare_failed (error), NULL;
+  return out;
+}
+
+int
+mc_mrz_band_rotation (const McMrzBand *band)
+{
+  double degrees = atan2 (band->along[1], band->along[0]) * 180 / G_PI;
+  int quarter = ((int) lround (degrees / 90) % 4 + 4) % 4;
+
+  return (360 - quarter * 90) % 360;
+}
+
+static int
+n_checks (const McMrz *mrz)
+{
+  int n = 0;
+
+  for (guint bits = mrz->checks_valid; bits != 0; bits &= bits - 1)
+    n++;
+  return n;
+}
+
+gboolean
+mc_mrz_find_read (McOcrPool     *pool,
+                  VipsImage     *image,
+                  McMrz         *mrz,
+                  McMrzBand     *band,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GArray) bands = NULL;
+  McMrz best = { 0 };
+  McMrzBand best_band = { 0 };
+  gboolean have = FALSE;
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), FALSE);
+  g_return_val_if_fail (mrz != NULL, FALSE);
+
+  if (!(bands = mc_mrz_find_bands (image, error)))
+    return FALSE;
+  for (guint i = 0; i < bands->len && !(have && mc_mrz_is_valid (&best)); i++)
+    for (int turned = 0; turned < 2; turned++)
+      {
+        McMrzBand *b = &g_array_index (bands, McMrzBand, i);
+        g_autoptr(VipsImage) cut = NULL;
+        g_autoptr(GError) local = NULL;
+        McMrz attempt;
+
+        if (!(cut = mc_mrz_band_cut (image, b, turned, error)))
+          return FALSE;
+        if (!mc_mrz_read_band (pool, cut, &attempt, cancellable, &local))
+          {
+            if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                g_error_matches (local, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA))
+              {
+                g_propagate_error (error, g_steal_pointer (&local));
+                return FALSE;
+              }
+            continue;
+          }
+        if (attempt.checks_valid != 0 && (!have || n_checks (&attempt) > n_checks (&best)))
+          {
+            best = attempt;
+            best_band = *b;
+            if (turned)
+              {
+                best_band.along[0] = -b->along[0];
+                best_band.along[1] = -b->along[1];
+              }
+            have = TRUE;
+          }
+        /* Two checks holding: the way round was right. */
+        if (have && n_checks (&best) >= 2)
+          break;
+      }
+  if (!have)
+    {
+      g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NOT_MRZ,
+                           _("No machine-readable zone (three lines of 30 characters) was found."));
+      return FALSE;
+    }
+  *mrz = best;
+  if (band != NULL)
+    *band = best_band;
+  return TRUE;
+}
