@@ -217,22 +217,24 @@ n_checks (const McMrz *mrz)
   return n;
 }
 
-/* Looks for an MRZ on @side's crop by its shape (any angle); one whose
- * checks hold makes the side a back, turned upright by the zone. FALSE
- * only on an error that must stop the reading. */
+/* Looks for an MRZ in @image by its shape (any angle) and keeps it if
+ * more of its checks hold than of @mrz's; *@valid_band (if not NULL) is
+ * set when its checks all hold. FALSE only on an error that must stop
+ * the reading. */
 static gboolean
-find_mrz_on_crop (McIdReader    *self,
-                  Side          *side,
-                  McMrz         *mrz,
-                  gboolean      *have_mrz,
-                  GCancellable  *cancellable,
-                  GError       **error)
+find_mrz (McIdReader    *self,
+          VipsImage     *image,
+          McMrz         *mrz,
+          gboolean      *have_mrz,
+          McMrzBand     *valid_band,
+          GCancellable  *cancellable,
+          GError       **error)
 {
   g_autoptr(GError) local = NULL;
   McMrzBand band;
   McMrz attempt;
 
-  if (!mc_mrz_find_read (self->pool, side->crop->image, &attempt, &band, cancellable, &local))
+  if (!mc_mrz_find_read (self->pool, image, &attempt, &band, cancellable, &local))
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
           g_error_matches (local, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA))
@@ -247,7 +249,26 @@ find_mrz_on_crop (McIdReader    *self,
       *mrz = attempt;
       *have_mrz = TRUE;
     }
-  if (!mc_mrz_is_valid (&attempt))
+  if (valid_band != NULL && mc_mrz_is_valid (&attempt))
+    *valid_band = band;
+  return TRUE;
+}
+
+/* The MRZ by its shape on @side's crop: one whose checks hold makes the
+ * side a back, turned upright by the zone. */
+static gboolean
+find_mrz_on_crop (McIdReader    *self,
+                  Side          *side,
+                  McMrz         *mrz,
+                  gboolean      *have_mrz,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  McMrzBand band = { 0 };
+
+  if (!find_mrz (self, side->crop->image, mrz, have_mrz, &band, cancellable, error))
+    return FALSE;
+  if (band.pitch == 0)
     return TRUE;
   side->back = TRUE;
   side->crop->mrz_band = TRUE;
@@ -545,7 +566,16 @@ mc_id_reader_read (McIdReader    *self,
       gboolean confirmed = qr != NULL || (have_mrz && mc_mrz_is_valid (&mrz));
 
       if (framed[i] && (confirmed || ocr->n_labels >= 4))
-        continue;
+        {
+          /* A back beside the framed card that the finder missed (pale,
+           * or touching it): its zone still gives the expiry. */
+          if (!(have_mrz && mc_mrz_is_valid (&mrz)) &&
+              !find_mrz (self, g_ptr_array_index (images, i), &mrz, &have_mrz, NULL, cancellable, error))
+            return NULL;
+          if (have_mrz && mc_mrz_is_valid (&mrz))
+            have_back = TRUE;
+          continue;
+        }
       searched = TRUE;
       if (!search_image (self, g_ptr_array_index (images, i), !confirmed, &qr, &qr_text, &qr_error,
                          &mrz, &have_mrz, ocr, &have_front, &have_back, cancellable, error))

@@ -59,6 +59,8 @@ typedef struct {
   double  ox, oy;              /* fitted centre of position 0 */
   double  vx, vy;              /* fitted pitch vector */
   double  pitch;
+  double  ends[4];             /* centres of the first and last members */
+  int     span;                /* positions from the first to the last */
   gboolean used;
 } Line;
 
@@ -372,44 +374,94 @@ follow (const Ctx *ctx,
     }
 }
 
-/* Fits the members' centres to origin + pos × pitch vector; FALSE when
- * they stray from it (not monospaced, not straight). */
+/* Solves the 3 × 3 system @m × x = @b (Cramer's rule); FALSE when singular. */
+static gboolean
+solve3 (const double m[3][3],
+        const double b[3],
+        double       x[3])
+{
+  double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+               m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+               m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+
+  if (fabs (det) < 1e-9)
+    return FALSE;
+  for (int k = 0; k < 3; k++)
+    {
+      double c[3][3];
+
+      memcpy (c, m, sizeof c);
+      for (int r = 0; r < 3; r++)
+        c[r][k] = b[r];
+      x[k] = (c[0][0] * (c[1][1] * c[2][2] - c[1][2] * c[2][1]) -
+              c[0][1] * (c[1][0] * c[2][2] - c[1][2] * c[2][0]) +
+              c[0][2] * (c[1][0] * c[2][1] - c[1][1] * c[2][0])) / det;
+    }
+  return TRUE;
+}
+
+/* Fits the members' centres to a + q v + q² w (q: the position from the
+ * chain's middle; w lets a photo's perspective shrink the pitch along the
+ * line); FALSE when they stray from it (not monospaced, not straight).
+ * The line keeps the tangent at its middle: origin + pos × pitch vector. */
 static gboolean
 fit_line (const Ctx *ctx,
           Line      *line)
 {
-  double sp = 0, spp = 0, sx = 0, sy = 0, spx = 0, spy = 0, n = line->members->len;
-  double det, ux, uy, along = 0, across = 0;
+  double n = line->members->len, mean = 0, m[3][3] = { { 0 } }, bx[3] = { 0 }, by[3] = { 0 };
+  double fx[3], fy[3], ux, uy, along = 0, across = 0, span;
 
   for (guint i = 0; i < line->members->len; i++)
+    mean += g_array_index (line->members, Member, i).pos / n;
+  for (guint i = 0; i < line->members->len; i++)
     {
-      const Member *m = &g_array_index (line->members, Member, i);
-      const Glyph *g = &ctx->glyphs[m->idx];
+      const Member *mb = &g_array_index (line->members, Member, i);
+      const Glyph *g = &ctx->glyphs[mb->idx];
+      double q = mb->pos - mean, basis[3] = { 1, q, q * q };
 
-      sp += m->pos;
-      spp += (double) m->pos * m->pos;
-      sx += g->cx;
-      sy += g->cy;
-      spx += m->pos * g->cx;
-      spy += m->pos * g->cy;
+      for (int r = 0; r < 3; r++)
+        {
+          for (int c = 0; c < 3; c++)
+            m[r][c] += basis[r] * basis[c];
+          bx[r] += basis[r] * g->cx;
+          by[r] += basis[r] * g->cy;
+        }
     }
-  det = n * spp - sp * sp;
-  if (det <= 0)
+  if (!solve3 (m, bx, fx) || !solve3 (m, by, fy))
     return FALSE;
-  line->vx = (n * spx - sp * sx) / det;
-  line->vy = (n * spy - sp * sy) / det;
-  line->ox = (sx - line->vx * sp) / n;
-  line->oy = (sy - line->vy * sp) / n;
+  line->vx = fx[1];
+  line->vy = fy[1];
+  line->ox = fx[0] - mean * fx[1];
+  line->oy = fy[0] - mean * fy[1];
   line->pitch = hypot (line->vx, line->vy);
   if (line->pitch < MIN_GLYPH)
     return FALSE;
   ux = line->vx / line->pitch;
   uy = line->vy / line->pitch;
+  {
+    const Glyph *first = &ctx->glyphs[g_array_index (line->members, Member, 0).idx];
+    const Glyph *last = &ctx->glyphs[g_array_index (line->members, Member, line->members->len - 1).idx];
+
+    line->ends[0] = first->cx;
+    line->ends[1] = first->cy;
+    line->ends[2] = last->cx;
+    line->ends[3] = last->cy;
+  }
+  /* An MRZ prints every position: a chain with many gaps is words. */
+  span = g_array_index (line->members, Member, line->members->len - 1).pos -
+         g_array_index (line->members, Member, 0).pos;
+  line->span = (int) span + 1;
+  if (n < 0.8 * line->span)
+    return FALSE;
+  /* The pitch may change by a third from end to end, no more. */
+  if (2 * fabs (fx[2] * ux + fy[2] * uy) * span > 0.35 * line->pitch)
+    return FALSE;
   for (guint i = 0; i < line->members->len; i++)
     {
-      const Member *m = &g_array_index (line->members, Member, i);
-      const Glyph *g = &ctx->glyphs[m->idx];
-      double dx = g->cx - (line->ox + m->pos * line->vx), dy = g->cy - (line->oy + m->pos * line->vy);
+      const Member *mb = &g_array_index (line->members, Member, i);
+      const Glyph *g = &ctx->glyphs[mb->idx];
+      double q = mb->pos - mean;
+      double dx = g->cx - (fx[0] + q * fx[1] + q * q * fx[2]), dy = g->cy - (fy[0] + q * fy[1] + q * q * fy[2]);
       double a = dx * ux + dy * uy, c = -dx * uy + dy * ux;
 
       along += a * a;
@@ -417,9 +469,7 @@ fit_line (const Ctx *ctx,
     }
   along = sqrt (along / n) / line->pitch;
   across = sqrt (across / n) / line->pitch;
-  if (along > 0.12 || across > 0.12)
-    return FALSE;
-  return TRUE;
+  return along <= 0.12 && across <= 0.12;
 }
 
 static void
@@ -536,7 +586,8 @@ find_lines (Ctx *ctx)
   return lines;
 }
 
-/* Where @line runs along @ux, @uy: from @s0 to @s1, at @t across. */
+/* Where @line runs along @ux, @uy: from @s0 to @s1 (its end characters'
+ * centres), at @t across. */
 static void
 line_extent (const Line *line,
              double      ux,
@@ -545,10 +596,8 @@ line_extent (const Line *line,
              double     *s1,
              double     *t)
 {
-  int p0 = g_array_index (line->members, Member, 0).pos;
-  int p1 = g_array_index (line->members, Member, line->members->len - 1).pos;
-  double a = (line->ox + p0 * line->vx) * ux + (line->oy + p0 * line->vy) * uy;
-  double b = (line->ox + p1 * line->vx) * ux + (line->oy + p1 * line->vy) * uy;
+  double a = line->ends[0] * ux + line->ends[1] * uy;
+  double b = line->ends[2] * ux + line->ends[3] * uy;
 
   *s0 = MIN (a, b);
   *s1 = MAX (a, b);
@@ -591,7 +640,8 @@ lines_beside (GArray *lines,
         continue;
       if (j != anchor)
         {
-          if (fabs (ux * by - uy * bx) > 0.06 || b->pitch < 0.85 * a->pitch || b->pitch > 1.18 * a->pitch)
+          /* Within a photo's perspective. */
+          if (fabs (ux * by - uy * bx) > 0.1 || b->pitch < 0.8 * a->pitch || b->pitch > 1.25 * a->pitch)
             continue;
           line_extent (b, ux, uy, &bs0, &bs1, &bt);
           if (fabs (bt - at) > 6 * a->pitch ||
@@ -670,8 +720,8 @@ make_band (const Ctx    *ctx,
     }
   /* A line whose ends were not seen: room for its 30 characters. */
   deficit = MAX (0, 29 * pitch - (s1 - s0));
-  s0 -= deficit + pitch;
-  s1 += deficit + pitch;
+  s0 -= deficit + 1.5 * pitch;
+  s1 += deficit + 1.5 * pitch;
   t0 -= 1.2 * pitch;
   t1 += 1.2 * pitch;
   if (lean < 0)
@@ -760,8 +810,15 @@ group_bands (const Ctx *ctx,
           else
             break;
         }
-      if (to - from < 2 && a->members->len < 24)
-        continue;
+      /* Some line nearly whole (a smudge may break the others). */
+      {
+        int longest = 0;
+
+        for (int k = rows[from].from; k < rows[to - 1].to; k++)
+          longest = MAX (longest, g_array_index (lines, Line, placed[k].line).span);
+        if (longest < 25 || (to - from < 2 && a->members->len < 26))
+          continue;
+      }
       for (int k = rows[from].from; k < rows[to - 1].to; k++)
         g_array_index (lines, Line, placed[k].line).used = TRUE;
       g_array_append_val (bands, ((McMrzBand) { 0 }));
@@ -928,7 +985,8 @@ mc_mrz_find_read (McOcrPool     *pool,
 
   if (!(bands = mc_mrz_find_bands (image, error)))
     return FALSE;
-  for (guint i = 0; i < bands->len && !(have && mc_mrz_is_valid (&best)); i++)
+  /* Two bands at most: a third is seldom more than print. */
+  for (guint i = 0; i < MIN (bands->len, 2) && !(have && mc_mrz_is_valid (&best)); i++)
     for (int turned = 0; turned < 2; turned++)
       {
         McMrzBand *b = &g_array_index (bands, McMrzBand, i);
