@@ -9,6 +9,7 @@
 
 #include "mc-id-error.h"
 #include "mc-mrz-find.h"
+#include "mc-mrz-find-private.h"
 #include "mc-mrz-reader.h"
 #include "mc-vips.h"
 
@@ -30,24 +31,10 @@
  * reads is guessed from the fillers: a third of a Vietnamese zone is '<',
  * which opens ahead; the check digits decide. */
 
-#define WORK_DPI 150.0
-#define WORK_MAX_SIDE 1600.0   /* working copy of an image of unknown resolution */
-#define WORK_MIN_SIDE 800.0
 #define BAND_PITCH_PX 24.0     /* Tesseract reads OCR-B best a little under 300 dpi */
-#define N_DIRS 8               /* directions a blob's extent is measured along */
-#define MIN_GLYPH 5.0          /* pixels of the working copy */
 #define MIN_LINE_MEMBERS 12
 #define MAX_POSITIONS 36
 #define MAX_BANDS 3
-
-typedef struct {
-  double cx, cy;
-  double ext[N_DIRS];
-  double size;                 /* the largest extent */
-  int    n;
-  double m20, m11, m02;        /* central moments, per pixel */
-  double m30, m21, m12, m03;
-} Glyph;
 
 typedef struct {
   int idx;
@@ -64,19 +51,6 @@ typedef struct {
   gboolean used;
 } Line;
 
-typedef struct {
-  int     w, h;
-  Glyph  *glyphs;
-  int     n_glyphs;
-  int     cell;
-  int     gw, gh;
-  int    *cell_start;          /* glyph indices sorted by cell */
-  int    *cell_glyphs;
-  guchar *in_line;             /* glyph already in an accepted line */
-} Ctx;
-
-static double dir_cos[N_DIRS], dir_sin[N_DIRS];
-
 static gboolean
 prepare_failed (GError **error)
 {
@@ -86,280 +60,30 @@ prepare_failed (GError **error)
   return FALSE;
 }
 
-/* @image as 8-bit grey with white behind any transparency. */
-static VipsImage *
-grey_of (VipsImage  *image,
-         GError    **error)
-{
-  g_autoptr(VipsImage) flat = NULL;
-  g_autoptr(VipsImage) grey = NULL;
-  VipsImage *u8 = NULL;
-
-  if (vips_image_hasalpha (image))
-    {
-      VipsArrayDouble *white = vips_array_double_newv (1, 255.0);
-      int status = vips_flatten (image, &flat, "background", white, NULL);
-
-      vips_area_unref (VIPS_AREA (white));
-      if (status != 0)
-        return prepare_failed (error), NULL;
-    }
-  else
-    flat = g_object_ref (image);
-  if (vips_colourspace (flat, &grey, VIPS_INTERPRETATION_B_W, NULL) != 0 ||
-      vips_cast_uchar (grey, &u8, NULL) != 0)
-    return prepare_failed (error), NULL;
-  return u8;
-}
-
-/* How much to scale @image by for a working copy at about 150 dpi: by its
- * header when it states a resolution, otherwise by its size. */
-static double
-working_scale (VipsImage *image)
-{
-  double dpi = vips_image_get_xres (image) * 25.4;
-  int long_side = MAX (vips_image_get_width (image), vips_image_get_height (image));
-
-  if (dpi >= 100 && dpi <= 1300)
-    return MIN (1.0, WORK_DPI / dpi);
-  if (long_side > WORK_MAX_SIDE)
-    return WORK_MAX_SIDE / long_side;
-  if (long_side < WORK_MIN_SIDE)
-    return MIN (2.0, WORK_MIN_SIDE / long_side);
-  return 1.0;
-}
-
-/* Ink: clearly darker than the mean of its neighbourhood (about two
- * characters across), so a lighting gradient, a pale card or a dark lid
- * leave only print. */
-static guchar *
-ink_mask (const guchar *grey,
-          int           w,
-          int           h,
-          int           radius)
-{
-  g_autofree guint64 *sum = g_new0 (guint64, (gsize) (w + 1) * (h + 1));
-  guchar *ink = g_malloc0 ((gsize) w * h);
-
-  for (int y = 0; y < h; y++)
-    {
-      guint64 row = 0;
-
-      for (int x = 0; x < w; x++)
-        {
-          row += grey[(gsize) y * w + x];
-          sum[(gsize) (y + 1) * (w + 1) + x + 1] = sum[(gsize) y * (w + 1) + x + 1] + row;
-        }
-    }
-  for (int y = 0; y < h; y++)
-    {
-      int y0 = MAX (0, y - radius), y1 = MIN (h, y + radius + 1);
-
-      for (int x = 0; x < w; x++)
-        {
-          int x0 = MAX (0, x - radius), x1 = MIN (w, x + radius + 1);
-          guint64 s = sum[(gsize) y1 * (w + 1) + x1] - sum[(gsize) y0 * (w + 1) + x1] -
-                      sum[(gsize) y1 * (w + 1) + x0] + sum[(gsize) y0 * (w + 1) + x0];
-          double mean = (double) s / ((x1 - x0) * (y1 - y0));
-          int p = grey[(gsize) y * w + x];
-
-          ink[(gsize) y * w + x] = p + 14 < mean && p < 0.82 * mean;
-        }
-    }
-  return ink;
-}
-
-/* The connected blobs of @ink (8-connected) of a character's size: their
- * centres and their extents along N_DIRS directions. */
-static GArray *
-find_glyphs (const guchar *ink,
-             int           w,
-             int           h,
-             double        max_size)
-{
-  GArray *glyphs = g_array_new (FALSE, FALSE, sizeof (Glyph));
-  gsize n = (gsize) w * h;
-  g_autofree guchar *seen = g_malloc0 (n);
-  g_autofree guint *stack = g_new (guint, n);
-
-  for (gsize start = 0; start < n; start++)
-    {
-      double lo[N_DIRS], hi[N_DIRS], sx = 0, sy = 0;
-      double sxx = 0, sxy = 0, syy = 0, sxxx = 0, sxxy = 0, sxyy = 0, syyy = 0, mx, my;
-      int x0 = start % w, y0 = start / w;
-      gsize top = 0, area = 0;
-      Glyph g;
-
-      if (!ink[start] || seen[start])
-        continue;
-      for (int d = 0; d < N_DIRS; d++)
-        {
-          lo[d] = G_MAXDOUBLE;
-          hi[d] = -G_MAXDOUBLE;
-        }
-      seen[start] = 1;
-      stack[top++] = start;
-      while (top > 0)
-        {
-          guint i = stack[--top];
-          int x = i % w, y = i / w;
-
-          area++;
-          {
-            /* Moments about the first pixel keep the sums small. */
-            double X = x - x0, Y = y - y0;
-
-            sx += X;
-            sy += Y;
-            sxx += X * X;
-            sxy += X * Y;
-            syy += Y * Y;
-            sxxx += X * X * X;
-            sxxy += X * X * Y;
-            sxyy += X * Y * Y;
-            syyy += Y * Y * Y;
-          }
-          for (int d = 0; d < N_DIRS; d++)
-            {
-              double p = x * dir_cos[d] + y * dir_sin[d];
-
-              lo[d] = MIN (lo[d], p);
-              hi[d] = MAX (hi[d], p);
-            }
-          for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++)
-              {
-                int nx = x + dx, ny = y + dy;
-                guint j;
-
-                if (nx < 0 || ny < 0 || nx >= w || ny >= h)
-                  continue;
-                j = ny * w + nx;
-                if (ink[j] && !seen[j])
-                  {
-                    seen[j] = 1;
-                    stack[top++] = j;
-                  }
-              }
-        }
-      g.size = 0;
-      for (int d = 0; d < N_DIRS; d++)
-        {
-          g.ext[d] = hi[d] - lo[d] + 1;
-          g.size = MAX (g.size, g.ext[d]);
-        }
-      if (area < 6 || g.size < MIN_GLYPH || g.size > max_size)
-        continue;
-      mx = sx / area;
-      my = sy / area;
-      g.cx = x0 + mx;
-      g.cy = y0 + my;
-      g.n = area;
-      g.m20 = sxx / area - mx * mx;
-      g.m11 = sxy / area - mx * my;
-      g.m02 = syy / area - my * my;
-      g.m30 = sxxx / area - 3 * mx * sxx / area + 2 * mx * mx * mx;
-      g.m03 = syyy / area - 3 * my * syy / area + 2 * my * my * my;
-      g.m21 = sxxy / area - 2 * mx * sxy / area - my * sxx / area + 2 * mx * mx * my;
-      g.m12 = sxyy / area - 2 * my * sxy / area - mx * syy / area + 2 * mx * my * my;
-      g_array_append_val (glyphs, g);
-    }
-  return glyphs;
-}
-
-static void
-index_glyphs (Ctx *ctx)
-{
-  int n_cells;
-  g_autofree int *fill = NULL;
-
-  ctx->gw = ctx->w / ctx->cell + 1;
-  ctx->gh = ctx->h / ctx->cell + 1;
-  n_cells = ctx->gw * ctx->gh;
-  ctx->cell_start = g_new0 (int, n_cells + 1);
-  ctx->cell_glyphs = g_new (int, MAX (ctx->n_glyphs, 1));
-  fill = g_new0 (int, n_cells);
-  for (int i = 0; i < ctx->n_glyphs; i++)
-    ctx->cell_start[(int) (ctx->glyphs[i].cy / ctx->cell) * ctx->gw + (int) (ctx->glyphs[i].cx / ctx->cell) + 1]++;
-  for (int c = 0; c < n_cells; c++)
-    ctx->cell_start[c + 1] += ctx->cell_start[c];
-  for (int i = 0; i < ctx->n_glyphs; i++)
-    {
-      int c = (int) (ctx->glyphs[i].cy / ctx->cell) * ctx->gw + (int) (ctx->glyphs[i].cx / ctx->cell);
-
-      ctx->cell_glyphs[ctx->cell_start[c] + fill[c]++] = i;
-    }
-}
-
-static gboolean
-similar_size (double a,
-              double b)
-{
-  /* A filler '<' is about half a letter's size. */
-  return a < 2.3 * b && b < 2.3 * a;
-}
-
-/* The glyph nearest to (@x, @y) within @radius whose size is like @size,
- * or -1. */
-static int
-glyph_near (const Ctx *ctx,
-            double     x,
-            double     y,
-            double     radius,
-            double     size)
-{
-  int best = -1;
-  double best_d2 = radius * radius;
-  int cx0 = MAX (0, (int) ((x - radius) / ctx->cell)), cx1 = MIN (ctx->gw - 1, (int) ((x + radius) / ctx->cell));
-  int cy0 = MAX (0, (int) ((y - radius) / ctx->cell)), cy1 = MIN (ctx->gh - 1, (int) ((y + radius) / ctx->cell));
-
-  if (x < -radius || y < -radius || x > ctx->w + radius || y > ctx->h + radius)
-    return -1;
-  for (int cy = cy0; cy <= cy1; cy++)
-    for (int cx = cx0; cx <= cx1; cx++)
-      {
-        int c = cy * ctx->gw + cx;
-
-        for (int k = ctx->cell_start[c]; k < ctx->cell_start[c + 1]; k++)
-          {
-            int i = ctx->cell_glyphs[k];
-            const Glyph *g = &ctx->glyphs[i];
-            double d2 = (g->cx - x) * (g->cx - x) + (g->cy - y) * (g->cy - y);
-
-            if (d2 < best_d2 && !ctx->in_line[i] && similar_size (g->size, size))
-              {
-                best_d2 = d2;
-                best = i;
-              }
-          }
-      }
-  return best;
-}
-
 /* Follows the chain from its last member one pitch at a time (a missing
  * character may be skipped), in the direction @sign; the pitch vector is
  * refitted from the chain's ends as it grows. */
 static void
-follow (const Ctx *ctx,
-        GArray    *members,
-        double    *vx,
-        double    *vy,
-        int        sign,
-        double     size)
+follow (const McMrzGlyphs *ctx,
+        GArray            *members,
+        double            *vx,
+        double            *vy,
+        int                sign,
+        double             size)
 {
   for (;;)
     {
       Member *first = &g_array_index (members, Member, 0);
       Member *last = &g_array_index (members, Member, members->len - 1);
       Member *end = sign > 0 ? last : first;
-      const Glyph *e = &ctx->glyphs[end->idx];
+      const McMrzGlyph *e = &ctx->glyphs[end->idx];
       double pitch = hypot (*vx, *vy);
       int found = -1, k;
 
       if (last->pos - first->pos >= MAX_POSITIONS)
         return;
       for (k = 1; k <= 2 && found < 0; k++)
-        found = glyph_near (ctx, e->cx + sign * k * *vx, e->cy + sign * k * *vy, 0.3 * pitch, size);
+        found = mc_mrz_glyph_near (ctx, e->cx + sign * k * *vx, e->cy + sign * k * *vy, 0.3 * pitch, size);
       if (found < 0)
         return;
       k--;
@@ -405,8 +129,8 @@ solve3 (const double m[3][3],
  * line); FALSE when they stray from it (not monospaced, not straight).
  * The line keeps the tangent at its middle: origin + pos × pitch vector. */
 static gboolean
-fit_line (const Ctx *ctx,
-          Line      *line)
+fit_line (const McMrzGlyphs *ctx,
+          Line              *line)
 {
   double n = line->members->len, mean = 0, m[3][3] = { { 0 } }, bx[3] = { 0 }, by[3] = { 0 };
   double fx[3], fy[3], ux, uy, along = 0, across = 0, span;
@@ -416,7 +140,7 @@ fit_line (const Ctx *ctx,
   for (guint i = 0; i < line->members->len; i++)
     {
       const Member *mb = &g_array_index (line->members, Member, i);
-      const Glyph *g = &ctx->glyphs[mb->idx];
+      const McMrzGlyph *g = &ctx->glyphs[mb->idx];
       double q = mb->pos - mean, basis[3] = { 1, q, q * q };
 
       for (int r = 0; r < 3; r++)
@@ -434,13 +158,13 @@ fit_line (const Ctx *ctx,
   line->ox = fx[0] - mean * fx[1];
   line->oy = fy[0] - mean * fy[1];
   line->pitch = hypot (line->vx, line->vy);
-  if (line->pitch < MIN_GLYPH)
+  if (line->pitch < MC_MRZ_MIN_GLYPH)
     return FALSE;
   ux = line->vx / line->pitch;
   uy = line->vy / line->pitch;
   {
-    const Glyph *first = &ctx->glyphs[g_array_index (line->members, Member, 0).idx];
-    const Glyph *last = &ctx->glyphs[g_array_index (line->members, Member, line->members->len - 1).idx];
+    const McMrzGlyph *first = &ctx->glyphs[g_array_index (line->members, Member, 0).idx];
+    const McMrzGlyph *last = &ctx->glyphs[g_array_index (line->members, Member, line->members->len - 1).idx];
 
     line->ends[0] = first->cx;
     line->ends[1] = first->cy;
@@ -459,7 +183,7 @@ fit_line (const Ctx *ctx,
   for (guint i = 0; i < line->members->len; i++)
     {
       const Member *mb = &g_array_index (line->members, Member, i);
-      const Glyph *g = &ctx->glyphs[mb->idx];
+      const McMrzGlyph *g = &ctx->glyphs[mb->idx];
       double q = mb->pos - mean;
       double dx = g->cx - (fx[0] + q * fx[1] + q * q * fx[2]), dy = g->cy - (fy[0] + q * fy[1] + q * q * fy[2]);
       double a = dx * ux + dy * uy, c = -dx * uy + dy * ux;
@@ -478,57 +202,11 @@ line_clear (gpointer data)
   g_clear_pointer (&((Line *) data)->members, g_array_unref);
 }
 
-/* Up to three like-sized glyphs near @i, ahead of it (one half-plane, so
- * each direction is tried from one end only), nearest first. */
-static int
-neighbours (const Ctx *ctx,
-            int        i,
-            int        near[3])
-{
-  const Glyph *s = &ctx->glyphs[i];
-  double radius = 2.4 * s->size, dist[3];
-  int n = 0;
-  int cx0 = MAX (0, (int) ((s->cx - radius) / ctx->cell)), cx1 = MIN (ctx->gw - 1, (int) ((s->cx + radius) / ctx->cell));
-  int cy0 = MAX (0, (int) ((s->cy - radius) / ctx->cell)), cy1 = MIN (ctx->gh - 1, (int) ((s->cy + radius) / ctx->cell));
-
-  for (int cy = cy0; cy <= cy1; cy++)
-    for (int cx = cx0; cx <= cx1; cx++)
-      {
-        int c = cy * ctx->gw + cx;
-
-        for (int k = ctx->cell_start[c]; k < ctx->cell_start[c + 1]; k++)
-          {
-            int j = ctx->cell_glyphs[k];
-            const Glyph *g = &ctx->glyphs[j];
-            double dx = g->cx - s->cx, dy = g->cy - s->cy, d = hypot (dx, dy);
-            int at;
-
-            if (j == i || ctx->in_line[j] || !similar_size (g->size, s->size) ||
-                !(dx > 0 || (dx == 0 && dy > 0)) || d < 0.5 * s->size || d > radius)
-              continue;
-            if (n < 3)
-              at = n++;
-            else if (d < dist[2])
-              at = 2;
-            else
-              continue;
-            for (; at > 0 && dist[at - 1] > d; at--)
-              {
-                dist[at] = dist[at - 1];
-                near[at] = near[at - 1];
-              }
-            dist[at] = d;
-            near[at] = j;
-          }
-      }
-  return n;
-}
-
 /* Whether glyphs sit halfway between the chain's members: then it skips
  * every other character of a line and its pitch is twice the real one. */
 static gboolean
-skips_characters (const Ctx  *ctx,
-                  const Line *line)
+skips_characters (const McMrzGlyphs *ctx,
+                  const Line        *line)
 {
   int halfway = 0;
 
@@ -537,7 +215,7 @@ skips_characters (const Ctx  *ctx,
       const Member *m = &g_array_index (line->members, Member, i);
       double x = line->ox + (m->pos + 0.5) * line->vx, y = line->oy + (m->pos + 0.5) * line->vy;
 
-      if (glyph_near (ctx, x, y, 0.2 * line->pitch, ctx->glyphs[m->idx].size) >= 0)
+      if (mc_mrz_glyph_near (ctx, x, y, 0.2 * line->pitch, ctx->glyphs[m->idx].size) >= 0)
         halfway++;
     }
   return halfway * 3 >= (int) line->members->len;
@@ -546,7 +224,7 @@ skips_characters (const Ctx  *ctx,
 /* Every MRZ-like line: a chain of at least MIN_LINE_MEMBERS glyphs, evenly
  * pitched along a straight line. */
 static GArray *
-find_lines (Ctx *ctx)
+find_lines (McMrzGlyphs *ctx)
 {
   GArray *lines = g_array_new (FALSE, TRUE, sizeof (Line));
 
@@ -557,10 +235,10 @@ find_lines (Ctx *ctx)
 
       if (ctx->in_line[i])
         continue;
-      n_near = neighbours (ctx, i, near);
+      n_near = mc_mrz_glyph_neighbours (ctx, i, near);
       for (int k = 0; k < n_near; k++)
         {
-          const Glyph *s = &ctx->glyphs[i], *g = &ctx->glyphs[near[k]];
+          const McMrzGlyph *s = &ctx->glyphs[i], *g = &ctx->glyphs[near[k]];
           double vx = g->cx - s->cx, vy = g->cy - s->cy;
           Line line = { 0 };
           Member *first, *last;
@@ -662,16 +340,16 @@ lines_beside (GArray *lines,
  * when the text reads along the vector: the fillers outnumber whatever
  * letters open either way. */
 static double
-chevron_lean (const Ctx  *ctx,
-              const Line *line,
-              double      ux,
-              double      uy)
+chevron_lean (const McMrzGlyphs *ctx,
+              const Line        *line,
+              double             ux,
+              double             uy)
 {
   double lean = 0;
 
   for (guint i = 0; i < line->members->len; i++)
     {
-      const Glyph *g = &ctx->glyphs[g_array_index (line->members, Member, i).idx];
+      const McMrzGlyph *g = &ctx->glyphs[g_array_index (line->members, Member, i).idx];
       double var_a = ux * ux * g->m20 + 2 * ux * uy * g->m11 + uy * uy * g->m02;
       double var_c = uy * uy * g->m20 - 2 * ux * uy * g->m11 + ux * ux * g->m02;
       double skew = ux * uy * uy * g->m30 + (uy * uy * uy - 2 * ux * ux * uy) * g->m21 +
@@ -687,13 +365,13 @@ chevron_lean (const Ctx  *ctx,
  * across), in working pixels; the vector along points the way the fillers
  * say the text reads. */
 static McMrzBand
-make_band (const Ctx    *ctx,
-           GArray       *lines,
-           const Placed *placed,
-           int           n,
-           double        t0,
-           double        t1,
-           int           n_lines)
+make_band (const McMrzGlyphs *ctx,
+           GArray            *lines,
+           const Placed      *placed,
+           int                n,
+           double             t0,
+           double             t1,
+           int                n_lines)
 {
   Line *a = &g_array_index (lines, Line, placed[0].line);
   double ux = a->vx / a->pitch, uy = a->vy / a->pitch, pitch = 0;
@@ -754,8 +432,8 @@ typedef struct {
 /* Groups the lines into bands: two or three lines at an MRZ's spacing (a
  * single line only when nearly whole), most characters first. */
 static GArray *
-group_bands (const Ctx *ctx,
-             GArray    *lines)
+group_bands (const McMrzGlyphs *ctx,
+             GArray            *lines)
 {
   GArray *bands = g_array_new (FALSE, FALSE, sizeof (McMrzBand));
   g_autofree Placed *placed = g_new (Placed, lines->len);
@@ -833,76 +511,33 @@ GArray *
 mc_mrz_find_bands (VipsImage  *image,
                    GError    **error)
 {
-  g_autoptr(VipsImage) grey = NULL;
-  g_autoptr(VipsImage) work = NULL;
-  g_autoptr(VipsImage) band0 = NULL;
-  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(McMrzGlyphs) glyphs = NULL;
   g_autoptr(GArray) lines = NULL;
-  g_autofree guchar *pixels = NULL;
-  g_autofree guchar *ink = NULL;
-  g_autofree guchar *in_line = NULL;
   GArray *bands;
-  double scale;
-  size_t size;
-  Ctx ctx = { 0 };
   gint64 start = g_get_monotonic_time ();
 
   g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
 
-  if (dir_cos[0] == 0)
-    for (int d = 0; d < N_DIRS; d++)
-      {
-        dir_cos[d] = cos (d * G_PI / N_DIRS);
-        dir_sin[d] = sin (d * G_PI / N_DIRS);
-      }
-
-  scale = working_scale (image);
-  if (!(grey = grey_of (image, error)))
+  if (!(glyphs = mc_mrz_glyphs_find (image, error)))
     return NULL;
-  if (fabs (scale - 1.0) > 0.01)
-    {
-      if (vips_resize (grey, &work, scale, NULL) != 0)
-        return prepare_failed (error), NULL;
-    }
-  else
-    work = g_object_ref (grey);
-  if (vips_extract_band (work, &band0, 0, NULL) != 0 ||
-      !(pixels = vips_image_write_to_memory (band0, &size)))
-    return prepare_failed (error), NULL;
-  ctx.w = vips_image_get_width (band0);
-  ctx.h = vips_image_get_height (band0);
-  if (size != (size_t) ctx.w * ctx.h)
-    return prepare_failed (error), NULL;
-
-  /* Characters of an MRZ across the whole image at most: 30 of them. */
-  ink = ink_mask (pixels, ctx.w, ctx.h, 10);
-  glyphs = find_glyphs (ink, ctx.w, ctx.h, MAX (ctx.w, ctx.h) / 30.0);
-  ctx.glyphs = (Glyph *) glyphs->data;
-  ctx.n_glyphs = glyphs->len;
-  ctx.cell = 16;
-  in_line = g_malloc0 (MAX (glyphs->len, 1));
-  ctx.in_line = in_line;
-  index_glyphs (&ctx);
-  lines = find_lines (&ctx);
-  bands = group_bands (&ctx, lines);
-  g_free (ctx.cell_start);
-  g_free (ctx.cell_glyphs);
+  lines = find_lines (glyphs);
+  bands = group_bands (glyphs, lines);
 
   /* Back to the pixels of @image. */
   for (guint i = 0; i < bands->len; i++)
     {
       McMrzBand *b = &g_array_index (bands, McMrzBand, i);
 
-      b->centre[0] /= scale;
-      b->centre[1] /= scale;
-      b->length /= scale;
-      b->height /= scale;
-      b->pitch /= scale;
+      b->centre[0] /= glyphs->scale;
+      b->centre[1] /= glyphs->scale;
+      b->length /= glyphs->scale;
+      b->height /= glyphs->scale;
+      b->pitch /= glyphs->scale;
       g_debug ("band %u: centre %.0f,%.0f along %.2f,%.2f, %.0f × %.0f, pitch %.1f, %d lines", i,
                b->centre[0], b->centre[1], b->along[0], b->along[1], b->length, b->height, b->pitch, b->n_lines);
     }
-  g_debug ("%d × %d at %.2f: %u glyphs, %u lines, %u bands in %.3f s", ctx.w, ctx.h, scale,
-           glyphs->len, lines->len, bands->len, (g_get_monotonic_time () - start) / 1e6);
+  g_debug ("%d × %d at %.2f: %d glyphs, %u lines, %u bands in %.3f s", glyphs->w, glyphs->h, glyphs->scale,
+           glyphs->n_glyphs, lines->len, bands->len, (g_get_monotonic_time () - start) / 1e6);
   return bands;
 }
 
@@ -932,7 +567,7 @@ mc_mrz_band_cut (VipsImage        *image,
   /* Along the lines and across them (down the page when upright). */
   s_min = band->centre[0] * ux + band->centre[1] * uy - band->length / 2;
   t_min = -band->centre[0] * uy + band->centre[1] * ux - band->height / 2;
-  if (!(grey = grey_of (image, error)))
+  if (!(grey = mc_mrz_grey (image, error)))
     return NULL;
   area = vips_array_int_newv (4, 0, 0, w, h);
   white = vips_array_double_newv (1, 255.0);
