@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-card-finder.h"
 #include "mc-id-error.h"
 #include "mc-mrz-find.h"
 #include "mc-mrz-find-private.h"
@@ -31,6 +32,10 @@
  * reads is guessed from the fillers: a third of a Vietnamese zone is '<',
  * which opens ahead; the check digits decide. */
 
+#define PITCH_MM 2.54           /* an MRZ's character pitch */
+#define CARD_W_MM 85.6          /* ID-1 */
+#define CARD_H_MM 53.98
+#define ZONE_BELOW_CENTRE 7.1   /* pitches from the card's centre down to the zone's */
 #define BAND_PITCH_PX 24.0     /* Tesseract reads OCR-B best a little under 300 dpi */
 #define MIN_LINE_MEMBERS 12
 #define MAX_POSITIONS 36
@@ -541,38 +546,30 @@ mc_mrz_find_bands (VipsImage  *image,
   return bands;
 }
 
-VipsImage *
-mc_mrz_band_cut (VipsImage        *image,
-                 const McMrzBand  *band,
-                 gboolean          turned,
-                 GError          **error)
+/* The rectangle of @length × @height around @centre, its long side along
+ * (@ux, @uy), cut out of @src upright and scaled by @k into @out_w ×
+ * @out_h; paper (white) beyond the image's edge, as where a card was cut
+ * off by the glass. */
+static VipsImage *
+cut_upright (VipsImage     *src,
+             const double   centre[2],
+             double         ux,
+             double         uy,
+             double         length,
+             double         height,
+             double         k,
+             int            out_w,
+             int            out_h,
+             GError       **error)
 {
-  g_autoptr(VipsImage) grey = NULL;
+  double s_min = centre[0] * ux + centre[1] * uy - length / 2;
+  double t_min = -centre[0] * uy + centre[1] * ux - height / 2;
+  VipsArrayInt *area = vips_array_int_newv (4, 0, 0, out_w, out_h);
+  VipsArrayDouble *white = vips_array_double_newv (1, 255.0);
   VipsImage *out = NULL;
-  double ux = band->along[0], uy = band->along[1], k = BAND_PITCH_PX / band->pitch;
-  double s_min, t_min;
-  int w = (int) ceil (band->length * k), h = (int) ceil (band->height * k);
-  VipsArrayInt *area;
-  VipsArrayDouble *white;
   int status;
 
-  g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
-  g_return_val_if_fail (band->pitch > 0, NULL);
-
-  if (turned)
-    {
-      ux = -ux;
-      uy = -uy;
-    }
-  /* Along the lines and across them (down the page when upright). */
-  s_min = band->centre[0] * ux + band->centre[1] * uy - band->length / 2;
-  t_min = -band->centre[0] * uy + band->centre[1] * ux - band->height / 2;
-  if (!(grey = mc_mrz_grey (image, error)))
-    return NULL;
-  area = vips_array_int_newv (4, 0, 0, w, h);
-  white = vips_array_double_newv (1, 255.0);
-  /* Beyond the image's edge (a card cut off by the glass): paper. */
-  status = vips_affine (grey, &out, k * ux, k * uy, -k * uy, k * ux,
+  status = vips_affine (src, &out, k * ux, k * uy, -k * uy, k * ux,
                         "oarea", area, "odx", -k * s_min, "ody", -k * t_min,
                         "extend", VIPS_EXTEND_BACKGROUND, "background", white, NULL);
   vips_area_unref (VIPS_AREA (area));
@@ -580,6 +577,59 @@ mc_mrz_band_cut (VipsImage        *image,
   if (status != 0)
     return prepare_failed (error), NULL;
   return out;
+}
+
+VipsImage *
+mc_mrz_band_cut (VipsImage        *image,
+                 const McMrzBand  *band,
+                 gboolean          turned,
+                 GError          **error)
+{
+  g_autoptr(VipsImage) grey = NULL;
+  double sign = turned ? -1 : 1, k;
+
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
+  g_return_val_if_fail (band->pitch > 0, NULL);
+
+  if (!(grey = mc_mrz_grey (image, error)))
+    return NULL;
+  k = BAND_PITCH_PX / band->pitch;
+  return cut_upright (grey, band->centre, sign * band->along[0], sign * band->along[1],
+                      band->length, band->height, k, (int) ceil (band->length * k),
+                      (int) ceil (band->height * k), error);
+}
+
+VipsImage *
+mc_mrz_band_card (VipsImage        *image,
+                  const McMrzBand  *band,
+                  GError          **error)
+{
+  g_autoptr(VipsImage) flat = NULL;
+  g_autoptr(VipsImage) srgb = NULL;
+  double ux = band->along[0], uy = band->along[1], p = band->pitch;
+  double length = CARD_W_MM / PITCH_MM * p, height = CARD_H_MM / PITCH_MM * p;
+  /* The zone's middle line sits about 45 mm below the card's top edge. */
+  double centre[2] = { band->centre[0] + ZONE_BELOW_CENTRE * p * uy,
+                       band->centre[1] - ZONE_BELOW_CENTRE * p * ux };
+
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
+  g_return_val_if_fail (band->pitch > 0, NULL);
+
+  if (vips_image_hasalpha (image))
+    {
+      VipsArrayDouble *white = vips_array_double_newv (1, 255.0);
+      int status = vips_flatten (image, &flat, "background", white, NULL);
+
+      vips_area_unref (VIPS_AREA (white));
+      if (status != 0)
+        return prepare_failed (error), NULL;
+    }
+  else
+    flat = g_object_ref (image);
+  if (vips_colourspace (flat, &srgb, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+    return prepare_failed (error), NULL;
+  return cut_upright (srgb, centre, ux, uy, length, height, MC_CARD_CROP_WIDTH / length,
+                      MC_CARD_CROP_WIDTH, MC_CARD_CROP_HEIGHT, error);
 }
 
 int

@@ -34,6 +34,14 @@ VipsImage *mc_mrz_band_cut      (VipsImage        *image,
                                  gboolean          turned,
                                  GError          **error);
 
+/* The ID-1 card whose zone @band is (read, so pointing along its reading
+ * order), cut out upright in colour at the card finder's crop size (300
+ * dpi): the zone is centred on a card's back, its middle line about 45 mm
+ * below the top edge. */
+VipsImage *mc_mrz_band_card     (VipsImage        *image,
+                                 const McMrzBand  *band,
+                                 GError          **error);
+
 /* Clockwise degrees (0, 90, 180, 270) that stand @band's text upright. */
 int        mc_mrz_band_rotation (const McMrzBand  *band);
 

@@ -365,9 +365,10 @@ mc_mrz_glyphs_find (VipsImage  *image,
   if (size != (size_t) ctx->w * ctx->h)
     return prepare_failed (error), NULL;
 
-  /* Characters of an MRZ across the whole image at most: 30 of them. */
   ink = ink_mask (pixels, ctx->w, ctx->h, 10);
-  ctx->array = find_glyphs (ink, ctx->w, ctx->h, MAX (ctx->w, ctx->h) / 30.0);
+  /* An MRZ fits across the image: its 30 characters, a little over a
+   * pitch each at their largest (measured on the slant). */
+  ctx->array = find_glyphs (ink, ctx->w, ctx->h, MAX (ctx->w, ctx->h) / 20.0);
   ctx->glyphs = (McMrzGlyph *) ctx->array->data;
   ctx->n_glyphs = ctx->array->len;
   ctx->cell = 16;

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "mc-card-finder.h"
 #include "mc-core.h"
 #include "mc-id-error.h"
 #include "mc-id-reader.h"
@@ -187,7 +188,7 @@ test_geometry (void)
 }
 
 /* Read both ways round if need be: the check digits hold, and the band
- * then points the way the text reads. */
+ * then points the way the text reads and frames its card. */
 static void
 test_read (void)
 {
@@ -212,6 +213,24 @@ test_read (void)
         g_assert_cmpstr (mrz.expiry, ==, "300101");
         g_assert_cmpfloat (band.along[0] * scene.along[0] + band.along[1] * scene.along[1], >, 0.95);
         g_assert_cmpint (mc_mrz_band_rotation (&band), ==, upright);
+
+        /* The card it frames: upright, the zone across its bottom third. */
+        {
+          g_autoptr(VipsImage) card = mc_mrz_band_card (scene.image, &band, &error);
+          g_autoptr(GArray) in_card = NULL;
+          McMrzBand *zone;
+
+          g_assert_no_error (error);
+          g_assert_cmpint (vips_image_get_width (card), ==, MC_CARD_CROP_WIDTH);
+          g_assert_cmpint (vips_image_get_height (card), ==, MC_CARD_CROP_HEIGHT);
+          in_card = mc_mrz_find_bands (card, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (in_card->len, >=, 1);
+          zone = &g_array_index (in_card, McMrzBand, 0);
+          g_assert_cmpfloat (zone->along[0], >, 0.999);
+          g_assert_cmpfloat (zone->centre[1], >, 0.66 * MC_CARD_CROP_HEIGHT);
+          g_assert_cmpfloat (fabs (zone->centre[0] - MC_CARD_CROP_WIDTH / 2.0), <, 0.05 * MC_CARD_CROP_WIDTH);
+        }
       }
 }
 
