@@ -105,10 +105,11 @@ ink_mask (const guchar *grey,
           int x0 = MAX (0, x - radius), x1 = MIN (w, x + radius + 1);
           guint64 s = sum[(gsize) y1 * (w + 1) + x1] - sum[(gsize) y0 * (w + 1) + x1] -
                       sum[(gsize) y1 * (w + 1) + x0] + sum[(gsize) y0 * (w + 1) + x0];
-          double mean = (double) s / ((x1 - x0) * (y1 - y0));
-          int p = grey[(gsize) y * w + x];
+          guint64 area = (guint64) (x1 - x0) * (y1 - y0);
+          guint64 p = grey[(gsize) y * w + x];
 
-          ink[(gsize) y * w + x] = p + 14 < mean && p < 0.82 * mean;
+          /* p + 14 < mean and p < 0.82 × mean, in integers. */
+          ink[(gsize) y * w + x] = (p + 14) * area < s && p * area * 100 < 82 * s;
         }
     }
   return ink;
@@ -348,11 +349,19 @@ mc_mrz_glyphs_find (VipsImage  *image,
       }
 
   ctx->scale = working_scale (image);
-  if (!(grey = mc_mrz_grey (image, error)))
+  /* Black print shows in any channel: an 8-bit colour scan's green one
+   * spares converting the whole image to luminance. */
+  if (vips_image_get_format (image) == VIPS_FORMAT_UCHAR && vips_image_get_bands (image) >= 3 &&
+      vips_image_get_interpretation (image) == VIPS_INTERPRETATION_sRGB && !vips_image_hasalpha (image))
+    {
+      if (vips_extract_band (image, &grey, 1, NULL) != 0)
+        return prepare_failed (error), NULL;
+    }
+  else if (!(grey = mc_mrz_grey (image, error)))
     return NULL;
   if (fabs (ctx->scale - 1.0) > 0.01)
     {
-      if (vips_resize (grey, &work, ctx->scale, NULL) != 0)
+      if (vips_resize (grey, &work, ctx->scale, "kernel", VIPS_KERNEL_LINEAR, NULL) != 0)
         return prepare_failed (error), NULL;
     }
   else
