@@ -36,7 +36,7 @@
 #define CARD_W_MM 85.6          /* ID-1 */
 #define CARD_H_MM 53.98
 #define ZONE_BELOW_CENTRE 7.1   /* pitches from the card's centre down to the zone's */
-#define BAND_PITCH_PX 24.0     /* Tesseract reads OCR-B best a little under 300 dpi */
+#define BAND_PITCH_PX 24.0      /* Tesseract reads OCR-B best a little under 300 dpi */
 #define MIN_LINE_MEMBERS 12
 #define MAX_POSITIONS 36
 #define MAX_BANDS 3
@@ -366,20 +366,21 @@ chevron_lean (const McMrzGlyphs *ctx,
   return lean;
 }
 
-/* The band of the @n lines @placed (in @n_lines rows, from @t0 to @t1
- * across), in working pixels; the vector along points the way the fillers
+/* The band of the @n lines @placed beside @anchor (in @n_lines rows, from
+ * @t0 to @t1 across), in working pixels; the vector along points the way the fillers
  * say the text reads. */
 static McMrzBand
 make_band (const McMrzGlyphs *ctx,
            GArray            *lines,
+           const Line        *anchor,
            const Placed      *placed,
            int                n,
            double             t0,
            double             t1,
            int                n_lines)
 {
-  Line *a = &g_array_index (lines, Line, placed[0].line);
-  double ux = a->vx / a->pitch, uy = a->vy / a->pitch, pitch = 0;
+  /* The anchor's direction: the one @placed were measured across. */
+  double ux = anchor->vx / anchor->pitch, uy = anchor->vy / anchor->pitch, pitch = 0;
   double s0 = G_MAXDOUBLE, s1 = -G_MAXDOUBLE, spacing, lean = 0, deficit;
   McMrzBand band = { 0 };
 
@@ -506,7 +507,7 @@ group_bands (const McMrzGlyphs *ctx,
         g_array_index (lines, Line, placed[k].line).used = TRUE;
       g_array_append_val (bands, ((McMrzBand) { 0 }));
       g_array_index (bands, McMrzBand, bands->len - 1) =
-        make_band (ctx, lines, placed + rows[from].from, rows[to - 1].to - rows[from].from,
+        make_band (ctx, lines, a, placed + rows[from].from, rows[to - 1].to - rows[from].from,
                    rows[from].t, rows[to - 1].t, to - from);
     }
   return bands;
