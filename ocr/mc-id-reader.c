@@ -40,6 +40,10 @@
 #define PLACES_END 0.38
 #define MRZ_TOP 0.66
 
+/* An ID-1 card, in inches. */
+#define CARD_W_IN (85.6 / 25.4)
+#define CARD_H_IN (53.98 / 25.4)
+
 /* Printed text read without a frame is never sure on its own (below
  * MC_ID_CONFIDENCE_SURE). */
 #define UNFRAMED_CONFIDENCE 0.75
@@ -286,6 +290,31 @@ find_mrz_on_crop (McIdReader    *self,
       break;
     }
   return TRUE;
+}
+
+/* Whether @image (input @source) has room for a card beside those
+ * framed in it: an ID-sized scan of one card has none. */
+static gboolean
+room_for_another (VipsImage *image,
+                  guint      source,
+                  GPtrArray *crops)
+{
+  double framed = 0;
+  guint n = 0;
+
+  for (guint k = 0; k < crops->len; k++)
+    {
+      const McCardCrop *crop = g_ptr_array_index (crops, k);
+
+      if (crop->source == source && crop->dpi > 0)
+        {
+          framed += (CARD_W_IN * crop->dpi) * (CARD_H_IN * crop->dpi);
+          n++;
+        }
+    }
+  /* Most of a card's area free besides those framed. */
+  return n == 0 ||
+         (double) vips_image_get_width (image) * vips_image_get_height (image) > framed + 0.8 * framed / n;
 }
 
 /* The ways in that need no frame, on the whole of @image: a QR anywhere
@@ -569,7 +598,7 @@ mc_id_reader_read (McIdReader    *self,
         {
           /* A back beside the framed card that the finder missed (pale,
            * or touching it): its zone still gives the expiry. */
-          if (!(have_mrz && mc_mrz_is_valid (&mrz)) &&
+          if (!(have_mrz && mc_mrz_is_valid (&mrz)) && room_for_another (g_ptr_array_index (images, i), i, crops) &&
               !find_mrz (self, g_ptr_array_index (images, i), &mrz, &have_mrz, NULL, cancellable, error))
             return NULL;
           if (have_mrz && mc_mrz_is_valid (&mrz))
