@@ -10,6 +10,7 @@
 #include "mc-id-reader.h"
 #include "mc-id-rules.h"
 #include "mc-id-search.h"
+#include "mc-mrz-find.h"
 #include "mc-mrz-reader.h"
 #include "mc-qr-payload.h"
 #include "mc-qr-reader.h"
@@ -40,6 +41,10 @@
 #define HEADING_END 0.32
 #define PLACES_END 0.38
 #define MRZ_TOP 0.66
+
+/* An ID-1 card, in inches. */
+#define CARD_W_IN (85.6 / 25.4)
+#define CARD_H_IN (53.98 / 25.4)
 
 /* Printed text read without a frame is never sure on its own (below
  * MC_ID_CONFIDENCE_SURE). */
@@ -113,6 +118,7 @@ typedef struct {
   McCardCrop  *crop;         /* borrowed from the crops array */
   gboolean     back;         /* carries the MRZ band */
   gboolean     qr_seen;      /* zbar decoded a QR here */
+  gboolean     qr_here;      /* the QR payload came from here */
 } Side;
 
 static gboolean
@@ -256,6 +262,102 @@ search_qr (VipsImage     *image,
   return hint;
 }
 
+/* Looks for an MRZ in @image by its shape (any angle) and keeps it if
+ * more of its checks hold than of @mrz's; *@valid_band (if not NULL) is
+ * set when its checks all hold. FALSE only on an error that must stop
+ * the reading. */
+static gboolean
+find_mrz (McIdReader    *self,
+          VipsImage     *image,
+          McMrz         *mrz,
+          gboolean      *have_mrz,
+          McMrzBand     *valid_band,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(GError) local = NULL;
+  McMrzBand band;
+  McMrz attempt;
+
+  if (!mc_mrz_find_read (self->pool, image, &attempt, &band, cancellable, &local))
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (local, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!*have_mrz || n_checks (&attempt) > n_checks (mrz))
+    {
+      *mrz = attempt;
+      *have_mrz = TRUE;
+    }
+  if (valid_band != NULL && mc_mrz_is_valid (&attempt))
+    *valid_band = band;
+  return TRUE;
+}
+
+/* The MRZ by its shape on @side's crop: one whose checks hold makes the
+ * side a back, turned upright by the zone. */
+static gboolean
+find_mrz_on_crop (McIdReader    *self,
+                  Side          *side,
+                  McMrz         *mrz,
+                  gboolean      *have_mrz,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  McMrzBand band = { 0 };
+
+  if (!find_mrz (self, side->crop->image, mrz, have_mrz, &band, cancellable, error))
+    return FALSE;
+  if (band.pitch == 0)
+    return TRUE;
+  side->back = TRUE;
+  side->crop->mrz_band = TRUE;
+  side->crop->side = MC_CARD_SIDE_BACK;
+  switch (mc_mrz_band_rotation (&band))
+    {
+    case 180:
+      mc_card_crop_rotate_180 (side->crop);
+      side->crop->upright_known = TRUE;
+      break;
+    case 0:
+      side->crop->upright_known = TRUE;
+      break;
+    default:   /* framed across: the zone was read all the same */
+      break;
+    }
+  return TRUE;
+}
+
+/* Whether @image (input @source) has room for a card beside those
+ * framed in it: an ID-sized scan of one card has none. */
+static gboolean
+room_for_another (VipsImage *image,
+                  guint      source,
+                  GPtrArray *crops)
+{
+  double framed = 0;
+  guint n = 0;
+
+  for (guint k = 0; k < crops->len; k++)
+    {
+      const McCardCrop *crop = g_ptr_array_index (crops, k);
+
+      if (crop->source == source && crop->dpi > 0)
+        {
+          framed += (CARD_W_IN * crop->dpi) * (CARD_H_IN * crop->dpi);
+          n++;
+        }
+    }
+  /* Most of a card's area free besides those framed. */
+  return n == 0 ||
+         (double) vips_image_get_width (image) * vips_image_get_height (image) > framed + 0.8 * framed / n;
+}
+
 /* The ways in that need no frame, on the whole of @image: a QR anywhere
  * (when none is read yet and @want_qr), then the text on every way up for
  * labels and an MRZ band. What they find joins what the crops gave. */
@@ -280,7 +382,8 @@ search_image (McIdReader     *self,
 
   if (want_qr && *qr == NULL)
     hint = search_qr (image, qr, qr_text, qr_error);
-  ok = mc_id_search_text (self->pool, image, hint, &found, cancellable, error);
+  ok = mc_id_search_text (self->pool, image, hint, !(*have_mrz && mc_mrz_is_valid (mrz)), &found,
+                          cancellable, error);
   if (ok)
     {
       if (found.have_mrz && (!*have_mrz || n_checks (&found.mrz) > n_checks (mrz)))
@@ -449,12 +552,7 @@ mc_id_reader_read (McIdReader    *self,
       if (!side->crop->whole_image)
         all_whole = FALSE;
       read_qr (side, &qr, &qr_text, &qr_error);
-      if (qr != NULL && !had_qr)
-        layout_type = side->back ? MC_CARD_TYPE_CANCUOC_2024 : MC_CARD_TYPE_CCCD_2021;
-      if (side->back)
-        have_back = TRUE;
-      else
-        have_front = TRUE;
+      side->qr_here = qr != NULL && !had_qr;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
     }
@@ -482,6 +580,35 @@ mc_id_reader_read (McIdReader    *self,
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
+    }
+
+  /* Where the layout did not show a band: a side it could not place, or
+   * one carrying a căn cước's QR (which sits on the back), may still be a
+   * back turned or skewed in its crop. The MRZ found by its shape settles
+   * it, and which way up the crop stands. */
+  for (guint i = 0; i < sides->len && !(have_mrz && mc_mrz_is_valid (&mrz)); i++)
+    {
+      Side *side = &g_array_index (sides, Side, i);
+
+      if (side->back ||
+          !(side->crop->side == MC_CARD_SIDE_UNKNOWN ||
+            (side->qr_here && decide_layout (MC_CARD_TYPE_UNKNOWN, MC_CARD_TYPE_UNKNOWN, qr) ==
+                              MC_CARD_TYPE_CANCUOC_2024)))
+        continue;
+      if (!find_mrz_on_crop (self, side, &mrz, &have_mrz, cancellable, error))
+        return NULL;
+    }
+
+  for (guint i = 0; i < sides->len; i++)
+    {
+      Side *side = &g_array_index (sides, Side, i);
+
+      if (side->qr_here)
+        layout_type = side->back ? MC_CARD_TYPE_CANCUOC_2024 : MC_CARD_TYPE_CCCD_2021;
+      if (side->back)
+        have_back = TRUE;
+      else
+        have_front = TRUE;
     }
 
   t_mrz = g_get_monotonic_time ();
@@ -547,6 +674,13 @@ mc_id_reader_read (McIdReader    *self,
                             &mrz, &have_mrz, ocr, &have_front, &have_back, cancellable, error))
             return NULL;
           searched = searched || unframed[i].width > 0;
+          /* A back beside the framed card that the finder missed (pale,
+           * or touching it): its zone still gives the expiry. */
+          if (!(have_mrz && mc_mrz_is_valid (&mrz)) && room_for_another (g_ptr_array_index (images, i), i, crops) &&
+              !find_mrz (self, g_ptr_array_index (images, i), &mrz, &have_mrz, NULL, cancellable, error))
+            return NULL;
+          if (have_mrz && mc_mrz_is_valid (&mrz))
+            have_back = TRUE;
           continue;
         }
       searched = TRUE;

@@ -9,6 +9,7 @@
 
 #include "mc-id-error.h"
 #include "mc-id-search.h"
+#include "mc-mrz-find.h"
 #include "mc-mrz-reader.h"
 #include "mc-qr-reader.h"
 #include "mc-vips.h"
@@ -27,6 +28,9 @@
 #define READ_DPI 300.0
 #define MIN_WORDS 6     /* fewer readable words than this: no text to turn */
 #define STRIP_ASPECT 3.2
+#define CARD_W_MM 85.6
+#define CARD_H_MM 53.98
+#define BACK_FIELDS_END 0.66   /* a back's printed fields end where its MRZ begins */
 
 void
 mc_id_search_result_clear (McIdSearchResult *result)
@@ -452,10 +456,41 @@ has_ink (VipsImage *grey)
   return mean / 255.0 > 0.0005;
 }
 
+/* The card's back framed by its zone @band: its printed fields above the
+ * zone (place of birth, dates) read as on a framed card. @alone is set
+ * when @image has no room for another card beside it. */
+static gboolean
+read_back (McOcrPool        *pool,
+           VipsImage        *image,
+           const McMrzBand  *band,
+           McIdOcrFields    *into,
+           gboolean         *alone,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  g_autoptr(VipsImage) card = NULL;
+  g_autoptr(McIdOcrFields) fields = NULL;
+  double card_area = (CARD_W_MM / 2.54 * band->pitch) * (CARD_H_MM / 2.54 * band->pitch);
+
+  *alone = (double) vips_image_get_width (image) * vips_image_get_height (image) < 1.8 * card_area;
+  if (!(card = mc_mrz_band_card (image, band, NULL)))
+    {
+      vips_error_clear ();
+      *alone = FALSE;
+      return TRUE;
+    }
+  if (!(fields = mc_id_fields_read (pool, card, 0.0, BACK_FIELDS_END, cancellable, error)))
+    return FALSE;
+  g_debug ("back framed by its zone: %u labels%s", fields->n_labels, *alone ? ", alone in the image" : "");
+  mc_id_ocr_fields_absorb (into, fields);
+  return TRUE;
+}
+
 gboolean
 mc_id_search_text (McOcrPool         *pool,
                    VipsImage         *image,
                    int                rotation_hint,
+                   gboolean           want_mrz,
                    McIdSearchResult  *result,
                    GCancellable      *cancellable,
                    GError           **error)
@@ -480,6 +515,44 @@ mc_id_search_text (McOcrPool         *pool,
     {
       g_debug ("whole image %d × %d: no print", vips_image_get_width (grey), vips_image_get_height (grey));
       return TRUE;
+    }
+
+  /* The MRZ by its shape first: Tesseract's pass over the whole image
+   * reads OCR-B among other print too poorly to find it reliably, and a
+   * zone whose checks hold tells which way the card's text stands. */
+  if (want_mrz)
+    {
+      g_autoptr(GError) local = NULL;
+      McMrzBand band;
+
+      if (mc_mrz_find_read (pool, image, &result->mrz, &band, cancellable, &local))
+        {
+          gboolean alone = FALSE;
+
+          result->have_mrz = TRUE;
+          if (mc_mrz_is_valid (&result->mrz) &&
+              !read_back (pool, image, &band, result->fields, &alone, cancellable, error))
+            return FALSE;
+          /* No room for another card beside this one: nothing more to read. */
+          if (alone)
+            {
+              result->rotation = mc_mrz_band_rotation (&band);
+              return TRUE;
+            }
+          /* Unless a QR on the same image says otherwise (two cards
+           * turned differently), the text stands as the zone does. */
+          if (mc_mrz_is_valid (&result->mrz) &&
+              (rotation_hint < 0 || rotation_hint % 360 == mc_mrz_band_rotation (&band)))
+            {
+              found_at = result->rotation = mc_mrz_band_rotation (&band);
+              rotation_hint = found_at;
+            }
+        }
+      else if (!g_error_matches (local, MC_ID_ERROR, MC_ID_ERROR_NOT_MRZ))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
     }
 
   if (rotation_hint >= 0)
@@ -518,7 +591,7 @@ mc_id_search_text (McOcrPool         *pool,
 
       /* Once one way up has read, only its opposite may still hold the
        * other side of the card (two cards laid head to tail). */
-      if (found_at >= 0 && order[i] != (found_at + 180) % 360)
+      if (found_at >= 0 && order[i] != found_at && order[i] != (found_at + 180) % 360)
         break;
       n_words = read_turned (pool, grey, order[i], result, &fields, cancellable, error);
       if (n_words < 0)

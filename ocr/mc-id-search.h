@@ -34,10 +34,16 @@ void       mc_id_search_result_clear (McIdSearchResult *result);
  * (clockwise degrees, or -1 to let Tesseract's OSD guess), until the
  * labels or an MRZ show which way the text stands. MRZ lines are found
  * among the words (OCR-B lines starting IDVNM or full of '<') and read
- * again as a band; a strip that is nothing but the band is read as one. */
+ * again as a band; a strip that is nothing but the band is read as one.
+ * When @want_mrz, the MRZ is first looked for by its shape
+ * (mc_mrz_find_read()), at any angle; a valid one tells the way up and
+ * frames the card's back, whose printed fields are then read as on a
+ * framed card (and nothing else, when the image has no room for a second
+ * card). */
 gboolean   mc_id_search_text  (McOcrPool         *pool,
                                VipsImage         *image,
                                int                rotation_hint,
+                               gboolean           want_mrz,
                                McIdSearchResult  *result,
                                GCancellable      *cancellable,
                                GError           **error);
