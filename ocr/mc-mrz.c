@@ -593,6 +593,18 @@ window_score (char lines[][64],
  * cannot catch (K counts 20, as good as 0). The name line has no check: it
  * is rebuilt from the words it was read as, surname, "<<", given names
  * (mc_mrz_name_line() does better when a surer source has the name). */
+/* "VNM" or a misreading of it: a V, then at most two letters off. */
+static gboolean
+near_vnm (const char *code)
+{
+  int off = 0;
+
+  if (strlen (code) != 3 || code[0] != 'V')
+    return FALSE;
+  off = (code[1] != 'N') + (code[2] != 'M');
+  return off <= 2 && g_ascii_isupper (code[1]) && g_ascii_isupper (code[2]);
+}
+
 static void
 normalise_vietnamese (McMrz *mrz)
 {
@@ -601,6 +613,18 @@ normalise_vietnamese (McMrz *mrz)
   g_auto(GStrv) given = g_strsplit (mrz->given_names, " ", -1);
   GString *name = g_string_new (NULL);
 
+  /* What every Vietnamese card prints there, whatever was read. */
+  memcpy (mrz->lines[0], "IDVNM", 5);
+  memcpy (mrz->lines[1] + 15, "VNM", 3);
+  g_strlcpy (mrz->document_code, "ID", sizeof mrz->document_code);
+  g_strlcpy (mrz->issuing_state, "VNM", sizeof mrz->issuing_state);
+  g_strlcpy (mrz->nationality, "VNM", sizeof mrz->nationality);
+  /* An unreadable sex: the proven number's fourth digit says it. */
+  if (mrz->sex == '?' && g_ascii_isdigit (mrz->lines[0][18]))
+    {
+      mrz->sex = (mrz->lines[0][18] - '0') % 2 ? 'F' : 'M';
+      mrz->lines[1][7] = mrz->sex;
+    }
   mrz->lines[0][27] = mrz->lines[0][28] = '<';
   for (int i = 18; i < 29; i++)
     mrz->lines[1][i] = '<';
@@ -727,6 +751,18 @@ mc_mrz_parse (const char  *text,
   copy_field (mrz->issuing_state, sizeof mrz->issuing_state, l1 + 2, 3, FALSE);
   copy_field (mrz->nationality, sizeof mrz->nationality, l2 + 15, 3, FALSE);
   vietnam = g_str_equal (mrz->issuing_state, "VNM") || g_str_equal (mrz->nationality, "VNM");
+  if (!vietnam && (near_vnm (mrz->issuing_state) || near_vnm (mrz->nationality)))
+    {
+      /* "VWH" for VNM, twice: small OCR-B misread. A Vietnamese card it
+       * is when its numbers say so: both checks hold on a copy, and the
+       * document number is the 12-digit number's last nine. */
+      char trial[L + 1];
+      guint ignored = 0;
+
+      g_strlcpy (trial, l1, sizeof trial);
+      vietnam = check_numeric (trial, 5, 9, 14, &ignored) && check_numeric (trial, 15, 12, 29, &ignored) &&
+                memcmp (trial + 5, trial + 18, 9) == 0;
+    }
 
   /* Field by field, each with its own check digit. */
   mrz->checks_present = MC_MRZ_CHECK_DOCUMENT_NUMBER | MC_MRZ_CHECK_BIRTH |

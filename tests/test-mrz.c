@@ -283,6 +283,26 @@ test_normalised_lines (void)
   parse_ok ("IDVNM0900012345056090001234<K7\n" VN2 "\n" VN3 "\n", &mrz);
   g_assert_false (mc_mrz_is_valid (&mrz));
   g_assert_cmpint (mrz.lines[0][28], ==, 'K');
+
+  /* Small OCR-B misread on a photo: "1DVWH…VWH" and the sex as a 0. The
+   * numbers' checks say it is a Vietnamese card; the lines come back as
+   * the card prints them, the sex from the number's fourth digit. */
+  parse_ok ("1DVWH0900012345056090001234<<6\n"
+            "900101103001019VWH<<<<<<<<<<<8\n"
+            "NGUYEN<<VAN<A<<<<<<<<<<<<<<<<<\n", &mrz);
+  g_assert_true (mc_mrz_is_valid (&mrz));
+  g_assert_cmpstr (mrz.id_number, ==, "056090001234");
+  g_assert_cmpstr (mrz.lines[0], ==, VN1);
+  g_assert_cmpstr (mrz.lines[1], ==, VN2);
+  g_assert_cmpint (mrz.sex, ==, 'M');
+
+  /* A first line merely like VNM's, whose numbers do not agree: not
+   * taken for a Vietnamese card. */
+  parse_ok ("IDVWH0900012346056090001234<<6\n"
+            "9001011M3001019VWH<<<<<<<<<<<8\n"
+            "NGUYEN<<VAN<A<<<<<<<<<<<<<<<<<\n", &mrz);
+  g_assert_cmpstr (mrz.id_number, ==, "");
+  g_assert_false (mrz.checks_valid & MC_MRZ_CHECK_ID_NUMBER);
 }
 
 static void
