@@ -240,6 +240,74 @@ estimate_background (const Work *work,
   *tolerance = CLAMP ((int) (4 * 1.4826 * median_of_histogram (dist_hist, n)) + 12, 16, 70);
 }
 
+/* Every @passable pixel of the border, marked in @reached and put on
+ * @stack; returns how many. */
+static gsize
+seed_border (const Work   *work,
+             const guchar *passable,
+             guchar       *reached,
+             guint        *stack)
+{
+  int w = work->w, h = work->h;
+  gsize top = 0;
+
+#define SEED(i) G_STMT_START { \
+    guint _i = (i); \
+    if (!reached[_i] && passable[_i]) \
+      { reached[_i] = 1; stack[top++] = _i; } \
+  } G_STMT_END
+
+  for (int x = 0; x < w; x++)
+    {
+      SEED (x);
+      SEED ((guint) ((h - 1) * w + x));
+    }
+  for (int y = 0; y < h; y++)
+    {
+      SEED ((guint) (y * w));
+      SEED ((guint) (y * w + w - 1));
+    }
+#undef SEED
+  return top;
+}
+
+/* Floods from the @top pixels on @stack (marked in @reached) through
+ * @passable ones, 4-connected; the mask is then everything not reached:
+ * the objects, their holes filled. */
+static void
+flood_to_mask (Work         *work,
+               const guchar *passable,
+               guchar       *reached,
+               guint        *stack,
+               gsize         top)
+{
+  int w = work->w, h = work->h;
+  gsize n = (gsize) w * h;
+
+#define PUSH(i) G_STMT_START { \
+    guint _i = (i); \
+    if (!reached[_i] && passable[_i]) \
+      { reached[_i] = 1; stack[top++] = _i; } \
+  } G_STMT_END
+
+  while (top > 0)
+    {
+      guint i = stack[--top];
+      int x = i % w, y = i / w;
+
+      if (x > 0) PUSH (i - 1);
+      if (x < w - 1) PUSH (i + 1);
+      if (y > 0) PUSH (i - w);
+      if (y < h - 1) PUSH (i + w);
+    }
+#undef PUSH
+
+  g_free (work->mask);
+  work->mask = g_malloc (n);
+  for (gsize i = 0; i < n; i++)
+    work->mask[i] = !reached[i];
+}
+
 /* Marks as object everything not reachable from the border through
  * background-like pixels: holes (a card's pale interior) are filled. */
 static void
@@ -247,43 +315,14 @@ build_mask (Work *work)
 {
   int *bg = work->bg, tol;
   gsize n = (gsize) work->w * work->h;
+  g_autofree guchar *background = g_malloc (n);
   g_autofree guchar *reached = g_malloc0 (n);
   g_autofree guint *stack = g_new (guint, n);
-  gsize top = 0;
 
   estimate_background (work, bg, &tol);
-
-#define PUSH_IF_BG(i) G_STMT_START { \
-    guint _i = (i); \
-    if (!reached[_i] && colour_distance (work->rgb + 3 * (gsize) _i, bg) < tol) \
-      { reached[_i] = 1; stack[top++] = _i; } \
-  } G_STMT_END
-
-  for (int x = 0; x < work->w; x++)
-    {
-      PUSH_IF_BG (x);
-      PUSH_IF_BG ((guint) ((work->h - 1) * work->w + x));
-    }
-  for (int y = 0; y < work->h; y++)
-    {
-      PUSH_IF_BG ((guint) (y * work->w));
-      PUSH_IF_BG ((guint) (y * work->w + work->w - 1));
-    }
-  while (top > 0)
-    {
-      guint i = stack[--top];
-      int x = i % work->w, y = i / work->w;
-
-      if (x > 0) PUSH_IF_BG (i - 1);
-      if (x < work->w - 1) PUSH_IF_BG (i + 1);
-      if (y > 0) PUSH_IF_BG (i - work->w);
-      if (y < work->h - 1) PUSH_IF_BG (i + work->w);
-    }
-#undef PUSH_IF_BG
-
-  work->mask = g_malloc (n);
   for (gsize i = 0; i < n; i++)
-    work->mask[i] = !reached[i];
+    background[i] = colour_distance (work->rgb + 3 * i, bg) < tol;
+  flood_to_mask (work, background, reached, stack, seed_border (work, background, reached, stack));
 }
 
 /* The border pixels, clockwise round the image from the top-left corner:
@@ -392,6 +431,7 @@ build_edge_mask (Work *work)
   gsize n = (gsize) w * h;
   g_autofree int *grey = g_new (int, n);
   g_autofree guchar *grad = g_malloc0 (n);
+  g_autofree guchar *flat = NULL;
   g_autofree guchar *reached = g_malloc0 (n);
   g_autofree guint *stack = g_new (guint, n);
   guint ring_hist[256] = { 0 };
@@ -458,29 +498,12 @@ build_edge_mask (Work *work)
         }
   }
 
-#define PUSH_IF_FLAT(i) G_STMT_START { \
-    guint _i = (i); \
-    if (!reached[_i] && grad[_i] < threshold) \
-      { reached[_i] = 1; stack[top++] = _i; } \
-  } G_STMT_END
-
   seed_border_runs (work, grad, threshold, reached, stack, &top);
-  while (top > 0)
-    {
-      guint i = stack[--top];
-      int x = i % w, y = i / w;
-
-      if (x > 0) PUSH_IF_FLAT (i - 1);
-      if (x < w - 1) PUSH_IF_FLAT (i + 1);
-      if (y > 0) PUSH_IF_FLAT (i - w);
-      if (y < h - 1) PUSH_IF_FLAT (i + w);
-    }
-#undef PUSH_IF_FLAT
-
-  g_free (work->mask);
-  work->mask = g_malloc (n);
+  /* After the seeding: it gives the border pixels the step inside them. */
+  flat = g_malloc (n);
   for (gsize i = 0; i < n; i++)
-    work->mask[i] = !reached[i];
+    flat[i] = grad[i] < threshold;
+  flood_to_mask (work, flat, reached, stack, top);
 }
 
 /* A third way to the mask, for a photo: the background is a table or a
@@ -496,13 +519,12 @@ build_pale_mask (Work *work)
 {
   int w = work->w, h = work->h;
   gsize n = (gsize) w * h;
-  g_autofree guchar *pale = g_malloc (n);
+  g_autofree guchar *not_pale = g_malloc (n);
   g_autofree guchar *reached = g_malloc0 (n);
   g_autofree guint *stack = g_new (guint, n);
   guint hist[256] = { 0 };
   guint acc = 0;
   int bright = 255, threshold;
-  gsize top = 0;
 
   for (gsize i = 0; i < n; i++)
     {
@@ -527,41 +549,9 @@ build_pale_mask (Work *work)
       const guchar *p = work->rgb + 3 * i;
       int hi = MAX (p[0], MAX (p[1], p[2])), lo = MIN (p[0], MIN (p[1], p[2]));
 
-      pale[i] = hi >= threshold && hi - lo <= 48;
+      not_pale[i] = !(hi >= threshold && hi - lo <= 48);
     }
-
-#define PUSH_IF_DARK(i) G_STMT_START { \
-    guint _i = (i); \
-    if (!reached[_i] && !pale[_i]) \
-      { reached[_i] = 1; stack[top++] = _i; } \
-  } G_STMT_END
-
-  for (int x = 0; x < w; x++)
-    {
-      PUSH_IF_DARK (x);
-      PUSH_IF_DARK ((guint) ((h - 1) * w + x));
-    }
-  for (int y = 0; y < h; y++)
-    {
-      PUSH_IF_DARK ((guint) (y * w));
-      PUSH_IF_DARK ((guint) (y * w + w - 1));
-    }
-  while (top > 0)
-    {
-      guint i = stack[--top];
-      int x = i % w, y = i / w;
-
-      if (x > 0) PUSH_IF_DARK (i - 1);
-      if (x < w - 1) PUSH_IF_DARK (i + 1);
-      if (y > 0) PUSH_IF_DARK (i - w);
-      if (y < h - 1) PUSH_IF_DARK (i + w);
-    }
-#undef PUSH_IF_DARK
-
-  g_free (work->mask);
-  work->mask = g_malloc (n);
-  for (gsize i = 0; i < n; i++)
-    work->mask[i] = !reached[i];
+  flood_to_mask (work, not_pale, reached, stack, seed_border (work, not_pale, reached, stack));
 }
 
 /* 3 × 3 erosion then dilation: dust and hair-thin lines go, cards stay. */
