@@ -73,25 +73,11 @@ grey_copy (VipsImage  *image,
            double      scale,
            GError    **error)
 {
-  g_autoptr(VipsImage) flat = NULL;
-  g_autoptr(VipsImage) grey = NULL;
   g_autoptr(VipsImage) u8 = NULL;
   g_autoptr(VipsImage) sized = NULL;
   VipsImage *out;
 
-  if (vips_image_hasalpha (image))
-    {
-      VipsArrayDouble *white = vips_array_double_newv (1, 255.0);
-      int status = vips_flatten (image, &flat, "background", white, NULL);
-
-      vips_area_unref (VIPS_AREA (white));
-      if (status != 0)
-        return prepare_failed (error), NULL;
-    }
-  else
-    flat = g_object_ref (image);
-  if (vips_colourspace (flat, &grey, VIPS_INTERPRETATION_B_W, NULL) != 0 ||
-      vips_cast_uchar (grey, &u8, NULL) != 0)
+  if (mc_vips_grey8 (image, &u8) != 0)
     return prepare_failed (error), NULL;
   if (fabs (scale - 1.0) > 0.02)
     {

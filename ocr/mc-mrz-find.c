@@ -616,18 +616,8 @@ mc_mrz_band_card (VipsImage        *image,
   g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
   g_return_val_if_fail (band->pitch > 0, NULL);
 
-  if (vips_image_hasalpha (image))
-    {
-      VipsArrayDouble *white = vips_array_double_newv (1, 255.0);
-      int status = vips_flatten (image, &flat, "background", white, NULL);
-
-      vips_area_unref (VIPS_AREA (white));
-      if (status != 0)
-        return prepare_failed (error), NULL;
-    }
-  else
-    flat = g_object_ref (image);
-  if (vips_colourspace (flat, &srgb, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+  if (mc_vips_flatten_white (image, &flat) != 0 ||
+      vips_colourspace (flat, &srgb, VIPS_INTERPRETATION_sRGB, NULL) != 0)
     return prepare_failed (error), NULL;
   return cut_upright (srgb, centre, ux, uy, length, height, MC_CARD_CROP_WIDTH / length,
                       MC_CARD_CROP_WIDTH, MC_CARD_CROP_HEIGHT, error);

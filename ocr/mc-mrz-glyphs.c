@@ -36,23 +36,9 @@ VipsImage *
 mc_mrz_grey (VipsImage  *image,
              GError    **error)
 {
-  g_autoptr(VipsImage) flat = NULL;
-  g_autoptr(VipsImage) grey = NULL;
   VipsImage *u8 = NULL;
 
-  if (vips_image_hasalpha (image))
-    {
-      VipsArrayDouble *white = vips_array_double_newv (1, 255.0);
-      int status = vips_flatten (image, &flat, "background", white, NULL);
-
-      vips_area_unref (VIPS_AREA (white));
-      if (status != 0)
-        return prepare_failed (error), NULL;
-    }
-  else
-    flat = g_object_ref (image);
-  if (vips_colourspace (flat, &grey, VIPS_INTERPRETATION_B_W, NULL) != 0 ||
-      vips_cast_uchar (grey, &u8, NULL) != 0)
+  if (mc_vips_grey8 (image, &u8) != 0)
     return prepare_failed (error), NULL;
   return u8;
 }

@@ -19,7 +19,6 @@
 double
 mc_card_crop_straighten (VipsImage **image)
 {
-  g_autoptr(VipsImage) grey = NULL;
   g_autoptr(VipsImage) u8 = NULL;
   g_autoptr(VipsImage) turned = NULL;
   g_autoptr(VipsImage) cut = NULL;
@@ -37,8 +36,7 @@ mc_card_crop_straighten (VipsImage **image)
 
   w = vips_image_get_width (*image);
   h = vips_image_get_height (*image);
-  if (vips_colourspace (*image, &grey, VIPS_INTERPRETATION_B_W, NULL) != 0 ||
-      vips_cast_uchar (grey, &u8, NULL) != 0 ||
+  if (mc_vips_grey8 (*image, &u8) != 0 ||
       !(px = vips_image_write_to_memory (u8, &size)) || size != (size_t) w * h)
     {
       vips_error_clear ();
