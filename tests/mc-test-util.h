@@ -5,84 +5,22 @@
 
 G_BEGIN_DECLS
 
+/* g_test_init() with each test case in its own home, data, config, cache,
+ * state and runtime folders (G_TEST_OPTION_ISOLATE_DIRS), set in the
+ * environment too, so the tool a test starts uses them as well. */
+void mc_test_init (int *argc, char ***argv);
+
 /* A fresh directory under the test's temporary dir, removed with the
  * process's own tmp tree by the caller when it is done. */
-static inline char *
-mc_test_make_tmpdir (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = g_strdup_printf ("motcua-%s-XXXXXX", name);
-  char *dir = g_dir_make_tmp (template, &error);
+char *mc_test_make_tmpdir (const char *name);
 
-  g_assert_no_error (error);
-  return dir;
-}
+void mc_test_write_file (const char *path, const char *contents);
 
-static inline void
-mc_test_write_file (const char *path,
-                    const char *contents)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-static inline void
-mc_test_rm_rf (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-
-      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-        {
-          g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-          g_autofree char *child_path = g_file_get_path (child);
-
-          if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-            mc_test_rm_rf (child_path);
-          else
-            g_file_delete (child, NULL, NULL);
-          g_object_unref (info);
-        }
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
-static inline gboolean
-mc_test_vips_warnings_not_fatal (const char     *log_domain,
-                                 GLogLevelFlags  log_level,
-                                 const char     *message,
-                                 gpointer        user_data)
-{
-  /* libvips reports bad input with g_warning() in its own domain. */
-  return g_strcmp0 (log_domain, "VIPS") != 0;
-}
-
-static inline void
-mc_test_vips_warning_to_message (const char     *log_domain,
-                                 GLogLevelFlags  log_level,
-                                 const char     *message,
-                                 gpointer        user_data)
-{
-  g_test_message ("libvips: %s", message);
-}
+void mc_test_rm_rf (const char *path);
 
 /* For tests that feed damaged images on purpose: libvips' warnings (and
  * only those) become TAP comments instead of aborting the test under
  * G_DEBUG=fatal-warnings; the test checks the error that follows. */
-static inline void
-mc_test_allow_vips_warnings (void)
-{
-  g_test_log_set_fatal_handler (mc_test_vips_warnings_not_fatal, NULL);
-  g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL,
-                     mc_test_vips_warning_to_message, NULL);
-}
+void mc_test_allow_vips_warnings (void);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "mc-core.h"
 #include "mc-test-id-cards.h"
 #include "mc-vips.h"
+#include "mc-test-util.h"
 
 /* The "id-card" profile on the generated glass scans, photos and crops,
  * and on inputs with no card at all. */
@@ -707,7 +708,7 @@ main (int   argc,
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
   g_test_log_set_fatal_handler (vips_warnings_pass, NULL);
   cards = mc_test_id_cards_load ();

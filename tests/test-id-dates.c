@@ -9,6 +9,7 @@
 #include "mc-id-rules.h"
 #include "mc-qr-payload.h"
 #include "mc-vips.h"
+#include "mc-test-util.h"
 
 /* Dates on the card: the expiry under the photo of a chip CCCD, a date
  * read again where the first reading failed, and the renewal rule that
@@ -364,7 +365,7 @@ main (int   argc,
       char *argv[])
 {
   mc_core_init ();
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
 
   g_test_add_func ("/ocr/id-dates/expiry-left-column", test_expiry_left_column);
   g_test_add_func ("/ocr/id-dates/sex-misread", test_sex_misread);

@@ -841,7 +841,7 @@ main (int   argc,
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
   g_test_log_set_fatal_handler (vips_warnings_pass, NULL);
   cards = mc_test_id_cards_load ();

@@ -3,6 +3,7 @@
 
 #include "mc-core.h"
 #include "mc-id-rules.h"
+#include "mc-test-util.h"
 
 static GDate
 ymd (int y,
@@ -240,7 +241,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
   g_test_add_func ("/ocr/id-rules/number-decode", test_number_decode);
   g_test_add_func ("/ocr/id-rules/number-check", test_number_check);

@@ -3,6 +3,7 @@
 
 #include "mc-id-fields.h"
 #include "mc-id-shapes.h"
+#include "mc-test-util.h"
 
 /* The fields of a front by their shape, on words as Tesseract gives them
  * for a photographed card whose small labels came out garbled (the words
@@ -123,7 +124,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   g_test_add_func ("/ocr/id-shapes/front", test_front);
   g_test_add_func ("/ocr/id-shapes/labels-first", test_labels_first);
   g_test_add_func ("/ocr/id-shapes/not-a-front", test_not_a_front);

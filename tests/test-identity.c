@@ -8,6 +8,7 @@
 #include "mc-id-rules.h"
 #include "mc-identity.h"
 #include "mc-test-text.h"
+#include "mc-test-util.h"
 
 /* The merge, from readings built by hand (the reader's end to end run is
  * test-id-reader), and the record's JSON as the visit stores it. */
@@ -625,7 +626,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, 1, 6, 2025);

@@ -181,7 +181,7 @@ main (int   argc,
   /* Small pages, more of them than one import takes. */
   static const PdfCase too_many = { 3, 201 };
 
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
 
   g_test_add_data_func ("/import/pdf/60-inch-page", &sixty, test_refused);

@@ -684,7 +684,7 @@ main (int   argc,
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   g_assert_nonnull (g_getenv ("MOTCUA_LEDGER_WRITER"));
   tmpdir = mc_test_make_tmpdir ("ledger-tool");
 

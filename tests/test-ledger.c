@@ -2126,6 +2126,57 @@ test_pdf_totals (void)
   }
 }
 
+/* The values the ledger and its bundles store are the enums' nicks: a
+ * renamed member would orphan every row written before. */
+static void
+test_stored_names (void)
+{
+  static const char * const channels[] = { "national", "provincial", "residence", "linked", "other", "paper" };
+  static const char * const statuses[] = { "submitted", "accepted", "supplement", "rejected", "completed", "withdrawn" };
+  static const char * const reasons[] = { "none", "wrong-procedure", "wrong-channel", "wrong-details",
+                                          "duplicate", "not-filed", "other" };
+  McChannel channel;
+  McFilingStatus status;
+  McCorrectionReason reason;
+  McEventKind kind;
+  McSource source;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (channels) == MC_N_CHANNELS);
+  G_STATIC_ASSERT (G_N_ELEMENTS (statuses) == MC_N_FILING_STATUSES);
+  G_STATIC_ASSERT (G_N_ELEMENTS (reasons) == MC_N_REASONS);
+  for (guint i = 0; i < MC_N_CHANNELS; i++)
+    {
+      g_assert_cmpstr (mc_channel_to_string (i), ==, channels[i]);
+      g_assert_true (mc_channel_from_string (channels[i], &channel));
+      g_assert_cmpint (channel, ==, i);
+    }
+  for (guint i = 0; i < MC_N_FILING_STATUSES; i++)
+    {
+      g_assert_cmpstr (mc_filing_status_to_string (i), ==, statuses[i]);
+      g_assert_true (mc_filing_status_from_string (statuses[i], &status));
+      g_assert_cmpint (status, ==, i);
+    }
+  for (guint i = 0; i < MC_N_REASONS; i++)
+    {
+      g_assert_cmpstr (mc_correction_reason_to_string (i), ==, reasons[i]);
+      g_assert_true (mc_correction_reason_from_string (reasons[i], &reason));
+      g_assert_cmpint (reason, ==, i);
+    }
+  g_assert_cmpstr (mc_event_kind_to_string (MC_EVENT_CORRECTION), ==, "correction");
+  g_assert_true (mc_event_kind_from_string ("status", &kind));
+  g_assert_cmpint (kind, ==, MC_EVENT_STATUS);
+  g_assert_cmpstr (mc_source_to_string (MC_SOURCE_MANUAL), ==, "manual");
+  g_assert_true (mc_source_from_string ("visit", &source));
+  g_assert_cmpint (source, ==, MC_SOURCE_VISIT);
+
+  /* Neither the count markers nor other spellings are values. */
+  g_assert_false (mc_channel_from_string ("n-channels", &channel));
+  g_assert_false (mc_channel_from_string ("NATIONAL", &channel));
+  g_assert_false (mc_channel_from_string ("MC_CHANNEL_NATIONAL", &channel));
+  g_assert_false (mc_filing_status_from_string (NULL, &status));
+  g_assert_false (mc_correction_reason_from_string ("", &reason));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2134,7 +2185,7 @@ main (int   argc,
   int ret;
 
   setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
   /* Local days in these tests are Nha Trang's. */
   g_setenv ("TZ", "Asia/Ho_Chi_Minh", TRUE);
@@ -2146,6 +2197,7 @@ main (int   argc,
   pin_hash = mc_supervisor_pin_hash_full ("2468", 1000, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/ledger/types/stored-names", test_stored_names);
   g_test_add_func ("/ledger/open/creates-private-wal-file", test_open_creates_private_wal_file);
   g_test_add_func ("/ledger/open/append-only", test_append_only);
   g_test_add_func ("/ledger/open/migrates-schema-1", test_migrate_schema_1);

@@ -9,6 +9,7 @@
 #include "mc-id-reader.h"
 #include "mc-mrz-find.h"
 #include "mc-vips.h"
+#include "mc-test-util.h"
 
 /* The MRZ found by its shape (ocr/mc-mrz-find.c): a synthetic zone drawn in
  * OCR-B among other print on a page, turned and scaled as a scan or a
@@ -294,7 +295,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
 
   g_test_add_func ("/ocr/mrz-find/geometry", test_geometry);

@@ -5,6 +5,7 @@
 
 #include "mc-id-error.h"
 #include "mc-mrz.h"
+#include "mc-test-util.h"
 
 /* The synthetic card in shared/reference/id-cards.md */
 #define VN1 "IDVNM0900012345056090001234<<6"
@@ -344,7 +345,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   g_test_add_func ("/ocr/mrz/check-digit", test_check_digit);
   g_test_add_func ("/ocr/mrz/check-digit-rejects", test_check_digit_rejects);
   g_test_add_func ("/ocr/mrz/parse-vietnam", test_parse_vietnam);

@@ -4,6 +4,7 @@
 #include "mc-core.h"
 #include "mc-ocr-pool.h"
 #include "mc-vips.h"
+#include "mc-test-util.h"
 
 /* Black text on white, rendered by libvips through Pango. */
 static VipsImage *
@@ -154,7 +155,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
 
   g_test_add_func ("/ocr/pool/recognize-vietnamese", test_recognize_vietnamese);

@@ -342,7 +342,7 @@ main (int   argc,
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
   vips_cache_set_max (0);
   tmpdir = mc_test_make_tmpdir ("pdf");

@@ -252,7 +252,7 @@ main (int   argc,
   int status;
 
   mc_core_init ();
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
 
   tmpdir = mc_test_make_tmpdir ("portal-secret");
   start_keyring ();

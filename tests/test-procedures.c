@@ -206,7 +206,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
 
   g_test_add_func ("/procedures/builtin", test_builtin);

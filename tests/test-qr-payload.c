@@ -10,6 +10,7 @@
 #include "mc-qr-reader.h"
 #include "mc-test-text.h"
 #include "mc-vips.h"
+#include "mc-test-util.h"
 
 /* The example in shared/reference/id-cards.md: no old number. */
 #define P2021 "056090001234||Nguyễn Văn An|01011990|Nam|Thôn Phú Hội 2, Ninh Hưng, Ninh Hòa, Khánh Hòa|10072021"
@@ -252,7 +253,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
   g_test_add_func ("/ocr/qr-payload/empty-old-number", test_empty_old_number);
   g_test_add_func ("/ocr/qr-payload/old-number", test_old_number);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "mc-scan-area.h"
+#include "mc-test-util.h"
 
 static void
 test_presets (void)
@@ -51,7 +52,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   g_test_add_func ("/scanner/area/presets", test_presets);
   g_test_add_func ("/scanner/area/custom", test_custom);
   return g_test_run ();

@@ -234,7 +234,7 @@ main (int   argc,
     { "format", NULL },
   };
 
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
   /* As test-scanner.c: keep the backend loaded so LeakSanitizer names it. */
   dlopen (SANE_BACKEND_DIR "/libsane-test.so.1", RTLD_NOW | RTLD_NODELETE);

@@ -793,7 +793,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
 
   /* Keep SANE's backends loaded after sane_exit() so LeakSanitizer can

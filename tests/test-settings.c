@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "mc-core.h"
+#include "mc-test-util.h"
 
 static GSettingsSchema *
 get_schema (void)
@@ -99,7 +100,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
 
   g_test_add_func ("/settings/defaults", test_defaults);

@@ -175,7 +175,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
 
   g_test_add_func ("/tool/version", test_version);
   g_test_add_func ("/tool/help", test_help);

@@ -880,7 +880,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
   catalog = mc_procedure_catalog_new_builtin ();
 

@@ -8,8 +8,6 @@
 #include "mc-ward-catalog.h"
 #include "mc-test-util.h"
 
-static char *config_dir;
-
 static McDay
 day (const char *text)
 {
@@ -257,7 +255,7 @@ test_missing_file (void)
 static void
 test_override (void)
 {
-  g_autofree char *dir = g_build_filename (config_dir, "motcua", NULL);
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "motcua", NULL);
   g_autofree char *path = g_build_filename (dir, "wards.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(McWardCatalog) good = NULL;
@@ -309,12 +307,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
-  config_dir = mc_test_make_tmpdir ("wards");
-  g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
+  mc_test_init (&argc, &argv);
   mc_core_init ();
 
   g_test_add_func ("/wards/builtin/periods", test_builtin_periods);
@@ -335,8 +328,5 @@ main (int   argc,
       g_test_add_data_func (path, &bad_cases[i], test_malformed);
     }
 
-  ret = g_test_run ();
-  mc_test_rm_rf (config_dir);
-  g_free (config_dir);
-  return ret;
+  return g_test_run ();
 }
