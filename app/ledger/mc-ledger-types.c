@@ -8,55 +8,56 @@
 #include <glib/gi18n.h>
 
 #include "mc-ledger-types.h"
+#include "mc-ledger-enums.h"
 
 G_DEFINE_QUARK (mc-ledger-error-quark, mc_ledger_error)
 
-/* Stored values: never renamed, the ledger and bundles hold them. */
-static const char * const channel_names[MC_N_CHANNELS] = {
-  "national", "provincial", "residence", "linked", "other", "paper",
-};
-static const char * const status_names[MC_N_FILING_STATUSES] = {
-  "submitted", "accepted", "supplement", "rejected", "completed", "withdrawn",
-};
-static const char * const kind_names[] = { "filing", "status", "correction" };
-static const char * const source_names[] = { "visit", "manual" };
-static const char * const reason_names[MC_N_REASONS] = {
-  "none", "wrong-procedure", "wrong-channel", "wrong-details", "duplicate", "not-filed", "other",
-};
+/* Stored values are the enums' nicks (mc-ledger-enums.c, made by
+ * glib-mkenums from mc-ledger-types.h). */
+static const char *
+enum_to_nick (GType type,
+              int   value)
+{
+  /* Classes of static enum types are never freed, nor their values. */
+  GEnumValue *v = g_enum_get_value (g_type_class_ref (type), value);
+
+  return v != NULL ? v->value_nick : NULL;
+}
 
 static gboolean
-lookup_name (const char * const *names,
-             guint               n,
-             const char         *text,
-             guint              *out)
+enum_from_nick (GType       type,
+                const char *text,
+                int        *out)
 {
+  GEnumValue *v;
+
   if (text == NULL)
     return FALSE;
-  for (guint i = 0; i < n; i++)
-    if (g_str_equal (names[i], text))
-      {
-        *out = i;
-        return TRUE;
-      }
-  return FALSE;
+  v = g_enum_get_value_by_nick (g_type_class_ref (type), text);
+  if (v == NULL)
+    return FALSE;
+  *out = v->value;
+  return TRUE;
 }
 
 const char *
 mc_channel_to_string (McChannel channel)
 {
-  g_return_val_if_fail (channel < MC_N_CHANNELS, NULL);
-  return channel_names[channel];
+  const char *nick = enum_to_nick (MC_TYPE_CHANNEL, channel);
+
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 gboolean
 mc_channel_from_string (const char *text,
                         McChannel  *out)
 {
-  guint i;
+  int value;
 
-  if (!lookup_name (channel_names, MC_N_CHANNELS, text, &i))
+  if (!enum_from_nick (MC_TYPE_CHANNEL, text, &value))
     return FALSE;
-  *out = i;
+  *out = value;
   return TRUE;
 }
 
@@ -104,19 +105,21 @@ mc_channel_is_online (McChannel channel)
 const char *
 mc_filing_status_to_string (McFilingStatus status)
 {
-  g_return_val_if_fail (status < MC_N_FILING_STATUSES, NULL);
-  return status_names[status];
+  const char *nick = enum_to_nick (MC_TYPE_FILING_STATUS, status);
+
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 gboolean
 mc_filing_status_from_string (const char     *text,
                               McFilingStatus *out)
 {
-  guint i;
+  int value;
 
-  if (!lookup_name (status_names, MC_N_FILING_STATUSES, text, &i))
+  if (!enum_from_nick (MC_TYPE_FILING_STATUS, text, &value))
     return FALSE;
-  *out = i;
+  *out = value;
   return TRUE;
 }
 
@@ -140,57 +143,63 @@ mc_filing_status_get_label (McFilingStatus status)
 const char *
 mc_event_kind_to_string (McEventKind kind)
 {
-  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
+  const char *nick = enum_to_nick (MC_TYPE_EVENT_KIND, kind);
+
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 gboolean
 mc_event_kind_from_string (const char  *text,
                            McEventKind *out)
 {
-  guint i;
+  int value;
 
-  if (!lookup_name (kind_names, G_N_ELEMENTS (kind_names), text, &i))
+  if (!enum_from_nick (MC_TYPE_EVENT_KIND, text, &value))
     return FALSE;
-  *out = i;
+  *out = value;
   return TRUE;
 }
 
 const char *
 mc_source_to_string (McSource source)
 {
-  g_return_val_if_fail (source < G_N_ELEMENTS (source_names), NULL);
-  return source_names[source];
+  const char *nick = enum_to_nick (MC_TYPE_SOURCE, source);
+
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 gboolean
 mc_source_from_string (const char *text,
                        McSource   *out)
 {
-  guint i;
+  int value;
 
-  if (!lookup_name (source_names, G_N_ELEMENTS (source_names), text, &i))
+  if (!enum_from_nick (MC_TYPE_SOURCE, text, &value))
     return FALSE;
-  *out = i;
+  *out = value;
   return TRUE;
 }
 
 const char *
 mc_correction_reason_to_string (McCorrectionReason reason)
 {
-  g_return_val_if_fail (reason < MC_N_REASONS, NULL);
-  return reason_names[reason];
+  const char *nick = enum_to_nick (MC_TYPE_CORRECTION_REASON, reason);
+
+  g_return_val_if_fail (nick != NULL, NULL);
+  return nick;
 }
 
 gboolean
 mc_correction_reason_from_string (const char         *text,
                                   McCorrectionReason *out)
 {
-  guint i;
+  int value;
 
-  if (!lookup_name (reason_names, MC_N_REASONS, text, &i))
+  if (!enum_from_nick (MC_TYPE_CORRECTION_REASON, text, &value))
     return FALSE;
-  *out = i;
+  *out = value;
   return TRUE;
 }
 

@@ -30,6 +30,10 @@ typedef enum {
 
 GQuark mc_ledger_error_quark (void);
 
+/* The enums' nicks (from glib-mkenums: MC_CHANNEL_NATIONAL → "national",
+ * MC_REASON_WRONG_PROCEDURE → "wrong-procedure") are the values the ledger
+ * and its bundles store: never rename a member. */
+
 /* Where a filing went. The first five are the issue's channels; “paper”
  * counts what the counter still took on paper, so the share of online
  * filings can be compared with the city's target. */
@@ -40,7 +44,7 @@ typedef enum {
   MC_CHANNEL_LINKED,       /* linked services (khai sinh + thường trú + BHYT) */
   MC_CHANNEL_OTHER,        /* another online system */
   MC_CHANNEL_PAPER,        /* not online */
-  MC_N_CHANNELS
+  MC_N_CHANNELS /*< skip >*/
 } McChannel;
 
 typedef enum {
@@ -50,7 +54,7 @@ typedef enum {
   MC_FILING_STATUS_REJECTED,
   MC_FILING_STATUS_COMPLETED,
   MC_FILING_STATUS_WITHDRAWN,
-  MC_N_FILING_STATUSES
+  MC_N_FILING_STATUSES /*< skip >*/
 } McFilingStatus;
 
 typedef enum {
@@ -72,7 +76,7 @@ typedef enum {
   MC_REASON_DUPLICATE,
   MC_REASON_NOT_FILED,
   MC_REASON_OTHER,
-  MC_N_REASONS
+  MC_N_REASONS /*< skip >*/
 } McCorrectionReason;
 
 const char *mc_channel_to_string        (McChannel           channel);
