@@ -673,11 +673,397 @@ save_output (VipsImage   *out,
 }
 
 /* G_MESSAGES_DEBUG=mc-cleanup prints how long each step took. */
-#define STAGE(name) G_STMT_START { \
-    gint64 now_ = g_get_monotonic_time (); \
-    g_debug ("%-12s %6.1f ms", name, (now_ - stage_start) / 1000.0); \
-    stage_start = now_; \
-  } G_STMT_END
+/* One cleaning, stage by stage. Every intermediate image is owned by
+ * @ctx and goes with it; each stage takes its own local array there. */
+typedef struct {
+  const McCleanupOptions *options;
+  GCancellable           *cancellable;
+  McCleanupResult        *result;
+  VipsObject             *ctx;
+  VipsImage              *work;        /* the page, 8-bit sRGB or grey */
+  int                     dpi;
+  gboolean                document;
+  gboolean                colour;      /* colour worth keeping */
+  VipsImage              *small;       /* 50 dpi, grey unless colour */
+  VipsImage              *small_grey;  /* 50 dpi, grey */
+  VipsImage              *mask;        /* 50 dpi: paper 255, glass 0 */
+  VipsImage              *ana_ink;     /* 150 dpi ink mask (documents) */
+  VipsImage              *background;  /* background map, output geometry */
+  PIX                    *ink;
+  Geometry                g;
+  gint64                  stage_start;
+} Cleaning;
+
+static VipsImage **
+stage_images (Cleaning *c,
+              int       n)
+{
+  return (VipsImage **) vips_object_local_array (c->ctx, n);
+}
+
+static void
+stage_done (Cleaning   *c,
+            const char *name)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_debug ("%-12s %6.1f ms", name, (now - c->stage_start) / 1000.0);
+  c->stage_start = now;
+}
+
+/* A 50 dpi copy first: whether the page has colour worth keeping decides
+ * whether everything after works on one band or three. Without meaningful
+ * colour, the page goes grey as early as the pipelines allow: after each
+ * shrink, never as a full-size copy. */
+static gboolean
+clean_small_copy (Cleaning  *c,
+                  GError   **error)
+{
+  VipsImage **t = stage_images (c, 6);
+  GError *local_error = NULL;
+
+  if (vips_shrink (c->work, &t[0], c->dpi / SMALL_DPI, c->dpi / SMALL_DPI, NULL) ||
+      !(t[1] = vips_image_copy_memory (t[0])))
+    return vips_failed (error);
+  c->small = t[1];
+  c->colour = vips_image_get_bands (c->work) == 3 && has_colour (c->small, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (!c->colour && vips_image_get_bands (c->small) == 3)
+    {
+      if (!(t[2] = grey_of (c->small)) || !(t[3] = vips_image_copy_memory (t[2])))
+        return vips_failed (error);
+      c->small = t[3];
+    }
+  if (!(t[4] = grey_of (c->small)) || !(t[5] = vips_image_copy_memory (t[4])))
+    return vips_failed (error);
+  c->small_grey = t[5];
+  if (g_cancellable_set_error_if_cancelled (c->cancellable, error))
+    return FALSE;
+  stage_done (c, "small copy");
+  return TRUE;
+}
+
+/* Paper and glass: the darkest of the four edges' medians (glass shows on
+ * at least one side when the paper is smaller than the scan), the paper
+ * mask, and the paper's colour per band for a white balance. */
+static gboolean
+clean_find_paper (Cleaning  *c,
+                  GError   **error)
+{
+  VipsImage **t = stage_images (c, 3);
+  VipsImage *grey = c->small_grey;
+  int sw = vips_image_get_width (grey), sh = vips_image_get_height (grey);
+  int ring = MAX (2, MIN (sw, sh) / 60);
+  double border = 255.0;
+
+  c->g.paper_level = percent (grey, 90);
+  for (int i = 0; i < 4; i++)
+    {
+      g_autoptr(VipsImage) strip = NULL;
+      int x = i == 3 ? sw - ring : 0, y = i == 1 ? sh - ring : 0;
+      int ew = i < 2 ? sw : ring, eh = i < 2 ? ring : sh;
+
+      if (vips_extract_area (grey, &strip, x, y, ew, eh, NULL))
+        return vips_failed (error);
+      border = MIN (border, percent (strip, 50));
+    }
+  c->g.glass_level = border;
+  c->g.has_glass = c->g.paper_level - border > GLASS_CONTRAST;
+  g_debug ("paper %.0f, darkest edge %.0f", c->g.paper_level, border);
+  if (c->g.has_glass)
+    {
+      if (!(t[0] = paper_mask (grey, (c->g.paper_level + border) / 2.0)))
+        return vips_failed (error);
+    }
+  else if (vips_black (&t[1], sw, sh, NULL) ||
+           vips_linear1 (t[1], &t[2], 1.0, 255.0, NULL) ||
+           vips_cast_uchar (t[2], &t[0], NULL))
+    return vips_failed (error);
+  c->mask = t[0];
+  for (int b = 0; b < vips_image_get_bands (c->small); b++)
+    {
+      g_autoptr(VipsImage) band = NULL;
+
+      if (vips_extract_band (c->small, &band, b, NULL))
+        return vips_failed (error);
+      c->g.paper[b] = MAX (percent (band, 90), 1.0);
+    }
+  return TRUE;
+}
+
+/* Documents: the ink mask at 150 dpi (darker than INK_RATIO of the local
+ * paper, and on the paper), the skew, and whether the page is blank
+ * (ink within the paper's bounding box). */
+static gboolean
+clean_find_ink (Cleaning  *c,
+                double     blank_ink,
+                double    *ana_dpi,
+                GError   **error)
+{
+  VipsImage **t = stage_images (c, 5);
+  double ana_scale = MIN (1.0, ANA_DPI / c->dpi);
+  int aw, ah, px, py, pw, ph;
+
+  *ana_dpi = c->dpi * ana_scale;
+  /* The green band stands in for lightness here: black text, red seals
+   * and blue ink are all dark in it, and it costs a third. */
+  if (vips_image_get_bands (c->work) == 3)
+    {
+      if (vips_extract_band (c->work, &t[0], 1, NULL))
+        return vips_failed (error);
+    }
+  else
+    t[0] = g_object_ref (c->work);
+  if (vips_shrink (t[0], &t[1], 1.0 / ana_scale, 1.0 / ana_scale, NULL) ||
+      !(t[2] = vips_image_copy_memory (t[1])) ||
+      !(t[3] = background_map (c->small_grey, c->g.paper_level)))
+    return vips_failed (error);
+  aw = vips_image_get_width (t[2]);
+  ah = vips_image_get_height (t[2]);
+  stage_done (c, "150 dpi copy");
+  if (!(t[4] = ink_mask (t[2], t[3], c->mask, &c->ink)))
+    return vips_failed (error);
+  c->ana_ink = t[4];
+  stage_done (c, "ink mask");
+
+  c->g.angle = find_skew (c->ink);
+  stage_done (c, "skew");
+
+  if (find_box (c->mask, 128.0, &px, &py, &pw, &ph) && pw >= 4 && ph >= 4)
+    {
+      double fx = (double) aw / vips_image_get_width (c->mask);
+      double fy = (double) ah / vips_image_get_height (c->mask);
+
+      px = (int) (px * fx);
+      py = (int) (py * fy);
+      pw = MIN ((int) (pw * fx), aw - px);
+      ph = MIN ((int) (ph * fy), ah - py);
+    }
+  else
+    {
+      px = py = 0;
+      pw = aw;
+      ph = ah;
+    }
+  c->result->ink = ink_coverage (c->ink, px, py, pw, ph, *ana_dpi);
+  c->result->blank = c->result->ink < blank_ink && !c->colour;
+  return !g_cancellable_set_error_if_cancelled (c->cancellable, error);
+}
+
+/* Orientation: a fixed turn the caller asked for, or OSD on the deskewed
+ * ink mask, black on white (documents that are not blank). */
+static gboolean
+clean_orientation (Cleaning  *c,
+                   double     ana_dpi,
+                   GError   **error)
+{
+  const McCleanupOptions *options = c->options;
+  g_autoptr(GError) osd_error = NULL;
+  g_autoptr(VipsImage) upright = NULL;
+  float confidence = 0;
+  int rotate = 0;
+
+  if (options->fixed_rotation)
+    {
+      c->g.rotate = ((options->rotation % 360) + 360) % 360 / 90 * 90;
+      c->result->orientation_known = TRUE;
+      return TRUE;
+    }
+  if (!c->document || options->orient == NULL || c->result->blank)
+    return TRUE;
+  if (!(upright = osd_input (c->ana_ink, c->g.angle)))
+    return vips_failed (error);
+  stage_done (c, "osd input");
+  if (options->orient (upright, (int) lround (ana_dpi), &rotate, &confidence,
+                       c->cancellable, &osd_error, options->orient_data))
+    {
+      g_debug ("orientation %d, confidence %.2f", rotate, confidence);
+      if (confidence >= MIN_ORIENT_CONFIDENCE)
+        {
+          c->g.rotate = ((rotate % 360) + 360) % 360 / 90 * 90;
+          c->result->orientation_known = TRUE;
+        }
+    }
+  else if (g_error_matches (osd_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&osd_error));
+      return FALSE;
+    }
+  else
+    g_debug ("orientation unknown: %s", osd_error ? osd_error->message : "?");
+  stage_done (c, "orientation");
+  return TRUE;
+}
+
+/* The crop box, found on the turned paper mask; with a white lid, the
+ * scanner's field, the same size as the scan. */
+static gboolean
+clean_crop_box (Cleaning  *c,
+                GError   **error)
+{
+  VipsImage **t = stage_images (c, 1);
+  Geometry *g = &c->g;
+  int mw, mh, bx, by, bw, bh;
+
+  if (!(t[0] = turn (c->mask, 1.0, g->angle, g->rotate, 0.0)))
+    return vips_failed (error);
+  mw = vips_image_get_width (t[0]);
+  mh = vips_image_get_height (t[0]);
+  if (g->has_glass)
+    {
+      int inset = (int) lround (1.0 / 25.4 * SMALL_DPI);   /* 1 mm: the paper's shadowed edge */
+
+      if (!find_box (t[0], 128.0, &bx, &by, &bw, &bh) || bw < mw / 10 || bh < mh / 10)
+        {
+          /* Not a believable paper: keep the whole scan. */
+          bx = by = 0;
+          bw = mw;
+          bh = mh;
+        }
+      else
+        {
+          bx += inset;
+          by += inset;
+          bw -= 2 * inset;
+          bh -= 2 * inset;
+          c->result->trimmed = TRUE;
+        }
+      g->cx = (double) bx / mw;
+      g->cy = (double) by / mh;
+      g->cw = (double) bw / mw;
+      g->ch = (double) bh / mh;
+    }
+  else
+    {
+      gboolean sideways = g->rotate == 90 || g->rotate == 270;
+      double sw = vips_image_get_width (c->mask), sh = vips_image_get_height (c->mask);
+      double ow = sideways ? sh : sw, oh = sideways ? sw : sh;
+
+      g->cw = MIN (1.0, ow / mw);
+      g->ch = MIN (1.0, oh / mh);
+      g->cx = (1.0 - g->cw) / 2.0;
+      g->cy = (1.0 - g->ch) / 2.0;
+    }
+  return TRUE;
+}
+
+/* The background map in the output's geometry; on documents without
+ * colour, the page's kind: line art unless smooth grey areas say
+ * otherwise. */
+static gboolean
+clean_page_kind (Cleaning  *c,
+                 GError   **error)
+{
+  VipsImage **t = stage_images (c, 7);
+  Geometry *g = &c->g;
+  GError *local_error = NULL;
+  gboolean grey;
+
+  if (!(t[0] = turn (c->small_grey, 1.0, g->angle, g->rotate, g->has_glass ? g->glass_level : g->paper_level)) ||
+      !(t[1] = crop_fraction (t[0], g)) ||
+      !(t[2] = vips_image_copy_memory (t[1])) ||
+      !(t[3] = background_map (t[2], g->paper_level)))
+    return vips_failed (error);
+  c->background = t[3];
+  if (c->colour)
+    c->result->kind = MC_PAGE_KIND_COLOUR;
+  else if (!c->document)
+    c->result->kind = MC_PAGE_KIND_GREY;
+  else
+    {
+      if (vips_divide (t[2], t[3], &t[4], NULL) ||
+          vips_linear1 (t[4], &t[5], 255.0, 0.0, NULL) ||
+          vips_cast_uchar (t[5], &t[6], NULL))
+        return vips_failed (error);
+      grey = has_smooth_grey (t[6], &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      c->result->kind = grey ? MC_PAGE_KIND_GREY : MC_PAGE_KIND_LINEART;
+    }
+  c->result->skew = g->angle;
+  c->result->rotation = g->rotate;
+  if (g_cancellable_set_error_if_cancelled (c->cancellable, error))
+    return FALSE;
+  stage_done (c, "kind");
+  return TRUE;
+}
+
+/* The output, in one pass from the decoded page: grey before turning (the
+ * resampling then works on one band), turned, cropped, and on documents
+ * divided by the background, white-balanced and stretched:
+ * out = (x / bg · 255 · wb − black) · 255 / range; line art thresholded. */
+static gboolean
+clean_write_output (Cleaning    *c,
+                    int          out_dpi,
+                    int          quality,
+                    const char  *output_base,
+                    GError     **error)
+{
+  VipsImage **t = stage_images (c, 8);
+  McCleanupResult *result = c->result;
+  Geometry *g = &c->g;
+  double scale = (double) out_dpi / c->dpi;
+  VipsImage *src = c->work;
+  VipsImage *x;
+  int ow, oh;
+
+  if (!c->colour && vips_image_get_bands (c->work) == 3)
+    {
+      if (!(t[0] = grey_of (c->work)))
+        return vips_failed (error);
+      src = t[0];
+    }
+  if (!(t[1] = turn (src, scale, g->angle, g->rotate, g->has_glass ? g->glass_level : g->paper_level)) ||
+      !(t[2] = crop_fraction (t[1], g)))
+    return vips_failed (error);
+  x = t[2];
+  ow = vips_image_get_width (x);
+  oh = vips_image_get_height (x);
+
+  if (c->document)
+    {
+      int nb = vips_image_get_bands (x);
+      double a[3], bias[3];
+      double range = WHITE_POINT - BLACK_POINT;
+
+      for (int b = 0; b < nb; b++)
+        {
+          double wb = nb == 1 ? 1.0 : g->paper_level / g->paper[b];
+
+          a[b] = 255.0 * wb * 255.0 / range;
+          bias[b] = -BLACK_POINT * 255.0 / range;
+        }
+      if (!(t[3] = resize_to (c->background, ow, oh, VIPS_KERNEL_LINEAR)) ||
+          vips_divide (x, t[3], &t[4], NULL) ||
+          vips_linear (t[4], &t[5], a, bias, nb, NULL) ||
+          vips_cast_uchar (t[5], &t[6], NULL))
+        return vips_failed (error);
+      x = t[6];
+      if (result->kind == MC_PAGE_KIND_LINEART)
+        {
+          if (vips_moreeq_const1 (x, &t[7], LINEART_THRESHOLD, NULL))
+            return vips_failed (error);
+          x = t[7];
+        }
+    }
+  else
+    quality = MAX (quality, 80);
+
+  result->width = ow;
+  result->height = oh;
+  if (output_base != NULL && !(result->blank && !c->options->keep_blank))
+    if (!save_output (x, result->kind, out_dpi, quality, output_base, &result->output, error))
+      return FALSE;
+  stage_done (c, "output");
+  return TRUE;
+}
 
 McCleanupResult *
 mc_cleanup_image (VipsImage              *image,
@@ -690,21 +1076,14 @@ mc_cleanup_image (VipsImage              *image,
   static const McCleanupOptions defaults = { 0 };
   g_autoptr(McCleanupResult) result = g_new0 (McCleanupResult, 1);
   g_autoptr(VipsImage) work = NULL;
-  g_autoptr(GError) local_error = NULL;
-  VipsObject *ctx = NULL;
-  VipsImage **t;
-  VipsImage *small, *small_grey, *mask;
-  Geometry g = { 0 };
+  Cleaning c = { 0 };
   gint64 start = g_get_monotonic_time ();
-  gint64 stage_start = start;
-  gboolean colour, document;
   int out_dpi, quality;
-  double blank_ink;
-  PIX *ink = NULL;
+  double blank_ink, ana_dpi = 0;
+  gboolean ok;
 
   if (options == NULL)
     options = &defaults;
-  document = options->profile == MC_CLEANUP_PROFILE_DOCUMENT;
   if (image == NULL)
     {
       g_set_error_literal (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_DAMAGED,
@@ -725,325 +1104,30 @@ mc_cleanup_image (VipsImage              *image,
   if (!(work = to_working (image)))
     return (vips_failed (error), NULL);
 
-  ctx = VIPS_OBJECT (vips_image_new ());
-  t = (VipsImage **) vips_object_local_array (ctx, 48);
+  c.options = options;
+  c.cancellable = cancellable;
+  c.result = result;
+  c.ctx = VIPS_OBJECT (vips_image_new ());
+  c.work = work;
+  c.dpi = dpi;
+  c.document = options->profile == MC_CLEANUP_PROFILE_DOCUMENT;
+  c.stage_start = start;
 
-  /* A 50 dpi copy first: whether the page has colour worth keeping
-   * decides whether everything after works on one band or three. */
-  if (vips_shrink (work, &t[0], dpi / SMALL_DPI, dpi / SMALL_DPI, NULL) ||
-      !(t[1] = vips_image_copy_memory (t[0])))
-    goto vips_error;
-  small = t[1];
-  colour = vips_image_get_bands (work) == 3 && has_colour (small, &local_error);
-  if (local_error != NULL)
-    goto failed;
-  /* Without meaningful colour, the page goes grey as early as the
-   * pipelines allow: after each shrink, never as a full-size copy. */
-  if (!colour && vips_image_get_bands (small) == 3)
-    {
-      if (!(t[2] = grey_of (small)) || !(t[3] = vips_image_copy_memory (t[2])))
-        goto vips_error;
-      small = t[3];
-    }
-  if (!(t[4] = grey_of (small)) || !(t[5] = vips_image_copy_memory (t[4])))
-    goto vips_error;
-  small_grey = t[5];
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-    goto failed;
-  STAGE ("small copy");
-
-  /* Paper and glass. */
-  {
-    int sw = vips_image_get_width (small_grey), sh = vips_image_get_height (small_grey);
-    int ring = MAX (2, MIN (sw, sh) / 60);
-    double border = 255.0;
-
-    /* The darkest of the four edges' medians: glass shows on at least one
-     * side when the paper is smaller than the scan. */
-    g.paper_level = percent (small_grey, 90);
-    for (int i = 0; i < 4; i++)
-      {
-        g_autoptr(VipsImage) strip = NULL;
-        int x = i == 3 ? sw - ring : 0, y = i == 1 ? sh - ring : 0;
-        int ew = i < 2 ? sw : ring, eh = i < 2 ? ring : sh;
-
-        if (vips_extract_area (small_grey, &strip, x, y, ew, eh, NULL))
-          goto vips_error;
-        border = MIN (border, percent (strip, 50));
-      }
-    g.glass_level = border;
-    g.has_glass = g.paper_level - border > GLASS_CONTRAST;
-    g_debug ("paper %.0f, darkest edge %.0f", g.paper_level, border);
-    if (g.has_glass)
-      {
-        if (!(t[6] = paper_mask (small_grey, (g.paper_level + border) / 2.0)))
-          goto vips_error;
-      }
-    else if (vips_black (&t[7], sw, sh, NULL) ||
-             vips_linear1 (t[7], &t[8], 1.0, 255.0, NULL) ||
-             vips_cast_uchar (t[8], &t[6], NULL))
-      goto vips_error;
-    mask = t[6];
-    /* Paper colour, per band, for a white balance. */
-    for (int b = 0; b < vips_image_get_bands (small); b++)
-      {
-        g_autoptr(VipsImage) band = NULL;
-
-        if (vips_extract_band (small, &band, b, NULL))
-          goto vips_error;
-        g.paper[b] = MAX (percent (band, 90), 1.0);
-      }
-  }
-
-  if (document)
-    {
-      double ana_scale = MIN (1.0, ANA_DPI / dpi);
-      double ana_dpi = dpi * ana_scale;
-      int aw, ah, px, py, pw, ph;
-
-      /* Ink mask at 150 dpi: darker than INK_RATIO of the local paper,
-       * and on the paper (the glass is not ink). */
-      /* The green band stands in for lightness here: black text, red
-       * seals and blue ink are all dark in it, and it costs a third. */
-      if (vips_image_get_bands (work) == 3)
-        {
-          if (vips_extract_band (work, &t[9], 1, NULL))
-            goto vips_error;
-        }
-      else
-        t[9] = g_object_ref (work);
-      if (vips_shrink (t[9], &t[10], 1.0 / ana_scale, 1.0 / ana_scale, NULL) ||
-          !(t[11] = vips_image_copy_memory (t[10])) ||
-          !(t[12] = background_map (small_grey, g.paper_level)))
-        goto vips_error;
-      aw = vips_image_get_width (t[11]);
-      ah = vips_image_get_height (t[11]);
-      STAGE ("150 dpi copy");
-      if (!(t[18] = ink_mask (t[11], t[12], mask, &ink)))
-        goto vips_error;
-      STAGE ("ink mask");
-
-      g.angle = find_skew (ink);
-      STAGE ("skew");
-
-      /* Blank: within the paper's bounding box. */
-      if (find_box (mask, 128.0, &px, &py, &pw, &ph) && pw >= 4 && ph >= 4)
-        {
-          double fx = (double) aw / vips_image_get_width (mask);
-          double fy = (double) ah / vips_image_get_height (mask);
-
-          px = (int) (px * fx);
-          py = (int) (py * fy);
-          pw = MIN ((int) (pw * fx), aw - px);
-          ph = MIN ((int) (ph * fy), ah - py);
-        }
-      else
-        {
-          px = py = 0;
-          pw = aw;
-          ph = ah;
-        }
-      result->ink = ink_coverage (ink, px, py, pw, ph, ana_dpi);
-      result->blank = result->ink < blank_ink && !colour;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-        goto failed;
-
-      /* Orientation: OSD reads the deskewed ink mask, black on white. */
-      if (options->fixed_rotation)
-        {
-          g.rotate = ((options->rotation % 360) + 360) % 360 / 90 * 90;
-          result->orientation_known = TRUE;
-        }
-      else if (options->orient != NULL && !result->blank)
-        {
-          g_autoptr(GError) osd_error = NULL;
-          g_autoptr(VipsImage) upright = NULL;
-          float confidence = 0;
-          int rotate = 0;
-
-          if (!(upright = osd_input (t[18], g.angle)))
-            goto vips_error;
-          STAGE ("osd input");
-          if (options->orient (upright, (int) lround (ana_dpi), &rotate, &confidence,
-                               cancellable, &osd_error, options->orient_data))
-            {
-              g_debug ("orientation %d, confidence %.2f", rotate, confidence);
-              if (confidence >= MIN_ORIENT_CONFIDENCE)
-                {
-                  g.rotate = ((rotate % 360) + 360) % 360 / 90 * 90;
-                  result->orientation_known = TRUE;
-                }
-            }
-          else if (g_error_matches (osd_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              local_error = g_steal_pointer (&osd_error);
-              goto failed;
-            }
-          else
-            g_debug ("orientation unknown: %s", osd_error ? osd_error->message : "?");
-        }
-      STAGE ("orientation");
-    }
-
-  if (!document && options->fixed_rotation)
-    {
-      g.rotate = ((options->rotation % 360) + 360) % 360 / 90 * 90;
-      result->orientation_known = TRUE;
-    }
-
-  /* Crop box, found on the turned paper mask. */
-  {
-    int mw, mh, bx, by, bw, bh;
-
-    if (!(t[19] = turn (mask, 1.0, g.angle, g.rotate, 0.0)))
-      goto vips_error;
-    mw = vips_image_get_width (t[19]);
-    mh = vips_image_get_height (t[19]);
-    if (g.has_glass)
-      {
-        int inset = (int) lround (1.0 / 25.4 * SMALL_DPI);   /* 1 mm: the paper's shadowed edge */
-
-        if (!find_box (t[19], 128.0, &bx, &by, &bw, &bh) || bw < mw / 10 || bh < mh / 10)
-          {
-            /* Not a believable paper: keep the whole scan. */
-            bx = by = 0;
-            bw = mw;
-            bh = mh;
-          }
-        else
-          {
-            bx += inset;
-            by += inset;
-            bw -= 2 * inset;
-            bh -= 2 * inset;
-            result->trimmed = TRUE;
-          }
-        g.cx = (double) bx / mw;
-        g.cy = (double) by / mh;
-        g.cw = (double) bw / mw;
-        g.ch = (double) bh / mh;
-      }
-    else
-      {
-        /* White lid: keep the scanner's field, the same size as the scan. */
-        gboolean sideways = g.rotate == 90 || g.rotate == 270;
-        double sw = vips_image_get_width (mask), sh = vips_image_get_height (mask);
-        double ow = sideways ? sh : sw, oh = sideways ? sw : sh;
-
-        g.cw = MIN (1.0, ow / mw);
-        g.ch = MIN (1.0, oh / mh);
-        g.cx = (1.0 - g.cw) / 2.0;
-        g.cy = (1.0 - g.ch) / 2.0;
-      }
-  }
-
-  /* The background map in the output's geometry; on documents without
-   * colour, the kind: line art unless smooth grey areas say otherwise. */
-  if (!(t[20] = turn (small_grey, 1.0, g.angle, g.rotate, g.has_glass ? g.glass_level : g.paper_level)) ||
-      !(t[21] = crop_fraction (t[20], &g)) ||
-      !(t[22] = vips_image_copy_memory (t[21])) ||
-      !(t[23] = background_map (t[22], g.paper_level)))
-    goto vips_error;
-  if (colour)
-    result->kind = MC_PAGE_KIND_COLOUR;
-  else if (!document)
-    result->kind = MC_PAGE_KIND_GREY;
-  else
-    {
-      gboolean grey;
-
-      if (vips_divide (t[22], t[23], &t[24], NULL) ||
-          vips_linear1 (t[24], &t[25], 255.0, 0.0, NULL) ||
-          vips_cast_uchar (t[25], &t[26], NULL))
-        goto vips_error;
-      grey = has_smooth_grey (t[26], &local_error);
-      if (local_error != NULL)
-        goto failed;
-      result->kind = grey ? MC_PAGE_KIND_GREY : MC_PAGE_KIND_LINEART;
-    }
-
-  result->skew = g.angle;
-  result->rotation = g.rotate;
+  ok = clean_small_copy (&c, error) &&
+       clean_find_paper (&c, error) &&
+       (!c.document || clean_find_ink (&c, blank_ink, &ana_dpi, error)) &&
+       clean_orientation (&c, ana_dpi, error) &&
+       clean_crop_box (&c, error) &&
+       clean_page_kind (&c, error);
   result->dpi = out_dpi;
+  ok = ok && clean_write_output (&c, out_dpi, quality, output_base, error);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-    goto failed;
-  STAGE ("kind");
-
-  /* The output, in one pass from the decoded page. */
-  {
-    double scale = (double) out_dpi / dpi;
-    VipsImage *x;
-    int ow, oh;
-
-    VipsImage *src = work;
-
-    /* Grey before turning: the resampling then works on one band. */
-    if (!colour && vips_image_get_bands (work) == 3)
-      {
-        if (!(t[37] = grey_of (work)))
-          goto vips_error;
-        src = t[37];
-      }
-    if (!(t[30] = turn (src, scale, g.angle, g.rotate, g.has_glass ? g.glass_level : g.paper_level)) ||
-        !(t[31] = crop_fraction (t[30], &g)))
-      goto vips_error;
-    x = t[31];
-    ow = vips_image_get_width (x);
-    oh = vips_image_get_height (x);
-
-    if (document)
-      {
-        int nb = vips_image_get_bands (x);
-        double a[3], bias[3];
-        double range = WHITE_POINT - BLACK_POINT;
-
-        /* out = (x / bg · 255 · wb − black) · 255 / range */
-        for (int b = 0; b < nb; b++)
-          {
-            double wb = nb == 1 ? 1.0 : g.paper_level / g.paper[b];
-
-            a[b] = 255.0 * wb * 255.0 / range;
-            bias[b] = -BLACK_POINT * 255.0 / range;
-          }
-        if (!(t[32] = resize_to (t[23], ow, oh, VIPS_KERNEL_LINEAR)) ||
-            vips_divide (x, t[32], &t[33], NULL) ||
-            vips_linear (t[33], &t[34], a, bias, nb, NULL) ||
-            vips_cast_uchar (t[34], &t[35], NULL))
-          goto vips_error;
-        x = t[35];
-        if (result->kind == MC_PAGE_KIND_LINEART)
-          {
-            if (vips_moreeq_const1 (x, &t[36], LINEART_THRESHOLD, NULL))
-              goto vips_error;
-            x = t[36];
-          }
-      }
-    else
-      quality = MAX (quality, 80);
-
-    result->width = ow;
-    result->height = oh;
-    if (output_base != NULL && !(result->blank && !options->keep_blank))
-      if (!save_output (x, result->kind, out_dpi, quality, output_base, &result->output, &local_error))
-        goto failed;
-  }
-
-  STAGE ("output");
-  pixDestroy (&ink);
-  g_object_unref (ctx);
+  pixDestroy (&c.ink);
+  g_object_unref (c.ctx);
+  if (!ok)
+    return NULL;
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
   return g_steal_pointer (&result);
-
-vips_error:
-  vips_failed (&local_error);
-failed:
-  pixDestroy (&ink);
-  g_clear_object (&ctx);
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return NULL;
 }
 
 McCleanupResult *
