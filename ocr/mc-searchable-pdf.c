@@ -472,6 +472,222 @@ format_size (guint64 bytes)
   return g_format_size_full (bytes, G_FORMAT_SIZE_DEFAULT);
 }
 
+/* "The PDF could not be written to …", or the cancellation as it is. */
+static void
+set_write_error (const char  *output,
+                 GError      *local,
+                 GError     **error)
+{
+  g_autofree char *name = g_filename_display_name (output);
+
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_error_copy (local));
+  else
+    g_set_error (error, MC_PDF_ERROR, MC_PDF_ERROR_WRITE,
+                 _("The PDF could not be written to %s: %s"), name,
+                 local ? local->message : g_strerror (EIO));
+}
+
+static void
+ctx_init (Ctx                *ctx,
+          const char * const *inputs,
+          const McPdfOptions *options,
+          GCancellable       *cancellable)
+{
+  g_mutex_init (&ctx->lock);
+  g_cond_init (&ctx->cond);
+  ctx->pages = g_new0 (Page, ctx->n_pages);
+  for (guint i = 0; i < ctx->n_pages; i++)
+    ctx->pages[i].level_done = -1;
+  ctx->inputs = g_strdupv ((char **) inputs);
+  ctx->languages = g_strdup (options->languages ? options->languages : "vie");
+  ctx->levels = make_levels (options->dpi > 0 ? MAX (options->dpi, MC_PDF_FLOOR_DPI) : MC_PDF_DEFAULT_DPI,
+                             options->quality > 0 ? CLAMP (options->quality, MC_PDF_FLOOR_QUALITY, 95)
+                                                  : MC_PDF_DEFAULT_QUALITY);
+  ctx->pool = options->pool ? g_object_ref (options->pool) : g_object_ref (mc_ocr_pool_get_default ());
+  ctx->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+}
+
+/* Stops the workers and frees the context; the OCR time goes to @rep. */
+static void
+ctx_clear (Ctx          *ctx,
+           GThreadPool  *threads,
+           McPdfReport  *rep)
+{
+  g_mutex_lock (&ctx->lock);
+  ctx->abort = TRUE;
+  g_mutex_unlock (&ctx->lock);
+  g_thread_pool_free (threads, FALSE, TRUE);
+  for (guint i = 0; i < ctx->n_pages; i++)
+    {
+      rep->ocr_seconds += ctx->pages[i].ocr_seconds;
+      words_free (ctx->pages[i].words);
+      page_clear_image (&ctx->pages[i]);
+      g_clear_error (&ctx->pages[i].error);
+    }
+  g_free (ctx->pages);
+  g_strfreev (ctx->inputs);
+  g_free (ctx->languages);
+  g_array_unref (ctx->levels);
+  g_object_unref (ctx->pool);
+  g_clear_object (&ctx->cancellable);
+  g_mutex_clear (&ctx->lock);
+  g_cond_clear (&ctx->cond);
+}
+
+/* Waits for page @index at the current level, keeping up to @window pages
+ * queued ahead of it (*next_submit is the next page to queue). */
+static Page *
+wait_for_page (Ctx          *ctx,
+               GThreadPool  *threads,
+               guint         index,
+               guint         window,
+               guint        *next_submit,
+               GError      **error)
+{
+  Page *page = &ctx->pages[index];
+
+  g_mutex_lock (&ctx->lock);
+  while (*next_submit < ctx->n_pages && *next_submit < index + window)
+    {
+      Job *job = g_new0 (Job, 1);
+
+      job->ctx = ctx;
+      job->index = (*next_submit)++;
+      job->level = ctx->level;
+      ctx->pages[job->index].queued = TRUE;
+      ctx->in_flight++;
+      g_thread_pool_push (threads, job, NULL);
+    }
+  while (page->level_done != ctx->level && page->error == NULL && page->queued)
+    g_cond_wait (&ctx->cond, &ctx->lock);
+  g_mutex_unlock (&ctx->lock);
+
+  if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+    return NULL;
+  if (page->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&page->error));
+      return NULL;
+    }
+  if (page->level_done != ctx->level)
+    {
+      g_set_error_literal (error, MC_PDF_ERROR, MC_PDF_ERROR_FAILED,
+                           _("A page could not be prepared for the PDF."));
+      return NULL;
+    }
+  return page;
+}
+
+typedef enum {
+  ATTEMPT_WRITTEN,   /* the file is in place */
+  ATTEMPT_OVER,      /* over the budget at this level: step down */
+  ATTEMPT_FAILED,
+} Attempt;
+
+/* One attempt at the current level: the pages in order into a temporary
+ * file beside @output, which replaces @output only when the whole fits
+ * the budget (synced, renamed into place, the folder synced: a power cut
+ * leaves the old file or the whole new one). */
+static Attempt
+write_at_level (Ctx           *ctx,
+                GThreadPool   *threads,
+                guint          window,
+                const char    *output,
+                McPdfInfo     *info,
+                guint64        budget,
+                McPdfReport   *rep,
+                guint64       *smallest,
+                GError       **error)
+{
+  g_autofree char *tmp = mc_file_temp_path_for (output);
+  g_autoptr(GFile) file = g_file_new_for_path (tmp);
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(McPdfWriter) writer = NULL;
+  g_autoptr(GError) local = NULL;
+  guint next_submit = 0, next_write = 0;
+  gboolean over = FALSE;
+
+  stream = g_file_create (file, G_FILE_CREATE_PRIVATE, ctx->cancellable, &local);
+  if (stream == NULL)
+    {
+      g_autofree char *name = g_filename_display_name (output);
+
+      g_set_error (error, MC_PDF_ERROR, MC_PDF_ERROR_WRITE,
+                   _("The PDF could not be written to %s: %s"), name, local->message);
+      return ATTEMPT_FAILED;
+    }
+  writer = mc_pdf_writer_new (G_OUTPUT_STREAM (stream), info, &local);
+  if (writer == NULL)
+    goto write_failed;
+
+  while (next_write < ctx->n_pages && !over)
+    {
+      Page *page = wait_for_page (ctx, threads, next_write, window, &next_submit, error);
+
+      if (page == NULL)
+        goto failed;
+      if (!mc_pdf_writer_add_page (writer, &page->image,
+                                   page->src_width * 72.0 / page->src_dpi,
+                                   page->src_height * 72.0 / page->src_dpi,
+                                   page->words ? &g_array_index (page->words, McOcrWord, 0) : NULL,
+                                   page->words ? page->words->len : 0,
+                                   page->src_width, page->src_height, &local))
+        goto write_failed;
+      if (page->passed_through)
+        rep->passed_through++;
+      page_clear_image (page);
+      next_write++;
+      over = budget > 0 && (guint64) mc_pdf_writer_get_offset (writer) + TRAILER_ALLOWANCE > budget;
+    }
+
+  if (!over)
+    {
+      if (!mc_pdf_writer_finish (writer, &local) ||
+          !g_output_stream_close (G_OUTPUT_STREAM (stream), ctx->cancellable, &local))
+        goto write_failed;
+      if (budget == 0 || (guint64) mc_pdf_writer_get_offset (writer) <= budget)
+        {
+          Level level = g_array_index (ctx->levels, Level, ctx->level);
+
+          if (!mc_file_commit (tmp, output, &local))
+            {
+              g_autofree char *name = g_filename_display_name (output);
+
+              g_set_error (error, MC_PDF_ERROR, MC_PDF_ERROR_WRITE,
+                           _("The PDF could not be written to %s: %s"), name, local->message);
+              goto failed;
+            }
+          rep->pages = ctx->n_pages;
+          rep->bytes = mc_pdf_writer_get_offset (writer);
+          rep->dpi = level.dpi;
+          rep->quality = level.quality;
+          rep->steps = ctx->level;
+          return ATTEMPT_WRITTEN;
+        }
+    }
+
+  /* Over budget: drop this attempt, wait for the workers, step down. */
+  *smallest = MIN (*smallest, (guint64) mc_pdf_writer_get_offset (writer) * ctx->n_pages / MAX (next_write, 1));
+  g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, NULL);
+  g_unlink (tmp);
+  rep->passed_through = 0;
+  g_mutex_lock (&ctx->lock);
+  while (ctx->in_flight > 0)
+    g_cond_wait (&ctx->cond, &ctx->lock);
+  for (guint i = 0; i < ctx->n_pages; i++)
+    page_clear_image (&ctx->pages[i]);
+  g_mutex_unlock (&ctx->lock);
+  g_debug ("level %d over budget (%" G_GUINT64_FORMAT " bytes estimated)", ctx->level, *smallest);
+  return ATTEMPT_OVER;
+
+write_failed:
+  set_write_error (output, local, error);
+failed:
+  g_unlink (tmp);
+  return ATTEMPT_FAILED;
+}
+
 gboolean
 mc_searchable_pdf_write (const char * const *inputs,
                          const char         *output,
@@ -482,15 +698,12 @@ mc_searchable_pdf_write (const char * const *inputs,
 {
   static const McPdfOptions defaults = { 0 };
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *tmp = NULL;
-  g_autoptr(GError) local = NULL;
-  GThreadPool *threads = NULL;
+  GThreadPool *threads;
   McPdfReport rep = { 0 };
   Ctx ctx = { 0 };
   gint64 start = g_get_monotonic_time ();
-  guint n_workers, window;
-  gboolean ok = FALSE;
-  guint64 budget;
+  guint n_workers;
+  Attempt attempt = ATTEMPT_OVER;
   guint64 smallest = G_MAXUINT64;
 
   if (options == NULL)
@@ -503,194 +716,35 @@ mc_searchable_pdf_write (const char * const *inputs,
       return FALSE;
     }
 
-  g_mutex_init (&ctx.lock);
-  g_cond_init (&ctx.cond);
-  ctx.pages = g_new0 (Page, ctx.n_pages);
-  for (guint i = 0; i < ctx.n_pages; i++)
-    ctx.pages[i].level_done = -1;
-  ctx.inputs = g_strdupv ((char **) inputs);
-  ctx.languages = g_strdup (options->languages ? options->languages : "vie");
-  ctx.levels = make_levels (options->dpi > 0 ? MAX (options->dpi, MC_PDF_FLOOR_DPI) : MC_PDF_DEFAULT_DPI,
-                            options->quality > 0 ? CLAMP (options->quality, MC_PDF_FLOOR_QUALITY, 95)
-                                                 : MC_PDF_DEFAULT_QUALITY);
-  ctx.pool = options->pool ? g_object_ref (options->pool) : g_object_ref (mc_ocr_pool_get_default ());
-  ctx.cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  budget = options->max_bytes;
-
+  ctx_init (&ctx, inputs, options, cancellable);
   n_workers = options->n_workers ? options->n_workers : g_get_num_processors ();
   n_workers = MAX (1, MIN (n_workers, ctx.n_pages));
-  window = n_workers + 1;
   threads = g_thread_pool_new (worker, NULL, (int) n_workers, FALSE, NULL);
 
-  for (ctx.level = 0; ctx.level < (int) ctx.levels->len; ctx.level++)
+  /* Each level a little smaller than the one before, until the file fits. */
+  for (ctx.level = 0; ctx.level < (int) ctx.levels->len && attempt == ATTEMPT_OVER; ctx.level++)
     {
-      g_autoptr(GFile) file = NULL;
-      g_autoptr(GFileOutputStream) stream = NULL;
-      g_autoptr(McPdfWriter) writer = NULL;
       McPdfInfo info = { .title = options->title, .created = now, .pdfa = options->pdfa };
-      guint next_submit = 0, next_write = 0;
-      gboolean over = FALSE;
 
-      g_free (tmp);
-      tmp = mc_file_temp_path_for (output);
-      file = g_file_new_for_path (tmp);
-      stream = g_file_create (file, G_FILE_CREATE_PRIVATE, cancellable, &local);
-      if (stream == NULL)
-        {
-          g_autofree char *name = g_filename_display_name (output);
-
-          g_set_error (error, MC_PDF_ERROR, MC_PDF_ERROR_WRITE,
-                       _("The PDF could not be written to %s: %s"), name, local->message);
-          goto out;
-        }
-      writer = mc_pdf_writer_new (G_OUTPUT_STREAM (stream), &info, &local);
-      if (writer == NULL)
-        goto write_failed;
-
-      while (next_write < ctx.n_pages)
-        {
-          Page *page = &ctx.pages[next_write];
-
-          g_mutex_lock (&ctx.lock);
-          while (next_submit < ctx.n_pages && next_submit < next_write + window)
-            {
-              Job *job = g_new0 (Job, 1);
-
-              job->ctx = &ctx;
-              job->index = next_submit++;
-              job->level = ctx.level;
-              ctx.pages[job->index].queued = TRUE;
-              ctx.in_flight++;
-              g_thread_pool_push (threads, job, NULL);
-            }
-          while (page->level_done != ctx.level && page->error == NULL && page->queued)
-            g_cond_wait (&ctx.cond, &ctx.lock);
-          g_mutex_unlock (&ctx.lock);
-
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            goto out;
-          if (page->error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&page->error));
-              goto out;
-            }
-          if (page->level_done != ctx.level)
-            {
-              g_set_error_literal (error, MC_PDF_ERROR, MC_PDF_ERROR_FAILED,
-                                   _("A page could not be prepared for the PDF."));
-              goto out;
-            }
-          if (!mc_pdf_writer_add_page (writer, &page->image,
-                                       page->src_width * 72.0 / page->src_dpi,
-                                       page->src_height * 72.0 / page->src_dpi,
-                                       page->words ? &g_array_index (page->words, McOcrWord, 0) : NULL,
-                                       page->words ? page->words->len : 0,
-                                       page->src_width, page->src_height, &local))
-            goto write_failed;
-          if (page->passed_through)
-            rep.passed_through++;
-          page_clear_image (page);
-          next_write++;
-
-          if (budget > 0 && (guint64) mc_pdf_writer_get_offset (writer) + TRAILER_ALLOWANCE > budget)
-            {
-              over = TRUE;
-              break;
-            }
-        }
-
-      if (!over)
-        {
-          if (!mc_pdf_writer_finish (writer, &local) ||
-              !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &local))
-            goto write_failed;
-          if (budget == 0 || (guint64) mc_pdf_writer_get_offset (writer) <= budget)
-            {
-              Level level = g_array_index (ctx.levels, Level, ctx.level);
-
-              /* Synced, renamed into place, the folder synced: a power cut
-               * leaves the old file or the whole new one. */
-              if (!mc_file_commit (tmp, output, &local))
-                {
-                  g_autofree char *name = g_filename_display_name (output);
-
-                  g_set_error (error, MC_PDF_ERROR, MC_PDF_ERROR_WRITE,
-                               _("The PDF could not be written to %s: %s"), name, local->message);
-                  goto out;
-                }
-              g_clear_pointer (&tmp, g_free);
-              rep.pages = ctx.n_pages;
-              rep.bytes = mc_pdf_writer_get_offset (writer);
-              rep.dpi = level.dpi;
-              rep.quality = level.quality;
-              rep.steps = ctx.level;
-              ok = TRUE;
-              goto out;
-            }
-        }
-
-      /* Over budget: drop this attempt, wait for the workers, step down. */
-      smallest = MIN (smallest, (guint64) mc_pdf_writer_get_offset (writer) * ctx.n_pages / MAX (next_write, 1));
-      g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, NULL);
-      g_unlink (tmp);
-      rep.passed_through = 0;
-      g_mutex_lock (&ctx.lock);
-      while (ctx.in_flight > 0)
-        g_cond_wait (&ctx.cond, &ctx.lock);
-      for (guint i = 0; i < ctx.n_pages; i++)
-        page_clear_image (&ctx.pages[i]);
-      g_mutex_unlock (&ctx.lock);
-      g_debug ("level %d over budget (%" G_GUINT64_FORMAT " bytes estimated)", ctx.level, smallest);
+      attempt = write_at_level (&ctx, threads, n_workers + 1, output, &info,
+                                options->max_bytes, &rep, &smallest, error);
     }
 
-  {
-    g_autofree char *limit = format_size (budget);
-    g_autofree char *size = format_size (smallest);
-
-    g_set_error (error, MC_PDF_ERROR, MC_PDF_ERROR_TOO_LARGE,
-                 _("These %u pages do not fit in %s, even at %d dpi and the lowest quality that stays legible (about %s). Split the document into smaller parts, or leave out pages that are not needed."),
-                 ctx.n_pages, limit, MC_PDF_FLOOR_DPI, size);
-  }
-  goto out;
-
-write_failed:
-  {
-    g_autofree char *name = g_filename_display_name (output);
-
-    if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      g_propagate_error (error, g_steal_pointer (&local));
-    else
-      g_set_error (error, MC_PDF_ERROR, MC_PDF_ERROR_WRITE,
-                   _("The PDF could not be written to %s: %s"), name,
-                   local ? local->message : g_strerror (EIO));
-  }
-
-out:
-  g_mutex_lock (&ctx.lock);
-  ctx.abort = TRUE;
-  g_mutex_unlock (&ctx.lock);
-  g_thread_pool_free (threads, FALSE, TRUE);
-  if (tmp != NULL)
-    g_unlink (tmp);
-  for (guint i = 0; i < ctx.n_pages; i++)
+  if (attempt == ATTEMPT_OVER)
     {
-      rep.ocr_seconds += ctx.pages[i].ocr_seconds;
-      words_free (ctx.pages[i].words);
-      page_clear_image (&ctx.pages[i]);
-      g_clear_error (&ctx.pages[i].error);
+      g_autofree char *limit = format_size (options->max_bytes);
+      g_autofree char *size = format_size (smallest);
+
+      g_set_error (error, MC_PDF_ERROR, MC_PDF_ERROR_TOO_LARGE,
+                   _("These %u pages do not fit in %s, even at %d dpi and the lowest quality that stays legible (about %s). Split the document into smaller parts, or leave out pages that are not needed."),
+                   ctx.n_pages, limit, MC_PDF_FLOOR_DPI, size);
     }
-  g_free (ctx.pages);
-  g_strfreev (ctx.inputs);
-  g_free (ctx.languages);
-  g_array_unref (ctx.levels);
-  g_object_unref (ctx.pool);
-  g_clear_object (&ctx.cancellable);
-  g_mutex_clear (&ctx.lock);
-  g_cond_clear (&ctx.cond);
+
+  ctx_clear (&ctx, threads, &rep);
   rep.seconds = (g_get_monotonic_time () - start) / 1e6;
   if (report != NULL)
     *report = rep;
-  return ok;
+  return attempt == ATTEMPT_WRITTEN;
 }
 
 typedef struct {
