@@ -202,31 +202,14 @@ human_size (guint64 bytes)
   return g_format_size_full (bytes, G_FORMAT_SIZE_DEFAULT);
 }
 
-static gboolean
-build (Plan             *plan,
-       McPackageReport  *report,
-       GCancellable     *cancellable,
-       GError          **error)
+/* The manifest's head: format, program, visit, place and procedure. */
+static void
+add_manifest_head (JsonBuilder *b,
+                   Plan        *plan)
 {
-  g_autofree char *final_dir = g_build_filename (plan->visit_dir, "package", NULL);
-  g_autofree char *work_dir = g_build_filename (plan->visit_dir, "package.tmp", NULL);
-  g_autofree char *old_dir = g_build_filename (plan->visit_dir, "package.old", NULL);
-  g_autofree char *manifest_path = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-  g_autofree char *json = NULL;
-  gint64 start = g_get_monotonic_time ();
-  guint64 total = 0;
 
-  memset (report, 0, sizeof *report);
-  remove_tree (work_dir);
-  if (!mc_dir_ensure_private (work_dir, error))
-    return FALSE;
-
-  json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
   json_builder_add_int_value (b, 1);
   json_builder_set_member_name (b, "kind");
@@ -255,79 +238,164 @@ build (Plan             *plan,
   json_builder_set_member_name (b, "portal");
   json_builder_add_string_value (b, plan->portal);
   json_builder_end_object (b);
-  json_builder_set_member_name (b, "components");
+}
+
+/* One component: its searchable PDF in @work_dir (when it has pages),
+ * within the per-file limit, and its entry in the manifest. */
+static gboolean
+write_component (JsonBuilder      *b,
+                 Plan             *plan,
+                 PlanComponent    *pc,
+                 const char       *work_dir,
+                 McPackageReport  *report,
+                 guint64          *total,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "key");
+  json_builder_add_string_value (b, pc->key);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, pc->name);
+  json_builder_set_member_name (b, "required");
+  json_builder_add_boolean_value (b, pc->required);
+  json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
 
-  for (guint i = 0; i < plan->components->len; i++)
+  if (pc->inputs->len > 0)
     {
-      PlanComponent *pc = g_ptr_array_index (plan->components, i);
-      g_autofree char *name = NULL;
-      g_autofree char *path = NULL;
+      g_autofree char *name = mc_package_dup_file_name (pc->position, pc->key, "pdf");
+      g_autofree char *path = g_build_filename (work_dir, name, NULL);
       g_autofree char *sha = NULL;
       g_autoptr(GError) local_error = NULL;
       McPdfOptions pdf = { 0 };
       McPdfReport pdf_report = { 0 };
       guint64 size = 0;
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "key");
-      json_builder_add_string_value (b, pc->key);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, pc->name);
-      json_builder_set_member_name (b, "required");
-      json_builder_add_boolean_value (b, pc->required);
-      json_builder_set_member_name (b, "files");
-      json_builder_begin_array (b);
-
-      if (pc->inputs->len > 0)
+      pdf.dpi = plan->dpi;
+      pdf.max_bytes = plan->file_limit;
+      pdf.title = pc->name;
+      if (!mc_searchable_pdf_write ((const char * const *) pc->inputs->pdata, path, &pdf,
+                                    &pdf_report, cancellable, &local_error))
         {
-          name = mc_package_dup_file_name (pc->position, pc->key, "pdf");
-          path = g_build_filename (work_dir, name, NULL);
-          pdf.dpi = plan->dpi;
-          pdf.max_bytes = plan->file_limit;
-          pdf.title = pc->name;
-          if (!mc_searchable_pdf_write ((const char * const *) pc->inputs->pdata, path, &pdf,
-                                        &pdf_report, cancellable, &local_error))
+          if (g_error_matches (local_error, MC_PDF_ERROR, MC_PDF_ERROR_TOO_LARGE))
             {
-              if (g_error_matches (local_error, MC_PDF_ERROR, MC_PDF_ERROR_TOO_LARGE))
-                {
-                  g_autofree char *limit = human_size (plan->file_limit);
+              g_autofree char *limit = human_size (plan->file_limit);
 
-                  g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_TOO_LARGE,
-                               _("“%s” does not fit the portal’s limit of %s per file even at the lowest legible quality. Split it, or scan fewer pages."),
-                               pc->name, limit);
-                }
-              else
-                g_propagate_error (error, g_steal_pointer (&local_error));
-              remove_tree (work_dir);
-              return FALSE;
+              g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_TOO_LARGE,
+                           _("“%s” does not fit the portal’s limit of %s per file even at the lowest legible quality. Split it, or scan fewer pages."),
+                           pc->name, limit);
             }
-          if (!(sha = sha256_file (path, &size, error)))
-            {
-              remove_tree (work_dir);
-              return FALSE;
-            }
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, name);
-          json_builder_set_member_name (b, "media_type");
-          json_builder_add_string_value (b, "application/pdf");
-          json_builder_set_member_name (b, "size");
-          json_builder_add_int_value (b, (gint64) size);
-          json_builder_set_member_name (b, "pages");
-          json_builder_add_int_value (b, pdf_report.pages);
-          json_builder_set_member_name (b, "sha256");
-          json_builder_add_string_value (b, sha);
-          json_builder_end_object (b);
-
-          total += size;
-          report->files++;
-          report->pages += pdf_report.pages;
+          else
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
         }
-      json_builder_end_array (b);
+      if (!(sha = sha256_file (path, &size, error)))
+        return FALSE;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, name);
+      json_builder_set_member_name (b, "media_type");
+      json_builder_add_string_value (b, "application/pdf");
+      json_builder_set_member_name (b, "size");
+      json_builder_add_int_value (b, (gint64) size);
+      json_builder_set_member_name (b, "pages");
+      json_builder_add_int_value (b, pdf_report.pages);
+      json_builder_set_member_name (b, "sha256");
+      json_builder_add_string_value (b, sha);
       json_builder_end_object (b);
+
+      *total += size;
+      report->files++;
+      report->pages += pdf_report.pages;
     }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return TRUE;
+}
+
+/* Only the three identity fields the format allows, whatever else is known. */
+static void
+add_identity (JsonBuilder *b,
+              Plan        *plan)
+{
+  static const char * const allowed[] = { "full_name", "id_number", "date_of_birth" };
+
+  json_builder_set_member_name (b, "identity");
+  if (plan->identity == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    {
+      const char *value = json_object_get_string_member_with_default (plan->identity, allowed[i], NULL);
+
+      json_builder_set_member_name (b, allowed[i]);
+      if (value != NULL)
+        json_builder_add_string_value (b, value);
+      else
+        json_builder_add_null_value (b);
+    }
+  json_builder_end_object (b);
+}
+
+/* Swaps the new package in; an old one goes only once the new is whole.
+ * Each file in it is synced already; the visit's folder is synced after
+ * the rename, so the new package survives a power cut whole. */
+static gboolean
+swap_in (const char  *work_dir,
+         const char  *final_dir,
+         const char  *old_dir,
+         GError     **error)
+{
+  remove_tree (old_dir);
+  if (g_file_test (final_dir, G_FILE_TEST_EXISTS) && g_rename (final_dir, old_dir) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not put the package in place: %s"), g_strerror (saved));
+      return FALSE;
+    }
+  if (!mc_dir_commit (work_dir, final_dir, error))
+    return FALSE;
+  remove_tree (old_dir);
+  return TRUE;
+}
+
+static gboolean
+build (Plan             *plan,
+       McPackageReport  *report,
+       GCancellable     *cancellable,
+       GError          **error)
+{
+  g_autofree char *final_dir = g_build_filename (plan->visit_dir, "package", NULL);
+  g_autofree char *work_dir = g_build_filename (plan->visit_dir, "package.tmp", NULL);
+  g_autofree char *old_dir = g_build_filename (plan->visit_dir, "package.old", NULL);
+  g_autofree char *manifest_path = g_build_filename (work_dir, "manifest.json", NULL);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  gint64 start = g_get_monotonic_time ();
+  guint64 total = 0;
+
+  memset (report, 0, sizeof *report);
+  remove_tree (work_dir);
+  if (!mc_dir_ensure_private (work_dir, error))
+    return FALSE;
+
+  json_builder_begin_object (b);
+  add_manifest_head (b, plan);
+  json_builder_set_member_name (b, "components");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < plan->components->len; i++)
+    if (!write_component (b, plan, g_ptr_array_index (plan->components, i), work_dir,
+                          report, &total, cancellable, error))
+      goto failed;
   json_builder_end_array (b);
 
   if (total > plan->total_limit)
@@ -338,69 +406,30 @@ build (Plan             *plan,
       g_set_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_TOO_LARGE,
                    _("The files come to %s, more than the portal’s limit of %s for one filing."),
                    got, limit);
-      remove_tree (work_dir);
-      return FALSE;
+      goto failed;
     }
-
   json_builder_set_member_name (b, "total_size");
   json_builder_add_int_value (b, (gint64) total);
-  json_builder_set_member_name (b, "identity");
-  if (plan->identity != NULL)
-    {
-      /* Only the three fields the format allows, whatever else is known. */
-      static const char * const allowed[] = { "full_name", "id_number", "date_of_birth" };
-
-      json_builder_begin_object (b);
-      for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
-        {
-          const char *value = json_object_get_string_member_with_default (plan->identity, allowed[i], NULL);
-
-          json_builder_set_member_name (b, allowed[i]);
-          if (value != NULL)
-            json_builder_add_string_value (b, value);
-          else
-            json_builder_add_null_value (b);
-        }
-      json_builder_end_object (b);
-    }
-  else
-    json_builder_add_null_value (b);
+  add_identity (b, plan);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
   json = json_generator_to_data (gen, NULL);
-  manifest_path = g_build_filename (work_dir, "manifest.json", NULL);
   /* Last, so a folder with a manifest is a complete package. */
   if (!mc_file_write_atomically (manifest_path, json, -1, error))
-    {
-      remove_tree (work_dir);
-      return FALSE;
-    }
-
-  /* Swap in the new package; an old one goes only once the new is whole. */
-  remove_tree (old_dir);
-  if (g_file_test (final_dir, G_FILE_TEST_EXISTS) && g_rename (final_dir, old_dir) != 0)
-    goto rename_failed;
-  /* Each file in it is synced already; the visit's folder is synced after
-   * the rename, so the new package survives a power cut whole. */
-  if (!mc_dir_commit (work_dir, final_dir, error))
+    goto failed;
+  if (!swap_in (work_dir, final_dir, old_dir, error))
     return FALSE;
-  remove_tree (old_dir);
 
   report->bytes = total;
   report->seconds = (g_get_monotonic_time () - start) / 1e6;
   return TRUE;
 
-rename_failed:
-  {
-    int saved = errno;
-
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                 _("Could not put the package in place: %s"), g_strerror (saved));
-    return FALSE;
-  }
+failed:
+  remove_tree (work_dir);
+  return FALSE;
 }
 
 gboolean
