@@ -31,44 +31,6 @@ vips_warnings_pass (const char     *log_domain,
   return g_strcmp0 (log_domain, "VIPS") != 0;
 }
 
-static gboolean
-on_tick (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
-{
-  (*(guint *) user_data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_for_frames (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  gtk_widget_queue_draw (widget);
-  id = gtk_widget_add_tick_callback (widget, on_tick, &frames, NULL);
-  while (frames < 3 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-  g_assert_cmpuint (frames, >=, 3);
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (g_getenv ("MOTCUA_SCREENSHOT_DIR"), lang, file, NULL);
-
-  wait_for_frames (widget);
-  mc_widget_save_screenshot (widget, path, &error);
-  g_assert_no_error (error);
-  g_test_message ("screenshot: %s", path);
-}
-
 /* The badge is the label among the row's suffixes with the "id-badge" class. */
 static const char *
 badge_text (GtkWidget *row)
@@ -177,7 +139,7 @@ test_clean_card (void)
   GtkWidget *row;
 
   mc_identity_form_set_result (form, result);
-  screenshot (GTK_WIDGET (window), "identity-form");
+  mc_test_screenshot (GTK_WIDGET (window), "identity-form");
 
   /* Every field has its row; the values are the card's, and the badge says
    * where each was read and what confirmed it. */
@@ -221,7 +183,7 @@ test_card_to_check (void)
   guint marked;
 
   mc_identity_form_set_result (form, result);
-  screenshot (GTK_WIDGET (window), "identity-form-check");
+  mc_test_screenshot (GTK_WIDGET (window), "identity-form-check");
 
   /* The warnings are listed; the marked fields are coloured. */
   warnings = mc_test_find_type (GTK_WIDGET (form), ADW_TYPE_PREFERENCES_GROUP);
@@ -269,7 +231,7 @@ test_card_to_check (void)
     g_signal_emit_by_name (row, "apply");
     g_assert_true (gtk_widget_has_css_class (row, "error"));
     g_assert_cmpstr (mc_identity_get_value (result->identity, MC_ID_FIELD_DATE_OF_ISSUE), ==, before);
-    screenshot (GTK_WIDGET (window), "identity-form-invalid");
+    mc_test_screenshot (GTK_WIDGET (window), "identity-form-invalid");
     gtk_widget_activate_action (GTK_WIDGET (form), "identity.use", NULL);
     g_assert_null (accepted);
 
@@ -294,7 +256,7 @@ test_empty (void)
   McIdentity *accepted = NULL;
 
   g_signal_connect (form, "identity-accepted", G_CALLBACK (on_accepted), &accepted);
-  wait_for_frames (GTK_WIDGET (window));
+  mc_test_wait_for_frames (GTK_WIDGET (window));
   gtk_widget_activate_action (GTK_WIDGET (form), "identity.use", NULL);
   g_assert_null (accepted);
   g_assert_false (gtk_widget_get_sensitive (mc_test_find_named (GTK_WIDGET (form), "id_number")));
@@ -320,9 +282,7 @@ main (int   argc,
 {
   int ret;
 
-  lang = g_getenv ("LANGUAGE");
-  if (lang == NULL || *lang == '\0')
-    lang = "en";
+  lang = mc_test_language ();
 
   setlocale (LC_ALL, "");
   gtk_test_init (&argc, &argv, NULL);
