@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "mc-folder-backend.h"
 #include "mc-sane-backend.h"
 #include "mc-scanner.h"
 
@@ -17,6 +18,7 @@ struct _McScanner
   GObject        parent_instance;
 
   GPtrArray     *backends;      /* McScanBackend; asked from the last: SANE (first) takes the rest */
+  McFolderBackend *folders;
   GPtrArray     *devices;       /* every backend's, SANE's first; NULL before a detection */
   McScanDevice  *open_device;
   McScanBackend *job_backend;   /* the running job's */
@@ -314,6 +316,14 @@ mc_scanner_get_current_job (McScanner *self)
   return self->current_job;
 }
 
+void
+mc_scanner_set_folders (McScanner          *self,
+                        const char * const *dirs)
+{
+  g_return_if_fail (MC_IS_SCANNER (self));
+  mc_folder_backend_set_folders (self->folders, dirs);
+}
+
 static void
 mc_scanner_get_property (GObject    *object,
                          guint       prop_id,
@@ -346,6 +356,7 @@ mc_scanner_dispose (GObject *object)
     for (guint i = 0; i < self->backends->len; i++)
       g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->backends, i), self);
   g_clear_pointer (&self->backends, g_ptr_array_unref);
+  self->folders = NULL;
   self->job_backend = NULL;
   g_clear_pointer (&self->devices, g_ptr_array_unref);
   g_clear_object (&self->open_device);
@@ -403,4 +414,6 @@ mc_scanner_init (McScanner *self)
 {
   self->backends = g_ptr_array_new_with_free_func (g_object_unref);
   add_backend (self, MC_SCAN_BACKEND (mc_sane_backend_new ()));
+  self->folders = mc_folder_backend_new ();
+  add_backend (self, MC_SCAN_BACKEND (self->folders));
 }

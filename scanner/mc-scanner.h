@@ -45,4 +45,10 @@ void          mc_scanner_close          (McScanner        *self);
 gboolean      mc_scanner_is_busy        (McScanner        *self);
 guint         mc_scanner_get_current_job (McScanner       *self);
 
+/* Folders offered as devices ("folder:DIR") besides the SANE ones; NULL
+ * or empty: none. A folder: device works whether listed or not. */
+void          mc_scanner_set_folders    (McScanner        *self,
+                                         const char * const *dirs);
+
+
 G_END_DECLS
