@@ -25,7 +25,7 @@ struct _McScanner
   guint          next_job;
   guint          current_job;
   gboolean       detecting;
-  guint          detect_pending;
+  guint          detect_pending;  /* bit i: backend i has not answered */
 };
 
 G_DEFINE_FINAL_TYPE (McScanner, mc_scanner, G_TYPE_OBJECT)
@@ -90,17 +90,20 @@ static void
 on_devices_changed (McScanBackend *backend,
                     McScanner     *self)
 {
-  /* One answer after a detection, when every backend has given its list. */
+  collect_devices (self);
+  /* One answer after a detection, when every backend has given its list;
+   * a list that changes meanwhile waits for it. */
   if (self->detecting)
     {
-      if (self->detect_pending > 0 && --self->detect_pending > 0)
+      guint index;
+
+      if (g_ptr_array_find (self->backends, backend, &index))
+        self->detect_pending &= ~(1u << index);
+      if (self->detect_pending != 0)
         return;
       self->detecting = FALSE;
-      collect_devices (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETECTING]);
     }
-  else
-    collect_devices (self);
   g_signal_emit (self, signals[SIGNAL_DEVICES_CHANGED], 0);
 }
 
@@ -224,7 +227,7 @@ mc_scanner_redetect (McScanner *self)
   if (self->detecting)
     return;
   self->detecting = TRUE;
-  self->detect_pending = self->backends->len;
+  self->detect_pending = (1u << self->backends->len) - 1;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETECTING]);
   for (guint i = 0; i < self->backends->len; i++)
     mc_scan_backend_redetect (g_ptr_array_index (self->backends, i));
