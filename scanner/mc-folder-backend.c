@@ -456,6 +456,15 @@ take_file (Job         *job,
 
 /* ---- A job, on its own thread ----------------------------------------------- */
 
+static void
+set_no_folder_error (GError     **error,
+                     const char  *dir)
+{
+  g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_NO_DEVICE,
+               _("The scan folder “%s” does not exist. Check the folder’s name, or connect its network drive, then scan again."),
+               dir);
+}
+
 static gboolean
 prepare_folder (Job         *job,
                 const char  *taken,
@@ -465,9 +474,7 @@ prepare_folder (Job         *job,
 
   if (!g_file_test (job->dir, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, MC_SCAN_ERROR, MC_SCAN_ERROR_NO_DEVICE,
-                   _("The scan folder “%s” does not exist. Check the folder’s name, or connect its network drive, then scan again."),
-                   job->dir);
+      set_no_folder_error (error, job->dir);
       return FALSE;
     }
   if (!mc_dir_ensure_private (taken, &local_error))
@@ -591,10 +598,13 @@ open_thread (GTask        *task,
   const char *name = task_data;
   const char *dir = name + strlen (MC_FOLDER_DEVICE_PREFIX);
 
+  GError *error = NULL;
+
   if (*dir == '\0' || !g_file_test (dir, G_FILE_TEST_IS_DIR))
-    g_task_return_new_error (task, MC_SCAN_ERROR, MC_SCAN_ERROR_NO_DEVICE,
-                             _("The scan folder “%s” does not exist. Check the folder’s name, or connect its network drive, then scan again."),
-                             dir);
+    {
+      set_no_folder_error (&error, dir);
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_pointer (task, folder_device_new (name, TRUE), g_object_unref);
 }

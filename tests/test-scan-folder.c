@@ -383,8 +383,16 @@ test_empty_folder (Fixture *f, gconstpointer data)
 }
 
 static void
+on_device_failed (McScanBackend *backend, const char *name, GError *error, GError **out)
+{
+  g_assert_true (g_str_has_prefix (name, "folder:"));
+  *out = g_error_copy (error);
+}
+
+static void
 test_missing_folder (Fixture *f, gconstpointer data)
 {
+  GError *failed = NULL;
   g_autofree char *dir = g_build_filename (f->dir, "not-there", NULL);
   g_autofree char *device = g_strconcat ("folder:", dir, NULL);
   g_autoptr(McScanJobOptions) options = mc_scan_job_options_new (device);
@@ -392,7 +400,16 @@ test_missing_folder (Fixture *f, gconstpointer data)
   mc_scan_backend_start (MC_SCAN_BACKEND (f->backend), 1, options, f->store);
   g_assert_true (iterate_until (&f->done, 60));
   g_assert_error (f->error, MC_SCAN_ERROR, MC_SCAN_ERROR_NO_DEVICE);
+  g_assert_nonnull (strstr (f->error->message, dir));
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+
+  /* Choosing it says the same. */
+  g_signal_connect (f->backend, "device-failed", G_CALLBACK (on_device_failed), &failed);
+  mc_scan_backend_open_device (MC_SCAN_BACKEND (f->backend), device);
+  while (failed == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (failed, MC_SCAN_ERROR, MC_SCAN_ERROR_NO_DEVICE);
+  g_clear_error (&failed);
 }
 
 /* ---- Watching ---- */
