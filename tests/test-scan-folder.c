@@ -499,6 +499,53 @@ test_growing_file (Fixture *f, gconstpointer data)
   g_bytes_unref (w.bytes);
 }
 
+/* A batch is the files there when it starts: one still being written is
+ * waited for and taken whole; one that appears meanwhile is left for the
+ * next scan. */
+static void
+test_batch_waits_for_growing (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "slow.png", NULL);
+  g_autofree char *taken = g_build_filename (f->dir, MC_FOLDER_TAKEN_DIR, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  Writer w = { 0 };
+  gsize late_at;
+
+  w.bytes = png_bytes (800, 600);
+  w.chunk = g_bytes_get_size (w.bytes) / 40 + 1;
+  w.out = G_OUTPUT_STREAM (g_file_create (file, G_FILE_CREATE_NONE, NULL, &error));
+  g_assert_no_error (error);
+  write_chunk (&w);
+
+  start (f, 3, FALSE);
+  /* The job has looked at the folder once it has made .taken/. */
+  while (!g_file_test (taken, G_FILE_TEST_IS_DIR))
+    g_main_context_iteration (NULL, FALSE);
+  g_timeout_add (40, write_chunk, &w);
+  late_at = w.written + 5 * w.chunk;
+  while (w.written < late_at)
+    g_main_context_iteration (NULL, TRUE);
+  {
+    g_autofree char *late = write_png (f->dir, "late.png", 77, 77, 0);
+  }
+  while (!w.finished)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (f->pages->len, ==, 0);
+      g_assert_false (f->done);
+    }
+
+  g_assert_true (iterate_until (&f->done, 60));
+  g_assert_no_error (f->error);
+  g_assert_cmpuint (f->skipped->len, ==, 0);
+  g_assert_cmpuint (f->pages->len, ==, 1);
+  g_assert_cmpint (mc_page_get_width (g_ptr_array_index (f->pages, 0)), ==, 800);
+  g_assert_true (exists_in (f->dir, NULL, "late.png"));
+  g_object_unref (w.out);
+  g_bytes_unref (w.bytes);
+}
+
 /* ---- Through the scanner the UI uses ---- */
 
 typedef struct {
@@ -634,6 +681,7 @@ main (int argc, char **argv)
   ADD ("/scan-folder/empty", test_empty_folder, 0);
   ADD ("/scan-folder/missing", test_missing_folder, 0);
   ADD ("/scan-folder/growing-file", test_growing_file, 1000);
+  ADD ("/scan-folder/batch-waits-for-growing", test_batch_waits_for_growing, 1000);
 #undef ADD
   g_test_add_func ("/scan-folder/scanner-lists-folder", test_scanner_lists_folder);
   g_test_add_func ("/scan-folder/tool", test_tool_scan);
