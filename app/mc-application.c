@@ -459,6 +459,16 @@ apply_portal_config (McApplication *self)
   mc_portal_outbox_set_config (self->outbox, config);
 }
 
+/* A copier's scan-to-folder, offered as one more scanner. */
+static void
+apply_scan_folder (McApplication *self)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "scan-folder");
+  const char * const dirs[] = { folder, NULL };
+
+  mc_scanner_set_folders (self->scanner, dirs);
+}
+
 static void
 on_settings_changed (GSettings     *settings,
                      const char    *key,
@@ -672,6 +682,9 @@ mc_application_startup (GApplication *application)
     g_signal_connect_object (self->visits, "items-changed", G_CALLBACK (schedule_purge), self, G_CONNECT_SWAPPED);
   }
   self->scanner = mc_scanner_new ();
+  apply_scan_folder (self);
+  g_signal_connect_object (self->settings, "changed::scan-folder", G_CALLBACK (apply_scan_folder), self,
+                           G_CONNECT_SWAPPED);
 
   /* One scanner for the whole program: the kiosk uses the counter's. */
   mc_self_service_set_scanner (self->self_service, self->scanner);

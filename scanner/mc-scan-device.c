@@ -216,6 +216,9 @@ mc_scan_device_dup_label (McScanDevice *self)
     return g_strdup_printf (_("Test scanner: specimen papers (%s)"), self->name);
   if (mc_scan_device_is_virtual (self))
     return g_strdup_printf (_("Test scanner (%s)"), self->name);
+  if (g_str_has_prefix (self->name, "folder:"))
+    /* Translators: %s is a folder, e.g. /srv/scans */
+    return g_strdup_printf (_("Scan folder %s"), self->name + strlen ("folder:"));
   if (*self->vendor && *self->model && g_ascii_strcasecmp (self->vendor, "Noname") != 0)
     {
       /* Many backends repeat the vendor in the model. */

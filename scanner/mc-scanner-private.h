@@ -6,8 +6,8 @@
 
 G_BEGIN_DECLS
 
-/* What mc-scanner.c shares with its tests and fuzz targets: the checks a
- * frame's SANE parameters pass before a byte of it is read, and the
+/* What mc-sane-backend.c shares with its tests and fuzz targets: the
+ * checks a frame's SANE parameters pass before a byte of it is read, and the
  * conversion of one raw line. */
 
 /* 1.2 m at 600 dpi: wider than any paper a counter scanner takes. */

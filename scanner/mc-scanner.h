@@ -3,49 +3,18 @@
 
 #include <gio/gio.h>
 
-#include "mc-page-store.h"
-#include "mc-scan-area.h"
-#include "mc-scan-device.h"
-#include "mc-scan-error.h"
+#include "mc-scan-backend.h"
 
 G_BEGIN_DECLS
-
-/* What to scan. Options a device lacks are left at its defaults (a source
- * it does not have is an error: the clerk asked for the feeder). */
-typedef struct {
-  char         *device;        /* SANE device name */
-  McScanSource  source;
-  double        dpi;           /* 0: the device's default */
-  McScanMode    mode;
-  McScanArea    area;
-  guint         max_pages;     /* 0: flatbed 1, feeder until it is empty */
-  char         *pnm_file;      /* the file a pnm: device "scans" */
-  GPtrArray    *device_options;/* "name=value", set before the first page */
-  GPtrArray    *faults;        /* McScanFault: set after a given page (training, tests) */
-} McScanJobOptions;
-
-typedef struct {
-  guint  after_page;           /* 0: before the first page */
-  char  *name;
-  char  *value;
-} McScanFault;
-
-McScanJobOptions *mc_scan_job_options_new        (const char       *device);
-McScanJobOptions *mc_scan_job_options_copy       (const McScanJobOptions *options);
-void              mc_scan_job_options_free       (McScanJobOptions *options);
-gboolean          mc_scan_job_options_add_option (McScanJobOptions *options,
-                                                  const char       *name_value);
-gboolean          mc_scan_job_options_add_fault  (McScanJobOptions *options,
-                                                  guint             after_page,
-                                                  const char       *name_value);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (McScanJobOptions, mc_scan_job_options_free)
 
 #define MC_TYPE_SCANNER (mc_scanner_get_type ())
 G_DECLARE_FINAL_TYPE (McScanner, mc_scanner, MC, SCANNER, GObject)
 
-/* The scanner service: every SANE call happens on one thread of its own;
- * requests go in through these functions, results come back as signals on
- * the main context of the thread that created the scanner:
+/* The scanner service the UI and the tool use: it hands each request to
+ * the backend of the chosen device (a watched folder "folder:DIR", else
+ * SANE, whose calls all happen on one thread of its own) and passes the
+ * backend's results on as its own signals, on the main context of the
+ * thread that created the scanner (see mc-scan-backend.h):
  *
  *   devices-changed ()                       after mc_scanner_redetect()
  *   device-ready (McScanDevice*)             capabilities known
@@ -53,6 +22,8 @@ G_DECLARE_FINAL_TYPE (McScanner, mc_scanner, MC, SCANNER, GObject)
  *   page-started (guint job, guint index)
  *   page-progress (guint job, double fraction)   -1: length unknown
  *   page-done (guint job, McPage*)           saved, and appended to the store
+ *   page-skipped (guint job, GError*)        a damaged file was put aside;
+ *                                            the job goes on
  *   job-finished (guint job, guint n_pages)
  *   job-failed (guint job, GError*, guint n_pages)  pages before it are kept
  *
@@ -73,5 +44,11 @@ void          mc_scanner_cancel         (McScanner        *self);
 void          mc_scanner_close          (McScanner        *self);
 gboolean      mc_scanner_is_busy        (McScanner        *self);
 guint         mc_scanner_get_current_job (McScanner       *self);
+
+/* Folders offered as devices ("folder:DIR") besides the SANE ones; NULL
+ * or empty: none. A folder: device works whether listed or not. */
+void          mc_scanner_set_folders    (McScanner        *self,
+                                         const char * const *dirs);
+
 
 G_END_DECLS

@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "mc-core.h"
 #include "mc-scan-panel.h"
 #include "mc-test-ui.h"
 #include "mc-test-util.h"
+#include "mc-vips.h"
 
 /* The scanning area with the real scanner service and the virtual
  * scanners: scan specimen papers, see the thumbnails, turn, reorder,
@@ -170,6 +172,47 @@ test_page_tools (void)
 }
 
 static gboolean
+folder_listed (gpointer data)
+{
+  return mc_scan_panel_select_device (panel, data);
+}
+
+/* A scan folder (issue 14) is one more device in the list; its files
+ * become pages like a scan, a damaged one is named in the panel and the
+ * others still come in. */
+static void
+test_scan_folder (void)
+{
+  g_autofree char *folder = mc_test_make_tmpdir ("ui-scan-folder");
+  g_autofree char *device = g_strconcat ("folder:", folder, NULL);
+  g_autofree char *good = g_build_filename (folder, "giay-to.png", NULL);
+  g_autofree char *broken = g_build_filename (folder, "hong.jpg", NULL);
+  g_autofree char *taken = g_build_filename (folder, ".taken", "giay-to.png", NULL);
+  g_autoptr(VipsImage) page = NULL;
+  const char * const dirs[] = { folder, NULL };
+  guint before = n_pages ();
+
+  g_assert_cmpint (vips_black (&page, 300, 400, NULL), ==, 0);
+  g_assert_cmpint (vips_pngsave (page, good, NULL), ==, 0);
+  mc_test_write_file (broken, "\xff\xd8\xff not a photo");
+  mc_test_allow_vips_warnings ();
+
+  g_assert_true (mc_test_wait_until (ready, NULL, 30));
+  mc_scanner_set_folders (scanner, dirs);
+  g_assert_true (mc_test_wait_until (folder_listed, device, 30));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scan.start", NULL));
+  wait_for_pages (before + 1);
+  g_assert_cmpuint (n_pages (), ==, before + 1);
+  g_assert_nonnull (mc_scan_panel_get_error (panel));
+  g_assert_nonnull (strstr (mc_scan_panel_get_error (panel), "hong.jpg"));
+  g_assert_true (g_file_test (taken, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (good, G_FILE_TEST_EXISTS));
+
+  mc_scanner_set_folders (scanner, NULL);
+  mc_test_rm_rf (folder);
+}
+
+static gboolean
 job_started (gpointer data)
 {
   return mc_scanner_is_busy (scanner) && mc_scan_panel_get_status (panel) != NULL &&
@@ -234,6 +277,7 @@ main (int   argc,
   g_test_add_func ("/ui/scan/switch-then-scan", test_switch_then_scan);
   g_test_add_func ("/ui/scan/specimens", test_scan_specimens);
   g_test_add_func ("/ui/scan/page-tools", test_page_tools);
+  g_test_add_func ("/ui/scan/folder", test_scan_folder);
   g_test_add_func ("/ui/scan/cancel", test_cancel);
   g_test_add_func ("/ui/scan/remembers-device", test_remembers_device);
   ret = g_test_run ();

@@ -507,6 +507,21 @@ advance_specimen (McScanPanel *self)
     gtk_drop_down_set_selected (self->specimen_dropdown, i + 1);
 }
 
+/* A file of a scan folder that could not be read: said at once, and kept
+ * in view with any other after the batch ends. */
+static void
+on_page_skipped (McScanPanel *self,
+                 guint        job,
+                 GError      *error)
+{
+  g_autofree char *text = NULL;
+
+  if (job != self->job)
+    return;
+  text = self->error ? g_strconcat (self->error, "\n", error->message, NULL) : g_strdup (error->message);
+  set_error (self, text);
+}
+
 static void
 on_job_finished (McScanPanel *self,
                  guint        job,
@@ -924,6 +939,7 @@ mc_scan_panel_constructed (GObject *object)
   g_signal_connect_object (self->scanner, "page-started", G_CALLBACK (on_page_started), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scanner, "page-progress", G_CALLBACK (on_page_progress), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scanner, "page-done", G_CALLBACK (on_page_done), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scanner, "page-skipped", G_CALLBACK (on_page_skipped), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scanner, "job-finished", G_CALLBACK (on_job_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scanner, "job-failed", G_CALLBACK (on_job_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->device_dropdown, "notify::selected", G_CALLBACK (on_device_selected), self);

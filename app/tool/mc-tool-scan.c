@@ -15,6 +15,7 @@ typedef struct {
   GPtrArray    *devices;       /* opened, with capabilities */
   guint         pending;
   GError       *error;
+  GPtrArray    *skipped;       /* GError: files put aside, the batch went on */
   guint         n_pages;
   gboolean      quiet;
 } ToolState;
@@ -249,6 +250,17 @@ on_page_done (McScanner *scanner,
 }
 
 static void
+on_page_skipped (McScanner *scanner,
+                 guint      job,
+                 GError    *error,
+                 ToolState *state)
+{
+  g_ptr_array_add (state->skipped, g_error_copy (error));
+  if (!state->quiet)
+    fprintf (stderr, "motcua-tool: %s\n", error->message);
+}
+
+static void
 on_job_finished (McScanner *scanner,
                  guint      job,
                  guint      n_pages,
@@ -277,6 +289,76 @@ on_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The same shape for every device: the pages, the files put aside, the
+ * error that ended the job (null if none). */
+static void
+print_scan_json (const char      *device,
+                 McPageStore     *store,
+                 const ToolState *state,
+                 int              status)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "device");
+  json_builder_add_string_value (b, device);
+  json_builder_set_member_name (b, "folder");
+  json_builder_add_string_value (b, mc_page_store_get_dir (store));
+  json_builder_set_member_name (b, "pages");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "file");
+      json_builder_add_string_value (b, mc_page_get_path (page));
+      json_builder_set_member_name (b, "width");
+      json_builder_add_int_value (b, mc_page_get_width (page));
+      json_builder_set_member_name (b, "height");
+      json_builder_add_int_value (b, mc_page_get_height (page));
+      json_builder_set_member_name (b, "dpi");
+      json_builder_add_double_value (b, mc_page_get_dpi (page));
+      json_builder_set_member_name (b, "mode");
+      json_builder_add_string_value (b, mc_scan_mode_to_string (mc_page_get_mode (page)));
+      json_builder_set_member_name (b, "source");
+      json_builder_add_string_value (b, mc_scan_source_to_string (mc_page_get_source (page)));
+      json_builder_set_member_name (b, "side");
+      json_builder_add_string_value (b, mc_page_side_to_string (mc_page_get_side (page)));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "skipped");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < state->skipped->len; i++)
+    {
+      const GError *skipped = g_ptr_array_index (state->skipped, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, skipped->message);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "error");
+  if (state->error != NULL)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_int_value (b, status);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, state->error->message);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  mc_tool_print_json (root);
+}
+
 int
 mc_tool_scan (int    argc,
               char **argv)
@@ -298,7 +380,7 @@ mc_tool_scan (int    argc,
   guint sigint, sigterm;
   int status;
   const GOptionEntry entries[] = {
-    { "device", 'd', 0, G_OPTION_ARG_STRING, &device, N_("SANE device name, as “motcua-tool devices” lists"), N_("DEVICE") },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &device, N_("SANE device name, as “motcua-tool devices” lists, or folder:DIR to take the image and PDF files in DIR"), N_("DEVICE") },
     { "source", 0, 0, G_OPTION_ARG_STRING, &source, N_("flatbed (default), adf or duplex"), N_("SOURCE") },
     { "resolution", 'r', 0, G_OPTION_ARG_DOUBLE, &dpi, N_("Resolution in dots per inch (default 300)"), N_("DPI") },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &mode, N_("color, gray or lineart (default color)"), N_("MODE") },
@@ -362,7 +444,9 @@ mc_tool_scan (int    argc,
   state.loop = loop;
   state.scanner = scanner;
   state.quiet = json;
+  state.skipped = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   g_signal_connect (scanner, "page-done", G_CALLBACK (on_page_done), &state);
+  g_signal_connect (scanner, "page-skipped", G_CALLBACK (on_page_skipped), &state);
   g_signal_connect (scanner, "job-finished", G_CALLBACK (on_job_finished), &state);
   g_signal_connect (scanner, "job-failed", G_CALLBACK (on_job_failed), &state);
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &state);
@@ -377,62 +461,17 @@ mc_tool_scan (int    argc,
   status = mc_tool_exit_for_scan_error (state.error);
   if (state.error != NULL)
     fprintf (stderr, "motcua-tool: %s\n", state.error->message);
+  /* A batch that went on past a damaged file still says so. */
+  else if (state.skipped->len > 0)
+    status = MC_EXIT_IMAGE;
 
   if (json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "device");
-      json_builder_add_string_value (b, device);
-      json_builder_set_member_name (b, "folder");
-      json_builder_add_string_value (b, mc_page_store_get_dir (store));
-      json_builder_set_member_name (b, "pages");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), i);
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "file");
-          json_builder_add_string_value (b, mc_page_get_path (page));
-          json_builder_set_member_name (b, "width");
-          json_builder_add_int_value (b, mc_page_get_width (page));
-          json_builder_set_member_name (b, "height");
-          json_builder_add_int_value (b, mc_page_get_height (page));
-          json_builder_set_member_name (b, "dpi");
-          json_builder_add_double_value (b, mc_page_get_dpi (page));
-          json_builder_set_member_name (b, "mode");
-          json_builder_add_string_value (b, mc_scan_mode_to_string (mc_page_get_mode (page)));
-          json_builder_set_member_name (b, "source");
-          json_builder_add_string_value (b, mc_scan_source_to_string (mc_page_get_source (page)));
-          json_builder_set_member_name (b, "side");
-          json_builder_add_string_value (b, mc_page_side_to_string (mc_page_get_side (page)));
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "error");
-      if (state.error != NULL)
-        {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "code");
-          json_builder_add_int_value (b, status);
-          json_builder_set_member_name (b, "message");
-          json_builder_add_string_value (b, state.error->message);
-          json_builder_end_object (b);
-        }
-      else
-        json_builder_add_null_value (b);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      mc_tool_print_json (root);
-    }
+    print_scan_json (device, store, &state, status);
   else if (state.error == NULL)
     printf (ngettext ("%u page scanned into %s\n", "%u pages scanned into %s\n", state.n_pages),
             state.n_pages, mc_page_store_get_dir (store));
 
   g_clear_error (&state.error);
+  g_ptr_array_unref (state.skipped);
   return status;
 }
