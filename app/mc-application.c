@@ -124,42 +124,14 @@ static const GActionEntry app_actions[] = {
 
 /* ---- filings sent through the portal's API ------------------------------------ */
 
-static void
-on_visit_recorded (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* The view showing the visit, if any, says it to the clerk; the log
-   * names the visit only. */
-  if (!mc_visit_record_filing_finish (MC_VISIT (source), result, &error))
-    g_message ("Visit %s not recorded yet: %s", mc_visit_get_id (MC_VISIT (source)), error->message);
-}
-
+/* One path records a filing (mc_visit_filing_record()): the visit's
+ * session, if one is open, joins the record under way. */
 static void
 record_visit (McApplication *self,
               McVisit       *visit)
 {
-  McVisitState state = mc_visit_get_state (visit);
-
-  if (self->ledger != NULL && (state == MC_VISIT_HANDED_OFF || state == MC_VISIT_UPLOADED))
-    mc_visit_record_filing_async (visit, self->ledger, 0, NULL, on_visit_recorded, NULL);
-}
-
-/* Filings whose receipt came while the ledger was not open (or before a
- * restart) are recorded once it is. */
-static void
-record_waiting_visits (McApplication *self)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->visits));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(McVisit) visit = g_list_model_get_item (G_LIST_MODEL (self->visits), i);
-
-      record_visit (self, visit);
-    }
+  if (self->ledger != NULL)
+    mc_visit_filing_record (visit, self->ledger, NULL, NULL, NULL);
 }
 
 /* The store has every visit on this computer; one it lacks (made by
@@ -199,7 +171,7 @@ take_receipt (McApplication *self,
 }
 
 /* Whether or not a view shows the visit: the receipt is the visit's, and
- * the filing is recorded (the view's own record, if any, joins this one). */
+ * the filing is recorded (the session's own record, if any, joins this one). */
 static void
 on_outbox_sent (McPortalOutbox *outbox,
                 gint64          id,
@@ -523,8 +495,10 @@ on_ledger_opened (GObject      *object,
       self->ledger_problem = g_strdup (error->message);
       g_message ("The ledger cannot be used: %s", error->message);
     }
+  /* Filings whose receipt came while the ledger was not open (or before
+   * a restart) are recorded once it is. */
   if (self->ledger != NULL)
-    record_waiting_visits (self);
+    mc_visit_filing_record_all (G_LIST_MODEL (self->visits), self->ledger);
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
     if (MC_IS_WINDOW (l->data))
       {
