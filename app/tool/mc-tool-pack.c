@@ -7,48 +7,35 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "mc-cleanup.h"
 #include "mc-file-util.h"
 #include "mc-import.h"
 #include "mc-package.h"
-#include "mc-searchable-pdf.h"
 #include "mc-tool.h"
 #include "mc-visit.h"
+#include "mc-visit-session.h"
 
 /* The same path as the program: a visit (in a private temporary folder),
  * the files imported as pages, each page cleaned, then the package. */
 
+/* The visit session's cleaning policy and cleaning, page by page here
+ * (the tool has no main loop to wait for workers): the cleanup's default
+ * resolution, blank pages dropped. */
 static gboolean
 clean_pages (McVisit            *visit,
              const McComponent  *component,
              GError            **error)
 {
   McPageStore *store = mc_visit_get_pages (visit, component->key);
-  g_autofree char *clean_dir = mc_visit_dup_clean_dir (visit, component->key);
-  McCleanupOptions options = { 0 };
+  McCleanupOptions options;
 
-  /* ID cards are kept as scanned: the card reader finds and crops them. */
-  if (component->profile == MC_PROFILE_ID_CARD)
+  if (!mc_visit_cleanup_options (component, 0, FALSE, FALSE, &options))
     return TRUE;
-  if (!mc_dir_ensure_private (clean_dir, error))
-    return FALSE;
-
-  options.profile = component->profile == MC_PROFILE_PHOTO ? MC_CLEANUP_PROFILE_PHOTO
-                                                           : MC_CLEANUP_PROFILE_DOCUMENT;
-  options.orient = mc_ocr_orient_func;
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
     {
       g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), i);
-      g_autofree char *stem = g_strndup (mc_page_get_basename (page),
-                                         strlen (mc_page_get_basename (page)) - 4);
-      g_autofree char *base = g_build_filename (clean_dir, stem, NULL);
-      g_autoptr(McCleanupResult) result = mc_cleanup_file (mc_page_get_path (page),
-                                                           (int) mc_page_get_dpi (page),
-                                                           base, &options, NULL, error);
 
-      if (result == NULL)
+      if (!mc_visit_clean_page (visit, component->key, page, &options, NULL, error))
         return FALSE;
-      mc_visit_set_cleanup (visit, component->key, mc_page_get_basename (page), result);
     }
   return TRUE;
 }
