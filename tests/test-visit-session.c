@@ -209,6 +209,7 @@ test_package (void)
   McPageFixture text = { .dpi = 150, .variant = 2, .n_paragraphs = 2 };
   g_autofree char *manifest = NULL;
   g_autoptr(GDir) listing = NULL;
+  g_autoptr(GPtrArray) files = NULL;
   const char *name;
   guint pdfs = 0;
 
@@ -238,6 +239,13 @@ test_package (void)
       pdfs++;
   g_assert_cmpuint (pdfs, ==, 3);
   g_assert_cmpint (mc_package_count_pages (mc_visit_get_package_dir (visit)), ==, 3);
+
+  /* Shown to the clerk in the order the portal lists the papers. */
+  files = mc_visit_session_list_package_files (session);
+  g_assert_cmpuint (files->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (files, 0), ==, "01-to-khai.pdf");
+  g_assert_cmpstr (g_ptr_array_index (files, 1), ==, "02-giay-chung-sinh.pdf");
+  g_assert_cmpstr (g_ptr_array_index (files, 2), ==, "03-giay-to-tuy-than.pdf");
 }
 
 typedef struct {

@@ -157,18 +157,13 @@ add_file_rows (McVisitView         *self,
                gboolean             draggable)
 {
   const char *dir = mc_visit_get_package_dir (self->visit);
-  g_autoptr(GDir) listing = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_autoptr(GPtrArray) names = NULL;
 
   clear_rows (group, rows);
   gtk_widget_set_visible (GTK_WIDGET (group), dir != NULL);
-  if (dir == NULL || !(listing = g_dir_open (dir, 0, NULL)))
+  if (dir == NULL)
     return;
-  while ((name = g_dir_read_name (listing)) != NULL)
-    if (!g_str_equal (name, "manifest.json"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  names = mc_visit_session_list_package_files (self->session);
 
   for (guint i = 0; i < names->len; i++)
     {

@@ -886,6 +886,35 @@ mc_visit_session_export_zip (McVisitSession *self,
     mc_visit_session_set_message (self, error->message, TRUE);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+GPtrArray *
+mc_visit_session_list_package_files (McVisitSession *self)
+{
+  const char *dir;
+  g_autoptr(GDir) listing = NULL;
+  GPtrArray *names;
+  const char *name;
+
+  g_return_val_if_fail (MC_IS_VISIT_SESSION (self), NULL);
+
+  names = g_ptr_array_new_with_free_func (g_free);
+  dir = mc_visit_get_package_dir (self->visit);
+  if (dir == NULL || !(listing = g_dir_open (dir, 0, NULL)))
+    return names;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (!g_str_equal (name, "manifest.json"))
+      g_ptr_array_add (names, g_strdup (name));
+  /* g_ptr_array_sort() hands the comparison the elements' addresses. */
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
 void
 mc_visit_session_set_identity_in_package (McVisitSession *self,
                                           gboolean        include)
