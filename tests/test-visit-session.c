@@ -317,6 +317,37 @@ test_record_once (void)
   g_assert_cmpint (mc_test_count_ledger_filings (ledger_path, RECEIPT), ==, 1);
 }
 
+/* The view is gone: its session stops following the visit's papers. */
+static void
+test_close (void)
+{
+  g_autoptr(GError) error = NULL;
+  McVisit *other = mc_visit_store_create (store, BIRTH, "22333", "Quầy 1", "Cán bộ A", &error);
+  g_autoptr(McVisitSession) closed = NULL;
+  McPageFixture text = { .dpi = 150, .variant = 3, .n_paragraphs = 1 };
+  McPageStore *pages;
+  g_autoptr(VipsImage) image = NULL;
+  g_autoptr(McPage) page = NULL;
+
+  g_assert_no_error (error);
+  closed = mc_visit_session_new (other, settings);
+  mc_visit_session_start (closed);
+  mc_visit_session_close (closed);
+
+  pages = mc_visit_get_pages (other, "to-khai");
+  image = mc_page_fixture_render (&text, NULL);
+  page = mc_page_store_save_image (pages, image, text.dpi, MC_SCAN_MODE_GRAY, MC_SCAN_SOURCE_FLATBED,
+                                   MC_PAGE_SIDE_FRONT, &error);
+  g_assert_no_error (error);
+  mc_page_store_append (pages, page);
+  g_assert_false (mc_visit_session_is_busy (closed));
+  g_assert_false (mc_visit_session_is_cleaning (closed, "to-khai", mc_page_get_basename (page)));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (mc_visit_get_cleanup (other, "to-khai", mc_page_get_basename (page)));
+  mc_visit_abandon (other);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +375,7 @@ main (int   argc,
   g_test_add_func ("/visit-session/card", test_card);
   g_test_add_func ("/visit-session/package", test_package);
   g_test_add_func ("/visit-session/record-once", test_record_once);
+  g_test_add_func ("/visit-session/close", test_close);
   status = g_test_run ();
 
   g_clear_object (&session);

@@ -1479,7 +1479,15 @@ mc_visit_session_close (McVisitSession *self)
 {
   g_return_if_fail (MC_IS_VISIT_SESSION (self));
 
+  /* Closed, it no longer acts on what it was following: new pages, the
+   * outbox, the settings. What it started ends without it. */
   g_cancellable_cancel (self->cancellable);
+  for (guint i = 0; self->watched != NULL && i < self->watched->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched, i), self);
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   if (self->cards != NULL)
     {
       GHashTableIter iter;

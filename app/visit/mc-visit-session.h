@@ -36,7 +36,8 @@ McVisitSession *mc_visit_session_new             (McVisit         *visit,
 McVisit        *mc_visit_session_get_visit       (McVisitSession  *self);
 /* Cleans and reads what the stores hold already (a visit taken up again). */
 void            mc_visit_session_start           (McVisitSession  *self);
-/* Stops the work under way (the view is gone); a record under way ends. */
+/* Stops the work under way and stops following the stores, the outbox
+ * and the settings (the view is gone); a record under way ends. */
 void            mc_visit_session_close           (McVisitSession  *self);
 
 void            mc_visit_session_set_ledger      (McVisitSession  *self,
