@@ -8,6 +8,7 @@
 #include "mc-ledger.h"
 #include "mc-self-service.h"
 #include "mc-portal-outbox.h"
+#include "mc-services.h"
 #include "mc-visit-store.h"
 #include "mc-ward-catalog.h"
 
@@ -26,5 +27,6 @@ McSelfService *mc_application_get_self_service (McApplication *self);
 McPortalOutbox *mc_application_get_outbox  (McApplication *self);
 McVisitStore  *mc_application_get_visits   (McApplication *self);
 const char    *mc_application_get_outbox_problem (McApplication *self);
+McServices    *mc_application_get_services (McApplication *self);
 
 G_END_DECLS

@@ -110,14 +110,20 @@ static char *
 thumbnail_path_for (McPageStore *self,
                     const char  *basename)
 {
-  return g_build_filename (self->dir, THUMBS, basename, NULL);
+  return mc_page_store_dup_thumbnail_path (self->dir, basename);
 }
 
-static gboolean
-write_thumbnail (McPageStore  *self,
-                 VipsImage    *image,
-                 const char   *thumb_path,
-                 GError      **error)
+char *
+mc_page_store_dup_thumbnail_path (const char *dir,
+                                  const char *basename)
+{
+  return g_build_filename (dir, THUMBS, basename, NULL);
+}
+
+gboolean
+mc_page_store_write_thumbnail (VipsImage   *image,
+                               const char  *thumb_path,
+                               GError     **error)
 {
   g_autoptr(VipsImage) thumb = NULL;
   g_autofree char *temp = mc_file_temp_create (thumb_path, error);
@@ -134,6 +140,15 @@ write_thumbnail (McPageStore  *self,
       return FALSE;
     }
   return mc_file_commit (temp, thumb_path, error);
+}
+
+static gboolean
+write_thumbnail (McPageStore  *self,
+                 VipsImage    *image,
+                 const char   *thumb_path,
+                 GError      **error)
+{
+  return mc_page_store_write_thumbnail (image, thumb_path, error);
 }
 
 /* What the manifest does not say, the file does: size, resolution and

@@ -52,4 +52,13 @@ gboolean     mc_page_store_rotate_finish  (McPageStore         *self,
 gboolean     mc_page_store_flush          (McPageStore         *self,
                                            GError             **error);
 
+/* The page strip's picture of a page, one layout for scanned and cleaned
+ * pages: DIR/.thumbs/BASENAME, a PNG 240 pixels high, written privately
+ * and atomically (the folder must exist). Any thread. */
+char        *mc_page_store_dup_thumbnail_path (const char       *dir,
+                                               const char       *basename);
+gboolean     mc_page_store_write_thumbnail (VipsImage          *image,
+                                            const char         *thumb_path,
+                                            GError            **error);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "mc-portal-outbox.h"
 #include "mc-scanner.h"
 #include "mc-visit.h"
+#include "mc-visit-session.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,8 @@ GtkWidget   *mc_visit_view_new            (McVisit     *visit,
                                            McScanner   *scanner,
                                            GSettings   *settings);
 McVisit     *mc_visit_view_get_visit      (McVisitView *self);
+/* The workflow the view shows. */
+McVisitSession *mc_visit_view_get_session (McVisitView *self);
 void         mc_visit_view_set_ledger     (McVisitView *self,
                                            McLedger    *ledger);
 /* The outbox of the portal API uploads; NULL when it could not be opened.

@@ -7,48 +7,35 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "mc-cleanup.h"
 #include "mc-file-util.h"
 #include "mc-import.h"
 #include "mc-package.h"
-#include "mc-searchable-pdf.h"
 #include "mc-tool.h"
 #include "mc-visit.h"
+#include "mc-visit-session.h"
 
 /* The same path as the program: a visit (in a private temporary folder),
  * the files imported as pages, each page cleaned, then the package. */
 
+/* The visit session's cleaning policy and cleaning, page by page here
+ * (the tool has no main loop to wait for workers): the cleanup's default
+ * resolution, blank pages dropped. */
 static gboolean
 clean_pages (McVisit            *visit,
              const McComponent  *component,
              GError            **error)
 {
   McPageStore *store = mc_visit_get_pages (visit, component->key);
-  g_autofree char *clean_dir = mc_visit_dup_clean_dir (visit, component->key);
-  McCleanupOptions options = { 0 };
+  McCleanupOptions options;
 
-  /* ID cards are kept as scanned: the card reader finds and crops them. */
-  if (component->profile == MC_PROFILE_ID_CARD)
+  if (!mc_visit_cleanup_options (component, 0, FALSE, FALSE, &options))
     return TRUE;
-  if (!mc_dir_ensure_private (clean_dir, error))
-    return FALSE;
-
-  options.profile = component->profile == MC_PROFILE_PHOTO ? MC_CLEANUP_PROFILE_PHOTO
-                                                           : MC_CLEANUP_PROFILE_DOCUMENT;
-  options.orient = mc_ocr_orient_func;
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
     {
       g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), i);
-      g_autofree char *stem = g_strndup (mc_page_get_basename (page),
-                                         strlen (mc_page_get_basename (page)) - 4);
-      g_autofree char *base = g_build_filename (clean_dir, stem, NULL);
-      g_autoptr(McCleanupResult) result = mc_cleanup_file (mc_page_get_path (page),
-                                                           (int) mc_page_get_dpi (page),
-                                                           base, &options, NULL, error);
 
-      if (result == NULL)
+      if (!mc_visit_clean_page (visit, component->key, page, &options, NULL, error))
         return FALSE;
-      mc_visit_set_cleanup (visit, component->key, mc_page_get_basename (page), result);
     }
   return TRUE;
 }
@@ -116,6 +103,61 @@ parse_size (const char *text,
   return TRUE;
 }
 
+/* One --component KEY=FILE[,FILE…]: the files imported as the paper's
+ * pages, each cleaned. An exit status. */
+static int
+add_component (McVisit           *visit,
+               const McProcedure *procedure,
+               const char        *code,
+               const char        *arg)
+{
+  g_auto(GStrv) kv = g_strsplit (arg, "=", 2);
+  g_auto(GStrv) files = NULL;
+  g_autoptr(GError) error = NULL;
+  const McComponent *component;
+  McPageStore *store;
+
+  if (kv[1] == NULL || !(component = mc_procedure_find_component (procedure, kv[0])))
+    {
+      g_autofree char *msg = g_strdup_printf (_("“%s” is not KEY=FILE with a component of procedure %s; “motcua-tool catalog” lists them."),
+                                              arg, code);
+
+      return mc_tool_usage_error (NULL, msg);
+    }
+  store = mc_visit_get_pages (visit, component->key);
+  files = g_strsplit (kv[1], ",", -1);
+  for (guint j = 0; files[j]; j++)
+    {
+      g_autoptr(GPtrArray) pages = mc_import_file (store, files[j], 200, NULL, &error);
+
+      if (pages == NULL)
+        {
+          fprintf (stderr, "motcua-tool: %s\n", error->message);
+          return MC_EXIT_PACK_INPUT;
+        }
+      for (guint k = 0; k < pages->len; k++)
+        mc_page_store_append (store, g_ptr_array_index (pages, k));
+    }
+  if (!clean_pages (visit, component, &error))
+    {
+      fprintf (stderr, "motcua-tool: %s\n", error->message);
+      return MC_EXIT_PACK_INPUT;
+    }
+  return MC_EXIT_OK;
+}
+
+/* "ho-so/" gives ho-so.zip beside the folder, not ".zip" inside it. */
+static char *
+dup_zip_path (const char *out)
+{
+  g_autofree char *bare = g_strdup (out);
+  gsize len = strlen (bare);
+
+  while (len > 1 && bare[len - 1] == G_DIR_SEPARATOR)
+    bare[--len] = '\0';
+  return g_strconcat (bare, ".zip", NULL);
+}
+
 int
 mc_tool_pack (int    argc,
               char **argv)
@@ -174,42 +216,11 @@ mc_tool_pack (int    argc,
     }
 
   for (guint i = 0; components && components[i]; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit (components[i], "=", 2);
-      g_auto(GStrv) files = NULL;
-      const McComponent *component;
-      McPageStore *store;
-
-      if (kv[1] == NULL || !(component = mc_procedure_find_component (procedure, kv[0])))
-        {
-          g_autofree char *msg = g_strdup_printf (_("“%s” is not KEY=FILE with a component of procedure %s; “motcua-tool catalog” lists them."),
-                                                  components[i], code);
-
-          remove_tree (work);
-          return mc_tool_usage_error (NULL, msg);
-        }
-      store = mc_visit_get_pages (visit, component->key);
-      files = g_strsplit (kv[1], ",", -1);
-      for (guint j = 0; files[j]; j++)
-        {
-          g_autoptr(GPtrArray) pages = mc_import_file (store, files[j], 200, NULL, &error);
-
-          if (pages == NULL)
-            {
-              fprintf (stderr, "motcua-tool: %s\n", error->message);
-              remove_tree (work);
-              return MC_EXIT_PACK_INPUT;
-            }
-          for (guint k = 0; k < pages->len; k++)
-            mc_page_store_append (store, g_ptr_array_index (pages, k));
-        }
-      if (!clean_pages (visit, component, &error))
-        {
-          fprintf (stderr, "motcua-tool: %s\n", error->message);
-          remove_tree (work);
-          return MC_EXIT_PACK_INPUT;
-        }
-    }
+    if ((status = add_component (visit, procedure, code, components[i])) != MC_EXIT_OK)
+      {
+        remove_tree (work);
+        return status;
+      }
 
   mc_visit_refresh_state (visit);
   if (!mc_package_build (visit, &options, &report, NULL, &error))
@@ -224,15 +235,7 @@ mc_tool_pack (int    argc,
     }
 
   package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
-  {
-    /* "ho-so/" gives ho-so.zip beside the folder, not ".zip" inside it. */
-    g_autofree char *bare = g_strdup (out);
-    gsize len = strlen (bare);
-
-    while (len > 1 && bare[len - 1] == G_DIR_SEPARATOR)
-      bare[--len] = '\0';
-    zip_path = g_strconcat (bare, ".zip", NULL);
-  }
+  zip_path = dup_zip_path (out);
   if (!copy_dir (package, out, &error) ||
       (zip && !mc_package_export_zip (out, zip_path, &error)))
     {

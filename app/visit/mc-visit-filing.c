@@ -258,3 +258,63 @@ mc_visit_is_recording (McVisit *visit)
   g_return_val_if_fail (MC_IS_VISIT (visit), FALSE);
   return g_object_get_qdata (G_OBJECT (visit), recording_quark ()) != NULL;
 }
+
+gboolean
+mc_visit_filing_is_due (McVisit *visit)
+{
+  McVisitState state;
+
+  g_return_val_if_fail (MC_IS_VISIT (visit), FALSE);
+  state = mc_visit_get_state (visit);
+  return state == MC_VISIT_HANDED_OFF || state == MC_VISIT_UPLOADED;
+}
+
+static void
+on_filing_recorded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The session showing the visit, if any, says it to the clerk; the log
+   * names the visit only. */
+  if (!mc_visit_record_filing_finish (MC_VISIT (source), result, &error))
+    g_message ("Visit %s not recorded yet: %s", mc_visit_get_id (MC_VISIT (source)), error->message);
+}
+
+gboolean
+mc_visit_filing_record (McVisit             *visit,
+                        McLedger            *ledger,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_val_if_fail (MC_IS_VISIT (visit), FALSE);
+  g_return_val_if_fail (MC_IS_LEDGER (ledger), FALSE);
+
+  if (!mc_visit_filing_is_due (visit) && mc_visit_get_state (visit) != MC_VISIT_RECORDED)
+    return FALSE;
+  if (callback == NULL)
+    callback = on_filing_recorded;
+  mc_visit_record_filing_async (visit, ledger, 0, cancellable, callback, user_data);
+  return TRUE;
+}
+
+void
+mc_visit_filing_record_all (GListModel *visits,
+                            McLedger   *ledger)
+{
+  guint n;
+
+  g_return_if_fail (G_IS_LIST_MODEL (visits));
+  g_return_if_fail (MC_IS_LEDGER (ledger));
+
+  n = g_list_model_get_n_items (visits);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(McVisit) visit = g_list_model_get_item (visits, i);
+
+      if (mc_visit_filing_is_due (visit))
+        mc_visit_filing_record (visit, ledger, NULL, NULL, NULL);
+    }
+}

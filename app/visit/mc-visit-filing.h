@@ -39,6 +39,23 @@ gboolean  mc_visit_record_filing_finish  (McVisit              *visit,
                                           GError              **error);
 gboolean  mc_visit_is_recording          (McVisit              *visit);
 
+/* The one path a filing takes to the ledger, for the visit session (the
+ * clerk typed the receipt, or the upload brought it) and the application
+ * (the outbox sent a visit no session shows, or the ledger opened late).
+ * Whether the visit has a receipt not yet recorded. */
+gboolean  mc_visit_filing_is_due         (McVisit              *visit);
+/* Records the filing when it is due (mc_visit_record_filing_async()); a
+ * recorded visit is answered at once. FALSE, and @callback is not called,
+ * when there is nothing to record. @callback NULL: a failure is logged. */
+gboolean  mc_visit_filing_record         (McVisit              *visit,
+                                          McLedger             *ledger,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+/* Every visit of @visits (a GListModel of McVisit) whose filing is due. */
+void      mc_visit_filing_record_all     (GListModel           *visits,
+                                          McLedger             *ledger);
+
 /* The pages a package's manifest lists; -1 if it cannot be read. Reads a
  * small file: call it off the main thread. */
 int       mc_package_count_pages         (const char           *package_dir);

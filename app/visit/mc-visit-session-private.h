@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "mc-visit-session.h"
+
+G_BEGIN_DECLS
+
+/* What the files of the visit session share: mc-visit-session.c (the
+ * object, messages, papers, package, recording), -clean.c (the cleaning
+ * policy and queue), -cards.c (ID cards read as they arrive) and
+ * -upload.c (the upload through the outbox). */
+
+/* One per ID card component: what was last read from its pages. */
+typedef struct {
+  char         *signature;    /* the pages read, one basename per line */
+  GCancellable *cancellable;  /* of the read under way */
+  McIdResult   *result;
+  char         *error;        /* why nothing could be read */
+} CardRead;
+
+struct _McVisitSession
+{
+  GObject          parent_instance;
+
+  McVisit         *visit;
+  GSettings       *settings;
+  McLedger        *ledger;
+  GCancellable    *cancellable;
+  char            *component;      /* the paper the clerk works on */
+  GHashTable      *cleaning;       /* "key/page" being cleaned */
+  GPtrArray       *watched;        /* McPageStore whose changes we follow */
+  char            *message;
+  gboolean         message_is_error;
+  gboolean         packaging;
+  gboolean         recording;
+  McPortalOutbox  *outbox;
+  McOutboxItem    *item;           /* the visit's upload, as last seen; NULL: none */
+  gboolean         enqueuing;
+  guint64          upload_sent;
+  guint64          upload_total;
+  char            *upload_status;
+  McIdReader      *id_reader;
+  GHashTable      *cards;          /* component key → CardRead*, ID card components */
+};
+
+/* mc-visit-session.c */
+void     _mc_visit_session_changed              (McVisitSession *self);
+void     _mc_visit_session_show_step            (McVisitSession *self,
+                                                 const char     *step,
+                                                 const char     *component);
+char    *_mc_visit_session_strip_mnemonic       (const char     *label);
+void     _mc_visit_session_record_filing        (McVisitSession *self);
+
+/* mc-visit-session-clean.c */
+void     _mc_visit_session_clean_new_pages      (McVisitSession *self);
+
+/* mc-visit-session-cards.c */
+void     _mc_visit_session_card_read_free       (CardRead       *card);
+void     _mc_visit_session_read_new_cards       (McVisitSession *self);
+
+/* mc-visit-session-upload.c */
+void     _mc_visit_session_update_upload_status (McVisitSession *self);
+void     _mc_visit_session_drop_upload          (McVisitSession *self);
+
+G_END_DECLS

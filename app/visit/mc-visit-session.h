@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mc-cleanup.h"
+#include "mc-id-reader.h"
+#include "mc-ledger.h"
+#include "mc-portal-outbox.h"
+#include "mc-visit.h"
+
+G_BEGIN_DECLS
+
+#define MC_TYPE_VISIT_SESSION (mc_visit_session_get_type ())
+G_DECLARE_FINAL_TYPE (McVisitSession, mc_visit_session, MC, VISIT_SESSION, GObject)
+
+/* One open visit's workflow, without GTK: pages that arrive in the
+ * visit's page stores are cleaned on worker threads (ID cards are read
+ * instead), files are imported, the package is made, the receipt is taken
+ * (typed, or brought back by the outbox) and the filing recorded in the
+ * ledger. A view shows it and asks the clerk; the session decides and does.
+ *
+ * Signals:
+ *   "changed"       anything shown may have changed
+ *   "upload-changed" only the upload's status and progress changed
+ *   "show-step" (step, component or NULL)  the clerk is taken to a step
+ *                   ("papers", "review", "submit", "done"), and to a paper
+ *   "page-cleaned" (component)  a page of that paper was cleaned
+ *   "card-changed" (component)  its card read started, ended or has
+ *                   nothing to read
+ * Properties: "message" (with "message-is-error"), "busy", "component",
+ * "upload-status", "ledger", "outbox". */
+
+McVisitSession *mc_visit_session_new             (McVisit         *visit,
+                                                  GSettings       *settings);
+McVisit        *mc_visit_session_get_visit       (McVisitSession  *self);
+/* Cleans and reads what the stores hold already (a visit taken up again). */
+void            mc_visit_session_start           (McVisitSession  *self);
+/* Stops the work under way and stops following the stores, the outbox
+ * and the settings (the view is gone); a record under way ends. */
+void            mc_visit_session_close           (McVisitSession  *self);
+
+void            mc_visit_session_set_ledger      (McVisitSession  *self,
+                                                  McLedger        *ledger);
+void            mc_visit_session_set_outbox      (McVisitSession  *self,
+                                                  McPortalOutbox  *outbox);
+
+/* The paper the clerk works on: messages about a card read are for it. */
+void            mc_visit_session_set_component   (McVisitSession  *self,
+                                                  const char      *key);
+const char     *mc_visit_session_get_component   (McVisitSession  *self);
+
+const char     *mc_visit_session_get_message     (McVisitSession  *self);
+gboolean        mc_visit_session_get_message_is_error (McVisitSession *self);
+void            mc_visit_session_set_message     (McVisitSession  *self,
+                                                  const char      *message,
+                                                  gboolean         is_error);
+gboolean        mc_visit_session_is_busy         (McVisitSession  *self);
+gboolean        mc_visit_session_is_packaging    (McVisitSession  *self);
+gboolean        mc_visit_session_is_recording    (McVisitSession  *self);
+
+/* Cleaning */
+gboolean        mc_visit_session_is_cleaning     (McVisitSession  *self,
+                                                  const char      *component,
+                                                  const char      *basename);
+char           *mc_visit_session_dup_clean_thumbnail (McVisitSession *self,
+                                                      const char     *component,
+                                                      const char     *basename);
+void            mc_visit_session_toggle_original (McVisitSession  *self,
+                                                  const char      *component,
+                                                  const char      *basename);
+/* The clerk turned @page by hand: cleaned again, keeping that turn. */
+void            mc_visit_session_page_rotated    (McVisitSession  *self,
+                                                  const char      *component,
+                                                  McPage          *page);
+
+/* ID cards */
+McIdResult     *mc_visit_session_get_card        (McVisitSession  *self,
+                                                  const char      *component);
+gboolean        mc_visit_session_is_reading_card (McVisitSession  *self,
+                                                  const char      *component);
+gboolean        mc_visit_session_identity_accepted_for (McVisitSession *self,
+                                                        const char     *component);
+void            mc_visit_session_accept_identity (McVisitSession  *self,
+                                                  McIdentity      *identity);
+
+/* Papers, package, hand-off */
+void            mc_visit_session_import          (McVisitSession     *self,
+                                                  const char * const *paths);
+void            mc_visit_session_package         (McVisitSession  *self);
+void            mc_visit_session_export_zip      (McVisitSession  *self,
+                                                  const char      *path);
+/* The package's files for the portal, in their numbered order (the
+ * manifest left out); empty when there is no package. */
+GPtrArray      *mc_visit_session_list_package_files (McVisitSession *self);
+void            mc_visit_session_set_identity_in_package (McVisitSession *self,
+                                                          gboolean        include);
+void            mc_visit_session_apply_receipt   (McVisitSession  *self,
+                                                  const char      *receipt);
+void            mc_visit_session_set_aside       (McVisitSession  *self);
+void            mc_visit_session_abandon         (McVisitSession  *self);
+
+/* Upload through the outbox */
+gboolean        mc_visit_session_upload_offered  (McVisitSession  *self);
+gboolean        mc_visit_session_has_outbox      (McVisitSession  *self);
+gboolean        mc_visit_session_upload_active   (McVisitSession  *self);
+gboolean        mc_visit_session_is_enqueuing    (McVisitSession  *self);
+gboolean        mc_visit_session_upload_failed   (McVisitSession  *self);
+gboolean        mc_visit_session_can_upload      (McVisitSession  *self);
+gboolean        mc_visit_session_can_retry_upload (McVisitSession *self);
+const char     *mc_visit_session_get_upload_status (McVisitSession *self);
+/* The progress bar's text and fraction; @visible: only while the files go. */
+char           *mc_visit_session_dup_upload_progress (McVisitSession *self,
+                                                      double         *fraction,
+                                                      gboolean       *visible);
+void            mc_visit_session_upload          (McVisitSession  *self);
+void            mc_visit_session_upload_cancel   (McVisitSession  *self);
+void            mc_visit_session_upload_retry    (McVisitSession  *self);
+
+/* The page-cleaning policy, once for the visit and motcua-tool pack:
+ * FALSE for papers that are not cleaned (ID cards are read as scanned). */
+gboolean        mc_visit_cleanup_options         (const McComponent *component,
+                                                  int                output_dpi,
+                                                  gboolean           keep_blank,
+                                                  gboolean           clerk_turned,
+                                                  McCleanupOptions  *options);
+/* Cleans one page with @options into the paper's clean folder, with its
+ * thumbnail beside it, and keeps the result in the visit. Blocks. */
+gboolean        mc_visit_clean_page              (McVisit                *visit,
+                                                  const char             *component,
+                                                  McPage                 *page,
+                                                  const McCleanupOptions *options,
+                                                  GCancellable           *cancellable,
+                                                  GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "mc-core.h"
+#include "mc-ledger.h"
+#include "mc-services.h"
+#include "mc-visit-filing.h"
+#include "mc-vips.h"
+#include "mc-test-ledger.h"
+#include "mc-test-util.h"
+
+/* The services without a window, in a data folder of their own
+ * (G_TEST_OPTION_ISOLATE_DIRS): what the application starts, each part
+ * real (SQLite ledger, outbox file, visit folders). */
+
+#define BIRTH "1.001193"          /* Đăng ký khai sinh */
+#define RECEIPT "000.00.22.H31-261128-0007"
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_until (gboolean (*done) (gpointer),
+            gpointer   data,
+            guint      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, wake, NULL);
+  gboolean ok;
+
+  while (!(ok = done (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return ok;
+}
+
+typedef struct {
+  McServices *services;
+  char       *visit_id;
+  guint       opened;
+} Start;
+
+static void
+on_ledger_opened (McServices *services,
+                  Start      *start)
+{
+  start->opened++;
+}
+
+static gboolean
+recorded (gpointer data)
+{
+  Start *start = data;
+  McVisit *visit;
+
+  if (start->opened == 0)
+    return FALSE;
+  visit = mc_visit_store_lookup (mc_services_get_visits (start->services), start->visit_id);
+  return visit != NULL && mc_visit_get_state (visit) == MC_VISIT_RECORDED && !mc_visit_is_recording (visit);
+}
+
+/* A visit filed before the program stopped (its receipt kept, its record
+ * not made): at the next start the services record it once the ledger is
+ * open, and once only, however often the program starts again. */
+static void
+test_record_waiting (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *data = mc_core_get_data_dir ();
+  g_autofree char *visits_dir = g_build_filename (data, "visits", NULL);
+  g_autofree char *ledger_path = mc_ledger_get_default_path ();
+  g_autoptr(McProcedureCatalog) catalog = mc_procedure_catalog_new_builtin ();
+  g_autoptr(GError) error = NULL;
+  Start start = { 0 };
+
+  g_assert_true (g_str_has_prefix (data, g_get_user_data_dir ()));
+  {
+    g_autoptr(McVisitStore) before = mc_visit_store_new (visits_dir, catalog);
+    g_autoptr(VipsImage) black = NULL;
+    g_autoptr(VipsImage) grey = NULL;
+    g_autoptr(McPage) page = NULL;
+    McVisit *visit = mc_visit_store_create (before, BIRTH, "22333", "Quầy 1", "Cán bộ A", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (vips_black (&black, 60, 80, NULL), ==, 0);
+    g_assert_cmpint (vips_cast_uchar (black, &grey, NULL), ==, 0);
+    page = mc_page_store_save_image (mc_visit_get_pages (visit, "to-khai"), grey, 100, MC_SCAN_MODE_GRAY,
+                                     MC_SCAN_SOURCE_FLATBED, MC_PAGE_SIDE_FRONT, &error);
+    g_assert_no_error (error);
+    mc_page_store_append (mc_visit_get_pages (visit, "to-khai"), page);
+    g_assert_true (mc_visit_set_receipt (visit, RECEIPT, MC_SUBMIT_BROWSER, &error));
+    g_assert_no_error (error);
+    start.visit_id = g_strdup (mc_visit_get_id (visit));
+    g_assert_true (mc_visit_store_flush (before, &error));
+    g_assert_no_error (error);
+  }
+
+  for (guint run = 0; run < 2; run++)
+    {
+      start.opened = 0;
+      start.services = mc_services_new (settings);
+      g_signal_connect (start.services, "ledger-opened", G_CALLBACK (on_ledger_opened), &start);
+      g_assert_nonnull (mc_services_get_outbox (start.services));
+      g_assert_nonnull (mc_services_get_scanner (start.services));
+      g_assert_nonnull (mc_procedure_catalog_lookup (mc_services_get_procedures (start.services), BIRTH));
+      /* The filed visit is not finished until it is recorded. */
+      g_assert_cmpuint (mc_services_get_resumable (start.services), ==, run == 0 ? 1 : 0);
+      g_assert_true (wait_until (recorded, &start, 60));
+      g_assert_nonnull (mc_services_get_ledger (start.services));
+      g_assert_null (mc_services_get_ledger_problem (start.services));
+      g_assert_cmpint (mc_test_count_ledger_filings (ledger_path, RECEIPT), ==, 1);
+      mc_services_shutdown (start.services);
+      g_clear_object (&start.services);
+    }
+  g_free (start.visit_id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  mc_test_init (&argc, &argv);
+  mc_core_init ();
+
+  g_test_add_func ("/services/record-waiting", test_record_waiting);
+  return g_test_run ();
+}
