@@ -327,6 +327,14 @@ test_package (void)
   g_assert_cmpint (n_pages, ==, 4);
   g_assert_true (json_object_get_null_member (manifest, "identity"));
   g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "submit");
+  /* The visit's row in the list follows it: no longer "gathering papers". */
+  {
+    GtkWidget *row_state = mc_test_find_named (GTK_WIDGET (window), "visit-row-state");
+
+    g_assert_nonnull (row_state);
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (row_state)),
+                              mc_visit_state_get_label (MC_VISIT_PACKAGED)));
+  }
   mc_test_screenshot (GTK_WIDGET (window), "visit-submit");
 }
 

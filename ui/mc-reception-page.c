@@ -61,6 +61,31 @@ purge_warning (McReceptionPage *self,
   return label;
 }
 
+/* "09:30 07/12 · Files ready for the portal", and the self-service code. */
+static char *
+dup_visit_subtitle (McVisit *visit)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (mc_visit_get_created (visit));
+  g_autofree char *time = g_date_time_format (local, "%H:%M %d/%m");
+
+  if (mc_visit_get_self_service_code (visit) != NULL)
+    /* Translators: time · state · the code the citizen got at the self-service screen */
+    return g_strdup_printf (_("%s · %s · self-service %s"), time,
+                            mc_visit_state_get_label (mc_visit_get_state (visit)),
+                            mc_visit_get_self_service_code (visit));
+  return g_strdup_printf ("%s · %s", time, mc_visit_state_get_label (mc_visit_get_state (visit)));
+}
+
+/* The row follows its visit: packaged, handed off, recorded… */
+static void
+on_row_visit_changed (McVisit  *visit,
+                      GtkLabel *sub)
+{
+  g_autofree char *subtitle = dup_visit_subtitle (visit);
+
+  gtk_label_set_text (sub, subtitle);
+}
+
 static GtkWidget *
 create_visit_row (gpointer item,
                   gpointer user_data)
@@ -69,21 +94,13 @@ create_visit_row (gpointer item,
   McVisit *visit = item;
   GtkWidget *warning;
   const McProcedure *p = mc_visit_get_procedure (visit);
-  g_autoptr(GDateTime) local = g_date_time_to_local (mc_visit_get_created (visit));
-  g_autofree char *time = g_date_time_format (local, "%H:%M %d/%m");
-  g_autofree char *subtitle = NULL;
+  g_autofree char *subtitle = dup_visit_subtitle (visit);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (mc_catalog_text (p->name, p->name_en));
-  GtkWidget *sub;
+  GtkWidget *sub = gtk_label_new (subtitle);
 
-  if (mc_visit_get_self_service_code (visit) != NULL)
-    /* Translators: time · state · the code the citizen got at the self-service screen */
-    subtitle = g_strdup_printf (_("%s · %s · self-service %s"), time,
-                                mc_visit_state_get_label (mc_visit_get_state (visit)),
-                                mc_visit_get_self_service_code (visit));
-  else
-    subtitle = g_strdup_printf ("%s · %s", time, mc_visit_state_get_label (mc_visit_get_state (visit)));
-  sub = gtk_label_new (subtitle);
+  gtk_widget_set_name (sub, "visit-row-state");
+  g_signal_connect_object (visit, "changed", G_CALLBACK (on_row_visit_changed), sub, 0);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
