@@ -315,10 +315,21 @@ signing_certificate_v2 (gnutls_x509_crt_t   crt,
 typedef struct {
   McSigner *self;
   char     *token;
+  char     *pin;        /* for this signing only, wiped after it */
   gboolean  asked;
   gboolean  wrong;
   gboolean  cancelled;
 } PinContext;
+
+static void
+pin_context_wipe (PinContext *ctx)
+{
+  if (ctx->pin != NULL)
+    {
+      memset (ctx->pin, 0, strlen (ctx->pin));
+      g_clear_pointer (&ctx->pin, g_free);
+    }
+}
 
 static int
 pin_callback (void        *userdata,
@@ -331,15 +342,24 @@ pin_callback (void        *userdata,
 {
   PinContext *ctx = userdata;
   McPinRequest request = { 0 };
-  g_autofree char *given = NULL;
+  char *given = NULL;
   gsize len;
 
   /* A wrong PIN ends this attempt: the caller shows how many tries are
    * left and asks again, rather than a loop that locks the token. */
-  if (attempt > 0 || (flags & GNUTLS_PIN_WRONG) || ctx->asked)
+  if (attempt > 0 || (flags & GNUTLS_PIN_WRONG))
     {
       ctx->wrong = TRUE;
       return -1;
+    }
+  /* Asked again within one signing (a new session, or a key that wants
+   * the PIN for each use): the PIN the clerk just gave. */
+  if (ctx->asked)
+    {
+      if (ctx->pin == NULL || strlen (ctx->pin) + 1 > pin_max)
+        return -1;
+      memcpy (pin, ctx->pin, strlen (ctx->pin) + 1);
+      return 0;
     }
   ctx->asked = TRUE;
   if (ctx->self->pin_func == NULL)
@@ -357,15 +377,14 @@ pin_callback (void        *userdata,
       ctx->cancelled = TRUE;
       return -1;
     }
+  ctx->pin = given;
   len = strlen (given);
   if (len + 1 > pin_max)
     {
-      memset (given, 0, len);
       ctx->wrong = TRUE;
       return -1;
     }
   memcpy (pin, given, len + 1);
-  memset (given, 0, len);
   return 0;
 }
 
@@ -499,7 +518,7 @@ mc_signer_sign_pdf (McSigner      *self,
   g_autoptr(GError) local = NULL;
   g_autoptr(GMappedFile) mapped = NULL;
   McPdfSigUpdate update = { 0 };
-  PinContext ctx = { self, NULL, FALSE, FALSE, FALSE };
+  PinContext ctx = { self, NULL, NULL, FALSE, FALSE, FALSE };
   gnutls_x509_crt_t crt = NULL;
   gnutls_privkey_t key = NULL;
   gnutls_pkcs7_t p7 = NULL;
@@ -608,6 +627,7 @@ token_failed:
 
 out:
   gnutls_pkcs11_set_pin_function (NULL, NULL);
+  pin_context_wipe (&ctx);
   if (update.file)
     g_byte_array_unref (update.file);
   g_free (data.data);

@@ -58,8 +58,11 @@ value_in_object (const char *data, gsize len, gsize at, const char *key)
   end = find (data, len, "endobj", at);
   if (end == NULL)
     end = data + MIN (len, at + 65536);
-  /* /Contents is skipped: its hex never holds a key. */
-  k = find (data, end - data, key, obj - data);
+  /* The key itself, not a longer name it begins (/M, not /MediaBox). */
+  for (k = find (data, end - data, key, obj - data);
+       k != NULL && k + strlen (key) < end && g_ascii_isalnum (k[strlen (key)]);
+       k = find (data, end - data, key, k - data + 1))
+    ;
   if (k == NULL)
     return NULL;
   k += strlen (key);

@@ -337,7 +337,7 @@ test_stamp (void)
   g_assert_cmpfloat (far_min, >, 200);
   if (g_getenv ("MOTCUA_SCREENSHOT_DIR"))
     {
-      g_autofree char *keep = g_build_filename (g_getenv ("MOTCUA_SCREENSHOT_DIR"), "signed-stamp.png", NULL);
+      g_autofree char *keep = g_build_filename (g_getenv ("MOTCUA_SCREENSHOT_DIR"), "signed-stamp", NULL);   /* pdftoppm adds .png */
       g_autofree char *dir = g_path_get_dirname (keep);
 
       g_mkdir_with_parents (dir, 0700);
