@@ -69,10 +69,13 @@ skip_space (const char *p, const char *end)
   return p;
 }
 
-/* The end of the PDF value starting at @p (after white space), or NULL. */
+/* The end of the PDF value starting at @p (after white space), or NULL;
+ * nesting deeper than any real dictionary is refused, not recursed into. */
 static const char *
-skip_value (const char *p, const char *end)
+skip_value_at (const char *p, const char *end, guint depth)
 {
+  if (depth > 64)
+    return NULL;
   p = skip_space (p, end);
   if (p >= end)
     return NULL;
@@ -84,7 +87,7 @@ skip_value (const char *p, const char *end)
           p = skip_space (p, end);
           if (p + 1 < end && p[0] == '>' && p[1] == '>')
             return p + 2;
-          if ((p = skip_value (p, end)) == NULL)
+          if ((p = skip_value_at (p, end, depth + 1)) == NULL)
             return NULL;
         }
     }
@@ -96,7 +99,7 @@ skip_value (const char *p, const char *end)
           p = skip_space (p, end);
           if (p < end && *p == ']')
             return p + 1;
-          if ((p = skip_value (p, end)) == NULL)
+          if ((p = skip_value_at (p, end, depth + 1)) == NULL)
             return NULL;
         }
     }
@@ -108,15 +111,15 @@ skip_value (const char *p, const char *end)
     }
   if (*p == '(')
     {
-      int depth = 0;
+      int nest = 0;
 
       for (; p < end; p++)
         {
           if (*p == '\\')
             p++;
           else if (*p == '(')
-            depth++;
-          else if (*p == ')' && --depth == 0)
+            nest++;
+          else if (*p == ')' && --nest == 0)
             return p + 1;
         }
       return NULL;
@@ -155,6 +158,12 @@ skip_value (const char *p, const char *end)
       }
     return q;
   }
+}
+
+static const char *
+skip_value (const char *p, const char *end)
+{
+  return skip_value_at (p, end, 0);
 }
 
 /* In the dictionary text @dict ("<< … >>"), the value of @key at the top
@@ -489,10 +498,18 @@ mc_pdf_sig_prepare (GBytes          *original,
     {
       double box[4];
       char *p = strchr (media, '[');
+      int i;
 
-      for (int i = 0; p && i < 4; i++)
-        box[i] = g_ascii_strtod (p + 1, &p);
-      if (p != NULL)
+      for (i = 0; p != NULL && i < 4; i++)
+        {
+          char *end;
+
+          box[i] = g_ascii_strtod (p + 1, &end);
+          if (end == p + 1)
+            break;
+          p = end;
+        }
+      if (i == 4 && box[3] - box[1] > 0)
         {
           pw = box[2] - box[0];
           ph = box[3] - box[1];

@@ -516,7 +516,6 @@ mc_signer_sign_pdf (McSigner      *self,
   g_autofree char *holder = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GError) local = NULL;
-  g_autoptr(GMappedFile) mapped = NULL;
   McPdfSigUpdate update = { 0 };
   PinContext ctx = { self, NULL, NULL, FALSE, FALSE, FALSE };
   gnutls_x509_crt_t crt = NULL;
@@ -534,15 +533,21 @@ mc_signer_sign_pdf (McSigner      *self,
   if (when == NULL)
     when = now = g_date_time_new_from_unix_local (g_get_real_time () / G_USEC_PER_SEC);
 
-  /* The file first: nothing is asked of the token for a file we cannot sign. */
-  mapped = g_mapped_file_new (input, FALSE, &local);
-  if (mapped == NULL)
-    {
-      g_set_error (error, MC_SIGN_ERROR, MC_SIGN_ERROR_INPUT,
-                   _("The PDF %s cannot be read: %s"), input, local->message);
-      return FALSE;
-    }
-  original = g_mapped_file_get_bytes (mapped);
+  /* The file first: nothing is asked of the token for a file we cannot
+   * sign. Read whole, and ending in a NUL the reader's number parsing
+   * can stop at. */
+  {
+    char *text = NULL;
+    gsize len = 0;
+
+    if (!g_file_get_contents (input, &text, &len, &local))
+      {
+        g_set_error (error, MC_SIGN_ERROR, MC_SIGN_ERROR_INPUT,
+                     _("The PDF %s cannot be read: %s"), input, local->message);
+        return FALSE;
+      }
+    original = g_bytes_new_take (text, len);
+  }
 
   /* The certificate: public, read without the PIN. */
   gnutls_pkcs11_set_pin_function (no_pin, NULL);

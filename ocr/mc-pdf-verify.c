@@ -157,7 +157,9 @@ check_one (McPdfSignature             *sig,
   const guint8 *der_data;
   int ret;
 
-  if (range[0] != 0 || range[1] + 2 > range[2] || range[2] + range[3] > len ||
+  /* Each bound on its own, so that no sum of hostile numbers wraps. */
+  if (range[0] != 0 || range[2] > len || range[3] > len - range[2] ||
+      range[1] >= range[2] || range[2] - range[1] < 2 ||
       data[range[1]] != '<' || data[range[2] - 1] != '>')
     {
       sig->problem = g_strdup (_("The signature’s byte range does not fit the file."));
@@ -251,21 +253,17 @@ mc_pdf_verify (const char  *path,
                GError     **error)
 {
   g_autoptr(GPtrArray) sigs = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_pdf_signature_free);
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local = NULL;
   gnutls_x509_trust_list_t trust = NULL;
-  const char *data;
-  gsize len, from = 0;
+  g_autofree char *data = NULL;   /* NUL-terminated: numbers are parsed in it */
+  gsize len = 0, from = 0;
 
-  mapped = g_mapped_file_new (path, FALSE, &local);
-  if (mapped == NULL)
+  if (!g_file_get_contents (path, &data, &len, &local))
     {
       g_set_error (error, MC_SIGN_ERROR, MC_SIGN_ERROR_INPUT, _("The PDF %s cannot be read: %s"),
                    path, local->message);
       return NULL;
     }
-  data = g_mapped_file_get_contents (mapped);
-  len = g_mapped_file_get_length (mapped);
   if (len < 8 || strncmp (data, "%PDF-", 5) != 0)
     {
       g_set_error (error, MC_SIGN_ERROR, MC_SIGN_ERROR_INPUT, _("%s is not a PDF file."), path);

@@ -453,6 +453,69 @@ test_twice (void)
   g_assert_true (json_object_get_boolean_member (signature (report, 1), "covers_whole_file"));
 }
 
+/* Signing a file onto itself: --pin-file, the new file replaces the old
+ * one only once complete. */
+static void
+test_in_place (void)
+{
+  g_autofree char *path = out_path ("in-place.pdf");
+  g_autofree char *pin_file = out_path ("pin.txt");
+  g_autofree char *data = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  g_auto(McToolRun) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  int status = 0;
+
+  mc_test_token_reset (token);
+  g_assert_true (g_file_get_contents (unsigned_pdf, &data, &len, NULL));
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+  mc_test_write_file (pin_file, token->pin);
+  mc_tool_run (&run, NULL, MC_ARGS ("sign", path, "--key", token->uri_rsa, "--pin-file", pin_file,
+                                    "-o", path, "--json"));
+  g_test_message ("%s%s", run.out, run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_pdfsig_valid (path, 1);
+  report = tool_verify (path, token->ca_pem, &status);
+  g_assert_cmpint (status, ==, 0);
+}
+
+/* verify on what a citizen may bring: no signature, not a PDF, byte
+ * ranges that do not fit (numbers chosen to wrap a careless sum). */
+static void
+test_verify_odd_files (void)
+{
+  g_autofree char *odd = out_path ("odd.pdf");
+  g_autofree char *text = out_path ("text.pdf");
+  g_autoptr(JsonObject) unsigned_report = NULL;
+  g_autoptr(JsonObject) odd_report = NULL;
+  g_auto(McToolRun) run = { 0 };
+  JsonArray *sigs;
+  int status = 0;
+
+  unsigned_report = tool_verify (unsigned_pdf, token->ca_pem, &status);
+  g_assert_cmpint (status, ==, 69);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (unsigned_report, "signatures")), ==, 0);
+
+  mc_test_write_file (odd, "%PDF-1.7\n"
+                      "1 0 obj << /Type /Sig /ByteRange [0 18446744073709551615 3 4] /Contents <00> >> endobj\n"
+                      "2 0 obj << /Type /Sig /ByteRange [0 10 18446744073709551610 20] /Contents <00> >> endobj\n"
+                      "3 0 obj << /Type /Sig /ByteRange [0 5 12 4] /M (D:2026) >> endobj\n"
+                      "/ByteRange [0 1");
+  odd_report = tool_verify (odd, NULL, &status);
+  g_assert_cmpint (status, ==, 68);
+  sigs = json_object_get_array_member (odd_report, "signatures");
+  g_assert_cmpuint (json_array_get_length (sigs), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_false (json_object_get_boolean_member (json_array_get_object_element (sigs, i), "intact"));
+
+  mc_test_write_file (text, "hello");
+  mc_tool_run (&run, NULL, MC_ARGS ("verify", text));
+  g_assert_cmpint (run.status, ==, 66);
+  g_assert_nonnull (strstr (run.err, "is not a PDF file"));
+}
+
 /* A fault: the exit code, the message, no output file, no temp file
  * left beside it, the input untouched. */
 static void
@@ -603,6 +666,8 @@ main (int   argc,
   g_test_add_func ("/pdf-sign/appended", test_appended);
   g_test_add_func ("/pdf-sign/untrusted", test_untrusted);
   g_test_add_func ("/pdf-sign/twice", test_twice);
+  g_test_add_func ("/pdf-sign/in-place", test_in_place);
+  g_test_add_func ("/pdf-sign/verify-odd-files", test_verify_odd_files);
   g_test_add_func ("/pdf-sign/fault/no-token", test_fault_no_token);
   g_test_add_func ("/pdf-sign/fault/removed", test_fault_removed);
   g_test_add_func ("/pdf-sign/fault/certificates", test_fault_certificates);
