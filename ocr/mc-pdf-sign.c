@@ -158,13 +158,6 @@ crt_can_sign (gnutls_x509_crt_t crt)
   return (usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION)) != 0;
 }
 
-static int
-no_pin (void *userdata, int attempt, const char *token_url, const char *token_label,
-        unsigned flags, char *pin, size_t pin_max)
-{
-  return -1;
-}
-
 GPtrArray *
 mc_signer_list_certificates (McSigner  *self,
                              GError   **error)
@@ -173,7 +166,6 @@ mc_signer_list_certificates (McSigner  *self,
 
   g_return_val_if_fail (MC_IS_SIGNER (self), NULL);
 
-  gnutls_pkcs11_set_pin_function (no_pin, NULL);
   for (unsigned seq = 0;; seq++)
     {
       g_autofree char *token_url = NULL;
@@ -228,7 +220,6 @@ mc_signer_list_certificates (McSigner  *self,
         }
       gnutls_free (objs);
     }
-  gnutls_pkcs11_set_pin_function (NULL, NULL);
   return g_steal_pointer (&certs);
 }
 
@@ -550,7 +541,6 @@ mc_signer_sign_pdf (McSigner      *self,
   }
 
   /* The certificate: public, read without the PIN. */
-  gnutls_pkcs11_set_pin_function (no_pin, NULL);
   if ((ret = gnutls_x509_crt_init (&crt)) < 0 ||
       (ret = gnutls_x509_crt_import_url (crt, uri, 0)) < 0)
     {
@@ -577,11 +567,12 @@ mc_signer_sign_pdf (McSigner      *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;
 
-  /* The key: asking for the PIN when the token wants it. */
+  /* The key: asking for the PIN when the token wants it, through the
+   * key's own PIN function, never GnuTLS's global one, so that signings
+   * on two threads cannot answer each other's prompts. */
   if ((ret = gnutls_privkey_init (&key)) < 0)
     goto token_failed;
   gnutls_privkey_set_pin_function (key, pin_callback, &ctx);
-  gnutls_pkcs11_set_pin_function (pin_callback, &ctx);
   if ((ret = gnutls_privkey_import_url (key, uri, 0)) < 0)
     goto token_failed;
 
@@ -631,7 +622,6 @@ token_failed:
   set_token_error (error, ret, &ctx, uri, ctx.asked && !ctx.wrong && !ctx.cancelled);
 
 out:
-  gnutls_pkcs11_set_pin_function (NULL, NULL);
   pin_context_wipe (&ctx);
   if (update.file)
     g_byte_array_unref (update.file);
