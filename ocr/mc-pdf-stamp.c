@@ -13,9 +13,8 @@
 /* The visible signature: three lines of Vietnamese in a real font. The
  * writer's text layer uses a glyphless font (never painted); here glyphs
  * are painted, so a font with Vietnamese is shaped with HarfBuzz and
- * embedded as a subset of only the glyphs used, keeping their glyph ids
- * (CIDToGIDMap /Identity, so a code is a glyph id), with widths and a
- * ToUnicode map: PDF/A-2b asks for every painted font embedded, and the
+ * embedded as a subset of only the glyphs used (CIDToGIDMap /Identity,
+ * so a code is a glyph id of the subset), with widths and a ToUnicode map: PDF/A-2b asks for every painted font embedded, and the
  * stamp's text copies out. */
 
 #define FONT_SIZE 9.0
@@ -29,7 +28,7 @@ static const char * const font_paths[] = {
 };
 
 typedef struct {
-  GString *hex;        /* the glyph codes of the line */
+  GArray  *gids;       /* the font's glyph ids, as shaped */
   double   width;      /* in points */
 } Line;
 
@@ -103,6 +102,8 @@ mc_pdf_stamp_write (GString             *out,
   hb_font_t *font = NULL;
   hb_face_t *subset = NULL;
   hb_subset_input_t *input = NULL;
+  hb_subset_plan_t *plan = NULL;
+  const hb_map_t *new_gid = NULL;
   g_autoptr(GHashTable) used = g_hash_table_new_full (NULL, NULL, NULL, g_free);  /* gid → UTF-8 */
   g_autoptr(GHashTable) all = g_hash_table_new (NULL, NULL);   /* every gid painted */
   guint n_lines = g_strv_length ((char **) lines);
@@ -141,7 +142,7 @@ mc_pdf_stamp_write (GString             *out,
       hb_buffer_guess_segment_properties (buf);
       hb_shape (font, buf, NULL, 0);
       info = hb_buffer_get_glyph_infos (buf, &n);
-      ls[i].hex = g_string_new (NULL);
+      ls[i].gids = g_array_new (FALSE, FALSE, sizeof (guint));
       for (unsigned k = 0; k < n; k++)
         {
           guint gid = info[k].codepoint;
@@ -154,7 +155,7 @@ mc_pdf_stamp_write (GString             *out,
                 to = info[j].cluster;
                 break;
               }
-          g_string_append_printf (ls[i].hex, "%04X", gid);
+          g_array_append_val (ls[i].gids, gid);
           g_hash_table_add (all, GUINT_TO_POINTER (gid));
           ls[i].width += hb_font_get_glyph_h_advance (font, gid) * FONT_SIZE / upem;
           /* The first glyph of a cluster carries its text. */
@@ -168,7 +169,8 @@ mc_pdf_stamp_write (GString             *out,
   w += 2 * PAD;
   h = n_lines * LEADING + 2 * PAD - (LEADING - FONT_SIZE);
 
-  /* The subset: only the glyphs used, at their own ids. */
+  /* The subset: only the glyphs used (and .notdef), renumbered from 0 in
+   * their order; codes in the PDF are the new ids (CIDToGIDMap /Identity). */
   input = hb_subset_input_create_or_fail ();
   if (input == NULL)
     goto failed;
@@ -181,10 +183,20 @@ mc_pdf_stamp_write (GString             *out,
     while (g_hash_table_iter_next (&it, &key, NULL))
       hb_set_add (glyphs, GPOINTER_TO_UINT (key));
   }
-  hb_subset_input_set_flags (input, HB_SUBSET_FLAGS_RETAIN_GIDS);
-  subset = hb_subset_or_fail (face, input);
-  if (subset == NULL)
+  /* Shaping is done: the layout tables and the hinting are dead weight
+   * in a PDF (most of the subset's size otherwise). */
+  hb_subset_input_set_flags (input, HB_SUBSET_FLAGS_NO_HINTING);
+  {
+    hb_set_t *drop = hb_subset_input_set (input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+
+    hb_set_add (drop, HB_TAG ('G', 'S', 'U', 'B'));
+    hb_set_add (drop, HB_TAG ('G', 'P', 'O', 'S'));
+    hb_set_add (drop, HB_TAG ('G', 'D', 'E', 'F'));
+  }
+  plan = hb_subset_plan_create_or_fail (face, input);
+  if (plan == NULL || (subset = hb_subset_plan_execute_or_fail (plan)) == NULL)
     goto failed;
+  new_gid = hb_subset_plan_old_to_new_glyph_mapping (plan);
 
   type0 = (*next_obj)++;
   cidfont = (*next_obj)++;
@@ -203,10 +215,14 @@ mc_pdf_stamp_write (GString             *out,
                             g_ascii_formatd (a, sizeof a, "%.2f", w - 0.8),
                             g_ascii_formatd (b, sizeof b, "%.2f", h - 0.8), FONT_SIZE);
     for (guint i = 0; i < n_lines; i++)
-      g_string_append_printf (content, "1 0 0 1 %s %s Tm <%s> Tj\n",
-                              g_ascii_formatd (a, sizeof a, "%.2f", PAD),
-                              g_ascii_formatd (b, sizeof b, "%.2f", h - PAD - FONT_SIZE * 0.8 - i * LEADING),
-                              ls[i].hex->str);
+      {
+        g_string_append_printf (content, "1 0 0 1 %s %s Tm <",
+                                g_ascii_formatd (a, sizeof a, "%.2f", PAD),
+                                g_ascii_formatd (b, sizeof b, "%.2f", h - PAD - FONT_SIZE * 0.8 - i * LEADING));
+        for (guint k = 0; k < ls[i].gids->len; k++)
+          g_string_append_printf (content, "%04X", hb_map_get (new_gid, g_array_index (ls[i].gids, guint, k)));
+        g_string_append (content, "> Tj\n");
+      }
     g_string_append (content, "ET\nQ\n");
 
     mc_pdf_begin_obj (out, xref, base, ap_obj);
@@ -233,14 +249,14 @@ mc_pdf_stamp_write (GString             *out,
         guint gid = GPOINTER_TO_UINT (l->data);
         const char *text = g_hash_table_lookup (used, l->data);
 
-        g_string_append_printf (widths, "%u [%d] ", gid,
+        g_string_append_printf (widths, "%u [%d] ", hb_map_get (new_gid, gid),
                                 (int) (hb_font_get_glyph_h_advance (font, gid) * 1000.0 / upem + 0.5));
         if (text == NULL)
           continue;
         if (n % 100 == 0)
           g_string_append_printf (cmap, "%s%u beginbfchar\n", n ? "endbfchar\n" : "",
                                   MIN (100, n_mapped - n));
-        g_string_append_printf (cmap, "<%04X> <", gid);
+        g_string_append_printf (cmap, "<%04X> <", hb_map_get (new_gid, gid));
         append_utf16_hex (cmap, text, strlen (text));
         g_string_append (cmap, ">\n");
         n++;
@@ -299,14 +315,16 @@ failed:
   ap_obj = 0;
 done:
   for (guint i = 0; i < n_lines; i++)
-    if (ls[i].hex)
-      g_string_free (ls[i].hex, TRUE);
+    if (ls[i].gids)
+      g_array_unref (ls[i].gids);
   if (content)
     g_string_free (content, TRUE);
   if (widths)
     g_string_free (widths, TRUE);
   if (cmap)
     g_string_free (cmap, TRUE);
+  if (plan)
+    hb_subset_plan_destroy (plan);
   if (input)
     hb_subset_input_destroy (input);
   if (subset)
