@@ -179,6 +179,15 @@ mc_signer_list_certificates (McSigner  *self,
         break;
       if (ret < 0)
         continue;
+      /* p11-kit's trust module (the system's CA list) is not a signing
+       * token. */
+      {
+        unsigned token_flags_ = 0;
+
+        if (gnutls_pkcs11_token_get_flags (token_url, &token_flags_) >= 0 &&
+            (token_flags_ & GNUTLS_PKCS11_TOKEN_TRUSTED))
+          continue;
+      }
       if (gnutls_pkcs11_token_get_info (token_url, GNUTLS_PKCS11_TOKEN_LABEL, label, &label_len) < 0)
         label[0] = '\0';
       /* Certificates are public objects: listed without the PIN (the
@@ -192,8 +201,11 @@ mc_signer_list_certificates (McSigner  *self,
           gnutls_x509_crt_t crt = NULL;
           char *url = NULL;
 
+          /* Tokens often carry their issuers' certificates too: a CA
+           * certificate is never the clerk's own. */
           if (gnutls_x509_crt_init (&crt) >= 0 &&
               gnutls_x509_crt_import_pkcs11 (crt, objs[i]) >= 0 &&
+              gnutls_x509_crt_get_ca_status (crt, NULL) <= 0 &&
               gnutls_pkcs11_obj_export_url (objs[i], GNUTLS_PKCS11_URL_GENERIC, &url) >= 0)
             {
               McSignerCert *c = g_new0 (McSignerCert, 1);

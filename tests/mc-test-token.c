@@ -175,6 +175,16 @@ mc_test_token_new (void)
   check (gnutls_x509_crt_export2 (other, GNUTLS_X509_FMT_PEM, &d), "export other ca");
   save (t->other_ca_pem, &d);
 
+  /* The CA's certificate on the token too, as real tokens carry their
+   * chain: it has no key there and is not a signing certificate. */
+  {
+    g_autofree char *provider = g_strdup_printf ("--provider=%s", softhsm);
+    g_autofree char *token_uri = g_strdup_printf ("pkcs11:token=%s", t->label);
+
+    run ((const char *[]) { "p11tool", provider, "--login", "--write", "--label=ca", "--id=09",
+                            "--load-certificate", t->ca_pem, token_uri, NULL });
+  }
+
   rsa = make_key (GNUTLS_PK_RSA, 2048);
   ec = make_key (GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1));
 

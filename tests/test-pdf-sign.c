@@ -236,6 +236,7 @@ test_tokens (void)
   json_parser_load_from_data (parser, run.out, -1, &error);
   g_assert_no_error (error);
   certs = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "certificates");
+  /* The five with keys; not the CA's certificate beside them. */
   g_assert_cmpuint (json_array_get_length (certs), ==, 5);
   for (guint i = 0; i < 5; i++)
     {
@@ -547,6 +548,13 @@ test_fault_no_token (void)
 
   mc_test_token_reset (token);
   assert_fault (token->uri_rsa, token->pin, "no-token", 60, "No signing token was found");
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    mc_tool_run (&run, MC_ARGS ("MC_P11_FAULT=no-token"), MC_ARGS ("tokens"));
+    g_assert_cmpint (run.status, ==, 60);
+    g_assert_nonnull (strstr (run.out, "is the token plugged in"));
+  }
   assert_fault (uri, token->pin, NULL, 60, "not on any token plugged in");
 }
 

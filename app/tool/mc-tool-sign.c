@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "mc-pdf-sign.h"
@@ -64,7 +66,27 @@ read_pin (const McPinRequest *request,
     fprintf (stderr, "%s\n", _("One try is left: one more wrong PIN locks the token."));
   else if (request->count_low)
     fprintf (stderr, "%s\n", _("Only a few tries are left before the token locks."));
-  if (fgets (line, sizeof line, stdin) == NULL)
+  /* At a terminal: a prompt, and the PIN not echoed. */
+  if (isatty (STDIN_FILENO))
+    {
+      struct termios saved, quiet;
+      gboolean got;
+
+      /* Translators: %s is the token's label */
+      fprintf (stderr, _("PIN of token %s: "), request->token ? request->token : "?");
+      fflush (stderr);
+      if (tcgetattr (STDIN_FILENO, &saved) != 0)
+        return NULL;
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+      got = fgets (line, sizeof line, stdin) != NULL;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      fputc ('\n', stderr);
+      if (!got)
+        return NULL;
+    }
+  else if (fgets (line, sizeof line, stdin) == NULL)
     return NULL;
   line[strcspn (line, "\r\n")] = '\0';
   {
