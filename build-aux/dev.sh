@@ -26,6 +26,7 @@ packages=(
   sqlite3 poppler-utils qpdf desktop-file-utils appstream
   xvfb xauth fonts-noto-core fonts-cantarell fonts-ocr-b
   libssl-dev libcurl4-openssl-dev libsecret-1-dev gnome-keyring dbus-daemon openssl glib-networking
+  libgnutls28-dev libp11-kit-dev p11-kit libharfbuzz-dev softhsm2 gnutls-bin
   librsvg2-common
   libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
   python3-pil python3-numpy python3-segno zbar-tools fonts-dejavu-core

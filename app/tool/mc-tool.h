@@ -60,6 +60,18 @@ typedef enum {
   MC_EXIT_LEDGER_REFUSED    = 46,
   MC_EXIT_LEDGER_BUNDLE     = 47,
   MC_EXIT_LEDGER_OUTPUT     = 48,
+
+  /* signing and verifying (issue 15): 60–69 */
+  MC_EXIT_SIGN_NO_TOKEN      = 60,  /* no token, or none holds the certificate */
+  MC_EXIT_SIGN_TOKEN_REMOVED = 61,  /* the token went away while signing */
+  MC_EXIT_SIGN_WRONG_PIN     = 62,  /* wrong PIN, or none given */
+  MC_EXIT_SIGN_PIN_LOCKED    = 63,
+  MC_EXIT_SIGN_CERT_DATES    = 64,  /* the certificate is expired or not yet valid */
+  MC_EXIT_SIGN_CERT_USAGE    = 65,  /* the certificate is not for signing */
+  MC_EXIT_SIGN_INPUT         = 66,  /* the PDF cannot be read, or not signed here */
+  MC_EXIT_SIGN_OUTPUT        = 67,  /* the signed PDF cannot be written */
+  MC_EXIT_SIGN_INVALID       = 68,  /* verify: a signature is not intact, not trusted, or the file is not wholly covered */
+  MC_EXIT_SIGN_NONE          = 69,  /* verify: no signature */
 } McExit;
 
 typedef int (*McToolCommand) (int argc, char **argv);
@@ -88,6 +100,12 @@ int   mc_tool_upload          (int          argc,
 int   mc_tool_outbox          (int          argc,
                                char       **argv);
 int   mc_tool_token           (int          argc,
+                               char       **argv);
+int   mc_tool_sign            (int          argc,
+                               char       **argv);
+int   mc_tool_verify          (int          argc,
+                               char       **argv);
+int   mc_tool_tokens          (int          argc,
                                char       **argv);
 
 /* Shared helpers */

@@ -53,6 +53,12 @@ static const struct {
     N_("Show the filings waiting for the portal; send them again now") },
   { "token", mc_tool_token, "token set|check|forget --endpoint URL",
     N_("Keep the portal access token in the password store (read from standard input)") },
+  { "tokens", mc_tool_tokens, "tokens [--json]",
+    N_("List the signing certificates on the USB tokens plugged in") },
+  { "sign", mc_tool_sign, "sign IN.pdf --key pkcs11:URI -o OUT.pdf [--pin-file F] [--json]",
+    N_("Sign a PDF with the clerk’s certificate on a token (PIN from the file or standard input)") },
+  { "verify", mc_tool_verify, "verify FILE.pdf [--ca FILE] [--json]",
+    N_("Check the digital signatures in a PDF") },
 };
 
 static void
@@ -106,6 +112,16 @@ print_help (FILE *out)
   fprintf (out, "  57 %s\n", _("pack: a file, or the whole package, does not fit the portal’s size limits"));
   fprintf (out, "  58 %s\n", _("pack: an input file is damaged, or not a picture or a PDF"));
   fprintf (out, "  59 %s\n", _("pack: the package cannot be written"));
+  fprintf (out, "  60 %s\n", _("sign, tokens: no signing token, or none holds that certificate"));
+  fprintf (out, "  61 %s\n", _("sign: the token was removed or stopped answering; nothing was written"));
+  fprintf (out, "  62 %s\n", _("sign: wrong PIN, or no PIN given"));
+  fprintf (out, "  63 %s\n", _("sign: the token is locked after too many wrong PINs"));
+  fprintf (out, "  64 %s\n", _("sign: the certificate has expired or is not valid yet"));
+  fprintf (out, "  65 %s\n", _("sign: the certificate is not for signing documents"));
+  fprintf (out, "  66 %s\n", _("sign, verify: the PDF cannot be read, or was not made by Một Cửa (sign)"));
+  fprintf (out, "  67 %s\n", _("sign: the signed PDF cannot be written"));
+  fprintf (out, "  68 %s\n", _("verify: a signature is not intact or not trusted, or the last one does not cover the whole file"));
+  fprintf (out, "  69 %s\n", _("verify: the PDF has no digital signature"));
   fprintf (out, "\n%s\n", _("Messages follow the language of the environment (LANGUAGE=vi for Vietnamese)."));
 }
 
