@@ -219,17 +219,44 @@ test_receipt (void)
   g_assert_cmpuint (g_list_model_get_n_items (mc_citizen_screen_get_details (screen)), ==, 0);
 }
 
+/* As the view does when the session sends the clerk somewhere. */
+static void
+on_show_step (McVisitSession *s,
+              const char     *step,
+              const char     *component)
+{
+  if (component != NULL)
+    mc_visit_session_set_component (s, component);
+  mc_visit_session_set_step (s, step);
+}
+
 static void
 test_goodbye (void)
 {
   g_autoptr(GError) error = NULL;
   McVisit *other = mc_visit_store_create (store, BIRTH, "22333", "Quầy 1", "Cán bộ A", &error);
   g_autoptr(McVisitSession) other_session = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  const McComponent *first;
 
   g_assert_no_error (error);
   other_session = mc_visit_session_new (other, settings);
+  g_signal_connect (other_session, "show-step", G_CALLBACK (on_show_step), NULL);
+  missing = mc_visit_missing_required (other);
+  g_assert_cmpuint (missing->len, >, 0);
+  first = g_ptr_array_index (missing, 0);
+  mc_visit_session_set_component (other_session, first->key);
   mc_visit_citizen_set_session (citizen, other_session);
   assert_step (MC_CITIZEN_STEP_WHAT_TO_BRING);
+
+  /* Files asked for with nothing scanned: the session sends the clerk to
+   * the first missing paper, the one shown already; the citizen is asked
+   * for it. */
+  mc_visit_session_package (other_session);
+  g_assert_true (mc_visit_session_get_message_is_error (other_session));
+  assert_step (first->profile == MC_PROFILE_ID_CARD ? MC_CITIZEN_STEP_PLACE_CARD : MC_CITIZEN_STEP_PLACE_PAPERS);
+  g_assert_cmpstr (mc_citizen_screen_get_component_key (screen), ==, first->key);
+
   mc_visit_session_abandon (other_session);
   assert_step (MC_CITIZEN_STEP_GOODBYE);
   mc_visit_citizen_set_session (citizen, NULL);

@@ -329,6 +329,9 @@ mc_visit_citizen_set_session (McVisitCitizen *self,
       g_signal_connect_object (session, "notify::step", G_CALLBACK (on_clerk_moved), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::component", G_CALLBACK (on_clerk_moved), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::scanning", G_CALLBACK (on_clerk_moved), self, G_CONNECT_SWAPPED);
+      /* The session sends the clerk to a step or a paper (the one still
+       * missing, say): a move even when it is the paper already shown. */
+      g_signal_connect_object (session, "show-step", G_CALLBACK (on_clerk_moved), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::papers-view", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::use-feeder", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "card-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
