@@ -16,6 +16,7 @@
 #include "mc-pin-prompt.h"
 #include "mc-qr-code.h"
 #include "mc-preferences-window.h"
+#include "mc-reception-page.h"
 #include "mc-scan-panel.h"
 #include "mc-self-service.h"
 #include "mc-statistics-page.h"
@@ -23,6 +24,7 @@
 #include "mc-test-ui.h"
 #include "mc-test-util.h"
 #include "mc-vips.h"
+#include "mc-visit-view.h"
 #include "mc-window.h"
 
 /* The citizen screen, the Guidance section and self-service mode, in the
@@ -923,6 +925,13 @@ find_visit_with_pages (const char *procedure,
   return NULL;
 }
 
+static gboolean
+card_tried (gpointer data)
+{
+  return !mc_visit_session_is_reading_card (data, "giay-to-tuy-than") &&
+         mc_visit_session_get_card (data, "giay-to-tuy-than") != NULL;
+}
+
 static void
 test_kiosk_scan_and_hand_off (void)
 {
@@ -931,6 +940,8 @@ test_kiosk_scan_and_hand_off (void)
   gulong id = g_signal_connect (self_service (), "hand-off", G_CALLBACK (on_hand_off), &h);
   McSelfServiceSession *session;
   McVisit *adopted;
+  McReceptionPage *reception;
+  McVisitView *view;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (k), "kiosk.choose", "s", "2.000884"));
   g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_BRING);
@@ -1006,6 +1017,18 @@ test_kiosk_scan_and_hand_off (void)
       g_assert_true (g_str_has_prefix (mc_page_get_path (page), mc_visit_get_dir (adopted)));
       g_assert_true (g_file_test (mc_page_get_path (page), G_FILE_TEST_IS_REGULAR));
     }
+
+  /* The clerk takes it up from the list: it opens as any visit does, with
+   * a session of its own that reads the card the citizen scanned. */
+  reception = mc_window_get_reception (main_window ());
+  mc_reception_page_open_visit (reception, adopted);
+  view = MC_VISIT_VIEW (mc_reception_page_get_visit_view (reception));
+  g_assert_nonnull (view);
+  g_assert_true (mc_visit_view_get_visit (view) == adopted);
+  g_assert_true (mc_visit_session_get_visit (mc_visit_view_get_session (view)) == adopted);
+  g_assert_true (mc_test_wait_until (card_tried, mc_visit_view_get_session (view), 90));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "visit.set-aside", NULL));
+  g_assert_null (mc_reception_page_get_visit_view (reception));
 
   g_signal_handler_disconnect (self_service (), id);
   g_free (h.procedure);

@@ -138,6 +138,7 @@ test_visit_view (void)
       g_autofree char *checked = g_strdup_printf (_("Details checked: %s"), names[i]);
       g_autofree char *review = g_strdup_printf (_("%s · %s"), names[i], NUMBER);
       g_autofree char *file = g_strconcat (names[i], ".pdf", NULL);
+      g_autoptr(McVisitSession) session = NULL;
       GtkWindow *window;
       GtkWidget *view;
 
@@ -152,7 +153,8 @@ test_visit_view (void)
       touch (package, strchr (names[i], '/') == NULL ? file : ENTITY ".pdf");
       mc_visit_set_packaged (visit, package);
 
-      view = mc_visit_view_new (visit, scanner, settings);
+      session = mc_visit_session_new (visit, settings);
+      view = mc_visit_view_new (session, scanner, settings);
       window = show (view);
       mc_visit_view_show_step (MC_VISIT_VIEW (view), "review");
       mc_test_wait_for_frames (GTK_WIDGET (window));

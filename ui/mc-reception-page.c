@@ -159,6 +159,8 @@ void
 mc_reception_page_open_visit (McReceptionPage *self,
                               McVisit         *visit)
 {
+  g_autoptr(McVisitSession) session = NULL;
+
   g_return_if_fail (MC_IS_RECEPTION_PAGE (self));
 
   if (self->view != NULL && mc_visit_view_get_visit (MC_VISIT_VIEW (self->view)) == visit)
@@ -169,9 +171,11 @@ mc_reception_page_open_visit (McReceptionPage *self,
   if (self->view != NULL)
     gtk_stack_remove (self->content, self->view);
 
-  self->view = mc_visit_view_new (visit, self->scanner, self->settings);
-  mc_visit_view_set_ledger (MC_VISIT_VIEW (self->view), self->ledger);
-  mc_visit_view_set_outbox (MC_VISIT_VIEW (self->view), self->outbox);
+  /* The visit's workflow, from the services' objects; the view shows it. */
+  session = mc_visit_session_new (visit, self->settings);
+  mc_visit_session_set_ledger (session, self->ledger);
+  mc_visit_session_set_outbox (session, self->outbox);
+  self->view = mc_visit_view_new (session, self->scanner, self->settings);
   g_signal_connect_object (self->view, "closed", G_CALLBACK (on_view_closed), self, G_CONNECT_SWAPPED);
   gtk_stack_add_named (self->content, self->view, "visit");
   gtk_stack_set_visible_child (self->content, self->view);
@@ -256,7 +260,7 @@ mc_reception_page_set_ledger (McReceptionPage *self,
 
   g_set_object (&self->ledger, ledger);
   if (self->view != NULL)
-    mc_visit_view_set_ledger (MC_VISIT_VIEW (self->view), ledger);
+    mc_visit_session_set_ledger (mc_visit_view_get_session (MC_VISIT_VIEW (self->view)), ledger);
 }
 
 void
@@ -267,7 +271,7 @@ mc_reception_page_set_outbox (McReceptionPage *self,
 
   g_set_object (&self->outbox, outbox);
   if (self->view != NULL)
-    mc_visit_view_set_outbox (MC_VISIT_VIEW (self->view), outbox);
+    mc_visit_session_set_outbox (mc_visit_view_get_session (MC_VISIT_VIEW (self->view)), outbox);
 }
 
 GtkWidget *
@@ -288,8 +292,9 @@ follow_visible (McReceptionPage *self)
   if (self->citizen == NULL)
     return;
   visible = gtk_stack_get_visible_child (self->content);
-  mc_visit_citizen_set_view (self->citizen,
-                             visible != NULL && visible == self->view ? MC_VISIT_VIEW (visible) : NULL);
+  mc_visit_citizen_set_session (self->citizen,
+                                visible != NULL && visible == self->view
+                                ? mc_visit_view_get_session (MC_VISIT_VIEW (visible)) : NULL);
 }
 
 void
@@ -300,7 +305,7 @@ mc_reception_page_set_citizen_screen (McReceptionPage *self,
   g_return_if_fail (screen == NULL || MC_IS_CITIZEN_SCREEN (screen));
 
   if (self->citizen != NULL)
-    mc_visit_citizen_set_view (self->citizen, NULL);
+    mc_visit_citizen_set_session (self->citizen, NULL);
   g_clear_object (&self->citizen);
   if (screen != NULL)
     self->citizen = mc_visit_citizen_new (screen);
@@ -321,6 +326,11 @@ mc_reception_page_dispose (GObject *object)
 
   if (self->visits_list != NULL)
     gtk_list_box_bind_model (self->visits_list, NULL, NULL, NULL, NULL);
+  /* The citizen screen welcomes the next citizen once the window goes. */
+  if (self->citizen != NULL)
+    mc_visit_citizen_set_session (self->citizen, NULL);
+  if (self->content != NULL)
+    g_signal_handlers_disconnect_by_data (self->content, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_RECEPTION_PAGE);
   self->view = NULL;
   g_clear_object (&self->visits);

@@ -19,12 +19,28 @@ G_DEFINE_FINAL_TYPE (McVisitView, mc_visit_view, ADW_TYPE_BIN)
 enum { SIGNAL_CLOSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-/* Read-only, for what follows the visit (the citizen screen): which step,
- * which paper, and whether that paper shows its scans or the card read. */
-enum { PROP_0, PROP_STEP, PROP_COMPONENT_KEY, PROP_PAPERS_VIEW, N_PROPS };
-static GParamSpec *properties[N_PROPS];
-
 static void update_all (McVisitView *self);
+
+/* ---- what the clerk is doing now, told to the session ------------------------ */
+
+/* The citizen screen follows the session (mc-visit-citizen.h): the view
+ * tells it the step, what the paper shows, and the scanner's state. */
+static void
+tell_session (McVisitView *self)
+{
+  McScanJobOptions *options;
+
+  if (self->session == NULL || self->scan_panel == NULL)
+    return;
+  options = mc_scan_panel_build_options (MC_SCAN_PANEL (self->scan_panel));
+  mc_visit_session_set_use_feeder (self->session,
+                                   options != NULL && (options->source == MC_SCAN_SOURCE_ADF ||
+                                                       options->source == MC_SCAN_SOURCE_DUPLEX));
+  g_clear_pointer (&options, mc_scan_job_options_free);
+  mc_visit_session_set_papers_view (self->session, gtk_stack_get_visible_child_name (self->component_stack));
+  mc_visit_session_set_scanning (self->session, mc_scan_panel_is_busy (MC_SCAN_PANEL (self->scan_panel)));
+  mc_visit_session_set_step (self->session, gtk_stack_get_visible_child_name (self->steps));
+}
 
 /* ---- messages -------------------------------------------------------------- */
 
@@ -226,7 +242,6 @@ mc_visit_view_select_component (McVisitView *self,
   g_free (self->component);
   self->component = g_strdup (key);
   mc_visit_session_set_component (self->session, key);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPONENT_KEY]);
 
   store = mc_visit_get_pages (self->visit, key);
   gtk_label_set_text (self->component_label, mc_catalog_text (c->name, c->name_en));
@@ -241,6 +256,8 @@ mc_visit_view_select_component (McVisitView *self,
   if (c->profile == MC_PROFILE_ID_CARD)
     gtk_stack_set_visible_child_name (self->component_stack,
                                       mc_visit_session_get_card (self->session, key) != NULL ? "card" : "scan");
+
+  tell_session (self);
 
   row = find_row (self, key);
   if (row != NULL && gtk_list_box_get_selected_row (self->components_list) != GTK_LIST_BOX_ROW (row))
@@ -359,24 +376,6 @@ static void
 on_receipt_apply (McVisitView *self)
 {
   mc_visit_session_apply_receipt (self->session, gtk_editable_get_text (GTK_EDITABLE (self->receipt_row)));
-}
-
-void
-mc_visit_view_set_ledger (McVisitView *self,
-                          McLedger    *ledger)
-{
-  g_return_if_fail (MC_IS_VISIT_VIEW (self));
-
-  mc_visit_session_set_ledger (self->session, ledger);
-}
-
-void
-mc_visit_view_set_outbox (McVisitView    *self,
-                          McPortalOutbox *outbox)
-{
-  g_return_if_fail (MC_IS_VISIT_VIEW (self));
-
-  mc_visit_session_set_outbox (self->session, outbox);
 }
 
 /* For tests and accessibility: what the upload row says. */
@@ -502,6 +501,7 @@ update_all (McVisitView *self)
       adw_status_page_set_description (self->done_page, _("The receipt appears here once the portal has accepted the filing."));
     }
   _mc_visit_view_update_upload (self);
+  tell_session (self);
 }
 
 static void
@@ -598,6 +598,8 @@ mc_visit_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->steps, self);
   if (self->component_stack != NULL)
     g_signal_handlers_disconnect_by_data (self->component_stack, self);
+  if (self->scan_panel != NULL)
+    g_signal_handlers_disconnect_by_data (self->scan_panel, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_VISIT_VIEW);
   g_clear_object (&self->session);
   g_clear_object (&self->visit);
@@ -628,42 +630,6 @@ mc_visit_view_get_component_key (McVisitView *self)
 }
 
 static void
-mc_visit_view_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  McVisitView *self = MC_VISIT_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_STEP:
-      g_value_set_string (value, mc_visit_view_get_step (self));
-      break;
-    case PROP_COMPONENT_KEY:
-      g_value_set_string (value, self->component);
-      break;
-    case PROP_PAPERS_VIEW:
-      g_value_set_string (value, mc_visit_view_get_papers_view (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-notify_step (McVisitView *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
-}
-
-static void
-notify_papers_view (McVisitView *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAPERS_VIEW]);
-}
-
-static void
 mc_visit_view_class_init (McVisitViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -671,15 +637,6 @@ mc_visit_view_class_init (McVisitViewClass *klass)
 
   object_class->dispose = mc_visit_view_dispose;
   object_class->finalize = mc_visit_view_finalize;
-  object_class->get_property = mc_visit_view_get_property;
-
-  properties[PROP_STEP] =
-    g_param_spec_string ("step", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_COMPONENT_KEY] =
-    g_param_spec_string ("component-key", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PAPERS_VIEW] =
-    g_param_spec_string ("papers-view", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -733,8 +690,8 @@ mc_visit_view_init (McVisitView *self)
   self->file_rows = g_ptr_array_new ();
   self->handoff_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_swapped (self->steps, "notify::visible-child-name", G_CALLBACK (notify_step), self);
-  g_signal_connect_swapped (self->component_stack, "notify::visible-child-name", G_CALLBACK (notify_papers_view), self);
+  g_signal_connect_swapped (self->steps, "notify::visible-child-name", G_CALLBACK (tell_session), self);
+  g_signal_connect_swapped (self->component_stack, "notify::visible-child-name", G_CALLBACK (tell_session), self);
 }
 
 /* A card read that ended during the scan is shown once the scanner stops,
@@ -754,19 +711,29 @@ on_scanner_busy (McVisitView *self)
     }
 }
 
+/* @session: the visit's workflow, made by whoever opens the visit; the
+ * view shows it, tells it what the clerk does, and closes it when it goes. */
 GtkWidget *
-mc_visit_view_new (McVisit   *visit,
-                   McScanner *scanner,
-                   GSettings *settings)
+mc_visit_view_new (McVisitSession *session,
+                   McScanner      *scanner,
+                   GSettings      *settings)
 {
-  McVisitView *self = g_object_new (MC_TYPE_VISIT_VIEW, NULL);
-  const McProcedure *procedure = mc_visit_get_procedure (visit);
+  McVisitView *self;
+  McVisit *visit;
+  const McProcedure *procedure;
   GtkDropTarget *drop;
   g_autofree char *portal_subtitle = NULL;
 
+  g_return_val_if_fail (MC_IS_VISIT_SESSION (session), NULL);
+  g_return_val_if_fail (MC_IS_SCANNER (scanner), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (MC_TYPE_VISIT_VIEW, NULL);
+  visit = mc_visit_session_get_visit (session);
+  procedure = mc_visit_get_procedure (visit);
   self->visit = g_object_ref (visit);
   self->scanner = g_object_ref (scanner);
-  self->session = mc_visit_session_new (visit, settings);
+  self->session = g_object_ref (session);
   g_signal_connect_object (self->session, "changed", G_CALLBACK (update_all), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "upload-changed", G_CALLBACK (_mc_visit_view_update_upload), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::message", G_CALLBACK (on_message), self, G_CONNECT_SWAPPED);
@@ -793,6 +760,7 @@ mc_visit_view_new (McVisit   *visit,
   mc_scan_panel_set_decorator (MC_SCAN_PANEL (self->scan_panel), decorate_page, self);
   g_signal_connect_object (self->scan_panel, "toggle-original", G_CALLBACK (on_toggle_original), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scan_panel, "page-rotated", G_CALLBACK (on_page_rotated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scan_panel, "notify::busy", G_CALLBACK (tell_session), self, G_CONNECT_SWAPPED);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
@@ -812,5 +780,6 @@ mc_visit_view_new (McVisit   *visit,
     gtk_stack_set_visible_child_name (self->steps, "done");
   else if (mc_visit_get_state (visit) >= MC_VISIT_PACKAGED)
     gtk_stack_set_visible_child_name (self->steps, "submit");
+  tell_session (self);
   return GTK_WIDGET (self);
 }

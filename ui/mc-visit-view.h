@@ -3,8 +3,6 @@
 
 #include <adwaita.h>
 
-#include "mc-ledger.h"
-#include "mc-portal-outbox.h"
 #include "mc-scanner.h"
 #include "mc-visit.h"
 #include "mc-visit-session.h"
@@ -17,19 +15,16 @@ G_DECLARE_FINAL_TYPE (McVisitView, mc_visit_view, MC, VISIT_VIEW, AdwBin)
 /* The clerk's work on one visit: the papers, one component at a time
  * (scan with the component's preset, import files, or drop them), then
  * review and package, then file on the portal and record the receipt.
+ * It shows a session made by whoever opens the visit (with the ledger and
+ * the outbox it needs), tells it what the clerk does (step, paper,
+ * scanner), and closes it when the view goes.
  * Emits "closed" when the visit is finished or set aside. */
-GtkWidget   *mc_visit_view_new            (McVisit     *visit,
-                                           McScanner   *scanner,
-                                           GSettings   *settings);
+GtkWidget   *mc_visit_view_new            (McVisitSession *session,
+                                           McScanner      *scanner,
+                                           GSettings      *settings);
 McVisit     *mc_visit_view_get_visit      (McVisitView *self);
 /* The workflow the view shows. */
 McVisitSession *mc_visit_view_get_session (McVisitView *self);
-void         mc_visit_view_set_ledger     (McVisitView *self,
-                                           McLedger    *ledger);
-/* The outbox of the portal API uploads; NULL when it could not be opened.
- * The upload is offered when the portal-api-endpoint setting is set. */
-void         mc_visit_view_set_outbox     (McVisitView    *self,
-                                           McPortalOutbox *outbox);
 const char  *mc_visit_view_get_upload_status (McVisitView *self);
 void         mc_visit_view_show_step      (McVisitView *self,
                                            const char  *step);

@@ -41,6 +41,13 @@ struct _McVisitSession
   char            *upload_status;
   McIdReader      *id_reader;
   GHashTable      *cards;          /* component key → CardRead*, ID card components */
+
+  /* What the clerk is doing now, as the view tells it (the citizen
+   * screen follows it): the step, what the paper shows, the scanner. */
+  char            *step;
+  char            *papers_view;
+  gboolean         scanning;
+  gboolean         use_feeder;
 };
 
 /* mc-visit-session.c */

@@ -34,6 +34,10 @@ enum {
   PROP_BUSY,
   PROP_COMPONENT,
   PROP_UPLOAD_STATUS,
+  PROP_STEP,
+  PROP_PAPERS_VIEW,
+  PROP_SCANNING,
+  PROP_USE_FEEDER,
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
@@ -138,6 +142,101 @@ mc_visit_session_get_component (McVisitSession *self)
 {
   g_return_val_if_fail (MC_IS_VISIT_SESSION (self), NULL);
   return self->component;
+}
+
+/* ---- what the clerk is doing now ---------------------------------------------- */
+
+void
+mc_visit_session_set_step (McVisitSession *self,
+                           const char     *step)
+{
+  g_return_if_fail (MC_IS_VISIT_SESSION (self));
+
+  if (g_strcmp0 (self->step, step) == 0)
+    return;
+  g_free (self->step);
+  self->step = g_strdup (step);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+const char *
+mc_visit_session_get_step (McVisitSession *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_SESSION (self), NULL);
+  return self->step;
+}
+
+void
+mc_visit_session_set_papers_view (McVisitSession *self,
+                                  const char     *papers_view)
+{
+  g_return_if_fail (MC_IS_VISIT_SESSION (self));
+
+  if (g_strcmp0 (self->papers_view, papers_view) == 0)
+    return;
+  g_free (self->papers_view);
+  self->papers_view = g_strdup (papers_view);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAPERS_VIEW]);
+}
+
+const char *
+mc_visit_session_get_papers_view (McVisitSession *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_SESSION (self), NULL);
+  return self->papers_view;
+}
+
+void
+mc_visit_session_set_scanning (McVisitSession *self,
+                               gboolean        scanning)
+{
+  g_return_if_fail (MC_IS_VISIT_SESSION (self));
+
+  if (self->scanning == !!scanning)
+    return;
+  self->scanning = !!scanning;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
+}
+
+gboolean
+mc_visit_session_get_scanning (McVisitSession *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_SESSION (self), FALSE);
+  return self->scanning;
+}
+
+void
+mc_visit_session_set_use_feeder (McVisitSession *self,
+                                 gboolean        use_feeder)
+{
+  g_return_if_fail (MC_IS_VISIT_SESSION (self));
+
+  if (self->use_feeder == !!use_feeder)
+    return;
+  self->use_feeder = !!use_feeder;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USE_FEEDER]);
+}
+
+gboolean
+mc_visit_session_get_use_feeder (McVisitSession *self)
+{
+  g_return_val_if_fail (MC_IS_VISIT_SESSION (self), FALSE);
+  return self->use_feeder;
+}
+
+McIdentity *
+mc_visit_session_get_shown_identity (McVisitSession *self)
+{
+  const McComponent *c;
+  McIdResult *result;
+
+  g_return_val_if_fail (MC_IS_VISIT_SESSION (self), NULL);
+
+  c = self->component ? mc_procedure_find_component (mc_visit_get_procedure (self->visit), self->component) : NULL;
+  if (c == NULL || c->profile != MC_PROFILE_ID_CARD)
+    return NULL;
+  result = mc_visit_session_get_card (self, c->key);
+  return result != NULL ? result->identity : NULL;
 }
 
 static void
@@ -511,6 +610,8 @@ mc_visit_session_finalize (GObject *object)
   g_free (self->component);
   g_free (self->message);
   g_free (self->upload_status);
+  g_free (self->step);
+  g_free (self->papers_view);
   g_hash_table_unref (self->cleaning);
   g_hash_table_unref (self->cards);
 
@@ -542,6 +643,18 @@ mc_visit_session_get_property (GObject    *object,
     case PROP_UPLOAD_STATUS:
       g_value_set_string (value, self->upload_status);
       break;
+    case PROP_STEP:
+      g_value_set_string (value, self->step);
+      break;
+    case PROP_PAPERS_VIEW:
+      g_value_set_string (value, self->papers_view);
+      break;
+    case PROP_SCANNING:
+      g_value_set_boolean (value, self->scanning);
+      break;
+    case PROP_USE_FEEDER:
+      g_value_set_boolean (value, self->use_feeder);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -571,6 +684,18 @@ mc_visit_session_class_init (McVisitSessionClass *klass)
   properties[PROP_UPLOAD_STATUS] =
     g_param_spec_string ("upload-status", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STEP] =
+    g_param_spec_string ("step", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAPERS_VIEW] =
+    g_param_spec_string ("papers-view", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCANNING] =
+    g_param_spec_boolean ("scanning", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_USE_FEEDER] =
+    g_param_spec_boolean ("use-feeder", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CHANGED] =
@@ -597,6 +722,9 @@ mc_visit_session_init (McVisitSession *self)
   self->cleaning = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cards = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) _mc_visit_session_card_read_free);
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+  /* A visit begins with its papers, their scans shown. */
+  self->step = g_strdup ("papers");
+  self->papers_view = g_strdup ("scan");
 }
 
 /* @settings: the program's (scan resolution, blank pages, portal). */

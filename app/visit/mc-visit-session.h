@@ -29,7 +29,8 @@ G_DECLARE_FINAL_TYPE (McVisitSession, mc_visit_session, MC, VISIT_SESSION, GObje
  *   "card-changed" (component)  its card read started, ended or has
  *                   nothing to read
  * Properties: "message" (with "message-is-error"), "busy", "component",
- * "upload-status", "ledger", "outbox". */
+ * "upload-status", and what the clerk is doing now: "step", "papers-view",
+ * "scanning", "use-feeder". */
 
 McVisitSession *mc_visit_session_new             (McVisit         *visit,
                                                   GSettings       *settings);
@@ -49,6 +50,27 @@ void            mc_visit_session_set_outbox      (McVisitSession  *self,
 void            mc_visit_session_set_component   (McVisitSession  *self,
                                                   const char      *key);
 const char     *mc_visit_session_get_component   (McVisitSession  *self);
+
+/* What the clerk is doing now, told by the view that shows the session
+ * (the citizen screen follows it, mc-visit-citizen.h): the step shown
+ * ("papers", "review", "submit", "done"), what the paper shows ("scan":
+ * its pages, "card": the details read from its card), whether the
+ * scanner is scanning for it and whether its papers go in the feeder. */
+void            mc_visit_session_set_step        (McVisitSession  *self,
+                                                  const char      *step);
+const char     *mc_visit_session_get_step        (McVisitSession  *self);
+void            mc_visit_session_set_papers_view (McVisitSession  *self,
+                                                  const char      *papers_view);
+const char     *mc_visit_session_get_papers_view (McVisitSession  *self);
+void            mc_visit_session_set_scanning    (McVisitSession  *self,
+                                                  gboolean         scanning);
+gboolean        mc_visit_session_get_scanning    (McVisitSession  *self);
+void            mc_visit_session_set_use_feeder  (McVisitSession  *self,
+                                                  gboolean         use_feeder);
+gboolean        mc_visit_session_get_use_feeder  (McVisitSession  *self);
+/* The identity the clerk checks with the citizen: the one read from the
+ * card of the paper worked on, if that paper is an ID card; NULL else. */
+McIdentity     *mc_visit_session_get_shown_identity (McVisitSession *self);
 
 const char     *mc_visit_session_get_message     (McVisitSession  *self);
 gboolean        mc_visit_session_get_message_is_error (McVisitSession *self);

@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The citizen screen, driven by the visit the clerk works on.
+/* The citizen screen, driven by the visit session the clerk works on.
  *
- * The screen follows the clerk's view rather than the visit alone: what
- * the citizen needs to see is what the clerk is doing with them now (this
- * paper, on the glass now, these details to confirm now). Each change of
- * the view — its step, its paper, a scan starting or ending, pages
- * arriving, the card read, the receipt — recomputes the whole screen from
- * the view's state, so there is no order of events to get wrong. */
+ * The screen follows what the clerk is doing rather than the visit alone:
+ * what the citizen needs to see is what the clerk is doing with them now
+ * (this paper, on the glass now, these details to confirm now). The view
+ * tells the session its step, its paper, what the paper shows and whether
+ * the scanner runs; each change of those, of pages, of the card read or
+ * of the visit recomputes the whole screen from the session's state, so
+ * there is no order of events to get wrong. */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "mc-id-rules.h"
-#include "mc-identity-form.h"
-#include "mc-scan-panel.h"
 #include "mc-visit-citizen.h"
 
 struct _McVisitCitizen
@@ -22,14 +21,11 @@ struct _McVisitCitizen
   GObject          parent_instance;
 
   McCitizenScreen *screen;
-  McVisitView     *view;          /* weak: the reception page owns it */
-  /* What we listen to, held while we do: the view disposes its children
-   * before it says "destroy". */
-  GObject         *panel;
-  GObject         *form;
-  McVisit         *visit;
+  McVisitSession  *session;       /* followed while the clerk shows it */
+  McVisit         *visit;         /* the session's, watched */
+  McIdentity      *identity;      /* the details shown for checking; watched */
   McPageStore     *store;         /* the paper followed; watched */
-  gboolean         moved;         /* the clerk has done something since the view opened */
+  gboolean         moved;         /* the clerk has done something since the session was shown */
   char            *details_key;   /* what the details list holds, to rebuild only on change */
 };
 
@@ -155,12 +151,18 @@ follow_store (McVisitCitizen *self,
     g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
 }
 
-static McIdentity *
-view_identity (McVisitView *view)
+/* The details shown for checking follow their edits by the clerk. */
+static void
+follow_identity (McVisitCitizen *self,
+                 McIdentity     *identity)
 {
-  GtkWidget *form = mc_visit_view_get_identity_form (view);
-
-  return form ? mc_identity_form_get_identity (MC_IDENTITY_FORM (form)) : NULL;
+  if (self->identity == identity)
+    return;
+  if (self->identity != NULL)
+    g_signal_handlers_disconnect_by_data (self->identity, self);
+  g_set_object (&self->identity, identity);
+  if (identity != NULL)
+    g_signal_connect_object (identity, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -172,40 +174,81 @@ show_step (McVisitCitizen *self,
   mc_citizen_screen_set_step (self->screen, step);
 }
 
+/* The papers step: what to bring, where to place the paper, the pages
+ * being scanned, or the details read from the card. */
+static void
+update_papers (McVisitCitizen *self)
+{
+  McVisit *visit = self->visit;
+  const McProcedure *procedure = mc_visit_get_procedure (visit);
+  const char *key = mc_visit_session_get_component (self->session);
+  const McComponent *c = key ? mc_procedure_find_component (procedure, key) : NULL;
+  McPageStore *store = c ? mc_visit_get_pages (visit, key) : NULL;
+  gboolean busy = mc_visit_session_get_scanning (self->session);
+  guint n_pages = store ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0;
+
+  follow_store (self, store);
+  if (c == NULL || (!self->moved && !busy && mc_visit_count_all_pages (visit) == 0))
+    {
+      /* A visit just begun: first, everything to have at hand. */
+      mc_citizen_screen_set_pages (self->screen, NULL);
+      show_step (self, MC_CITIZEN_STEP_WHAT_TO_BRING);
+    }
+  else if (c->profile == MC_PROFILE_ID_CARD && !busy &&
+           g_strcmp0 (mc_visit_session_get_papers_view (self->session), "card") == 0 &&
+           set_details (self, self->identity))
+    show_step (self, MC_CITIZEN_STEP_CHECK_DETAILS);
+  else
+    {
+      mc_citizen_screen_set_component_key (self->screen, key);
+      if (busy || n_pages > 0)
+        {
+          mc_citizen_screen_set_pages (self->screen, G_LIST_MODEL (store));
+          mc_citizen_screen_set_scanner_busy (self->screen, busy);
+          show_step (self, MC_CITIZEN_STEP_SCANNING);
+        }
+      else
+        {
+          mc_citizen_screen_set_pages (self->screen, NULL);
+          mc_citizen_screen_set_scanner_busy (self->screen, FALSE);
+          if (c->profile == MC_PROFILE_ID_CARD)
+            {
+              mc_citizen_screen_set_card_side (self->screen, MC_CITIZEN_CARD_FRONT);
+              show_step (self, MC_CITIZEN_STEP_PLACE_CARD);
+            }
+          else
+            {
+              mc_citizen_screen_set_use_feeder (self->screen, mc_visit_session_get_use_feeder (self->session));
+              show_step (self, MC_CITIZEN_STEP_PLACE_PAPERS);
+            }
+        }
+    }
+}
+
 static void
 update (McVisitCitizen *self)
 {
-  McVisit *visit;
-  const McProcedure *procedure;
   const char *step;
   const char *receipt;
   McVisitState state;
 
-  if (self->view == NULL)
+  if (self->session == NULL)
     {
       follow_store (self, NULL);
+      follow_identity (self, NULL);
       g_clear_pointer (&self->details_key, g_free);
       if (mc_citizen_screen_get_step (self->screen) != MC_CITIZEN_STEP_WELCOME)
         mc_citizen_screen_reset (self->screen);
       return;
     }
 
-  /* A view taken out of its window is on its way out (it disposes its
-   * parts before it says "destroy"): nothing more to read from it. */
-  if (gtk_widget_get_parent (GTK_WIDGET (self->view)) == NULL)
-    {
-      mc_visit_citizen_set_view (self, NULL);
-      return;
-    }
-
-  visit = mc_visit_view_get_visit (self->view);
-  procedure = mc_visit_get_procedure (visit);
-  state = mc_visit_get_state (visit);
-  receipt = mc_visit_get_receipt (visit);
-  step = mc_visit_view_get_step (self->view);
+  state = mc_visit_get_state (self->visit);
+  receipt = mc_visit_get_receipt (self->visit);
+  step = mc_visit_session_get_step (self->session);
+  follow_identity (self, mc_visit_session_get_shown_identity (self->session));
 
   g_object_freeze_notify (G_OBJECT (self->screen));
-  mc_citizen_screen_set_procedure_code (self->screen, procedure->code);
+  mc_citizen_screen_set_procedure_code (self->screen, mc_visit_get_procedure (self->visit)->code);
 
   if (state == MC_VISIT_ABANDONED)
     {
@@ -220,63 +263,14 @@ update (McVisitCitizen *self)
       show_step (self, MC_CITIZEN_STEP_RECEIPT);
     }
   else if (g_strcmp0 (step, "papers") == 0)
-    {
-      const char *key = mc_visit_view_get_component_key (self->view);
-      const McComponent *c = key ? mc_procedure_find_component (procedure, key) : NULL;
-      McScanPanel *panel = MC_SCAN_PANEL (mc_visit_view_get_scan_panel (self->view));
-      McPageStore *store = c ? mc_visit_get_pages (visit, key) : NULL;
-      gboolean busy = mc_scan_panel_is_busy (panel);
-      guint n_pages = store ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0;
-
-      follow_store (self, store);
-      if (c == NULL || (!self->moved && !busy && mc_visit_count_all_pages (visit) == 0))
-        {
-          /* A visit just begun: first, everything to have at hand. */
-          mc_citizen_screen_set_pages (self->screen, NULL);
-          show_step (self, MC_CITIZEN_STEP_WHAT_TO_BRING);
-        }
-      else if (c->profile == MC_PROFILE_ID_CARD && !busy &&
-               g_strcmp0 (mc_visit_view_get_papers_view (self->view), "card") == 0 &&
-               set_details (self, view_identity (self->view)))
-        show_step (self, MC_CITIZEN_STEP_CHECK_DETAILS);
-      else
-        {
-          mc_citizen_screen_set_component_key (self->screen, key);
-          if (busy || n_pages > 0)
-            {
-              mc_citizen_screen_set_pages (self->screen, G_LIST_MODEL (store));
-              mc_citizen_screen_set_scanner_busy (self->screen, busy);
-              show_step (self, MC_CITIZEN_STEP_SCANNING);
-            }
-          else
-            {
-              mc_citizen_screen_set_pages (self->screen, NULL);
-              mc_citizen_screen_set_scanner_busy (self->screen, FALSE);
-              if (c->profile == MC_PROFILE_ID_CARD)
-                {
-                  mc_citizen_screen_set_card_side (self->screen, MC_CITIZEN_CARD_FRONT);
-                  show_step (self, MC_CITIZEN_STEP_PLACE_CARD);
-                }
-              else
-                {
-                  McScanJobOptions *options = mc_scan_panel_build_options (panel);
-
-                  mc_citizen_screen_set_use_feeder (self->screen,
-                                                    options != NULL && (options->source == MC_SCAN_SOURCE_ADF ||
-                                                                        options->source == MC_SCAN_SOURCE_DUPLEX));
-                  g_clear_pointer (&options, mc_scan_job_options_free);
-                  show_step (self, MC_CITIZEN_STEP_PLACE_PAPERS);
-                }
-            }
-        }
-    }
+    update_papers (self);
   else if (g_strcmp0 (step, "review") == 0)
     {
       follow_store (self, NULL);
       mc_citizen_screen_set_pages (self->screen, NULL);
       /* The last look before the files are made: the citizen's details
        * once more if the card was read, else what happens next. */
-      if (set_details (self, view_identity (self->view)))
+      if (set_details (self, self->identity))
         show_step (self, MC_CITIZEN_STEP_CHECK_DETAILS);
       else
         show_step (self, MC_CITIZEN_STEP_WHAT_NEXT);
@@ -290,81 +284,67 @@ update (McVisitCitizen *self)
   g_object_thaw_notify (G_OBJECT (self->screen));
 }
 
+/* The clerk went to another step or paper, or the scanner started or
+ * stopped: past the first look at what to bring. */
 static void
-on_view_moved (McVisitCitizen *self)
+on_clerk_moved (McVisitCitizen *self)
 {
   self->moved = TRUE;
   update (self);
 }
 
 static void
-on_view_destroyed (McVisitCitizen *self)
+disconnect_session (McVisitCitizen *self)
 {
-  mc_visit_citizen_set_view (self, NULL);
-}
-
-static void
-disconnect_view (McVisitCitizen *self)
-{
-  if (self->view != NULL)
-    g_signal_handlers_disconnect_by_data (self->view, self);
-  if (self->panel != NULL)
-    g_signal_handlers_disconnect_by_data (self->panel, self);
-  if (self->form != NULL)
-    g_signal_handlers_disconnect_by_data (self->form, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->visit != NULL)
     g_signal_handlers_disconnect_by_data (self->visit, self);
-  g_clear_object (&self->panel);
-  g_clear_object (&self->form);
+  follow_store (self, NULL);
+  follow_identity (self, NULL);
   g_clear_object (&self->visit);
-  self->view = NULL;
+  g_clear_object (&self->session);
 }
 
 void
-mc_visit_citizen_set_view (McVisitCitizen *self,
-                           McVisitView    *view)
+mc_visit_citizen_set_session (McVisitCitizen *self,
+                              McVisitSession *session)
 {
-  GtkWidget *form;
-
   g_return_if_fail (MC_IS_VISIT_CITIZEN (self));
-  g_return_if_fail (view == NULL || MC_IS_VISIT_VIEW (view));
+  g_return_if_fail (session == NULL || MC_IS_VISIT_SESSION (session));
 
-  if (self->view == view)
+  if (self->session == session)
     return;
-  disconnect_view (self);
-  follow_store (self, NULL);
+  disconnect_session (self);
   g_clear_pointer (&self->details_key, g_free);
   self->moved = FALSE;
 
-  if (view != NULL)
+  if (session != NULL)
     {
       /* Another citizen, or the same one taken up again: never a
        * glimpse of what the screen showed before. */
       mc_citizen_screen_reset (self->screen);
-      self->view = view;
-      g_signal_connect_object (view, "notify::step", G_CALLBACK (on_view_moved), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (view, "notify::component-key", G_CALLBACK (on_view_moved), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (view, "notify::papers-view", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (view, "destroy", G_CALLBACK (on_view_destroyed), self, G_CONNECT_SWAPPED);
-      self->panel = g_object_ref (G_OBJECT (mc_visit_view_get_scan_panel (view)));
-      g_signal_connect_object (self->panel, "notify::busy", G_CALLBACK (on_view_moved), self, G_CONNECT_SWAPPED);
-      self->visit = g_object_ref (mc_visit_view_get_visit (view));
+      self->session = g_object_ref (session);
+      self->visit = g_object_ref (mc_visit_session_get_visit (session));
+      g_signal_connect_object (session, "notify::step", G_CALLBACK (on_clerk_moved), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::component", G_CALLBACK (on_clerk_moved), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::scanning", G_CALLBACK (on_clerk_moved), self, G_CONNECT_SWAPPED);
+      /* The session sends the clerk to a step or a paper (the one still
+       * missing, say): a move even when it is the paper already shown. */
+      g_signal_connect_object (session, "show-step", G_CALLBACK (on_clerk_moved), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::papers-view", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::use-feeder", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "card-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->visit, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-      form = mc_visit_view_get_identity_form (view);
-      if (form != NULL)
-        {
-          self->form = g_object_ref (G_OBJECT (form));
-          g_signal_connect_object (self->form, "notify::identity", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-        }
     }
   update (self);
 }
 
-McVisitView *
-mc_visit_citizen_get_view (McVisitCitizen *self)
+McVisitSession *
+mc_visit_citizen_get_session (McVisitCitizen *self)
 {
   g_return_val_if_fail (MC_IS_VISIT_CITIZEN (self), NULL);
-  return self->view;
+  return self->session;
 }
 
 McCitizenScreen *
@@ -379,8 +359,7 @@ mc_visit_citizen_dispose (GObject *object)
 {
   McVisitCitizen *self = MC_VISIT_CITIZEN (object);
 
-  disconnect_view (self);
-  follow_store (self, NULL);
+  disconnect_session (self);
   g_clear_object (&self->screen);
   G_OBJECT_CLASS (mc_visit_citizen_parent_class)->dispose (object);
 }
