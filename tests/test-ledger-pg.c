@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "mc-core.h"
+#include "mc-ledger.h"
+#include "mc-pg-ledger.h"
+#include "mc-procedure-names.h"
+#include "mc-sqlite-ledger.h"
+#include "mc-test-pg.h"
+#include "mc-test-util.h"
+
+/* The shared ledger for real: a private PostgreSQL started by the test
+ * (initdb + pg_ctl, a Unix socket in a temporary folder), beside the
+ * counters' SQLite files. */
+
+static char *tmpdir;
+static McWardCatalog *catalog;
+
+static char *
+tmp_path (const char *name)
+{
+  static guint n;
+  g_autofree char *file = g_strdup_printf ("%u-%s", ++n, name);
+
+  return g_build_filename (tmpdir, file, NULL);
+}
+
+static McSqliteLedger *
+new_sqlite (const char *name)
+{
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GError) error = NULL;
+  McSqliteLedger *store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+/* A server with the schema, as the superuser. */
+static McPgLedger *
+open_server (McTestPg *pg)
+{
+  g_autoptr(GError) error = NULL;
+  McPgLedger *server;
+
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  return server;
+}
+
+/* ---- A random history --------------------------------------------------- */
+
+static const char * const wards[] = {
+  "22327", "22330", "22333", "22336", "22342", "22345", "22348", "22354",
+  "22360", "22366", "22369", "22390", "22402", "22405", "99999",
+};
+
+static gint64
+noon_of (McDay d)
+{
+  GDate date;
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, d);
+  dt = g_date_time_new_utc (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), 5, 0, 0);
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+/* @n_filings filings of @counter, with corrections (chains, branches,
+ * voids, restorations) and status changes, each after what it points at. */
+static GPtrArray *
+make_history (GRand      *rand,
+              const char *counter,
+              guint       n_filings)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_ledger_event_free);
+  McDay first, last;
+  guint known = mc_procedure_names_get_n_known ();
+
+  g_assert_true (mc_day_parse ("2024-01-01", &first));
+  g_assert_true (mc_day_parse ("2026-06-30", &last));
+  for (guint i = 0; i < n_filings; i++)
+    {
+      McDay d = first + (McDay) g_rand_int_range (rand, 0, (gint32) (last - first + 1));
+      McLedgerEvent *f = mc_ledger_event_new (MC_EVENT_FILING);
+      McLedgerEvent *head = f;
+
+      f->ward_code = g_strdup (wards[g_rand_int_range (rand, 0, G_N_ELEMENTS (wards))]);
+      f->counter = g_strdup (counter);
+      f->clerk = g_strdup ("can-bo-a");
+      f->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+      f->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
+      f->pages = 2;
+      f->at_us = noon_of (d) + g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC;
+      f->local_day = d;
+      g_ptr_array_add (events, f);
+
+      for (int k = g_rand_int_range (rand, -2, 4); k > 0; k--)
+        {
+          const McLedgerEvent *base = g_rand_boolean (rand) ? head : f;
+          McLedgerEvent *c = mc_ledger_event_copy (base);
+
+          g_free (c->uuid);
+          c->uuid = g_uuid_string_random ();
+          c->kind = MC_EVENT_CORRECTION;
+          g_free (c->filing_uuid);
+          c->filing_uuid = g_strdup (f->uuid);
+          g_free (c->corrects_uuid);
+          c->corrects_uuid = g_strdup (base->uuid);
+          g_clear_pointer (&c->visit_id, g_free);
+          c->at_us = base->at_us + g_rand_int_range (rand, 1, 100000000);
+          c->reason = MC_REASON_WRONG_DETAILS;
+          c->voids = FALSE;
+          switch (g_rand_int_range (rand, 0, 4))
+            {
+            case 0:
+              g_free (c->procedure);
+              c->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+              break;
+            case 1:
+              c->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
+              break;
+            case 2:
+              c->voids = TRUE;
+              break;
+            default:
+              c->pages++;
+              break;
+            }
+          g_ptr_array_add (events, c);
+          head = c;
+        }
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        {
+          McLedgerEvent *s = mc_ledger_event_new (MC_EVENT_STATUS);
+
+          g_free (s->filing_uuid);
+          s->filing_uuid = g_strdup (f->uuid);
+          s->at_us = f->at_us + g_rand_int_range (rand, 1, 1000000000);
+          s->local_day = f->local_day;
+          s->status = (McFilingStatus) g_rand_int_range (rand, 0, MC_N_FILING_STATUSES);
+          g_ptr_array_add (events, s);
+        }
+    }
+  return events;
+}
+
+static void
+append_all (McLedgerStore *store,
+            GPtrArray     *events,
+            guint          batch)
+{
+  for (guint i = 0; i < events->len; i += batch)
+    {
+      g_autoptr(GError) error = NULL;
+      guint n = MIN (batch, events->len - i);
+
+      mc_ledger_store_append (store, (McLedgerEvent * const *) events->pdata + i, n, NULL, &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* Every breakdown, over the whole span and a month, for all wards and
+ * for one: the two stores must give the same rows. */
+static char *
+report_text (McLedgerStore *store,
+             McReportBy     by,
+             const char    *from,
+             const char    *to,
+             const char    *ward)
+{
+  McReportSpec spec = { 0, 0, by, ward };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McReport) report = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_true (mc_day_parse (from, &spec.from));
+  g_assert_true (mc_day_parse (to, &spec.to));
+  report = mc_report_build (store, catalog, &spec, &error);
+  g_assert_no_error (error);
+  g_string_append_printf (out, "total %" G_GUINT64_FORMAT "\n", report->total);
+  for (guint i = 0; i < report->rows->len; i++)
+    {
+      McReportRow *row = g_ptr_array_index (report->rows, i);
+
+      g_string_append_printf (out, "%s %" G_GUINT64_FORMAT "\n", row->key, row->count);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+assert_same_reports (McLedgerStore *a,
+                     McLedgerStore *b)
+{
+  static const McReportBy bys[] = {
+    MC_REPORT_BY_DAY, MC_REPORT_BY_COUNTER, MC_REPORT_BY_PROCEDURE, MC_REPORT_BY_CHANNEL, MC_REPORT_BY_WARD,
+  };
+  static const char * const spans[][2] = { { "2020-01-01", "2030-12-31" }, { "2025-03-01", "2025-03-31" } };
+  static const char * const targets[] = { NULL, "22333", "22366" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bys); i++)
+    for (guint s = 0; s < G_N_ELEMENTS (spans); s++)
+      for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+        {
+          g_autofree char *ta = report_text (a, bys[i], spans[s][0], spans[s][1], targets[t]);
+          g_autofree char *tb = report_text (b, bys[i], spans[s][0], spans[s][1], targets[t]);
+
+          g_assert_cmpstr (ta, ==, tb);
+        }
+}
+
+static void
+assert_check_clean (McLedgerStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McLedgerCheck) check = mc_ledger_store_check (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < check->problems->len; i++)
+    g_test_message ("problem: %s", (char *) g_ptr_array_index (check->problems, i));
+  g_assert_cmpuint (check->problems->len, ==, 0);
+}
+
+/* ---- The store ---------------------------------------------------------- */
+
+static void
+test_server_init (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPgLedger) server = NULL;
+
+  if (pg == NULL)
+    return;
+
+  /* Not initialised: a clear message, nothing made. */
+  server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_MISSING);
+  g_assert_null (server);
+  g_clear_error (&error);
+
+  /* Twice: the second run finds the schema up to date. */
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT max (version) FROM motcua.schema_migrations"),
+                   ==, MC_PG_LEDGER_SCHEMA_VERSION);
+
+  server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_uuid_string_is_valid (mc_pg_ledger_get_server_id (server)));
+  assert_check_clean (MC_LEDGER_STORE (server));
+}
+
+/* The same history in both stores, in batches of different sizes: the
+ * same reports, filings and checks. The SQLite store's own tests hold
+ * it to a brute-force count; here the server is held to it. */
+static void
+test_same_as_sqlite (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GRand) rand = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) fa = NULL, fb = NULL;
+  guint32 seed = g_test_rand_int ();
+  McLedgerFilingQuery fq = { MC_DAY_OPEN, MC_DAY_OPEN, NULL, 0, TRUE, 0 };
+
+  if (pg == NULL)
+    return;
+  g_test_message ("seed %u", seed);
+  rand = g_rand_new_with_seed (seed);
+  server = open_server (pg);
+  local = new_sqlite ("same.sqlite");
+  events = make_history (rand, "Quầy 1", 600);
+
+  append_all (MC_LEDGER_STORE (local), events, 37);
+  append_all (MC_LEDGER_STORE (server), events, 101);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+  assert_check_clean (MC_LEDGER_STORE (server));
+
+  fa = mc_ledger_store_list_filings (MC_LEDGER_STORE (local), &fq, &error);
+  g_assert_no_error (error);
+  fb = mc_ledger_store_list_filings (MC_LEDGER_STORE (server), &fq, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fa->len, ==, fb->len);
+  for (guint i = 0; i < fa->len; i++)
+    {
+      McLedgerFiling *a = g_ptr_array_index (fa, i), *b = g_ptr_array_index (fb, i);
+
+      g_assert_cmpstr (a->uuid, ==, b->uuid);
+      g_assert_cmpstr (a->head_uuid, ==, b->head_uuid);
+      g_assert_cmpint (a->local_day, ==, b->local_day);
+      g_assert_cmpstr (a->procedure, ==, b->procedure);
+      g_assert_cmpint (a->channel, ==, b->channel);
+      g_assert_cmpint (a->status, ==, b->status);
+      g_assert_cmpint (a->voided, ==, b->voided);
+      g_assert_cmpuint (a->n_corrections, ==, b->n_corrections);
+      g_assert_cmpint (a->pages, ==, b->pages);
+    }
+
+  /* Every event reads back equal to what was sent. */
+  for (guint i = 0; i < events->len; i += 7)
+    {
+      const McLedgerEvent *e = g_ptr_array_index (events, i);
+      g_autoptr(McLedgerEvent) back = mc_ledger_store_lookup_event (MC_LEDGER_STORE (server), e->uuid, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (mc_ledger_event_equal (e, back));
+    }
+}
+
+static void
+test_append_rules (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McLedgerEvent) f = NULL;
+  g_autoptr(McLedgerEvent) other = NULL;
+  g_autoptr(McLedgerEvent) orphan = NULL;
+  g_autoptr(GError) error = NULL;
+  McLedgerAppendResult result = { 0, 0 };
+  g_autofree char *counter_info = NULL;
+  g_autoptr(McPgLedger) as_counter = NULL;
+  PGconn *conn;
+  PGresult *res;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+
+  f = mc_ledger_event_new (MC_EVENT_FILING);
+  f->ward_code = g_strdup ("22333");
+  f->counter = g_strdup ("Quầy 1");
+  f->clerk = g_strdup ("can-bo-a");
+  f->procedure = g_strdup ("1.001193");
+  f->channel = MC_CHANNEL_NATIONAL;
+  mc_ledger_store_append (MC_LEDGER_STORE (server), &f, 1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_added, ==, 1);
+
+  /* Again: present, not added. */
+  mc_ledger_store_append (MC_LEDGER_STORE (server), &f, 1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_added, ==, 0);
+  g_assert_cmpuint (result.n_present, ==, 1);
+
+  /* The same UUID with other contents: refused, as the SQLite store does. */
+  other = mc_ledger_event_copy (f);
+  other->pages = 9;
+  g_assert_false (mc_ledger_store_append (MC_LEDGER_STORE (server), &other, 1, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* A status change about a filing the server never saw. */
+  orphan = mc_ledger_event_new (MC_EVENT_STATUS);
+  g_free (orphan->filing_uuid);
+  orphan->filing_uuid = g_uuid_string_random ();
+  g_assert_false (mc_ledger_store_append (MC_LEDGER_STORE (server), &orphan, 1, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The server itself refuses changes, even from its owner. */
+  conn = PQconnectdb (mc_test_pg_get_conninfo (pg));
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, "UPDATE motcua.events SET pages = 7");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  g_assert_nonnull (strstr (PQresultErrorMessage (res), "append-only"));
+  PQclear (res);
+  res = PQexec (conn, "DELETE FROM motcua.events");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  PQclear (res);
+  res = PQexec (conn, "TRUNCATE motcua.events CASCADE");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  PQclear (res);
+  PQfinish (conn);
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, 1);
+
+  /* A counter's role adds and reads events, and nothing else. */
+  mc_test_pg_exec (pg, "CREATE ROLE quay1 LOGIN IN ROLE motcua_counter");
+  counter_info = mc_test_pg_conninfo_for (pg, "quay1");
+  as_counter = mc_pg_ledger_open (counter_info, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(McLedgerEvent) g = mc_ledger_event_copy (f);
+
+    g_free (g->uuid);
+    g->uuid = g_uuid_string_random ();
+    g_free (g->filing_uuid);
+    g->filing_uuid = g_strdup (g->uuid);
+    mc_ledger_store_append (MC_LEDGER_STORE (as_counter), &g, 1, &result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (result.n_added, ==, 1);
+  }
+  conn = PQconnectdb (counter_info);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, "UPDATE motcua.day_counter SET n = n + 5");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  g_assert_cmpstr (PQresultErrorField (res, PG_DIAG_SQLSTATE), ==, "42501");
+  PQclear (res);
+  res = PQexec (conn, "INSERT INTO motcua.filings SELECT * FROM motcua.filings");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  PQclear (res);
+  PQfinish (conn);
+  assert_check_clean (MC_LEDGER_STORE (server));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  mc_test_init (&argc, &argv);
+  tmpdir = mc_test_make_tmpdir ("ledger-pg");
+  catalog = mc_ward_catalog_load (&error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ledger-pg/store/server-init", test_server_init);
+  g_test_add_func ("/ledger-pg/store/same-as-sqlite", test_same_as_sqlite);
+  g_test_add_func ("/ledger-pg/store/append-rules", test_append_rules);
+
+  status = g_test_run ();
+  g_object_unref (catalog);
+  mc_test_rm_rf (tmpdir);
+  g_free (tmpdir);
+  return status;
+}
