@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <libpq-fe.h>
 #include <glib/gstdio.h>
 
@@ -121,6 +123,11 @@ mc_test_pg_new (void)
       g_test_skip ("no PostgreSQL server (initdb) on this machine");
       return NULL;
     }
+
+  /* pg_ctl leaves the postmaster behind when it exits: as a subreaper
+   * the test inherits it, and can reap it after a kill -9, whatever the
+   * container's first process does. */
+  prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
   pg = g_new0 (McTestPg, 1);
   pg->bindir = g_steal_pointer (&bindir);
@@ -275,18 +282,26 @@ is_gone (pid_t pid)
   return close_paren != NULL && (close_paren[2] == 'Z' || close_paren[2] == 'X');
 }
 
+/* The server's processes are our children (see mc_test_pg_new): reaped
+ * here, or a zombie postmaster would keep its PID alive for the next
+ * start's lock-file check. */
 static void
 wait_gone (GArray *pids)
 {
   gint64 deadline = g_get_monotonic_time () + DEADLINE_US;
 
   for (guint i = 0; i < pids->len; i++)
-    while (!is_gone (g_array_index (pids, pid_t, i)))
-      {
-        if (g_get_monotonic_time () > deadline)
-          g_error ("the test's PostgreSQL did not stop within a minute");
-        g_usleep (10 * 1000);
-      }
+    {
+      pid_t pid = g_array_index (pids, pid_t, i);
+
+      while (!is_gone (pid))
+        {
+          if (g_get_monotonic_time () > deadline)
+            g_error ("the test's PostgreSQL did not stop within a minute");
+          g_usleep (10 * 1000);
+        }
+      waitpid (pid, NULL, WNOHANG);
+    }
 }
 
 void

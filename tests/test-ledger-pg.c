@@ -3,9 +3,11 @@
 
 #include <string.h>
 #include <libpq-fe.h>
+#include <glib/gstdio.h>
 
 #include "mc-core.h"
 #include "mc-ledger.h"
+#include "mc-ledger-sync.h"
 #include "mc-pg-ledger.h"
 #include "mc-procedure-names.h"
 #include "mc-sqlite-ledger.h"
@@ -414,6 +416,402 @@ test_append_rules (void)
   assert_check_clean (MC_LEDGER_STORE (server));
 }
 
+
+/* ---- Replication ------------------------------------------------------- */
+
+/* A counter's ledger with a history of @n_filings. */
+static McSqliteLedger *
+counter_with_history (const char *name,
+                      const char *counter,
+                      GRand      *rand,
+                      guint       n_filings,
+                      GPtrArray **out_events)
+{
+  McSqliteLedger *local = new_sqlite (name);
+  g_autoptr(GPtrArray) events = make_history (rand, counter, n_filings);
+
+  append_all (MC_LEDGER_STORE (local), events, 50);
+  if (out_events != NULL)
+    *out_events = g_steal_pointer (&events);
+  return local;
+}
+
+static guint64
+n_events (McLedgerStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McLedgerCheck) check = mc_ledger_store_check (store, &error);
+
+  g_assert_no_error (error);
+  return check->n_events;
+}
+
+static void
+push_ok (McLedgerSync       *sync,
+         McLedgerSyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  mc_ledger_sync_push (sync, NULL, result, &error);
+  g_assert_no_error (error);
+}
+
+/* The server down when the push starts: a clear message, nothing lost;
+ * once it is back, one push sends everything. */
+static void
+test_sync_server_down (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (16);
+  g_autoptr(GError) error = NULL;
+  McLedgerSyncResult result;
+  guint64 total;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = counter_with_history ("down.sqlite", "Quầy 1", rand, 120, NULL);
+  total = n_events (MC_LEDGER_STORE (local));
+  sync = mc_ledger_sync_new (local, mc_test_pg_get_conninfo (pg));
+  mc_ledger_sync_set_batch_size (sync, 40);
+
+  mc_test_pg_stop (pg);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Nothing is lost"));
+  g_assert_cmpuint (result.n_sent, ==, 0);
+  g_assert_cmpuint (result.n_waiting, ==, total);
+  g_clear_error (&error);
+
+  mc_test_pg_start (pg);
+  push_ok (sync, &result);
+  g_assert_cmpuint (result.n_sent, ==, total);
+  g_assert_cmpuint (result.n_added, ==, total);
+  g_assert_cmpuint (result.n_waiting, ==, 0);
+  g_assert_cmpuint (result.n_batches, ==, (total + 39) / 40);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+
+  /* Nothing new: nothing sent. */
+  push_ok (sync, &result);
+  g_assert_cmpuint (result.n_sent, ==, 0);
+}
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  McLedgerSyncResult result;
+  GError *error;
+} PushWait;
+
+static void
+on_push_done (GObject      *object,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  PushWait *w = user_data;
+
+  w->ok = mc_ledger_sync_push_finish (MC_LEDGER_SYNC (object), res, &w->result, &w->error);
+  w->done = TRUE;
+}
+
+/* kill -9 of the server while a push is under way, then a restart: the
+ * next push completes it; the server holds each event once, and its
+ * counts are the counter's. */
+static void
+test_sync_server_killed (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1616);
+  McLedgerSyncResult result;
+  PushWait w = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint64 total, on_server = 0;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = counter_with_history ("killed.sqlite", "Quầy 1", rand, 2500, NULL);
+  total = n_events (MC_LEDGER_STORE (local));
+  sync = mc_ledger_sync_new (local, mc_test_pg_get_conninfo (pg));
+  mc_ledger_sync_set_batch_size (sync, 300);
+
+  mc_ledger_sync_push_async (sync, NULL, on_push_done, &w);
+  /* Wait for the first batch to be committed: the next one is then on
+   * its way. */
+  while (!w.done && (on_server = (guint64) mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events")) == 0)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  mc_test_pg_kill (pg);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("killed with %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " events on the server: %s",
+                  on_server, total, w.error ? w.error->message : "(the push had finished)");
+  g_assert_false (w.ok);
+  g_assert_error (w.error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+  g_assert_cmpuint (w.result.n_waiting, >, 0);
+  g_clear_error (&w.error);
+
+  mc_test_pg_start (pg);
+  push_ok (sync, &result);
+  g_assert_cmpuint (result.n_waiting, ==, 0);
+  g_assert_cmpuint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, total);
+  g_assert_cmpuint (mc_test_pg_query_int (pg, "SELECT count(DISTINCT uuid) FROM motcua.events"), ==, total);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+  assert_check_clean (MC_LEDGER_STORE (server));
+}
+
+typedef struct {
+  McLedgerSync *sync;
+  GError *error;
+} PushThread;
+
+static gpointer
+push_in_thread (gpointer data)
+{
+  PushThread *t = data;
+
+  mc_ledger_sync_push (t->sync, NULL, NULL, &t->error);
+  return NULL;
+}
+
+/* Two counters of the same ward push at once, in small batches, onto the
+ * same days, procedures and portals: the server's counts are the sum. A
+ * counter that replays its whole history (a new ledger file holding the
+ * same events, as after restoring a copy) adds nothing. */
+static void
+test_sync_two_counters (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) a = NULL, b = NULL, both = NULL, replay = NULL;
+  g_autoptr(McLedgerSync) sa = NULL, sb = NULL, sr = NULL;
+  g_autoptr(GPtrArray) ea = NULL, eb = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2);
+  PushThread ta = { 0 }, tb = { 0 };
+  GThread *threads[2];
+  McLedgerSyncResult result;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  a = counter_with_history ("a.sqlite", "Quầy 1", rand, 800, &ea);
+  b = counter_with_history ("b.sqlite", "Quầy 2", rand, 800, &eb);
+  both = new_sqlite ("both.sqlite");
+  append_all (MC_LEDGER_STORE (both), ea, 500);
+  append_all (MC_LEDGER_STORE (both), eb, 500);
+
+  sa = mc_ledger_sync_new (a, mc_test_pg_get_conninfo (pg));
+  sb = mc_ledger_sync_new (b, mc_test_pg_get_conninfo (pg));
+  mc_ledger_sync_set_batch_size (sa, 25);
+  mc_ledger_sync_set_batch_size (sb, 25);
+  ta.sync = sa;
+  tb.sync = sb;
+  threads[0] = g_thread_new ("counter-a", push_in_thread, &ta);
+  threads[1] = g_thread_new ("counter-b", push_in_thread, &tb);
+  g_thread_join (threads[0]);
+  g_thread_join (threads[1]);
+  g_assert_no_error (ta.error);
+  g_assert_no_error (tb.error);
+
+  g_assert_cmpuint (n_events (MC_LEDGER_STORE (server)), ==, ea->len + eb->len);
+  assert_same_reports (MC_LEDGER_STORE (both), MC_LEDGER_STORE (server));
+  assert_check_clean (MC_LEDGER_STORE (server));
+
+  replay = new_sqlite ("replay.sqlite");
+  append_all (MC_LEDGER_STORE (replay), ea, 500);
+  sr = mc_ledger_sync_new (replay, mc_test_pg_get_conninfo (pg));
+  push_ok (sr, &result);
+  g_assert_cmpuint (result.n_sent, ==, ea->len);
+  g_assert_cmpuint (result.n_added, ==, 0);
+  g_assert_cmpuint (result.n_present, ==, ea->len);
+  g_assert_cmpuint (n_events (MC_LEDGER_STORE (server)), ==, ea->len + eb->len);
+  assert_same_reports (MC_LEDGER_STORE (both), MC_LEDGER_STORE (server));
+}
+
+/* A counter whose clock is hours off: its filings carry the counter's
+ * local day, and the server counts them on that day, not on the day the
+ * timestamp falls on. */
+static void
+test_sync_clock_off (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(McLedgerEvent) f = mc_ledger_event_new (MC_EVENT_FILING);
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  g_autofree char *by_day = NULL, *expected = NULL;
+  McDay d;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = new_sqlite ("clock.sqlite");
+  g_assert_true (mc_day_parse ("2025-03-14", &d));
+  f->ward_code = g_strdup ("22333");
+  f->counter = g_strdup ("Quầy 3");
+  f->clerk = g_strdup ("can-bo-a");
+  f->procedure = g_strdup ("1.001193");
+  f->channel = MC_CHANNEL_NATIONAL;
+  f->local_day = d;
+  /* Twenty hours ahead: the timestamp falls on the next day everywhere. */
+  f->at_us = noon_of (d) + 20 * G_TIME_SPAN_HOUR;
+  g_ptr_array_add (one, f);
+  append_all (MC_LEDGER_STORE (local), one, 1);
+
+  sync = mc_ledger_sync_new (local, mc_test_pg_get_conninfo (pg));
+  push_ok (sync, NULL);
+  by_day = report_text (MC_LEDGER_STORE (server), MC_REPORT_BY_DAY, "2025-03-01", "2025-03-31", NULL);
+  expected = report_text (MC_LEDGER_STORE (local), MC_REPORT_BY_DAY, "2025-03-01", "2025-03-31", NULL);
+  g_assert_true (g_str_has_prefix (by_day, "total 1\n"));
+  g_assert_nonnull (strstr (by_day, "\n2025-03-14 1\n"));
+  g_assert_nonnull (strstr (by_day, "\n2025-03-15 0\n"));
+  g_assert_cmpstr (by_day, ==, expected);
+}
+
+/* Passwords come from libpq's password file; a wrong one, or none, is
+ * said plainly, and nothing is lost. */
+static void
+test_sync_wrong_password (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (28);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conninfo = NULL, *passfile = NULL, *line = NULL;
+  McLedgerSyncResult result;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  mc_test_pg_exec (pg, "CREATE ROLE quay2 LOGIN PASSWORD 'mat-khau-dung' IN ROLE motcua_counter");
+  mc_test_pg_require_passwords (pg);
+  local = counter_with_history ("password.sqlite", "Quầy 2", rand, 30, NULL);
+  conninfo = mc_test_pg_conninfo_for (pg, "quay2");
+  passfile = tmp_path ("pgpass");
+  g_setenv ("PGPASSFILE", passfile, TRUE);
+
+  /* No password anywhere. */
+  sync = mc_ledger_sync_new (local, conninfo);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "needs a password"));
+  g_clear_error (&error);
+
+  /* A wrong one. */
+  line = g_strdup_printf ("%s:5432:motcua:quay2:mat-khau-sai\n", mc_test_pg_get_dir (pg));
+  mc_test_write_file (passfile, line);
+  g_assert_cmpint (g_chmod (passfile, 0600), ==, 0);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "refused this counter’s account or password"));
+  g_assert_cmpuint (result.n_waiting, ==, n_events (MC_LEDGER_STORE (local)));
+  g_clear_error (&error);
+
+  /* The right one. */
+  g_free (line);
+  line = g_strdup_printf ("%s:5432:motcua:quay2:mat-khau-dung\n", mc_test_pg_get_dir (pg));
+  mc_test_write_file (passfile, line);
+  /* libpq ignores a password file others can read. */
+  g_assert_cmpint (g_chmod (passfile, 0600), ==, 0);
+  push_ok (sync, &result);
+  g_assert_cmpuint (result.n_waiting, ==, 0);
+  g_assert_cmpuint (result.n_added, ==, n_events (MC_LEDGER_STORE (local)));
+  g_unsetenv ("PGPASSFILE");
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+wait_for (gboolean (*cond) (McLedgerSync *), McLedgerSync *sync)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!cond (sync))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+has_error (McLedgerSync *sync)
+{
+  return mc_ledger_sync_get_last_error (sync) != NULL && !mc_ledger_sync_get_busy (sync);
+}
+
+static gboolean
+caught_up (McLedgerSync *sync)
+{
+  return mc_ledger_sync_get_last_error (sync) == NULL && mc_ledger_sync_get_n_waiting (sync) == 0 &&
+         mc_ledger_sync_get_last_push_us (sync) > 0 && !mc_ledger_sync_get_busy (sync);
+}
+
+/* In the background: the server down at start, an error in the status
+ * and retries with back-off; the server back, everything pushed; a new
+ * filing and a poke, pushed too. The main loop never waits on a push. */
+static void
+test_sync_background (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(GPtrArray) more = NULL;
+  guint n_notified = 0;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = counter_with_history ("background.sqlite", "Quầy 1", rand, 100, NULL);
+  mc_test_pg_stop (pg);
+
+  sync = mc_ledger_sync_new (local, mc_test_pg_get_conninfo (pg));
+  mc_ledger_sync_set_timing (sync, 60 * 1000, 20, 200);
+  g_signal_connect (sync, "notify::last-error", G_CALLBACK (on_notify), &n_notified);
+  mc_ledger_sync_start (sync);
+  wait_for (has_error, sync);
+  g_test_message ("status: %s", mc_ledger_sync_get_last_error (sync));
+  g_assert_nonnull (strstr (mc_ledger_sync_get_last_error (sync), "cannot be reached"));
+  g_assert_cmpuint (mc_ledger_sync_get_n_waiting (sync), ==, n_events (MC_LEDGER_STORE (local)));
+  g_assert_cmpint (mc_ledger_sync_get_last_push_us (sync), ==, 0);
+
+  mc_test_pg_start (pg);
+  wait_for (caught_up, sync);
+  g_assert_cmpuint (n_notified, ==, 2);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+
+  /* A new filing: poked, pushed long before the interval. */
+  more = make_history (rand, "Quầy 1", 5);
+  append_all (MC_LEDGER_STORE (local), more, 100);
+  mc_ledger_sync_poke (sync);
+  while (n_events (MC_LEDGER_STORE (server)) != n_events (MC_LEDGER_STORE (local)))
+    g_main_context_iteration (NULL, TRUE);
+  wait_for (caught_up, sync);
+  mc_ledger_sync_stop (sync);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -429,6 +827,12 @@ main (int    argc,
   g_test_add_func ("/ledger-pg/store/server-init", test_server_init);
   g_test_add_func ("/ledger-pg/store/same-as-sqlite", test_same_as_sqlite);
   g_test_add_func ("/ledger-pg/store/append-rules", test_append_rules);
+  g_test_add_func ("/ledger-pg/sync/server-down", test_sync_server_down);
+  g_test_add_func ("/ledger-pg/sync/server-killed", test_sync_server_killed);
+  g_test_add_func ("/ledger-pg/sync/two-counters-and-replay", test_sync_two_counters);
+  g_test_add_func ("/ledger-pg/sync/clock-off", test_sync_clock_off);
+  g_test_add_func ("/ledger-pg/sync/wrong-password", test_sync_wrong_password);
+  g_test_add_func ("/ledger-pg/sync/background", test_sync_background);
 
   status = g_test_run ();
   g_object_unref (catalog);

@@ -277,8 +277,9 @@ set_result_error (McPgLedger  *self,
                   GError     **error)
 {
   const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
-  g_autofree char *detail = first_line (res && PQresultErrorMessage (res)[0]
-                                        ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY)
+  const char *primary = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  g_autofree char *detail = first_line (primary ? primary
+                                        : res && PQresultErrorMessage (res)[0] ? PQresultErrorMessage (res)
                                         : PQerrorMessage (self->conn));
   const char *host = where (self->conn);
 
@@ -354,8 +355,21 @@ static gboolean
 ensure_connected (McPgLedger  *self,
                   GError     **error)
 {
+  /* A server that went away since the last call (restarted, killed)
+   * is found by an empty query, one short round trip, and the connection
+   * is made again; a call then never fails on a connection that was
+   * already dead before it began. */
   if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK)
-    return TRUE;
+    {
+      PGresult *res = PQexec (self->conn, "");
+
+      if (PQresultStatus (res) == PGRES_EMPTY_QUERY)
+        {
+          PQclear (res);
+          return TRUE;
+        }
+      PQclear (res);
+    }
   g_clear_pointer (&self->conn, PQfinish);
   self->conn = connect_server (self->conninfo, error);
   return self->conn != NULL;
