@@ -12,6 +12,7 @@
 #include "mc-procedure-names.h"
 #include "mc-sqlite-ledger.h"
 #include "mc-test-pg.h"
+#include "mc-test-tool.h"
 #include "mc-test-util.h"
 
 /* The shared ledger for real: a private PostgreSQL started by the test
@@ -812,6 +813,99 @@ test_sync_background (void)
   assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
 }
 
+/* ---- The tool ---------------------------------------------------------- */
+
+static void
+test_tool (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  g_autofree char *path = NULL, *n_text = NULL, *sent = NULL, *bad_server = NULL;
+  const char *server;
+  guint64 total;
+
+  if (pg == NULL)
+    return;
+  server = mc_test_pg_get_conninfo (pg);
+  local = counter_with_history ("tool.sqlite", "Quầy 1", rand, 200, NULL);
+  path = g_strdup (mc_sqlite_ledger_get_path (local));
+  total = n_events (MC_LEDGER_STORE (local));
+  g_clear_object (&local);
+
+  /* Before server-init: said plainly. */
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "sync", "--db", path, "--server", server));
+    g_assert_cmpint (run.status, ==, 41);
+    g_assert_nonnull (strstr (run.err, "server-init"));
+  }
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "server-init", "--server", server));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "ready"));
+  }
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    sent = g_strdup_printf ("Sent %" G_GUINT64_FORMAT " events: %" G_GUINT64_FORMAT " new, 0 already on the server.",
+                            total, total);
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "sync", "--db", path, "--server", server, "--batch", "70"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, sent));
+    g_assert_nonnull (strstr (run.out, "Still waiting: 0."));
+  }
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "sync", "--db", path, "--server", server, "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "\"sent\" : 0"));
+    g_assert_nonnull (strstr (run.out, "\"waiting\" : 0"));
+  }
+
+  /* The same report from the server as from the file, in every format
+   * that prints. */
+  {
+    static const char * const formats[] = { "table", "csv", "json" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+      {
+        g_auto(McToolRun) from_file = { 0 };
+        g_auto(McToolRun) from_server = { 0 };
+
+        mc_tool_run (&from_file, NULL, MC_ARGS ("ledger", "report", "--db", path, "--from", "2024-01-01",
+                                                "--to", "2026-06-30", "--by", "ward", "--format", formats[i]));
+        mc_tool_run (&from_server, NULL, MC_ARGS ("ledger", "report", "--server", server, "--from", "2024-01-01",
+                                                  "--to", "2026-06-30", "--by", "ward", "--format", formats[i]));
+        g_assert_cmpint (from_file.status, ==, 0);
+        g_assert_cmpint (from_server.status, ==, 0);
+        /* JSON carries the time it was made; the rest must agree. */
+        if (g_str_equal (formats[i], "json"))
+          {
+            g_assert_nonnull (strstr (from_server.out, "\"total\""));
+            g_assert_cmpint (strlen (from_server.out), ==, strlen (from_file.out));
+          }
+        else
+          g_assert_cmpstr (from_server.out, ==, from_file.out);
+      }
+  }
+
+  /* A server that is not there: exit 49, nothing lost. */
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    bad_server = g_strdup_printf ("host=%s/nowhere dbname=motcua user=postgres", mc_test_pg_get_dir (pg));
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "sync", "--db", path, "--server", bad_server));
+    g_assert_cmpint (run.status, ==, 49);
+    g_assert_nonnull (strstr (run.err, "cannot be reached"));
+    g_assert_nonnull (strstr (run.out, "Sent 0 events"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -833,6 +927,7 @@ main (int    argc,
   g_test_add_func ("/ledger-pg/sync/clock-off", test_sync_clock_off);
   g_test_add_func ("/ledger-pg/sync/wrong-password", test_sync_wrong_password);
   g_test_add_func ("/ledger-pg/sync/background", test_sync_background);
+  g_test_add_func ("/ledger-pg/tool/sync-and-report", test_tool);
 
   status = g_test_run ();
   g_object_unref (catalog);

@@ -60,6 +60,7 @@ typedef enum {
   MC_EXIT_LEDGER_REFUSED    = 46,
   MC_EXIT_LEDGER_BUNDLE     = 47,
   MC_EXIT_LEDGER_OUTPUT     = 48,
+  MC_EXIT_LEDGER_SERVER     = 49,  /* the ledger server cannot be reached or refused the account */
 } McExit;
 
 typedef int (*McToolCommand) (int argc, char **argv);
