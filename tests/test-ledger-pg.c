@@ -813,6 +813,146 @@ test_sync_background (void)
   assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
 }
 
+/* Kills the server once a push of @sync has committed its first batch
+ * (or has finished): the next batch is then under way. */
+static void
+kill_during_push (McTestPg     *pg,
+                  McLedgerSync *sync)
+{
+  PushWait w = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 before = mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events");
+
+  mc_ledger_sync_push_async (sync, NULL, on_push_done, &w);
+  while (!w.done && mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events") == before)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  mc_test_pg_kill (pg);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (!w.ok)
+    g_assert_error (w.error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+  g_clear_error (&w.error);
+}
+
+/* Three counters, and a random schedule of filings, pushes, kills in the
+ * middle of a push, clean stops and restarts (the seed is printed; set
+ * MC_FAULT_SEED to replay one). Afterwards the server holds each event
+ * once and its counts are the sum of the counters' ledgers. */
+static void
+test_sync_random_faults (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) all = NULL;
+  g_autoptr(GRand) rand = NULL;
+  McSqliteLedger *local[3];
+  McLedgerSync *sync[3];
+  const char *seed_text = g_getenv ("MC_FAULT_SEED");
+  guint32 seed = seed_text ? (guint32) g_ascii_strtoull (seed_text, NULL, 10) : (guint32) g_test_rand_int ();
+  gboolean up = TRUE;
+  g_autoptr(GString) schedule = g_string_new (NULL);
+
+  if (pg == NULL)
+    return;
+  g_test_message ("fault schedule seed %u (MC_FAULT_SEED=%u replays it)", seed, seed);
+  rand = g_rand_new_with_seed (seed);
+  server = open_server (pg);
+  all = new_sqlite ("all.sqlite");
+  for (guint i = 0; i < G_N_ELEMENTS (local); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("fault-%u.sqlite", i);
+
+      local[i] = new_sqlite (name);
+      sync[i] = mc_ledger_sync_new (local[i], mc_test_pg_get_conninfo (pg));
+      mc_ledger_sync_set_batch_size (sync[i], (guint) g_rand_int_range (rand, 5, 200));
+    }
+
+  for (guint step = 0; step < 30; step++)
+    {
+      guint k = (guint) g_rand_int_range (rand, 0, G_N_ELEMENTS (local));
+
+      switch (g_rand_int_range (rand, 0, 6))
+        {
+        case 0:
+        case 1:
+          {
+            g_autofree char *counter = g_strdup_printf ("Quầy %u", k + 1);
+            g_autoptr(GPtrArray) events = make_history (rand, counter, (guint) g_rand_int_range (rand, 10, 300));
+
+            append_all (MC_LEDGER_STORE (local[k]), events, 64);
+            append_all (MC_LEDGER_STORE (all), events, 500);
+            g_string_append_printf (schedule, " file%u", k);
+          }
+          break;
+        case 2:
+          {
+            McLedgerSyncResult result;
+            g_autoptr(GError) error = NULL;
+            gboolean ok = mc_ledger_sync_push (sync[k], NULL, &result, &error);
+
+            if (up)
+              g_assert_no_error (error);
+            else
+              {
+                g_assert_false (ok);
+                g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+              }
+            g_string_append_printf (schedule, " push%u", k);
+          }
+          break;
+        case 3:
+          if (up)
+            {
+              kill_during_push (pg, sync[k]);
+              up = FALSE;
+              g_string_append_printf (schedule, " kill-during-push%u", k);
+            }
+          break;
+        case 4:
+          if (up)
+            mc_test_pg_stop (pg);
+          else
+            mc_test_pg_start (pg);
+          up = !up;
+          g_string_append (schedule, up ? " start" : " stop");
+          break;
+        default:
+          if (!up)
+            {
+              mc_test_pg_start (pg);
+              up = TRUE;
+              g_string_append (schedule, " start");
+            }
+          break;
+        }
+    }
+  g_test_message ("schedule:%s", schedule->str);
+
+  if (!up)
+    mc_test_pg_start (pg);
+  for (guint i = 0; i < G_N_ELEMENTS (local); i++)
+    {
+      McLedgerSyncResult result;
+
+      push_ok (sync[i], &result);
+      g_assert_cmpuint (result.n_waiting, ==, 0);
+    }
+  g_assert_cmpuint (n_events (MC_LEDGER_STORE (server)), ==, n_events (MC_LEDGER_STORE (all)));
+  g_assert_cmpuint (mc_test_pg_query_int (pg, "SELECT count(DISTINCT uuid) FROM motcua.events"),
+                    ==, n_events (MC_LEDGER_STORE (all)));
+  assert_same_reports (MC_LEDGER_STORE (all), MC_LEDGER_STORE (server));
+  assert_check_clean (MC_LEDGER_STORE (server));
+
+  for (guint i = 0; i < G_N_ELEMENTS (local); i++)
+    {
+      g_object_unref (sync[i]);
+      g_object_unref (local[i]);
+    }
+}
+
 /* ---- The tool ---------------------------------------------------------- */
 
 static void
@@ -927,6 +1067,7 @@ main (int    argc,
   g_test_add_func ("/ledger-pg/sync/clock-off", test_sync_clock_off);
   g_test_add_func ("/ledger-pg/sync/wrong-password", test_sync_wrong_password);
   g_test_add_func ("/ledger-pg/sync/background", test_sync_background);
+  g_test_add_func ("/ledger-pg/sync/random-faults", test_sync_random_faults);
   g_test_add_func ("/ledger-pg/tool/sync-and-report", test_tool);
 
   status = g_test_run ();
