@@ -621,14 +621,19 @@ lookup_event_locked (McPgLedger  *self,
   return event_from_row (self, res, 0, error);
 }
 
-static gboolean
-insert_event (McPgLedger           *self,
-              const McLedgerEvent  *e,
-              gboolean             *added,
-              GError              **error)
+#define INSERT_EVENT \
+  "INSERT INTO events (" EVENT_COLUMNS ") VALUES" \
+  " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)" \
+  " ON CONFLICT (uuid) DO NOTHING RETURNING seq"
+
+/* Sends at most this many INSERTs before reading their answers, so
+ * neither side's socket buffer fills while the other waits. */
+#define PIPELINE_CHUNK 256
+
+static GPtrArray *
+event_params (const McLedgerEvent *e)
 {
-  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(PGresult) res = NULL;
+  GPtrArray *params = g_ptr_array_new_with_free_func (g_free);
   gboolean countable = e->kind != MC_EVENT_STATUS;
 
 #define P(x) g_ptr_array_add (params, (x))
@@ -651,16 +656,81 @@ insert_event (McPgLedger           *self,
   P (g_strdup (e->kind == MC_EVENT_CORRECTION && e->voids ? "t" : "f"));
   P (g_strdup (e->kind == MC_EVENT_CORRECTION ? mc_correction_reason_to_string (e->reason) : NULL));
 #undef P
+  return params;
+}
 
-  res = query (self,
-               "INSERT INTO events (" EVENT_COLUMNS ") VALUES"
-               " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-               " ON CONFLICT (uuid) DO NOTHING",
-               params, error);
-  if (res == NULL)
-    return FALSE;
-  *added = g_str_equal (PQcmdTuples (res), "1");
-  return TRUE;
+/* The INSERTs of events[first..first+n) in one pipeline round trip
+ * (libpq's pipeline mode): added[i] tells which were new. The first
+ * error is kept; the server skips the rest until the sync. */
+static gboolean
+insert_chunk (McPgLedger            *self,
+              McLedgerEvent * const *events,
+              guint                  n,
+              gboolean              *added,
+              GError               **error)
+{
+  gboolean ok = TRUE;
+  guint i = 0;
+
+  if (!PQenterPipelineMode (self->conn))
+    {
+      set_result_error (self, NULL, error);
+      return FALSE;
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      g_autoptr(GPtrArray) params = event_params (events[k]);
+
+      if (!PQsendQueryParams (self->conn, INSERT_EVENT, (int) params->len, NULL,
+                              (const char * const *) params->pdata, NULL, NULL, 0))
+        {
+          ok = FALSE;
+          break;
+        }
+    }
+  if (!ok || !PQpipelineSync (self->conn))
+    {
+      set_result_error (self, NULL, error);
+      /* The connection is in an unknown state: start afresh. */
+      g_clear_pointer (&self->conn, PQfinish);
+      return FALSE;
+    }
+
+  /* Each INSERT's answer is followed by NULL; the sync ends the chunk. */
+  for (;;)
+    {
+      PGresult *res = PQgetResult (self->conn);
+      ExecStatusType st;
+
+      if (res == NULL)
+        {
+          if (PQstatus (self->conn) == CONNECTION_BAD)
+            {
+              if (ok)
+                set_result_error (self, NULL, error);
+              ok = FALSE;
+              break;
+            }
+          continue;
+        }
+      st = PQresultStatus (res);
+      if (st == PGRES_PIPELINE_SYNC)
+        {
+          PQclear (res);
+          break;
+        }
+      if (st == PGRES_TUPLES_OK && i < n)
+        added[i++] = PQntuples (res) == 1;
+      else if (st != PGRES_PIPELINE_ABORTED && ok)
+        {
+          set_result_error (self, res, error);
+          ok = FALSE;
+        }
+      PQclear (res);
+    }
+  if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK)
+    PQexitPipelineMode (self->conn);
+  return ok && i == n;
 }
 
 static gboolean
@@ -670,19 +740,22 @@ append_once (McPgLedger            *self,
              McLedgerAppendResult  *counts,
              GError               **error)
 {
+  g_autofree gboolean *added = g_new0 (gboolean, MAX (n_events, 1));
+
   *counts = (McLedgerAppendResult) { 0, 0 };
   if (!exec (self, "BEGIN", error))
     return FALSE;
+
+  for (guint i = 0; i < n_events; i += PIPELINE_CHUNK)
+    if (!insert_chunk (self, events + i, MIN (PIPELINE_CHUNK, n_events - i), added + i, error))
+      goto fail;
 
   for (guint i = 0; i < n_events; i++)
     {
       const McLedgerEvent *e = events[i];
       g_autoptr(McLedgerEvent) existing = NULL;
-      gboolean added = FALSE;
 
-      if (!insert_event (self, e, &added, error))
-        goto fail;
-      if (added)
+      if (added[i])
         {
           counts->n_added++;
           continue;
@@ -709,7 +782,8 @@ append_once (McPgLedger            *self,
   return exec (self, "COMMIT", error);
 
 fail:
-  rollback (self);
+  if (self->conn != NULL)
+    rollback (self);
   return FALSE;
 }
 
