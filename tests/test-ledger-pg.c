@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
+#include <time.h>
 #include <libpq-fe.h>
 #include <glib/gstdio.h>
 
@@ -100,7 +102,7 @@ make_history (GRand      *rand,
       f->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
       f->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
       f->pages = 2;
-      f->at_us = noon_of (d) + g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC;
+      f->at_us = noon_of (d) + (gint64) g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC;
       f->local_day = d;
       g_ptr_array_add (events, f);
 
@@ -415,6 +417,27 @@ test_append_rules (void)
   PQclear (res);
   PQfinish (conn);
   assert_check_clean (MC_LEDGER_STORE (server));
+
+  /* A supervisor's PC reads and checks, and cannot add. */
+  mc_test_pg_exec (pg, "CREATE ROLE giamsat LOGIN IN ROLE motcua_reader");
+  {
+    g_autofree char *reader_info = mc_test_pg_conninfo_for (pg, "giamsat");
+    g_autoptr(McPgLedger) as_reader = mc_pg_ledger_open (reader_info, &error);
+    g_autoptr(McLedgerEvent) h = mc_ledger_event_copy (f);
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    text = report_text (MC_LEDGER_STORE (as_reader), MC_REPORT_BY_COUNTER, "2020-01-01", "2040-12-31", NULL);
+    g_assert_true (g_str_has_prefix (text, "total 2\n"));
+    assert_check_clean (MC_LEDGER_STORE (as_reader));
+    g_free (h->uuid);
+    h->uuid = g_uuid_string_random ();
+    g_free (h->filing_uuid);
+    h->filing_uuid = g_strdup (h->uuid);
+    g_assert_false (mc_ledger_store_append (MC_LEDGER_STORE (as_reader), &h, 1, &result, &error));
+    g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_READ_ONLY);
+    g_clear_error (&error);
+  }
 }
 
 
@@ -1050,13 +1073,16 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
+  setlocale (LC_ALL, "");
   mc_test_init (&argc, &argv);
+  mc_core_init ();
+  /* Local days in these tests are Nha Trang's, as in test-ledger.c. */
+  g_setenv ("TZ", "Asia/Ho_Chi_Minh", TRUE);
+  tzset ();
   tmpdir = mc_test_make_tmpdir ("ledger-pg");
-  catalog = mc_ward_catalog_load (&error);
-  g_assert_no_error (error);
+  catalog = mc_ward_catalog_new_builtin ();
 
   g_test_add_func ("/ledger-pg/store/server-init", test_server_init);
   g_test_add_func ("/ledger-pg/store/same-as-sqlite", test_same_as_sqlite);

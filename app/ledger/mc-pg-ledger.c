@@ -320,9 +320,15 @@ static PGconn *
 connect_server (const char  *conninfo,
                 GError     **error)
 {
-  /* The string given comes last, so what it says wins over these. */
-  const char * const keys[] = { "connect_timeout", "application_name", "dbname", NULL };
-  const char * const values[] = { "10", "motcua", conninfo, NULL };
+  /* The string given comes last, so what it says wins over these. Over
+   * TCP, a network that stops answering fails a push within a minute
+   * (keepalives, tcp_user_timeout) instead of hanging it; the next push
+   * resends what was not confirmed. */
+  const char * const keys[] = {
+    "connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+    "keepalives_count", "tcp_user_timeout", "dbname", NULL
+  };
+  const char * const values[] = { "10", "motcua", "1", "30", "10", "3", "60000", conninfo, NULL };
   PGconn *conn = PQconnectdbParams (keys, values, 1);
   PGresult *res;
 
