@@ -103,7 +103,11 @@ push_locked (McLedgerSync        *self,
   const char *server_id;
   gint64 mark = 0;
 
+  /* Asked even with nothing to send: a push only succeeds, and the
+   * status only says so, when the server answered. */
   if (self->server == NULL && !(self->server = mc_pg_ledger_open (self->conninfo, error)))
+    return FALSE;
+  if (!mc_pg_ledger_ping (self->server, error))
     return FALSE;
   server_id = mc_pg_ledger_get_server_id (self->server);
   if (!mc_sqlite_ledger_get_push_mark (self->local, server_id, &mark, NULL, error))

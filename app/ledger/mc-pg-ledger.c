@@ -316,6 +316,15 @@ set_result_error (McPgLedger  *self,
 
 /* ---- Connection and queries -------------------------------------------- */
 
+/* Server notices (and a dying server's last words) go to the debug log,
+ * not to the program's stderr. */
+static void
+on_notice (void       *arg,
+           const char *message)
+{
+  g_debug ("ledger server: %s", message);
+}
+
 static PGconn *
 connect_server (const char  *conninfo,
                 GError     **error)
@@ -344,6 +353,7 @@ connect_server (const char  *conninfo,
       PQfinish (conn);
       return NULL;
     }
+  PQsetNoticeProcessor (conn, on_notice, NULL);
   res = PQexec (conn, "SET search_path = motcua, pg_catalog; SET datestyle = ISO; SET client_encoding = UTF8");
   if (PQresultStatus (res) != PGRES_COMMAND_OK)
     {
@@ -537,6 +547,20 @@ mc_pg_ledger_open (const char  *conninfo,
     return NULL;
   self->server_id = g_strdup (PQgetvalue (res, 0, 0));
   return g_steal_pointer (&self);
+}
+
+gboolean
+mc_pg_ledger_ping (McPgLedger  *self,
+                   GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (MC_IS_PG_LEDGER (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = ensure_connected (self, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
 }
 
 const char *

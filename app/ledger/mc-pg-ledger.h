@@ -38,5 +38,8 @@ McPgLedger *mc_pg_ledger_open           (const char  *conninfo,
  * counter records its pushes against, so that a new server is sent
  * everything. */
 const char *mc_pg_ledger_get_server_id  (McPgLedger  *self);
+/* Whether the server answers now (connecting again if needed). */
+gboolean    mc_pg_ledger_ping           (McPgLedger  *self,
+                                         GError     **error);
 
 G_END_DECLS
