@@ -32,6 +32,7 @@ packages=(
   python3-pil python3-numpy python3-segno zbar-tools fonts-dejavu-core
   fonts-liberation2 fonts-freefont-ttf
   clang libclang-rt-14-dev
+  postgresql libpq-dev
 )
 
 install=1

@@ -26,6 +26,8 @@ typedef enum {
   MC_LEDGER_ERROR_BUNDLE,        /* an import file is not a valid bundle */
   MC_LEDGER_ERROR_PIN_NOT_SET,   /* corrections need a supervisor PIN, none is set */
   MC_LEDGER_ERROR_PIN_WRONG,     /* the PIN given is not the supervisor's */
+  MC_LEDGER_ERROR_OFFLINE,       /* the ledger server cannot be reached */
+  MC_LEDGER_ERROR_AUTH,          /* the ledger server refused the account or its password */
 } McLedgerError;
 
 GQuark mc_ledger_error_quark (void);

@@ -304,11 +304,27 @@ static const char migration_3[] =
   MARK_APPLIED
   " END;";
 
+/* Schema 4: what has been pushed to each ledger server (McLedgerSync),
+ * as the seq of the last event the server confirmed. Events are never
+ * deleted and seq only grows, so one mark per server says it all; it
+ * only moves forward. A new server (another server_id) starts at 0. */
+static const char migration_4[] =
+  "CREATE TABLE pushed ("
+  "  server_id TEXT PRIMARY KEY CHECK (length (server_id) = 36),"
+  "  seq       INTEGER NOT NULL CHECK (seq >= 0),"
+  "  at        TEXT NOT NULL CHECK (length (at) = 27)"
+  ") WITHOUT ROWID;"
+  "CREATE TRIGGER pushed_forward BEFORE UPDATE ON pushed WHEN NEW.seq < OLD.seq"
+  " BEGIN SELECT RAISE (ABORT, 'the mark of pushed events only moves forward'); END;"
+  "CREATE TRIGGER pushed_no_delete BEFORE DELETE ON pushed"
+  " BEGIN SELECT RAISE (ABORT, 'the mark of pushed events is never removed'); END;";
+
 static const char * const migrations[] = {
   NULL,          /* 0: empty file */
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MC_SQLITE_LEDGER_SCHEMA_VERSION + 1);
@@ -1884,6 +1900,123 @@ mc_sqlite_ledger_change_stamp (McLedgerStore *store)
   query_int (self, self->rdb, "PRAGMA data_version", &version, NULL);
   g_mutex_unlock (&self->read_lock);
   return (guint64) version;
+}
+
+/* ---- Replication -------------------------------------------------------- */
+
+GPtrArray *
+mc_sqlite_ledger_read_after (McSqliteLedger  *self,
+                             gint64           after_seq,
+                             guint            limit,
+                             gint64          *last_seq,
+                             GError         **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_ledger_event_free);
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), NULL);
+
+  *last_seq = after_seq;
+  g_mutex_lock (&self->read_lock);
+  stmt = prepare (self, self->rdb, self->rstmts,
+                  "SELECT " EVENT_COLUMNS ", seq FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      sqlite3_bind_int64 (stmt, 1, after_seq);
+      sqlite3_bind_int64 (stmt, 2, limit);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          McLedgerEvent *event = event_from_row (self, stmt, error);
+
+          if (event == NULL)
+            {
+              ok = FALSE;
+              break;
+            }
+          g_ptr_array_add (events, event);
+          *last_seq = sqlite3_column_int64 (stmt, 18);
+        }
+      if (ok && rc != SQLITE_DONE)
+        {
+          set_error_from_rc (self, error, self->rdb, rc);
+          ok = FALSE;
+        }
+      sqlite3_reset (stmt);
+    }
+  g_mutex_unlock (&self->read_lock);
+  return ok ? g_steal_pointer (&events) : NULL;
+}
+
+gboolean
+mc_sqlite_ledger_get_push_mark (McSqliteLedger  *self,
+                                const char      *server_id,
+                                gint64          *pushed_seq,
+                                guint64         *n_waiting,
+                                GError         **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), FALSE);
+
+  /* Without a server (never reached yet): the one pushed to last. */
+  g_mutex_lock (&self->read_lock);
+  stmt = prepare (self, self->rdb, self->rstmts,
+                  "WITH m AS (SELECT coalesce ((SELECT seq FROM pushed WHERE ?1 IS NULL OR server_id = ?1"
+                  "                             ORDER BY at DESC LIMIT 1), 0) AS mark)"
+                  " SELECT m.mark, (SELECT count(*) FROM events WHERE seq > m.mark) FROM m", error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, server_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          if (pushed_seq != NULL)
+            *pushed_seq = sqlite3_column_int64 (stmt, 0);
+          if (n_waiting != NULL)
+            *n_waiting = (guint64) sqlite3_column_int64 (stmt, 1);
+          ok = TRUE;
+        }
+      else
+        set_error_from_rc (self, error, self->rdb, rc);
+      sqlite3_reset (stmt);
+    }
+  g_mutex_unlock (&self->read_lock);
+  return ok;
+}
+
+gboolean
+mc_sqlite_ledger_set_push_mark (McSqliteLedger  *self,
+                                const char      *server_id,
+                                gint64           pushed_seq,
+                                GError         **error)
+{
+  g_autofree char *now = mc_ledger_format_time (mc_ledger_now_us ());
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), FALSE);
+  g_return_val_if_fail (server_id != NULL, FALSE);
+
+  g_mutex_lock (&self->write_lock);
+  stmt = prepare (self, self->wdb, self->wstmts,
+                  "INSERT INTO pushed (server_id, seq, at) VALUES (?1, ?2, ?3)"
+                  " ON CONFLICT (server_id) DO UPDATE SET seq = max (seq, excluded.seq), at = excluded.at",
+                  error);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, server_id);
+      sqlite3_bind_int64 (stmt, 2, pushed_seq);
+      bind_text (stmt, 3, now);
+      ok = step_done (self, self->wdb, stmt, error);
+    }
+  g_mutex_unlock (&self->write_lock);
+  return ok;
 }
 
 /* ---- GObject ----------------------------------------------------------- */

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (McSqliteLedger, mc_sqlite_ledger, MC, SQLITE_LEDGER, GObject)
 
 /* The schema this build writes. */
-#define MC_SQLITE_LEDGER_SCHEMA_VERSION 3
+#define MC_SQLITE_LEDGER_SCHEMA_VERSION 4
 /* PRAGMA application_id of every ledger: “MCLG”. */
 #define MC_SQLITE_LEDGER_APPLICATION_ID 0x4D434C47
 
@@ -45,4 +45,26 @@ gboolean        mc_sqlite_ledger_quick_check       (McSqliteLedger          *sel
 gboolean        mc_sqlite_ledger_set_synchronous_full (McSqliteLedger        *self,
                                                        gboolean               full,
                                                        GError               **error);
+
+/* Replication (McLedgerSync). Up to @limit events after @after_seq, in
+ * the order they were recorded (each after what it points at); @last_seq
+ * is the seq of the last one (@after_seq when none). */
+GPtrArray      *mc_sqlite_ledger_read_after        (McSqliteLedger          *self,
+                                                    gint64                   after_seq,
+                                                    guint                    limit,
+                                                    gint64                  *last_seq,
+                                                    GError                 **error);
+/* The seq of the last event @server_id confirmed (0: none) and how many
+ * events came after it. NULL @server_id: the server pushed to last. */
+gboolean        mc_sqlite_ledger_get_push_mark     (McSqliteLedger          *self,
+                                                    const char              *server_id,
+                                                    gint64                  *pushed_seq,
+                                                    guint64                 *n_waiting,
+                                                    GError                 **error);
+/* Records that @server_id holds every event up to @pushed_seq; the mark
+ * never moves back. */
+gboolean        mc_sqlite_ledger_set_push_mark     (McSqliteLedger          *self,
+                                                    const char              *server_id,
+                                                    gint64                   pushed_seq,
+                                                    GError                 **error);
 G_END_DECLS

@@ -9,6 +9,8 @@
 #include "mc-ledger.h"
 #include "mc-ledger-bundle.h"
 #include "mc-ledger-csv.h"
+#include "mc-ledger-sync.h"
+#include "mc-pg-ledger.h"
 #include "mc-procedure-names.h"
 #include "mc-report-document.h"
 #include "mc-tool.h"
@@ -41,6 +43,9 @@ exit_code_for (const GError *error)
     case MC_LEDGER_ERROR_PIN_WRONG:
       return MC_EXIT_LEDGER_REFUSED;
     case MC_LEDGER_ERROR_BUNDLE: return MC_EXIT_LEDGER_BUNDLE;
+    case MC_LEDGER_ERROR_OFFLINE:
+    case MC_LEDGER_ERROR_AUTH:
+      return MC_EXIT_LEDGER_SERVER;
     case MC_LEDGER_ERROR_FAILED:
     case MC_LEDGER_ERROR_READ_ONLY:
     case MC_LEDGER_ERROR_FULL:
@@ -440,7 +445,10 @@ ledger_report (int    argc,
   g_autoptr(McReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL, *from_text = NULL, *to_text = NULL, *by_text = NULL;
-  g_autofree char *ward = NULL, *format = NULL, *output = NULL;
+  g_autofree char *ward = NULL, *format = NULL, *output = NULL, *server_info = NULL;
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(GPtrArray) no_problems = g_ptr_array_new ();
+  McLedgerStore *store;
   GPtrArray *problems = NULL;
   gboolean damaged = FALSE;
   McReportSpec spec = { MC_DAY_OPEN, MC_DAY_OPEN, MC_REPORT_BY_PROCEDURE, NULL };
@@ -452,6 +460,7 @@ ledger_report (int    argc,
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("table, csv, json or pdf (default: table)"), N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to this file (needed for pdf)"), N_("FILE") },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Use this ledger file instead of the program’s"), N_("FILE") },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server_info, N_("Read the ledger server instead: every counter that pushes to it (a libpq connection string or URI)"), N_("CONNINFO") },
     { NULL }
   };
 
@@ -493,16 +502,29 @@ ledger_report (int    argc,
   catalog = mc_ward_catalog_load (&error);
   if (error != NULL)
     return fail (error);
-  if (!(ledger = open_ledger (db, FALSE, &error)))
-    return fail (error);
-  problems = mc_ledger_get_open_problems (ledger);
-  damaged = warn_open_problems (ledger);
+  if (server_info != NULL && db != NULL)
+    return mc_tool_usage_error (context, _("--db and --server name two ledgers: give one"));
+  if (server_info != NULL)
+    {
+      /* The server checks its own rules: there is no check at open. */
+      if (!(server = mc_pg_ledger_open (server_info, &error)))
+        return fail (error);
+      store = MC_LEDGER_STORE (server);
+      problems = no_problems;
+    }
+  else
+    {
+      if (!(ledger = open_ledger (db, FALSE, &error)))
+        return fail (error);
+      store = mc_ledger_get_store (ledger);
+      problems = mc_ledger_get_open_problems (ledger);
+      damaged = warn_open_problems (ledger);
+    }
 
   if (g_str_equal (format, "pdf"))
     {
       g_autoptr(McReportDocument) document = NULL;
-      McSummary *summary = mc_summary_build (mc_ledger_get_store (ledger), catalog, spec.from, spec.to,
-                                             ward, &error);
+      McSummary *summary = mc_summary_build (store, catalog, spec.from, spec.to, ward, &error);
 
       if (summary == NULL)
         return fail (error);
@@ -518,7 +540,7 @@ ledger_report (int    argc,
       return MC_EXIT_OK;
     }
 
-  if (!(report = mc_report_build (mc_ledger_get_store (ledger), catalog, &spec, &error)))
+  if (!(report = mc_report_build (store, catalog, &spec, &error)))
     return fail (error);
 
   {
@@ -643,6 +665,126 @@ ledger_check (int    argc,
   return MC_EXIT_LEDGER_DAMAGED;
 }
 
+/* ---- The ledger server ----------------------------------------------- */
+
+static int
+ledger_server_init (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_info = NULL;
+  const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server_info, N_("The ledger server: a libpq connection string or URI, without the password"), N_("CONNINFO") },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Create the ledger on a PostgreSQL server, or update it to this version. Needs an account that may create schemas and roles; the password comes from PGPASSFILE or a service file, never from the command line."),
+                         entries);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return mc_tool_usage_error (context, error->message);
+  if (argc > 1)
+    return mc_tool_usage_error (context, _("ledger server-init takes no arguments besides its options"));
+  if (server_info == NULL)
+    return mc_tool_usage_error (context, _("--server is needed"));
+
+  if (!mc_pg_ledger_server_init (server_info, &error))
+    return fail (error);
+  printf (_("The ledger server is ready (ledger version %d)."), MC_PG_LEDGER_SCHEMA_VERSION);
+  putchar ('\n');
+  return MC_EXIT_OK;
+}
+
+static void
+print_sync_json (const McLedgerSyncResult *r,
+                 const GError             *error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *data = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "sent");
+  json_builder_add_int_value (b, (gint64) r->n_sent);
+  json_builder_set_member_name (b, "added");
+  json_builder_add_int_value (b, (gint64) r->n_added);
+  json_builder_set_member_name (b, "already_there");
+  json_builder_add_int_value (b, (gint64) r->n_present);
+  json_builder_set_member_name (b, "batches");
+  json_builder_add_int_value (b, r->n_batches);
+  json_builder_set_member_name (b, "waiting");
+  json_builder_add_int_value (b, (gint64) r->n_waiting);
+  if (error != NULL)
+    {
+      json_builder_set_member_name (b, "error");
+      json_builder_add_string_value (b, error->message);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, root);
+  data = json_generator_to_data (gen, NULL);
+  printf ("%s\n", data);
+}
+
+static int
+ledger_sync (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autofree char *db = NULL, *server_info = NULL, *path = NULL;
+  gboolean json = FALSE, ok;
+  int batch = 0;
+  McLedgerSyncResult result = { 0 };
+  const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server_info, N_("The ledger server: a libpq connection string or URI, without the password"), N_("CONNINFO") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Use this ledger file instead of the program’s"), N_("FILE") },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, N_("Events per batch (default 500)"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+
+  context = new_context (NULL, _("Send the events the ledger server does not have yet. Safe to repeat: what the server already holds is not counted twice."),
+                         entries);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return mc_tool_usage_error (context, error->message);
+  if (argc > 1)
+    return mc_tool_usage_error (context, _("ledger sync takes no arguments besides its options"));
+  if (server_info == NULL)
+    return mc_tool_usage_error (context, _("--server is needed"));
+  if (batch < 0)
+    return mc_tool_usage_error (context, _("--batch must be a positive number"));
+
+  path = db ? g_strdup (db) : mc_ledger_get_default_path ();
+  if (!(local = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error)))
+    return fail (error);
+  sync = mc_ledger_sync_new (local, server_info);
+  if (batch > 0)
+    mc_ledger_sync_set_batch_size (sync, (guint) batch);
+
+  ok = mc_ledger_sync_push (sync, NULL, &result, &error);
+  if (json)
+    print_sync_json (&result, error);
+  else
+    {
+      /* What went before a failure stays sent: say it either way. */
+      printf (ngettext ("Sent %llu event: %llu new, %llu already on the server.",
+                        "Sent %llu events: %llu new, %llu already on the server.",
+                        (gulong) MIN (result.n_sent, G_MAXULONG)),
+              (unsigned long long) result.n_sent, (unsigned long long) result.n_added,
+              (unsigned long long) result.n_present);
+      putchar ('\n');
+      printf (_("Still waiting: %llu."), (unsigned long long) result.n_waiting);
+      putchar ('\n');
+    }
+  return ok ? MC_EXIT_OK : fail (error);
+}
+
 int
 mc_tool_ledger (int    argc,
                 char **argv)
@@ -656,14 +798,16 @@ mc_tool_ledger (int    argc,
     { "export", ledger_export },
     { "import", ledger_import },
     { "check", ledger_check },
+    { "sync", ledger_sync },
+    { "server-init", ledger_server_init },
   };
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
       FILE *out = argc < 2 ? stderr : stdout;
 
-      fprintf (out, "%s\n", _("Usage: motcua-tool ledger add|report|export|import|check [OPTION…]"));
-      fprintf (out, "%s\n", _("Each subcommand has --help. The ledger is the program’s unless --db FILE names another."));
+      fprintf (out, "%s\n", _("Usage: motcua-tool ledger add|report|export|import|check|sync|server-init [OPTION…]"));
+      fprintf (out, "%s\n", _("Each subcommand has --help. The ledger is the program’s unless --db FILE names another, or --server CONNINFO a ledger server."));
       return argc < 2 ? MC_EXIT_USAGE : MC_EXIT_OK;
     }
 
@@ -671,7 +815,7 @@ mc_tool_ledger (int    argc,
     if (g_str_equal (argv[1], subcommands[i].name))
       return subcommands[i].run (argc - 1, argv + 1);
 
-  fprintf (stderr, _("motcua-tool: “%s” is not a ledger command; use add, report, export, import or check"), argv[1]);
+  fprintf (stderr, _("motcua-tool: “%s” is not a ledger command; use add, report, export, import, check, sync or server-init"), argv[1]);
   fputc ('\n', stderr);
   return MC_EXIT_USAGE;
 }

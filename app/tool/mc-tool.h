@@ -60,6 +60,7 @@ typedef enum {
   MC_EXIT_LEDGER_REFUSED    = 46,
   MC_EXIT_LEDGER_BUNDLE     = 47,
   MC_EXIT_LEDGER_OUTPUT     = 48,
+  MC_EXIT_LEDGER_SERVER     = 49,  /* the ledger server cannot be reached or refused the account */
 
   /* signing and verifying (issue 15): 60–69 */
   MC_EXIT_SIGN_NO_TOKEN      = 60,  /* no token, or none holds the certificate */

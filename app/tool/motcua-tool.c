@@ -102,6 +102,7 @@ print_help (FILE *out)
   fprintf (out, "  46 %s\n", _("ledger: an event was refused (bad value, unknown filing, same UUID with other contents)"));
   fprintf (out, "  47 %s\n", _("ledger: the import file is not a complete, valid bundle; nothing was imported"));
   fprintf (out, "  48 %s\n", _("ledger: the report or bundle file cannot be written"));
+  fprintf (out, "  49 %s\n", _("ledger: the ledger server cannot be reached, or refused the account or password; nothing is lost"));
   fprintf (out, "  50 %s\n", _("upload: the package is invalid or does not match its manifest; nothing was sent"));
   fprintf (out, "  51 %s\n", _("upload: no access token, the password store is not running, or the portal refused the token"));
   fprintf (out, "  52 %s\n", _("upload: the portal refused the filing (too large, or another reason it gave)"));

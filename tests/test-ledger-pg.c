@@ -1,0 +1,1104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <time.h>
+#include <libpq-fe.h>
+#include <glib/gstdio.h>
+
+#include "mc-core.h"
+#include "mc-ledger.h"
+#include "mc-ledger-sync.h"
+#include "mc-pg-ledger.h"
+#include "mc-procedure-names.h"
+#include "mc-sqlite-ledger.h"
+#include "mc-test-pg.h"
+#include "mc-test-tool.h"
+#include "mc-test-util.h"
+
+/* The shared ledger for real: a private PostgreSQL started by the test
+ * (initdb + pg_ctl, a Unix socket in a temporary folder), beside the
+ * counters' SQLite files. */
+
+static char *tmpdir;
+static McWardCatalog *catalog;
+
+static char *
+tmp_path (const char *name)
+{
+  static guint n;
+  g_autofree char *file = g_strdup_printf ("%u-%s", ++n, name);
+
+  return g_build_filename (tmpdir, file, NULL);
+}
+
+static McSqliteLedger *
+new_sqlite (const char *name)
+{
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GError) error = NULL;
+  McSqliteLedger *store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+/* A server with the schema, as the superuser. */
+static McPgLedger *
+open_server (McTestPg *pg)
+{
+  g_autoptr(GError) error = NULL;
+  McPgLedger *server;
+
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  return server;
+}
+
+/* ---- A random history --------------------------------------------------- */
+
+static const char * const wards[] = {
+  "22327", "22330", "22333", "22336", "22342", "22345", "22348", "22354",
+  "22360", "22366", "22369", "22390", "22402", "22405", "99999",
+};
+
+static gint64
+noon_of (McDay d)
+{
+  GDate date;
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, d);
+  dt = g_date_time_new_utc (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), 5, 0, 0);
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+/* @n_filings filings of @counter, with corrections (chains, branches,
+ * voids, restorations) and status changes, each after what it points at. */
+static GPtrArray *
+make_history (GRand      *rand,
+              const char *counter,
+              guint       n_filings)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_ledger_event_free);
+  McDay first, last;
+  guint known = mc_procedure_names_get_n_known ();
+
+  g_assert_true (mc_day_parse ("2024-01-01", &first));
+  g_assert_true (mc_day_parse ("2026-06-30", &last));
+  for (guint i = 0; i < n_filings; i++)
+    {
+      McDay d = first + (McDay) g_rand_int_range (rand, 0, (gint32) (last - first + 1));
+      McLedgerEvent *f = mc_ledger_event_new (MC_EVENT_FILING);
+      McLedgerEvent *head = f;
+
+      f->ward_code = g_strdup (wards[g_rand_int_range (rand, 0, G_N_ELEMENTS (wards))]);
+      f->counter = g_strdup (counter);
+      f->clerk = g_strdup ("can-bo-a");
+      f->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+      f->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
+      f->pages = 2;
+      f->at_us = noon_of (d) + (gint64) g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC;
+      f->local_day = d;
+      g_ptr_array_add (events, f);
+
+      for (int k = g_rand_int_range (rand, -2, 4); k > 0; k--)
+        {
+          const McLedgerEvent *base = g_rand_boolean (rand) ? head : f;
+          McLedgerEvent *c = mc_ledger_event_copy (base);
+
+          g_free (c->uuid);
+          c->uuid = g_uuid_string_random ();
+          c->kind = MC_EVENT_CORRECTION;
+          g_free (c->filing_uuid);
+          c->filing_uuid = g_strdup (f->uuid);
+          g_free (c->corrects_uuid);
+          c->corrects_uuid = g_strdup (base->uuid);
+          g_clear_pointer (&c->visit_id, g_free);
+          c->at_us = base->at_us + g_rand_int_range (rand, 1, 100000000);
+          c->reason = MC_REASON_WRONG_DETAILS;
+          c->voids = FALSE;
+          switch (g_rand_int_range (rand, 0, 4))
+            {
+            case 0:
+              g_free (c->procedure);
+              c->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+              break;
+            case 1:
+              c->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
+              break;
+            case 2:
+              c->voids = TRUE;
+              break;
+            default:
+              c->pages++;
+              break;
+            }
+          g_ptr_array_add (events, c);
+          head = c;
+        }
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        {
+          McLedgerEvent *s = mc_ledger_event_new (MC_EVENT_STATUS);
+
+          g_free (s->filing_uuid);
+          s->filing_uuid = g_strdup (f->uuid);
+          s->at_us = f->at_us + g_rand_int_range (rand, 1, 1000000000);
+          s->local_day = f->local_day;
+          s->status = (McFilingStatus) g_rand_int_range (rand, 0, MC_N_FILING_STATUSES);
+          g_ptr_array_add (events, s);
+        }
+    }
+  return events;
+}
+
+static void
+append_all (McLedgerStore *store,
+            GPtrArray     *events,
+            guint          batch)
+{
+  for (guint i = 0; i < events->len; i += batch)
+    {
+      g_autoptr(GError) error = NULL;
+      guint n = MIN (batch, events->len - i);
+
+      mc_ledger_store_append (store, (McLedgerEvent * const *) events->pdata + i, n, NULL, &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* Every breakdown, over the whole span and a month, for all wards and
+ * for one: the two stores must give the same rows. */
+static char *
+report_text (McLedgerStore *store,
+             McReportBy     by,
+             const char    *from,
+             const char    *to,
+             const char    *ward)
+{
+  McReportSpec spec = { 0, 0, by, ward };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McReport) report = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_true (mc_day_parse (from, &spec.from));
+  g_assert_true (mc_day_parse (to, &spec.to));
+  report = mc_report_build (store, catalog, &spec, &error);
+  g_assert_no_error (error);
+  g_string_append_printf (out, "total %" G_GUINT64_FORMAT "\n", report->total);
+  for (guint i = 0; i < report->rows->len; i++)
+    {
+      McReportRow *row = g_ptr_array_index (report->rows, i);
+
+      g_string_append_printf (out, "%s %" G_GUINT64_FORMAT "\n", row->key, row->count);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+assert_same_reports (McLedgerStore *a,
+                     McLedgerStore *b)
+{
+  static const McReportBy bys[] = {
+    MC_REPORT_BY_DAY, MC_REPORT_BY_COUNTER, MC_REPORT_BY_PROCEDURE, MC_REPORT_BY_CHANNEL, MC_REPORT_BY_WARD,
+  };
+  static const char * const spans[][2] = { { "2020-01-01", "2030-12-31" }, { "2025-03-01", "2025-03-31" } };
+  static const char * const targets[] = { NULL, "22333", "22366" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bys); i++)
+    for (guint s = 0; s < G_N_ELEMENTS (spans); s++)
+      for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+        {
+          g_autofree char *ta = report_text (a, bys[i], spans[s][0], spans[s][1], targets[t]);
+          g_autofree char *tb = report_text (b, bys[i], spans[s][0], spans[s][1], targets[t]);
+
+          g_assert_cmpstr (ta, ==, tb);
+        }
+}
+
+static void
+assert_check_clean (McLedgerStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McLedgerCheck) check = mc_ledger_store_check (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < check->problems->len; i++)
+    g_test_message ("problem: %s", (char *) g_ptr_array_index (check->problems, i));
+  g_assert_cmpuint (check->problems->len, ==, 0);
+}
+
+/* ---- The store ---------------------------------------------------------- */
+
+static void
+test_server_init (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPgLedger) server = NULL;
+
+  if (pg == NULL)
+    return;
+
+  /* Not initialised: a clear message, nothing made. */
+  server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_MISSING);
+  g_assert_null (server);
+  g_clear_error (&error);
+
+  /* Twice: the second run finds the schema up to date. */
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT max (version) FROM motcua.schema_migrations"),
+                   ==, MC_PG_LEDGER_SCHEMA_VERSION);
+
+  server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_uuid_string_is_valid (mc_pg_ledger_get_server_id (server)));
+  assert_check_clean (MC_LEDGER_STORE (server));
+}
+
+/* The same history in both stores, in batches of different sizes: the
+ * same reports, filings and checks. The SQLite store's own tests hold
+ * it to a brute-force count; here the server is held to it. */
+static void
+test_same_as_sqlite (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GRand) rand = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) fa = NULL, fb = NULL;
+  guint32 seed = g_test_rand_int ();
+  McLedgerFilingQuery fq = { MC_DAY_OPEN, MC_DAY_OPEN, NULL, 0, TRUE, 0 };
+
+  if (pg == NULL)
+    return;
+  g_test_message ("seed %u", seed);
+  rand = g_rand_new_with_seed (seed);
+  server = open_server (pg);
+  local = new_sqlite ("same.sqlite");
+  events = make_history (rand, "Quầy 1", 600);
+
+  append_all (MC_LEDGER_STORE (local), events, 37);
+  append_all (MC_LEDGER_STORE (server), events, 101);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+  assert_check_clean (MC_LEDGER_STORE (server));
+
+  fa = mc_ledger_store_list_filings (MC_LEDGER_STORE (local), &fq, &error);
+  g_assert_no_error (error);
+  fb = mc_ledger_store_list_filings (MC_LEDGER_STORE (server), &fq, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fa->len, ==, fb->len);
+  for (guint i = 0; i < fa->len; i++)
+    {
+      McLedgerFiling *a = g_ptr_array_index (fa, i), *b = g_ptr_array_index (fb, i);
+
+      g_assert_cmpstr (a->uuid, ==, b->uuid);
+      g_assert_cmpstr (a->head_uuid, ==, b->head_uuid);
+      g_assert_cmpint (a->local_day, ==, b->local_day);
+      g_assert_cmpstr (a->procedure, ==, b->procedure);
+      g_assert_cmpint (a->channel, ==, b->channel);
+      g_assert_cmpint (a->status, ==, b->status);
+      g_assert_cmpint (a->voided, ==, b->voided);
+      g_assert_cmpuint (a->n_corrections, ==, b->n_corrections);
+      g_assert_cmpint (a->pages, ==, b->pages);
+    }
+
+  /* Every event reads back equal to what was sent. */
+  for (guint i = 0; i < events->len; i += 7)
+    {
+      const McLedgerEvent *e = g_ptr_array_index (events, i);
+      g_autoptr(McLedgerEvent) back = mc_ledger_store_lookup_event (MC_LEDGER_STORE (server), e->uuid, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (mc_ledger_event_equal (e, back));
+    }
+}
+
+static void
+test_append_rules (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McLedgerEvent) f = NULL;
+  g_autoptr(McLedgerEvent) other = NULL;
+  g_autoptr(McLedgerEvent) orphan = NULL;
+  g_autoptr(GError) error = NULL;
+  McLedgerAppendResult result = { 0, 0 };
+  g_autofree char *counter_info = NULL;
+  g_autoptr(McPgLedger) as_counter = NULL;
+  PGconn *conn;
+  PGresult *res;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+
+  f = mc_ledger_event_new (MC_EVENT_FILING);
+  f->ward_code = g_strdup ("22333");
+  f->counter = g_strdup ("Quầy 1");
+  f->clerk = g_strdup ("can-bo-a");
+  f->procedure = g_strdup ("1.001193");
+  f->channel = MC_CHANNEL_NATIONAL;
+  mc_ledger_store_append (MC_LEDGER_STORE (server), &f, 1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_added, ==, 1);
+
+  /* Again: present, not added. */
+  mc_ledger_store_append (MC_LEDGER_STORE (server), &f, 1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_added, ==, 0);
+  g_assert_cmpuint (result.n_present, ==, 1);
+
+  /* The same UUID with other contents: refused, as the SQLite store does. */
+  other = mc_ledger_event_copy (f);
+  other->pages = 9;
+  g_assert_false (mc_ledger_store_append (MC_LEDGER_STORE (server), &other, 1, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* A status change about a filing the server never saw. */
+  orphan = mc_ledger_event_new (MC_EVENT_STATUS);
+  g_free (orphan->filing_uuid);
+  orphan->filing_uuid = g_uuid_string_random ();
+  g_assert_false (mc_ledger_store_append (MC_LEDGER_STORE (server), &orphan, 1, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The server itself refuses changes, even from its owner. */
+  conn = PQconnectdb (mc_test_pg_get_conninfo (pg));
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, "UPDATE motcua.events SET pages = 7");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  g_assert_nonnull (strstr (PQresultErrorMessage (res), "append-only"));
+  PQclear (res);
+  res = PQexec (conn, "DELETE FROM motcua.events");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  PQclear (res);
+  res = PQexec (conn, "TRUNCATE motcua.events CASCADE");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  PQclear (res);
+  PQfinish (conn);
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, 1);
+
+  /* A counter's role adds and reads events, and nothing else. */
+  mc_test_pg_exec (pg, "CREATE ROLE quay1 LOGIN IN ROLE motcua_counter");
+  counter_info = mc_test_pg_conninfo_for (pg, "quay1");
+  as_counter = mc_pg_ledger_open (counter_info, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(McLedgerEvent) g = mc_ledger_event_copy (f);
+
+    g_free (g->uuid);
+    g->uuid = g_uuid_string_random ();
+    g_free (g->filing_uuid);
+    g->filing_uuid = g_strdup (g->uuid);
+    mc_ledger_store_append (MC_LEDGER_STORE (as_counter), &g, 1, &result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (result.n_added, ==, 1);
+  }
+  conn = PQconnectdb (counter_info);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, "UPDATE motcua.day_counter SET n = n + 5");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  g_assert_cmpstr (PQresultErrorField (res, PG_DIAG_SQLSTATE), ==, "42501");
+  PQclear (res);
+  res = PQexec (conn, "INSERT INTO motcua.filings SELECT * FROM motcua.filings");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  PQclear (res);
+  PQfinish (conn);
+  assert_check_clean (MC_LEDGER_STORE (server));
+
+  /* A supervisor's PC reads and checks, and cannot add. */
+  mc_test_pg_exec (pg, "CREATE ROLE giamsat LOGIN IN ROLE motcua_reader");
+  {
+    g_autofree char *reader_info = mc_test_pg_conninfo_for (pg, "giamsat");
+    g_autoptr(McPgLedger) as_reader = mc_pg_ledger_open (reader_info, &error);
+    g_autoptr(McLedgerEvent) h = mc_ledger_event_copy (f);
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    text = report_text (MC_LEDGER_STORE (as_reader), MC_REPORT_BY_COUNTER, "2020-01-01", "2040-12-31", NULL);
+    g_assert_true (g_str_has_prefix (text, "total 2\n"));
+    assert_check_clean (MC_LEDGER_STORE (as_reader));
+    g_free (h->uuid);
+    h->uuid = g_uuid_string_random ();
+    g_free (h->filing_uuid);
+    h->filing_uuid = g_strdup (h->uuid);
+    g_assert_false (mc_ledger_store_append (MC_LEDGER_STORE (as_reader), &h, 1, &result, &error));
+    g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_READ_ONLY);
+    g_clear_error (&error);
+  }
+}
+
+
+/* ---- Replication ------------------------------------------------------- */
+
+/* A counter's ledger with a history of @n_filings. */
+static McSqliteLedger *
+counter_with_history (const char *name,
+                      const char *counter,
+                      GRand      *rand,
+                      guint       n_filings,
+                      GPtrArray **out_events)
+{
+  McSqliteLedger *local = new_sqlite (name);
+  g_autoptr(GPtrArray) events = make_history (rand, counter, n_filings);
+
+  append_all (MC_LEDGER_STORE (local), events, 50);
+  if (out_events != NULL)
+    *out_events = g_steal_pointer (&events);
+  return local;
+}
+
+static guint64
+n_events (McLedgerStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McLedgerCheck) check = mc_ledger_store_check (store, &error);
+
+  g_assert_no_error (error);
+  return check->n_events;
+}
+
+static void
+push_ok (McLedgerSync       *sync,
+         McLedgerSyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  mc_ledger_sync_push (sync, NULL, result, &error);
+  g_assert_no_error (error);
+}
+
+/* The server down when the push starts: a clear message, nothing lost;
+ * once it is back, one push sends everything. */
+static void
+test_sync_server_down (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (16);
+  g_autoptr(GError) error = NULL;
+  McLedgerSyncResult result;
+  guint64 total;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = counter_with_history ("down.sqlite", "Quầy 1", rand, 120, NULL);
+  total = n_events (MC_LEDGER_STORE (local));
+  sync = mc_ledger_sync_new (local, mc_test_pg_get_conninfo (pg));
+  mc_ledger_sync_set_batch_size (sync, 40);
+
+  mc_test_pg_stop (pg);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Nothing is lost"));
+  g_assert_cmpuint (result.n_sent, ==, 0);
+  g_assert_cmpuint (result.n_waiting, ==, total);
+  g_clear_error (&error);
+
+  mc_test_pg_start (pg);
+  push_ok (sync, &result);
+  g_assert_cmpuint (result.n_sent, ==, total);
+  g_assert_cmpuint (result.n_added, ==, total);
+  g_assert_cmpuint (result.n_waiting, ==, 0);
+  g_assert_cmpuint (result.n_batches, ==, (total + 39) / 40);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+
+  /* Nothing new: nothing sent. */
+  push_ok (sync, &result);
+  g_assert_cmpuint (result.n_sent, ==, 0);
+}
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  McLedgerSyncResult result;
+  GError *error;
+} PushWait;
+
+static void
+on_push_done (GObject      *object,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  PushWait *w = user_data;
+
+  w->ok = mc_ledger_sync_push_finish (MC_LEDGER_SYNC (object), res, &w->result, &w->error);
+  w->done = TRUE;
+}
+
+/* kill -9 of the server while a push is under way, then a restart: the
+ * next push completes it; the server holds each event once, and its
+ * counts are the counter's. */
+static void
+test_sync_server_killed (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1616);
+  McLedgerSyncResult result;
+  PushWait w = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint64 total, on_server = 0;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = counter_with_history ("killed.sqlite", "Quầy 1", rand, 2500, NULL);
+  total = n_events (MC_LEDGER_STORE (local));
+  sync = mc_ledger_sync_new (local, mc_test_pg_get_conninfo (pg));
+  mc_ledger_sync_set_batch_size (sync, 300);
+
+  mc_ledger_sync_push_async (sync, NULL, on_push_done, &w);
+  /* Wait for the first batch to be committed: the next one is then on
+   * its way. */
+  while (!w.done && (on_server = (guint64) mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events")) == 0)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  mc_test_pg_kill (pg);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("killed with %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " events on the server: %s",
+                  on_server, total, w.error ? w.error->message : "(the push had finished)");
+  g_assert_false (w.ok);
+  g_assert_error (w.error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+  g_assert_cmpuint (w.result.n_waiting, >, 0);
+  g_clear_error (&w.error);
+
+  mc_test_pg_start (pg);
+  push_ok (sync, &result);
+  g_assert_cmpuint (result.n_waiting, ==, 0);
+  g_assert_cmpuint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, total);
+  g_assert_cmpuint (mc_test_pg_query_int (pg, "SELECT count(DISTINCT uuid) FROM motcua.events"), ==, total);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+  assert_check_clean (MC_LEDGER_STORE (server));
+}
+
+typedef struct {
+  McLedgerSync *sync;
+  GError *error;
+} PushThread;
+
+static gpointer
+push_in_thread (gpointer data)
+{
+  PushThread *t = data;
+
+  mc_ledger_sync_push (t->sync, NULL, NULL, &t->error);
+  return NULL;
+}
+
+/* Two counters of the same ward push at once, in small batches, onto the
+ * same days, procedures and portals: the server's counts are the sum. A
+ * counter that replays its whole history (a new ledger file holding the
+ * same events, as after restoring a copy) adds nothing. */
+static void
+test_sync_two_counters (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) a = NULL, b = NULL, both = NULL, replay = NULL;
+  g_autoptr(McLedgerSync) sa = NULL, sb = NULL, sr = NULL;
+  g_autoptr(GPtrArray) ea = NULL, eb = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2);
+  PushThread ta = { 0 }, tb = { 0 };
+  GThread *threads[2];
+  McLedgerSyncResult result;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  a = counter_with_history ("a.sqlite", "Quầy 1", rand, 800, &ea);
+  b = counter_with_history ("b.sqlite", "Quầy 2", rand, 800, &eb);
+  both = new_sqlite ("both.sqlite");
+  append_all (MC_LEDGER_STORE (both), ea, 500);
+  append_all (MC_LEDGER_STORE (both), eb, 500);
+
+  sa = mc_ledger_sync_new (a, mc_test_pg_get_conninfo (pg));
+  sb = mc_ledger_sync_new (b, mc_test_pg_get_conninfo (pg));
+  mc_ledger_sync_set_batch_size (sa, 25);
+  mc_ledger_sync_set_batch_size (sb, 25);
+  ta.sync = sa;
+  tb.sync = sb;
+  threads[0] = g_thread_new ("counter-a", push_in_thread, &ta);
+  threads[1] = g_thread_new ("counter-b", push_in_thread, &tb);
+  g_thread_join (threads[0]);
+  g_thread_join (threads[1]);
+  g_assert_no_error (ta.error);
+  g_assert_no_error (tb.error);
+
+  g_assert_cmpuint (n_events (MC_LEDGER_STORE (server)), ==, ea->len + eb->len);
+  assert_same_reports (MC_LEDGER_STORE (both), MC_LEDGER_STORE (server));
+  assert_check_clean (MC_LEDGER_STORE (server));
+
+  replay = new_sqlite ("replay.sqlite");
+  append_all (MC_LEDGER_STORE (replay), ea, 500);
+  sr = mc_ledger_sync_new (replay, mc_test_pg_get_conninfo (pg));
+  push_ok (sr, &result);
+  g_assert_cmpuint (result.n_sent, ==, ea->len);
+  g_assert_cmpuint (result.n_added, ==, 0);
+  g_assert_cmpuint (result.n_present, ==, ea->len);
+  g_assert_cmpuint (n_events (MC_LEDGER_STORE (server)), ==, ea->len + eb->len);
+  assert_same_reports (MC_LEDGER_STORE (both), MC_LEDGER_STORE (server));
+}
+
+/* A counter whose clock is hours off: its filings carry the counter's
+ * local day, and the server counts them on that day, not on the day the
+ * timestamp falls on. */
+static void
+test_sync_clock_off (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(McLedgerEvent) f = mc_ledger_event_new (MC_EVENT_FILING);
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  g_autofree char *by_day = NULL, *expected = NULL;
+  McDay d;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = new_sqlite ("clock.sqlite");
+  g_assert_true (mc_day_parse ("2025-03-14", &d));
+  f->ward_code = g_strdup ("22333");
+  f->counter = g_strdup ("Quầy 3");
+  f->clerk = g_strdup ("can-bo-a");
+  f->procedure = g_strdup ("1.001193");
+  f->channel = MC_CHANNEL_NATIONAL;
+  f->local_day = d;
+  /* Twenty hours ahead: the timestamp falls on the next day everywhere. */
+  f->at_us = noon_of (d) + 20 * G_TIME_SPAN_HOUR;
+  g_ptr_array_add (one, f);
+  append_all (MC_LEDGER_STORE (local), one, 1);
+
+  sync = mc_ledger_sync_new (local, mc_test_pg_get_conninfo (pg));
+  push_ok (sync, NULL);
+  by_day = report_text (MC_LEDGER_STORE (server), MC_REPORT_BY_DAY, "2025-03-01", "2025-03-31", NULL);
+  expected = report_text (MC_LEDGER_STORE (local), MC_REPORT_BY_DAY, "2025-03-01", "2025-03-31", NULL);
+  g_assert_true (g_str_has_prefix (by_day, "total 1\n"));
+  g_assert_nonnull (strstr (by_day, "\n2025-03-14 1\n"));
+  g_assert_nonnull (strstr (by_day, "\n2025-03-15 0\n"));
+  g_assert_cmpstr (by_day, ==, expected);
+}
+
+/* Passwords come from libpq's password file; a wrong one, or none, is
+ * said plainly, and nothing is lost. */
+static void
+test_sync_wrong_password (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (28);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conninfo = NULL, *passfile = NULL, *line = NULL;
+  McLedgerSyncResult result;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  mc_test_pg_exec (pg, "CREATE ROLE quay2 LOGIN PASSWORD 'mat-khau-dung' IN ROLE motcua_counter");
+  mc_test_pg_require_passwords (pg);
+  local = counter_with_history ("password.sqlite", "Quầy 2", rand, 30, NULL);
+  conninfo = mc_test_pg_conninfo_for (pg, "quay2");
+  passfile = tmp_path ("pgpass");
+  g_setenv ("PGPASSFILE", passfile, TRUE);
+
+  /* No password anywhere. */
+  sync = mc_ledger_sync_new (local, conninfo);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "needs a password"));
+  g_clear_error (&error);
+
+  /* A wrong one. */
+  line = g_strdup_printf ("%s:5432:motcua:quay2:mat-khau-sai\n", mc_test_pg_get_dir (pg));
+  mc_test_write_file (passfile, line);
+  g_assert_cmpint (g_chmod (passfile, 0600), ==, 0);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "refused this counter’s account or password"));
+  g_assert_cmpuint (result.n_waiting, ==, n_events (MC_LEDGER_STORE (local)));
+  g_clear_error (&error);
+
+  /* The right one. */
+  g_free (line);
+  line = g_strdup_printf ("%s:5432:motcua:quay2:mat-khau-dung\n", mc_test_pg_get_dir (pg));
+  mc_test_write_file (passfile, line);
+  /* libpq ignores a password file others can read. */
+  g_assert_cmpint (g_chmod (passfile, 0600), ==, 0);
+  push_ok (sync, &result);
+  g_assert_cmpuint (result.n_waiting, ==, 0);
+  g_assert_cmpuint (result.n_added, ==, n_events (MC_LEDGER_STORE (local)));
+  g_unsetenv ("PGPASSFILE");
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+wait_for (gboolean (*cond) (McLedgerSync *), McLedgerSync *sync)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!cond (sync))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+has_error (McLedgerSync *sync)
+{
+  return mc_ledger_sync_get_last_error (sync) != NULL && !mc_ledger_sync_get_busy (sync);
+}
+
+static gboolean
+caught_up (McLedgerSync *sync)
+{
+  return mc_ledger_sync_get_last_error (sync) == NULL && mc_ledger_sync_get_n_waiting (sync) == 0 &&
+         mc_ledger_sync_get_last_push_us (sync) > 0 && !mc_ledger_sync_get_busy (sync);
+}
+
+/* In the background: the server down at start, an error in the status
+ * and retries with back-off; the server back, everything pushed; a new
+ * filing and a poke, pushed too. The main loop never waits on a push. */
+static void
+test_sync_background (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(GPtrArray) more = NULL;
+  guint n_notified = 0;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = counter_with_history ("background.sqlite", "Quầy 1", rand, 100, NULL);
+  mc_test_pg_stop (pg);
+
+  sync = mc_ledger_sync_new (local, mc_test_pg_get_conninfo (pg));
+  mc_ledger_sync_set_timing (sync, 60 * 1000, 20, 200);
+  g_signal_connect (sync, "notify::last-error", G_CALLBACK (on_notify), &n_notified);
+  mc_ledger_sync_start (sync);
+  wait_for (has_error, sync);
+  g_test_message ("status: %s", mc_ledger_sync_get_last_error (sync));
+  g_assert_nonnull (strstr (mc_ledger_sync_get_last_error (sync), "cannot be reached"));
+  g_assert_cmpuint (mc_ledger_sync_get_n_waiting (sync), ==, n_events (MC_LEDGER_STORE (local)));
+  g_assert_cmpint (mc_ledger_sync_get_last_push_us (sync), ==, 0);
+
+  mc_test_pg_start (pg);
+  wait_for (caught_up, sync);
+  g_assert_cmpuint (n_notified, ==, 2);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+
+  /* A new filing: poked, pushed long before the interval. */
+  more = make_history (rand, "Quầy 1", 5);
+  append_all (MC_LEDGER_STORE (local), more, 100);
+  mc_ledger_sync_poke (sync);
+  while (n_events (MC_LEDGER_STORE (server)) != n_events (MC_LEDGER_STORE (local)))
+    g_main_context_iteration (NULL, TRUE);
+  wait_for (caught_up, sync);
+  mc_ledger_sync_stop (sync);
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+}
+
+/* Kills the server once a push of @sync has committed its first batch
+ * (or has finished): the next batch is then under way. */
+static void
+kill_during_push (McTestPg     *pg,
+                  McLedgerSync *sync)
+{
+  PushWait w = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 before = mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events");
+
+  mc_ledger_sync_push_async (sync, NULL, on_push_done, &w);
+  while (!w.done && mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events") == before)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  mc_test_pg_kill (pg);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (!w.ok)
+    g_assert_error (w.error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+  g_clear_error (&w.error);
+}
+
+/* Three counters, and a random schedule of filings, pushes, kills in the
+ * middle of a push, clean stops and restarts (the seed is printed; set
+ * MC_FAULT_SEED to replay one). Afterwards the server holds each event
+ * once and its counts are the sum of the counters' ledgers. */
+static void
+test_sync_random_faults (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) all = NULL;
+  g_autoptr(GRand) rand = NULL;
+  McSqliteLedger *local[3];
+  McLedgerSync *sync[3];
+  const char *seed_text = g_getenv ("MC_FAULT_SEED");
+  guint32 seed = seed_text ? (guint32) g_ascii_strtoull (seed_text, NULL, 10) : (guint32) g_test_rand_int ();
+  gboolean up = TRUE;
+  g_autoptr(GString) schedule = g_string_new (NULL);
+
+  if (pg == NULL)
+    return;
+  g_test_message ("fault schedule seed %u (MC_FAULT_SEED=%u replays it)", seed, seed);
+  rand = g_rand_new_with_seed (seed);
+  server = open_server (pg);
+  all = new_sqlite ("all.sqlite");
+  for (guint i = 0; i < G_N_ELEMENTS (local); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("fault-%u.sqlite", i);
+
+      local[i] = new_sqlite (name);
+      sync[i] = mc_ledger_sync_new (local[i], mc_test_pg_get_conninfo (pg));
+      mc_ledger_sync_set_batch_size (sync[i], (guint) g_rand_int_range (rand, 5, 200));
+    }
+
+  for (guint step = 0; step < 30; step++)
+    {
+      guint k = (guint) g_rand_int_range (rand, 0, G_N_ELEMENTS (local));
+
+      switch (g_rand_int_range (rand, 0, 6))
+        {
+        case 0:
+        case 1:
+          {
+            g_autofree char *counter = g_strdup_printf ("Quầy %u", k + 1);
+            g_autoptr(GPtrArray) events = make_history (rand, counter, (guint) g_rand_int_range (rand, 10, 300));
+
+            append_all (MC_LEDGER_STORE (local[k]), events, 64);
+            append_all (MC_LEDGER_STORE (all), events, 500);
+            g_string_append_printf (schedule, " file%u", k);
+          }
+          break;
+        case 2:
+          {
+            McLedgerSyncResult result;
+            g_autoptr(GError) error = NULL;
+            gboolean ok = mc_ledger_sync_push (sync[k], NULL, &result, &error);
+
+            if (up)
+              g_assert_no_error (error);
+            else
+              {
+                g_assert_false (ok);
+                g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+              }
+            g_string_append_printf (schedule, " push%u", k);
+          }
+          break;
+        case 3:
+          if (up)
+            {
+              kill_during_push (pg, sync[k]);
+              up = FALSE;
+              g_string_append_printf (schedule, " kill-during-push%u", k);
+            }
+          break;
+        case 4:
+          if (up)
+            mc_test_pg_stop (pg);
+          else
+            mc_test_pg_start (pg);
+          up = !up;
+          g_string_append (schedule, up ? " start" : " stop");
+          break;
+        default:
+          if (!up)
+            {
+              mc_test_pg_start (pg);
+              up = TRUE;
+              g_string_append (schedule, " start");
+            }
+          break;
+        }
+    }
+  g_test_message ("schedule:%s", schedule->str);
+
+  if (!up)
+    mc_test_pg_start (pg);
+  for (guint i = 0; i < G_N_ELEMENTS (local); i++)
+    {
+      McLedgerSyncResult result;
+
+      push_ok (sync[i], &result);
+      g_assert_cmpuint (result.n_waiting, ==, 0);
+    }
+  g_assert_cmpuint (n_events (MC_LEDGER_STORE (server)), ==, n_events (MC_LEDGER_STORE (all)));
+  g_assert_cmpuint (mc_test_pg_query_int (pg, "SELECT count(DISTINCT uuid) FROM motcua.events"),
+                    ==, n_events (MC_LEDGER_STORE (all)));
+  assert_same_reports (MC_LEDGER_STORE (all), MC_LEDGER_STORE (server));
+  assert_check_clean (MC_LEDGER_STORE (server));
+
+  for (guint i = 0; i < G_N_ELEMENTS (local); i++)
+    {
+      g_object_unref (sync[i]);
+      g_object_unref (local[i]);
+    }
+}
+
+/* ---- The tool ---------------------------------------------------------- */
+
+static void
+test_tool (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  g_autofree char *path = NULL, *n_text = NULL, *sent = NULL, *bad_server = NULL;
+  const char *server;
+  guint64 total;
+
+  if (pg == NULL)
+    return;
+  server = mc_test_pg_get_conninfo (pg);
+  local = counter_with_history ("tool.sqlite", "Quầy 1", rand, 200, NULL);
+  path = g_strdup (mc_sqlite_ledger_get_path (local));
+  total = n_events (MC_LEDGER_STORE (local));
+  g_clear_object (&local);
+
+  /* Before server-init: said plainly. */
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "sync", "--db", path, "--server", server));
+    g_assert_cmpint (run.status, ==, 41);
+    g_assert_nonnull (strstr (run.err, "server-init"));
+  }
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "server-init", "--server", server));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "ready"));
+  }
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    sent = g_strdup_printf ("Sent %" G_GUINT64_FORMAT " events: %" G_GUINT64_FORMAT " new, 0 already on the server.",
+                            total, total);
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "sync", "--db", path, "--server", server, "--batch", "70"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, sent));
+    g_assert_nonnull (strstr (run.out, "Still waiting: 0."));
+  }
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "sync", "--db", path, "--server", server, "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "\"sent\" : 0"));
+    g_assert_nonnull (strstr (run.out, "\"waiting\" : 0"));
+  }
+
+  /* The same report from the server as from the file, in every format
+   * that prints. */
+  {
+    static const char * const formats[] = { "table", "csv", "json" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+      {
+        g_auto(McToolRun) from_file = { 0 };
+        g_auto(McToolRun) from_server = { 0 };
+
+        mc_tool_run (&from_file, NULL, MC_ARGS ("ledger", "report", "--db", path, "--from", "2024-01-01",
+                                                "--to", "2026-06-30", "--by", "ward", "--format", formats[i]));
+        mc_tool_run (&from_server, NULL, MC_ARGS ("ledger", "report", "--server", server, "--from", "2024-01-01",
+                                                  "--to", "2026-06-30", "--by", "ward", "--format", formats[i]));
+        g_assert_cmpint (from_file.status, ==, 0);
+        g_assert_cmpint (from_server.status, ==, 0);
+        /* JSON carries the time it was made; the rest must agree. */
+        if (g_str_equal (formats[i], "json"))
+          {
+            g_assert_nonnull (strstr (from_server.out, "\"total\""));
+            g_assert_cmpint (strlen (from_server.out), ==, strlen (from_file.out));
+          }
+        else
+          g_assert_cmpstr (from_server.out, ==, from_file.out);
+      }
+  }
+
+  /* A server that is not there: exit 49, nothing lost. */
+  {
+    g_auto(McToolRun) run = { 0 };
+
+    bad_server = g_strdup_printf ("host=%s/nowhere dbname=motcua user=postgres", mc_test_pg_get_dir (pg));
+    mc_tool_run (&run, NULL, MC_ARGS ("ledger", "sync", "--db", path, "--server", bad_server));
+    g_assert_cmpint (run.status, ==, 49);
+    g_assert_nonnull (strstr (run.err, "cannot be reached"));
+    g_assert_nonnull (strstr (run.out, "Sent 0 events"));
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  mc_test_init (&argc, &argv);
+  mc_core_init ();
+  /* Local days in these tests are Nha Trang's, as in test-ledger.c. */
+  g_setenv ("TZ", "Asia/Ho_Chi_Minh", TRUE);
+  tzset ();
+  tmpdir = mc_test_make_tmpdir ("ledger-pg");
+  catalog = mc_ward_catalog_new_builtin ();
+
+  g_test_add_func ("/ledger-pg/store/server-init", test_server_init);
+  g_test_add_func ("/ledger-pg/store/same-as-sqlite", test_same_as_sqlite);
+  g_test_add_func ("/ledger-pg/store/append-rules", test_append_rules);
+  g_test_add_func ("/ledger-pg/sync/server-down", test_sync_server_down);
+  g_test_add_func ("/ledger-pg/sync/server-killed", test_sync_server_killed);
+  g_test_add_func ("/ledger-pg/sync/two-counters-and-replay", test_sync_two_counters);
+  g_test_add_func ("/ledger-pg/sync/clock-off", test_sync_clock_off);
+  g_test_add_func ("/ledger-pg/sync/wrong-password", test_sync_wrong_password);
+  g_test_add_func ("/ledger-pg/sync/background", test_sync_background);
+  g_test_add_func ("/ledger-pg/sync/random-faults", test_sync_random_faults);
+  g_test_add_func ("/ledger-pg/tool/sync-and-report", test_tool);
+
+  status = g_test_run ();
+  g_object_unref (catalog);
+  mc_test_rm_rf (tmpdir);
+  g_free (tmpdir);
+  return status;
+}
