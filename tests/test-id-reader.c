@@ -537,6 +537,64 @@ test_layout_by_print (void)
   assert_field (result->identity, card, "id_number");
 }
 
+/* A phone photo of a card whose outline, QR and MRZ are lost (a sleeve, a
+ * busy table, glare over the labels): only the large number still reads,
+ * as a plain `tesseract -l vie` of the whole image finds it. Synthetic:
+ * the number and its label, with some print no label parser knows, dark
+ * on an uneven, noisy grey, upright and turned a quarter. */
+static VipsImage *
+number_photo (int turn)
+{
+  g_autoptr(VipsImage) text = NULL;
+  g_autoptr(VipsImage) ink = NULL;
+  g_autoptr(VipsImage) placed = NULL;
+  g_autoptr(VipsImage) xyz = NULL;
+  g_autoptr(VipsImage) x = NULL;
+  g_autoptr(VipsImage) y = NULL;
+  g_autoptr(VipsImage) shade = NULL;
+  g_autoptr(VipsImage) noise = NULL;
+  g_autoptr(VipsImage) ground = NULL;
+  g_autoptr(VipsImage) photo = NULL;
+  g_autoptr(VipsImage) turned = NULL;
+  VipsImage *out = NULL;
+  static const VipsAngle angles[] = { VIPS_ANGLE_D0, VIPS_ANGLE_D90 };
+
+  g_assert_cmpint (vips_text (&text, "Mẫu thẻ nhựa, ảnh chụp bằng điện thoại\n"
+                                     "Số / No.:  056090001234\n"
+                                     "Xin vui lòng giữ thẻ cẩn thận",
+                              "width", 1300, "dpi", 300, "font", "Noto Sans 11", NULL), ==, 0);
+  /* Ink as a darkening of up to 150 grey levels. */
+  g_assert_cmpint (vips_linear1 (text, &ink, 150.0 / 255.0, 0.0, NULL), ==, 0);
+  g_assert_cmpint (vips_embed (ink, &placed, 120, 700, 1500, 1900, "extend", VIPS_EXTEND_BLACK, NULL), ==, 0);
+  g_assert_cmpint (vips_xyz (&xyz, 1500, 1900, NULL), ==, 0);
+  g_assert_cmpint (vips_extract_band (xyz, &x, 0, NULL), ==, 0);
+  g_assert_cmpint (vips_extract_band (xyz, &y, 1, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (y, &shade, 0.03, 170.0, NULL), ==, 0);
+  g_assert_cmpint (vips_gaussnoise (&noise, 1500, 1900, "sigma", 6.0, NULL), ==, 0);
+  g_assert_cmpint (vips_add (shade, noise, &ground, NULL), ==, 0);
+  g_assert_cmpint (vips_subtract (ground, placed, &photo, NULL), ==, 0);
+  g_assert_cmpint (vips_rot (photo, &turned, angles[turn], NULL), ==, 0);
+  g_assert_cmpint (vips_cast_uchar (turned, &out, NULL), ==, 0);
+  return out;
+}
+
+static void
+test_number_only (void)
+{
+  for (int turn = 0; turn < 2; turn++)
+    {
+      g_autoptr(VipsImage) photo = number_photo (turn);
+      g_autoptr(McIdentity) id = read_one (photo);
+      const McIdentityField *f = mc_identity_get_field (id, MC_ID_FIELD_ID_NUMBER);
+
+      g_test_message ("turned %d°", 90 * turn);
+      g_assert_cmpstr (f->value, ==, "056090001234");
+      g_assert_cmpint (f->source, ==, MC_ID_SOURCE_OCR);
+      g_assert_true (f->flags & MC_ID_FIELD_FLAG_UNSURE);
+      g_assert_true (has_warning (id, "number-unproven"));
+    }
+}
+
 /* Images with no card: a clear error each, never a crash. */
 static VipsImage *
 blank_page (void)
@@ -858,6 +916,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/print-only", test_print_only);
   g_test_add_func ("/ocr/id-reader/low-dpi", test_low_dpi);
   g_test_add_func ("/ocr/id-reader/cut-front", test_cut_front);
+  g_test_add_func ("/ocr/id-reader/number-only", test_number_only);
   g_test_add_func ("/ocr/id-reader/tool", test_tool);
   ret = g_test_run ();
   g_ptr_array_unref (cards);
