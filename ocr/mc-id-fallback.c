@@ -179,19 +179,37 @@ mc_id_fallback_pick_number (const char *text)
   return pick_number (text, NULL, &score);
 }
 
-/* Contrast evened out by neighbourhood (CLAHE): glare and a sleeve's
- * sheen lift the paper unevenly; each part stretched on its own shows the
- * print under them. */
+/* The second look: a small image enlarged to the size a phone's photo
+ * is read at (print a few pixels tall is below what Tesseract reads), its
+ * contrast evened out by neighbourhood (CLAHE: glare and a sleeve's sheen
+ * lift the paper unevenly; each part stretched on its own shows the print
+ * under them), and read as at 300 dpi where the image does not say (the
+ * first look left that to Tesseract, as its command line does). */
 static VipsImage *
-local_contrast (VipsImage  *grey,
-                GError    **error)
+second_look (VipsImage  *grey,
+             int        *dpi,
+             GError    **error)
 {
+  g_autoptr(VipsImage) big = NULL;
   g_autoptr(VipsImage) equal = NULL;
   int w = vips_image_get_width (grey), h = vips_image_get_height (grey);
-  int window = MAX (MAX (w, h) / 12, 32);
+  double scale = MIN ((double) MAX_LONG_SIDE / MAX (w, h), 3.0);
+  int window;
   VipsImage *out;
 
-  if (vips_hist_local (grey, &equal, window, window, "max_slope", 3, NULL) != 0)
+  if (scale > 1.25)
+    {
+      if (vips_resize (grey, &big, scale, NULL) != 0)
+        return prepare_failed (error), NULL;
+    }
+  else
+    {
+      big = g_object_ref (grey);
+      scale = 1.0;
+    }
+  *dpi = *dpi > 0 ? (int) (*dpi * scale + 0.5) : 300;
+  window = MAX (MAX (vips_image_get_width (big), vips_image_get_height (big)) / 12, 32);
+  if (vips_hist_local (big, &equal, window, window, "max_slope", 3, NULL) != 0)
     return prepare_failed (error), NULL;
   if (!(out = vips_image_copy_memory (equal)))
     return prepare_failed (error), NULL;
@@ -335,13 +353,12 @@ mc_id_fallback_read (McOcrPool      *pool,
 
   /* Every way up while no number stands after its label: a garbled
    * reading of the wrong way up can make twelve digits of a table's rules
-   * or a blurred line. Then, with none found at all, the same with the
-   * contrast evened out. */
+   * or a blurred line. Then, with none found at all, the second look. */
   for (int pass = 0; ok && pass < 2 && best.fields == NULL; pass++)
     {
       if (pass == 1)
         {
-          VipsImage *even = local_contrast (grey, error);
+          VipsImage *even = second_look (grey, &dpi, error);
 
           if (even == NULL)
             {

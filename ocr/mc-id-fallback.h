@@ -21,9 +21,9 @@ G_BEGIN_DECLS
 char    *mc_id_fallback_pick_number (const char     *text);
 
 /* Reads @image as a whole (Tesseract `vie`, automatic page segmentation),
- * as given first, then turned 180°, 90° and 270° while no number is
- * found, then the same with its contrast evened out locally (glare, a
- * sleeve). Where a number is found, it and what the labels and the shape
+ * as given first, on every way up until a number after its label is
+ * found; with none found, the same enlarged (when small) and with its
+ * contrast evened out locally (glare, a sleeve). Where a number is found, it and what the labels and the shape
  * of the print give (mc_id_fields_extract(), mc_id_fields_by_shape())
  * are added to @fields, below MC_ID_CONFIDENCE_SURE; nothing otherwise.
  * *@found is set when a number was found. */

@@ -455,7 +455,9 @@ search_rest (McIdReader     *self,
   return TRUE;
 }
 
-/* Whether any way in gave the card's number. */
+/* Whether any way in gave the card's number: twelve digits that a
+ * province's code and a century digit begin, where only the print gave
+ * them (others are a misreading the last resort may mend). */
 static gboolean
 number_found (const McQrPayload   *qr,
               const McMrz         *mrz,
@@ -463,7 +465,7 @@ number_found (const McQrPayload   *qr,
 {
   return (qr != NULL && qr->id_number != NULL && qr->id_number[0] != '\0') ||
          (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_ID_NUMBER) && mrz->id_number[0] != '\0') ||
-         mc_id_number_is_well_formed (ocr->fields[MC_ID_FIELD_ID_NUMBER].value);
+         mc_id_number_province_known (ocr->fields[MC_ID_FIELD_ID_NUMBER].value);
 }
 
 /* Which card this is. What is printed tells the layouts apart (the
@@ -717,7 +719,7 @@ mc_id_reader_read (McIdReader    *self,
         return NULL;
       if (!found)
         continue;
-      /* Its twelve digits over a malformed number the labels gave. */
+      /* Its twelve digits over an impossible number the labels gave. */
       g_clear_pointer (&ocr->fields[MC_ID_FIELD_ID_NUMBER].value, g_free);
       mc_id_ocr_fields_absorb (ocr, last);
       fell_back = TRUE;
