@@ -305,7 +305,9 @@ read_turned (McOcrPool      *pool,
   /* The labels where they read, then the shapes (the name under the
    * number, the date in the year it encodes, the sex it encodes). */
   mc_id_fields_extract (words, n, read);
-  mc_id_fields_by_shape (words, n, vips_image_get_width (turned), read);
+  /* Width 0: the card's columns are not known in a whole image, so no
+   * expiry by its place. */
+  mc_id_fields_by_shape (words, n, 0, read);
   for (guint f = 0; f < MC_ID_N_FIELDS; f++)
     read->fields[f].confidence = MIN (read->fields[f].confidence, FALLBACK_CONFIDENCE);
   read->no_expiry_confidence = MIN (read->no_expiry_confidence, FALLBACK_CONFIDENCE);
