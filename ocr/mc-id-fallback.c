@@ -21,9 +21,11 @@
  * expression for 12 digits still find the number more often than not, so
  * the reader must never do worse: when nothing else gave a number, it
  * runs that same pass (the whole image as it is, automatic page
- * segmentation), turned only while nothing is found, and once more with
- * the contrast evened out. What it finds is never sure: the merge marks
- * an OCR-only number unproven. Nothing here logs what it reads. */
+ * segmentation), on every way up until a labelled number is found, and
+ * with none, once more enlarged and with the contrast evened out. Twelve
+ * digits count only where they can be a card's number. What it finds is
+ * never sure: the merge marks an OCR-only number unproven. Nothing here
+ * logs what it reads. */
 
 /* Past this, Tesseract's page layout pass takes seconds and finds no
  * more: a phone's 4000 px photo is brought down to it. */
