@@ -5,52 +5,12 @@
 
 #include <glib/gi18n.h>
 
-#include "mc-scan-panel.h"
+#include "mc-scan-panel-private.h"
 
 /* The scanning area of a visit: choose the scanner and the kind of paper,
  * press Scan (or Enter), watch the pages arrive; turn, reorder or delete
  * them. The pages live in a McPageStore folder, so nothing shown here is
  * held only in memory. */
-
-struct _McScanPanel
-{
-  AdwBin          parent_instance;
-
-  /* Owned */
-  McScanner      *scanner;
-  GSettings      *settings;
-  McPageStore    *store;
-  GPtrArray      *devices;        /* McScanDevice, parallel to device_dropdown */
-  GPtrArray      *specimens;      /* paths, parallel to specimen_dropdown */
-  McScanPreset    preset;
-  guint           job;
-  gboolean        was_busy;       /* as last notified */
-  guint           job_pages;
-  char           *status;
-  char           *error;
-  char           *wanted_device;  /* to select once detection finishes */
-  gboolean        updating;
-  McPageDecorator decorator;
-  gpointer        decorator_data;
-
-  /* Template widgets */
-  GtkDropDown    *device_dropdown;
-  GtkDropDown    *source_dropdown;
-  gboolean        source_chosen;  /* by the clerk, not our guess */
-  GtkBox         *specimen_box;
-  GtkDropDown    *specimen_dropdown;
-  GtkToggleButton *id_card_toggle;
-  GtkToggleButton *document_toggle;
-  GtkToggleButton *photo_toggle;
-  GtkButton      *scan_button;
-  GtkButton      *cancel_button;
-  GtkLabel       *status_label;
-  GtkProgressBar *progress_bar;
-  GtkBox         *error_box;
-  GtkLabel       *error_label;
-  GtkStack       *pages_stack;
-  GtkFlowBox     *pages_box;
-};
 
 G_DEFINE_FINAL_TYPE (McScanPanel, mc_scan_panel, ADW_TYPE_BIN)
 
@@ -177,14 +137,28 @@ set_status (McScanPanel *self,
   gtk_label_set_text (self->status_label, status ? status : "");
 }
 
-static void
-set_error (McScanPanel *self,
-           const char  *message)
+void
+_mc_scan_panel_set_error (McScanPanel *self,
+                          const char  *message)
 {
   g_free (self->error);
   self->error = g_strdup (message);
   gtk_label_set_text (self->error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_box), message != NULL);
+}
+
+void
+_mc_scan_panel_emit_toggle_original (McScanPanel *self,
+                                     const char  *basename)
+{
+  g_signal_emit (self, signals[SIGNAL_TOGGLE_ORIGINAL], 0, basename);
+}
+
+void
+_mc_scan_panel_emit_pages_rotated (McScanPanel *self,
+                                   McPage      *page)
+{
+  g_signal_emit (self, signals[SIGNAL_PAGES_ROTATED], 0, page);
 }
 
 static McScanDevice *
@@ -326,7 +300,7 @@ on_devices_changed (McScanPanel *self)
   if (self->devices->len == 0)
     {
       set_status (self, NULL);
-      set_error (self, _("No scanner found. Check that the scanner is switched on and its cable is plugged in, then press the refresh button."));
+      _mc_scan_panel_set_error (self, _("No scanner found. Check that the scanner is switched on and its cable is plugged in, then press the refresh button."));
     }
   else if (self->error == NULL)
     set_status (self, _("Ready to scan."));
@@ -355,7 +329,7 @@ on_device_failed (McScanPanel *self,
   McScanDevice *selected = selected_device (self);
 
   if (selected != NULL && g_strcmp0 (mc_scan_device_get_name (selected), name) == 0)
-    set_error (self, error->message);
+    _mc_scan_panel_set_error (self, error->message);
 }
 
 /* ---- the job --------------------------------------------------------------- */
@@ -418,7 +392,7 @@ scan_action (GtkWidget  *widget,
   if (options == NULL || self->store == NULL || self->job != 0)
     return;
 
-  set_error (self, NULL);
+  _mc_scan_panel_set_error (self, NULL);
   self->job_pages = 0;
   self->job = mc_scanner_start (self->scanner, options, self->store);
   if (self->job == 0)
@@ -452,7 +426,7 @@ refresh_action (GtkWidget  *widget,
 {
   McScanPanel *self = MC_SCAN_PANEL (widget);
 
-  set_error (self, NULL);
+  _mc_scan_panel_set_error (self, NULL);
   set_status (self, _("Looking for scanners…"));
   mc_scanner_redetect (self->scanner);
   update_actions (self);
@@ -519,7 +493,7 @@ on_page_skipped (McScanPanel *self,
   if (job != self->job)
     return;
   text = self->error ? g_strconcat (self->error, "\n", error->message, NULL) : g_strdup (error->message);
-  set_error (self, text);
+  _mc_scan_panel_set_error (self, text);
 }
 
 static void
@@ -558,7 +532,7 @@ on_job_failed (McScanPanel *self,
   else
     {
       set_status (self, NULL);
-      set_error (self, error->message);
+      _mc_scan_panel_set_error (self, error->message);
       /* A scanner that went away: look again, so the list tells the truth. */
       if (g_error_matches (error, MC_SCAN_ERROR, MC_SCAN_ERROR_NO_DEVICE) ||
           g_error_matches (error, MC_SCAN_ERROR, MC_SCAN_ERROR_DISCONNECTED))
@@ -567,231 +541,7 @@ on_job_failed (McScanPanel *self,
   update_actions (self);
 }
 
-/* ---- the page strip --------------------------------------------------------- */
-
-static McPage *
-find_page (McScanPanel *self,
-           const char  *basename,
-           guint       *position)
-{
-  guint n = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (self->store), i);
-
-      if (g_str_equal (mc_page_get_basename (page), basename))
-        {
-          if (position)
-            *position = i;
-          return page;   /* the store keeps its reference */
-        }
-    }
-  return NULL;
-}
-
-typedef struct {
-  McScanPanel *panel;
-  McPage      *page;
-} RotateData;
-
-static void
-on_rotated (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  RotateData *rd = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!mc_page_store_rotate_finish (MC_PAGE_STORE (source), result, &error))
-    set_error (rd->panel, error->message);
-  else
-    /* The clerk turned it: a view that keeps derived images redoes them. */
-    g_signal_emit (rd->panel, signals[SIGNAL_PAGES_ROTATED], 0, rd->page);
-  g_object_unref (rd->panel);
-  g_object_unref (rd->page);
-  g_free (rd);
-}
-
-static void
-rotate_page (McScanPanel *self,
-             McPage      *page,
-             int          degrees)
-{
-  RotateData *rd = g_new0 (RotateData, 1);
-
-  rd->panel = g_object_ref (self);
-  rd->page = g_object_ref (page);
-  mc_page_store_rotate_async (self->store, page, degrees, NULL, on_rotated, rd);
-}
-
-static void
-page_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  McScanPanel *self = MC_SCAN_PANEL (widget);
-  const char *basename = g_variant_get_string (param, NULL);
-  g_autoptr(GError) error = NULL;
-  guint position = 0;
-  McPage *page = find_page (self, basename, &position);
-  guint n;
-
-  if (page == NULL)
-    return;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-
-  if (g_str_equal (action_name, "page.toggle-original"))
-    g_signal_emit (self, signals[SIGNAL_TOGGLE_ORIGINAL], 0, basename);
-  else if (g_str_equal (action_name, "page.rotate-left"))
-    rotate_page (self, page, 270);
-  else if (g_str_equal (action_name, "page.rotate-right"))
-    rotate_page (self, page, 90);
-  else if (g_str_equal (action_name, "page.move-earlier") && position > 0)
-    mc_page_store_move (self->store, position, position - 1);
-  else if (g_str_equal (action_name, "page.move-later") && position + 1 < n)
-    mc_page_store_move (self->store, position, position + 1);
-  else if (g_str_equal (action_name, "page.delete") &&
-           !mc_page_store_remove (self->store, page, &error))
-    set_error (self, error->message);
-}
-
-static void
-on_revision (McPage     *page,
-             GParamSpec *pspec,
-             GtkPicture *picture)
-{
-  /* The file changed under the same name: load it afresh. */
-  gtk_picture_set_filename (picture, NULL);
-  gtk_picture_set_filename (picture, mc_page_get_thumbnail_path (page));
-}
-
-static GdkContentProvider *
-on_drag_prepare (GtkDragSource *source,
-                 double         x,
-                 double         y,
-                 McPage        *page)
-{
-  return gdk_content_provider_new_typed (G_TYPE_STRING, mc_page_get_basename (page));
-}
-
-static gboolean
-on_drop (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         McPage        *onto)
-{
-  GtkWidget *card = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
-  McScanPanel *self = MC_SCAN_PANEL (gtk_widget_get_ancestor (card, MC_TYPE_SCAN_PANEL));
-  guint from = 0, to = 0;
-
-  if (self == NULL || !G_VALUE_HOLDS_STRING (value) ||
-      find_page (self, g_value_get_string (value), &from) == NULL ||
-      find_page (self, mc_page_get_basename (onto), &to) == NULL)
-    return FALSE;
-  mc_page_store_move (self->store, from, to);
-  return TRUE;
-}
-
-static GtkWidget *
-icon_button (const char *icon,
-             const char *tooltip,
-             const char *action,
-             McPage     *page)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", mc_page_get_basename (page));
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_add_css_class (button, "circular");
-  return button;
-}
-
-static GtkWidget *
-create_page_widget (gpointer item,
-                    gpointer user_data)
-{
-  McScanPanel *self = user_data;
-  McPage *page = item;
-  GtkWidget *card, *picture, *label, *tools;
-  GtkDragSource *drag;
-  GtkDropTarget *drop;
-  guint position = 0;
-  g_autofree char *text = NULL;
-
-  find_page (self, mc_page_get_basename (page), &position);
-  if (mc_page_get_side (page) == MC_PAGE_SIDE_BACK)
-    /* Translators: a thumbnail caption; %u is the page's position */
-    text = g_strdup_printf (_("Page %u · back"), position + 1);
-  else
-    text = g_strdup_printf (_("Page %u"), position + 1);
-
-  McPageDecoration deco = { 0 };
-
-  if (self->decorator != NULL)
-    self->decorator (page, &deco, self->decorator_data);
-
-  card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_add_css_class (card, "page-card");
-
-  picture = gtk_picture_new_for_filename (deco.thumbnail ? deco.thumbnail : mc_page_get_thumbnail_path (page));
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_size_request (picture, 140, 180);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
-  g_signal_connect_object (page, "notify::revision", G_CALLBACK (on_revision), picture, 0);
-  gtk_box_append (GTK_BOX (card), picture);
-
-  label = gtk_label_new (text);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_box_append (GTK_BOX (card), label);
-  if (deco.note != NULL)
-    {
-      GtkWidget *note = gtk_label_new (deco.note);
-
-      gtk_widget_add_css_class (note, "caption");
-      gtk_widget_add_css_class (note, "dim-label");
-      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
-      gtk_label_set_justify (GTK_LABEL (note), GTK_JUSTIFY_CENTER);
-      gtk_box_append (GTK_BOX (card), note);
-    }
-  if (deco.can_toggle)
-    {
-      GtkWidget *toggle = gtk_button_new_with_label (deco.using_original ? _("Use the cleaned page")
-                                                                         : _("Use the original scan"));
-
-      gtk_widget_add_css_class (toggle, "flat");
-      gtk_widget_add_css_class (toggle, "caption");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "page.toggle-original");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (toggle), "s", mc_page_get_basename (page));
-      gtk_box_append (GTK_BOX (card), toggle);
-    }
-  g_free (deco.thumbnail);
-  g_free (deco.note);
-
-  tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_set_halign (tools, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (tools), icon_button ("go-previous-symbolic", _("Move earlier"), "page.move-earlier", page));
-  gtk_box_append (GTK_BOX (tools), icon_button ("object-rotate-left-symbolic", _("Turn left"), "page.rotate-left", page));
-  gtk_box_append (GTK_BOX (tools), icon_button ("object-rotate-right-symbolic", _("Turn right"), "page.rotate-right", page));
-  gtk_box_append (GTK_BOX (tools), icon_button ("user-trash-symbolic", _("Delete page"), "page.delete", page));
-  gtk_box_append (GTK_BOX (tools), icon_button ("go-next-symbolic", _("Move later"), "page.move-later", page));
-  gtk_box_append (GTK_BOX (card), tools);
-
-  /* Drag a page onto another to put it there. */
-  drag = gtk_drag_source_new ();
-  g_signal_connect_object (drag, "prepare", G_CALLBACK (on_drag_prepare), page, 0);
-  gtk_widget_add_controller (picture, GTK_EVENT_CONTROLLER (drag));
-  drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY | GDK_ACTION_MOVE);
-  g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), page, 0);
-  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (drop));
-
-  return card;
-}
+/* ---- the page strip: cards in mc-scan-panel-pages.c ------------------------ */
 
 static void
 on_items_changed (McScanPanel *self)
@@ -818,7 +568,7 @@ mc_scan_panel_set_store (McScanPanel *self,
     {
       g_signal_connect_object (store, "items-changed", G_CALLBACK (on_items_changed),
                                self, G_CONNECT_SWAPPED);
-      gtk_flow_box_bind_model (self->pages_box, G_LIST_MODEL (store), create_page_widget, self, NULL);
+      gtk_flow_box_bind_model (self->pages_box, G_LIST_MODEL (store), _mc_scan_panel_create_page_widget, self, NULL);
     }
   on_items_changed (self);
   update_actions (self);
@@ -844,7 +594,7 @@ mc_scan_panel_refresh_pages (McScanPanel *self)
 
   gtk_flow_box_bind_model (self->pages_box, NULL, NULL, NULL, NULL);
   if (self->store != NULL)
-    gtk_flow_box_bind_model (self->pages_box, G_LIST_MODEL (self->store), create_page_widget, self, NULL);
+    gtk_flow_box_bind_model (self->pages_box, G_LIST_MODEL (self->store), _mc_scan_panel_create_page_widget, self, NULL);
 }
 
 McPageStore *
@@ -1091,12 +841,12 @@ mc_scan_panel_class_init (McScanPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "scan.start", NULL, scan_action);
   gtk_widget_class_install_action (widget_class, "scan.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "scan.refresh", NULL, refresh_action);
-  gtk_widget_class_install_action (widget_class, "page.rotate-left", "s", page_action);
-  gtk_widget_class_install_action (widget_class, "page.rotate-right", "s", page_action);
-  gtk_widget_class_install_action (widget_class, "page.move-earlier", "s", page_action);
-  gtk_widget_class_install_action (widget_class, "page.move-later", "s", page_action);
-  gtk_widget_class_install_action (widget_class, "page.delete", "s", page_action);
-  gtk_widget_class_install_action (widget_class, "page.toggle-original", "s", page_action);
+  gtk_widget_class_install_action (widget_class, "page.rotate-left", "s", _mc_scan_panel_page_action);
+  gtk_widget_class_install_action (widget_class, "page.rotate-right", "s", _mc_scan_panel_page_action);
+  gtk_widget_class_install_action (widget_class, "page.move-earlier", "s", _mc_scan_panel_page_action);
+  gtk_widget_class_install_action (widget_class, "page.move-later", "s", _mc_scan_panel_page_action);
+  gtk_widget_class_install_action (widget_class, "page.delete", "s", _mc_scan_panel_page_action);
+  gtk_widget_class_install_action (widget_class, "page.toggle-original", "s", _mc_scan_panel_page_action);
 
   /* The clerk asked for the original scan (or back to the cleaned page). */
   signals[SIGNAL_TOGGLE_ORIGINAL] =

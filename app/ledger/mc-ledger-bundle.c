@@ -353,6 +353,69 @@ read_line_bounded (GBufferedInputStream  *in,
   return line;
 }
 
+/* The bundle's head (line 1) and end lines: checked, and *handled set.
+ * Any other line is left to be read as an event. */
+static gboolean
+read_format_line (const char  *line,
+                  const char  *origin,
+                  guint64      line_no,
+                  guint64      n,
+                  gboolean    *handled,
+                  gboolean    *ended,
+                  GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *obj = parse_object (line, &root, &local_error);
+  const char *format = NULL;
+  gint64 value = 0;
+
+  *handled = FALSE;
+  if (obj == NULL ||
+      !mc_json_get_string (obj, origin, "format", line_no == 1, &format, &local_error))
+    {
+      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
+                   _("%s, line %llu: this is not a ledger bundle (%s)"),
+                   origin, (unsigned long long) line_no, local_error->message);
+      return FALSE;
+    }
+  if (line_no == 1)
+    {
+      if (g_strcmp0 (format, FORMAT_HEAD) != 0 ||
+          !mc_json_get_int (obj, origin, "version", TRUE, &value, NULL))
+        {
+          g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
+                       _("%s is not a ledger bundle: its first line does not say so"), origin);
+          return FALSE;
+        }
+      if (value != MC_LEDGER_BUNDLE_VERSION)
+        {
+          g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
+                       _("%s is a bundle of version %lld; this program reads version %d"),
+                       origin, (long long) value, MC_LEDGER_BUNDLE_VERSION);
+          return FALSE;
+        }
+      *handled = TRUE;
+      return TRUE;
+    }
+  if (g_strcmp0 (format, FORMAT_END) == 0)
+    {
+      if (!mc_json_get_int (obj, origin, "events", TRUE, &value, NULL) || value < 0 ||
+          (guint64) value != n)
+        {
+          g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
+                       _("%s is damaged: it should hold %lld events but holds %llu"),
+                       origin, (long long) value, (unsigned long long) n);
+          return FALSE;
+        }
+      *ended = TRUE;
+      *handled = TRUE;
+      return TRUE;
+    }
+  /* A line that merely mentions “format” is an event: fall through. */
+  return TRUE;
+}
+
 /* Reads the bundle, checking its frame and every line; hands each event
  * to @func (which takes it). */
 static gboolean
@@ -418,51 +481,12 @@ read_bundle (GFile         *file,
 
       if (line_no == 1 || strstr (line, "\"format\"") != NULL)
         {
-          g_autoptr(JsonNode) root = NULL;
-          JsonObject *obj = parse_object (line, &root, &local_error);
-          const char *format = NULL;
-          gint64 value = 0;
+          gboolean handled = FALSE;
 
-          if (obj == NULL ||
-              !mc_json_get_string (obj, origin, "format", line_no == 1, &format, &local_error))
-            {
-              g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
-                           _("%s, line %llu: this is not a ledger bundle (%s)"),
-                           origin, (unsigned long long) line_no, local_error->message);
-              return FALSE;
-            }
-          if (line_no == 1)
-            {
-              if (g_strcmp0 (format, FORMAT_HEAD) != 0 ||
-                  !mc_json_get_int (obj, origin, "version", TRUE, &value, NULL))
-                {
-                  g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
-                               _("%s is not a ledger bundle: its first line does not say so"), origin);
-                  return FALSE;
-                }
-              if (value != MC_LEDGER_BUNDLE_VERSION)
-                {
-                  g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
-                               _("%s is a bundle of version %lld; this program reads version %d"),
-                               origin, (long long) value, MC_LEDGER_BUNDLE_VERSION);
-                  return FALSE;
-                }
-              continue;
-            }
-          if (g_strcmp0 (format, FORMAT_END) == 0)
-            {
-              if (!mc_json_get_int (obj, origin, "events", TRUE, &value, NULL) || value < 0 ||
-                  (guint64) value != n)
-                {
-                  g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUNDLE,
-                               _("%s is damaged: it should hold %lld events but holds %llu"),
-                               origin, (long long) value, (unsigned long long) n);
-                  return FALSE;
-                }
-              ended = TRUE;
-              continue;
-            }
-          /* A line that merely mentions “format” is an event: fall through. */
+          if (!read_format_line (line, origin, line_no, n, &handled, &ended, error))
+            return FALSE;
+          if (handled)
+            continue;
         }
 
       {

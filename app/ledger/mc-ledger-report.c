@@ -480,6 +480,81 @@ find_target (McWardCatalog  *catalog,
   return target;
 }
 
+/* The report's rows from the counts collected, in the order of the
+ * breakdown: every day, every channel, or the rows found, sorted. */
+static void
+fill_rows (McReport           *report,
+           const McReportSpec *spec,
+           McWardCatalog      *catalog,
+           const guint64      *days,
+           GHashTable         *rows,
+           GHashTable         *row_units)
+{
+  if (spec->by == MC_REPORT_BY_DAY)
+    {
+      for (McDay d = spec->from; d <= spec->to; d++)
+        {
+          g_autofree char *key = mc_day_format (d);
+          McReportRow *row = report_row_new (key, mc_day_format_display (d));
+
+          row->count = days[d - spec->from];
+          g_ptr_array_add (report->rows, row);
+        }
+    }
+  else if (spec->by == MC_REPORT_BY_CHANNEL)
+    {
+      for (McChannel ch = 0; ch < MC_N_CHANNELS; ch++)
+        {
+          McReportRow *found = g_hash_table_lookup (rows, mc_channel_to_string (ch));
+          McReportRow *row = report_row_new (mc_channel_to_string (ch),
+                                             g_strdup (mc_channel_get_label (ch)));
+
+          row->count = found ? found->count : 0;
+          g_ptr_array_add (report->rows, row);
+        }
+    }
+  else
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, rows);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_hash_table_iter_steal (&iter);
+          g_ptr_array_add (report->rows, value);
+        }
+      if (spec->by == MC_REPORT_BY_PROCEDURE)
+        g_ptr_array_sort (report->rows, compare_rows_by_procedure);
+      else if (spec->by == MC_REPORT_BY_COUNTER)
+        g_ptr_array_sort (report->rows, compare_rows_by_label);
+      else
+        {
+          /* Wards in catalog order, unknown codes last. */
+          for (guint i = 1; i < report->rows->len; i++)
+            for (guint j = i; j > 0; j--)
+              {
+                McReportRow *a = g_ptr_array_index (report->rows, j - 1);
+                McReportRow *b = g_ptr_array_index (report->rows, j);
+                guint ia = unit_index (catalog, g_hash_table_lookup (row_units, a->key));
+                guint ib = unit_index (catalog, g_hash_table_lookup (row_units, b->key));
+
+                if (ia < ib || (ia == ib && g_strcmp0 (a->key, b->key) <= 0))
+                  break;
+                report->rows->pdata[j - 1] = b;
+                report->rows->pdata[j] = a;
+              }
+          for (guint i = 0; i < report->rows->len; i++)
+            {
+              McReportRow *row = g_ptr_array_index (report->rows, i);
+
+              if (row->merged_in != NULL)
+                sort_merged (catalog, row->merged_in);
+            }
+        }
+    }
+}
+
 McReport *
 mc_report_build (McLedgerStore       *store,
                  McWardCatalog       *catalog,
@@ -579,69 +654,7 @@ mc_report_build (McLedgerStore       *store,
   report->total = c.total;
   sort_merged (catalog, report->merged_in);
 
-  if (spec->by == MC_REPORT_BY_DAY)
-    {
-      for (McDay d = spec->from; d <= spec->to; d++)
-        {
-          g_autofree char *key = mc_day_format (d);
-          McReportRow *row = report_row_new (key, mc_day_format_display (d));
-
-          row->count = days[d - spec->from];
-          g_ptr_array_add (report->rows, row);
-        }
-    }
-  else if (spec->by == MC_REPORT_BY_CHANNEL)
-    {
-      for (McChannel ch = 0; ch < MC_N_CHANNELS; ch++)
-        {
-          McReportRow *found = g_hash_table_lookup (rows, mc_channel_to_string (ch));
-          McReportRow *row = report_row_new (mc_channel_to_string (ch),
-                                             g_strdup (mc_channel_get_label (ch)));
-
-          row->count = found ? found->count : 0;
-          g_ptr_array_add (report->rows, row);
-        }
-    }
-  else
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      g_hash_table_iter_init (&iter, rows);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          g_hash_table_iter_steal (&iter);
-          g_ptr_array_add (report->rows, value);
-        }
-      if (spec->by == MC_REPORT_BY_PROCEDURE)
-        g_ptr_array_sort (report->rows, compare_rows_by_procedure);
-      else if (spec->by == MC_REPORT_BY_COUNTER)
-        g_ptr_array_sort (report->rows, compare_rows_by_label);
-      else
-        {
-          /* Wards in catalog order, unknown codes last. */
-          for (guint i = 1; i < report->rows->len; i++)
-            for (guint j = i; j > 0; j--)
-              {
-                McReportRow *a = g_ptr_array_index (report->rows, j - 1);
-                McReportRow *b = g_ptr_array_index (report->rows, j);
-                guint ia = unit_index (catalog, g_hash_table_lookup (row_units, a->key));
-                guint ib = unit_index (catalog, g_hash_table_lookup (row_units, b->key));
-
-                if (ia < ib || (ia == ib && g_strcmp0 (a->key, b->key) <= 0))
-                  break;
-                report->rows->pdata[j - 1] = b;
-                report->rows->pdata[j] = a;
-              }
-          for (guint i = 0; i < report->rows->len; i++)
-            {
-              McReportRow *row = g_ptr_array_index (report->rows, i);
-
-              if (row->merged_in != NULL)
-                sort_merged (catalog, row->merged_in);
-            }
-        }
-    }
+  fill_rows (report, spec, catalog, days, rows, row_units);
 
   return g_steal_pointer (&report);
 }

@@ -157,6 +157,76 @@ add_result_json (JsonBuilder           *b,
   json_builder_end_object (b);
 }
 
+/* Prints one line (or one JSON object) per page and returns the exit status:
+ * that of the first page that could not be cleaned. */
+static int
+print_results (CleanState  *state,
+               char       **inputs,
+               gboolean     json,
+               gint64       start)
+{
+  int status = MC_EXIT_OK;
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "pages");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < state->n; i++)
+        add_result_json (b, inputs[i], state->results[i], state->errors[i]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, (g_get_monotonic_time () - start) / 1e6);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      mc_tool_print_json (root);
+    }
+  else
+    {
+      mc_tool_print_padded (_("Page"), 28);
+      mc_tool_print_padded (_("Skew"), 12);
+      mc_tool_print_padded (_("Turned"), 8);
+      mc_tool_print_padded (_("Kind"), 16);
+      puts (_("Result"));
+    }
+
+  for (guint i = 0; i < state->n; i++)
+    {
+      McCleanupResult *r = state->results[i];
+      g_autofree char *name = g_filename_display_basename (inputs[i]);
+
+      if (r == NULL)
+        {
+          fprintf (stderr, "motcua-tool: %s\n", state->errors[i]->message);
+          if (status == MC_EXIT_OK)
+            status = mc_tool_exit_for_error (state->errors[i]);
+          continue;
+        }
+      if (json)
+        continue;
+      {
+        g_autofree char *skew = g_strdup_printf ("%+.2f°", r->skew);
+        g_autofree char *turned = g_strdup_printf ("%d°", r->rotation);
+        g_autofree char *out_name = r->output ? g_filename_display_basename (r->output) : NULL;
+
+        mc_tool_print_padded (name, 28);
+        mc_tool_print_padded (skew, 12);
+        mc_tool_print_padded (turned, 8);
+        mc_tool_print_padded (mc_page_kind_to_label (r->kind), 16);
+        if (r->blank && r->output == NULL)
+          puts (_("blank, left out"));
+        else if (r->blank)
+          printf (_("blank, kept as %s\n"), out_name);
+        else
+          puts (out_name);
+      }
+    }
+  return status;
+}
+
 int
 mc_tool_clean (int    argc,
                char **argv)
@@ -252,63 +322,7 @@ mc_tool_clean (int    argc,
   while (state.pending > 0)
     g_main_context_iteration (NULL, TRUE);
 
-  if (json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "pages");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < state.n; i++)
-        add_result_json (b, inputs[i], state.results[i], state.errors[i]);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, (g_get_monotonic_time () - start) / 1e6);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      mc_tool_print_json (root);
-    }
-  else
-    {
-      mc_tool_print_padded (_("Page"), 28);
-      mc_tool_print_padded (_("Skew"), 12);
-      mc_tool_print_padded (_("Turned"), 8);
-      mc_tool_print_padded (_("Kind"), 16);
-      puts (_("Result"));
-    }
-
-  for (guint i = 0; i < state.n; i++)
-    {
-      McCleanupResult *r = state.results[i];
-      g_autofree char *name = g_filename_display_basename (inputs[i]);
-
-      if (r == NULL)
-        {
-          fprintf (stderr, "motcua-tool: %s\n", state.errors[i]->message);
-          if (status == MC_EXIT_OK)
-            status = mc_tool_exit_for_error (state.errors[i]);
-          continue;
-        }
-      if (json)
-        continue;
-      {
-        g_autofree char *skew = g_strdup_printf ("%+.2f°", r->skew);
-        g_autofree char *turned = g_strdup_printf ("%d°", r->rotation);
-        g_autofree char *out_name = r->output ? g_filename_display_basename (r->output) : NULL;
-
-        mc_tool_print_padded (name, 28);
-        mc_tool_print_padded (skew, 12);
-        mc_tool_print_padded (turned, 8);
-        mc_tool_print_padded (mc_page_kind_to_label (r->kind), 16);
-        if (r->blank && r->output == NULL)
-          puts (_("blank, left out"));
-        else if (r->blank)
-          printf (_("blank, kept as %s\n"), out_name);
-        else
-          puts (out_name);
-      }
-    }
+  status = print_results (&state, inputs, json, start);
 
   for (guint i = 0; i < state.n; i++)
     {

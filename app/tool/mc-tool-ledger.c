@@ -435,6 +435,32 @@ target_percent (void)
   return g_settings_get_uint (settings, "online-target-percent");
 }
 
+/* The monthly report as a PDF to print and sign (--format pdf). */
+static int
+write_report_pdf (McLedgerStore      *store,
+                  McWardCatalog      *catalog,
+                  const McReportSpec *spec,
+                  gboolean            damaged,
+                  const char         *output)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McReportDocument) document = NULL;
+  McSummary *summary = mc_summary_build (store, catalog, spec->from, spec->to, spec->ward_code, &error);
+
+  if (summary == NULL)
+    return fail (error);
+  /* The report to sign is not made from counts that do not match. */
+  if (damaged)
+    {
+      mc_summary_free (summary);
+      return MC_EXIT_LEDGER_DAMAGED;
+    }
+  document = mc_report_document_new (summary, target_percent ());
+  if (!mc_report_document_write_pdf (document, output, &error))
+    return fail (error);
+  return MC_EXIT_OK;
+}
+
 static int
 ledger_report (int    argc,
                char **argv)
@@ -522,23 +548,7 @@ ledger_report (int    argc,
     }
 
   if (g_str_equal (format, "pdf"))
-    {
-      g_autoptr(McReportDocument) document = NULL;
-      McSummary *summary = mc_summary_build (store, catalog, spec.from, spec.to, ward, &error);
-
-      if (summary == NULL)
-        return fail (error);
-      /* The report to sign is not made from counts that do not match. */
-      if (damaged)
-        {
-          mc_summary_free (summary);
-          return MC_EXIT_LEDGER_DAMAGED;
-        }
-      document = mc_report_document_new (summary, target_percent ());
-      if (!mc_report_document_write_pdf (document, output, &error))
-        return fail (error);
-      return MC_EXIT_OK;
-    }
+    return write_report_pdf (store, catalog, &spec, damaged, output);
 
   if (!(report = mc_report_build (store, catalog, &spec, &error)))
     return fail (error);

@@ -189,6 +189,42 @@ chain_name (McChainStatus chain)
     }
 }
 
+/* One signature as a JSON object, for verify --json. */
+static void
+add_signature_json (JsonBuilder          *b,
+                    const McPdfSignature *s)
+{
+  g_autofree char *time = s->time ? g_date_time_format_iso8601 (s->time) : NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "signer");
+  if (s->signer)
+    json_builder_add_string_value (b, s->signer);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "time");
+  if (time)
+    json_builder_add_string_value (b, time);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "intact");
+  json_builder_add_boolean_value (b, s->intact);
+  json_builder_set_member_name (b, "covers_whole_file");
+  json_builder_add_boolean_value (b, s->covers_whole_file);
+  json_builder_set_member_name (b, "bytes_after");
+  json_builder_add_int_value (b, s->bytes_after);
+  json_builder_set_member_name (b, "chain");
+  json_builder_add_string_value (b, chain_name (s->chain));
+  json_builder_set_member_name (b, "sub_filter");
+  json_builder_add_string_value (b, s->sub_filter ? s->sub_filter : "");
+  if (s->problem)
+    {
+      json_builder_set_member_name (b, "problem");
+      json_builder_add_string_value (b, s->problem);
+    }
+  json_builder_end_object (b);
+}
+
 int
 mc_tool_verify (int    argc,
                 char **argv)
@@ -241,38 +277,7 @@ mc_tool_verify (int    argc,
       json_builder_set_member_name (b, "signatures");
       json_builder_begin_array (b);
       for (guint i = 0; i < sigs->len; i++)
-        {
-          McPdfSignature *s = sigs->pdata[i];
-          g_autofree char *time = s->time ? g_date_time_format_iso8601 (s->time) : NULL;
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "signer");
-          if (s->signer)
-            json_builder_add_string_value (b, s->signer);
-          else
-            json_builder_add_null_value (b);
-          json_builder_set_member_name (b, "time");
-          if (time)
-            json_builder_add_string_value (b, time);
-          else
-            json_builder_add_null_value (b);
-          json_builder_set_member_name (b, "intact");
-          json_builder_add_boolean_value (b, s->intact);
-          json_builder_set_member_name (b, "covers_whole_file");
-          json_builder_add_boolean_value (b, s->covers_whole_file);
-          json_builder_set_member_name (b, "bytes_after");
-          json_builder_add_int_value (b, s->bytes_after);
-          json_builder_set_member_name (b, "chain");
-          json_builder_add_string_value (b, chain_name (s->chain));
-          json_builder_set_member_name (b, "sub_filter");
-          json_builder_add_string_value (b, s->sub_filter ? s->sub_filter : "");
-          if (s->problem)
-            {
-              json_builder_set_member_name (b, "problem");
-              json_builder_add_string_value (b, s->problem);
-            }
-          json_builder_end_object (b);
-        }
+        add_signature_json (b, sigs->pdata[i]);
       json_builder_end_array (b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);

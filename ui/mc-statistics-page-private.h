@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "mc-day-chart.h"
+#include "mc-statistics-page.h"
+
+G_BEGIN_DECLS
+
+/* What the files of the statistics page share: mc-statistics-page.c (the
+ * object, the view, quick entry, the template callbacks) and
+ * mc-statistics-page-export.c (CSV and PDF exports, printing). */
+
+struct _McStatisticsPage
+{
+  AdwBin               parent_instance;
+
+  /* Owned */
+  GSettings           *settings;
+  McWardCatalog       *catalog;
+  McLedger            *ledger;
+  McSummary           *summary;
+  GCancellable        *cancellable;
+  GListStore          *day_rows;
+  char                *period;
+  char                *ward_code;
+  McDay                custom_from;
+  McDay                custom_to;
+  gboolean             ledger_empty;
+  gboolean             updating_calendars;
+
+  /* Template widgets */
+  GtkWidget           *mismatch_label;
+  GtkWidget           *toolbar;
+  GtkStack            *stack;
+  AdwStatusPage       *error_page;
+  GtkWidget           *custom_box;
+  GtkMenuButton       *from_button;
+  GtkMenuButton       *to_button;
+  GtkCalendar         *from_calendar;
+  GtkCalendar         *to_calendar;
+  GtkPopover          *quick_popover;
+  GtkDropDown         *procedure_dropdown;
+  GtkDropDown         *channel_dropdown;
+  GtkLabel            *period_label;
+  GtkLabel            *merged_label;
+  GtkLabel            *total_label;
+  GtkLabel            *total_detail_label;
+  GtkLabel            *online_label;
+  GtkLevelBar         *online_bar;
+  GtkLabel            *target_label;
+  McDayChart          *chart;
+  GtkColumnView       *day_table;
+  GtkColumnViewColumn *day_column;
+  GtkColumnViewColumn *count_column;
+  GtkListBox          *counters_list;
+  GtkListBox          *procedures_list;
+  GtkListBox          *channels_list;
+};
+
+/* mc-statistics-page.c */
+void _mc_statistics_page_toast        (McStatisticsPage *self,
+                                       const char       *message);
+void _mc_statistics_page_emit_printed (McStatisticsPage *self,
+                                       int               result);
+
+/* mc-statistics-page-export.c */
+void _mc_statistics_page_ask_where_to_save (McStatisticsPage *self,
+                                            gboolean          pdf);
+
+G_END_DECLS
