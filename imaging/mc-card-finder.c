@@ -7,7 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "mc-card-finder.h"
+#include "mc-card-finder-private.h"
 #include "mc-card-straighten.h"
 #include "mc-vips.h"
 
@@ -35,25 +35,11 @@
  * its layout: the MRZ band belongs at the bottom of the back, text stands
  * with its accents above the line. */
 
-#define CARD_W_MM 85.6
-#define CARD_H_MM 53.98
-#define CARD_ASPECT (CARD_W_MM / CARD_H_MM)
 #define WORK_PPM 4.0              /* pixels per mm of the working copy */
 #define WORK_LONG_SIDE 1000.0     /* …when the resolution is unknown */
 #define MAX_INPUT_PIXELS (300.0 * 1000 * 1000)
 
 G_DEFINE_QUARK (mc-card-finder-error-quark, mc_card_finder_error)
-
-typedef struct {
-  double x, y;
-} Pt;
-
-typedef struct {
-  double   cx, cy;   /* centre */
-  double   w, h;     /* w along the angle, w >= h */
-  double   angle;    /* radians, image coordinates (y down) */
-  gboolean cut;      /* a card cut by the image's edge, made whole */
-} Rect;
 
 McCardCrop *
 mc_card_crop_copy (const McCardCrop *crop)
@@ -167,9 +153,9 @@ image_dpi (VipsImage *image)
   return (dpi >= 100 && dpi <= 1300) ? dpi : 0;
 }
 
-static int
-median_of_histogram (const guint *hist,
-                     guint        n)
+int
+mc_card_finder_median_of_histogram (const guint *hist,
+                                    guint        n)
 {
   guint acc = 0;
 
@@ -180,834 +166,6 @@ median_of_histogram (const guint *hist,
         return i;
     }
   return 255;
-}
-
-/* ---------------------------------------------------------- the mask */
-
-typedef struct {
-  int      w, h;
-  guchar  *rgb;       /* working copy */
-  guchar  *mask;      /* 1: object */
-  int      bg[3];     /* the lid's colour */
-  double   ppm;       /* pixels per mm, 0 when unknown */
-} Work;
-
-static inline int
-colour_distance (const guchar *p,
-                 const int     bg[3])
-{
-  int d = ABS (p[0] - bg[0]);
-
-  d = MAX (d, ABS (p[1] - bg[1]));
-  return MAX (d, ABS (p[2] - bg[2]));
-}
-
-/* Background: the median colour of a thin ring along the border; its
- * spread there sets how far a pixel may differ and still be background. */
-static void
-estimate_background (const Work *work,
-                     int         bg[3],
-                     int        *tolerance)
-{
-  guint hist[3][256] = { { 0 } };
-  guint dist_hist[256] = { 0 };
-  int ring = MAX (2, MIN (work->w, work->h) / 100);
-  guint n = 0;
-
-  for (int y = 0; y < work->h; y++)
-    for (int x = 0; x < work->w; x++)
-      {
-        const guchar *p;
-
-        if (y >= ring && y < work->h - ring && x >= ring && x < work->w - ring)
-          continue;
-        p = work->rgb + 3 * ((gsize) y * work->w + x);
-        for (int c = 0; c < 3; c++)
-          hist[c][p[c]]++;
-        n++;
-      }
-  for (int c = 0; c < 3; c++)
-    bg[c] = median_of_histogram (hist[c], n);
-
-  for (int y = 0; y < work->h; y++)
-    for (int x = 0; x < work->w; x++)
-      {
-        if (y >= ring && y < work->h - ring && x >= ring && x < work->w - ring)
-          continue;
-        dist_hist[MIN (colour_distance (work->rgb + 3 * ((gsize) y * work->w + x), bg), 255)]++;
-      }
-  /* 1.4826 × MAD estimates the noise's sigma. */
-  *tolerance = CLAMP ((int) (4 * 1.4826 * median_of_histogram (dist_hist, n)) + 12, 16, 70);
-}
-
-/* Every @passable pixel of the border, marked in @reached and put on
- * @stack; returns how many. */
-static gsize
-seed_border (const Work   *work,
-             const guchar *passable,
-             guchar       *reached,
-             guint        *stack)
-{
-  int w = work->w, h = work->h;
-  gsize top = 0;
-
-#define SEED(i) G_STMT_START { \
-    guint _i = (i); \
-    if (!reached[_i] && passable[_i]) \
-      { reached[_i] = 1; stack[top++] = _i; } \
-  } G_STMT_END
-
-  for (int x = 0; x < w; x++)
-    {
-      SEED (x);
-      SEED ((guint) ((h - 1) * w + x));
-    }
-  for (int y = 0; y < h; y++)
-    {
-      SEED ((guint) (y * w));
-      SEED ((guint) (y * w + w - 1));
-    }
-#undef SEED
-  return top;
-}
-
-/* Floods from the @top pixels on @stack (marked in @reached) through
- * @passable ones, 4-connected; the mask is then everything not reached:
- * the objects, their holes filled. */
-static void
-flood_to_mask (Work         *work,
-               const guchar *passable,
-               guchar       *reached,
-               guint        *stack,
-               gsize         top)
-{
-  int w = work->w, h = work->h;
-  gsize n = (gsize) w * h;
-
-#define PUSH(i) G_STMT_START { \
-    guint _i = (i); \
-    if (!reached[_i] && passable[_i]) \
-      { reached[_i] = 1; stack[top++] = _i; } \
-  } G_STMT_END
-
-  while (top > 0)
-    {
-      guint i = stack[--top];
-      int x = i % w, y = i / w;
-
-      if (x > 0) PUSH (i - 1);
-      if (x < w - 1) PUSH (i + 1);
-      if (y > 0) PUSH (i - w);
-      if (y < h - 1) PUSH (i + w);
-    }
-#undef PUSH
-
-  g_free (work->mask);
-  work->mask = g_malloc (n);
-  for (gsize i = 0; i < n; i++)
-    work->mask[i] = !reached[i];
-}
-
-/* Marks as object everything not reachable from the border through
- * background-like pixels: holes (a card's pale interior) are filled. */
-static void
-build_mask (Work *work)
-{
-  int *bg = work->bg, tol;
-  gsize n = (gsize) work->w * work->h;
-  g_autofree guchar *background = g_malloc (n);
-  g_autofree guchar *reached = g_malloc0 (n);
-  g_autofree guint *stack = g_new (guint, n);
-
-  estimate_background (work, bg, &tol);
-  for (gsize i = 0; i < n; i++)
-    background[i] = colour_distance (work->rgb + 3 * i, bg) < tol;
-  flood_to_mask (work, background, reached, stack, seed_border (work, background, reached, stack));
-}
-
-/* The border pixels, clockwise round the image from the top-left corner:
- * the @k-th of 2 (w + h) - 4. */
-static guint
-perimeter_pixel (int w,
-                 int h,
-                 int k)
-{
-  if (k < w)
-    return k;
-  k -= w;
-  if (k < h - 1)
-    return (guint) (k + 1) * w + w - 1;
-  k -= h - 1;
-  if (k < w - 1)
-    return (guint) (h - 1) * w + (w - 2 - k);
-  k -= w - 1;
-  return (guint) (h - 2 - k) * w;
-}
-
-/* Where the edge flood starts. A card cut by the glass's edge runs into
- * the border: its inside, as flat as the lid, would be flooded from there.
- * So the border is cut into runs where an edge crosses it (a step in the
- * pixels just inside), and a run no longer than a card's length, with an
- * edge at both ends, is taken for the inside of such a card and not
- * flooded from: the lid around it is reached from its other runs anyway.
- * The border pixels carry the step of the pixels inside them, so the
- * flood cannot slip along the border into a card either. */
-static void
-seed_border_runs (const Work *work,
-                  guchar     *grad,
-                  int         threshold,
-                  guchar     *reached,
-                  guint      *stack,
-                  gsize      *top)
-{
-  int w = work->w, h = work->h;
-  int n = 2 * (w + h) - 4;
-  g_autofree guchar *crossing = g_malloc0 (n);
-  double card_run = work->ppm > 0 ? 1.1 * CARD_W_MM * work->ppm : 0.5 * MAX (w, h);
-  int first = -1, seeded = 0;
-
-  for (int k = 0; k < n; k++)
-    {
-      guint i = perimeter_pixel (w, h, k);
-      int x = i % w, y = i / w;
-      int ix = CLAMP (x, 1, w - 2), iy = CLAMP (y, 1, h - 2);
-      int step = grad[(gsize) iy * w + ix];
-
-      /* One pixel further in too: the card's outline may start there. */
-      step = MAX (step, grad[(gsize) CLAMP (iy + (y == 0) - (y == h - 1), 1, h - 2) * w +
-                             CLAMP (ix + (x == 0) - (x == w - 1), 1, w - 2)]);
-      grad[i] = step;
-      crossing[k] = step >= threshold;
-      if (crossing[k] && first < 0)
-        first = k;
-    }
-
-  for (int pass = 0; pass < 2 && seeded == 0; pass++)
-    {
-      /* Runs between crossings, round the loop from the first crossing;
-       * none at all: the whole border is one run. */
-      int k = first < 0 ? 0 : first;
-
-      for (int done = 0; done < n;)
-        {
-          int len = 0;
-
-          while (done < n && crossing[k])
-            {
-              k = (k + 1) % n;
-              done++;
-            }
-          while (done + len < n && !crossing[(k + len) % n])
-            len++;
-          if (len > 0 && (pass == 1 || first < 0 || len > card_run))
-            {
-              for (int j = 0; j < len; j++)
-                {
-                  guint i = perimeter_pixel (w, h, (k + j) % n);
-
-                  if (!reached[i] && grad[i] < threshold)
-                    {
-                      reached[i] = 1;
-                      stack[(*top)++] = i;
-                    }
-                }
-              seeded++;
-            }
-          k = (k + len) % n;
-          done += len;
-        }
-    }
-}
-
-/* A second way to the mask, for a card of the lid's own tint (a pale card
- * on a white or light-grey lid, where the colour flood above runs straight
- * through it): the card's edge still shows as a faint step or line. Marks
- * as object everything not reachable from the border without crossing a
- * brightness step stronger than the lid's own grain. */
-static void
-build_edge_mask (Work *work)
-{
-  int w = work->w, h = work->h;
-  gsize n = (gsize) w * h;
-  g_autofree int *grey = g_new (int, n);
-  g_autofree guchar *grad = g_malloc0 (n);
-  g_autofree guchar *flat = NULL;
-  g_autofree guchar *reached = g_malloc0 (n);
-  g_autofree guint *stack = g_new (guint, n);
-  guint ring_hist[256] = { 0 };
-  guint ring_n = 0;
-  int ring = MAX (2, MIN (w, h) / 100);
-  int threshold;
-  gsize top = 0;
-
-  for (gsize i = 0; i < n; i++)
-    {
-      const guchar *p = work->rgb + 3 * i;
-
-      grey[i] = (p[0] + 2 * p[1] + p[2]) / 4;
-    }
-  /* Sobel, the larger of the two directions. */
-  for (int y = 1; y < h - 1; y++)
-    for (int x = 1; x < w - 1; x++)
-      {
-        const int *g = grey + (gsize) y * w + x;
-        int gx = (g[-w + 1] + 2 * g[1] + g[w + 1]) - (g[-w - 1] + 2 * g[-1] + g[w - 1]);
-        int gy = (g[w - 1] + 2 * g[w] + g[w + 1]) - (g[-w - 1] + 2 * g[-w] + g[-w + 1]);
-
-        grad[(gsize) y * w + x] = MIN (255, MAX (ABS (gx), ABS (gy)));
-      }
-  for (int y = 1; y < h - 1; y++)
-    for (int x = 1; x < w - 1; x++)
-      if (y <= ring || y >= h - 1 - ring || x <= ring || x >= w - 1 - ring)
-        {
-          ring_hist[grad[(gsize) y * w + x]]++;
-          ring_n++;
-        }
-  /* The lid's grain sets the bar: its typical step, well above. */
-  threshold = CLAMP (3 * median_of_histogram (ring_hist, ring_n) + 4, 6, 60);
-
-  /* A faint outline drawn on a slant, or broken by a line of print close
-   * to the card's edge, comes out as steps that touch only at corners or
-   * leave a pixel's gap: a closing (3 × 3 dilation, then erosion) of the
-   * steps joins them without making the outline any thicker. */
-  {
-    g_autofree guchar *thick = g_malloc0 (n);
-
-    for (int y = 1; y < h - 1; y++)
-      for (int x = 1; x < w - 1; x++)
-        {
-          const guchar *g = grad + (gsize) y * w + x;
-          gboolean any = FALSE;
-
-          for (int dy = -1; dy <= 1 && !any; dy++)
-            for (int dx = -1; dx <= 1 && !any; dx++)
-              any = g[dy * w + dx] >= threshold;
-          thick[(gsize) y * w + x] = any;
-        }
-    for (int y = 2; y < h - 2; y++)
-      for (int x = 2; x < w - 2; x++)
-        {
-          const guchar *t = thick + (gsize) y * w + x;
-          gboolean all = TRUE;
-
-          for (int dy = -1; dy <= 1 && all; dy++)
-            for (int dx = -1; dx <= 1 && all; dx++)
-              all = t[dy * w + dx];
-          if (all && grad[(gsize) y * w + x] < threshold)
-            grad[(gsize) y * w + x] = threshold;
-        }
-  }
-
-  seed_border_runs (work, grad, threshold, reached, stack, &top);
-  /* After the seeding: it gives the border pixels the step inside them. */
-  flat = g_malloc (n);
-  for (gsize i = 0; i < n; i++)
-    flat[i] = grad[i] < threshold;
-  flood_to_mask (work, flat, reached, stack, top);
-}
-
-/* A third way to the mask, for a photo: the background is a table or a
- * cloth, neither one colour nor free of edges, so neither way above finds
- * a card on it. What every card still has is a face of pale, hardly
- * coloured plastic, brighter than most of what lies around it. Marks as
- * object everything the border cannot reach without crossing such pale
- * pixels: the card's face, and its print enclosed by it. (A card on
- * papers as pale as itself merges with them: the whole-image search reads
- * that one.) */
-static void
-build_pale_mask (Work *work)
-{
-  int w = work->w, h = work->h;
-  gsize n = (gsize) w * h;
-  g_autofree guchar *not_pale = g_malloc (n);
-  g_autofree guchar *reached = g_malloc0 (n);
-  g_autofree guint *stack = g_new (guint, n);
-  guint hist[256] = { 0 };
-  guint acc = 0;
-  int bright = 255, threshold;
-
-  for (gsize i = 0; i < n; i++)
-    {
-      const guchar *p = work->rgb + 3 * i;
-
-      hist[MAX (p[0], MAX (p[1], p[2]))]++;
-    }
-  /* The brightest 5 % are the card's face (or the glare on it); its
-   * shaded side still reaches two thirds of that. */
-  for (int v = 255; v >= 0; v--)
-    {
-      acc += hist[v];
-      if (acc * 20 >= n)
-        {
-          bright = v;
-          break;
-        }
-    }
-  threshold = MAX (100, bright * 2 / 3);
-  for (gsize i = 0; i < n; i++)
-    {
-      const guchar *p = work->rgb + 3 * i;
-      int hi = MAX (p[0], MAX (p[1], p[2])), lo = MIN (p[0], MIN (p[1], p[2]));
-
-      not_pale[i] = !(hi >= threshold && hi - lo <= 48);
-    }
-  flood_to_mask (work, not_pale, reached, stack, seed_border (work, not_pale, reached, stack));
-}
-
-/* 3 × 3 erosion then dilation: dust and hair-thin lines go, cards stay. */
-static void
-open_mask (Work *work)
-{
-  gsize n = (gsize) work->w * work->h;
-  g_autofree guchar *tmp = g_malloc0 (n);
-  int w = work->w, h = work->h;
-
-  for (int y = 1; y < h - 1; y++)
-    for (int x = 1; x < w - 1; x++)
-      {
-        const guchar *m = work->mask + (gsize) y * w + x;
-
-        tmp[(gsize) y * w + x] = m[0] && m[-1] && m[1] && m[-w] && m[w] &&
-                                 m[-w - 1] && m[-w + 1] && m[w - 1] && m[w + 1];
-      }
-  memset (work->mask, 0, n);
-  for (int y = 1; y < h - 1; y++)
-    for (int x = 1; x < w - 1; x++)
-      if (tmp[(gsize) y * w + x])
-        for (int dy = -1; dy <= 1; dy++)
-          memset (work->mask + (gsize) (y + dy) * w + x - 1, 1, 3);
-}
-
-/* ------------------------------------------------------- the geometry */
-
-static int
-compare_pt (gconstpointer a,
-            gconstpointer b)
-{
-  const Pt *p = a, *q = b;
-
-  if (p->x != q->x)
-    return p->x < q->x ? -1 : 1;
-  if (p->y != q->y)
-    return p->y < q->y ? -1 : 1;
-  return 0;
-}
-
-static double
-cross (Pt o, Pt a, Pt b)
-{
-  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-}
-
-/* Andrew's monotone chain; @pts is sorted in place. */
-static GArray *
-convex_hull (GArray *pts)
-{
-  GArray *hull = g_array_new (FALSE, FALSE, sizeof (Pt));
-  guint n = pts->len;
-  guint k = 0;
-
-  if (n < 3)
-    return hull;
-  g_array_sort (pts, compare_pt);
-  g_array_set_size (hull, 2 * n);
-  for (guint i = 0; i < n; i++)
-    {
-      Pt p = g_array_index (pts, Pt, i);
-
-      while (k >= 2 && cross (g_array_index (hull, Pt, k - 2), g_array_index (hull, Pt, k - 1), p) <= 0)
-        k--;
-      g_array_index (hull, Pt, k++) = p;
-    }
-  for (guint i = n - 1, t = k + 1; i > 0; i--)
-    {
-      Pt p = g_array_index (pts, Pt, i - 1);
-
-      while (k >= t && cross (g_array_index (hull, Pt, k - 2), g_array_index (hull, Pt, k - 1), p) <= 0)
-        k--;
-      g_array_index (hull, Pt, k++) = p;
-    }
-  g_array_set_size (hull, k > 0 ? k - 1 : 0);
-  return hull;
-}
-
-/* Rotating calipers: the smallest rectangle has a side on a hull edge. */
-static gboolean
-min_area_rect (GArray *hull,
-               Rect   *out)
-{
-  double best = G_MAXDOUBLE;
-
-  if (hull->len < 3)
-    return FALSE;
-  for (guint i = 0; i < hull->len; i++)
-    {
-      Pt a = g_array_index (hull, Pt, i);
-      Pt b = g_array_index (hull, Pt, (i + 1) % hull->len);
-      double dx = b.x - a.x, dy = b.y - a.y;
-      double len = hypot (dx, dy);
-      double ux, uy, umin = G_MAXDOUBLE, umax = -G_MAXDOUBLE, vmin = G_MAXDOUBLE, vmax = -G_MAXDOUBLE;
-
-      if (len < 1e-9)
-        continue;
-      ux = dx / len;
-      uy = dy / len;
-      for (guint j = 0; j < hull->len; j++)
-        {
-          Pt p = g_array_index (hull, Pt, j);
-          double u = p.x * ux + p.y * uy;
-          double v = -p.x * uy + p.y * ux;
-
-          umin = MIN (umin, u);
-          umax = MAX (umax, u);
-          vmin = MIN (vmin, v);
-          vmax = MAX (vmax, v);
-        }
-      if ((umax - umin) * (vmax - vmin) < best)
-        {
-          double cu = (umin + umax) / 2, cv = (vmin + vmax) / 2;
-
-          best = (umax - umin) * (vmax - vmin);
-          out->cx = cu * ux - cv * uy;
-          out->cy = cu * uy + cv * ux;
-          out->w = umax - umin;
-          out->h = vmax - vmin;
-          out->angle = atan2 (uy, ux);
-        }
-    }
-  if (best == G_MAXDOUBLE)
-    return FALSE;
-  out->cut = FALSE;
-
-  /* Long side first, angle within (-90°, 90°]. */
-  if (out->w < out->h)
-    {
-      double t = out->w;
-
-      out->w = out->h;
-      out->h = t;
-      out->angle += G_PI / 2;
-    }
-  while (out->angle > G_PI / 2)
-    out->angle -= G_PI;
-  while (out->angle <= -G_PI / 2)
-    out->angle += G_PI;
-  return TRUE;
-}
-
-typedef struct {
-  Rect     rect;
-  double   area;      /* pixels of the object */
-  guint    touches;   /* the image's sides it reaches: 1 left, 2 top, 4 right, 8 bottom */
-  int      x0, y0, x1, y1;   /* its bounding box, last pixel included */
-  gboolean taken;     /* a card, or two */
-} Blob;
-
-/* Connected objects of the mask (8-connected) and their rectangles. */
-static GArray *
-find_blobs (const Work *work,
-            double      min_area)
-{
-  GArray *blobs = g_array_new (FALSE, FALSE, sizeof (Blob));
-  gsize n = (gsize) work->w * work->h;
-  g_autofree guchar *seen = g_malloc0 (n);
-  g_autofree guint *stack = g_new (guint, n);
-  int w = work->w, h = work->h;
-
-  for (gsize start = 0; start < n; start++)
-    {
-      g_autoptr(GArray) pts = NULL;
-      g_autoptr(GArray) hull = NULL;
-      gsize top = 0, area = 0;
-      Blob blob = { .x0 = w, .y0 = h, .x1 = -1, .y1 = -1 };
-
-      if (!work->mask[start] || seen[start])
-        continue;
-      pts = g_array_new (FALSE, FALSE, sizeof (Pt));
-      seen[start] = 1;
-      stack[top++] = start;
-      while (top > 0)
-        {
-          guint i = stack[--top];
-          int x = i % w, y = i / w;
-          gboolean edge = FALSE;
-
-          area++;
-          blob.x0 = MIN (blob.x0, x);
-          blob.x1 = MAX (blob.x1, x);
-          blob.y0 = MIN (blob.y0, y);
-          blob.y1 = MAX (blob.y1, y);
-          for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++)
-              {
-                int nx = x + dx, ny = y + dy;
-                guint j;
-
-                if (nx < 0 || ny < 0 || nx >= w || ny >= h)
-                  {
-                    edge = TRUE;
-                    continue;
-                  }
-                j = ny * w + nx;
-                if (!work->mask[j])
-                  {
-                    edge = TRUE;
-                    continue;
-                  }
-                if (!seen[j])
-                  {
-                    seen[j] = 1;
-                    stack[top++] = j;
-                  }
-              }
-          if (edge)
-            {
-              /* The pixel's four corners: the hull then covers whole pixels. */
-              Pt c[4] = { { x, y }, { x + 1, y }, { x, y + 1 }, { x + 1, y + 1 } };
-
-              g_array_append_vals (pts, c, 4);
-            }
-        }
-      if (area < min_area)
-        continue;
-      hull = convex_hull (pts);
-      if (!min_area_rect (hull, &blob.rect))
-        continue;
-      blob.area = area;
-      blob.touches = (blob.x0 == 0 ? 1 : 0) | (blob.y0 == 0 ? 2 : 0) |
-                     (blob.x1 == w - 1 ? 4 : 0) | (blob.y1 == h - 1 ? 8 : 0);
-      g_array_append_val (blobs, blob);
-    }
-  return blobs;
-}
-
-static int
-compare_blob_area (gconstpointer a,
-                   gconstpointer b)
-{
-  const Rect *p = a, *q = b;
-  double pa = p->w * p->h, qa = q->w * q->h;
-
-  return pa > qa ? -1 : pa < qa ? 1 : 0;
-}
-
-/* How far (x, y) lies inside a w × h image: negative outside. */
-static double
-depth_inside (double x,
-              double y,
-              int    w,
-              int    h,
-              guint *side)
-{
-  double d[4] = { x, y, w - x, h - y };
-  int best = 0;
-
-  for (int k = 1; k < 4; k++)
-    if (d[k] < d[best])
-      best = k;
-  *side = 1u << best;
-  return d[best];
-}
-
-/* The part of @r that lies on the image, in pixels², by sampling. */
-static double
-area_on_image (const Rect *r,
-               int         w,
-               int         h)
-{
-  const int n = 24;
-  double cs = cos (r->angle), sn = sin (r->angle);
-  int inside = 0;
-
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++)
-      {
-        double u = ((i + 0.5) / n - 0.5) * r->w, v = ((j + 0.5) / n - 0.5) * r->h;
-        double x = r->cx + u * cs - v * sn, y = r->cy + u * sn + v * cs;
-
-        inside += x >= 0 && y >= 0 && x <= w && y <= h;
-      }
-  return r->w * r->h * inside / (n * n);
-}
-
-/* A card cut by the glass's edge: an object that runs into the image's
- * border, fills its rectangle up to there, and has a card's height with a
- * short length (from 55 % of a card's), or a card's length with a short
- * height. The end at the border is where the rest of the card went: the
- * rectangle is extended across it to the whole card. @card_h is a card's
- * height in pixels (by the resolution, or by a card beside it), 0 when
- * unknown: then only an object already shaped nearly like a card, a little
- * short or a little low, is taken. */
-static gboolean
-extend_cut_card (const Blob *b,
-                 double      card_h,
-                 int         w,
-                 int         h,
-                 Rect       *out)
-{
-  Rect r = b->rect;
-  double aspect = r.w / MAX (r.h, 1e-9);
-  double axis, length, height, full_len, full_h;
-  gboolean across;   /* cut across the card's length (else along it) */
-
-  if (b->touches == 0 || b->area < 0.85 * area_on_image (&r, w, h))
-    return FALSE;
-  if (card_h > 0)
-    {
-      double card_w = card_h * CARD_ASPECT;
-
-      if (fabs (r.h - card_h) <= 0.08 * card_h && r.w >= 0.55 * card_w && r.w <= 0.97 * card_w)
-        axis = r.angle, across = TRUE;
-      else if (fabs (r.w - card_h) <= 0.08 * card_h && r.h >= 0.55 * card_w && r.h <= 0.97 * card_w)
-        axis = r.angle + G_PI / 2, across = TRUE;
-      else if (fabs (r.w - card_w) <= 0.06 * card_w && r.h >= 0.5 * card_h && r.h <= 0.97 * card_h)
-        axis = r.angle, across = FALSE;
-      else
-        return FALSE;
-    }
-  else if (aspect >= 1.42 && aspect < 1.54)
-    axis = r.angle, across = TRUE, card_h = r.h;
-  else if (aspect > 1.64 && aspect <= 1.78)
-    axis = r.angle, across = FALSE, card_h = r.w / CARD_ASPECT;
-  else
-    return FALSE;
-
-  full_h = card_h;
-  full_len = card_h * CARD_ASPECT;
-  /* As for any card whose size the resolution does not give. */
-  if (full_h * full_len < 0.04 * w * h)
-    return FALSE;
-  length = fabs (axis - r.angle) < 1e-6 ? r.w : r.h;
-  height = fabs (axis - r.angle) < 1e-6 ? r.h : r.w;
-
-  {
-    /* The direction the card is cut in: along its axis, or across it. */
-    double ux = across ? cos (axis) : -sin (axis);
-    double uy = across ? sin (axis) : cos (axis);
-    double extent = across ? length : height;
-    double missing = (across ? full_len : full_h) - extent;
-    double thick = across ? height : length;
-    guint side_a, side_b;
-    double da = depth_inside (r.cx + ux * extent / 2, r.cy + uy * extent / 2, w, h, &side_a);
-    double db = depth_inside (r.cx - ux * extent / 2, r.cy - uy * extent / 2, w, h, &side_b);
-    /* A card turned a few degrees meets the border at one corner first. */
-    double tol = 0.1 * thick + 2;
-    int dir;
-
-    if (da <= tol && (b->touches & side_a) && da < db)
-      dir = 1;
-    else if (db <= tol && (b->touches & side_b) && db < da)
-      dir = -1;
-    else
-      return FALSE;
-    if (missing <= 0)
-      return FALSE;
-
-    *out = r;
-    out->cx = r.cx + dir * ux * missing / 2;
-    out->cy = r.cy + dir * uy * missing / 2;
-    out->w = full_len;
-    out->h = full_h;
-    out->angle = axis;
-    while (out->angle > G_PI / 2)
-      out->angle -= G_PI;
-    while (out->angle <= -G_PI / 2)
-      out->angle += G_PI;
-    out->cut = TRUE;
-  }
-  return TRUE;
-}
-
-/* Which objects are cards: a card's proportions, filled, and a card's size
- * when the resolution is known (@ppm pixels per mm of the working copy,
- * 0 when unknown). Two cards side by side, or one above the other, make an
- * object twice the size: cut in half along its long side. Objects clear of
- * the image's border come first: a card among them gives the size a card
- * cut by the border is measured by, when the resolution does not (or
- * @ref_h, a card's height found before, in pixels). */
-static GArray *
-pick_cards (GArray   *blobs,
-            double    ppm,
-            int       w,
-            int       h,
-            double    ref_h,
-            gboolean  pairs)
-{
-  GArray *cards = g_array_new (FALSE, FALSE, sizeof (Rect));
-  double image_area = (double) w * h;
-
-  for (guint i = 0; i < 2 * blobs->len; i++)
-    {
-      Blob *b = &g_array_index (blobs, Blob, i % blobs->len);
-      Rect r = b->rect;
-      double aspect = r.w / MAX (r.h, 1e-9);
-      double fill = b->area / MAX (r.w * r.h, 1e-9);
-      double long_mm = ppm > 0 ? r.w / ppm : 0;
-      gboolean size_ok;
-      guint before = cards->len;
-
-      if (i < blobs->len)
-        g_debug ("object %u: %.0f × %.0f px at (%.0f, %.0f), %.1f°, fill %.2f, touching %u",
-                 i, r.w, r.h, r.cx, r.cy, r.angle * 180 / G_PI, fill, b->touches);
-      if ((b->touches != 0) != (i >= blobs->len))
-        continue;
-      if (b->touches != 0)
-        {
-          double card_h = ppm > 0 ? CARD_H_MM * ppm
-                        : ref_h > 0 ? ref_h
-                        : cards->len > 0 ? g_array_index (cards, Rect, 0).h : 0;
-          Rect whole;
-
-          if (extend_cut_card (b, card_h, w, h, &whole))
-            {
-              g_array_append_val (cards, whole);
-              b->taken = TRUE;
-              continue;
-            }
-        }
-      if (fill < 0.85)
-        continue;
-      /* The picture's own frame is no card: where nothing parted from
-       * the border (a checked cloth), the whole picture is one object. */
-      if (r.w * r.h > 0.96 * image_area && fabs (sin (2 * r.angle)) < 0.05)
-        continue;
-      if (aspect >= 1.42 && aspect <= 1.78)
-        {
-          size_ok = ppm > 0 ? (long_mm > 72 && long_mm < 100) : (r.w * r.h > 0.04 * image_area);
-          if (size_ok)
-            g_array_append_val (cards, r);
-        }
-      else if (pairs && ((aspect >= 2.8 && aspect <= 3.5) || (aspect >= 1.12 && aspect <= 1.40)))
-        {
-          gboolean side_by_side = aspect > 2;
-          double expected = side_by_side ? 2 * CARD_W_MM : 2 * CARD_H_MM;
-
-          size_ok = ppm > 0 ? fabs (long_mm - expected) < 0.15 * expected
-                            : (r.w * r.h > 0.08 * image_area);
-          if (!size_ok)
-            continue;
-          for (int k = -1; k <= 1; k += 2)
-            {
-              Rect half = r;
-
-              half.w = r.w / 2;
-              half.cx = r.cx + k * (r.w / 4) * cos (r.angle);
-              half.cy = r.cy + k * (r.w / 4) * sin (r.angle);
-              if (half.w < half.h)
-                {
-                  double t = half.w;
-
-                  half.w = half.h;
-                  half.h = t;
-                  half.angle += half.angle <= 0 ? G_PI / 2 : -G_PI / 2;
-                }
-              g_array_append_val (cards, half);
-            }
-        }
-      b->taken = cards->len > before;
-    }
-  g_array_sort (cards, compare_blob_area);
-  return cards;
 }
 
 /* --------------------------------------------------- cutting the cards */
@@ -1141,7 +299,7 @@ ink_mask (const guchar *grey,
 
   for (gsize i = 0; i < n; i++)
     hist[grey[i]]++;
-  threshold = MIN (128, median_of_histogram (hist, n) * 55 / 100);
+  threshold = MIN (128, mc_card_finder_median_of_histogram (hist, n) * 55 / 100);
   for (gsize i = 0; i < n; i++)
     ink[i] = grey[i] < threshold;
   return ink;
@@ -1484,6 +642,103 @@ add_unframed (GArray      *blobs,
     }
 }
 
+/* The working copy of @srgb (@w × @h, @dpi or 0 when unknown) in @work,
+ * at about WORK_PPM pixels per mm; @scale: its real scale. */
+static gboolean
+make_work (VipsImage  *srgb,
+           double      dpi,
+           int         w,
+           int         h,
+           Work       *work,
+           double     *scale,
+           GError    **error)
+{
+  g_autoptr(VipsImage) small = NULL;
+  size_t size;
+
+  *scale = dpi > 0 ? WORK_PPM * 25.4 / dpi : WORK_LONG_SIDE / MAX (w, h);
+  *scale = MIN (*scale, 1.0);
+  if (vips_resize (srgb, &small, *scale, NULL) != 0)
+    return vips_failed (error);
+  work->w = vips_image_get_width (small);
+  work->h = vips_image_get_height (small);
+  /* The working copy's real scale, after rounding to whole pixels. */
+  *scale = (double) work->w / w;
+  work->ppm = dpi > 0 ? *scale * dpi / 25.4 : 0;
+  work->rgb = vips_image_write_to_memory (small, &size);
+  if (work->rgb == NULL || size != (size_t) work->w * work->h * 3)
+    {
+      g_clear_pointer (&work->rgb, g_free);
+      return vips_failed (error);
+    }
+  return TRUE;
+}
+
+/* Fewer cards stood out from the lid by their colour than may lie
+ * there: by their edge, then (a pale back beside a coloured front).
+ * A card both ways find is kept once. The objects found by colour move
+ * from @blobs to @colour_blobs; @blobs gets those found by edge. */
+static void
+add_cards_by_edge (Work     *work,
+                   double    ppm,
+                   GArray   *cards,
+                   GArray  **blobs,
+                   GArray  **colour_blobs)
+{
+  g_autoptr(GArray) by_edge = NULL;
+
+  *colour_blobs = g_steal_pointer (blobs);
+  mc_card_finder_build_edge_mask (work);
+  mc_card_finder_open_mask (work);
+  *blobs = mc_card_finder_find_blobs (work, 0.01 * work->w * work->h);
+  by_edge = mc_card_finder_pick_cards (*blobs, ppm, work->w, work->h,
+                                       cards->len > 0 ? g_array_index (cards, Rect, 0).h : 0, TRUE);
+  for (guint i = 0; i < by_edge->len; i++)
+    {
+      const Rect *e = &g_array_index (by_edge, Rect, i);
+      gboolean known = FALSE;
+
+      for (guint k = 0; k < cards->len && !known; k++)
+        {
+          const Rect *c = &g_array_index (cards, Rect, k);
+
+          known = hypot (e->cx - c->cx, e->cy - c->cy) < 0.5 * MIN (c->h, e->h);
+        }
+      if (!known)
+        g_array_append_val (cards, *e);
+    }
+  g_array_sort (cards, mc_card_finder_compare_blob_area);
+}
+
+/* Nothing stands out from a lid on a picture that states no
+ * resolution: a photo, perhaps, of a card on a table. By the card's
+ * pale face; @w × @h: the input's size. */
+static void
+find_cards_by_face (Work     *work,
+                    double    ppm,
+                    int       w,
+                    int       h,
+                    GArray  **blobs,
+                    GArray  **cards)
+{
+  double aspect;
+
+  g_clear_pointer (blobs, g_array_unref);
+  g_clear_pointer (cards, g_array_unref);
+  mc_card_finder_build_pale_mask (work);
+  mc_card_finder_open_mask (work);
+  *blobs = mc_card_finder_find_blobs (work, 0.01 * work->w * work->h);
+  /* No pairs: a card in a pale sleeve is a wider pale object, and
+   * must not come out as two halves. */
+  *cards = mc_card_finder_pick_cards (*blobs, ppm, work->w, work->h, 0, FALSE);
+  /* A face that fills a card-shaped picture: the picture is the card
+   * (a crop), framed more surely by its own edges below. */
+  aspect = (double) MAX (w, h) / MIN (w, h);
+  if ((*cards)->len > 0 && aspect >= 1.45 && aspect <= 1.72 &&
+      g_array_index (*cards, Rect, 0).w * g_array_index (*cards, Rect, 0).h > 0.5 * work->w * work->h)
+    g_array_set_size (*cards, 0);
+}
+
 GPtrArray *
 mc_card_finder_find (VipsImage     *image,
                      guint          source,
@@ -1504,7 +759,6 @@ mc_card_finder_find_full (VipsImage     *image,
 {
   g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
   g_autoptr(VipsImage) srgb = NULL;
-  g_autoptr(VipsImage) small = NULL;
   g_autoptr(GArray) blobs = NULL;
   g_autoptr(GArray) colour_blobs = NULL;
   g_autoptr(GArray) cards = NULL;
@@ -1512,7 +766,6 @@ mc_card_finder_find_full (VipsImage     *image,
   Work work = { 0 };
   double dpi, scale, ppm, aspect, lid[3];
   int w, h;
-  size_t size;
 
   g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
 
@@ -1538,61 +791,21 @@ mc_card_finder_find_full (VipsImage     *image,
   if (!(srgb = to_srgb8 (image, error)))
     return NULL;
   dpi = image_dpi (image);
-  scale = dpi > 0 ? WORK_PPM * 25.4 / dpi : WORK_LONG_SIDE / MAX (w, h);
-  scale = MIN (scale, 1.0);
-  if (vips_resize (srgb, &small, scale, NULL) != 0)
-    return vips_failed (error), NULL;
-  work.w = vips_image_get_width (small);
-  work.h = vips_image_get_height (small);
-  /* The working copy's real scale, after rounding to whole pixels. */
-  scale = (double) work.w / w;
-  ppm = dpi > 0 ? scale * dpi / 25.4 : 0;
-  work.ppm = ppm;
-  work.rgb = vips_image_write_to_memory (small, &size);
-  if (work.rgb == NULL || size != (size_t) work.w * work.h * 3)
-    {
-      g_free (work.rgb);
-      return vips_failed (error), NULL;
-    }
+  if (!make_work (srgb, dpi, w, h, &work, &scale, error))
+    return NULL;
+  ppm = work.ppm;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       g_free (work.rgb);
       return NULL;
     }
 
-  build_mask (&work);
-  open_mask (&work);
-  blobs = find_blobs (&work, 0.01 * work.w * work.h);
-  cards = pick_cards (blobs, ppm, work.w, work.h, 0, TRUE);
+  mc_card_finder_build_mask (&work);
+  mc_card_finder_open_mask (&work);
+  blobs = mc_card_finder_find_blobs (&work, 0.01 * work.w * work.h);
+  cards = mc_card_finder_pick_cards (blobs, ppm, work.w, work.h, 0, TRUE);
   if (cards->len < max_cards)
-    {
-      /* Fewer cards stood out from the lid by their colour than may lie
-       * there: by their edge, then (a pale back beside a coloured front).
-       * A card both ways find is kept once. */
-      g_autoptr(GArray) by_edge = NULL;
-
-      colour_blobs = g_steal_pointer (&blobs);
-      build_edge_mask (&work);
-      open_mask (&work);
-      blobs = find_blobs (&work, 0.01 * work.w * work.h);
-      by_edge = pick_cards (blobs, ppm, work.w, work.h,
-                            cards->len > 0 ? g_array_index (cards, Rect, 0).h : 0, TRUE);
-      for (guint i = 0; i < by_edge->len; i++)
-        {
-          const Rect *e = &g_array_index (by_edge, Rect, i);
-          gboolean known = FALSE;
-
-          for (guint k = 0; k < cards->len && !known; k++)
-            {
-              const Rect *c = &g_array_index (cards, Rect, k);
-
-              known = hypot (e->cx - c->cx, e->cy - c->cy) < 0.5 * MIN (c->h, e->h);
-            }
-          if (!known)
-            g_array_append_val (cards, *e);
-        }
-      g_array_sort (cards, compare_blob_area);
-    }
+    add_cards_by_edge (&work, ppm, cards, &blobs, &colour_blobs);
   /* Fewer cards framed than the glass may hold, beside objects that were
    * not taken as cards: where those lie, a card may still be read
    * without its frame. Worth it from a good part of a card's area. */
@@ -1605,25 +818,7 @@ mc_card_finder_find_full (VipsImage     *image,
       add_unframed (blobs, cards, 0.4 * card_area, &rest);
     }
   if (cards->len == 0 && ppm <= 0)
-    {
-      /* Nothing stands out from a lid on a picture that states no
-       * resolution: a photo, perhaps, of a card on a table. By the card's
-       * pale face. */
-      g_clear_pointer (&blobs, g_array_unref);
-      g_clear_pointer (&cards, g_array_unref);
-      build_pale_mask (&work);
-      open_mask (&work);
-      blobs = find_blobs (&work, 0.01 * work.w * work.h);
-      /* No pairs: a card in a pale sleeve is a wider pale object, and
-       * must not come out as two halves. */
-      cards = pick_cards (blobs, ppm, work.w, work.h, 0, FALSE);
-      /* A face that fills a card-shaped picture: the picture is the card
-       * (a crop), framed more surely by its own edges below. */
-      aspect = (double) MAX (w, h) / MIN (w, h);
-      if (cards->len > 0 && aspect >= 1.45 && aspect <= 1.72 &&
-          g_array_index (cards, Rect, 0).w * g_array_index (cards, Rect, 0).h > 0.5 * work.w * work.h)
-        g_array_set_size (cards, 0);
-    }
+    find_cards_by_face (&work, ppm, w, h, &blobs, &cards);
   g_free (work.rgb);
   g_free (work.mask);
   for (int c = 0; c < 3; c++)

@@ -4,14 +4,10 @@
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <leptonica/allheaders.h>
-#include <tiffio.h>
 
-#include "mc-cleanup.h"
-#include "mc-file-util.h"
+#include "mc-cleanup-private.h"
 #include "mc-vips.h"
 
 /* Cleanup of paperwork pages.
@@ -51,39 +47,6 @@ typedef struct {
   /* crop, as fractions of the turned image */
   double cx, cy, cw, ch;
 } Geometry;
-
-void
-mc_cleanup_result_free (McCleanupResult *result)
-{
-  if (result == NULL)
-    return;
-  g_free (result->output);
-  g_free (result);
-}
-
-const char *
-mc_page_kind_to_string (McPageKind kind)
-{
-  switch (kind)
-    {
-    case MC_PAGE_KIND_LINEART: return "lineart";
-    case MC_PAGE_KIND_GREY: return "grey";
-    case MC_PAGE_KIND_COLOUR: return "colour";
-    default: return "unknown";
-    }
-}
-
-const char *
-mc_page_kind_to_label (McPageKind kind)
-{
-  switch (kind)
-    {
-    case MC_PAGE_KIND_LINEART: return _("black and white");
-    case MC_PAGE_KIND_GREY: return _("grey");
-    case MC_PAGE_KIND_COLOUR: return _("colour");
-    default: return "?";
-    }
-}
 
 static gboolean
 vips_failed (GError **error)
@@ -568,109 +531,6 @@ ink_coverage (PIX       *ink,
   return area > 0 ? count / area : 0.0;
 }
 
-/* A CCITT G4 TIFF in one strip, 0 = white: the PDF writer can then copy
- * the G4 data as it is (libvips writes many strips, which cannot be joined
- * into one G4 stream). */
-static int
-write_g4_tiff (VipsImage  *bilevel,
-               int         dpi,
-               const char *path)
-{
-  g_autoptr(VipsImage) mem = vips_image_copy_memory (bilevel);
-  int w = vips_image_get_width (bilevel), h = vips_image_get_height (bilevel);
-  g_autofree guint8 *row = g_malloc0 ((w + 7) / 8);
-  TIFF *tif;
-  int status = 0;
-
-  if (mem == NULL || !(tif = TIFFOpen (path, "w")))
-    return -1;
-  TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, (uint32_t) w);
-  TIFFSetField (tif, TIFFTAG_IMAGELENGTH, (uint32_t) h);
-  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 1);
-  TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
-  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4);
-  TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
-  TIFFSetField (tif, TIFFTAG_FILLORDER, FILLORDER_MSB2LSB);
-  TIFFSetField (tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
-  TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, (uint32_t) h);
-  TIFFSetField (tif, TIFFTAG_XRESOLUTION, (float) dpi);
-  TIFFSetField (tif, TIFFTAG_YRESOLUTION, (float) dpi);
-  TIFFSetField (tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
-  for (int y = 0; y < h && status == 0; y++)
-    {
-      const guchar *src = VIPS_IMAGE_ADDR (mem, 0, y);
-
-      memset (row, 0, (w + 7) / 8);
-      for (int x = 0; x < w; x++)
-        if (src[x] == 0)
-          row[x >> 3] |= 0x80 >> (x & 7);
-      if (TIFFWriteScanline (tif, row, y, 0) < 0)
-        status = -1;
-    }
-  TIFFClose (tif);
-  return status;
-}
-
-static gboolean
-save_output (VipsImage   *out,
-             McPageKind   kind,
-             int          dpi,
-             int          quality,
-             const char  *base,
-             char       **written,
-             GError     **error)
-{
-  const char *ext = kind == MC_PAGE_KIND_LINEART ? ".tif" : ".jpg";
-  g_autofree char *final = g_strconcat (base, ext, NULL);
-  g_autofree char *tmp = NULL;
-  g_autoptr(GError) local_error = NULL;
-  double ppm = dpi / 25.4;
-  int status;
-
-  /* Private from the first byte, then synced and renamed into place. */
-  if (!(tmp = mc_file_temp_create (final, &local_error)))
-    status = -1;
-  else if (kind == MC_PAGE_KIND_LINEART)
-    status = write_g4_tiff (out, dpi, tmp);
-  else
-    {
-      g_autoptr(VipsImage) copy = NULL;
-
-      /* The resolution goes in the JFIF header, which "strip" would drop;
-       * a copy carries it without touching the caller's image. */
-      if (vips_copy (out, &copy, "xres", ppm, "yres", ppm, NULL) == 0)
-        {
-          vips_image_remove (copy, VIPS_META_EXIF_NAME);
-          vips_image_remove (copy, VIPS_META_XMP_NAME);
-          vips_image_remove (copy, VIPS_META_IPTC_NAME);
-          status = vips_jpegsave (copy, tmp, "Q", quality, "optimize_coding", TRUE, NULL);
-        }
-      else
-        status = -1;
-    }
-  if (status != 0)
-    {
-      g_autofree char *name = g_filename_display_name (final);
-
-      vips_error_clear ();
-      if (tmp != NULL)
-        g_unlink (tmp);
-      g_set_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_WRITE,
-                   _("The cleaned page could not be saved as %s. Check that the folder exists and the disk is not full."),
-                   name);
-      return FALSE;
-    }
-  if (!mc_file_commit (tmp, final, &local_error))
-    {
-      g_autofree char *name = g_filename_display_name (final);
-
-      g_set_error (error, MC_PAGE_IMAGE_ERROR, MC_PAGE_IMAGE_ERROR_WRITE,
-                   _("The cleaned page could not be saved as %s: %s"), name, local_error->message);
-      return FALSE;
-    }
-  *written = g_steal_pointer (&final);
-  return TRUE;
-}
 
 /* G_MESSAGES_DEBUG=mc-cleanup prints how long each step took. */
 /* One cleaning, stage by stage. Every intermediate image is owned by
@@ -1059,7 +919,7 @@ clean_write_output (Cleaning    *c,
   result->width = ow;
   result->height = oh;
   if (output_base != NULL && !(result->blank && !c->options->keep_blank))
-    if (!save_output (x, result->kind, out_dpi, quality, output_base, &result->output, error))
+    if (!mc_cleanup_save_output (x, result->kind, out_dpi, quality, output_base, &result->output, error))
       return FALSE;
   stage_done (c, "output");
   return TRUE;
@@ -1128,159 +988,4 @@ mc_cleanup_image (VipsImage              *image,
     return NULL;
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
   return g_steal_pointer (&result);
-}
-
-McCleanupResult *
-mc_cleanup_file (const char             *path,
-                 int                     dpi,
-                 const char             *output_base,
-                 const McCleanupOptions *options,
-                 GCancellable           *cancellable,
-                 GError                **error)
-{
-  g_autoptr(VipsImage) image = mc_page_image_load (path, &dpi, error);
-  g_autofree char *name = NULL;
-  GError *local = NULL;
-  McCleanupResult *result;
-
-  if (image == NULL)
-    return NULL;
-  result = mc_cleanup_image (image, dpi, output_base, options, cancellable, &local);
-  if (result == NULL && local != NULL && local->domain == MC_PAGE_IMAGE_ERROR &&
-      local->code != MC_PAGE_IMAGE_ERROR_WRITE)
-    {
-      /* Name the file the clerk knows, not "page". */
-      name = g_filename_display_basename (path);
-      g_prefix_error (&local, "%s: ", name);
-    }
-  if (local != NULL)
-    g_propagate_error (error, local);
-  return result;
-}
-
-/* The workers. */
-
-typedef struct {
-  char             *path;
-  VipsImage        *image;
-  int               dpi;
-  char             *output_base;
-  McCleanupOptions  options;
-} Job;
-
-static void
-job_free (gpointer data)
-{
-  Job *job = data;
-
-  g_free (job->path);
-  g_clear_object (&job->image);
-  g_free (job->output_base);
-  g_free (job);
-}
-
-static void
-worker (gpointer data,
-        gpointer user_data)
-{
-  GTask *task = data;
-  Job *job = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  GError *error = NULL;
-  McCleanupResult *result;
-
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-  if (job->image != NULL)
-    result = mc_cleanup_image (job->image, job->dpi, job->output_base, &job->options, cancellable, &error);
-  else
-    result = mc_cleanup_file (job->path, job->dpi, job->output_base, &job->options, cancellable, &error);
-  if (result != NULL)
-    g_task_return_pointer (task, result, (GDestroyNotify) mc_cleanup_result_free);
-  else
-    g_task_return_error (task, error);
-  g_object_unref (task);
-}
-
-static GThreadPool *
-get_pool (void)
-{
-  static GThreadPool *pool;
-  static gsize initialized;
-
-  if (g_once_init_enter (&initialized))
-    {
-      pool = g_thread_pool_new (worker, NULL, (int) g_get_num_processors (), FALSE, NULL);
-      g_once_init_leave (&initialized, 1);
-    }
-  return pool;
-}
-
-void
-mc_cleanup_set_workers (guint n_workers)
-{
-  g_thread_pool_set_max_threads (get_pool (), (int) MAX (n_workers, 1), NULL);
-}
-
-static void
-submit (Job                 *job,
-        GCancellable        *cancellable,
-        GAsyncReadyCallback  callback,
-        gpointer             user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, submit);
-  g_task_set_task_data (task, job, job_free);
-  g_thread_pool_push (get_pool (), task, NULL);
-}
-
-void
-mc_cleanup_file_async (const char             *path,
-                       int                     dpi,
-                       const char             *output_base,
-                       const McCleanupOptions *options,
-                       GCancellable           *cancellable,
-                       GAsyncReadyCallback     callback,
-                       gpointer                user_data)
-{
-  Job *job = g_new0 (Job, 1);
-
-  job->path = g_strdup (path);
-  job->dpi = dpi;
-  job->output_base = g_strdup (output_base);
-  if (options != NULL)
-    job->options = *options;
-  submit (job, cancellable, callback, user_data);
-}
-
-void
-mc_cleanup_image_async (VipsImage              *image,
-                        int                     dpi,
-                        const char             *output_base,
-                        const McCleanupOptions *options,
-                        GCancellable           *cancellable,
-                        GAsyncReadyCallback     callback,
-                        gpointer                user_data)
-{
-  Job *job = g_new0 (Job, 1);
-
-  job->image = image ? g_object_ref (image) : NULL;
-  job->dpi = dpi;
-  job->output_base = g_strdup (output_base);
-  if (options != NULL)
-    job->options = *options;
-  submit (job, cancellable, callback, user_data);
-}
-
-McCleanupResult *
-mc_cleanup_finish (GAsyncResult  *result,
-                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == submit, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

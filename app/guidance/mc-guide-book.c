@@ -8,7 +8,7 @@
 
 #include "mc-core.h"
 #include "mc-error.h"
-#include "mc-guide-book.h"
+#include "mc-guide-book-private.h"
 #include "mc-json.h"
 
 #define GUIDES_RESOURCE RESOURCE_BASE "/data/guides"
@@ -29,78 +29,6 @@ G_DEFINE_FINAL_TYPE (McGuideBook, mc_guide_book, G_TYPE_OBJECT)
 
 /* The general guides a clerk looks for first, in this order. */
 static const char * const general_order[] = { "portal-sign-in", "follow-filing", "pay-fees" };
-
-/* ---- The parts -------------------------------------------------------------- */
-
-static void
-step_free (McGuideStep *step)
-{
-  g_free (step->text);
-  g_free (step->text_en);
-  g_free (step->detail);
-  g_free (step->detail_en);
-  g_free (step->illustration);
-  g_free (step);
-}
-
-static McGuideStep *
-step_copy (const McGuideStep *step)
-{
-  McGuideStep *copy = g_new0 (McGuideStep, 1);
-
-  copy->text = g_strdup (step->text);
-  copy->text_en = g_strdup (step->text_en);
-  copy->detail = g_strdup (step->detail);
-  copy->detail_en = g_strdup (step->detail_en);
-  copy->illustration = g_strdup (step->illustration);
-  return copy;
-}
-
-static void
-guide_free (McGuide *guide)
-{
-  g_free (guide->id);
-  g_free (guide->procedure_code);
-  g_free (guide->pictogram);
-  g_free (guide->title);
-  g_free (guide->title_en);
-  g_free (guide->summary);
-  g_free (guide->summary_en);
-  g_clear_pointer (&guide->steps, g_ptr_array_unref);
-  g_clear_pointer (&guide->after, g_ptr_array_unref);
-  g_free (guide->origin);
-  g_free (guide);
-}
-
-static GPtrArray *
-steps_new (void)
-{
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
-}
-
-const char *
-mc_guide_step_get_text (const McGuideStep *step)
-{
-  return mc_catalog_text (step->text, step->text_en);
-}
-
-const char *
-mc_guide_step_get_detail (const McGuideStep *step)
-{
-  return step->detail ? mc_catalog_text (step->detail, step->detail_en) : NULL;
-}
-
-const char *
-mc_guide_get_title (const McGuide *guide)
-{
-  return mc_catalog_text (guide->title, guide->title_en);
-}
-
-const char *
-mc_guide_get_summary (const McGuide *guide)
-{
-  return mc_catalog_text (guide->summary, guide->summary_en);
-}
 
 /* ---- Reading ---------------------------------------------------------------- */
 
@@ -138,9 +66,9 @@ typedef struct {
 static void
 procedure_data_free (ProcedureData *d)
 {
-  g_clear_pointer (&d->bring, step_free);
-  g_clear_pointer (&d->bring_optional, step_free);
-  g_clear_pointer (&d->fee, step_free);
+  g_clear_pointer (&d->bring, mc_guide_step_free);
+  g_clear_pointer (&d->bring_optional, mc_guide_step_free);
+  g_clear_pointer (&d->fee, mc_guide_step_free);
   g_clear_pointer (&d->after_all, g_ptr_array_unref);
   g_clear_pointer (&d->fallback, entry_free);
   g_clear_pointer (&d->entries, g_hash_table_unref);
@@ -149,8 +77,8 @@ procedure_data_free (ProcedureData *d)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProcedureData, procedure_data_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (McGuide, guide_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (McGuideStep, step_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (McGuide, mc_guide_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (McGuideStep, mc_guide_step_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Entry, entry_free)
 
 static gboolean
@@ -337,7 +265,7 @@ parse_steps (GFile       *override_dir,
              gboolean     may_be_empty,
              GError     **error)
 {
-  g_autoptr(GPtrArray) steps = steps_new ();
+  g_autoptr(GPtrArray) steps = mc_guide_steps_new ();
   GError *local_error = NULL;
   JsonArray *array = mc_json_get_array (obj, where, name, required, &local_error);
 
@@ -415,7 +343,7 @@ parse_guide (GFile       *override_dir,
       !read_text (obj, origin, "summary_en", TRUE, &guide->summary_en, error) ||
       !(guide->steps = parse_steps (override_dir, obj, origin, "steps", TRUE, FALSE, error)))
     return NULL;
-  guide->after = steps_new ();
+  guide->after = mc_guide_steps_new ();
   return g_steal_pointer (&guide);
 }
 
@@ -469,7 +397,7 @@ parse_template (GFile         *override_dir,
       g_set_error (error, MC_DATA_ERROR, MC_DATA_ERROR_INVALID,
                    _("%s: both texts must contain “%s”, where the program puts the paper’s name or the fee"),
                    where, placeholder);
-      step_free (step);
+      mc_guide_step_free (step);
       return FALSE;
     }
   *out = step;
@@ -572,9 +500,9 @@ procedure_data_merge (ProcedureData *into,
       g_clear_pointer (&into->field, free_func); \
       into->field = g_steal_pointer (&from->field); \
     }
-  TAKE (bring, step_free);
-  TAKE (bring_optional, step_free);
-  TAKE (fee, step_free);
+  TAKE (bring, mc_guide_step_free);
+  TAKE (bring_optional, mc_guide_step_free);
+  TAKE (fee, mc_guide_step_free);
   TAKE (after_all, g_ptr_array_unref);
   TAKE (fallback, entry_free);
 #undef TAKE
@@ -654,11 +582,11 @@ build_procedure_guide (const McProcedure   *p,
   guide->summary = g_strdup (e->summary);
   guide->summary_en = g_strdup (e->summary_en);
   guide->origin = g_strdup (d->origin);
-  guide->steps = steps_new ();
-  guide->after = steps_new ();
+  guide->steps = mc_guide_steps_new ();
+  guide->after = mc_guide_steps_new ();
 
   for (guint i = 0; i < e->steps->len; i++)
-    g_ptr_array_add (guide->steps, step_copy (g_ptr_array_index (e->steps, i)));
+    g_ptr_array_add (guide->steps, mc_guide_step_copy (g_ptr_array_index (e->steps, i)));
 
   /* The papers to bring are the catalog's, so the two never disagree. */
   for (guint i = 0; i < p->components->len; i++)
@@ -680,9 +608,9 @@ build_procedure_guide (const McProcedure   *p,
     g_ptr_array_add (guide->steps, fill_step (d->fee, "{fee}", p->fee, p->fee_en));
 
   for (guint i = 0; i < e->after->len; i++)
-    g_ptr_array_add (guide->after, step_copy (g_ptr_array_index (e->after, i)));
+    g_ptr_array_add (guide->after, mc_guide_step_copy (g_ptr_array_index (e->after, i)));
   for (guint i = 0; i < d->after_all->len; i++)
-    g_ptr_array_add (guide->after, step_copy (g_ptr_array_index (d->after_all, i)));
+    g_ptr_array_add (guide->after, mc_guide_step_copy (g_ptr_array_index (d->after_all, i)));
   return guide;
 }
 
@@ -863,7 +791,7 @@ mc_guide_book_load (McProcedureCatalog *catalog,
   mc_core_init ();
   self = g_object_new (MC_TYPE_GUIDE_BOOK, NULL);
   self->override_dir = override_dir ? g_object_ref (override_dir) : NULL;
-  general = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) guide_free);
+  general = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) mc_guide_free);
 
   read_builtin (self, catalog, general, &procedures);
   read_override (self, catalog, general, &procedures);
@@ -1014,6 +942,6 @@ mc_guide_book_class_init (McGuideBookClass *klass)
 static void
 mc_guide_book_init (McGuideBook *self)
 {
-  self->guides = g_ptr_array_new_with_free_func ((GDestroyNotify) guide_free);
+  self->guides = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_guide_free);
   self->problems = g_ptr_array_new_with_free_func (g_free);
 }
