@@ -18,211 +18,10 @@
 #define BUSY_TIMEOUT_MS 10000
 #define OPEN_RETRIES 5
 
-struct _McSqliteLedger
-{
-  GObject     parent_instance;
-
-  char       *path;
-  char       *backup_path;
-  int         schema_version;
-
-  /* One connection writes, one reads: WAL lets a long report run while a
-   * “+1” is recorded. Each is used by one thread at a time. */
-  GMutex      write_lock;
-  sqlite3    *wdb;
-  GHashTable *wstmts;      /* SQL text → sqlite3_stmt */
-  GMutex      read_lock;
-  sqlite3    *rdb;
-  GHashTable *rstmts;
-
-  /* Checkpoints copy the WAL back into the file. SQLite would run them in
-   * the commit that crosses the threshold, making that filing wait for a
-   * burst of writes and an fsync of the whole file; here a third
-   * connection runs them on a thread of their own, beside the writer. */
-  GThreadPool *checkpointer;
-  sqlite3     *cdb;
-  gint         checkpoint_queued;
-
-  GPtrArray   *open_problems;
-};
-
 static void mc_sqlite_ledger_store_init (McLedgerStoreInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (McSqliteLedger, mc_sqlite_ledger, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (MC_TYPE_LEDGER_STORE, mc_sqlite_ledger_store_init))
-
-/* ---- Errors ------------------------------------------------------------ */
-
-static void
-set_error_from_rc (McSqliteLedger  *self,
-                   GError         **error,
-                   sqlite3         *db,
-                   int              rc)
-{
-  const char *path = self->path;
-  const char *detail = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
-
-  switch (rc & 0xff)
-    {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUSY,
-                   _("The ledger %s is in use by another program and did not become free in time. Nothing was changed; try again."),
-                   path);
-      break;
-    case SQLITE_NOTADB:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_NOT_LEDGER,
-                   _("%s is not a ledger: it is not an SQLite database. It has not been changed."),
-                   path);
-      break;
-    case SQLITE_CORRUPT:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT,
-                   _("The ledger %s is damaged (%s). It has not been changed; keep a copy and restore the last bundle exported from it."),
-                   path, detail);
-      break;
-    case SQLITE_FULL:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_FULL,
-                   _("The disk holding the ledger %s is full. Nothing was recorded; free some space and try again."),
-                   path);
-      break;
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_READ_ONLY,
-                   _("The ledger %s cannot be written (%s). Nothing was recorded."),
-                   path, detail);
-      break;
-    case SQLITE_CANTOPEN:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_FAILED,
-                   _("The ledger %s cannot be opened (%s)."),
-                   path, detail);
-      break;
-    case SQLITE_CONSTRAINT:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_INVALID,
-                   _("The ledger %s refused an event: %s. Nothing was recorded."),
-                   path, detail);
-      break;
-    default:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_FAILED,
-                   _("The ledger %s could not be used: %s"),
-                   path, detail);
-      break;
-    }
-}
-
-/* ---- Statements -------------------------------------------------------- */
-
-static sqlite3_stmt *
-prepare (McSqliteLedger  *self,
-         sqlite3         *db,
-         GHashTable      *cache,
-         const char      *sql,
-         GError         **error)
-{
-  sqlite3_stmt *stmt = g_hash_table_lookup (cache, sql);
-  int rc;
-
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-
-  rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_error_from_rc (self, error, db, rc);
-      return NULL;
-    }
-  g_hash_table_insert (cache, g_strdup (sql), stmt);
-  return stmt;
-}
-
-static gboolean
-exec (McSqliteLedger  *self,
-      sqlite3         *db,
-      const char      *sql,
-      GError         **error)
-{
-  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      set_error_from_rc (self, error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-query_int (McSqliteLedger  *self,
-           sqlite3         *db,
-           const char      *sql,
-           gint64          *out,
-           GError         **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          *out = sqlite3_column_int64 (stmt, 0);
-          rc = SQLITE_OK;
-        }
-      else if (rc == SQLITE_DONE)
-        {
-          *out = 0;
-          rc = SQLITE_OK;
-        }
-    }
-  if (rc != SQLITE_OK)
-    set_error_from_rc (self, error, db, rc);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_OK;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
-bind_day (sqlite3_stmt *stmt,
-          int           index,
-          McDay         day,
-          const char   *open_value)
-{
-  g_autofree char *text = mc_day_format (day);
-
-  sqlite3_bind_text (stmt, index, text ? text : open_value, -1, SQLITE_TRANSIENT);
-}
-
-static gboolean
-step_done (McSqliteLedger  *self,
-           sqlite3         *db,
-           sqlite3_stmt    *stmt,
-           GError         **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_rc (self, error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* ---- Checkpoints -------------------------------------------------------- */
 
@@ -370,7 +169,7 @@ open_connection (McSqliteLedger  *self,
                         NULL);
   if (rc != SQLITE_OK)
     {
-      set_error_from_rc (self, error, db, rc);
+      mc_sqlite_ledger_set_error_from_rc (self, error, db, rc);
       sqlite3_close (db);
       return NULL;
     }
@@ -392,7 +191,7 @@ make_backup (McSqliteLedger  *self,
 
   sql = g_strdup_printf ("VACUUM INTO %s", quoted);
   sqlite3_free (quoted);
-  if (!exec (self, self->wdb, sql, error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, sql, error))
     {
       g_prefix_error (error, _("Before updating the ledger a copy is made, and it failed: "));
       return FALSE;
@@ -411,35 +210,35 @@ migrate (McSqliteLedger  *self,
   int rc;
 
   /* Table rebuilds need foreign keys off; they are checked before commit. */
-  if (!exec (self, self->wdb, "PRAGMA foreign_keys = OFF", error) ||
-      !exec (self, self->wdb, "BEGIN IMMEDIATE", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = OFF", error) ||
+      !mc_sqlite_ledger_exec (self, self->wdb, "BEGIN IMMEDIATE", error))
     return FALSE;
 
   /* Another program may have migrated while we waited for the lock. */
-  if (!query_int (self, self->wdb, "PRAGMA user_version", &version, error))
+  if (!mc_sqlite_ledger_query_int (self, self->wdb, "PRAGMA user_version", &version, error))
     goto fail;
   if (version >= MC_SQLITE_LEDGER_SCHEMA_VERSION)
     {
       self->schema_version = version;
-      return exec (self, self->wdb, "COMMIT", error) &&
-             exec (self, self->wdb, "PRAGMA foreign_keys = ON", error);
+      return mc_sqlite_ledger_exec (self, self->wdb, "COMMIT", error) &&
+             mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", error);
     }
 
   if (!fresh && version > 0 &&
-      !query_int (self, self->wdb, "SELECT count(*) FROM events", &n_events, error))
+      !mc_sqlite_ledger_query_int (self, self->wdb, "SELECT count(*) FROM events", &n_events, error))
     goto fail;
   if (n_events > 0)
     {
       /* VACUUM cannot run inside a transaction: step out, copy, and start
        * again; the version is read once more under the lock. */
-      exec (self, self->wdb, "ROLLBACK", NULL);
+      mc_sqlite_ledger_exec (self, self->wdb, "ROLLBACK", NULL);
       if (!make_backup (self, version, error))
         {
-          exec (self, self->wdb, "PRAGMA foreign_keys = ON", NULL);
+          mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", NULL);
           return FALSE;
         }
-      if (!exec (self, self->wdb, "BEGIN IMMEDIATE", error) ||
-          !query_int (self, self->wdb, "PRAGMA user_version", &version, error))
+      if (!mc_sqlite_ledger_exec (self, self->wdb, "BEGIN IMMEDIATE", error) ||
+          !mc_sqlite_ledger_query_int (self, self->wdb, "PRAGMA user_version", &version, error))
         goto fail;
     }
 
@@ -447,8 +246,8 @@ migrate (McSqliteLedger  *self,
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, v);
 
-      if (!exec (self, self->wdb, mc_sqlite_ledger_migrations[v], error) ||
-          !exec (self, self->wdb, set_version, error))
+      if (!mc_sqlite_ledger_exec (self, self->wdb, mc_sqlite_ledger_migrations[v], error) ||
+          !mc_sqlite_ledger_exec (self, self->wdb, set_version, error))
         {
           g_prefix_error (error, _("Updating the ledger to version %d failed, and it was left as it was: "),
                           (int) v);
@@ -472,7 +271,7 @@ migrate (McSqliteLedger  *self,
       }
     if (rc != SQLITE_DONE)
       {
-        set_error_from_rc (self, error, self->wdb, rc);
+        mc_sqlite_ledger_set_error_from_rc (self, error, self->wdb, rc);
         goto fail;
       }
   }
@@ -481,17 +280,17 @@ migrate (McSqliteLedger  *self,
     g_autofree char *app_id = g_strdup_printf ("PRAGMA application_id = %d",
                                                MC_SQLITE_LEDGER_APPLICATION_ID);
 
-    if (!exec (self, self->wdb, app_id, error) ||
-        !exec (self, self->wdb, "COMMIT", error))
+    if (!mc_sqlite_ledger_exec (self, self->wdb, app_id, error) ||
+        !mc_sqlite_ledger_exec (self, self->wdb, "COMMIT", error))
       goto fail;
   }
 
   self->schema_version = MC_SQLITE_LEDGER_SCHEMA_VERSION;
-  return exec (self, self->wdb, "PRAGMA foreign_keys = ON", error);
+  return mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", error);
 
 fail:
-  exec (self, self->wdb, "ROLLBACK", NULL);
-  exec (self, self->wdb, "PRAGMA foreign_keys = ON", NULL);
+  mc_sqlite_ledger_exec (self, self->wdb, "ROLLBACK", NULL);
+  mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", NULL);
   return FALSE;
 }
 
@@ -505,16 +304,16 @@ inspect (McSqliteLedger  *self,
 
   /* One snapshot for the three: another program may be creating the ledger
    * right now, and its tables, version and id must be seen all or none. */
-  if (!exec (self, self->wdb, "BEGIN", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "BEGIN", error))
     return FALSE;
-  if (!query_int (self, self->wdb, "PRAGMA application_id", &app_id, error) ||
-      !query_int (self, self->wdb, "PRAGMA user_version", &version, error) ||
-      !query_int (self, self->wdb, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+  if (!mc_sqlite_ledger_query_int (self, self->wdb, "PRAGMA application_id", &app_id, error) ||
+      !mc_sqlite_ledger_query_int (self, self->wdb, "PRAGMA user_version", &version, error) ||
+      !mc_sqlite_ledger_query_int (self, self->wdb, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
     {
-      exec (self, self->wdb, "ROLLBACK", NULL);
+      mc_sqlite_ledger_exec (self, self->wdb, "ROLLBACK", NULL);
       return FALSE;
     }
-  if (!exec (self, self->wdb, "COMMIT", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "COMMIT", error))
     return FALSE;
 
   *fresh = (n_objects == 0 && version == 0 && app_id == 0);
@@ -592,7 +391,7 @@ check_safeguards (McSqliteLedger  *self,
   for (guint i = 0; i < G_N_ELEMENTS (safeguard_triggers); i++)
     g_string_append_printf (sql, "%s'%s'", i ? ", " : "", safeguard_triggers[i]);
   g_string_append (sql, ")");
-  if (!query_int (self, self->rdb, sql->str, &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, sql->str, &n, error))
     return FALSE;
   if (n != G_N_ELEMENTS (safeguard_triggers))
     {
@@ -600,9 +399,9 @@ check_safeguards (McSqliteLedger  *self,
       return TRUE;
     }
 
-  if (!query_int (self, self->rdb,
-                  "SELECT count(*) FROM ledger_applied"
-                  " WHERE seq IS (SELECT coalesce (max (seq), 0) FROM events)", &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb,
+                                   "SELECT count(*) FROM ledger_applied"
+                                   " WHERE seq IS (SELECT coalesce (max (seq), 0) FROM events)", &n, error))
     return FALSE;
   if (n != 1)
     g_ptr_array_add (problems, g_strdup (_("Some recorded events were never counted")));
@@ -675,7 +474,7 @@ mc_sqlite_ledger_quick_check (McSqliteLedger  *self,
 
   sqlite3_free (quoted);
   g_mutex_lock (&self->read_lock);
-  if (!exec (self, self->rdb, "BEGIN", error))
+  if (!mc_sqlite_ledger_exec (self, self->rdb, "BEGIN", error))
     goto out;
 
   if (!check_safeguards (self, problems, error))
@@ -703,7 +502,7 @@ mc_sqlite_ledger_quick_check (McSqliteLedger  *self,
   {
     char *sql = sqlite3_mprintf (recent_filing_mismatches, since_text, since_text);
 
-    ok = query_int (self, self->rdb, sql, &n, error);
+    ok = mc_sqlite_ledger_query_int (self, self->rdb, sql, &n, error);
     sqlite3_free (sql);
     if (!ok)
       goto out;
@@ -714,7 +513,7 @@ mc_sqlite_ledger_quick_check (McSqliteLedger  *self,
   ok = TRUE;
 
 out:
-  exec (self, self->rdb, "COMMIT", NULL);
+  mc_sqlite_ledger_exec (self, self->rdb, "COMMIT", NULL);
   g_mutex_unlock (&self->read_lock);
   return ok;
 }
@@ -743,9 +542,9 @@ prepare_writer (McSqliteLedger  *self,
       !inspect (self, fresh, error))
     return FALSE;
 
-  if (!exec (self, self->wdb, "PRAGMA journal_mode = WAL", error) ||
-      !exec (self, self->wdb, "PRAGMA synchronous = FULL", error) ||
-      !exec (self, self->wdb, "PRAGMA foreign_keys = ON", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA journal_mode = WAL", error) ||
+      !mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA synchronous = FULL", error) ||
+      !mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", error))
     return FALSE;
 
   return self->schema_version >= MC_SQLITE_LEDGER_SCHEMA_VERSION || migrate (self, *fresh, error);
@@ -797,7 +596,7 @@ mc_sqlite_ledger_open (const char               *path,
     }
 
   if (!(self->rdb = open_connection (self, error)) ||
-      !exec (self, self->rdb, "PRAGMA query_only = ON", error))
+      !mc_sqlite_ledger_exec (self, self->rdb, "PRAGMA query_only = ON", error))
     return NULL;
 
   /* A ledger whose counts were changed behind its back still opens, so
@@ -855,7 +654,7 @@ mc_sqlite_ledger_set_synchronous_full (McSqliteLedger  *self,
   g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), FALSE);
 
   g_mutex_lock (&self->write_lock);
-  ok = exec (self, self->wdb, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", error);
+  ok = mc_sqlite_ledger_exec (self, self->wdb, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", error);
   g_mutex_unlock (&self->write_lock);
   return ok;
 }
@@ -866,20 +665,6 @@ mc_sqlite_ledger_set_synchronous_full (McSqliteLedger  *self,
   "uuid, kind, filing_uuid, corrects_uuid, at, local_date, visit_id, ward_code, counter, clerk," \
   " procedure, channel, pages, receipt, status, source, voids, reason"
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           col)
-{
-  return (const char *) sqlite3_column_text (stmt, col);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
-{
-  return g_strdup (column_text (stmt, col));
-}
-
 static McLedgerEvent *
 event_from_row (McSqliteLedger  *self,
                 sqlite3_stmt    *stmt,
@@ -889,27 +674,27 @@ event_from_row (McSqliteLedger  *self,
   const char *text;
   gboolean ok = TRUE;
 
-  event->uuid = column_dup (stmt, 0);
-  ok &= mc_event_kind_from_string (column_text (stmt, 1), &event->kind);
-  event->filing_uuid = column_dup (stmt, 2);
-  event->corrects_uuid = column_dup (stmt, 3);
-  ok &= mc_ledger_parse_time (column_text (stmt, 4), &event->at_us);
-  ok &= mc_day_parse (column_text (stmt, 5), &event->local_day);
-  event->visit_id = column_dup (stmt, 6);
-  event->ward_code = column_dup (stmt, 7);
-  event->counter = column_dup (stmt, 8);
-  event->clerk = column_dup (stmt, 9);
-  event->procedure = column_dup (stmt, 10);
-  if ((text = column_text (stmt, 11)) != NULL)
+  event->uuid = mc_sqlite_ledger_column_dup (stmt, 0);
+  ok &= mc_event_kind_from_string (mc_sqlite_ledger_column_text (stmt, 1), &event->kind);
+  event->filing_uuid = mc_sqlite_ledger_column_dup (stmt, 2);
+  event->corrects_uuid = mc_sqlite_ledger_column_dup (stmt, 3);
+  ok &= mc_ledger_parse_time (mc_sqlite_ledger_column_text (stmt, 4), &event->at_us);
+  ok &= mc_day_parse (mc_sqlite_ledger_column_text (stmt, 5), &event->local_day);
+  event->visit_id = mc_sqlite_ledger_column_dup (stmt, 6);
+  event->ward_code = mc_sqlite_ledger_column_dup (stmt, 7);
+  event->counter = mc_sqlite_ledger_column_dup (stmt, 8);
+  event->clerk = mc_sqlite_ledger_column_dup (stmt, 9);
+  event->procedure = mc_sqlite_ledger_column_dup (stmt, 10);
+  if ((text = mc_sqlite_ledger_column_text (stmt, 11)) != NULL)
     ok &= mc_channel_from_string (text, &event->channel);
   event->pages = sqlite3_column_int (stmt, 12);
-  event->receipt = column_dup (stmt, 13);
-  if ((text = column_text (stmt, 14)) != NULL)
+  event->receipt = mc_sqlite_ledger_column_dup (stmt, 13);
+  if ((text = mc_sqlite_ledger_column_text (stmt, 14)) != NULL)
     ok &= mc_filing_status_from_string (text, &event->status);
-  if ((text = column_text (stmt, 15)) != NULL)
+  if ((text = mc_sqlite_ledger_column_text (stmt, 15)) != NULL)
     ok &= mc_source_from_string (text, &event->source);
   event->voids = sqlite3_column_int (stmt, 16) != 0;
-  if ((text = column_text (stmt, 17)) != NULL)
+  if ((text = mc_sqlite_ledger_column_text (stmt, 17)) != NULL)
     ok &= mc_correction_reason_from_string (text, &event->reason);
 
   if (!ok)
@@ -929,19 +714,19 @@ lookup_event_locked (McSqliteLedger  *self,
                      const char      *uuid,
                      GError         **error)
 {
-  sqlite3_stmt *stmt = prepare (self, db, cache,
-                                "SELECT " EVENT_COLUMNS " FROM events WHERE uuid = ?1", error);
+  sqlite3_stmt *stmt = mc_sqlite_ledger_prepare (self, db, cache,
+                                                 "SELECT " EVENT_COLUMNS " FROM events WHERE uuid = ?1", error);
   McLedgerEvent *event = NULL;
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, uuid);
+  mc_sqlite_ledger_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     event = event_from_row (self, stmt, error);
   else if (rc != SQLITE_DONE)
-    set_error_from_rc (self, error, db, rc);
+    mc_sqlite_ledger_set_error_from_rc (self, error, db, rc);
   sqlite3_reset (stmt);
   return event;
 }
@@ -951,10 +736,10 @@ insert_event (McSqliteLedger       *self,
               const McLedgerEvent  *e,
               GError              **error)
 {
-  sqlite3_stmt *stmt = prepare (self, self->wdb, self->wstmts,
-                                "INSERT INTO events (" EVENT_COLUMNS ") VALUES"
-                                " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-                                error);
+  sqlite3_stmt *stmt = mc_sqlite_ledger_prepare (self, self->wdb, self->wstmts,
+                                                 "INSERT INTO events (" EVENT_COLUMNS ") VALUES"
+                                                 " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                                                 error);
   g_autofree char *at = NULL;
   gboolean countable = e->kind != MC_EVENT_STATUS;
 
@@ -962,29 +747,29 @@ insert_event (McSqliteLedger       *self,
     return FALSE;
 
   at = mc_ledger_format_time (e->at_us);
-  bind_text (stmt, 1, e->uuid);
-  bind_text (stmt, 2, mc_event_kind_to_string (e->kind));
-  bind_text (stmt, 3, e->filing_uuid);
-  bind_text (stmt, 4, e->corrects_uuid);
-  bind_text (stmt, 5, at);
-  bind_day (stmt, 6, e->local_day, NULL);
-  bind_text (stmt, 7, e->kind == MC_EVENT_FILING ? e->visit_id : NULL);
+  mc_sqlite_ledger_bind_text (stmt, 1, e->uuid);
+  mc_sqlite_ledger_bind_text (stmt, 2, mc_event_kind_to_string (e->kind));
+  mc_sqlite_ledger_bind_text (stmt, 3, e->filing_uuid);
+  mc_sqlite_ledger_bind_text (stmt, 4, e->corrects_uuid);
+  mc_sqlite_ledger_bind_text (stmt, 5, at);
+  mc_sqlite_ledger_bind_day (stmt, 6, e->local_day, NULL);
+  mc_sqlite_ledger_bind_text (stmt, 7, e->kind == MC_EVENT_FILING ? e->visit_id : NULL);
   if (countable)
     {
-      bind_text (stmt, 8, e->ward_code);
-      bind_text (stmt, 9, e->counter);
-      bind_text (stmt, 10, e->clerk);
-      bind_text (stmt, 11, e->procedure);
-      bind_text (stmt, 12, mc_channel_to_string (e->channel));
+      mc_sqlite_ledger_bind_text (stmt, 8, e->ward_code);
+      mc_sqlite_ledger_bind_text (stmt, 9, e->counter);
+      mc_sqlite_ledger_bind_text (stmt, 10, e->clerk);
+      mc_sqlite_ledger_bind_text (stmt, 11, e->procedure);
+      mc_sqlite_ledger_bind_text (stmt, 12, mc_channel_to_string (e->channel));
       sqlite3_bind_int (stmt, 13, e->pages);
-      bind_text (stmt, 14, e->receipt);
+      mc_sqlite_ledger_bind_text (stmt, 14, e->receipt);
     }
-  bind_text (stmt, 15, e->kind != MC_EVENT_CORRECTION ? mc_filing_status_to_string (e->status) : NULL);
-  bind_text (stmt, 16, e->kind == MC_EVENT_FILING ? mc_source_to_string (e->source) : NULL);
+  mc_sqlite_ledger_bind_text (stmt, 15, e->kind != MC_EVENT_CORRECTION ? mc_filing_status_to_string (e->status) : NULL);
+  mc_sqlite_ledger_bind_text (stmt, 16, e->kind == MC_EVENT_FILING ? mc_source_to_string (e->source) : NULL);
   sqlite3_bind_int (stmt, 17, e->kind == MC_EVENT_CORRECTION && e->voids);
-  bind_text (stmt, 18, e->kind == MC_EVENT_CORRECTION ? mc_correction_reason_to_string (e->reason) : NULL);
+  mc_sqlite_ledger_bind_text (stmt, 18, e->kind == MC_EVENT_CORRECTION ? mc_correction_reason_to_string (e->reason) : NULL);
 
-  return step_done (self, self->wdb, stmt, error);
+  return mc_sqlite_ledger_step_done (self, self->wdb, stmt, error);
 }
 
 /* The checks the triggers also make, done first for a clear message. */
@@ -1064,7 +849,7 @@ mc_sqlite_ledger_append (McLedgerStore         *store,
 
   g_mutex_lock (&self->write_lock);
 
-  if (!exec (self, self->wdb, "BEGIN IMMEDIATE", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "BEGIN IMMEDIATE", error))
     goto out;
 
   for (guint i = 0; i < n_events; i++)
@@ -1096,7 +881,7 @@ mc_sqlite_ledger_append (McLedgerStore         *store,
       counts.n_added++;
     }
 
-  if (!exec (self, self->wdb, "COMMIT", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "COMMIT", error))
     goto rollback;
 
   *result = counts;
@@ -1104,7 +889,7 @@ mc_sqlite_ledger_append (McLedgerStore         *store,
   goto out;
 
 rollback:
-  exec (self, self->wdb, "ROLLBACK", NULL);
+  mc_sqlite_ledger_exec (self, self->wdb, "ROLLBACK", NULL);
 out:
   g_mutex_unlock (&self->write_lock);
   return ok;
@@ -1124,316 +909,6 @@ mc_sqlite_ledger_lookup_event (McLedgerStore  *store,
   return event;
 }
 
-/* ---- Filings ----------------------------------------------------------- */
-
-#define FILING_SELECT \
-  "SELECT fe.uuid, he.uuid, fe.at, f.local_date, f.ward_code, f.counter, he.clerk, f.procedure," \
-  "       f.channel, he.pages, he.receipt, f.status, fe.source, f.voided," \
-  "       (SELECT count(*) FROM events c WHERE c.filing_uuid = fe.uuid AND c.kind = 'correction')" \
-  "  FROM filings f JOIN events fe ON fe.seq = f.seq JOIN events he ON he.seq = f.head_seq"
-
-static McLedgerFiling *
-filing_from_row (McSqliteLedger  *self,
-                 sqlite3_stmt    *stmt,
-                 GError         **error)
-{
-  g_autoptr(McLedgerFiling) filing = g_new0 (McLedgerFiling, 1);
-  gboolean ok = TRUE;
-
-  filing->uuid = column_dup (stmt, 0);
-  filing->head_uuid = column_dup (stmt, 1);
-  ok &= mc_ledger_parse_time (column_text (stmt, 2), &filing->at_us);
-  ok &= mc_day_parse (column_text (stmt, 3), &filing->local_day);
-  filing->ward_code = column_dup (stmt, 4);
-  filing->counter = column_dup (stmt, 5);
-  filing->clerk = column_dup (stmt, 6);
-  filing->procedure = column_dup (stmt, 7);
-  ok &= mc_channel_from_string (column_text (stmt, 8), &filing->channel);
-  filing->pages = sqlite3_column_int (stmt, 9);
-  filing->receipt = column_dup (stmt, 10);
-  ok &= mc_filing_status_from_string (column_text (stmt, 11), &filing->status);
-  ok &= mc_source_from_string (column_text (stmt, 12), &filing->source);
-  filing->voided = sqlite3_column_int (stmt, 13) != 0;
-  filing->n_corrections = sqlite3_column_int (stmt, 14);
-
-  if (!ok)
-    {
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT,
-                   _("The ledger %s holds a filing that cannot be read (%s)."),
-                   self->path, filing->uuid ? filing->uuid : "?");
-      return NULL;
-    }
-  return g_steal_pointer (&filing);
-}
-
-static McLedgerFiling *
-mc_sqlite_ledger_lookup_filing (McLedgerStore  *store,
-                                const char     *filing_uuid,
-                                GError        **error)
-{
-  McSqliteLedger *self = MC_SQLITE_LEDGER (store);
-  McLedgerFiling *filing = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_mutex_lock (&self->read_lock);
-  stmt = prepare (self, self->rdb, self->rstmts, FILING_SELECT " WHERE fe.uuid = ?1", error);
-  if (stmt != NULL)
-    {
-      bind_text (stmt, 1, filing_uuid);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        filing = filing_from_row (self, stmt, error);
-      else if (rc != SQLITE_DONE)
-        set_error_from_rc (self, error, self->rdb, rc);
-      sqlite3_reset (stmt);
-    }
-  g_mutex_unlock (&self->read_lock);
-  return filing;
-}
-
-/* Parameters from @first_param on: three per span. */
-static void
-append_span_filter (GString                *sql,
-                    const char             *table,
-                    const McLedgerWardSpan *spans,
-                    guint                   n_spans,
-                    int                     first_param)
-{
-  if (spans == NULL)
-    return;
-  if (n_spans == 0)
-    {
-      g_string_append (sql, " AND 0");
-      return;
-    }
-  g_string_append (sql, " AND (");
-  for (guint i = 0; i < n_spans; i++)
-    {
-      int p = first_param + 3 * (int) i;
-
-      g_string_append_printf (sql, "%s(%sward_code = ?%d AND %slocal_date BETWEEN ?%d AND ?%d)",
-                              i ? " OR " : "", table, p, table, p + 1, p + 2);
-    }
-  g_string_append (sql, ")");
-}
-
-static void
-bind_spans (sqlite3_stmt           *stmt,
-            const McLedgerWardSpan *spans,
-            guint                   n_spans,
-            int                     first_param)
-{
-  for (guint i = 0; spans != NULL && i < n_spans; i++)
-    {
-      int p = first_param + 3 * (int) i;
-
-      bind_text (stmt, p, spans[i].ward_code);
-      bind_day (stmt, p + 1, spans[i].from, "0000-00-00");
-      bind_day (stmt, p + 2, spans[i].to, "9999-99-99");
-    }
-}
-
-static GPtrArray *
-mc_sqlite_ledger_list_filings (McLedgerStore              *store,
-                               const McLedgerFilingQuery  *query,
-                               GError                    **error)
-{
-  McSqliteLedger *self = MC_SQLITE_LEDGER (store);
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_ledger_filing_free);
-  g_autoptr(GString) sql = g_string_new (FILING_SELECT " WHERE f.local_date BETWEEN ?1 AND ?2");
-  sqlite3_stmt *stmt;
-  gboolean ok = TRUE;
-  int rc;
-
-  if (!query->include_voided)
-    g_string_append (sql, " AND f.voided = 0");
-  append_span_filter (sql, "f.", query->spans, query->n_spans, 4);
-  g_string_append (sql, " ORDER BY f.local_date DESC, fe.at DESC, fe.uuid DESC LIMIT ?3");
-
-  g_mutex_lock (&self->read_lock);
-  stmt = prepare (self, self->rdb, self->rstmts, sql->str, error);
-  if (stmt == NULL)
-    ok = FALSE;
-  else
-    {
-      bind_day (stmt, 1, query->from, "0000-00-00");
-      bind_day (stmt, 2, query->to, "9999-99-99");
-      sqlite3_bind_int64 (stmt, 3, query->limit ? (gint64) query->limit : -1);
-      bind_spans (stmt, query->spans, query->n_spans, 4);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          McLedgerFiling *filing = filing_from_row (self, stmt, error);
-
-          if (filing == NULL)
-            {
-              ok = FALSE;
-              break;
-            }
-          g_ptr_array_add (result, filing);
-        }
-      if (ok && rc != SQLITE_DONE)
-        {
-          set_error_from_rc (self, error, self->rdb, rc);
-          ok = FALSE;
-        }
-      sqlite3_reset (stmt);
-    }
-  g_mutex_unlock (&self->read_lock);
-
-  return ok ? g_steal_pointer (&result) : NULL;
-}
-
-/* ---- Counts ------------------------------------------------------------ */
-
-/* The smallest table that has every dimension asked for. */
-static char *
-count_sql (const McLedgerCountQuery *q,
-           int                      *cols)
-{
-  McLedgerDims dims = q->group_by;
-  g_autoptr(GString) group = g_string_new (NULL);
-  g_autoptr(GString) sql = g_string_new ("SELECT ");
-  const char *table, *sum;
-  gboolean by_counter = dims & MC_LEDGER_DIM_COUNTER;
-  gboolean by_pc = dims & (MC_LEDGER_DIM_PROCEDURE | MC_LEDGER_DIM_CHANNEL);
-  int n = 0;
-
-  if (by_counter && by_pc)
-    {
-      table = "filings";
-      sum = "count(*)";
-    }
-  else if (by_pc)
-    {
-      table = "day_procedure_channel";
-      sum = "sum(n)";
-    }
-  else
-    {
-      table = "day_counter";
-      sum = "sum(n)";
-    }
-
-  /* cols[] tells which result column holds which dimension, -1 if none. */
-  for (int d = 0; d < 5; d++)
-    cols[d] = -1;
-#define ADD(dim, idx, name) \
-  if (dims & dim) { g_string_append_printf (group, "%s%s", group->len ? ", " : "", name); cols[idx] = n++; }
-  ADD (MC_LEDGER_DIM_DAY, 0, "local_date");
-  ADD (MC_LEDGER_DIM_WARD, 1, "ward_code");
-  ADD (MC_LEDGER_DIM_COUNTER, 2, "counter");
-  ADD (MC_LEDGER_DIM_PROCEDURE, 3, "procedure");
-  ADD (MC_LEDGER_DIM_CHANNEL, 4, "channel");
-#undef ADD
-
-  if (group->len)
-    g_string_append_printf (sql, "%s, ", group->str);
-  g_string_append_printf (sql, "%s FROM %s WHERE local_date BETWEEN ?1 AND ?2", sum, table);
-  if (g_str_equal (table, "filings"))
-    g_string_append (sql, " AND voided = 0");
-  append_span_filter (sql, "", q->spans, q->n_spans, 3);
-  if (group->len)
-    g_string_append_printf (sql, " GROUP BY %s", group->str);
-  g_string_append_printf (sql, " HAVING %s > 0", sum);
-  return g_string_free (g_steal_pointer (&sql), FALSE);
-}
-
-static gboolean
-run_count (McSqliteLedger            *self,
-           const McLedgerCountQuery  *q,
-           guint                      index,
-           McLedgerCountFunc          func,
-           gpointer                   user_data,
-           GError                   **error)
-{
-  int cols[5];
-  g_autofree char *sql = count_sql (q, cols);
-  sqlite3_stmt *stmt = prepare (self, self->rdb, self->rstmts, sql, error);
-  char last_day_text[11] = "";
-  McDay last_day = MC_DAY_OPEN;
-  int n_cols = 0;
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  for (int d = 0; d < 5; d++)
-    if (cols[d] >= 0)
-      n_cols++;
-
-  bind_day (stmt, 1, q->from, "0000-00-00");
-  bind_day (stmt, 2, q->to, "9999-99-99");
-  bind_spans (stmt, q->spans, q->n_spans, 3);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      McLedgerCount row = { MC_DAY_OPEN, NULL, NULL, NULL, MC_N_CHANNELS, 0 };
-
-      if (cols[0] >= 0)
-        {
-          const char *text = column_text (stmt, cols[0]);
-
-          /* Rows come grouped by day: parse each day once. */
-          if (text == NULL || strcmp (text, last_day_text) != 0)
-            {
-              if (!mc_day_parse (text, &last_day))
-                {
-                  g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT,
-                               _("The ledger %s holds a day that cannot be read (%s)."),
-                               self->path, text ? text : "NULL");
-                  sqlite3_reset (stmt);
-                  return FALSE;
-                }
-              g_strlcpy (last_day_text, text, sizeof last_day_text);
-            }
-          row.day = last_day;
-        }
-      if (cols[1] >= 0)
-        row.ward_code = column_text (stmt, cols[1]);
-      if (cols[2] >= 0)
-        row.counter = column_text (stmt, cols[2]);
-      if (cols[3] >= 0)
-        row.procedure = column_text (stmt, cols[3]);
-      if (cols[4] >= 0 && !mc_channel_from_string (column_text (stmt, cols[4]), &row.channel))
-        {
-          g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT,
-                       _("The ledger %s holds a portal that cannot be read."), self->path);
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      row.count = (guint64) sqlite3_column_int64 (stmt, n_cols);
-      func (&row, index, user_data);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_rc (self, error, self->rdb, rc);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-mc_sqlite_ledger_count (McLedgerStore             *store,
-                        const McLedgerCountQuery  *queries,
-                        guint                      n_queries,
-                        McLedgerCountFunc          func,
-                        gpointer                   user_data,
-                        GError                   **error)
-{
-  McSqliteLedger *self = MC_SQLITE_LEDGER (store);
-  gboolean ok;
-
-  g_mutex_lock (&self->read_lock);
-  /* One read transaction: one snapshot for every query. */
-  ok = exec (self, self->rdb, "BEGIN", error);
-  for (guint i = 0; ok && i < n_queries; i++)
-    ok = run_count (self, &queries[i], i, func, user_data, error);
-  exec (self, self->rdb, ok ? "COMMIT" : "ROLLBACK", NULL);
-  g_mutex_unlock (&self->read_lock);
-  return ok;
-}
-
 /* ---- Export, check ----------------------------------------------------- */
 
 static gboolean
@@ -1448,9 +923,9 @@ mc_sqlite_ledger_foreach_event (McLedgerStore      *store,
   int rc = SQLITE_DONE;
 
   g_mutex_lock (&self->read_lock);
-  ok = exec (self, self->rdb, "BEGIN", error);
-  stmt = ok ? prepare (self, self->rdb, self->rstmts,
-                       "SELECT " EVENT_COLUMNS " FROM events ORDER BY seq", error) : NULL;
+  ok = mc_sqlite_ledger_exec (self, self->rdb, "BEGIN", error);
+  stmt = ok ? mc_sqlite_ledger_prepare (self, self->rdb, self->rstmts,
+                                        "SELECT " EVENT_COLUMNS " FROM events ORDER BY seq", error) : NULL;
   if (stmt == NULL)
     ok = FALSE;
   while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1462,12 +937,12 @@ mc_sqlite_ledger_foreach_event (McLedgerStore      *store,
     }
   if (ok && rc != SQLITE_DONE)
     {
-      set_error_from_rc (self, error, self->rdb, rc);
+      mc_sqlite_ledger_set_error_from_rc (self, error, self->rdb, rc);
       ok = FALSE;
     }
   if (stmt != NULL)
     sqlite3_reset (stmt);
-  exec (self, self->rdb, "COMMIT", NULL);
+  mc_sqlite_ledger_exec (self, self->rdb, "COMMIT", NULL);
   g_mutex_unlock (&self->read_lock);
   return ok;
 }
@@ -1483,7 +958,7 @@ count_mismatches (McSqliteLedger  *self,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (%s EXCEPT %s)", a, b);
 
-  return query_int (self, self->rdb, sql, out, error);
+  return mc_sqlite_ledger_query_int (self, self->rdb, sql, out, error);
 }
 
 /* SQLite's own checks of the file, with the read lock held and a read
@@ -1501,7 +976,7 @@ check_sqlite (McSqliteLedger  *self,
   rc = sqlite3_prepare_v2 (self->rdb, "PRAGMA integrity_check", -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      const char *line = column_text (stmt, 0);
+      const char *line = mc_sqlite_ledger_column_text (stmt, 0);
 
       if (g_strcmp0 (line, "ok") != 0)
         g_ptr_array_add (problems, g_strdup_printf (_("SQLite: %s"), line));
@@ -1511,7 +986,7 @@ check_sqlite (McSqliteLedger  *self,
   stmt = NULL;
   if (rc != SQLITE_DONE)
     {
-      set_error_from_rc (self, error, self->rdb, rc);
+      mc_sqlite_ledger_set_error_from_rc (self, error, self->rdb, rc);
       return FALSE;
     }
 
@@ -1526,7 +1001,7 @@ check_sqlite (McSqliteLedger  *self,
   stmt = NULL;
   if (rc != SQLITE_DONE)
     {
-      set_error_from_rc (self, error, self->rdb, rc);
+      mc_sqlite_ledger_set_error_from_rc (self, error, self->rdb, rc);
       return FALSE;
     }
   if (n > 0)
@@ -1562,14 +1037,14 @@ mc_sqlite_ledger_check (McLedgerStore  *store,
   check->problems = g_ptr_array_new_with_free_func (g_free);
 
   g_mutex_lock (&self->read_lock);
-  if (!exec (self, self->rdb, "BEGIN", error))
+  if (!mc_sqlite_ledger_exec (self, self->rdb, "BEGIN", error))
     goto out;
 
   if (!check_sqlite (self, check->problems, error))
     goto out;
 
-  if (!query_int (self, self->rdb, "PRAGMA application_id", &app_id, error) ||
-      !query_int (self, self->rdb, "PRAGMA user_version", &version, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, "PRAGMA application_id", &app_id, error) ||
+      !mc_sqlite_ledger_query_int (self, self->rdb, "PRAGMA user_version", &version, error))
     goto out;
   check->schema_version = version;
   if (app_id != MC_SQLITE_LEDGER_APPLICATION_ID || version != MC_SQLITE_LEDGER_SCHEMA_VERSION)
@@ -1581,19 +1056,19 @@ mc_sqlite_ledger_check (McLedgerStore  *store,
   if (!check_safeguards (self, check->problems, error))
     goto out;
 
-  if (!query_int (self, self->rdb,
-                  "SELECT count(*) FROM events WHERE uuid NOT GLOB"
-                  " '[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
-                  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
-                  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
-                  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'",
-                  &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb,
+                                   "SELECT count(*) FROM events WHERE uuid NOT GLOB"
+                                   " '[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
+                                   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
+                                   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
+                                   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'",
+                                   &n, error))
     goto out;
   if (n > 0)
     g_ptr_array_add (check->problems,
                      g_strdup_printf (_("%lld events have a malformed UUID"), (long long) n));
 
-  if (!query_int (self, self->rdb, filing_mismatches, &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, filing_mismatches, &n, error))
     goto out;
   if (n > 0)
     g_ptr_array_add (check->problems,
@@ -1610,19 +1085,19 @@ mc_sqlite_ledger_check (McLedgerStore  *store,
         g_ptr_array_add (check->problems, g_strdup_printf (_(summaries[i].problem), (long long) (n + m)));
     }
 
-  if (!query_int (self, self->rdb, "SELECT count(*) FROM events", &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, "SELECT count(*) FROM events", &n, error))
     goto out;
   check->n_events = n;
-  if (!query_int (self, self->rdb, "SELECT count(*) FROM filings", &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, "SELECT count(*) FROM filings", &n, error))
     goto out;
   check->n_filings = n;
-  if (!query_int (self, self->rdb, "SELECT count(*) FROM filings WHERE voided <> 0", &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, "SELECT count(*) FROM filings WHERE voided <> 0", &n, error))
     goto out;
   check->n_voided = n;
   ok = TRUE;
 
 out:
-  exec (self, self->rdb, "COMMIT", NULL);
+  mc_sqlite_ledger_exec (self, self->rdb, "COMMIT", NULL);
   g_mutex_unlock (&self->read_lock);
   return ok ? g_steal_pointer (&check) : NULL;
 }
@@ -1634,7 +1109,7 @@ mc_sqlite_ledger_change_stamp (McLedgerStore *store)
   gint64 version = 0;
 
   g_mutex_lock (&self->read_lock);
-  query_int (self, self->rdb, "PRAGMA data_version", &version, NULL);
+  mc_sqlite_ledger_query_int (self, self->rdb, "PRAGMA data_version", &version, NULL);
   g_mutex_unlock (&self->read_lock);
   return (guint64) version;
 }
@@ -1657,8 +1132,8 @@ mc_sqlite_ledger_read_after (McSqliteLedger  *self,
 
   *last_seq = after_seq;
   g_mutex_lock (&self->read_lock);
-  stmt = prepare (self, self->rdb, self->rstmts,
-                  "SELECT " EVENT_COLUMNS ", seq FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
+  stmt = mc_sqlite_ledger_prepare (self, self->rdb, self->rstmts,
+                                   "SELECT " EVENT_COLUMNS ", seq FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
   if (stmt == NULL)
     ok = FALSE;
   else
@@ -1679,7 +1154,7 @@ mc_sqlite_ledger_read_after (McSqliteLedger  *self,
         }
       if (ok && rc != SQLITE_DONE)
         {
-          set_error_from_rc (self, error, self->rdb, rc);
+          mc_sqlite_ledger_set_error_from_rc (self, error, self->rdb, rc);
           ok = FALSE;
         }
       sqlite3_reset (stmt);
@@ -1703,13 +1178,13 @@ mc_sqlite_ledger_get_push_mark (McSqliteLedger  *self,
 
   /* Without a server (never reached yet): the one pushed to last. */
   g_mutex_lock (&self->read_lock);
-  stmt = prepare (self, self->rdb, self->rstmts,
-                  "WITH m AS (SELECT coalesce ((SELECT seq FROM pushed WHERE ?1 IS NULL OR server_id = ?1"
-                  "                             ORDER BY at DESC LIMIT 1), 0) AS mark)"
-                  " SELECT m.mark, (SELECT count(*) FROM events WHERE seq > m.mark) FROM m", error);
+  stmt = mc_sqlite_ledger_prepare (self, self->rdb, self->rstmts,
+                                   "WITH m AS (SELECT coalesce ((SELECT seq FROM pushed WHERE ?1 IS NULL OR server_id = ?1"
+                                   "                             ORDER BY at DESC LIMIT 1), 0) AS mark)"
+                                   " SELECT m.mark, (SELECT count(*) FROM events WHERE seq > m.mark) FROM m", error);
   if (stmt != NULL)
     {
-      bind_text (stmt, 1, server_id);
+      mc_sqlite_ledger_bind_text (stmt, 1, server_id);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         {
@@ -1720,7 +1195,7 @@ mc_sqlite_ledger_get_push_mark (McSqliteLedger  *self,
           ok = TRUE;
         }
       else
-        set_error_from_rc (self, error, self->rdb, rc);
+        mc_sqlite_ledger_set_error_from_rc (self, error, self->rdb, rc);
       sqlite3_reset (stmt);
     }
   g_mutex_unlock (&self->read_lock);
@@ -1741,16 +1216,16 @@ mc_sqlite_ledger_set_push_mark (McSqliteLedger  *self,
   g_return_val_if_fail (server_id != NULL, FALSE);
 
   g_mutex_lock (&self->write_lock);
-  stmt = prepare (self, self->wdb, self->wstmts,
-                  "INSERT INTO pushed (server_id, seq, at) VALUES (?1, ?2, ?3)"
-                  " ON CONFLICT (server_id) DO UPDATE SET seq = max (seq, excluded.seq), at = excluded.at",
-                  error);
+  stmt = mc_sqlite_ledger_prepare (self, self->wdb, self->wstmts,
+                                   "INSERT INTO pushed (server_id, seq, at) VALUES (?1, ?2, ?3)"
+                                   " ON CONFLICT (server_id) DO UPDATE SET seq = max (seq, excluded.seq), at = excluded.at",
+                                   error);
   if (stmt != NULL)
     {
-      bind_text (stmt, 1, server_id);
+      mc_sqlite_ledger_bind_text (stmt, 1, server_id);
       sqlite3_bind_int64 (stmt, 2, pushed_seq);
-      bind_text (stmt, 3, now);
-      ok = step_done (self, self->wdb, stmt, error);
+      mc_sqlite_ledger_bind_text (stmt, 3, now);
+      ok = mc_sqlite_ledger_step_done (self, self->wdb, stmt, error);
     }
   g_mutex_unlock (&self->write_lock);
   return ok;
