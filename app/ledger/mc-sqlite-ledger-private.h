@@ -99,6 +99,32 @@ char *
 mc_sqlite_ledger_column_dup (sqlite3_stmt *stmt,
                              int           col);
 
+/* ---- Events: mc-sqlite-ledger-events.c ---------------------------------- */
+
+#define EVENT_COLUMNS \
+  "uuid, kind, filing_uuid, corrects_uuid, at, local_date, visit_id, ward_code, counter, clerk," \
+  " procedure, channel, pages, receipt, status, source, voids, reason"
+
+G_GNUC_INTERNAL
+McLedgerEvent *
+mc_sqlite_ledger_event_from_row (McSqliteLedger  *self,
+                                 sqlite3_stmt    *stmt,
+                                 GError         **error);
+
+G_GNUC_INTERNAL
+gboolean
+mc_sqlite_ledger_append (McLedgerStore         *store,
+                         McLedgerEvent * const *events,
+                         guint                  n_events,
+                         McLedgerAppendResult  *result,
+                         GError               **error);
+
+G_GNUC_INTERNAL
+McLedgerEvent *
+mc_sqlite_ledger_lookup_event (McLedgerStore  *store,
+                               const char     *uuid,
+                               GError        **error);
+
 /* ---- Filings and counts: mc-sqlite-ledger-query.c ------------------------ */
 
 G_GNUC_INTERNAL
