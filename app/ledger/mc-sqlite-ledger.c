@@ -11,496 +11,17 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "mc-sqlite-ledger.h"
+#include "mc-sqlite-ledger-private.h"
 
 /* How long a writer waits for another program's transaction. A filing is
  * one short transaction, so anything longer means a stuck program. */
 #define BUSY_TIMEOUT_MS 10000
 #define OPEN_RETRIES 5
 
-struct _McSqliteLedger
-{
-  GObject     parent_instance;
-
-  char       *path;
-  char       *backup_path;
-  int         schema_version;
-
-  /* One connection writes, one reads: WAL lets a long report run while a
-   * “+1” is recorded. Each is used by one thread at a time. */
-  GMutex      write_lock;
-  sqlite3    *wdb;
-  GHashTable *wstmts;      /* SQL text → sqlite3_stmt */
-  GMutex      read_lock;
-  sqlite3    *rdb;
-  GHashTable *rstmts;
-
-  /* Checkpoints copy the WAL back into the file. SQLite would run them in
-   * the commit that crosses the threshold, making that filing wait for a
-   * burst of writes and an fsync of the whole file; here a third
-   * connection runs them on a thread of their own, beside the writer. */
-  GThreadPool *checkpointer;
-  sqlite3     *cdb;
-  gint         checkpoint_queued;
-
-  GPtrArray   *open_problems;
-};
-
 static void mc_sqlite_ledger_store_init (McLedgerStoreInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (McSqliteLedger, mc_sqlite_ledger, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (MC_TYPE_LEDGER_STORE, mc_sqlite_ledger_store_init))
-
-/* ---- Schema ------------------------------------------------------------ */
-
-/* Schema 1, as the first release wrote it: events only, and a “portal”
- * column that knew the national and provincial portals. Kept verbatim:
- * new ledgers are made by running every migration from 0, so this path
- * runs on every first start, and old files take the same road. */
-static const char migration_1[] =
-  "CREATE TABLE events ("
-  "  seq           INTEGER PRIMARY KEY,"
-  "  uuid          TEXT NOT NULL UNIQUE,"
-  "  kind          TEXT NOT NULL,"
-  "  filing_uuid   TEXT NOT NULL REFERENCES events (uuid),"
-  "  corrects_uuid TEXT REFERENCES events (uuid),"
-  "  at            TEXT NOT NULL,"
-  "  local_date    TEXT NOT NULL,"
-  "  visit_id      TEXT,"
-  "  ward_code     TEXT,"
-  "  counter       TEXT,"
-  "  clerk         TEXT,"
-  "  procedure     TEXT,"
-  "  portal        TEXT,"
-  "  pages         INTEGER,"
-  "  receipt       TEXT,"
-  "  status        TEXT,"
-  "  voids         INTEGER NOT NULL DEFAULT 0,"
-  "  reason        TEXT"
-  ");"
-  "CREATE INDEX events_by_date ON events (local_date);"
-  "CREATE INDEX events_by_filing ON events (filing_uuid);"
-  "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
-  " BEGIN SELECT RAISE (ABORT, 'the ledger is append-only'); END;"
-  "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
-  " BEGIN SELECT RAISE (ABORT, 'the ledger is append-only'); END;";
-
-/* Schema 2: channels instead of portals (residence, linked services,
- * other, paper), the source of each filing, constraints on every field,
- * a projection of each filing as it stands, and per-day summaries kept by
- * triggers so that a five-year report reads thousands of rows, not
- * millions. The triggers live in the database, so every writer (the
- * program, motcua-tool, an import) keeps them right. */
-static const char migration_2[] =
-  "DROP TRIGGER events_append_only_update;"
-  "DROP TRIGGER events_append_only_delete;"
-  "DROP INDEX events_by_date;"
-  "DROP INDEX events_by_filing;"
-  "ALTER TABLE events RENAME TO events_v1;"
-
-  "CREATE TABLE events ("
-  "  seq           INTEGER PRIMARY KEY,"
-  "  uuid          TEXT NOT NULL UNIQUE CHECK (length (uuid) = 36),"
-  "  kind          TEXT NOT NULL CHECK (kind IN ('filing', 'status', 'correction')),"
-  "  filing_uuid   TEXT NOT NULL REFERENCES events (uuid),"
-  "  corrects_uuid TEXT REFERENCES events (uuid),"
-  "  at            TEXT NOT NULL CHECK (length (at) = 27),"
-  "  local_date    TEXT NOT NULL CHECK (length (local_date) = 10),"
-  "  visit_id      TEXT,"
-  "  ward_code     TEXT,"
-  "  counter       TEXT,"
-  "  clerk         TEXT,"
-  "  procedure     TEXT,"
-  "  channel       TEXT CHECK (channel IN ('national', 'provincial', 'residence', 'linked', 'other', 'paper')),"
-  "  pages         INTEGER CHECK (pages >= 0),"
-  "  receipt       TEXT,"
-  "  status        TEXT CHECK (status IN ('submitted', 'accepted', 'supplement', 'rejected', 'completed', 'withdrawn')),"
-  "  source        TEXT CHECK (source IN ('visit', 'manual')),"
-  "  voids         INTEGER NOT NULL DEFAULT 0 CHECK (voids IN (0, 1)),"
-  "  reason        TEXT,"
-  "  CHECK ((kind = 'filing') = (filing_uuid = uuid)),"
-  "  CHECK ((kind = 'correction') = (corrects_uuid IS NOT NULL)),"
-  "  CHECK (kind = 'status' OR (ward_code IS NOT NULL AND counter IS NOT NULL AND"
-  "         procedure IS NOT NULL AND channel IS NOT NULL AND pages IS NOT NULL)),"
-  "  CHECK (kind = 'correction' OR status IS NOT NULL),"
-  "  CHECK (kind <> 'filing' OR source IS NOT NULL),"
-  "  CHECK (kind = 'correction' OR voids = 0)"
-  ");"
-  "CREATE INDEX events_by_filing ON events (filing_uuid);"
-
-  "CREATE TABLE filings ("
-  "  seq        INTEGER PRIMARY KEY REFERENCES events (seq),"
-  "  head_seq   INTEGER NOT NULL REFERENCES events (seq),"
-  "  status_seq INTEGER NOT NULL REFERENCES events (seq),"
-  "  local_date TEXT NOT NULL,"
-  "  ward_code  TEXT NOT NULL,"
-  "  counter    TEXT NOT NULL,"
-  "  procedure  TEXT NOT NULL,"
-  "  channel    TEXT NOT NULL,"
-  "  status     TEXT NOT NULL,"
-  "  voided     INTEGER NOT NULL"
-  ");"
-  "CREATE INDEX filings_by_date ON filings (local_date, ward_code);"
-
-  "CREATE TABLE day_counter ("
-  "  local_date TEXT NOT NULL, ward_code TEXT NOT NULL, counter TEXT NOT NULL,"
-  "  n INTEGER NOT NULL CHECK (n >= 0),"
-  "  PRIMARY KEY (local_date, ward_code, counter)"
-  ") WITHOUT ROWID;"
-  "CREATE TABLE day_procedure_channel ("
-  "  local_date TEXT NOT NULL, ward_code TEXT NOT NULL, procedure TEXT NOT NULL, channel TEXT NOT NULL,"
-  "  n INTEGER NOT NULL CHECK (n >= 0),"
-  "  PRIMARY KEY (local_date, ward_code, procedure, channel)"
-  ") WITHOUT ROWID;"
-
-  "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
-  " BEGIN SELECT RAISE (ABORT, 'the ledger is append-only: events are never changed'); END;"
-  "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
-  " BEGIN SELECT RAISE (ABORT, 'the ledger is append-only: events are never deleted'); END;"
-
-  /* Ordering: a correction or a status change wins over another when its
-   * (at, uuid) is greater; it must be later than what it points at. */
-  "CREATE TRIGGER events_check_refs BEFORE INSERT ON events WHEN NEW.kind <> 'filing'"
-  " BEGIN"
-  "  SELECT RAISE (ABORT, 'the event points at a filing that is not in the ledger')"
-  "   WHERE NOT EXISTS (SELECT 1 FROM events f WHERE f.uuid = NEW.filing_uuid AND f.kind = 'filing');"
-  "  SELECT RAISE (ABORT, 'a correction must point at an earlier event of the same filing')"
-  "   WHERE NEW.kind = 'correction' AND NOT EXISTS (SELECT 1 FROM events c"
-  "     WHERE c.uuid = NEW.corrects_uuid AND c.filing_uuid = NEW.filing_uuid"
-  "       AND c.kind IN ('filing', 'correction') AND c.at < NEW.at);"
-  "  SELECT RAISE (ABORT, 'a status change must be later than its filing')"
-  "   WHERE NEW.kind = 'status' AND NOT EXISTS (SELECT 1 FROM events f"
-  "     WHERE f.uuid = NEW.filing_uuid AND f.at < NEW.at);"
-  " END;"
-
-  "CREATE TRIGGER events_project_filing AFTER INSERT ON events WHEN NEW.kind = 'filing'"
-  " BEGIN"
-  "  INSERT INTO filings (seq, head_seq, status_seq, local_date, ward_code, counter, procedure, channel, status, voided)"
-  "   VALUES (NEW.seq, NEW.seq, NEW.seq, NEW.local_date, NEW.ward_code, NEW.counter, NEW.procedure, NEW.channel, NEW.status, 0);"
-  " END;"
-  "CREATE TRIGGER events_project_correction AFTER INSERT ON events WHEN NEW.kind = 'correction'"
-  " BEGIN"
-  "  UPDATE filings SET head_seq = NEW.seq, local_date = NEW.local_date, ward_code = NEW.ward_code,"
-  "         counter = NEW.counter, procedure = NEW.procedure, channel = NEW.channel, voided = NEW.voids"
-  "   WHERE seq = (SELECT seq FROM events WHERE uuid = NEW.filing_uuid)"
-  "     AND (SELECT h.at < NEW.at OR (h.at = NEW.at AND h.uuid < NEW.uuid)"
-  "            FROM events h WHERE h.seq = filings.head_seq);"
-  " END;"
-  "CREATE TRIGGER events_project_status AFTER INSERT ON events WHEN NEW.kind = 'status'"
-  " BEGIN"
-  "  UPDATE filings SET status_seq = NEW.seq, status = NEW.status"
-  "   WHERE seq = (SELECT seq FROM events WHERE uuid = NEW.filing_uuid)"
-  "     AND (SELECT s.at < NEW.at OR (s.at = NEW.at AND s.uuid < NEW.uuid)"
-  "            FROM events s WHERE s.seq = filings.status_seq);"
-  " END;"
-
-  "CREATE TRIGGER filings_count_new AFTER INSERT ON filings WHEN NEW.voided = 0"
-  " BEGIN"
-  "  INSERT INTO day_counter (local_date, ward_code, counter, n)"
-  "   VALUES (NEW.local_date, NEW.ward_code, NEW.counter, 1)"
-  "   ON CONFLICT (local_date, ward_code, counter) DO UPDATE SET n = n + 1;"
-  "  INSERT INTO day_procedure_channel (local_date, ward_code, procedure, channel, n)"
-  "   VALUES (NEW.local_date, NEW.ward_code, NEW.procedure, NEW.channel, 1)"
-  "   ON CONFLICT (local_date, ward_code, procedure, channel) DO UPDATE SET n = n + 1;"
-  " END;"
-  "CREATE TRIGGER filings_uncount_old AFTER UPDATE OF local_date, ward_code, counter, procedure, channel, voided"
-  "  ON filings WHEN OLD.voided = 0"
-  " BEGIN"
-  "  UPDATE day_counter SET n = n - 1"
-  "   WHERE local_date = OLD.local_date AND ward_code = OLD.ward_code AND counter = OLD.counter;"
-  "  UPDATE day_procedure_channel SET n = n - 1"
-  "   WHERE local_date = OLD.local_date AND ward_code = OLD.ward_code"
-  "     AND procedure = OLD.procedure AND channel = OLD.channel;"
-  " END;"
-  "CREATE TRIGGER filings_count_updated AFTER UPDATE OF local_date, ward_code, counter, procedure, channel, voided"
-  "  ON filings WHEN NEW.voided = 0"
-  " BEGIN"
-  "  INSERT INTO day_counter (local_date, ward_code, counter, n)"
-  "   VALUES (NEW.local_date, NEW.ward_code, NEW.counter, 1)"
-  "   ON CONFLICT (local_date, ward_code, counter) DO UPDATE SET n = n + 1;"
-  "  INSERT INTO day_procedure_channel (local_date, ward_code, procedure, channel, n)"
-  "   VALUES (NEW.local_date, NEW.ward_code, NEW.procedure, NEW.channel, 1)"
-  "   ON CONFLICT (local_date, ward_code, procedure, channel) DO UPDATE SET n = n + 1;"
-  " END;"
-
-  /* The events of schema 1, in their order, through the triggers above:
-   * the projection and the summaries are built by the same code that
-   * keeps them afterwards. */
-  "INSERT INTO events (seq, uuid, kind, filing_uuid, corrects_uuid, at, local_date, visit_id,"
-  "                    ward_code, counter, clerk, procedure, channel, pages, receipt, status,"
-  "                    source, voids, reason)"
-  " SELECT seq, uuid, kind, filing_uuid, corrects_uuid, at, local_date, visit_id,"
-  "        ward_code, counter, clerk, procedure, portal, pages, receipt, status,"
-  "        CASE WHEN kind <> 'filing' THEN NULL WHEN visit_id IS NULL THEN 'manual' ELSE 'visit' END,"
-  "        voids, reason"
-  "   FROM events_v1 ORDER BY seq;"
-  "DROP TABLE events_v1;";
-
-/* Schema 3: the tables the reports read (filings and the per-day counts)
- * are guarded like the events. SQLite has no session state a trigger
- * could test, so the ledger keeps the seq of the last event applied to
- * them; a write to them is allowed only while an event beyond it exists,
- * which is true only inside the projection triggers of that event's
- * INSERT (they move the mark last). A direct UPDATE, INSERT or DELETE
- * finds every event applied and is refused; the mark itself only moves
- * forward, to the newest event. Existing data is kept as it is: what an
- * older program let through is found by the check at open, not hidden by
- * a rebuild. */
-#define APPLYING "EXISTS (SELECT 1 FROM events WHERE seq > (SELECT seq FROM ledger_applied))"
-#define MARK_APPLIED "  UPDATE ledger_applied SET seq = NEW.seq;"
-#define GUARD(table, op, OP) \
-  "CREATE TRIGGER " table "_guard_" op " BEFORE " OP " ON " table " WHEN NOT " APPLYING \
-  " BEGIN SELECT RAISE (ABORT, 'the counts are kept from the events only: " table \
-  " cannot be changed directly'); END;"
-
-static const char migration_3[] =
-  "CREATE TABLE ledger_applied ("
-  "  id  INTEGER PRIMARY KEY CHECK (id = 1),"
-  "  seq INTEGER NOT NULL"
-  ");"
-  "INSERT INTO ledger_applied VALUES (1, coalesce ((SELECT max (seq) FROM events), 0));"
-  "CREATE TRIGGER ledger_applied_guard_insert BEFORE INSERT ON ledger_applied"
-  " BEGIN SELECT RAISE (ABORT, 'the ledger keeps one mark of applied events'); END;"
-  "CREATE TRIGGER ledger_applied_guard_delete BEFORE DELETE ON ledger_applied"
-  " BEGIN SELECT RAISE (ABORT, 'the ledger keeps one mark of applied events'); END;"
-  "CREATE TRIGGER ledger_applied_guard_update BEFORE UPDATE ON ledger_applied"
-  " WHEN NEW.id IS NOT OLD.id OR NEW.seq <= OLD.seq OR NEW.seq IS NOT (SELECT max (seq) FROM events)"
-  " BEGIN SELECT RAISE (ABORT, 'the mark of applied events only moves to the newest event'); END;"
-  GUARD ("filings", "insert", "INSERT")
-  GUARD ("filings", "update", "UPDATE")
-  GUARD ("filings", "delete", "DELETE")
-  GUARD ("day_counter", "insert", "INSERT")
-  GUARD ("day_counter", "update", "UPDATE")
-  GUARD ("day_counter", "delete", "DELETE")
-  GUARD ("day_procedure_channel", "insert", "INSERT")
-  GUARD ("day_procedure_channel", "update", "UPDATE")
-  GUARD ("day_procedure_channel", "delete", "DELETE")
-
-  /* The projections, as in schema 2, each moving the mark last. */
-  "DROP TRIGGER events_project_filing;"
-  "DROP TRIGGER events_project_correction;"
-  "DROP TRIGGER events_project_status;"
-  "CREATE TRIGGER events_project_filing AFTER INSERT ON events WHEN NEW.kind = 'filing'"
-  " BEGIN"
-  "  INSERT INTO filings (seq, head_seq, status_seq, local_date, ward_code, counter, procedure, channel, status, voided)"
-  "   VALUES (NEW.seq, NEW.seq, NEW.seq, NEW.local_date, NEW.ward_code, NEW.counter, NEW.procedure, NEW.channel, NEW.status, 0);"
-  MARK_APPLIED
-  " END;"
-  "CREATE TRIGGER events_project_correction AFTER INSERT ON events WHEN NEW.kind = 'correction'"
-  " BEGIN"
-  "  UPDATE filings SET head_seq = NEW.seq, local_date = NEW.local_date, ward_code = NEW.ward_code,"
-  "         counter = NEW.counter, procedure = NEW.procedure, channel = NEW.channel, voided = NEW.voids"
-  "   WHERE seq = (SELECT seq FROM events WHERE uuid = NEW.filing_uuid)"
-  "     AND (SELECT h.at < NEW.at OR (h.at = NEW.at AND h.uuid < NEW.uuid)"
-  "            FROM events h WHERE h.seq = filings.head_seq);"
-  MARK_APPLIED
-  " END;"
-  "CREATE TRIGGER events_project_status AFTER INSERT ON events WHEN NEW.kind = 'status'"
-  " BEGIN"
-  "  UPDATE filings SET status_seq = NEW.seq, status = NEW.status"
-  "   WHERE seq = (SELECT seq FROM events WHERE uuid = NEW.filing_uuid)"
-  "     AND (SELECT s.at < NEW.at OR (s.at = NEW.at AND s.uuid < NEW.uuid)"
-  "            FROM events s WHERE s.seq = filings.status_seq);"
-  MARK_APPLIED
-  " END;";
-
-/* Schema 4: what has been pushed to each ledger server (McLedgerSync),
- * as the seq of the last event the server confirmed. Events are never
- * deleted and seq only grows, so one mark per server says it all; it
- * only moves forward. A new server (another server_id) starts at 0. */
-static const char migration_4[] =
-  "CREATE TABLE pushed ("
-  "  server_id TEXT PRIMARY KEY CHECK (length (server_id) = 36),"
-  "  seq       INTEGER NOT NULL CHECK (seq >= 0),"
-  "  at        TEXT NOT NULL CHECK (length (at) = 27)"
-  ") WITHOUT ROWID;"
-  "CREATE TRIGGER pushed_forward BEFORE UPDATE ON pushed WHEN NEW.seq < OLD.seq"
-  " BEGIN SELECT RAISE (ABORT, 'the mark of pushed events only moves forward'); END;"
-  "CREATE TRIGGER pushed_no_delete BEFORE DELETE ON pushed"
-  " BEGIN SELECT RAISE (ABORT, 'the mark of pushed events is never removed'); END;";
-
-static const char * const migrations[] = {
-  NULL,          /* 0: empty file */
-  migration_1,
-  migration_2,
-  migration_3,
-  migration_4,
-};
-
-G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MC_SQLITE_LEDGER_SCHEMA_VERSION + 1);
-
-/* ---- Errors ------------------------------------------------------------ */
-
-static void
-set_error_from_rc (McSqliteLedger  *self,
-                   GError         **error,
-                   sqlite3         *db,
-                   int              rc)
-{
-  const char *path = self->path;
-  const char *detail = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
-
-  switch (rc & 0xff)
-    {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_BUSY,
-                   _("The ledger %s is in use by another program and did not become free in time. Nothing was changed; try again."),
-                   path);
-      break;
-    case SQLITE_NOTADB:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_NOT_LEDGER,
-                   _("%s is not a ledger: it is not an SQLite database. It has not been changed."),
-                   path);
-      break;
-    case SQLITE_CORRUPT:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT,
-                   _("The ledger %s is damaged (%s). It has not been changed; keep a copy and restore the last bundle exported from it."),
-                   path, detail);
-      break;
-    case SQLITE_FULL:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_FULL,
-                   _("The disk holding the ledger %s is full. Nothing was recorded; free some space and try again."),
-                   path);
-      break;
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_READ_ONLY,
-                   _("The ledger %s cannot be written (%s). Nothing was recorded."),
-                   path, detail);
-      break;
-    case SQLITE_CANTOPEN:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_FAILED,
-                   _("The ledger %s cannot be opened (%s)."),
-                   path, detail);
-      break;
-    case SQLITE_CONSTRAINT:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_INVALID,
-                   _("The ledger %s refused an event: %s. Nothing was recorded."),
-                   path, detail);
-      break;
-    default:
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_FAILED,
-                   _("The ledger %s could not be used: %s"),
-                   path, detail);
-      break;
-    }
-}
-
-/* ---- Statements -------------------------------------------------------- */
-
-static sqlite3_stmt *
-prepare (McSqliteLedger  *self,
-         sqlite3         *db,
-         GHashTable      *cache,
-         const char      *sql,
-         GError         **error)
-{
-  sqlite3_stmt *stmt = g_hash_table_lookup (cache, sql);
-  int rc;
-
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-
-  rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_error_from_rc (self, error, db, rc);
-      return NULL;
-    }
-  g_hash_table_insert (cache, g_strdup (sql), stmt);
-  return stmt;
-}
-
-static gboolean
-exec (McSqliteLedger  *self,
-      sqlite3         *db,
-      const char      *sql,
-      GError         **error)
-{
-  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      set_error_from_rc (self, error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-query_int (McSqliteLedger  *self,
-           sqlite3         *db,
-           const char      *sql,
-           gint64          *out,
-           GError         **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          *out = sqlite3_column_int64 (stmt, 0);
-          rc = SQLITE_OK;
-        }
-      else if (rc == SQLITE_DONE)
-        {
-          *out = 0;
-          rc = SQLITE_OK;
-        }
-    }
-  if (rc != SQLITE_OK)
-    set_error_from_rc (self, error, db, rc);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_OK;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
-bind_day (sqlite3_stmt *stmt,
-          int           index,
-          McDay         day,
-          const char   *open_value)
-{
-  g_autofree char *text = mc_day_format (day);
-
-  sqlite3_bind_text (stmt, index, text ? text : open_value, -1, SQLITE_TRANSIENT);
-}
-
-static gboolean
-step_done (McSqliteLedger  *self,
-           sqlite3         *db,
-           sqlite3_stmt    *stmt,
-           GError         **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_rc (self, error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* ---- Checkpoints -------------------------------------------------------- */
 
@@ -648,7 +169,7 @@ open_connection (McSqliteLedger  *self,
                         NULL);
   if (rc != SQLITE_OK)
     {
-      set_error_from_rc (self, error, db, rc);
+      mc_sqlite_ledger_set_error_from_rc (self, error, db, rc);
       sqlite3_close (db);
       return NULL;
     }
@@ -670,7 +191,7 @@ make_backup (McSqliteLedger  *self,
 
   sql = g_strdup_printf ("VACUUM INTO %s", quoted);
   sqlite3_free (quoted);
-  if (!exec (self, self->wdb, sql, error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, sql, error))
     {
       g_prefix_error (error, _("Before updating the ledger a copy is made, and it failed: "));
       return FALSE;
@@ -689,35 +210,35 @@ migrate (McSqliteLedger  *self,
   int rc;
 
   /* Table rebuilds need foreign keys off; they are checked before commit. */
-  if (!exec (self, self->wdb, "PRAGMA foreign_keys = OFF", error) ||
-      !exec (self, self->wdb, "BEGIN IMMEDIATE", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = OFF", error) ||
+      !mc_sqlite_ledger_exec (self, self->wdb, "BEGIN IMMEDIATE", error))
     return FALSE;
 
   /* Another program may have migrated while we waited for the lock. */
-  if (!query_int (self, self->wdb, "PRAGMA user_version", &version, error))
+  if (!mc_sqlite_ledger_query_int (self, self->wdb, "PRAGMA user_version", &version, error))
     goto fail;
   if (version >= MC_SQLITE_LEDGER_SCHEMA_VERSION)
     {
       self->schema_version = version;
-      return exec (self, self->wdb, "COMMIT", error) &&
-             exec (self, self->wdb, "PRAGMA foreign_keys = ON", error);
+      return mc_sqlite_ledger_exec (self, self->wdb, "COMMIT", error) &&
+             mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", error);
     }
 
   if (!fresh && version > 0 &&
-      !query_int (self, self->wdb, "SELECT count(*) FROM events", &n_events, error))
+      !mc_sqlite_ledger_query_int (self, self->wdb, "SELECT count(*) FROM events", &n_events, error))
     goto fail;
   if (n_events > 0)
     {
       /* VACUUM cannot run inside a transaction: step out, copy, and start
        * again; the version is read once more under the lock. */
-      exec (self, self->wdb, "ROLLBACK", NULL);
+      mc_sqlite_ledger_exec (self, self->wdb, "ROLLBACK", NULL);
       if (!make_backup (self, version, error))
         {
-          exec (self, self->wdb, "PRAGMA foreign_keys = ON", NULL);
+          mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", NULL);
           return FALSE;
         }
-      if (!exec (self, self->wdb, "BEGIN IMMEDIATE", error) ||
-          !query_int (self, self->wdb, "PRAGMA user_version", &version, error))
+      if (!mc_sqlite_ledger_exec (self, self->wdb, "BEGIN IMMEDIATE", error) ||
+          !mc_sqlite_ledger_query_int (self, self->wdb, "PRAGMA user_version", &version, error))
         goto fail;
     }
 
@@ -725,8 +246,8 @@ migrate (McSqliteLedger  *self,
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, v);
 
-      if (!exec (self, self->wdb, migrations[v], error) ||
-          !exec (self, self->wdb, set_version, error))
+      if (!mc_sqlite_ledger_exec (self, self->wdb, mc_sqlite_ledger_migrations[v], error) ||
+          !mc_sqlite_ledger_exec (self, self->wdb, set_version, error))
         {
           g_prefix_error (error, _("Updating the ledger to version %d failed, and it was left as it was: "),
                           (int) v);
@@ -750,7 +271,7 @@ migrate (McSqliteLedger  *self,
       }
     if (rc != SQLITE_DONE)
       {
-        set_error_from_rc (self, error, self->wdb, rc);
+        mc_sqlite_ledger_set_error_from_rc (self, error, self->wdb, rc);
         goto fail;
       }
   }
@@ -759,17 +280,17 @@ migrate (McSqliteLedger  *self,
     g_autofree char *app_id = g_strdup_printf ("PRAGMA application_id = %d",
                                                MC_SQLITE_LEDGER_APPLICATION_ID);
 
-    if (!exec (self, self->wdb, app_id, error) ||
-        !exec (self, self->wdb, "COMMIT", error))
+    if (!mc_sqlite_ledger_exec (self, self->wdb, app_id, error) ||
+        !mc_sqlite_ledger_exec (self, self->wdb, "COMMIT", error))
       goto fail;
   }
 
   self->schema_version = MC_SQLITE_LEDGER_SCHEMA_VERSION;
-  return exec (self, self->wdb, "PRAGMA foreign_keys = ON", error);
+  return mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", error);
 
 fail:
-  exec (self, self->wdb, "ROLLBACK", NULL);
-  exec (self, self->wdb, "PRAGMA foreign_keys = ON", NULL);
+  mc_sqlite_ledger_exec (self, self->wdb, "ROLLBACK", NULL);
+  mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", NULL);
   return FALSE;
 }
 
@@ -783,16 +304,16 @@ inspect (McSqliteLedger  *self,
 
   /* One snapshot for the three: another program may be creating the ledger
    * right now, and its tables, version and id must be seen all or none. */
-  if (!exec (self, self->wdb, "BEGIN", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "BEGIN", error))
     return FALSE;
-  if (!query_int (self, self->wdb, "PRAGMA application_id", &app_id, error) ||
-      !query_int (self, self->wdb, "PRAGMA user_version", &version, error) ||
-      !query_int (self, self->wdb, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+  if (!mc_sqlite_ledger_query_int (self, self->wdb, "PRAGMA application_id", &app_id, error) ||
+      !mc_sqlite_ledger_query_int (self, self->wdb, "PRAGMA user_version", &version, error) ||
+      !mc_sqlite_ledger_query_int (self, self->wdb, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
     {
-      exec (self, self->wdb, "ROLLBACK", NULL);
+      mc_sqlite_ledger_exec (self, self->wdb, "ROLLBACK", NULL);
       return FALSE;
     }
-  if (!exec (self, self->wdb, "COMMIT", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "COMMIT", error))
     return FALSE;
 
   *fresh = (n_objects == 0 && version == 0 && app_id == 0);
@@ -870,7 +391,7 @@ check_safeguards (McSqliteLedger  *self,
   for (guint i = 0; i < G_N_ELEMENTS (safeguard_triggers); i++)
     g_string_append_printf (sql, "%s'%s'", i ? ", " : "", safeguard_triggers[i]);
   g_string_append (sql, ")");
-  if (!query_int (self, self->rdb, sql->str, &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, sql->str, &n, error))
     return FALSE;
   if (n != G_N_ELEMENTS (safeguard_triggers))
     {
@@ -878,9 +399,9 @@ check_safeguards (McSqliteLedger  *self,
       return TRUE;
     }
 
-  if (!query_int (self, self->rdb,
-                  "SELECT count(*) FROM ledger_applied"
-                  " WHERE seq IS (SELECT coalesce (max (seq), 0) FROM events)", &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb,
+                                   "SELECT count(*) FROM ledger_applied"
+                                   " WHERE seq IS (SELECT coalesce (max (seq), 0) FROM events)", &n, error))
     return FALSE;
   if (n != 1)
     g_ptr_array_add (problems, g_strdup (_("Some recorded events were never counted")));
@@ -953,7 +474,7 @@ mc_sqlite_ledger_quick_check (McSqliteLedger  *self,
 
   sqlite3_free (quoted);
   g_mutex_lock (&self->read_lock);
-  if (!exec (self, self->rdb, "BEGIN", error))
+  if (!mc_sqlite_ledger_exec (self, self->rdb, "BEGIN", error))
     goto out;
 
   if (!check_safeguards (self, problems, error))
@@ -981,7 +502,7 @@ mc_sqlite_ledger_quick_check (McSqliteLedger  *self,
   {
     char *sql = sqlite3_mprintf (recent_filing_mismatches, since_text, since_text);
 
-    ok = query_int (self, self->rdb, sql, &n, error);
+    ok = mc_sqlite_ledger_query_int (self, self->rdb, sql, &n, error);
     sqlite3_free (sql);
     if (!ok)
       goto out;
@@ -992,7 +513,7 @@ mc_sqlite_ledger_quick_check (McSqliteLedger  *self,
   ok = TRUE;
 
 out:
-  exec (self, self->rdb, "COMMIT", NULL);
+  mc_sqlite_ledger_exec (self, self->rdb, "COMMIT", NULL);
   g_mutex_unlock (&self->read_lock);
   return ok;
 }
@@ -1021,9 +542,9 @@ prepare_writer (McSqliteLedger  *self,
       !inspect (self, fresh, error))
     return FALSE;
 
-  if (!exec (self, self->wdb, "PRAGMA journal_mode = WAL", error) ||
-      !exec (self, self->wdb, "PRAGMA synchronous = FULL", error) ||
-      !exec (self, self->wdb, "PRAGMA foreign_keys = ON", error))
+  if (!mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA journal_mode = WAL", error) ||
+      !mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA synchronous = FULL", error) ||
+      !mc_sqlite_ledger_exec (self, self->wdb, "PRAGMA foreign_keys = ON", error))
     return FALSE;
 
   return self->schema_version >= MC_SQLITE_LEDGER_SCHEMA_VERSION || migrate (self, *fresh, error);
@@ -1075,7 +596,7 @@ mc_sqlite_ledger_open (const char               *path,
     }
 
   if (!(self->rdb = open_connection (self, error)) ||
-      !exec (self, self->rdb, "PRAGMA query_only = ON", error))
+      !mc_sqlite_ledger_exec (self, self->rdb, "PRAGMA query_only = ON", error))
     return NULL;
 
   /* A ledger whose counts were changed behind its back still opens, so
@@ -1133,582 +654,8 @@ mc_sqlite_ledger_set_synchronous_full (McSqliteLedger  *self,
   g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), FALSE);
 
   g_mutex_lock (&self->write_lock);
-  ok = exec (self, self->wdb, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", error);
+  ok = mc_sqlite_ledger_exec (self, self->wdb, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", error);
   g_mutex_unlock (&self->write_lock);
-  return ok;
-}
-
-/* ---- Events ------------------------------------------------------------ */
-
-#define EVENT_COLUMNS \
-  "uuid, kind, filing_uuid, corrects_uuid, at, local_date, visit_id, ward_code, counter, clerk," \
-  " procedure, channel, pages, receipt, status, source, voids, reason"
-
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           col)
-{
-  return (const char *) sqlite3_column_text (stmt, col);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
-{
-  return g_strdup (column_text (stmt, col));
-}
-
-static McLedgerEvent *
-event_from_row (McSqliteLedger  *self,
-                sqlite3_stmt    *stmt,
-                GError         **error)
-{
-  g_autoptr(McLedgerEvent) event = g_new0 (McLedgerEvent, 1);
-  const char *text;
-  gboolean ok = TRUE;
-
-  event->uuid = column_dup (stmt, 0);
-  ok &= mc_event_kind_from_string (column_text (stmt, 1), &event->kind);
-  event->filing_uuid = column_dup (stmt, 2);
-  event->corrects_uuid = column_dup (stmt, 3);
-  ok &= mc_ledger_parse_time (column_text (stmt, 4), &event->at_us);
-  ok &= mc_day_parse (column_text (stmt, 5), &event->local_day);
-  event->visit_id = column_dup (stmt, 6);
-  event->ward_code = column_dup (stmt, 7);
-  event->counter = column_dup (stmt, 8);
-  event->clerk = column_dup (stmt, 9);
-  event->procedure = column_dup (stmt, 10);
-  if ((text = column_text (stmt, 11)) != NULL)
-    ok &= mc_channel_from_string (text, &event->channel);
-  event->pages = sqlite3_column_int (stmt, 12);
-  event->receipt = column_dup (stmt, 13);
-  if ((text = column_text (stmt, 14)) != NULL)
-    ok &= mc_filing_status_from_string (text, &event->status);
-  if ((text = column_text (stmt, 15)) != NULL)
-    ok &= mc_source_from_string (text, &event->source);
-  event->voids = sqlite3_column_int (stmt, 16) != 0;
-  if ((text = column_text (stmt, 17)) != NULL)
-    ok &= mc_correction_reason_from_string (text, &event->reason);
-
-  if (!ok)
-    {
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT,
-                   _("The ledger %s holds an event that cannot be read (%s)."),
-                   self->path, event->uuid ? event->uuid : "?");
-      return NULL;
-    }
-  return g_steal_pointer (&event);
-}
-
-static McLedgerEvent *
-lookup_event_locked (McSqliteLedger  *self,
-                     sqlite3         *db,
-                     GHashTable      *cache,
-                     const char      *uuid,
-                     GError         **error)
-{
-  sqlite3_stmt *stmt = prepare (self, db, cache,
-                                "SELECT " EVENT_COLUMNS " FROM events WHERE uuid = ?1", error);
-  McLedgerEvent *event = NULL;
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  bind_text (stmt, 1, uuid);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    event = event_from_row (self, stmt, error);
-  else if (rc != SQLITE_DONE)
-    set_error_from_rc (self, error, db, rc);
-  sqlite3_reset (stmt);
-  return event;
-}
-
-static gboolean
-insert_event (McSqliteLedger       *self,
-              const McLedgerEvent  *e,
-              GError              **error)
-{
-  sqlite3_stmt *stmt = prepare (self, self->wdb, self->wstmts,
-                                "INSERT INTO events (" EVENT_COLUMNS ") VALUES"
-                                " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-                                error);
-  g_autofree char *at = NULL;
-  gboolean countable = e->kind != MC_EVENT_STATUS;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  at = mc_ledger_format_time (e->at_us);
-  bind_text (stmt, 1, e->uuid);
-  bind_text (stmt, 2, mc_event_kind_to_string (e->kind));
-  bind_text (stmt, 3, e->filing_uuid);
-  bind_text (stmt, 4, e->corrects_uuid);
-  bind_text (stmt, 5, at);
-  bind_day (stmt, 6, e->local_day, NULL);
-  bind_text (stmt, 7, e->kind == MC_EVENT_FILING ? e->visit_id : NULL);
-  if (countable)
-    {
-      bind_text (stmt, 8, e->ward_code);
-      bind_text (stmt, 9, e->counter);
-      bind_text (stmt, 10, e->clerk);
-      bind_text (stmt, 11, e->procedure);
-      bind_text (stmt, 12, mc_channel_to_string (e->channel));
-      sqlite3_bind_int (stmt, 13, e->pages);
-      bind_text (stmt, 14, e->receipt);
-    }
-  bind_text (stmt, 15, e->kind != MC_EVENT_CORRECTION ? mc_filing_status_to_string (e->status) : NULL);
-  bind_text (stmt, 16, e->kind == MC_EVENT_FILING ? mc_source_to_string (e->source) : NULL);
-  sqlite3_bind_int (stmt, 17, e->kind == MC_EVENT_CORRECTION && e->voids);
-  bind_text (stmt, 18, e->kind == MC_EVENT_CORRECTION ? mc_correction_reason_to_string (e->reason) : NULL);
-
-  return step_done (self, self->wdb, stmt, error);
-}
-
-/* The checks the triggers also make, done first for a clear message. */
-static gboolean
-check_references (McSqliteLedger       *self,
-                  const McLedgerEvent  *e,
-                  GError              **error)
-{
-  g_autoptr(McLedgerEvent) filing = NULL;
-  g_autoptr(McLedgerEvent) corrected = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  if (e->kind == MC_EVENT_FILING)
-    return TRUE;
-
-  filing = lookup_event_locked (self, self->wdb, self->wstmts, e->filing_uuid, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (filing == NULL || filing->kind != MC_EVENT_FILING)
-    {
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_NOT_FOUND,
-                   _("Event %s is about filing %s, which is not in the ledger."),
-                   e->uuid, e->filing_uuid);
-      return FALSE;
-    }
-  if (e->kind == MC_EVENT_STATUS)
-    {
-      if (e->at_us <= filing->at_us)
-        {
-          g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_INVALID,
-                       _("Status change %s is dated before its filing."), e->uuid);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  corrected = lookup_event_locked (self, self->wdb, self->wstmts, e->corrects_uuid, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (corrected == NULL || corrected->kind == MC_EVENT_STATUS ||
-      g_strcmp0 (corrected->filing_uuid, e->filing_uuid) != 0)
-    {
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_NOT_FOUND,
-                   _("Correction %s points at %s, which is not a record of the same filing in the ledger."),
-                   e->uuid, e->corrects_uuid);
-      return FALSE;
-    }
-  if (e->at_us <= corrected->at_us)
-    {
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_INVALID,
-                   _("Correction %s is dated before the record it corrects."), e->uuid);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-mc_sqlite_ledger_append (McLedgerStore         *store,
-                         McLedgerEvent * const *events,
-                         guint                  n_events,
-                         McLedgerAppendResult  *result,
-                         GError               **error)
-{
-  McSqliteLedger *self = MC_SQLITE_LEDGER (store);
-  McLedgerAppendResult counts = { 0, 0 };
-  gboolean ok = FALSE;
-
-  for (guint i = 0; i < n_events; i++)
-    if (!mc_ledger_event_validate (events[i], error))
-      return FALSE;
-
-  g_mutex_lock (&self->write_lock);
-
-  if (!exec (self, self->wdb, "BEGIN IMMEDIATE", error))
-    goto out;
-
-  for (guint i = 0; i < n_events; i++)
-    {
-      const McLedgerEvent *e = events[i];
-      g_autoptr(McLedgerEvent) existing = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      existing = lookup_event_locked (self, self->wdb, self->wstmts, e->uuid, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          goto rollback;
-        }
-      if (existing != NULL)
-        {
-          if (!mc_ledger_event_equal (existing, e))
-            {
-              g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CONFLICT,
-                           _("Event %s is already in the ledger with different contents. Nothing was recorded."),
-                           e->uuid);
-              goto rollback;
-            }
-          counts.n_present++;
-          continue;
-        }
-      if (!check_references (self, e, error) || !insert_event (self, e, error))
-        goto rollback;
-      counts.n_added++;
-    }
-
-  if (!exec (self, self->wdb, "COMMIT", error))
-    goto rollback;
-
-  *result = counts;
-  ok = TRUE;
-  goto out;
-
-rollback:
-  exec (self, self->wdb, "ROLLBACK", NULL);
-out:
-  g_mutex_unlock (&self->write_lock);
-  return ok;
-}
-
-static McLedgerEvent *
-mc_sqlite_ledger_lookup_event (McLedgerStore  *store,
-                               const char     *uuid,
-                               GError        **error)
-{
-  McSqliteLedger *self = MC_SQLITE_LEDGER (store);
-  McLedgerEvent *event;
-
-  g_mutex_lock (&self->read_lock);
-  event = lookup_event_locked (self, self->rdb, self->rstmts, uuid, error);
-  g_mutex_unlock (&self->read_lock);
-  return event;
-}
-
-/* ---- Filings ----------------------------------------------------------- */
-
-#define FILING_SELECT \
-  "SELECT fe.uuid, he.uuid, fe.at, f.local_date, f.ward_code, f.counter, he.clerk, f.procedure," \
-  "       f.channel, he.pages, he.receipt, f.status, fe.source, f.voided," \
-  "       (SELECT count(*) FROM events c WHERE c.filing_uuid = fe.uuid AND c.kind = 'correction')" \
-  "  FROM filings f JOIN events fe ON fe.seq = f.seq JOIN events he ON he.seq = f.head_seq"
-
-static McLedgerFiling *
-filing_from_row (McSqliteLedger  *self,
-                 sqlite3_stmt    *stmt,
-                 GError         **error)
-{
-  g_autoptr(McLedgerFiling) filing = g_new0 (McLedgerFiling, 1);
-  gboolean ok = TRUE;
-
-  filing->uuid = column_dup (stmt, 0);
-  filing->head_uuid = column_dup (stmt, 1);
-  ok &= mc_ledger_parse_time (column_text (stmt, 2), &filing->at_us);
-  ok &= mc_day_parse (column_text (stmt, 3), &filing->local_day);
-  filing->ward_code = column_dup (stmt, 4);
-  filing->counter = column_dup (stmt, 5);
-  filing->clerk = column_dup (stmt, 6);
-  filing->procedure = column_dup (stmt, 7);
-  ok &= mc_channel_from_string (column_text (stmt, 8), &filing->channel);
-  filing->pages = sqlite3_column_int (stmt, 9);
-  filing->receipt = column_dup (stmt, 10);
-  ok &= mc_filing_status_from_string (column_text (stmt, 11), &filing->status);
-  ok &= mc_source_from_string (column_text (stmt, 12), &filing->source);
-  filing->voided = sqlite3_column_int (stmt, 13) != 0;
-  filing->n_corrections = sqlite3_column_int (stmt, 14);
-
-  if (!ok)
-    {
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT,
-                   _("The ledger %s holds a filing that cannot be read (%s)."),
-                   self->path, filing->uuid ? filing->uuid : "?");
-      return NULL;
-    }
-  return g_steal_pointer (&filing);
-}
-
-static McLedgerFiling *
-mc_sqlite_ledger_lookup_filing (McLedgerStore  *store,
-                                const char     *filing_uuid,
-                                GError        **error)
-{
-  McSqliteLedger *self = MC_SQLITE_LEDGER (store);
-  McLedgerFiling *filing = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_mutex_lock (&self->read_lock);
-  stmt = prepare (self, self->rdb, self->rstmts, FILING_SELECT " WHERE fe.uuid = ?1", error);
-  if (stmt != NULL)
-    {
-      bind_text (stmt, 1, filing_uuid);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        filing = filing_from_row (self, stmt, error);
-      else if (rc != SQLITE_DONE)
-        set_error_from_rc (self, error, self->rdb, rc);
-      sqlite3_reset (stmt);
-    }
-  g_mutex_unlock (&self->read_lock);
-  return filing;
-}
-
-/* Parameters from @first_param on: three per span. */
-static void
-append_span_filter (GString                *sql,
-                    const char             *table,
-                    const McLedgerWardSpan *spans,
-                    guint                   n_spans,
-                    int                     first_param)
-{
-  if (spans == NULL)
-    return;
-  if (n_spans == 0)
-    {
-      g_string_append (sql, " AND 0");
-      return;
-    }
-  g_string_append (sql, " AND (");
-  for (guint i = 0; i < n_spans; i++)
-    {
-      int p = first_param + 3 * (int) i;
-
-      g_string_append_printf (sql, "%s(%sward_code = ?%d AND %slocal_date BETWEEN ?%d AND ?%d)",
-                              i ? " OR " : "", table, p, table, p + 1, p + 2);
-    }
-  g_string_append (sql, ")");
-}
-
-static void
-bind_spans (sqlite3_stmt           *stmt,
-            const McLedgerWardSpan *spans,
-            guint                   n_spans,
-            int                     first_param)
-{
-  for (guint i = 0; spans != NULL && i < n_spans; i++)
-    {
-      int p = first_param + 3 * (int) i;
-
-      bind_text (stmt, p, spans[i].ward_code);
-      bind_day (stmt, p + 1, spans[i].from, "0000-00-00");
-      bind_day (stmt, p + 2, spans[i].to, "9999-99-99");
-    }
-}
-
-static GPtrArray *
-mc_sqlite_ledger_list_filings (McLedgerStore              *store,
-                               const McLedgerFilingQuery  *query,
-                               GError                    **error)
-{
-  McSqliteLedger *self = MC_SQLITE_LEDGER (store);
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_ledger_filing_free);
-  g_autoptr(GString) sql = g_string_new (FILING_SELECT " WHERE f.local_date BETWEEN ?1 AND ?2");
-  sqlite3_stmt *stmt;
-  gboolean ok = TRUE;
-  int rc;
-
-  if (!query->include_voided)
-    g_string_append (sql, " AND f.voided = 0");
-  append_span_filter (sql, "f.", query->spans, query->n_spans, 4);
-  g_string_append (sql, " ORDER BY f.local_date DESC, fe.at DESC, fe.uuid DESC LIMIT ?3");
-
-  g_mutex_lock (&self->read_lock);
-  stmt = prepare (self, self->rdb, self->rstmts, sql->str, error);
-  if (stmt == NULL)
-    ok = FALSE;
-  else
-    {
-      bind_day (stmt, 1, query->from, "0000-00-00");
-      bind_day (stmt, 2, query->to, "9999-99-99");
-      sqlite3_bind_int64 (stmt, 3, query->limit ? (gint64) query->limit : -1);
-      bind_spans (stmt, query->spans, query->n_spans, 4);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          McLedgerFiling *filing = filing_from_row (self, stmt, error);
-
-          if (filing == NULL)
-            {
-              ok = FALSE;
-              break;
-            }
-          g_ptr_array_add (result, filing);
-        }
-      if (ok && rc != SQLITE_DONE)
-        {
-          set_error_from_rc (self, error, self->rdb, rc);
-          ok = FALSE;
-        }
-      sqlite3_reset (stmt);
-    }
-  g_mutex_unlock (&self->read_lock);
-
-  return ok ? g_steal_pointer (&result) : NULL;
-}
-
-/* ---- Counts ------------------------------------------------------------ */
-
-/* The smallest table that has every dimension asked for. */
-static char *
-count_sql (const McLedgerCountQuery *q,
-           int                      *cols)
-{
-  McLedgerDims dims = q->group_by;
-  g_autoptr(GString) group = g_string_new (NULL);
-  g_autoptr(GString) sql = g_string_new ("SELECT ");
-  const char *table, *sum;
-  gboolean by_counter = dims & MC_LEDGER_DIM_COUNTER;
-  gboolean by_pc = dims & (MC_LEDGER_DIM_PROCEDURE | MC_LEDGER_DIM_CHANNEL);
-  int n = 0;
-
-  if (by_counter && by_pc)
-    {
-      table = "filings";
-      sum = "count(*)";
-    }
-  else if (by_pc)
-    {
-      table = "day_procedure_channel";
-      sum = "sum(n)";
-    }
-  else
-    {
-      table = "day_counter";
-      sum = "sum(n)";
-    }
-
-  /* cols[] tells which result column holds which dimension, -1 if none. */
-  for (int d = 0; d < 5; d++)
-    cols[d] = -1;
-#define ADD(dim, idx, name) \
-  if (dims & dim) { g_string_append_printf (group, "%s%s", group->len ? ", " : "", name); cols[idx] = n++; }
-  ADD (MC_LEDGER_DIM_DAY, 0, "local_date");
-  ADD (MC_LEDGER_DIM_WARD, 1, "ward_code");
-  ADD (MC_LEDGER_DIM_COUNTER, 2, "counter");
-  ADD (MC_LEDGER_DIM_PROCEDURE, 3, "procedure");
-  ADD (MC_LEDGER_DIM_CHANNEL, 4, "channel");
-#undef ADD
-
-  if (group->len)
-    g_string_append_printf (sql, "%s, ", group->str);
-  g_string_append_printf (sql, "%s FROM %s WHERE local_date BETWEEN ?1 AND ?2", sum, table);
-  if (g_str_equal (table, "filings"))
-    g_string_append (sql, " AND voided = 0");
-  append_span_filter (sql, "", q->spans, q->n_spans, 3);
-  if (group->len)
-    g_string_append_printf (sql, " GROUP BY %s", group->str);
-  g_string_append_printf (sql, " HAVING %s > 0", sum);
-  return g_string_free (g_steal_pointer (&sql), FALSE);
-}
-
-static gboolean
-run_count (McSqliteLedger            *self,
-           const McLedgerCountQuery  *q,
-           guint                      index,
-           McLedgerCountFunc          func,
-           gpointer                   user_data,
-           GError                   **error)
-{
-  int cols[5];
-  g_autofree char *sql = count_sql (q, cols);
-  sqlite3_stmt *stmt = prepare (self, self->rdb, self->rstmts, sql, error);
-  char last_day_text[11] = "";
-  McDay last_day = MC_DAY_OPEN;
-  int n_cols = 0;
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  for (int d = 0; d < 5; d++)
-    if (cols[d] >= 0)
-      n_cols++;
-
-  bind_day (stmt, 1, q->from, "0000-00-00");
-  bind_day (stmt, 2, q->to, "9999-99-99");
-  bind_spans (stmt, q->spans, q->n_spans, 3);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      McLedgerCount row = { MC_DAY_OPEN, NULL, NULL, NULL, MC_N_CHANNELS, 0 };
-
-      if (cols[0] >= 0)
-        {
-          const char *text = column_text (stmt, cols[0]);
-
-          /* Rows come grouped by day: parse each day once. */
-          if (text == NULL || strcmp (text, last_day_text) != 0)
-            {
-              if (!mc_day_parse (text, &last_day))
-                {
-                  g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT,
-                               _("The ledger %s holds a day that cannot be read (%s)."),
-                               self->path, text ? text : "NULL");
-                  sqlite3_reset (stmt);
-                  return FALSE;
-                }
-              g_strlcpy (last_day_text, text, sizeof last_day_text);
-            }
-          row.day = last_day;
-        }
-      if (cols[1] >= 0)
-        row.ward_code = column_text (stmt, cols[1]);
-      if (cols[2] >= 0)
-        row.counter = column_text (stmt, cols[2]);
-      if (cols[3] >= 0)
-        row.procedure = column_text (stmt, cols[3]);
-      if (cols[4] >= 0 && !mc_channel_from_string (column_text (stmt, cols[4]), &row.channel))
-        {
-          g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT,
-                       _("The ledger %s holds a portal that cannot be read."), self->path);
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      row.count = (guint64) sqlite3_column_int64 (stmt, n_cols);
-      func (&row, index, user_data);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_rc (self, error, self->rdb, rc);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-mc_sqlite_ledger_count (McLedgerStore             *store,
-                        const McLedgerCountQuery  *queries,
-                        guint                      n_queries,
-                        McLedgerCountFunc          func,
-                        gpointer                   user_data,
-                        GError                   **error)
-{
-  McSqliteLedger *self = MC_SQLITE_LEDGER (store);
-  gboolean ok;
-
-  g_mutex_lock (&self->read_lock);
-  /* One read transaction: one snapshot for every query. */
-  ok = exec (self, self->rdb, "BEGIN", error);
-  for (guint i = 0; ok && i < n_queries; i++)
-    ok = run_count (self, &queries[i], i, func, user_data, error);
-  exec (self, self->rdb, ok ? "COMMIT" : "ROLLBACK", NULL);
-  g_mutex_unlock (&self->read_lock);
   return ok;
 }
 
@@ -1726,26 +673,26 @@ mc_sqlite_ledger_foreach_event (McLedgerStore      *store,
   int rc = SQLITE_DONE;
 
   g_mutex_lock (&self->read_lock);
-  ok = exec (self, self->rdb, "BEGIN", error);
-  stmt = ok ? prepare (self, self->rdb, self->rstmts,
-                       "SELECT " EVENT_COLUMNS " FROM events ORDER BY seq", error) : NULL;
+  ok = mc_sqlite_ledger_exec (self, self->rdb, "BEGIN", error);
+  stmt = ok ? mc_sqlite_ledger_prepare (self, self->rdb, self->rstmts,
+                                        "SELECT " EVENT_COLUMNS " FROM events ORDER BY seq", error) : NULL;
   if (stmt == NULL)
     ok = FALSE;
   while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(McLedgerEvent) event = event_from_row (self, stmt, error);
+      g_autoptr(McLedgerEvent) event = mc_sqlite_ledger_event_from_row (self, stmt, error);
 
       if (event == NULL || !func (event, user_data, error))
         ok = FALSE;
     }
   if (ok && rc != SQLITE_DONE)
     {
-      set_error_from_rc (self, error, self->rdb, rc);
+      mc_sqlite_ledger_set_error_from_rc (self, error, self->rdb, rc);
       ok = FALSE;
     }
   if (stmt != NULL)
     sqlite3_reset (stmt);
-  exec (self, self->rdb, "COMMIT", NULL);
+  mc_sqlite_ledger_exec (self, self->rdb, "COMMIT", NULL);
   g_mutex_unlock (&self->read_lock);
   return ok;
 }
@@ -1761,7 +708,57 @@ count_mismatches (McSqliteLedger  *self,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (%s EXCEPT %s)", a, b);
 
-  return query_int (self, self->rdb, sql, out, error);
+  return mc_sqlite_ledger_query_int (self, self->rdb, sql, out, error);
+}
+
+/* SQLite's own checks of the file, with the read lock held and a read
+ * transaction open: each problem found goes to @problems. */
+static gboolean
+check_sqlite (McSqliteLedger  *self,
+              GPtrArray       *problems,
+              GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+  int rc;
+
+  /* SQLite's own check of pages, indexes and constraints. */
+  rc = sqlite3_prepare_v2 (self->rdb, "PRAGMA integrity_check", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *line = mc_sqlite_ledger_column_text (stmt, 0);
+
+      if (g_strcmp0 (line, "ok") != 0)
+        g_ptr_array_add (problems, g_strdup_printf (_("SQLite: %s"), line));
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_DONE)
+    {
+      mc_sqlite_ledger_set_error_from_rc (self, error, self->rdb, rc);
+      return FALSE;
+    }
+
+  rc = sqlite3_prepare_v2 (self->rdb, "PRAGMA foreign_key_check", -1, &stmt, NULL);
+  n = 0;
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      n++;
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_DONE)
+    {
+      mc_sqlite_ledger_set_error_from_rc (self, error, self->rdb, rc);
+      return FALSE;
+    }
+  if (n > 0)
+    g_ptr_array_add (problems,
+                     g_strdup_printf (_("%lld records point at events that are missing"), (long long) n));
+
+  return TRUE;
 }
 
 static McLedgerCheck *
@@ -1770,10 +767,8 @@ mc_sqlite_ledger_check (McLedgerStore  *store,
 {
   McSqliteLedger *self = MC_SQLITE_LEDGER (store);
   g_autoptr(McLedgerCheck) check = g_new0 (McLedgerCheck, 1);
-  sqlite3_stmt *stmt = NULL;
   gint64 n, app_id = 0, version = 0;
   gboolean ok = FALSE;
-  int rc;
   static const struct {
     const char *expected;
     const char *stored;
@@ -1792,47 +787,14 @@ mc_sqlite_ledger_check (McLedgerStore  *store,
   check->problems = g_ptr_array_new_with_free_func (g_free);
 
   g_mutex_lock (&self->read_lock);
-  if (!exec (self, self->rdb, "BEGIN", error))
+  if (!mc_sqlite_ledger_exec (self, self->rdb, "BEGIN", error))
     goto out;
 
-  /* SQLite's own check of pages, indexes and constraints. */
-  rc = sqlite3_prepare_v2 (self->rdb, "PRAGMA integrity_check", -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *line = column_text (stmt, 0);
+  if (!check_sqlite (self, check->problems, error))
+    goto out;
 
-      if (g_strcmp0 (line, "ok") != 0)
-        g_ptr_array_add (check->problems, g_strdup_printf (_("SQLite: %s"), line));
-      rc = SQLITE_OK;
-    }
-  sqlite3_finalize (stmt);
-  stmt = NULL;
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_rc (self, error, self->rdb, rc);
-      goto out;
-    }
-
-  rc = sqlite3_prepare_v2 (self->rdb, "PRAGMA foreign_key_check", -1, &stmt, NULL);
-  n = 0;
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      n++;
-      rc = SQLITE_OK;
-    }
-  sqlite3_finalize (stmt);
-  stmt = NULL;
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_rc (self, error, self->rdb, rc);
-      goto out;
-    }
-  if (n > 0)
-    g_ptr_array_add (check->problems,
-                     g_strdup_printf (_("%lld records point at events that are missing"), (long long) n));
-
-  if (!query_int (self, self->rdb, "PRAGMA application_id", &app_id, error) ||
-      !query_int (self, self->rdb, "PRAGMA user_version", &version, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, "PRAGMA application_id", &app_id, error) ||
+      !mc_sqlite_ledger_query_int (self, self->rdb, "PRAGMA user_version", &version, error))
     goto out;
   check->schema_version = version;
   if (app_id != MC_SQLITE_LEDGER_APPLICATION_ID || version != MC_SQLITE_LEDGER_SCHEMA_VERSION)
@@ -1844,19 +806,19 @@ mc_sqlite_ledger_check (McLedgerStore  *store,
   if (!check_safeguards (self, check->problems, error))
     goto out;
 
-  if (!query_int (self, self->rdb,
-                  "SELECT count(*) FROM events WHERE uuid NOT GLOB"
-                  " '[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
-                  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
-                  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
-                  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'",
-                  &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb,
+                                   "SELECT count(*) FROM events WHERE uuid NOT GLOB"
+                                   " '[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
+                                   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
+                                   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"
+                                   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'",
+                                   &n, error))
     goto out;
   if (n > 0)
     g_ptr_array_add (check->problems,
                      g_strdup_printf (_("%lld events have a malformed UUID"), (long long) n));
 
-  if (!query_int (self, self->rdb, filing_mismatches, &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, filing_mismatches, &n, error))
     goto out;
   if (n > 0)
     g_ptr_array_add (check->problems,
@@ -1873,19 +835,19 @@ mc_sqlite_ledger_check (McLedgerStore  *store,
         g_ptr_array_add (check->problems, g_strdup_printf (_(summaries[i].problem), (long long) (n + m)));
     }
 
-  if (!query_int (self, self->rdb, "SELECT count(*) FROM events", &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, "SELECT count(*) FROM events", &n, error))
     goto out;
   check->n_events = n;
-  if (!query_int (self, self->rdb, "SELECT count(*) FROM filings", &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, "SELECT count(*) FROM filings", &n, error))
     goto out;
   check->n_filings = n;
-  if (!query_int (self, self->rdb, "SELECT count(*) FROM filings WHERE voided <> 0", &n, error))
+  if (!mc_sqlite_ledger_query_int (self, self->rdb, "SELECT count(*) FROM filings WHERE voided <> 0", &n, error))
     goto out;
   check->n_voided = n;
   ok = TRUE;
 
 out:
-  exec (self, self->rdb, "COMMIT", NULL);
+  mc_sqlite_ledger_exec (self, self->rdb, "COMMIT", NULL);
   g_mutex_unlock (&self->read_lock);
   return ok ? g_steal_pointer (&check) : NULL;
 }
@@ -1897,126 +859,9 @@ mc_sqlite_ledger_change_stamp (McLedgerStore *store)
   gint64 version = 0;
 
   g_mutex_lock (&self->read_lock);
-  query_int (self, self->rdb, "PRAGMA data_version", &version, NULL);
+  mc_sqlite_ledger_query_int (self, self->rdb, "PRAGMA data_version", &version, NULL);
   g_mutex_unlock (&self->read_lock);
   return (guint64) version;
-}
-
-/* ---- Replication -------------------------------------------------------- */
-
-GPtrArray *
-mc_sqlite_ledger_read_after (McSqliteLedger  *self,
-                             gint64           after_seq,
-                             guint            limit,
-                             gint64          *last_seq,
-                             GError         **error)
-{
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_ledger_event_free);
-  sqlite3_stmt *stmt;
-  gboolean ok = TRUE;
-  int rc = SQLITE_DONE;
-
-  g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), NULL);
-
-  *last_seq = after_seq;
-  g_mutex_lock (&self->read_lock);
-  stmt = prepare (self, self->rdb, self->rstmts,
-                  "SELECT " EVENT_COLUMNS ", seq FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
-  if (stmt == NULL)
-    ok = FALSE;
-  else
-    {
-      sqlite3_bind_int64 (stmt, 1, after_seq);
-      sqlite3_bind_int64 (stmt, 2, limit);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          McLedgerEvent *event = event_from_row (self, stmt, error);
-
-          if (event == NULL)
-            {
-              ok = FALSE;
-              break;
-            }
-          g_ptr_array_add (events, event);
-          *last_seq = sqlite3_column_int64 (stmt, 18);
-        }
-      if (ok && rc != SQLITE_DONE)
-        {
-          set_error_from_rc (self, error, self->rdb, rc);
-          ok = FALSE;
-        }
-      sqlite3_reset (stmt);
-    }
-  g_mutex_unlock (&self->read_lock);
-  return ok ? g_steal_pointer (&events) : NULL;
-}
-
-gboolean
-mc_sqlite_ledger_get_push_mark (McSqliteLedger  *self,
-                                const char      *server_id,
-                                gint64          *pushed_seq,
-                                guint64         *n_waiting,
-                                GError         **error)
-{
-  sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
-  int rc;
-
-  g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), FALSE);
-
-  /* Without a server (never reached yet): the one pushed to last. */
-  g_mutex_lock (&self->read_lock);
-  stmt = prepare (self, self->rdb, self->rstmts,
-                  "WITH m AS (SELECT coalesce ((SELECT seq FROM pushed WHERE ?1 IS NULL OR server_id = ?1"
-                  "                             ORDER BY at DESC LIMIT 1), 0) AS mark)"
-                  " SELECT m.mark, (SELECT count(*) FROM events WHERE seq > m.mark) FROM m", error);
-  if (stmt != NULL)
-    {
-      bind_text (stmt, 1, server_id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          if (pushed_seq != NULL)
-            *pushed_seq = sqlite3_column_int64 (stmt, 0);
-          if (n_waiting != NULL)
-            *n_waiting = (guint64) sqlite3_column_int64 (stmt, 1);
-          ok = TRUE;
-        }
-      else
-        set_error_from_rc (self, error, self->rdb, rc);
-      sqlite3_reset (stmt);
-    }
-  g_mutex_unlock (&self->read_lock);
-  return ok;
-}
-
-gboolean
-mc_sqlite_ledger_set_push_mark (McSqliteLedger  *self,
-                                const char      *server_id,
-                                gint64           pushed_seq,
-                                GError         **error)
-{
-  g_autofree char *now = mc_ledger_format_time (mc_ledger_now_us ());
-  sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
-
-  g_return_val_if_fail (MC_IS_SQLITE_LEDGER (self), FALSE);
-  g_return_val_if_fail (server_id != NULL, FALSE);
-
-  g_mutex_lock (&self->write_lock);
-  stmt = prepare (self, self->wdb, self->wstmts,
-                  "INSERT INTO pushed (server_id, seq, at) VALUES (?1, ?2, ?3)"
-                  " ON CONFLICT (server_id) DO UPDATE SET seq = max (seq, excluded.seq), at = excluded.at",
-                  error);
-  if (stmt != NULL)
-    {
-      bind_text (stmt, 1, server_id);
-      sqlite3_bind_int64 (stmt, 2, pushed_seq);
-      bind_text (stmt, 3, now);
-      ok = step_done (self, self->wdb, stmt, error);
-    }
-  g_mutex_unlock (&self->write_lock);
-  return ok;
 }
 
 /* ---- GObject ----------------------------------------------------------- */

@@ -36,4 +36,13 @@ McPortalStatus  *mc_portal_reply_read_status   (const char    *host,
                                                 gsize          len,
                                                 GError       **error);
 
+/* The error for an HTTP status other than success, in a clerk's words,
+ * with the portal's own message when it gave one. In
+ * mc-portal-client-http.c. */
+void             mc_portal_set_http_error      (const char    *host,
+                                                const guint8  *body,
+                                                gsize          len,
+                                                long           status,
+                                                GError       **error);
+
 G_END_DECLS

@@ -998,6 +998,80 @@ send_item (McPortalOutbox       *self,
   return mc_portal_client_submit (client, package, on_progress, &progress, retry_after_us, cancellable, error);
 }
 
+/* Writes down how one attempt at item @id went, and says which outcome
+ * it was: sent, stopped, to be retried, or failed. */
+static AttemptResult
+record_outcome (McPortalOutbox   *self,
+                gint64            id,
+                McOutboxItem     *item,
+                McPortalConfig   *config,
+                McPortalReceipt  *receipt,
+                gboolean          by_clerk,
+                gint64            retry_after_us,
+                GError          **send_error,
+                GError          **local_error)
+{
+  AttemptResult result;
+  gint64 now;
+
+  now = g_get_real_time ();
+  g_mutex_lock (&self->db_lock);
+  if (receipt != NULL)
+    {
+      result = ATTEMPT_SENT;
+      if (!run (self, local_error,
+                "UPDATE outbox SET state = 'sent', receipt = ?2, received_at = ?3, http_status = ?4,"
+                " updated_at = ?5, last_error = NULL, error_code = NULL WHERE id = ?1",
+                "issii", id, receipt->receipt, receipt->received_at, (gint64) receipt->http_status, now))
+        result = ATTEMPT_ERROR;
+    }
+  else if (g_error_matches (*send_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && by_clerk)
+    {
+      result = ATTEMPT_FAILED;
+      g_clear_error (send_error);
+      g_set_error_literal (send_error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_CANCELLED,
+                           _("Sending was stopped. Send it again when ready: the portal files a visit only once."));
+      if (!run (self, local_error,
+                "UPDATE outbox SET state = 'failed', updated_at = ?2, last_error = ?3, error_code = ?4 WHERE id = ?1",
+                "iisi", id, now, (*send_error)->message, (gint64) (*send_error)->code))
+        result = ATTEMPT_ERROR;
+    }
+  else if (g_error_matches (*send_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The program is closing, or the clerk interrupted motcua-tool:
+       * the item waits, due at once, for the next sender. */
+      result = ATTEMPT_STOPPED;
+      if (!run (self, local_error,
+                "UPDATE outbox SET state = 'queued', updated_at = ?2, next_attempt_at = ?2 WHERE id = ?1",
+                "ii", id, now))
+        result = ATTEMPT_ERROR;
+    }
+  else if (mc_portal_error_is_transient (*send_error))
+    {
+      gint64 delay = mc_portal_config_retry_delay_us (config, item->attempts, retry_after_us);
+
+      result = ATTEMPT_RETRY;
+      g_debug ("outbox: item %" G_GINT64_FORMAT " again in %.1f s", id, delay / 1e6);
+      if (!run (self, local_error,
+                "UPDATE outbox SET state = 'queued', updated_at = ?2, next_attempt_at = ?3,"
+                " last_error = ?4, error_code = ?5 WHERE id = ?1",
+                "iiisi", id, now, now + delay, (*send_error)->message, (gint64) (*send_error)->code))
+        result = ATTEMPT_ERROR;
+    }
+  else
+    {
+      result = ATTEMPT_FAILED;
+      if (!run (self, local_error,
+                "UPDATE outbox SET state = 'failed', updated_at = ?2, last_error = ?3, error_code = ?4 WHERE id = ?1",
+                "iisi", id, now, (*send_error)->message,
+                (gint64) ((*send_error)->domain == MC_PORTAL_ERROR ? (*send_error)->code : MC_PORTAL_ERROR_FAILED)))
+        result = ATTEMPT_ERROR;
+    }
+  g_mutex_unlock (&self->db_lock);
+
+  return result;
+}
+
 static AttemptResult
 attempt (McPortalOutbox  *self,
          gint64           id,
@@ -1076,60 +1150,8 @@ attempt (McPortalOutbox  *self,
   g_hash_table_remove (self->in_flight, &id);
   g_mutex_unlock (&self->lock);
 
-  now = g_get_real_time ();
-  g_mutex_lock (&self->db_lock);
-  if (receipt != NULL)
-    {
-      result = ATTEMPT_SENT;
-      if (!run (self, &local_error,
-                "UPDATE outbox SET state = 'sent', receipt = ?2, received_at = ?3, http_status = ?4,"
-                " updated_at = ?5, last_error = NULL, error_code = NULL WHERE id = ?1",
-                "issii", id, receipt->receipt, receipt->received_at, (gint64) receipt->http_status, now))
-        result = ATTEMPT_ERROR;
-    }
-  else if (g_error_matches (send_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && by_clerk)
-    {
-      result = ATTEMPT_FAILED;
-      g_clear_error (&send_error);
-      g_set_error_literal (&send_error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_CANCELLED,
-                           _("Sending was stopped. Send it again when ready: the portal files a visit only once."));
-      if (!run (self, &local_error,
-                "UPDATE outbox SET state = 'failed', updated_at = ?2, last_error = ?3, error_code = ?4 WHERE id = ?1",
-                "iisi", id, now, send_error->message, (gint64) send_error->code))
-        result = ATTEMPT_ERROR;
-    }
-  else if (g_error_matches (send_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* The program is closing, or the clerk interrupted motcua-tool:
-       * the item waits, due at once, for the next sender. */
-      result = ATTEMPT_STOPPED;
-      if (!run (self, &local_error,
-                "UPDATE outbox SET state = 'queued', updated_at = ?2, next_attempt_at = ?2 WHERE id = ?1",
-                "ii", id, now))
-        result = ATTEMPT_ERROR;
-    }
-  else if (mc_portal_error_is_transient (send_error))
-    {
-      gint64 delay = mc_portal_config_retry_delay_us (config, item->attempts, retry_after_us);
-
-      result = ATTEMPT_RETRY;
-      g_debug ("outbox: item %" G_GINT64_FORMAT " again in %.1f s", id, delay / 1e6);
-      if (!run (self, &local_error,
-                "UPDATE outbox SET state = 'queued', updated_at = ?2, next_attempt_at = ?3,"
-                " last_error = ?4, error_code = ?5 WHERE id = ?1",
-                "iiisi", id, now, now + delay, send_error->message, (gint64) send_error->code))
-        result = ATTEMPT_ERROR;
-    }
-  else
-    {
-      result = ATTEMPT_FAILED;
-      if (!run (self, &local_error,
-                "UPDATE outbox SET state = 'failed', updated_at = ?2, last_error = ?3, error_code = ?4 WHERE id = ?1",
-                "iisi", id, now, send_error->message,
-                (gint64) (send_error->domain == MC_PORTAL_ERROR ? send_error->code : MC_PORTAL_ERROR_FAILED)))
-        result = ATTEMPT_ERROR;
-    }
-  g_mutex_unlock (&self->db_lock);
+  result = record_outcome (self, id, item, config, receipt, by_clerk, retry_after_us,
+                           &send_error, &local_error);
   close (fd);
 
   if (result == ATTEMPT_ERROR)
