@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "mc-id-fallback.h"
 #include "mc-id-fields.h"
 #include "mc-id-merge.h"
 #include "mc-id-reader.h"
@@ -31,10 +30,7 @@
  *    (mc-id-search.c). No single stage decides that there is no card.
  *    Where the finder saw more on the glass than it framed, that part is
  *    searched the same way even when the framed side is proven.
- * 5. Where none of them gave a number: the whole image read as plain
- *    Tesseract reads a page (mc-id-fallback.c), so the reader never finds
- *    less than that naive pass; a number found so is marked unproven.
- * 6. mc_id_merge(): one record, with warnings.
+ * 5. mc_id_merge(): one record, with warnings.
  *
  * Personal data stays in the result: the debug log carries counts and
  * timings only. */
@@ -455,19 +451,6 @@ search_rest (McIdReader     *self,
   return TRUE;
 }
 
-/* Whether any way in gave the card's number: twelve digits that a
- * province's code and a century digit begin, where only the print gave
- * them (others are a misreading the last resort may mend). */
-static gboolean
-number_found (const McQrPayload   *qr,
-              const McMrz         *mrz,
-              const McIdOcrFields *ocr)
-{
-  return (qr != NULL && qr->id_number != NULL && qr->id_number[0] != '\0') ||
-         (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_ID_NUMBER) && mrz->id_number[0] != '\0') ||
-         mc_id_number_province_known (ocr->fields[MC_ID_FIELD_ID_NUMBER].value);
-}
-
 /* Which card this is. What is printed tells the layouts apart (the
  * headings, and labels only one layout has); the QR confirms it: its date
  * of issue settles it, as căn cước are issued from 1 July 2024 and chip
@@ -511,12 +494,12 @@ mc_id_reader_read (McIdReader    *self,
   McIdResult *result;
   McMrz mrz = { 0 };
   gboolean have_mrz = FALSE, have_front = FALSE, have_back = FALSE, all_whole = TRUE;
-  gboolean searched = FALSE, fell_back = FALSE, number_proven;
+  gboolean searched = FALSE, number_proven;
   McCardType layout_type = MC_CARD_TYPE_UNKNOWN;
   McIdReadings readings = { 0 };
   GDate today;
   gint64 start = g_get_monotonic_time ();
-  gint64 t_find, t_qr, t_mrz, t_ocr, t_search, t_fallback;
+  gint64 t_find, t_qr, t_mrz, t_ocr, t_search;
 
   g_return_val_if_fail (MC_IS_ID_READER (self), NULL);
   g_return_val_if_fail (images != NULL, NULL);
@@ -708,27 +691,7 @@ mc_id_reader_read (McIdReader    *self,
 
   t_search = g_get_monotonic_time ();
 
-  /* 5. No number from any of them: the naive pass, as a last resort. It
-   * costs nothing where a card read. */
-  for (guint i = 0; i < images->len && !number_found (qr, have_mrz ? &mrz : NULL, ocr); i++)
-    {
-      g_autoptr(McIdOcrFields) last = mc_id_ocr_fields_new ();
-      gboolean found = FALSE;
-
-      if (!mc_id_fallback_read (self->pool, g_ptr_array_index (images, i), last, &found, cancellable, error))
-        return NULL;
-      if (!found)
-        continue;
-      /* Its twelve digits over an impossible number the labels gave. */
-      g_clear_pointer (&ocr->fields[MC_ID_FIELD_ID_NUMBER].value, g_free);
-      mc_id_ocr_fields_absorb (ocr, last);
-      fell_back = TRUE;
-      have_front = TRUE;
-    }
-
-  t_fallback = g_get_monotonic_time ();
-
-  if (qr == NULL && !have_mrz && ocr->n_labels == 0 && ocr->n_shaped == 0 && !fell_back)
+  if (qr == NULL && !have_mrz && ocr->n_labels == 0 && ocr->n_shaped == 0)
     {
       if (crops->len == 0)
         g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
@@ -743,7 +706,7 @@ mc_id_reader_read (McIdReader    *self,
       return NULL;
     }
 
-  /* 6. One record. */
+  /* 5. One record. */
   layout_type = decide_layout (ocr->card_type, layout_type, qr);
   if (g_date_valid (&self->today))
     today = self->today;
@@ -797,11 +760,10 @@ mc_id_reader_read (McIdReader    *self,
           }
       }
   g_debug ("read %u card side(s) from %u image(s) in %.2f s (find %.2f, qr %.2f, mrz %.2f, "
-           "text %.2f, whole image %.2f%s, last resort %.2f%s): qr %s, mrz %s, %u labels",
+           "text %.2f, whole image %.2f%s): qr %s, mrz %s, %u labels",
            crops->len, images->len, (g_get_monotonic_time () - start) / 1e6,
            (t_find - start) / 1e6, (t_qr - t_find) / 1e6, (t_mrz - t_qr) / 1e6, (t_ocr - t_mrz) / 1e6,
            (t_search - t_ocr) / 1e6, searched ? "" : " (skipped)",
-           (t_fallback - t_search) / 1e6, fell_back ? " (a number)" : "",
            qr != NULL ? "yes" : "no", have_mrz ? (mc_mrz_is_valid (&mrz) ? "valid" : "partial") : "no",
            ocr->n_labels);
   return result;

@@ -39,29 +39,6 @@ mc_id_number_is_old_number (const char *number)
   return TRUE;
 }
 
-/* Digits 1–3: the province (or city) where the birth was registered, by
- * the codes of Thông tư 07/2016/TT-BCA (the provinces' administrative
- * codes); 2025's mergers kept the numbers already issued. Digit 4 must be
- * a century and sex digit of a person alive now (born 1900–2099). */
-gboolean
-mc_id_number_province_known (const char *number)
-{
-  static const guint8 codes[] = {
-    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37,
-    38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77,
-    79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
-  };
-  int code;
-
-  if (!mc_id_number_is_well_formed (number) || number[3] > '3')
-    return FALSE;
-  code = (number[0] - '0') * 100 + (number[1] - '0') * 10 + (number[2] - '0');
-  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
-    if (codes[i] == code)
-      return TRUE;
-  return FALSE;
-}
-
 /* Digit 4: 0/1 born in the 1900s (male/female), 2/3 in the 2000s, 4/5 in
  * the 2100s, and so on; digits 5–6: the year within the century. */
 gboolean

@@ -25,7 +25,6 @@ typedef enum {
 
 gboolean     mc_id_number_is_well_formed (const char  *number);
 gboolean     mc_id_number_is_old_number  (const char  *number);
-gboolean     mc_id_number_province_known (const char  *number);
 gboolean     mc_id_number_decode         (const char  *number,
                                           int         *century,
                                           McSex       *sex,

@@ -8,9 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-id-error.h"
-#include "mc-id-rules.h"
 #include "mc-id-search.h"
-#include "mc-id-shapes.h"
 #include "mc-mrz-find.h"
 #include "mc-mrz-reader.h"
 #include "mc-qr-reader.h"
@@ -391,11 +389,6 @@ read_turned (McOcrPool         *pool,
   if (result == NULL)
     return -1;
   mc_id_fields_extract ((const McOcrWord *) result->words->data, result->words->len, fields);
-  /* A photo's small print often does not read where its large values do:
-   * the number, the name under it, the birth date in the year it encodes.
-   * (Width 0: where the card's columns stand in the image is not known,
-   * so no expiry by its place.) */
-  mc_id_fields_by_shape ((const McOcrWord *) result->words->data, result->words->len, 0, fields);
   lines = find_mrz_lines ((const McOcrWord *) result->words->data, result->words->len);
   if (lines->len > 0 &&
       !read_mrz_lines (pool, upright, lines, &out->mrz, &out->have_mrz, cancellable, error))
@@ -593,10 +586,8 @@ mc_id_search_text (McOcrPool         *pool,
                vips_image_get_width (grey), vips_image_get_height (grey), order[i], n_words,
                fields->n_labels, result->have_mrz ? "yes" : "no");
       /* Labels count only beside something a card alone prints: a form
-       * asks for a name and a date of birth too. A number that can be a
-       * card's, alone of its shape in the text, is such a thing. */
-      if ((fields->n_labels >= 2 && fields->n_card_marks >= 1) || (result->have_mrz && !had_mrz) ||
-          (fields->n_shaped > 0 && mc_id_number_province_known (fields->fields[MC_ID_FIELD_ID_NUMBER].value)))
+       * asks for a name and a date of birth too. */
+      if ((fields->n_labels >= 2 && fields->n_card_marks >= 1) || (result->have_mrz && !had_mrz))
         {
           mc_id_ocr_fields_absorb (result->fields, fields);
           if (found_at < 0)

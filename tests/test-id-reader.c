@@ -682,78 +682,6 @@ test_no_card (void)
   }
 }
 
-/* A phone photo of a card whose outline, QR and MRZ are lost (a sleeve, a
- * busy table, glare over the labels): only the large number still reads,
- * as a plain `tesseract -l vie` of the whole image finds it. Synthetic:
- * the number and its label, with some print no label parser knows, dark
- * on an uneven, noisy grey, upright and turned a quarter. */
-static VipsImage *
-number_photo (int         turn,
-              const char *number)
-{
-  g_autofree char *print = g_strdup_printf ("Mẫu thẻ nhựa, ảnh chụp bằng điện thoại\n"
-                                            "Số / No.:  %s\n"
-                                            "Xin vui lòng giữ thẻ cẩn thận", number);
-  g_autoptr(VipsImage) text = NULL;
-  g_autoptr(VipsImage) ink = NULL;
-  g_autoptr(VipsImage) placed = NULL;
-  g_autoptr(VipsImage) xyz = NULL;
-  g_autoptr(VipsImage) x = NULL;
-  g_autoptr(VipsImage) y = NULL;
-  g_autoptr(VipsImage) shade = NULL;
-  g_autoptr(VipsImage) noise = NULL;
-  g_autoptr(VipsImage) ground = NULL;
-  g_autoptr(VipsImage) photo = NULL;
-  g_autoptr(VipsImage) turned = NULL;
-  VipsImage *out = NULL;
-  static const VipsAngle angles[] = { VIPS_ANGLE_D0, VIPS_ANGLE_D90 };
-
-  g_assert_cmpint (vips_text (&text, print,
-                              "width", 1300, "dpi", 300, "font", "Noto Sans 11", NULL), ==, 0);
-  /* Ink as a darkening of up to 150 grey levels. */
-  g_assert_cmpint (vips_linear1 (text, &ink, 150.0 / 255.0, 0.0, NULL), ==, 0);
-  g_assert_cmpint (vips_embed (ink, &placed, 120, 700, 1500, 1900, "extend", VIPS_EXTEND_BLACK, NULL), ==, 0);
-  g_assert_cmpint (vips_xyz (&xyz, 1500, 1900, NULL), ==, 0);
-  g_assert_cmpint (vips_extract_band (xyz, &x, 0, NULL), ==, 0);
-  g_assert_cmpint (vips_extract_band (xyz, &y, 1, NULL), ==, 0);
-  g_assert_cmpint (vips_linear1 (y, &shade, 0.03, 170.0, NULL), ==, 0);
-  g_assert_cmpint (vips_gaussnoise (&noise, 1500, 1900, "sigma", 6.0, NULL), ==, 0);
-  g_assert_cmpint (vips_add (shade, noise, &ground, NULL), ==, 0);
-  g_assert_cmpint (vips_subtract (ground, placed, &photo, NULL), ==, 0);
-  g_assert_cmpint (vips_rot (photo, &turned, angles[turn], NULL), ==, 0);
-  g_assert_cmpint (vips_cast_uchar (turned, &out, NULL), ==, 0);
-  return out;
-}
-
-static void
-test_number_only (void)
-{
-  for (int turn = 0; turn < 2; turn++)
-    {
-      g_autoptr(VipsImage) photo = number_photo (turn, "056090001234");
-      g_autoptr(McIdentity) id = read_one (photo);
-      const McIdentityField *f = mc_identity_get_field (id, MC_ID_FIELD_ID_NUMBER);
-      const McIdentityField *sex = mc_identity_get_field (id, MC_ID_FIELD_SEX);
-
-      g_test_message ("turned %d°", 90 * turn);
-      g_assert_cmpstr (f->value, ==, "056090001234");
-      g_assert_cmpint (f->source, ==, MC_ID_SOURCE_OCR);
-      g_assert_true (f->flags & MC_ID_FIELD_FLAG_UNSURE);
-      g_assert_true (has_warning (id, "number-unproven"));
-      /* The number's fourth digit gives the sex, no surer than it. */
-      g_assert_cmpstr (sex->value, ==, "Nam");
-      g_assert_true (sex->flags & MC_ID_FIELD_FLAG_UNSURE);
-    }
-
-  /* Twelve digits no card's number begins with (no such province, a
-   * century to come): still no card. */
-  {
-    g_autoptr(VipsImage) photo = number_photo (0, "999912345678");
-
-    assert_read_fails (photo, MC_ID_ERROR_NO_CARD);
-  }
-}
-
 /* motcua-tool read-id: the JSON the issue specifies, and its exit codes. */
 static void
 test_tool (void)
@@ -930,7 +858,6 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/print-only", test_print_only);
   g_test_add_func ("/ocr/id-reader/low-dpi", test_low_dpi);
   g_test_add_func ("/ocr/id-reader/cut-front", test_cut_front);
-  g_test_add_func ("/ocr/id-reader/number-only", test_number_only);
   g_test_add_func ("/ocr/id-reader/tool", test_tool);
   ret = g_test_run ();
   g_ptr_array_unref (cards);

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include "mc-core.h"
-#include "mc-id-fallback.h"
 #include "mc-id-rules.h"
 #include "mc-test-util.h"
 
@@ -238,65 +237,6 @@ test_family_name (void)
   g_assert_false (mc_id_family_name_unusual ("\xff"));
 }
 
-/* Digits 1–3 a province's code, digit 4 a century and sex digit. */
-static void
-test_number_province (void)
-{
-  g_assert_true (mc_id_number_province_known ("056090001234"));
-  g_assert_true (mc_id_number_province_known ("001185000001"));
-  g_assert_true (mc_id_number_province_known ("096305000001"));
-  g_assert_false (mc_id_number_province_known ("003090001234"));   /* no such province */
-  g_assert_false (mc_id_number_province_known ("097090001234"));
-  g_assert_false (mc_id_number_province_known ("056490001234"));   /* born after 2099 */
-  g_assert_false (mc_id_number_province_known ("05609000123"));
-  g_assert_false (mc_id_number_province_known (NULL));
-}
-
-/* The number in a page of plain OCR text: twelve digits that can be a
- * number, the one after its label first. */
-static void
-test_number_in_text (void)
-{
-  struct {
-    const char *text;
-    const char *number;
-  } cases[] = {
-    { "CĂN CƯỚC CÔNG DÂN\nSố / No.: 056090001234\nHọ và tên", "056090001234" },
-    { "056 090 001234", "056090001234" },
-    /* Single digits apart are no number read in parts. */
-    { "0 0 1 0 0 0 0 0 0 0 0 7", NULL },
-    { "05 6090001234", NULL },
-    { "056 0 9 0001234", NULL },
-    { "056 090 001 234", NULL },
-    { "Số 12 056090001234", "056090001234" },
-    /* Glued to letters: a garbled line, not a number in its place. */
-    { "0H7056090001234đ1", NULL },
-    { "x056090001234", NULL },
-    { "Số:056090001234.", "056090001234" },
-    /* A run of 13 digits is no number, nor one of 11. */
-    { "1234567890123 and 12345678901", NULL },
-    /* A phone number-like run first, then the card's. */
-    { "ĐT 999912345678\n046098128770", "046098128770" },
-    /* Two plausible ones: the labelled one. */
-    { "079180098505\nSo: 040166352225", "040166352225" },
-    { "No 001067465037 x 079196941079", "001067465037" },
-    /* Twelve digits no number begins with: none. */
-    { "999912345678 888812345678", NULL },
-    { "Số: 026452710368", NULL },
-    /* "No" inside a word is no label. */
-    { "Nano 999912345678\n056090001234", "056090001234" },
-    { "", NULL },
-    { NULL, NULL },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *got = mc_id_fallback_pick_number (cases[i].text);
-
-      g_assert_cmpstr (got, ==, cases[i].number);
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -311,7 +251,5 @@ main (int   argc,
   g_test_add_func ("/ocr/id-rules/sex", test_sex);
   g_test_add_func ("/ocr/id-rules/fold-and-tidy", test_fold_and_tidy);
   g_test_add_func ("/ocr/id-rules/family-name", test_family_name);
-  g_test_add_func ("/ocr/id-rules/number-province", test_number_province);
-  g_test_add_func ("/ocr/id-rules/number-in-text", test_number_in_text);
   return g_test_run ();
 }
