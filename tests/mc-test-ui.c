@@ -108,18 +108,6 @@ mc_test_find_toplevel (GType type)
   return NULL;
 }
 
-gboolean
-mc_test_wait_until (gboolean (*done) (gpointer),
-                    gpointer   data,
-                    guint      seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + 4 * (gint64) seconds * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (5 * 1000);
-  return done (data);
-}
 
 void
 mc_test_load_style (void)

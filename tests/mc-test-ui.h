@@ -29,12 +29,6 @@ GtkWidget *mc_test_find_type (GtkWidget *widget, GType type);
 /* The first visible toplevel window of @type, or NULL. */
 GtkWindow *mc_test_find_toplevel (GType type);
 
-/* Iterates the main loop until @done returns TRUE. @seconds is only a
- * guard against a hang, never a measure: it is stretched fourfold so that a
- * loaded machine or the sanitizer build (several times slower) waits as
- * long as the condition needs. */
-gboolean mc_test_wait_until (gboolean (*done) (gpointer), gpointer data, guint seconds);
-
 /* The program's style sheet, as AdwApplication loads it for the real
  * program, so screenshots look like what the clerk sees. */
 void mc_test_load_style (void);

@@ -85,3 +85,16 @@ mc_test_init (int    *argc,
 {
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 }
+
+gboolean
+mc_test_wait_until (gboolean (*done) (gpointer),
+                    gpointer   data,
+                    guint      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + 4 * (gint64) seconds * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (5 * 1000);
+  return done (data);
+}

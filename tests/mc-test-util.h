@@ -23,4 +23,10 @@ void mc_test_rm_rf (const char *path);
  * G_DEBUG=fatal-warnings; the test checks the error that follows. */
 void mc_test_allow_vips_warnings (void);
 
+/* Iterates the main loop until @done returns TRUE. @seconds is only a
+ * guard against a hang, never a measure: it is stretched fourfold so that a
+ * loaded machine or the sanitizer build (several times slower) waits as
+ * long as the condition needs. */
+gboolean mc_test_wait_until (gboolean (*done) (gpointer), gpointer data, guint seconds);
+
 G_END_DECLS

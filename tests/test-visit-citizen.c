@@ -33,28 +33,6 @@ static McCitizenScreen *screen;
 static McVisitCitizen *citizen;
 
 static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main context until @done, or fails after @seconds. */
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, wake, NULL);
-  gboolean ok;
-
-  while (!(ok = done (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return ok;
-}
-
-static gboolean
 idle (gpointer data)
 {
   return !mc_visit_session_is_busy (session);
@@ -146,7 +124,7 @@ test_scanning (void)
   assert_step (MC_CITIZEN_STEP_SCANNING);
   g_assert_false (mc_citizen_screen_get_scanner_busy (screen));
   g_assert_cmpuint (g_list_model_get_n_items (mc_citizen_screen_get_pages (screen)), ==, 1);
-  g_assert_true (wait_until (idle, NULL, 120));
+  g_assert_true (mc_test_wait_until (idle, NULL, 30));
 }
 
 static void
@@ -167,7 +145,7 @@ test_details (void)
   /* The card's image given to its paper and read. */
   mc_visit_session_set_component (session, CARD);
   mc_visit_session_import (session, paths);
-  g_assert_true (wait_until (card_read, NULL, 120));
+  g_assert_true (mc_test_wait_until (card_read, NULL, 30));
   result = mc_visit_session_get_card (session, CARD);
   g_assert_true (mc_visit_session_get_shown_identity (session) == result->identity);
 

@@ -59,28 +59,6 @@ on_card_changed (McVisitSession *s,
 }
 
 static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main context until @done, or fails after @seconds. */
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, wake, NULL);
-  gboolean ok;
-
-  while (!(ok = done (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return ok;
-}
-
-static gboolean
 idle (gpointer data)
 {
   return !mc_visit_session_is_busy (session);
@@ -119,7 +97,7 @@ test_clean (void)
   empty = add_fixture_page ("to-khai", &blank);
   g_assert_true (mc_visit_session_is_busy (session));
   g_assert_true (mc_visit_session_is_cleaning (session, "to-khai", mc_page_get_basename (page)));
-  g_assert_true (wait_until (idle, NULL, 120));
+  g_assert_true (mc_test_wait_until (idle, NULL, 30));
 
   c = mc_visit_get_cleanup (visit, "to-khai", mc_page_get_basename (page));
   g_assert_nonnull (c);
@@ -175,7 +153,7 @@ test_card (void)
   /* Imported as the clerk drops a file on the paper: read, not cleaned. */
   mc_visit_session_set_component (session, "giay-to-tuy-than");
   mc_visit_session_import (session, paths);
-  g_assert_true (wait_until (card_read, NULL, 120));
+  g_assert_true (mc_test_wait_until (card_read, NULL, 30));
   g_assert_cmpuint (mc_visit_count_pages (visit, "giay-to-tuy-than"), ==, 1);
   g_assert_null (mc_visit_get_cleanup (visit, "giay-to-tuy-than", "page-001.png"));
   g_assert_cmpuint (n_card_changed, >=, 2);   /* reading, then read */
@@ -221,11 +199,11 @@ test_package (void)
   g_assert_cmpstr (g_ptr_array_index (steps, 0), ==, "papers:giay-chung-sinh");
 
   add_fixture_page ("giay-chung-sinh", &text);
-  g_assert_true (wait_until (idle, NULL, 120));
+  g_assert_true (mc_test_wait_until (idle, NULL, 30));
   g_assert_cmpint (mc_visit_get_state (visit), ==, MC_VISIT_READY);
   mc_visit_session_package (session);
   g_assert_true (mc_visit_session_is_packaging (session));
-  g_assert_true (wait_until (packaged, NULL, 300));
+  g_assert_true (mc_test_wait_until (packaged, NULL, 75));
   g_assert_false (mc_visit_session_get_message_is_error (session));
   g_assert_cmpstr (g_ptr_array_index (steps, steps->len - 1), ==, "submit");
 
@@ -301,7 +279,7 @@ test_record_once (void)
   mc_visit_session_set_ledger (session, ledger);
   g_assert_true (mc_visit_session_is_recording (session));
   g_assert_true (mc_visit_filing_record (visit, ledger, NULL, on_app_recorded, &r));
-  g_assert_true (wait_until (recorded, &r, 60));
+  g_assert_true (mc_test_wait_until (recorded, &r, 15));
   g_assert_cmpuint (r.ok, ==, 1);
   g_assert_cmpint (mc_test_count_ledger_filings (ledger_path, RECEIPT), ==, 1);
   g_assert_null (mc_visit_session_get_message (session));
@@ -313,7 +291,7 @@ test_record_once (void)
   mc_visit_filing_record_all (G_LIST_MODEL (store), ledger);
   r = (Recorded) { 0 };
   g_assert_true (mc_visit_filing_record (visit, ledger, NULL, on_app_recorded, &r));
-  g_assert_true (wait_until (recorded, &r, 60));
+  g_assert_true (mc_test_wait_until (recorded, &r, 15));
   g_assert_cmpint (mc_test_count_ledger_filings (ledger_path, RECEIPT), ==, 1);
 }
 
