@@ -507,108 +507,80 @@ mark_rule_failures (McIdentity *id)
     }
 }
 
-McIdentity *
-mc_id_merge (const McIdReadings *r)
+/* One field from what each source read of it (NULL: not read there); the
+ * QR is error-corrected, so always checked. */
+static void
+resolve_read (McIdentity         *id,
+              McIdField           field,
+              const McIdReadings *r,
+              const char         *from_qr,
+              const char         *from_mrz,
+              double              mrz_confidence,
+              gboolean            mrz_is_checked,
+              SameFunc            same)
 {
-  g_autoptr(McIdentity) id = mc_identity_new ();
-  const McMrz *mrz;
-  const McIdOcrFields *ocr;
-  const McQrPayload *qr;
-  double mrz_conf;
   Cands cs = { 0 };
-  const char *number;
 
-  g_return_val_if_fail (r != NULL, NULL);
-  mrz = r->mrz;
-  ocr = r->ocr;
-  qr = r->qr;
-  mrz_conf = (mrz != NULL && mrz->n_repairs > 0) ? MRZ_REPAIRED_CONFIDENCE : MRZ_CHECKED_CONFIDENCE;
+  cands_add (&cs, MC_ID_SOURCE_QR, from_qr, QR_CONFIDENCE, TRUE);
+  cands_add (&cs, MC_ID_SOURCE_MRZ, from_mrz, mrz_confidence, mrz_is_checked);
+  if (ocr_value (r->ocr, field))
+    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (r->ocr, field), ocr_confidence (r->ocr, field), FALSE);
+  resolve (id, field, &cs, same, 0);
+  cands_clear (&cs);
+}
 
-  resolve_number (id, r, mrz_conf);
-  number = mc_identity_get_value (id, MC_ID_FIELD_ID_NUMBER);
-  resolve_name (id, r);
+/* The fields besides the number, the name and the expiry. */
+static void
+resolve_others (McIdentity         *id,
+                const McIdReadings *r,
+                double              mrz_conf)
+{
+  const McMrz *mrz = r->mrz;
+  const McQrPayload *qr = r->qr;
+  const char *number = mc_identity_get_value (id, MC_ID_FIELD_ID_NUMBER);
+  /* No check digit covers the MRZ's sex or nationality, but its line
+   * reading cleanly (the composite check holds) speaks for them. */
+  double mrz_unchecked = (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_COMPOSITE))
+                         ? MRZ_UNCHECKED_CONFIDENCE : 0.7;
+  g_autofree char *mrz_birth = NULL;
+  const char *mrz_sex = NULL;
+  GDate date;
 
   /* Date of birth: the MRZ gives two digits of the year; the number's
    * century digit gives the rest. */
-  if (qr != NULL)
-    cands_add (&cs, MC_ID_SOURCE_QR, qr->date_of_birth, QR_CONFIDENCE, TRUE);
-  if (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_BIRTH))
-    {
-      GDate date;
+  if (mrz != NULL && (mrz->checks_valid & MC_MRZ_CHECK_BIRTH) &&
+      mc_id_date_from_mrz_birth (mrz->birth, number, r->today, &date))
+    mrz_birth = mc_id_date_format_iso (&date);
+  resolve_read (id, MC_ID_FIELD_DATE_OF_BIRTH, r, qr != NULL ? qr->date_of_birth : NULL, mrz_birth,
+                mrz_birth != NULL ? mrz_field_confidence (mrz, MC_MRZ_CHECK_BIRTH, mrz_conf) : 0,
+                mrz_birth != NULL && mrz_checked (mrz, MC_MRZ_CHECK_BIRTH), same_exact);
 
-      if (mc_id_date_from_mrz_birth (mrz->birth, number, r->today, &date))
-        {
-          g_autofree char *iso = mc_id_date_format_iso (&date);
-
-          cands_add (&cs, MC_ID_SOURCE_MRZ, iso, mrz_field_confidence (mrz, MC_MRZ_CHECK_BIRTH, mrz_conf),
-                     mrz_checked (mrz, MC_MRZ_CHECK_BIRTH));
-        }
-    }
-  if (ocr_value (ocr, MC_ID_FIELD_DATE_OF_BIRTH))
-    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_DATE_OF_BIRTH),
-               ocr_confidence (ocr, MC_ID_FIELD_DATE_OF_BIRTH), FALSE);
-  resolve (id, MC_ID_FIELD_DATE_OF_BIRTH, &cs, same_exact, 0);
-  cands_clear (&cs);
-
-  /* Sex: no check digit covers the MRZ's, but its line reading cleanly
-   * (the composite check holds) speaks for it. */
-  if (qr != NULL)
-    cands_add (&cs, MC_ID_SOURCE_QR, qr->sex, QR_CONFIDENCE, TRUE);
   if (mrz != NULL && (mrz->sex == 'M' || mrz->sex == 'F'))
-    cands_add (&cs, MC_ID_SOURCE_MRZ, mc_sex_to_string (mrz->sex == 'M' ? MC_SEX_MALE : MC_SEX_FEMALE),
-               (mrz->checks_valid & MC_MRZ_CHECK_COMPOSITE) ? MRZ_UNCHECKED_CONFIDENCE : 0.7, FALSE);
-  if (ocr_value (ocr, MC_ID_FIELD_SEX))
-    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_SEX),
-               ocr_confidence (ocr, MC_ID_FIELD_SEX), FALSE);
-  resolve (id, MC_ID_FIELD_SEX, &cs, same_exact, 0);
-  cands_clear (&cs);
+    mrz_sex = mc_sex_to_string (mrz->sex == 'M' ? MC_SEX_MALE : MC_SEX_FEMALE);
+  resolve_read (id, MC_ID_FIELD_SEX, r, qr != NULL ? qr->sex : NULL, mrz_sex, mrz_unchecked, FALSE, same_exact);
 
   /* Old number: only the QR has it; an empty field there means none. */
   if (qr != NULL && qr->old_id_number != NULL)
     mc_identity_set_field (id, MC_ID_FIELD_OLD_ID_NUMBER, qr->old_id_number, MC_ID_SOURCE_QR,
                            QR_CONFIDENCE, 0, 0);
 
-  if (mrz != NULL && g_str_equal (mrz->nationality, "VNM"))
-    cands_add (&cs, MC_ID_SOURCE_MRZ, "Việt Nam",
-               (mrz->checks_valid & MC_MRZ_CHECK_COMPOSITE) ? MRZ_UNCHECKED_CONFIDENCE : 0.7, FALSE);
-  if (ocr_value (ocr, MC_ID_FIELD_NATIONALITY))
-    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_NATIONALITY),
-               ocr_confidence (ocr, MC_ID_FIELD_NATIONALITY), FALSE);
-  resolve (id, MC_ID_FIELD_NATIONALITY, &cs, same_exact, 0);
-  cands_clear (&cs);
+  resolve_read (id, MC_ID_FIELD_NATIONALITY, r, NULL,
+                mrz != NULL && g_str_equal (mrz->nationality, "VNM") ? "Việt Nam" : NULL,
+                mrz_unchecked, FALSE, same_exact);
+  resolve_read (id, MC_ID_FIELD_PLACE_OF_RESIDENCE, r, qr != NULL ? qr->place_of_residence : NULL, NULL,
+                0, FALSE, same_place);
+  resolve_read (id, MC_ID_FIELD_PLACE_OF_ORIGIN, r, NULL, NULL, 0, FALSE, same_place);
+  resolve_read (id, MC_ID_FIELD_PLACE_OF_BIRTH, r, NULL, NULL, 0, FALSE, same_place);
+  resolve_read (id, MC_ID_FIELD_DATE_OF_ISSUE, r, qr != NULL ? qr->date_of_issue : NULL, NULL,
+                0, FALSE, same_exact);
+}
 
-  if (qr != NULL && qr->place_of_residence != NULL)
-    cands_add (&cs, MC_ID_SOURCE_QR, qr->place_of_residence, QR_CONFIDENCE, TRUE);
-  if (ocr_value (ocr, MC_ID_FIELD_PLACE_OF_RESIDENCE))
-    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_PLACE_OF_RESIDENCE),
-               ocr_confidence (ocr, MC_ID_FIELD_PLACE_OF_RESIDENCE), FALSE);
-  resolve (id, MC_ID_FIELD_PLACE_OF_RESIDENCE, &cs, same_place, 0);
-  cands_clear (&cs);
-
-  for (guint k = 0; k < 2; k++)
-    {
-      McIdField f = k == 0 ? MC_ID_FIELD_PLACE_OF_ORIGIN : MC_ID_FIELD_PLACE_OF_BIRTH;
-
-      if (ocr_value (ocr, f))
-        cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, f), ocr_confidence (ocr, f), FALSE);
-      resolve (id, f, &cs, same_place, 0);
-      cands_clear (&cs);
-    }
-
-  if (qr != NULL)
-    cands_add (&cs, MC_ID_SOURCE_QR, qr->date_of_issue, QR_CONFIDENCE, TRUE);
-  if (ocr_value (ocr, MC_ID_FIELD_DATE_OF_ISSUE))
-    cands_add (&cs, MC_ID_SOURCE_OCR, ocr_value (ocr, MC_ID_FIELD_DATE_OF_ISSUE),
-               ocr_confidence (ocr, MC_ID_FIELD_DATE_OF_ISSUE), FALSE);
-  resolve (id, MC_ID_FIELD_DATE_OF_ISSUE, &cs, same_exact, 0);
-  cands_clear (&cs);
-
-  /* The expiry rule needs the card type. */
-  mc_identity_set_card_type (id, guess_card_type (id, r));
-  resolve_expiry (id, r, mrz_conf);
-
-  /* Confirmed by every check: as printed (fillers restored); otherwise as
-   * read, so the clerk sees what the scan gave. */
+/* Confirmed by every check: as printed (fillers restored); otherwise as
+ * read, so the clerk sees what the scan gave. */
+static void
+set_mrz_lines (McIdentity  *id,
+               const McMrz *mrz)
+{
   if (mrz != NULL && mc_mrz_is_valid (mrz))
     {
       const char *lines[] = { mrz->lines[0], mrz->lines[1], mrz->lines[2], NULL };
@@ -634,8 +606,17 @@ mc_id_merge (const McIdReadings *r)
 
       mc_identity_set_mrz_lines (id, lines);
     }
+}
 
-  /* How each source fared, and a word for the clerk when one failed. */
+/* How each source fared, and a word for the clerk when one failed. */
+static void
+set_source_status (McIdentity         *id,
+                   const McIdReadings *r)
+{
+  const McMrz *mrz = r->mrz;
+  const McIdOcrFields *ocr = r->ocr;
+  const McQrPayload *qr = r->qr;
+
   mc_identity_set_source_status (id, MC_ID_SOURCE_QR,
                                  qr != NULL ? MC_ID_SOURCE_STATUS_VALID
                                  : r->qr_expected ? MC_ID_SOURCE_STATUS_UNREADABLE
@@ -657,43 +638,67 @@ mc_id_merge (const McIdReadings *r)
                                  : ocr->n_labels >= 4 ? MC_ID_SOURCE_STATUS_VALID
                                  : ocr->n_labels > 0 ? MC_ID_SOURCE_STATUS_PARTIAL
                                  : MC_ID_SOURCE_STATUS_UNREADABLE);
+}
 
-  /* A field nothing could read is said so, not left blank quietly. */
-  {
-    static const McIdField key[] = {
-      MC_ID_FIELD_ID_NUMBER, MC_ID_FIELD_FULL_NAME, MC_ID_FIELD_DATE_OF_BIRTH, MC_ID_FIELD_SEX,
-      MC_ID_FIELD_DATE_OF_EXPIRY,
-    };
+/* A field nothing could read is said so, not left blank quietly. */
+static void
+warn_missing (McIdentity         *id,
+              const McIdReadings *r)
+{
+  static const McIdField key[] = {
+    MC_ID_FIELD_ID_NUMBER, MC_ID_FIELD_FULL_NAME, MC_ID_FIELD_DATE_OF_BIRTH, MC_ID_FIELD_SEX,
+    MC_ID_FIELD_DATE_OF_EXPIRY,
+  };
 
-    /* And what the sides that were read print, by layout. */
-    McCardType type = mc_identity_get_card_type (id);
-    guint printed = 0;
+  /* And what the sides that were read print, by layout. */
+  McCardType type = mc_identity_get_card_type (id);
+  guint printed = 0;
 
-    if (type == MC_CARD_TYPE_CCCD_2021)
-      printed = (r->front_read ? (1u << MC_ID_FIELD_NATIONALITY) | (1u << MC_ID_FIELD_PLACE_OF_ORIGIN) |
-                                 (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) : 0) |
-                (r->back_read ? (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0);
-    else if (type == MC_CARD_TYPE_CANCUOC_2024)
-      printed = (r->front_read ? (1u << MC_ID_FIELD_NATIONALITY) : 0) |
-                (r->back_read ? (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) | (1u << MC_ID_FIELD_PLACE_OF_BIRTH) |
-                                (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0);
-    for (guint i = 0; i < G_N_ELEMENTS (key); i++)
-      printed |= 1u << key[i];
+  if (type == MC_CARD_TYPE_CCCD_2021)
+    printed = (r->front_read ? (1u << MC_ID_FIELD_NATIONALITY) | (1u << MC_ID_FIELD_PLACE_OF_ORIGIN) |
+                               (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) : 0) |
+              (r->back_read ? (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0);
+  else if (type == MC_CARD_TYPE_CANCUOC_2024)
+    printed = (r->front_read ? (1u << MC_ID_FIELD_NATIONALITY) : 0) |
+              (r->back_read ? (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) | (1u << MC_ID_FIELD_PLACE_OF_BIRTH) |
+                              (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0);
+  for (guint i = 0; i < G_N_ELEMENTS (key); i++)
+    printed |= 1u << key[i];
 
-    for (McIdField k = 0; k < MC_ID_N_FIELDS; k++)
-      {
-        const McIdentityField *f = mc_identity_get_field (id, k);
+  for (McIdField k = 0; k < MC_ID_N_FIELDS; k++)
+    {
+      const McIdentityField *f = mc_identity_get_field (id, k);
 
-        if ((printed & (1u << k)) && f->value == NULL && !(f->flags & MC_ID_FIELD_FLAG_NO_EXPIRY))
-          {
-            /* Translators: %s is a field's title: "Date of expiry: could not…" */
-            g_autofree char *msg = g_strdup_printf (_("%s: could not be read. Type it from the card."),
-                                                    mc_id_field_get_title (k));
+      if ((printed & (1u << k)) && f->value == NULL && !(f->flags & MC_ID_FIELD_FLAG_NO_EXPIRY))
+        {
+          /* Translators: %s is a field's title: "Date of expiry: could not…" */
+          g_autofree char *msg = g_strdup_printf (_("%s: could not be read. Type it from the card."),
+                                                  mc_id_field_get_title (k));
 
-            mc_identity_add_warning (id, "missing", k, msg);
-          }
-      }
-  }
+          mc_identity_add_warning (id, "missing", k, msg);
+        }
+    }
+}
+
+McIdentity *
+mc_id_merge (const McIdReadings *r)
+{
+  g_autoptr(McIdentity) id = mc_identity_new ();
+  double mrz_conf;
+
+  g_return_val_if_fail (r != NULL, NULL);
+  mrz_conf = (r->mrz != NULL && r->mrz->n_repairs > 0) ? MRZ_REPAIRED_CONFIDENCE : MRZ_CHECKED_CONFIDENCE;
+
+  resolve_number (id, r, mrz_conf);
+  resolve_name (id, r);
+  resolve_others (id, r, mrz_conf);
+  /* The expiry rule needs the card type. */
+  mc_identity_set_card_type (id, guess_card_type (id, r));
+  resolve_expiry (id, r, mrz_conf);
+
+  set_mrz_lines (id, r->mrz);
+  set_source_status (id, r);
+  warn_missing (id, r);
 
   mc_identity_check_rules (id, r->today);
   mark_rule_failures (id);
