@@ -660,27 +660,18 @@ normalise_vietnamese (McMrz *mrz)
   g_string_free (name, TRUE);
 }
 
-gboolean
-mc_mrz_parse (const char  *text,
-              gssize       len,
-              McMrz       *mrz,
-              GError     **error)
+/* The zone in @text: lines of 20 to 40 MRZ characters, the three in a
+ * row that look most like one, as read, into @mrz->read. */
+static gboolean
+find_zone (const char *text,
+           gssize      len,
+           McMrz      *mrz)
 {
   char cand[16][64];
   gsize cand_len[16];
   guint n_cand = 0;
   gssize best = -1;
   int best_score = G_MININT;
-  gboolean vietnam;
-  char *l1, *l2;
-  GString *composite;
-
-  g_return_val_if_fail (text != NULL || len == 0, FALSE);
-  g_return_val_if_fail (mrz != NULL, FALSE);
-
-  memset (mrz, 0, sizeof *mrz);
-  if (len < 0)
-    len = (gssize) strlen (text);
 
   /* Lines of 20 to 40 MRZ characters; the zone is the last such run. */
   for (gssize i = 0; i < len;)
@@ -718,35 +709,41 @@ mc_mrz_parse (const char  *text,
         }
     }
   if (best < 0)
-    {
-      g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NOT_MRZ,
-                           _("No machine-readable zone (three lines of 30 characters) was found."));
-      return FALSE;
-    }
-
+    return FALSE;
   for (guint i = 0; i < 3; i++)
     g_strlcpy (mrz->read[i], cand[best + i], sizeof mrz->read[i]);
-  {
-    char l[2][64];
+  return TRUE;
+}
 
-    /* A '<' between two others read as K, in the fillers of a Vietnamese
-     * card's first two lines (where nothing else can stand), goes back to
-     * '<' before the runs are recounted. K counts as 0 in check digits,
-     * like '<', so this changes no check. */
-    for (guint i = 0; i < 2; i++)
-      {
-        g_strlcpy (l[i], mrz->read[i], sizeof l[i]);
-        if (strstr (mrz->read[0], "VNM") != NULL || strstr (mrz->read[1], "VNM") != NULL)
-          for (gsize k = 1; l[i][k] != '\0' && l[i][k + 1] != '\0'; k++)
-            if (l[i][k] == 'K' && l[i][k - 1] == '<' && l[i][k + 1] == '<')
-              l[i][k] = '<';
-      }
-    fix_length (l[0], mrz->lines[0], FALSE);
-    fix_length (l[1], mrz->lines[1], FALSE);
-  }
+/* @mrz->read restored to full lines of 30 characters in @mrz->lines. */
+static void
+restore_lines (McMrz *mrz)
+{
+  char l[2][64];
+
+  /* A '<' between two others read as K, in the fillers of a Vietnamese
+   * card's first two lines (where nothing else can stand), goes back to
+   * '<' before the runs are recounted. K counts as 0 in check digits,
+   * like '<', so this changes no check. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_strlcpy (l[i], mrz->read[i], sizeof l[i]);
+      if (strstr (mrz->read[0], "VNM") != NULL || strstr (mrz->read[1], "VNM") != NULL)
+        for (gsize k = 1; l[i][k] != '\0' && l[i][k + 1] != '\0'; k++)
+          if (l[i][k] == 'K' && l[i][k - 1] == '<' && l[i][k + 1] == '<')
+            l[i][k] = '<';
+    }
+  fix_length (l[0], mrz->lines[0], FALSE);
+  fix_length (l[1], mrz->lines[1], FALSE);
   fix_length (mrz->read[2], mrz->lines[2], TRUE);
-  l1 = mrz->lines[0];
-  l2 = mrz->lines[1];
+}
+
+/* Issued in Viet Nam, by the codes or, misread, by the numbers. */
+static gboolean
+is_vietnamese (McMrz *mrz)
+{
+  const char *l1 = mrz->lines[0], *l2 = mrz->lines[1];
+  gboolean vietnam;
 
   copy_field (mrz->issuing_state, sizeof mrz->issuing_state, l1 + 2, 3, FALSE);
   copy_field (mrz->nationality, sizeof mrz->nationality, l2 + 15, 3, FALSE);
@@ -763,8 +760,18 @@ mc_mrz_parse (const char  *text,
       vietnam = check_numeric (trial, 5, 9, 14, &ignored) && check_numeric (trial, 15, 12, 29, &ignored) &&
                 memcmp (trial + 5, trial + 18, 9) == 0;
     }
+  return vietnam;
+}
 
-  /* Field by field, each with its own check digit. */
+/* Field by field, each with its own check digit, then the composite;
+ * a misread digit the check proves is repaired. */
+static void
+check_digits (McMrz    *mrz,
+              gboolean  vietnam)
+{
+  char *l1 = mrz->lines[0], *l2 = mrz->lines[1];
+  GString *composite;
+
   mrz->checks_present = MC_MRZ_CHECK_DOCUMENT_NUMBER | MC_MRZ_CHECK_BIRTH |
                         MC_MRZ_CHECK_EXPIRY | MC_MRZ_CHECK_COMPOSITE;
   if (vietnam)
@@ -803,6 +810,14 @@ mc_mrz_parse (const char  *text,
   if (vietnam && (mrz->checks_valid & MC_MRZ_CHECK_DOCUMENT_NUMBER) &&
       (mrz->checks_valid & MC_MRZ_CHECK_ID_NUMBER) && memcmp (l1 + 5, l1 + 18, 9) != 0)
     mrz->checks_valid &= ~(MC_MRZ_CHECK_DOCUMENT_NUMBER | MC_MRZ_CHECK_ID_NUMBER);
+}
+
+/* The fields, once the checks have said what holds. */
+static void
+copy_fields (McMrz    *mrz,
+             gboolean  vietnam)
+{
+  const char *l1 = mrz->lines[0], *l2 = mrz->lines[1];
 
   copy_field (mrz->document_code, sizeof mrz->document_code, l1, 2, TRUE);
   copy_field (mrz->document_number, sizeof mrz->document_number, l1 + 5, 9, TRUE);
@@ -819,6 +834,33 @@ mc_mrz_parse (const char  *text,
   copy_field (mrz->expiry, sizeof mrz->expiry, l2 + 8, 6, FALSE);
   mrz->sex = (l2[7] == 'M' || l2[7] == 'F' || l2[7] == '<') ? l2[7] : '?';
   parse_name (mrz, vietnam);
+}
+
+gboolean
+mc_mrz_parse (const char  *text,
+              gssize       len,
+              McMrz       *mrz,
+              GError     **error)
+{
+  gboolean vietnam;
+
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (mrz != NULL, FALSE);
+
+  memset (mrz, 0, sizeof *mrz);
+  if (len < 0)
+    len = (gssize) strlen (text);
+
+  if (!find_zone (text, len, mrz))
+    {
+      g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NOT_MRZ,
+                           _("No machine-readable zone (three lines of 30 characters) was found."));
+      return FALSE;
+    }
+  restore_lines (mrz);
+  vietnam = is_vietnamese (mrz);
+  check_digits (mrz, vietnam);
+  copy_fields (mrz, vietnam);
 
   if (vietnam && mc_mrz_is_valid (mrz))
     normalise_vietnamese (mrz);
@@ -826,7 +868,7 @@ mc_mrz_parse (const char  *text,
   /* Three lines of letters are not yet an MRZ: a TD1 zone starts with a
    * document code (I, A or C), or at least two of its checks hold (one can
    * hold by chance). */
-  if (strchr ("IAC", l1[0]) == NULL && n_bits (mrz->checks_valid) < 2)
+  if (strchr ("IAC", mrz->lines[0][0]) == NULL && n_bits (mrz->checks_valid) < 2)
     {
       g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NOT_MRZ,
                            _("No machine-readable zone (three lines of 30 characters) was found."));
