@@ -453,6 +453,148 @@ text_string (const char *utf8)
 
 #define BYTE_RANGE_PLACEHOLDER "/ByteRange [0 0000000000 0000000000 0000000000]"
 
+/* The page's height from its /MediaBox; A4 when it has none. */
+static double
+page_height (const char *page)
+{
+  g_autofree char *media = dict_get (page, "/MediaBox");
+  double box[4];
+  char *p;
+  int i;
+
+  if (media == NULL)
+    return 842;
+  p = strchr (media, '[');
+  for (i = 0; p != NULL && i < 4; i++)
+    {
+      char *end;
+
+      box[i] = g_ascii_strtod (p + 1, &end);
+      if (end == p + 1)
+        break;
+      p = end;
+    }
+  return i == 4 && box[3] - box[1] > 0 ? box[3] - box[1] : 842;
+}
+
+/* The fields and annotations already there (an earlier signature), as
+ * lists of references. */
+static gboolean
+existing_fields (PdfDoc      *doc,
+                 const char  *catalog,
+                 const char  *page,
+                 char       **fields,
+                 char       **annots,
+                 GError     **error)
+{
+  g_autofree char *acroform = dict_get (catalog, "/AcroForm");
+  g_autofree char *form_dict = NULL;
+  g_autofree char *a = NULL;
+
+  if (acroform != NULL && acroform[0] == '<')
+    form_dict = g_strdup (acroform);
+  else if (acroform != NULL && (form_dict = pdf_doc_dict (doc, strtoul (acroform, NULL, 10), error)) == NULL)
+    return FALSE;
+  if (form_dict != NULL)
+    {
+      g_autofree char *f = dict_get (form_dict, "/Fields");
+
+      *fields = array_items (doc, f);
+    }
+  else
+    *fields = g_strdup ("");
+  a = dict_get (page, "/Annots");
+  *annots = array_items (doc, a);
+  return TRUE;
+}
+
+/* The signature dictionary, with room for the CMS in /Contents and for
+ * the byte range; returns where the byte range's placeholder is in @out. */
+static gsize
+put_sig_dict (GString        *out,
+              GArray         *xref,
+              gsize           base,
+              guint           sig_obj,
+              const char     *signer,
+              GDateTime      *when,
+              McPdfSigUpdate *update)
+{
+  g_autofree char *date = mc_pdf_date (when);
+  g_autofree char *name = text_string (signer);
+  gsize placeholder;
+
+  mc_pdf_begin_obj (out, xref, base, sig_obj);
+  g_string_append (out, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached\n");
+  placeholder = out->len;
+  g_string_append (out, BYTE_RANGE_PLACEHOLDER "\n/Contents ");
+  update->contents_at = base + out->len;
+  update->contents_len = 2 * MC_PDF_SIG_MAX_CMS + 2;
+  g_string_append_c (out, '<');
+  for (guint i = 0; i < 2 * MC_PDF_SIG_MAX_CMS; i++)
+    g_string_append_c (out, '0');
+  g_string_append_printf (out, ">\n/M (%s) /Name %s >>\nendobj\n", date, name);
+  return placeholder;
+}
+
+/* Object @obj again: @dict with @key replaced by @entry. */
+static void
+put_updated_dict (GString    *out,
+                  GArray     *xref,
+                  gsize       base,
+                  guint       obj,
+                  const char *dict,
+                  const char *key,
+                  const char *entry)
+{
+  g_autofree char *without = dict_remove (dict, key);
+  g_autofree char *updated = dict_add (without, entry);
+
+  mc_pdf_begin_obj (out, xref, base, obj);
+  g_string_append_printf (out, "%s\nendobj\n", updated);
+}
+
+/* One subsection per object: simple, and valid. */
+static void
+put_xref_trailer (GString      *out,
+                  GArray       *xref,
+                  gsize         base,
+                  const PdfDoc *doc,
+                  guint         size)
+{
+  gsize xref_at;
+
+  g_array_sort (xref, by_obj);
+  xref_at = base + out->len;
+  g_string_append (out, "xref\n0 1\n0000000000 65535 f\r\n");
+  for (guint i = 0; i < xref->len; i++)
+    {
+      const McPdfXrefEntry *e = &g_array_index (xref, McPdfXrefEntry, i);
+
+      g_string_append_printf (out, "%u 1\n%010" G_GSIZE_FORMAT " 00000 n\r\n", e->obj, e->offset);
+    }
+  g_string_append_printf (out, "trailer\n<< /Size %u /Root %u 0 R%s%s /ID %s /Prev %" G_GSIZE_FORMAT " >>\n"
+                          "startxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
+                          size, doc->root, doc->info ? " /Info " : "", doc->info ? doc->info : "",
+                          doc->id, doc->last_xref, xref_at);
+}
+
+/* Now that the length is known: the byte range around /Contents. */
+static void
+fill_byte_range (GString              *out,
+                 gsize                 placeholder,
+                 gsize                 total,
+                 const McPdfSigUpdate *update)
+{
+  gsize after = update->contents_at + update->contents_len;
+  g_autofree char *range = g_strdup_printf ("/ByteRange [0 %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "]",
+                                            update->contents_at, after, total - after);
+  gsize room = strlen (BYTE_RANGE_PLACEHOLDER);
+
+  g_assert (strlen (range) <= room);
+  memset (out->str + placeholder, ' ', room);
+  memcpy (out->str + placeholder, range, strlen (range));
+}
+
 gboolean
 mc_pdf_sig_prepare (GBytes          *original,
                     const char      *signer,
@@ -465,18 +607,16 @@ mc_pdf_sig_prepare (GBytes          *original,
   g_autofree char *pages = NULL;
   g_autofree char *page = NULL;
   g_autofree char *kids = NULL;
-  g_autofree char *media = NULL;
   g_autofree char *fields = NULL;
   g_autofree char *annots = NULL;
-  g_autofree char *date = mc_pdf_date (when);
-  g_autofree char *name = text_string (signer);
   g_autofree char *stamp_time = g_date_time_format (when, "%d/%m/%Y %H:%M:%S %:z");
   g_autofree char *signer_line = NULL;
+  g_autofree char *entry = NULL;
   g_autoptr(GArray) xref = g_array_new (FALSE, FALSE, sizeof (McPdfXrefEntry));
   GString *out = NULL;
   guint page_obj, sig_obj, widget_obj, form_obj, ap_obj, next;
-  double pw = 595, ph = 842, sw = 0, sh = 0;
-  gsize base, xref_at, placeholder;
+  double ph, sw = 0, sh = 0;
+  gsize base, placeholder;
   guint n_sigs = 0;
   gboolean ok = FALSE;
 
@@ -493,54 +633,11 @@ mc_pdf_sig_prepare (GBytes          *original,
         not_ours (error);
       goto out;
     }
-  media = dict_get (page, "/MediaBox");
-  if (media != NULL)
-    {
-      double box[4];
-      char *p = strchr (media, '[');
-      int i;
-
-      for (i = 0; p != NULL && i < 4; i++)
-        {
-          char *end;
-
-          box[i] = g_ascii_strtod (p + 1, &end);
-          if (end == p + 1)
-            break;
-          p = end;
-        }
-      if (i == 4 && box[3] - box[1] > 0)
-        {
-          pw = box[2] - box[0];
-          ph = box[3] - box[1];
-        }
-    }
-
-  /* The fields and annotations already there (an earlier signature). */
-  {
-    g_autofree char *acroform = dict_get (catalog, "/AcroForm");
-    g_autofree char *form_dict = NULL;
-
-    if (acroform != NULL && acroform[0] == '<')
-      form_dict = g_strdup (acroform);
-    else if (acroform != NULL && (form_dict = pdf_doc_dict (&doc, strtoul (acroform, NULL, 10), error)) == NULL)
-      goto out;
-    if (form_dict != NULL)
-      {
-        g_autofree char *f = dict_get (form_dict, "/Fields");
-
-        fields = array_items (&doc, f);
-      }
-    else
-      fields = g_strdup ("");
-    {
-      g_autofree char *a = dict_get (page, "/Annots");
-
-      annots = array_items (&doc, a);
-    }
-    for (const char *p = fields; (p = strchr (p, 'R')) != NULL; p++)
-      n_sigs++;
-  }
+  ph = page_height (page);
+  if (!existing_fields (&doc, catalog, page, &fields, &annots, error))
+    goto out;
+  for (const char *p = fields; (p = strchr (p, 'R')) != NULL; p++)
+    n_sigs++;
 
   out = g_string_new (NULL);
   base = doc.len;
@@ -563,17 +660,7 @@ mc_pdf_sig_prepare (GBytes          *original,
       goto out;
   }
 
-  mc_pdf_begin_obj (out, xref, base, sig_obj);
-  g_string_append (out, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached\n");
-  placeholder = out->len;
-  g_string_append (out, BYTE_RANGE_PLACEHOLDER "\n/Contents ");
-  update->contents_at = base + out->len;
-  update->contents_len = 2 * MC_PDF_SIG_MAX_CMS + 2;
-  g_string_append_c (out, '<');
-  for (guint i = 0; i < 2 * MC_PDF_SIG_MAX_CMS; i++)
-    g_string_append_c (out, '0');
-  g_string_append_printf (out, ">\n/M (%s) /Name %s >>\nendobj\n", date, name);
-
+  placeholder = put_sig_dict (out, xref, base, sig_obj, signer, when, update);
   {
     char r[4][G_ASCII_DTOSTR_BUF_SIZE];
     double margin = 20;
@@ -590,55 +677,17 @@ mc_pdf_sig_prepare (GBytes          *original,
                             g_ascii_formatd (r[3], sizeof r[3], "%.2f", top),
                             ap_obj);
   }
-  (void) pw;
   mc_pdf_begin_obj (out, xref, base, form_obj);
   g_string_append_printf (out, "<< /Fields [%s%s%u 0 R] /SigFlags 3 >>\nendobj\n",
                           fields, *fields ? " " : "", widget_obj);
+  entry = g_strdup_printf (" /Annots [%s%s%u 0 R]", annots, *annots ? " " : "", widget_obj);
+  put_updated_dict (out, xref, base, page_obj, page, "/Annots", entry);
+  g_free (entry);
+  entry = g_strdup_printf (" /AcroForm %u 0 R", form_obj);
+  put_updated_dict (out, xref, base, doc.root, catalog, "/AcroForm", entry);
 
-  {
-    g_autofree char *without = dict_remove (page, "/Annots");
-    g_autofree char *entry = g_strdup_printf (" /Annots [%s%s%u 0 R]", annots, *annots ? " " : "", widget_obj);
-    g_autofree char *updated = dict_add (without, entry);
-
-    mc_pdf_begin_obj (out, xref, base, page_obj);
-    g_string_append_printf (out, "%s\nendobj\n", updated);
-  }
-  {
-    g_autofree char *without = dict_remove (catalog, "/AcroForm");
-    g_autofree char *entry = g_strdup_printf (" /AcroForm %u 0 R", form_obj);
-    g_autofree char *updated = dict_add (without, entry);
-
-    mc_pdf_begin_obj (out, xref, base, doc.root);
-    g_string_append_printf (out, "%s\nendobj\n", updated);
-  }
-
-  /* One subsection per object: simple, and valid. */
-  g_array_sort (xref, by_obj);
-  xref_at = base + out->len;
-  g_string_append (out, "xref\n0 1\n0000000000 65535 f\r\n");
-  for (guint i = 0; i < xref->len; i++)
-    {
-      const McPdfXrefEntry *e = &g_array_index (xref, McPdfXrefEntry, i);
-
-      g_string_append_printf (out, "%u 1\n%010" G_GSIZE_FORMAT " 00000 n\r\n", e->obj, e->offset);
-    }
-  g_string_append_printf (out, "trailer\n<< /Size %u /Root %u 0 R%s%s /ID %s /Prev %" G_GSIZE_FORMAT " >>\n"
-                          "startxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
-                          next, doc.root, doc.info ? " /Info " : "", doc.info ? doc.info : "",
-                          doc.id, doc.last_xref, xref_at);
-
-  /* Now that the length is known: the byte range around /Contents. */
-  {
-    gsize total = doc.len + out->len;
-    gsize after = update->contents_at + update->contents_len;
-    g_autofree char *range = g_strdup_printf ("/ByteRange [0 %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "]",
-                                              update->contents_at, after, total - after);
-    gsize room = strlen (BYTE_RANGE_PLACEHOLDER);
-
-    g_assert (strlen (range) <= room);
-    memset (out->str + placeholder, ' ', room);
-    memcpy (out->str + placeholder, range, strlen (range));
-  }
+  put_xref_trailer (out, xref, base, &doc, next);
+  fill_byte_range (out, placeholder, doc.len + out->len, update);
 
   update->file = g_byte_array_sized_new (doc.len + out->len);
   g_byte_array_append (update->file, (const guint8 *) doc.data, doc.len);
