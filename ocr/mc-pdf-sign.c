@@ -503,6 +503,79 @@ hex_upper (const guint8 *data, gsize len)
   return s;
 }
 
+/* The file first: nothing is asked of the token for a file we cannot
+ * sign. Read whole, and ending in a NUL the reader's number parsing can
+ * stop at. */
+static GBytes *
+read_pdf (const char  *input,
+          GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  char *text = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (input, &text, &len, &local))
+    {
+      g_set_error (error, MC_SIGN_ERROR, MC_SIGN_ERROR_INPUT,
+                   _("The PDF %s cannot be read: %s"), input, local->message);
+      return NULL;
+    }
+  return g_bytes_new_take (text, len);
+}
+
+/* The CMS (CAdES: with the signing-certificate-v2 attribute) over the
+ * file without its /Contents; a GnuTLS error code on failure. */
+static int
+sign_update (gnutls_x509_crt_t      crt,
+             gnutls_privkey_t       key,
+             GBytes                *ess,
+             const McPdfSigUpdate  *update,
+             gnutls_datum_t        *cms)
+{
+  gsize after = update->contents_at + update->contents_len;
+  gnutls_datum_t data = { 0 }, attr = { 0 };
+  gnutls_pkcs7_t p7 = NULL;
+  gnutls_pkcs7_attrs_t attrs = NULL;
+  int ret;
+
+  data.size = update->file->len - update->contents_len;
+  data.data = g_malloc (data.size);
+  memcpy (data.data, update->file->data, update->contents_at);
+  memcpy (data.data + update->contents_at, update->file->data + after, update->file->len - after);
+  attr.data = (guint8 *) g_bytes_get_data (ess, NULL);
+  attr.size = g_bytes_get_size (ess);
+  if ((ret = gnutls_pkcs7_init (&p7)) >= 0 &&
+      (ret = gnutls_pkcs7_add_attr (&attrs, OID_SIGNING_CERTIFICATE_V2, &attr, 0)) >= 0 &&
+      (ret = gnutls_pkcs7_sign (p7, crt, key, &data, attrs, NULL, GNUTLS_DIG_SHA256,
+                                GNUTLS_PKCS7_INCLUDE_CERT)) >= 0)
+    ret = gnutls_pkcs7_export2 (p7, GNUTLS_X509_FMT_DER, cms);
+  g_free (data.data);
+  if (attrs)
+    gnutls_pkcs7_attrs_deinit (attrs);
+  if (p7)
+    gnutls_pkcs7_deinit (p7);
+  return ret;
+}
+
+/* The CMS, in hex, into the room kept for it in /Contents. */
+static gboolean
+put_cms (McPdfSigUpdate        *update,
+         const gnutls_datum_t  *cms,
+         GError               **error)
+{
+  g_autofree char *contents = NULL;
+
+  if (cms->size > MC_PDF_SIG_MAX_CMS)
+    {
+      g_set_error_literal (error, MC_SIGN_ERROR, MC_SIGN_ERROR_FAILED,
+                           _("The signature is larger than the room kept for it in the PDF."));
+      return FALSE;
+    }
+  contents = hex_upper (cms->data, cms->size);
+  memcpy (update->file->data + update->contents_at + 1, contents, strlen (contents));
+  return TRUE;
+}
+
 gboolean
 mc_signer_sign_pdf (McSigner      *self,
                     const char    *input,
@@ -517,15 +590,12 @@ mc_signer_sign_pdf (McSigner      *self,
   g_autoptr(GBytes) original = NULL;
   g_autoptr(GBytes) ess = NULL;
   g_autofree char *holder = NULL;
-  g_autofree char *contents = NULL;
   g_autoptr(GError) local = NULL;
   McPdfSigUpdate update = { 0 };
   PinContext ctx = { self, NULL, NULL, FALSE, FALSE, FALSE };
   gnutls_x509_crt_t crt = NULL;
   gnutls_privkey_t key = NULL;
-  gnutls_pkcs7_t p7 = NULL;
-  gnutls_pkcs7_attrs_t attrs = NULL;
-  gnutls_datum_t cms = { 0 }, data = { 0 }, attr = { 0 };
+  gnutls_datum_t cms = { 0 };
   gboolean ok = FALSE;
   unsigned flags;
   int ret;
@@ -536,21 +606,8 @@ mc_signer_sign_pdf (McSigner      *self,
   if (when == NULL)
     when = now = g_date_time_new_from_unix_local (g_get_real_time () / G_USEC_PER_SEC);
 
-  /* The file first: nothing is asked of the token for a file we cannot
-   * sign. Read whole, and ending in a NUL the reader's number parsing
-   * can stop at. */
-  {
-    char *text = NULL;
-    gsize len = 0;
-
-    if (!g_file_get_contents (input, &text, &len, &local))
-      {
-        g_set_error (error, MC_SIGN_ERROR, MC_SIGN_ERROR_INPUT,
-                     _("The PDF %s cannot be read: %s"), input, local->message);
-        return FALSE;
-      }
-    original = g_bytes_new_take (text, len);
-  }
+  if ((original = read_pdf (input, error)) == NULL)
+    return FALSE;
 
   /* The certificate: public, read without the PIN. */
   if ((ret = gnutls_x509_crt_init (&crt)) < 0 ||
@@ -587,33 +644,10 @@ mc_signer_sign_pdf (McSigner      *self,
   gnutls_privkey_set_pin_function (key, pin_callback, &ctx);
   if ((ret = gnutls_privkey_import_url (key, uri, 0)) < 0)
     goto token_failed;
-
-  {
-    gsize after = update.contents_at + update.contents_len;
-
-    data.size = update.file->len - update.contents_len;
-    data.data = g_malloc (data.size);
-    memcpy (data.data, update.file->data, update.contents_at);
-    memcpy (data.data + update.contents_at, update.file->data + after, update.file->len - after);
-  }
-  attr.data = (guint8 *) g_bytes_get_data (ess, NULL);
-  attr.size = g_bytes_get_size (ess);
-  if ((ret = gnutls_pkcs7_init (&p7)) < 0 ||
-      (ret = gnutls_pkcs7_add_attr (&attrs, OID_SIGNING_CERTIFICATE_V2, &attr, 0)) < 0)
+  if ((ret = sign_update (crt, key, ess, &update, &cms)) < 0)
     goto token_failed;
-  ret = gnutls_pkcs7_sign (p7, crt, key, &data, attrs, NULL, GNUTLS_DIG_SHA256, GNUTLS_PKCS7_INCLUDE_CERT);
-  if (ret < 0)
-    goto token_failed;
-  if ((ret = gnutls_pkcs7_export2 (p7, GNUTLS_X509_FMT_DER, &cms)) < 0)
-    goto token_failed;
-  if (cms.size > MC_PDF_SIG_MAX_CMS)
-    {
-      g_set_error_literal (error, MC_SIGN_ERROR, MC_SIGN_ERROR_FAILED,
-                           _("The signature is larger than the room kept for it in the PDF."));
-      goto out;
-    }
-  contents = hex_upper (cms.data, cms.size);
-  memcpy (update.file->data + update.contents_at + 1, contents, strlen (contents));
+  if (!put_cms (&update, &cms, error))
+    goto out;
 
   if (!mc_file_write_atomically (output, (const char *) update.file->data, update.file->len, &local))
     {
@@ -637,12 +671,7 @@ out:
   pin_context_wipe (&ctx);
   if (update.file)
     g_byte_array_unref (update.file);
-  g_free (data.data);
   gnutls_free (cms.data);
-  if (attrs)
-    gnutls_pkcs7_attrs_deinit (attrs);
-  if (p7)
-    gnutls_pkcs7_deinit (p7);
   if (key)
     gnutls_privkey_deinit (key);
   if (crt)
