@@ -73,198 +73,236 @@ seal_mask (double px_per_mm)
   return g_steal_pointer (&mem);
 }
 
+/* The sheet being made: its size in pixels and its paper's grey. */
+typedef struct {
+  const McPageFixture *f;
+  int                  w, h;
+  double               px_per_mm;
+  double               paper;
+} Sheet;
+
+/* @page becomes @next, which it owns. */
+static void
+replace (VipsImage **page,
+         VipsImage  *next)
+{
+  g_object_unref (*page);
+  *page = next;
+}
+
+/* The paper, with the text printed inside 20 mm margins. */
+static VipsImage *
+print_text (const Sheet *s,
+            char       **text)
+{
+  const McPageFixture *f = s->f;
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) paper = NULL;
+  g_autoptr(VipsImage) mask = NULL;
+  g_autoptr(VipsImage) mask_full = NULL;
+  g_autoptr(VipsImage) inked = NULL;
+  VipsImage *page = NULL;
+  double ink = 25.0;
+  int margin = (int) (20 * s->px_per_mm);
+
+  check (vips_black (&black, s->w, s->h, NULL));
+  check (vips_linear1 (black, &paper, 1.0, s->paper, NULL));
+  if (f->blank)
+    return g_steal_pointer (&paper);
+  *text = page_text (f);
+  check (vips_text (&mask, *text, "font", f->font ? f->font : "Noto Sans 12",
+                    "width", s->w - 2 * margin, "dpi", f->dpi, "spacing", (int) (f->dpi * 0.08), NULL));
+  check (vips_embed (mask, &mask_full, margin, margin, s->w, s->h, NULL));
+  /* page - mask * (paper - ink) / 255 */
+  check (vips_linear1 (mask_full, &inked, -(s->paper - ink) / 255.0, 0.0, NULL));
+  check (vips_add (paper, inked, &page, NULL));
+  return page;
+}
+
+/* A smooth mid-grey gradient with a darker "face": what a printed ID
+ * photo looks like to a classifier. */
+static void
+add_photo (const Sheet *s,
+           VipsImage  **page)
+{
+  g_autoptr(VipsImage) grad = NULL;
+  g_autoptr(VipsImage) grad8 = NULL;
+  VipsImage *with = NULL;
+  int pw = (int) (30 * s->px_per_mm), ph = (int) (40 * s->px_per_mm);
+
+  check (vips_sines (&grad, pw, ph, "hfreq", 0.5, "vfreq", 0.7, NULL));
+  check (vips_linear1 (grad, &grad8, 45.0, 120.0, NULL));
+  check (vips_insert (*page, grad8, &with, s->w - pw - (int) (25 * s->px_per_mm),
+                      s->h - ph - (int) (30 * s->px_per_mm), NULL));
+  replace (page, with);
+}
+
+/* Uneven lighting on grey paper: a gentle left-to-right falloff. */
+static void
+light_unevenly (const Sheet *s,
+                VipsImage  **page)
+{
+  g_autoptr(VipsImage) ramp = NULL;
+  g_autoptr(VipsImage) x = NULL;
+  g_autoptr(VipsImage) falloff = NULL;
+  VipsImage *lit = NULL;
+
+  check (vips_xyz (&ramp, s->w, s->h, NULL));
+  check (vips_extract_band (ramp, &x, 0, NULL));
+  check (vips_linear1 (x, &falloff, -0.25 / s->w, 1.0, NULL));
+  check (vips_multiply (*page, falloff, &lit, NULL));
+  replace (page, lit);
+}
+
+/* Noise: one band, so the paper stays neutral grey. */
+static void
+add_noise (const Sheet *s,
+           VipsImage  **page)
+{
+  g_autoptr(VipsImage) noise = NULL;
+  VipsImage *noisy = NULL;
+
+  check (vips_gaussnoise (&noise, s->w, s->h, "sigma", s->f->noise > 0 ? s->f->noise : 6.0, "mean", 0.0,
+                          "seed", (int) (s->f->variant * 7919 + 17), NULL));
+  check (vips_add (*page, noise, &noisy, NULL));
+  replace (page, noisy);
+}
+
+/* To sRGB uchar, in memory (the seal and the dust draw on it). */
+static void
+to_rgb (VipsImage **page)
+{
+  g_autoptr(VipsImage) u8 = NULL;
+  g_autoptr(VipsImage) rgb = NULL;
+  VipsImage *bands[3];
+
+  check (vips_cast_uchar (*page, &u8, NULL));
+  bands[0] = bands[1] = bands[2] = u8;
+  check (vips_bandjoin (bands, &rgb, 3, NULL));
+  replace (page, vips_image_copy_memory (rgb));
+  check (*page == NULL);
+}
+
+/* The seal multiplies red into the page. */
+static void
+press_seal (const Sheet *s,
+            VipsImage   *page)
+{
+  g_autoptr(VipsImage) mask = seal_mask (s->px_per_mm);
+  g_autoptr(VipsImage) region = NULL;
+  g_autoptr(VipsImage) tinted = NULL;
+  g_autoptr(VipsImage) tinted8 = NULL;
+  g_autoptr(VipsImage) m = NULL;
+  double keep[3] = { -(1.0 - 200.0 / 255.0) / 255.0, -(1.0 - 30.0 / 255.0) / 255.0, -(1.0 - 35.0 / 255.0) / 255.0 };
+  double one[3] = { 1.0, 1.0, 1.0 };
+  int sx = s->w - vips_image_get_width (mask) - (int) (30 * s->px_per_mm);
+  int sy = s->h - vips_image_get_height (mask) - (int) (60 * s->px_per_mm);
+
+  /* factor = 1 - m/255 * (1 - red/255) per band; out = page * factor */
+  check (vips_linear (mask, &m, keep, one, 3, NULL));
+  check (vips_extract_area (page, &region, sx, sy, vips_image_get_width (mask),
+                            vips_image_get_height (mask), NULL));
+  check (vips_multiply (region, m, &tinted, NULL));
+  check (vips_cast_uchar (tinted, &tinted8, NULL));
+  check (vips_draw_image (page, tinted8, sx, sy, NULL));
+}
+
+/* Dust: a few dark specks a millimetre or less across. */
+static void
+add_dust (const Sheet *s,
+          VipsImage   *page)
+{
+  GRand *rand = g_rand_new_with_seed (s->f->variant + 5);
+  double dark[] = { 90.0, 90.0, 90.0 };
+
+  for (int i = 0; i < 6; i++)
+    check (vips_draw_circle (page, dark, 3, g_rand_int_range (rand, 0, s->w),
+                             g_rand_int_range (rand, 0, s->h),
+                             MAX (1, (int) (g_rand_double_range (rand, 0.1, 0.35) * s->px_per_mm)),
+                             "fill", TRUE, NULL));
+  g_rand_free (rand);
+}
+
+/* The paper on the glass: a dark surround, then the skew. */
+static void
+place_on_glass (const Sheet *s,
+                VipsImage  **page)
+{
+  const McPageFixture *f = s->f;
+  double bg_glass[] = { 40.0, 40.0, 40.0 };
+  double bg_lid[] = { s->paper, s->paper, s->paper };
+  g_autoptr(VipsImage) placed = NULL;
+  g_autoptr(VipsImage) rotated = NULL;
+  VipsImage *cropped = NULL;
+  int gm = f->glass ? (int) (15 * s->px_per_mm) : 0;
+  VipsArrayDouble *background = vips_array_double_new (f->glass ? bg_glass : bg_lid, 3);
+
+  check (vips_embed (*page, &placed, gm, gm, s->w + 2 * gm, s->h + 2 * gm,
+                     "extend", VIPS_EXTEND_BACKGROUND,
+                     "background", background, NULL));
+  if (f->skew != 0.0)
+    {
+      int pw = vips_image_get_width (placed), ph = vips_image_get_height (placed);
+
+      check (vips_rotate (placed, &rotated, f->skew, "background", background, NULL));
+      /* The scanner's field of view does not grow with the skew. */
+      check (vips_extract_area (rotated, &cropped,
+                                (vips_image_get_width (rotated) - pw) / 2,
+                                (vips_image_get_height (rotated) - ph) / 2, pw, ph, NULL));
+    }
+  else
+    cropped = g_object_ref (placed);
+  vips_area_unref (VIPS_AREA (background));
+  replace (page, cropped);
+}
+
+/* The page as fed: turned by @rotation degrees clockwise. */
+static void
+turn (int         rotation,
+      VipsImage **page)
+{
+  VipsImage *turned = NULL;
+  VipsAngle a = rotation == 90 ? VIPS_ANGLE_D90 : rotation == 180 ? VIPS_ANGLE_D180 : VIPS_ANGLE_D270;
+
+  check (vips_rot (*page, &turned, a, NULL));
+  replace (page, turned);
+}
+
 VipsImage *
 mc_page_fixture_render (const McPageFixture *f,
                         char               **truth)
 {
-  double px_per_mm = f->dpi / 25.4;
   double width_mm = f->width_mm > 0 ? f->width_mm : 210.0;
   double height_mm = f->height_mm > 0 ? f->height_mm : 297.0;
-  int w = (int) lround (width_mm * px_per_mm);
-  int h = (int) lround (height_mm * px_per_mm);
-  double paper = f->grey_paper ? 200.0 : 246.0;
-  double ink = 25.0;
-  double sigma = f->noise > 0 ? f->noise : 6.0;
-  g_autoptr(VipsImage) page = NULL;
+  Sheet s = { .f = f, .px_per_mm = f->dpi / 25.4, .paper = f->grey_paper ? 200.0 : 246.0 };
+  g_autoptr(VipsImage) out = NULL;
   g_autofree char *text = NULL;
-  VipsImage *t[24] = { 0 };
-  int n = 0;
+  VipsImage *page;
 
-  check (vips_black (&t[n], w, h, NULL)); n++;
-  check (vips_linear1 (t[n - 1], &t[n], 1.0, paper, NULL)); n++;
-  page = g_object_ref (t[n - 1]);
-
-  if (!f->blank)
-    {
-      g_autoptr(VipsImage) mask = NULL;
-      g_autoptr(VipsImage) mask_full = NULL;
-      g_autoptr(VipsImage) inked = NULL;
-      int margin = (int) (20 * px_per_mm);
-
-      text = page_text (f);
-      check (vips_text (&mask, text, "font", f->font ? f->font : "Noto Sans 12",
-                        "width", w - 2 * margin, "dpi", f->dpi, "spacing", (int) (f->dpi * 0.08), NULL));
-      check (vips_embed (mask, &mask_full, margin, margin, w, h, NULL));
-      /* page - mask * (paper - ink) / 255 */
-      check (vips_linear1 (mask_full, &inked, -(paper - ink) / 255.0, 0.0, NULL));
-      g_object_unref (page);
-      check (vips_add (t[n - 1], inked, &page, NULL));
-    }
-
+  s.w = (int) lround (width_mm * s.px_per_mm);
+  s.h = (int) lround (height_mm * s.px_per_mm);
+  page = print_text (&s, &text);
   if (f->photo)
-    {
-      g_autoptr(VipsImage) grad = NULL;
-      g_autoptr(VipsImage) grad8 = NULL;
-      g_autoptr(VipsImage) with = NULL;
-      int pw = (int) (30 * px_per_mm), ph = (int) (40 * px_per_mm);
-
-      /* A smooth mid-grey gradient with a darker "face": what a printed
-       * ID photo looks like to a classifier. */
-      check (vips_sines (&grad, pw, ph, "hfreq", 0.5, "vfreq", 0.7, NULL));
-      check (vips_linear1 (grad, &grad8, 45.0, 120.0, NULL));
-      check (vips_insert (page, grad8, &with, w - pw - (int) (25 * px_per_mm),
-                          h - ph - (int) (30 * px_per_mm), NULL));
-      g_object_unref (page);
-      page = g_steal_pointer (&with);
-    }
-
-  /* Uneven lighting on grey paper: a gentle left-to-right falloff. */
+    add_photo (&s, &page);
   if (f->grey_paper)
-    {
-      g_autoptr(VipsImage) ramp = NULL;
-      g_autoptr(VipsImage) lit = NULL;
-
-      check (vips_xyz (&ramp, w, h, NULL));
-      VipsImage *x = NULL;
-      check (vips_extract_band (ramp, &x, 0, NULL));
-      g_object_unref (ramp);
-      ramp = x;
-      x = NULL;
-      check (vips_linear1 (ramp, &x, -0.25 / w, 1.0, NULL));
-      check (vips_multiply (page, x, &lit, NULL));
-      g_object_unref (x);
-      g_object_unref (page);
-      page = g_steal_pointer (&lit);
-    }
-
-  /* Noise: one band, so the paper stays neutral grey. */
-  {
-    g_autoptr(VipsImage) noise = NULL;
-    g_autoptr(VipsImage) noisy = NULL;
-
-    check (vips_gaussnoise (&noise, w, h, "sigma", sigma, "mean", 0.0,
-                            "seed", (int) (f->variant * 7919 + 17), NULL));
-    check (vips_add (page, noise, &noisy, NULL));
-    g_object_unref (page);
-    page = g_steal_pointer (&noisy);
-  }
-
-  /* To sRGB uchar; the seal multiplies red into it. */
-  {
-    g_autoptr(VipsImage) u8 = NULL;
-    g_autoptr(VipsImage) rgb = NULL;
-
-    VipsImage *bands[3];
-
-    check (vips_cast_uchar (page, &u8, NULL));
-    bands[0] = bands[1] = bands[2] = u8;
-    check (vips_bandjoin (bands, &rgb, 3, NULL));
-    g_object_unref (page);
-    page = vips_image_copy_memory (rgb);
-    check (page == NULL);
-  }
-
+    light_unevenly (&s, &page);
+  add_noise (&s, &page);
+  to_rgb (&page);
   if (f->seal)
-    {
-      g_autoptr(VipsImage) mask = seal_mask (px_per_mm);
-      g_autoptr(VipsImage) region = NULL;
-      g_autoptr(VipsImage) tinted = NULL;
-      g_autoptr(VipsImage) tinted8 = NULL;
-      g_autoptr(VipsImage) m = NULL;
-      double keep[3] = { -(1.0 - 200.0 / 255.0) / 255.0, -(1.0 - 30.0 / 255.0) / 255.0, -(1.0 - 35.0 / 255.0) / 255.0 };
-      double one[3] = { 1.0, 1.0, 1.0 };
-      int sx = w - vips_image_get_width (mask) - (int) (30 * px_per_mm);
-      int sy = h - vips_image_get_height (mask) - (int) (60 * px_per_mm);
-
-      /* factor = 1 - m/255 * (1 - red/255) per band; out = page * factor */
-      check (vips_linear (mask, &m, keep, one, 3, NULL));
-      check (vips_extract_area (page, &region, sx, sy, vips_image_get_width (mask),
-                                vips_image_get_height (mask), NULL));
-      check (vips_multiply (region, m, &tinted, NULL));
-      check (vips_cast_uchar (tinted, &tinted8, NULL));
-      check (vips_draw_image (page, tinted8, sx, sy, NULL));
-    }
-
+    press_seal (&s, page);
   if (f->blank)
-    {
-      /* Dust: a few dark specks a millimetre or less across. */
-      GRand *rand = g_rand_new_with_seed (f->variant + 5);
-      double dark[] = { 90.0, 90.0, 90.0 };
-
-      for (int i = 0; i < 6; i++)
-        check (vips_draw_circle (page, dark, 3, g_rand_int_range (rand, 0, w),
-                                 g_rand_int_range (rand, 0, h),
-                                 MAX (1, (int) (g_rand_double_range (rand, 0.1, 0.35) * px_per_mm)),
-                                 "fill", TRUE, NULL));
-      g_rand_free (rand);
-    }
-
-  /* The paper on the glass: a dark surround, then the skew. */
-  {
-    double bg_glass[] = { 40.0, 40.0, 40.0 };
-    double bg_lid[] = { paper, paper, paper };
-    double *bg = f->glass ? bg_glass : bg_lid;
-    g_autoptr(VipsImage) placed = NULL;
-    g_autoptr(VipsImage) rotated = NULL;
-    g_autoptr(VipsImage) cropped = NULL;
-    int gm = f->glass ? (int) (15 * px_per_mm) : 0;
-
-    VipsArrayDouble *background = vips_array_double_new (bg, 3);
-
-    check (vips_embed (page, &placed, gm, gm, w + 2 * gm, h + 2 * gm,
-                       "extend", VIPS_EXTEND_BACKGROUND,
-                       "background", background, NULL));
-    if (f->skew != 0.0)
-      {
-        int pw = vips_image_get_width (placed), ph = vips_image_get_height (placed);
-
-        check (vips_rotate (placed, &rotated, f->skew, "background", background, NULL));
-        /* The scanner's field of view does not grow with the skew. */
-        check (vips_extract_area (rotated, &cropped,
-                                  (vips_image_get_width (rotated) - pw) / 2,
-                                  (vips_image_get_height (rotated) - ph) / 2, pw, ph, NULL));
-      }
-    else
-      cropped = g_object_ref (placed);
-    vips_area_unref (VIPS_AREA (background));
-    g_object_unref (page);
-    page = g_steal_pointer (&cropped);
-  }
-
+    add_dust (&s, page);
+  place_on_glass (&s, &page);
   if (f->rotation != 0)
-    {
-      g_autoptr(VipsImage) turned = NULL;
-      VipsAngle a = f->rotation == 90 ? VIPS_ANGLE_D90 : f->rotation == 180 ? VIPS_ANGLE_D180 : VIPS_ANGLE_D270;
+    turn (f->rotation, &page);
 
-      check (vips_rot (page, &turned, a, NULL));
-      g_object_unref (page);
-      page = g_steal_pointer (&turned);
-    }
+  check (vips_cast_uchar (page, &out, NULL));
+  replace (&page, vips_image_copy_memory (out));
+  check (page == NULL);
+  vips_image_set_double (page, "xres", s.px_per_mm);
+  page->Xres = s.px_per_mm;
+  page->Yres = s.px_per_mm;
 
-  {
-    g_autoptr(VipsImage) out = NULL;
-
-    check (vips_cast_uchar (page, &out, NULL));
-    g_object_unref (page);
-    page = vips_image_copy_memory (out);
-    check (page == NULL);
-    vips_image_set_double (page, "xres", px_per_mm);
-    page->Xres = px_per_mm;
-    page->Yres = px_per_mm;
-  }
-
-  for (int i = 0; i < n; i++)
-    g_clear_object (&t[i]);
   /* The seal's own words are printed on the page too, below the text. */
   if (f->seal && text != NULL)
     {
@@ -275,7 +313,7 @@ mc_page_fixture_render (const McPageFixture *f,
     }
   if (truth != NULL)
     *truth = g_steal_pointer (&text);
-  return g_steal_pointer (&page);
+  return page;
 }
 
 void
