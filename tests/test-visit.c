@@ -659,77 +659,62 @@ count_purged (McVisitStore *store,
  * change, their files included; folders that cannot be read (damaged, or
  * a procedure an override catalog dropped) from their files' age. The
  * list warns before an unfinished visit goes, and says when. */
-static void
-test_purge_rules (void)
-{
-  g_autofree char *dir = mc_test_make_tmpdir ("visits-rules");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(McVisitStore) made = mc_visit_store_new (dir, catalog);
-  g_autoptr(McVisitStore) store = NULL;
-  g_autoptr(GPtrArray) purged = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GDateTime) t0 = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) t10 = g_date_time_add_hours (t0, 10);
-  g_autoptr(GDateTime) t13 = g_date_time_add_hours (t0, 13);
-  g_autoptr(GDateTime) t23 = g_date_time_add_hours (t0, 23);
-  g_autoptr(GDateTime) t25 = g_date_time_add_hours (t0, 25);
-  g_autoptr(GDateTime) t35 = g_date_time_add_hours (t0, 35);
-  g_autoptr(GDateTime) due = NULL;
-  g_autofree char *draft_dir = NULL, *stuck_dir = NULL, *worked_dir = NULL, *recorded_dir = NULL;
-  g_autofree char *uploaded_dir = NULL;
-  g_autofree char *unknown_dir = NULL, *damaged_dir = g_build_filename (dir, "00000000-0000-4000-8000-0000000000aa", NULL);
-  g_autofree char *damaged = g_build_filename (damaged_dir, "visit.json", NULL);
-  McVisit *draft, *stuck, *uploaded, *worked, *recorded, *unknown;
-  g_autoptr(McVisit) held = NULL;
-  guint rows_changed = 0;
+/* The visits of the purge rules: a draft with a page; one stuck after
+ * the hand-off, one after the upload; one worked on later; one recorded;
+ * one of a procedure the catalog no longer has. */
+enum { DRAFT, STUCK, UPLOADED, WORKED, RECORDED, UNKNOWN, N_PURGE_VISITS };
 
-  draft = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
-  stuck = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
-  uploaded = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
-  worked = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
-  recorded = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
-  unknown = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
-  g_assert_no_error (error);
-  add_page (draft, "to-khai");
-  add_page (worked, "to-khai");
-  g_assert_true (mc_visit_set_receipt (stuck, "G22-0002", MC_SUBMIT_BROWSER, &error));
-  g_assert_true (mc_visit_set_receipt (uploaded, "G22-0004", MC_SUBMIT_API, &error));
-  g_assert_true (mc_visit_set_receipt (recorded, "G22-0003", MC_SUBMIT_BROWSER, &error));
-  mc_visit_set_recorded (recorded);
+static void
+make_purge_visits (McVisitStore *made,
+                   McVisit      *v[N_PURGE_VISITS],
+                   char         *dirs[N_PURGE_VISITS])
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < N_PURGE_VISITS; i++)
+    {
+      v[i] = mc_visit_store_create (made, "1.001193", "22333", "Quầy 1", NULL, &error);
+      g_assert_no_error (error);
+    }
+  add_page (v[DRAFT], "to-khai");
+  add_page (v[WORKED], "to-khai");
+  g_assert_true (mc_visit_set_receipt (v[STUCK], "G22-0002", MC_SUBMIT_BROWSER, &error));
+  g_assert_true (mc_visit_set_receipt (v[UPLOADED], "G22-0004", MC_SUBMIT_API, &error));
+  g_assert_true (mc_visit_set_receipt (v[RECORDED], "G22-0003", MC_SUBMIT_BROWSER, &error));
+  mc_visit_set_recorded (v[RECORDED]);
   g_assert_true (mc_visit_store_flush (made, &error));
   g_assert_no_error (error);
-  draft_dir = g_strdup (mc_visit_get_dir (draft));
-  stuck_dir = g_strdup (mc_visit_get_dir (stuck));
-  uploaded_dir = g_strdup (mc_visit_get_dir (uploaded));
-  worked_dir = g_strdup (mc_visit_get_dir (worked));
-  recorded_dir = g_strdup (mc_visit_get_dir (recorded));
-  unknown_dir = g_strdup (mc_visit_get_dir (unknown));
+  for (guint i = 0; i < N_PURGE_VISITS; i++)
+    dirs[i] = g_strdup (mc_visit_get_dir (v[i]));
+}
 
-  /* A procedure the override catalog no longer has; a damaged file. */
-  {
-    g_autofree char *path = g_build_filename (unknown_dir, "visit.json", NULL);
-    g_autofree char *json = NULL;
-    g_autoptr(GRegex) re = g_regex_new ("\"procedure\"\\s*:\\s*\"[^\"]*\"", 0, 0, NULL);
-    g_autofree char *changed = NULL;
+/* The visit in @visit_dir now names a procedure no catalog has. */
+static void
+forget_procedure (const char *visit_dir)
+{
+  g_autofree char *path = g_build_filename (visit_dir, "visit.json", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(GRegex) re = g_regex_new ("\"procedure\"\\s*:\\s*\"[^\"]*\"", 0, 0, NULL);
+  g_autofree char *changed = NULL;
 
-    g_assert_true (g_file_get_contents (path, &json, NULL, NULL));
-    changed = g_regex_replace_literal (re, json, -1, 0, "\"procedure\" : \"9.999999\"", 0, NULL);
-    g_assert_cmpstr (changed, !=, json);
-    g_assert_true (g_file_set_contents (path, changed, -1, NULL));
-  }
-  g_mkdir_with_parents (damaged_dir, 0700);
-  mc_test_write_file (damaged, "{ \"format\": 1, ");
-  /* Worked on for ten hours more (a page replaced, say): its files are
-   * newer than its visit.json. The damaged folder was written to then too. */
-  touch_tree (mc_visit_get_dir (worked), t10);
-  touch_tree (damaged_dir, t10);
+  g_assert_true (g_file_get_contents (path, &json, NULL, NULL));
+  changed = g_regex_replace_literal (re, json, -1, 0, "\"procedure\" : \"9.999999\"", 0, NULL);
+  g_assert_cmpstr (changed, !=, json);
+  g_assert_true (g_file_set_contents (path, changed, -1, NULL));
+}
 
-  /* The next start: two folders cannot be read, four visits are open. */
-  store = mc_visit_store_new (dir, catalog);
-  g_signal_connect (store, "visit-purged", G_CALLBACK (count_purged), purged);
-  g_assert_cmpuint (mc_visit_store_load (store, &error), ==, 4);
-  g_assert_no_error (error);
+/* When each goes, and the earliest: the finished one's retention; past
+ * the first ones, the next is the one worked on later (at @t10). */
+static void
+assert_purge_times (McVisitStore *store,
+                    McVisit      *draft,
+                    McVisit      *worked,
+                    GDateTime    *t0,
+                    GDateTime    *t10)
+{
+  g_autoptr(GDateTime) t25 = g_date_time_add_hours (t0, 25);
+  g_autoptr(GDateTime) due = NULL;
 
-  /* When each goes, and the earliest: the finished one's retention. */
   due = mc_visit_store_dup_purge_time (store, mc_visit_store_lookup (store, mc_visit_get_id (draft)), 24);
   g_assert_cmpint (g_date_time_difference (due, t0) / G_TIME_SPAN_MINUTE, <=, 24 * 60 + 1);
   g_assert_cmpint (g_date_time_difference (due, t0) / G_TIME_SPAN_MINUTE, >=, 24 * 60 - 1);
@@ -742,31 +727,74 @@ test_purge_rules (void)
   g_assert_nonnull (due);
   g_assert_cmpint (g_date_time_difference (due, t0) / G_TIME_SPAN_MINUTE, <=, 24 * 60 + 1);
   g_clear_pointer (&due, g_date_time_unref);
-  /* Past the first ones: the next is the one worked on later. */
   due = mc_visit_store_dup_next_due (store, 24, t25);
   g_assert_nonnull (due);
   g_assert_cmpint (g_date_time_difference (due, t10) / G_TIME_SPAN_SECOND, <=, 24 * 3600 + 1);
-  g_clear_pointer (&due, g_date_time_unref);
+}
 
-  /* Within the period, nothing goes; past half of it, the rows of the
-   * unfinished visits due first are made again, for their warning. */
-  {
-    gulong id = g_signal_connect_swapped (store, "items-changed", G_CALLBACK (count_rows_changed), &rows_changed);
+/* Within the period, nothing goes; past half of it, the rows of the
+ * unfinished visits due first are made again, for their warning. */
+static void
+assert_warned_within_period (McVisitStore *store,
+                             GDateTime    *t0)
+{
+  g_autoptr(GDateTime) t13 = g_date_time_add_hours (t0, 13);
+  g_autoptr(GDateTime) t23 = g_date_time_add_hours (t0, 23);
+  g_autoptr(GError) error = NULL;
+  guint rows_changed = 0;
+  gulong id = g_signal_connect_swapped (store, "items-changed", G_CALLBACK (count_rows_changed), &rows_changed);
 
-    g_assert_cmpuint (mc_visit_store_purge (store, 24, t0, &error), ==, 0);
-    g_assert_cmpuint (rows_changed, ==, 0);
-    g_assert_cmpuint (mc_visit_store_purge (store, 24, t13, &error), ==, 0);
-    g_assert_cmpuint (rows_changed, ==, 3);
-    g_assert_cmpuint (mc_visit_store_purge (store, 24, t23, &error), ==, 0);
-    g_assert_cmpuint (rows_changed, ==, 4);
-    g_signal_handler_disconnect (store, id);
-  }
+  g_assert_cmpuint (mc_visit_store_purge (store, 24, t0, &error), ==, 0);
+  g_assert_cmpuint (rows_changed, ==, 0);
+  g_assert_cmpuint (mc_visit_store_purge (store, 24, t13, &error), ==, 0);
+  g_assert_cmpuint (rows_changed, ==, 3);
+  g_assert_cmpuint (mc_visit_store_purge (store, 24, t23, &error), ==, 0);
+  g_assert_cmpuint (rows_changed, ==, 4);
+  g_signal_handler_disconnect (store, id);
   g_assert_no_error (error);
+}
+
+static void
+test_purge_rules (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("visits-rules");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McVisitStore) made = mc_visit_store_new (dir, catalog);
+  g_autoptr(McVisitStore) store = NULL;
+  g_autoptr(GPtrArray) purged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) t0 = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) t10 = g_date_time_add_hours (t0, 10);
+  g_autoptr(GDateTime) t25 = g_date_time_add_hours (t0, 25);
+  g_autoptr(GDateTime) t35 = g_date_time_add_hours (t0, 35);
+  g_autofree char *damaged_dir = g_build_filename (dir, "00000000-0000-4000-8000-0000000000aa", NULL);
+  g_autofree char *damaged = g_build_filename (damaged_dir, "visit.json", NULL);
+  McVisit *v[N_PURGE_VISITS];
+  char *dirs[N_PURGE_VISITS];
+  g_autoptr(McVisit) held = NULL;
+
+  make_purge_visits (made, v, dirs);
+
+  /* A procedure the override catalog no longer has; a damaged file. */
+  forget_procedure (dirs[UNKNOWN]);
+  g_mkdir_with_parents (damaged_dir, 0700);
+  mc_test_write_file (damaged, "{ \"format\": 1, ");
+  /* Worked on for ten hours more (a page replaced, say): its files are
+   * newer than its visit.json. The damaged folder was written to then too. */
+  touch_tree (dirs[WORKED], t10);
+  touch_tree (damaged_dir, t10);
+
+  /* The next start: two folders cannot be read, four visits are open. */
+  store = mc_visit_store_new (dir, catalog);
+  g_signal_connect (store, "visit-purged", G_CALLBACK (count_purged), purged);
+  g_assert_cmpuint (mc_visit_store_load (store, &error), ==, 4);
+  g_assert_no_error (error);
+  assert_purge_times (store, v[DRAFT], v[WORKED], t0, t10);
+  assert_warned_within_period (store, t0);
 
   /* Past it: the recorded one, the draft set aside, the ones stuck after
    * the hand-off or the upload and the unreadable one with old files go;
    * the visit worked on later and the folder written later stay. */
-  held = g_object_ref (mc_visit_store_lookup (store, mc_visit_get_id (draft)));
+  held = g_object_ref (mc_visit_store_lookup (store, mc_visit_get_id (v[DRAFT])));
   g_assert_cmpuint (mc_visit_store_purge (store, 24, t25, &error), ==, 5);
   g_assert_no_error (error);
   /* Still held and changed (a cleanup finishing late): never written again. */
@@ -775,21 +803,17 @@ test_purge_rules (void)
   g_assert_no_error (error);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  g_assert_false (g_file_test (recorded_dir, G_FILE_TEST_EXISTS));
-  g_assert_false (g_file_test (draft_dir, G_FILE_TEST_EXISTS));
-  g_assert_false (g_file_test (stuck_dir, G_FILE_TEST_EXISTS));
-  g_assert_false (g_file_test (uploaded_dir, G_FILE_TEST_EXISTS));
-  g_assert_false (g_file_test (unknown_dir, G_FILE_TEST_EXISTS));
-  g_assert_true (g_file_test (worked_dir, G_FILE_TEST_IS_DIR));
+  for (guint i = 0; i < N_PURGE_VISITS; i++)
+    g_assert_true (g_file_test (dirs[i], G_FILE_TEST_EXISTS) == (i == WORKED));
   g_assert_true (g_file_test (damaged, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
   g_assert_cmpuint (purged->len, ==, 5);
-  g_assert_true (g_ptr_array_find_with_equal_func (purged, mc_visit_get_id (unknown), g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (purged, mc_visit_get_id (v[UNKNOWN]), g_str_equal, NULL));
 
   /* Kept while asked to (an unsent filing), by id, even unreadable. */
   mc_visit_store_set_keep_func (store, keep_named, g_path_get_basename (damaged_dir), g_free);
   g_assert_cmpuint (mc_visit_store_purge (store, 24, t35, &error), ==, 1);
-  g_assert_false (g_file_test (worked_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (dirs[WORKED], G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (damaged, G_FILE_TEST_EXISTS));
   mc_visit_store_set_keep_func (store, NULL, NULL, NULL);
   g_assert_cmpuint (mc_visit_store_purge (store, 24, t35, &error), ==, 1);
@@ -798,6 +822,8 @@ test_purge_rules (void)
   g_assert_null (mc_visit_store_dup_next_due (store, 24, t35));
 
   mc_visit_store_flush (made, NULL);
+  for (guint i = 0; i < N_PURGE_VISITS; i++)
+    g_free (dirs[i]);
   mc_test_rm_rf (dir);
 }
 
