@@ -559,30 +559,37 @@ handle_status (Conn       *c,
     respond_error (c, 404, -1, "not_found", "no such filing");
 }
 
-static void
-handle (Conn *c)
+/* The request line and headers; NULL when the client went away or sent
+ * no request line. */
+static GStrv
+read_head (Conn  *c,
+           gsize *body_start)
 {
-  McTestPortal *self = c->self;
-  g_autofree char *first = NULL, *head = NULL, *expected_auth = NULL;
+  g_autofree char *first = NULL, *head = NULL;
   g_auto(GStrv) words = NULL;
-  const char *key, *auth, *length_text;
-  McFault fault = { MC_FAULT_NONE, 0, -1, 0 };
   gssize head_end;
-  guint64 length = 0;
-  gsize body_start;
 
-  /* Headers. */
   while ((head_end = find (c->buf->data, c->buf->len, "\r\n\r\n", 0)) < 0)
     if (c->buf->len > MAX_HEADER_BYTES || read_some (c, 16384) <= 0)
-      return;
+      return NULL;
   head = g_strndup ((const char *) c->buf->data, (gsize) head_end);
   c->headers = parse_headers (head, &first);
-  body_start = (gsize) head_end + 4;
+  *body_start = (gsize) head_end + 4;
   words = g_strsplit (first, " ", 3);
   if (g_strv_length (words) != 3)
-    return;
+    return NULL;
+  return g_steal_pointer (&words);
+}
 
-  key = g_hash_table_lookup (c->headers, "idempotency-key");
+/* The request, in the log tests read; a POST takes the next queued fault. */
+static McFault
+log_request (Conn       *c,
+             GStrv       words,
+             const char *key)
+{
+  McTestPortal *self = c->self;
+  McFault fault = { MC_FAULT_NONE, 0, -1, 0 };
+
   c->request = g_new0 (McPortalRequest, 1);
   c->request->method = g_strdup (words[0]);
   c->request->path = g_strdup (words[1]);
@@ -600,50 +607,48 @@ handle (Conn *c)
     }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+  return fault;
+}
 
-  if (g_str_equal (words[0], "GET") && g_str_has_prefix (words[1], "/api/submissions/"))
+static gboolean
+authorized (Conn *c)
+{
+  g_autofree char *expected = g_strconcat ("Bearer ", c->self->token, NULL);
+
+  return g_strcmp0 (g_hash_table_lookup (c->headers, "authorization"), expected) == 0;
+}
+
+/* A status before the body is read ("too large"), then a lingering
+ * close: read what the client still sends, so the kernel does not
+ * answer it with a reset before it reads the status. */
+static void
+answer_early (Conn    *c,
+              McFault  fault,
+              gsize    body_start,
+              guint64  length)
+{
+  gsize got = c->buf->len - body_start;
+
+  respond_error (c, fault.status, fault.retry_after, "too_large", "the package is larger than the portal accepts");
+  while (got < length)
     {
-      auth = g_hash_table_lookup (c->headers, "authorization");
-      expected_auth = g_strconcat ("Bearer ", self->token, NULL);
-      if (g_strcmp0 (auth, expected_auth) != 0)
-        respond_error (c, 401, -1, "unauthorized", "bad token");
-      else
-        handle_status (c, words[1]);
-      return;
+      gssize n = read_some (c, 16384);
+
+      if (n <= 0)
+        break;
+      got += (gsize) n;
     }
-  if (!g_str_equal (words[0], "POST") || !g_str_equal (words[1], "/api/submissions"))
-    {
-      respond_error (c, 404, -1, "not_found", "no such resource");
-      return;
-    }
+  note_body (c, got, got >= length);
+}
 
-  length_text = g_hash_table_lookup (c->headers, "content-length");
-  if (length_text == NULL || !g_ascii_string_to_unsigned (length_text, 10, 0, MAX_BODY_BYTES, &length, NULL))
-    {
-      invalid (c, "no usable Content-Length");
-      return;
-    }
-
-  if (fault.kind == MC_FAULT_EARLY_STATUS)
-    {
-      gsize got = c->buf->len - body_start;
-
-      respond_error (c, fault.status, fault.retry_after, "too_large", "the package is larger than the portal accepts");
-      /* Lingering close: read what the client still sends, so the kernel
-       * does not answer it with a reset before it reads the status. */
-      while (got < length)
-        {
-          gssize n = read_some (c, 16384);
-
-          if (n <= 0)
-            break;
-          got += (gsize) n;
-        }
-      note_body (c, got, got >= length);
-      return;
-    }
-
-  /* The body. */
+/* The body, as far as the fault lets it come; FALSE when the client went
+ * away. */
+static gboolean
+read_body (Conn    *c,
+           McFault  fault,
+           gsize    body_start,
+           guint64  length)
+{
   while (c->buf->len - body_start < length)
     {
       gsize have = c->buf->len - body_start;
@@ -661,10 +666,92 @@ handle (Conn *c)
       if (read_some (c, want) <= 0)
         {
           note_body (c, c->buf->len - body_start, FALSE);
-          return;
+          return FALSE;
         }
       note_body (c, c->buf->len - body_start, FALSE);
     }
+  return TRUE;
+}
+
+/* A whole, authorised upload: checked, filed once per key, answered. */
+static void
+answer_upload (Conn       *c,
+               McFault     fault,
+               const char *key,
+               gsize       body_start,
+               guint64     length)
+{
+  g_autofree char *why = NULL, *manifest_sha = NULL, *receipt = NULL, *received_at = NULL, *body = NULL;
+  gboolean repeat = FALSE;
+
+  why = check_upload (c, key, c->buf->data + body_start, (gsize) length, &manifest_sha);
+  if (why != NULL)
+    {
+      invalid (c, why);
+      return;
+    }
+  receipt = file_it (c->self, key, manifest_sha, &repeat, &received_at);
+  if (receipt == NULL)
+    {
+      respond_error (c, 422, -1, "idempotency_key_reused", "this key was used for another filing");
+      return;
+    }
+
+  if (fault.kind == MC_FAULT_STALL_AFTER_FILING)
+    {
+      stall (c, TRUE);
+      return;
+    }
+  if (fault.kind == MC_FAULT_BAD_JSON)
+    {
+      respond (c, 201, -1, "{\"receipt\": 42}");
+      return;
+    }
+  body = g_strdup_printf ("{\"receipt\": \"%s\", \"received_at\": \"%s\"}", receipt, received_at);
+  respond (c, repeat ? 200 : 201, -1, body);
+}
+
+static void
+handle (Conn *c)
+{
+  g_auto(GStrv) words = NULL;
+  const char *key, *length_text;
+  McFault fault;
+  guint64 length = 0;
+  gsize body_start = 0;
+
+  if ((words = read_head (c, &body_start)) == NULL)
+    return;
+  key = g_hash_table_lookup (c->headers, "idempotency-key");
+  fault = log_request (c, words, key);
+
+  if (g_str_equal (words[0], "GET") && g_str_has_prefix (words[1], "/api/submissions/"))
+    {
+      if (!authorized (c))
+        respond_error (c, 401, -1, "unauthorized", "bad token");
+      else
+        handle_status (c, words[1]);
+      return;
+    }
+  if (!g_str_equal (words[0], "POST") || !g_str_equal (words[1], "/api/submissions"))
+    {
+      respond_error (c, 404, -1, "not_found", "no such resource");
+      return;
+    }
+
+  length_text = g_hash_table_lookup (c->headers, "content-length");
+  if (length_text == NULL || !g_ascii_string_to_unsigned (length_text, 10, 0, MAX_BODY_BYTES, &length, NULL))
+    {
+      invalid (c, "no usable Content-Length");
+      return;
+    }
+  if (fault.kind == MC_FAULT_EARLY_STATUS)
+    {
+      answer_early (c, fault, body_start, length);
+      return;
+    }
+  if (!read_body (c, fault, body_start, length))
+    return;
 
   if (fault.kind == MC_FAULT_STALL_BODY)
     {
@@ -678,15 +765,13 @@ handle (Conn *c)
     }
   note_body (c, (gsize) length, TRUE);
 
-  auth = g_hash_table_lookup (c->headers, "authorization");
-  expected_auth = g_strconcat ("Bearer ", self->token, NULL);
   if (fault.kind == MC_FAULT_STATUS)
     {
       respond_error (c, fault.status, fault.retry_after, fault.status == 401 ? "unauthorized" : "fault",
                      fault.status == 413 ? "Hồ sơ quá lớn" : "Lỗi do kiểm thử gây ra");
       return;
     }
-  if (g_strcmp0 (auth, expected_auth) != 0)
+  if (!authorized (c))
     {
       respond_error (c, 401, -1, "unauthorized", "Mã truy cập không hợp lệ");
       return;
@@ -696,37 +781,7 @@ handle (Conn *c)
       invalid (c, "no Idempotency-Key, or not a UUID");
       return;
     }
-
-  {
-    g_autofree char *why = NULL, *manifest_sha = NULL, *receipt = NULL, *received_at = NULL, *body = NULL;
-    gboolean repeat = FALSE;
-
-    why = check_upload (c, key, c->buf->data + body_start, (gsize) length, &manifest_sha);
-    if (why != NULL)
-      {
-        invalid (c, why);
-        return;
-      }
-    receipt = file_it (self, key, manifest_sha, &repeat, &received_at);
-    if (receipt == NULL)
-      {
-        respond_error (c, 422, -1, "idempotency_key_reused", "this key was used for another filing");
-        return;
-      }
-
-    if (fault.kind == MC_FAULT_STALL_AFTER_FILING)
-      {
-        stall (c, TRUE);
-        return;
-      }
-    if (fault.kind == MC_FAULT_BAD_JSON)
-      {
-        respond (c, 201, -1, "{\"receipt\": 42}");
-        return;
-      }
-    body = g_strdup_printf ("{\"receipt\": \"%s\", \"received_at\": \"%s\"}", receipt, received_at);
-    respond (c, repeat ? 200 : 201, -1, body);
-  }
+  answer_upload (c, fault, key, body_start, length);
 }
 
 /* Counted when accepted, on the service's thread, not when a worker
