@@ -683,22 +683,113 @@ test_no_card (void)
 }
 
 /* motcua-tool read-id: the JSON the issue specifies, and its exit codes. */
+/* One field of read-id's JSON against the card's truth. */
 static void
-test_tool (void)
+assert_tool_field (JsonObject *obj,
+                   JsonObject *card,
+                   const char *name)
 {
-  g_autofree char *dir = mc_test_make_tmpdir ("read-id");
+  JsonNode *member = json_object_get_member (obj, name);
+  const char *expected = mc_test_id_card_field (card, name);
+  JsonObject *f;
+  const char *source;
+  double confidence;
+
+  g_assert_nonnull (member);
+  if (JSON_NODE_HOLDS_NULL (member))
+    {
+      g_assert_null (expected);
+      return;
+    }
+  f = json_node_get_object (member);
+  source = json_object_get_string_member (f, "source");
+  confidence = json_object_get_double_member (f, "confidence");
+  g_assert_true (g_str_equal (source, "qr") || g_str_equal (source, "mrz") ||
+                 g_str_equal (source, "ocr"));
+  g_assert_cmpfloat (confidence, >=, 0.0);
+  g_assert_cmpfloat (confidence, <=, 1.0);
+  if (g_str_equal (name, "date_of_expiry") && json_object_get_boolean_member (card, "no_expiry"))
+    {
+      g_assert_true (json_object_get_null_member (f, "value"));
+      g_assert_cmpstr (json_object_get_string_member (f, "note"), ==, "no expiry");
+    }
+  else
+    g_assert_cmpstr (json_object_get_string_member (f, "value"), ==, expected);
+}
+
+/* read-id --json on a glass scan (one image, both sides): every field,
+ * the MRZ and QR text, the straightened sides in @crops, and nothing
+ * personal on standard error. */
+static void
+tool_reads_glass_scan (JsonObject *card,
+                       const char *crops)
+{
+  g_auto(McToolRun) run = { 0 };
+  const char *image = json_array_get_string_element (json_object_get_array_member (card, "images"), 0);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *front = g_build_filename (crops, "1-front.png", NULL);
+  g_autofree char *back = g_build_filename (crops, "2-back.png", NULL);
+  JsonObject *obj;
+  const char *names[] = {
+    "id_number", "old_id_number", "full_name", "date_of_birth", "sex", "nationality",
+    "place_of_origin", "place_of_birth", "place_of_residence", "date_of_issue", "date_of_expiry",
+  };
+
+  mc_tool_run (&run, NULL, MC_ARGS ("read-id", image, "--json", "--on", "2025-06-01", "--crops", crops));
+  g_assert_cmpint (run.status, ==, 0);
+  json_parser_load_from_data (parser, run.out, -1, &error);
+  g_assert_no_error (error);
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (obj, "card_type"), ==,
+                   json_object_get_string_member (card, "card_type"));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    assert_tool_field (obj, card, names[i]);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "mrz")), ==, 3);
+  /* The QR's text next to the MRZ, for comparing the sources. */
+  g_assert_true (json_object_has_member (obj, "qr_payload"));
+  if (g_str_equal (json_object_get_string_member (card, "qr_damage"), "none"))
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (obj, "qr_payload"),
+                                     mc_test_id_card_field (card, "id_number")));
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "warnings")));
+  /* The straightened sides, for the visit folder. */
+  g_assert_true (g_file_test (front, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (back, G_FILE_TEST_IS_REGULAR));
+  /* Nothing personal on standard error. */
+  g_assert_null (strstr (run.err, mc_test_id_card_field (card, "id_number")));
+}
+
+/* What is not a card, not an image or not there: an exit status and a
+ * reason, nothing on standard output; bad usage exits 2. */
+static void
+tool_refuses (const char *dir)
+{
   g_autofree char *blank = g_build_filename (dir, "blank.png", NULL);
   g_autofree char *dot = g_build_filename (dir, "dot.png", NULL);
   g_autofree char *photo = g_build_filename (dir, "photo.jpg", NULL);
   g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.jpg", NULL);
-  g_autofree char *crops = g_build_filename (dir, "crops", NULL);
   g_autofree char *plain = g_build_filename (dir, "plain-card.png", NULL);
   g_autoptr(VipsImage) plain_image = blank_card_scan ();
   g_autoptr(VipsImage) page = blank_page ();
   g_autoptr(VipsImage) photo_image = random_photo ();
   g_autoptr(VipsImage) tiny = NULL;
-  JsonObject *card = NULL;
+  struct {
+    const char *file;
+    int         status;
+    const char *says;
+  } fails[] = {
+    { blank, 30, "No ID card" },
+    { plain, 31, "nothing on it could be read" },
+    { photo, 30, "No ID card" },
+    { dot, 3, "too small" },
+    { notes, 3, "not an image" },
+    { missing, 3, "does not exist" },
+  };
+  const char *const *usage[] = {
+    MC_ARGS ("read-id"),
+    MC_ARGS ("read-id", blank, "--on", "yesterday"),
+  };
 
   g_assert_cmpint (vips_image_write_to_file (page, blank, NULL), ==, 0);
   g_assert_cmpint (vips_black (&tiny, 1, 1, NULL), ==, 0);
@@ -707,76 +798,36 @@ test_tool (void)
   mc_test_write_file (notes, "not an image\n");
   g_assert_cmpint (vips_image_write_to_file (plain_image, plain, NULL), ==, 0);
 
-  /* A glass scan: one image, both sides. */
+  for (guint i = 0; i < G_N_ELEMENTS (fails); i++)
+    {
+      g_auto(McToolRun) run = { 0 };
+
+      mc_tool_run (&run, NULL, MC_ARGS ("read-id", fails[i].file, "--json"));
+      g_assert_cmpint (run.status, ==, fails[i].status);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_nonnull (strstr (run.err, fails[i].says));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (usage); i++)
+    {
+      g_auto(McToolRun) run = { 0 };
+
+      mc_tool_run (&run, NULL, usage[i]);
+      g_assert_cmpint (run.status, ==, 2);
+    }
+}
+
+static void
+test_tool (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("read-id");
+  g_autofree char *crops = g_build_filename (dir, "crops", NULL);
+  JsonObject *card = NULL;
+
   for (guint c = 0; c < cards->len && card == NULL; c++)
     if (g_str_equal (json_object_get_string_member (g_ptr_array_index (cards, c), "presentation"), "glass"))
       card = g_ptr_array_index (cards, c);
   g_assert_nonnull (card);
-  {
-    g_auto(McToolRun) run = { 0 };
-    const char *image = json_array_get_string_element (json_object_get_array_member (card, "images"), 0);
-    g_autoptr(JsonParser) parser = json_parser_new ();
-    g_autoptr(GError) error = NULL;
-    JsonObject *obj;
-    const char *names[] = {
-      "id_number", "old_id_number", "full_name", "date_of_birth", "sex", "nationality",
-      "place_of_origin", "place_of_birth", "place_of_residence", "date_of_issue", "date_of_expiry",
-    };
-
-    mc_tool_run (&run, NULL, MC_ARGS ("read-id", image, "--json", "--on", "2025-06-01", "--crops", crops));
-    g_assert_cmpint (run.status, ==, 0);
-    json_parser_load_from_data (parser, run.out, -1, &error);
-    g_assert_no_error (error);
-    obj = json_node_get_object (json_parser_get_root (parser));
-    g_assert_cmpstr (json_object_get_string_member (obj, "card_type"), ==,
-                     json_object_get_string_member (card, "card_type"));
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        JsonNode *member = json_object_get_member (obj, names[i]);
-        const char *expected = mc_test_id_card_field (card, names[i]);
-
-        g_assert_nonnull (member);
-        if (JSON_NODE_HOLDS_NULL (member))
-          {
-            g_assert_null (expected);
-            continue;
-          }
-        {
-          JsonObject *f = json_node_get_object (member);
-          const char *source = json_object_get_string_member (f, "source");
-          double confidence = json_object_get_double_member (f, "confidence");
-
-          g_assert_true (g_str_equal (source, "qr") || g_str_equal (source, "mrz") ||
-                         g_str_equal (source, "ocr"));
-          g_assert_cmpfloat (confidence, >=, 0.0);
-          g_assert_cmpfloat (confidence, <=, 1.0);
-          if (g_str_equal (names[i], "date_of_expiry") && json_object_get_boolean_member (card, "no_expiry"))
-            {
-              g_assert_true (json_object_get_null_member (f, "value"));
-              g_assert_cmpstr (json_object_get_string_member (f, "note"), ==, "no expiry");
-            }
-          else
-            g_assert_cmpstr (json_object_get_string_member (f, "value"), ==, expected);
-        }
-      }
-    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "mrz")), ==, 3);
-    /* The QR's text next to the MRZ, for comparing the sources. */
-    g_assert_true (json_object_has_member (obj, "qr_payload"));
-    if (g_str_equal (json_object_get_string_member (card, "qr_damage"), "none"))
-      g_assert_true (g_str_has_prefix (json_object_get_string_member (obj, "qr_payload"),
-                                       mc_test_id_card_field (card, "id_number")));
-    g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "warnings")));
-    /* The straightened sides, for the visit folder. */
-    {
-      g_autofree char *front = g_build_filename (crops, "1-front.png", NULL);
-      g_autofree char *back = g_build_filename (crops, "2-back.png", NULL);
-
-      g_assert_true (g_file_test (front, G_FILE_TEST_IS_REGULAR));
-      g_assert_true (g_file_test (back, G_FILE_TEST_IS_REGULAR));
-    }
-    /* Nothing personal on standard error. */
-    g_assert_null (strstr (run.err, mc_test_id_card_field (card, "id_number")));
-  }
+  tool_reads_glass_scan (card, crops);
 
   /* The table, in Vietnamese. */
   {
@@ -789,42 +840,7 @@ test_tool (void)
     g_assert_nonnull (strstr (run.out, mc_test_id_card_field (card, "full_name")));
   }
 
-  {
-    struct {
-      const char *file;
-      int         status;
-      const char *says;
-    } fails[] = {
-      { blank, 30, "No ID card" },
-      { plain, 31, "nothing on it could be read" },
-      { photo, 30, "No ID card" },
-      { dot, 3, "too small" },
-      { notes, 3, "not an image" },
-      { missing, 3, "does not exist" },
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (fails); i++)
-      {
-        g_auto(McToolRun) run = { 0 };
-
-        mc_tool_run (&run, NULL, MC_ARGS ("read-id", fails[i].file, "--json"));
-        g_assert_cmpint (run.status, ==, fails[i].status);
-        g_assert_cmpstr (run.out, ==, "");
-        g_assert_nonnull (strstr (run.err, fails[i].says));
-      }
-  }
-  {
-    g_auto(McToolRun) run = { 0 };
-
-    mc_tool_run (&run, NULL, MC_ARGS ("read-id"));
-    g_assert_cmpint (run.status, ==, 2);
-  }
-  {
-    g_auto(McToolRun) run = { 0 };
-
-    mc_tool_run (&run, NULL, MC_ARGS ("read-id", blank, "--on", "yesterday"));
-    g_assert_cmpint (run.status, ==, 2);
-  }
+  tool_refuses (dir);
   {
     g_auto(McToolRun) run = { 0 };
 
