@@ -283,6 +283,106 @@ file_size (const char *path)
   return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
 }
 
+/* The reports a supervisor asks for: a month, and the whole five years. */
+static void
+time_reports (McLedgerStore *store,
+              McWardCatalog *catalog,
+              McDay          first,
+              McDay          last)
+{
+  McDay march = mc_day_from_ymd (2026, 3, 1), march_end = mc_day_from_ymd (2026, 3, 31);
+  const struct {
+    const char *name;
+    McReportBy  by;
+    gboolean    whole;     /* the five years, not March 2026 */
+    const char *ward;
+    gboolean    summary;
+  } reports[] = {
+    { "month-report-by-procedure", MC_REPORT_BY_PROCEDURE, FALSE, "22333", FALSE },
+    { "month-summary-ward", 0, FALSE, "22333", TRUE },
+    { "month-report-all-wards-by-counter", MC_REPORT_BY_COUNTER, FALSE, NULL, FALSE },
+    { "five-year-report-by-ward", MC_REPORT_BY_WARD, TRUE, NULL, FALSE },
+    { "five-year-report-one-ward-by-procedure", MC_REPORT_BY_PROCEDURE, TRUE, "22333", FALSE },
+    { "five-year-summary-one-ward", 0, TRUE, "22333", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (reports); i++)
+    time_it (reports[i].name, store, catalog, reports[i].by,
+             reports[i].whole ? first : march, reports[i].whole ? last : march_end,
+             reports[i].ward, reports[i].summary);
+}
+
+static void
+time_pin_verify (void)
+{
+  g_autofree char *hash = mc_supervisor_pin_hash ("2468", NULL);
+  double start = now_ms ();
+
+  mc_supervisor_pin_verify (hash, "2468", NULL);
+  printf ("pin-verify-ms: %.0f (scrypt N = 2^%d, r = %d, p = %d)\n", now_ms () - start,
+          MC_SUPERVISOR_PIN_SCRYPT_LOG2_N, MC_SUPERVISOR_PIN_SCRYPT_R, MC_SUPERVISOR_PIN_SCRYPT_P);
+}
+
+static void
+time_full_check (McLedgerStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  double start = now_ms ();
+  g_autoptr(McLedgerCheck) check = mc_ledger_store_check (store, &error);
+
+  if (check == NULL)
+    g_error ("check: %s", error->message);
+  printf ("check-s: %.1f (%u problems, %" G_GUINT64_FORMAT " events)\n", (now_ms () - start) / 1000.0,
+          check->problems->len, check->n_events);
+}
+
+/* The check every open makes: here on the last two months of the
+ * generated data, as an open in July 2026 would check them. */
+static void
+time_open_check (McSqliteLedger *store)
+{
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  for (int i = 0; i < runs; i++)
+    {
+      double start = now_ms (), ms;
+
+      g_ptr_array_set_size (problems, 0);
+      if (!mc_sqlite_ledger_quick_check (store, mc_day_from_ymd (2026, 5, 1), problems, &error))
+        g_error ("quick check: %s", error->message);
+      ms = now_ms () - start;
+      g_array_append_val (samples, ms);
+    }
+  printf ("open-check-ms: median %.1f, max %.1f (%u problems, %d runs)\n",
+          percentile (samples, 0.5), percentile (samples, 1.0), problems->len, runs);
+}
+
+/* A whole open, check included, of the closed file. */
+static void
+time_reopen (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McSqliteLedger) store = NULL;
+  double start = now_ms ();
+
+  store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
+  if (store == NULL)
+    g_error ("reopen: %s", error->message);
+  printf ("open-ms: %.1f (%u problems found at open)\n", now_ms () - start,
+          mc_sqlite_ledger_get_open_problems (store)->len);
+}
+
+static gboolean
+is_empty (McLedgerStore *store)
+{
+  McLedgerFilingQuery any = { MC_DAY_OPEN, MC_DAY_OPEN, NULL, 0, TRUE, 1 };
+  g_autoptr(GPtrArray) one = mc_ledger_store_list_filings (store, &any, NULL);
+
+  return one == NULL || one->len == 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,7 +395,6 @@ main (int   argc,
   g_autofree char *tmpdir = NULL;
   g_autofree char *wal = NULL;
   McDay first = mc_day_from_ymd (2021, 7, 1), last = mc_day_from_ymd (2026, 6, 30);
-  gint64 have = 0;
 
   setlocale (LC_ALL, "");
   setvbuf (stdout, NULL, _IOLBF, 0);
@@ -324,90 +423,24 @@ main (int   argc,
 
   printf ("ledger: %s\n", db_path);
   printf ("sqlite: %s\n", sqlite3_libversion ());
-  {
-    McLedgerFilingQuery any = { MC_DAY_OPEN, MC_DAY_OPEN, NULL, 0, TRUE, 1 };
-    g_autoptr(GPtrArray) one = mc_ledger_store_list_filings (MC_LEDGER_STORE (store), &any, &error);
-
-    have = one && one->len > 0;
-  }
-  if (!have)
+  if (is_empty (MC_LEDGER_STORE (store)))
     generate (store, catalog, first, last);
   else
     printf ("generate: reusing the events already in %s\n", db_path);
 
   if (!open_only)
     {
-      time_it ("month-report-by-procedure", MC_LEDGER_STORE (store), catalog, MC_REPORT_BY_PROCEDURE,
-               mc_day_from_ymd (2026, 3, 1), mc_day_from_ymd (2026, 3, 31), "22333", FALSE);
-      time_it ("month-summary-ward", MC_LEDGER_STORE (store), catalog, 0,
-               mc_day_from_ymd (2026, 3, 1), mc_day_from_ymd (2026, 3, 31), "22333", TRUE);
-      time_it ("month-report-all-wards-by-counter", MC_LEDGER_STORE (store), catalog, MC_REPORT_BY_COUNTER,
-               mc_day_from_ymd (2026, 3, 1), mc_day_from_ymd (2026, 3, 31), NULL, FALSE);
-      time_it ("five-year-report-by-ward", MC_LEDGER_STORE (store), catalog, MC_REPORT_BY_WARD,
-               first, last, NULL, FALSE);
-      time_it ("five-year-report-one-ward-by-procedure", MC_LEDGER_STORE (store), catalog, MC_REPORT_BY_PROCEDURE,
-               first, last, "22333", FALSE);
-      time_it ("five-year-summary-one-ward", MC_LEDGER_STORE (store), catalog, 0,
-               first, last, "22333", TRUE);
-
+      time_reports (MC_LEDGER_STORE (store), catalog, first, last);
       insert_latency (ledger, store, TRUE, 1000);
       insert_latency (ledger, store, FALSE, 1000);
-
-      {
-        g_autofree char *hash = mc_supervisor_pin_hash ("2468", NULL);
-        double start = now_ms ();
-
-        mc_supervisor_pin_verify (hash, "2468", NULL);
-        printf ("pin-verify-ms: %.0f (scrypt N = 2^%d, r = %d, p = %d)\n", now_ms () - start,
-                MC_SUPERVISOR_PIN_SCRYPT_LOG2_N, MC_SUPERVISOR_PIN_SCRYPT_R, MC_SUPERVISOR_PIN_SCRYPT_P);
-      }
-
-      {
-        double start = now_ms ();
-        g_autoptr(McLedgerCheck) check = mc_ledger_store_check (MC_LEDGER_STORE (store), &error);
-
-        if (check == NULL)
-          g_error ("check: %s", error->message);
-        printf ("check-s: %.1f (%u problems, %" G_GUINT64_FORMAT " events)\n", (now_ms () - start) / 1000.0,
-                check->problems->len, check->n_events);
-      }
+      time_pin_verify ();
+      time_full_check (MC_LEDGER_STORE (store));
     }
-
-  /* The check every open makes: here on the last two months of the
-   * generated data, as an open in July 2026 would check them. */
-  {
-    GArray *samples = g_array_new (FALSE, FALSE, sizeof (double));
-    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-
-    for (int i = 0; i < runs; i++)
-      {
-        double start = now_ms (), ms;
-
-        g_ptr_array_set_size (problems, 0);
-        if (!mc_sqlite_ledger_quick_check (store, mc_day_from_ymd (2026, 5, 1), problems, &error))
-          g_error ("quick check: %s", error->message);
-        ms = now_ms () - start;
-        g_array_append_val (samples, ms);
-      }
-    printf ("open-check-ms: median %.1f, max %.1f (%u problems, %d runs)\n",
-            percentile (samples, 0.5), percentile (samples, 1.0), problems->len, runs);
-    g_array_unref (samples);
-  }
+  time_open_check (store);
 
   g_clear_object (&ledger);
   g_clear_object (&store);   /* closing folds the WAL into the file */
-
-  /* A whole open, check included, of the closed file. */
-  {
-    double start = now_ms ();
-
-    store = mc_sqlite_ledger_open (db_path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
-    if (store == NULL)
-      g_error ("reopen: %s", error->message);
-    printf ("open-ms: %.1f (%u problems found at open)\n", now_ms () - start,
-            mc_sqlite_ledger_get_open_problems (store)->len);
-    g_clear_object (&store);
-  }
+  time_reopen (db_path);
   wal = g_strconcat (db_path, "-wal", NULL);
   printf ("db-size-mb: %.1f (+ %.1f WAL)\n", file_size (db_path) / 1048576.0, file_size (wal) / 1048576.0);
 
