@@ -408,6 +408,172 @@ run_degraded (McIdReader *reader,
   return 0;
 }
 
+/* What the reader and the baseline got right, over all cards. */
+typedef struct {
+  GArray *times;
+  GArray *times_glass300;
+  GArray *base_times;
+  guint   right[G_N_ELEMENTS (fields)];
+  guint   base_right[G_N_ELEMENTS (baseline_fields)];
+  guint   n, all_key, base_all_key, machine_readable, number_mr;
+  guint   wrong_sure, any_wrong_sure, review, errors;
+} Tally;
+
+static gboolean
+is_unsure (const McIdentityField *field)
+{
+  return (field->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)) != 0;
+}
+
+/* The reader's result on @card: every field, the key fields, and what a
+ * clerk would see. */
+static void
+score_reader (Tally      *t,
+              JsonObject *card,
+              McIdResult *result)
+{
+  gboolean keys = TRUE;
+
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      const McIdentityField *field = mc_identity_get_field (result->identity, mc_id_field_from_string (fields[f]));
+
+      if (reader_right (result->identity, card, fields[f]))
+        {
+          t->right[f]++;
+          continue;
+        }
+      if (field->value != NULL && !is_unsure (field))
+        {
+          t->any_wrong_sure++;
+          g_printerr ("%s: %s wrong, not marked (%s, %.2f)\n", json_object_get_string_member (card, "name"),
+                      fields[f], mc_id_source_to_string (field->source), field->confidence);
+        }
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (key_fields); k++)
+    if (!reader_right (result->identity, card, key_fields[k]))
+      {
+        const McIdentityField *f = mc_identity_get_field (result->identity, mc_id_field_from_string (key_fields[k]));
+
+        keys = FALSE;
+        if (f->value != NULL && !is_unsure (f))
+          t->wrong_sure++;
+        /* Synthetic cards: which field, from where, how sure. */
+        g_printerr ("%s: %s wrong (%s, %.2f%s)\n", json_object_get_string_member (card, "name"),
+                    key_fields[k], mc_id_source_to_string (f->source), f->confidence,
+                    is_unsure (f) ? ", marked" : "");
+      }
+  t->all_key += keys;
+  t->review += mc_identity_needs_review (result->identity);
+  if (mc_identity_get_source_status (result->identity, MC_ID_SOURCE_QR) == MC_ID_SOURCE_STATUS_VALID ||
+      mc_identity_get_source_status (result->identity, MC_ID_SOURCE_MRZ) == MC_ID_SOURCE_STATUS_VALID)
+    {
+      t->machine_readable++;
+      t->number_mr += reader_right (result->identity, card, "id_number");
+    }
+}
+
+/* The baseline on @card: tesseract on each image, patterns over the text. */
+static void
+score_baseline (Tally      *t,
+                JsonObject *card)
+{
+  JsonArray *files = json_object_get_array_member (card, "images");
+  g_autoptr(GHashTable) got = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GString) text = g_string_new (NULL);
+  double base_seconds = 0;
+  gboolean base_keys = TRUE;
+
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      g_autofree char *out = run_tesseract (json_array_get_string_element (files, i), &base_seconds);
+
+      g_string_append (text, out);
+      g_string_append_c (text, '\n');
+    }
+  g_array_append_val (t->base_times, base_seconds);
+  baseline_extract (text->str, got);
+  for (guint f = 0; f < G_N_ELEMENTS (baseline_fields); f++)
+    t->base_right[f] += baseline_right (got, card, baseline_fields[f]);
+  for (guint k = 0; k < G_N_ELEMENTS (key_fields); k++)
+    base_keys = base_keys && baseline_right (got, card, key_fields[k]);
+  t->base_all_key += base_keys;
+}
+
+/* Reads @card, timed, and scores it. */
+static void
+read_card (Tally      *t,
+           McIdReader *reader,
+           JsonObject *card,
+           gboolean    baseline)
+{
+  g_autoptr(GPtrArray) images = load_images (card);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McIdResult) result = NULL;
+  gint64 start = g_get_monotonic_time ();
+  double seconds;
+
+  t->n++;
+  result = mc_id_reader_read (reader, images, NULL, &error);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_array_append_val (t->times, seconds);
+  if (g_str_equal (json_object_get_string_member (card, "presentation"), "glass") &&
+      json_object_get_int_member (card, "dpi") == 300)
+    g_array_append_val (t->times_glass300, seconds);
+
+  if (result == NULL)
+    {
+      t->errors++;
+      g_printerr ("%s: %s\n", json_object_get_string_member (card, "name"), error->message);
+      return;
+    }
+  score_reader (t, card, result);
+  if (baseline)
+    score_baseline (t, card);
+}
+
+static void
+print_table (const Tally *t,
+             gboolean     baseline)
+{
+  guint n = t->n;
+  g_autofree char *base_keys = NULL;
+  g_autofree char *base_time = NULL;
+
+  g_print ("ID card reader on %u generated cards (%s)\n\n", n, g_getenv ("MOTCUA_ID_CARDS"));
+  g_print ("| field | reader | baseline |\n|---|---|---|\n");
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      g_autofree char *base = g_strdup ("—");
+
+      for (guint b = 0; baseline && b < G_N_ELEMENTS (baseline_fields); b++)
+        if (g_str_equal (baseline_fields[b], fields[f]))
+          {
+            g_free (base);
+            base = g_strdup_printf ("%.1f %%", 100.0 * t->base_right[b] / n);
+          }
+      g_print ("| %s | %.1f %% | %s |\n", fields[f], 100.0 * t->right[f] / n, base);
+    }
+  base_keys = baseline ? g_strdup_printf ("%.1f %% (%u/%u)", 100.0 * t->base_all_key / n,
+                                          t->base_all_key, n) : g_strdup ("—");
+  base_time = baseline ? g_strdup_printf ("%.2f (%.2f)", percentile (t->base_times, 0.5),
+                                          percentile (t->base_times, 0.95)) : g_strdup ("—");
+
+  g_print ("| **all key fields right** (number, name, birth, sex, expiry) | **%.1f %%** (%u/%u) | %s |\n",
+           100.0 * t->all_key / n, t->all_key, n, base_keys);
+  g_print ("| number right where QR or MRZ read | %.1f %% (%u/%u) | — |\n",
+           t->machine_readable ? 100.0 * t->number_mr / t->machine_readable : 0, t->number_mr,
+           t->machine_readable);
+  g_print ("| key field wrong but not marked | %u | — |\n", t->wrong_sure);
+  g_print ("| any field wrong but not marked | %u | — |\n", t->any_wrong_sure);
+  g_print ("| cards the clerk must review (a mark or warning) | %.1f %% | — |\n", 100.0 * t->review / n);
+  g_print ("| no card found / unreadable | %u | — |\n", t->errors);
+  g_print ("| seconds per card, median (p95), one core | %.2f (%.2f) | %s |\n",
+           percentile (t->times, 0.5), percentile (t->times, 0.95), base_time);
+  g_print ("| …two-sided glass scans at 300 dpi, median (p95) | %.2f (%.2f) over %u | — |\n",
+           percentile (t->times_glass300, 0.5), percentile (t->times_glass300, 0.95), t->times_glass300->len);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -418,10 +584,7 @@ main (int   argc,
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) times_glass300 = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) base_times = g_array_new (FALSE, FALSE, sizeof (double));
-  guint right[G_N_ELEMENTS (fields)] = { 0 };
-  guint base_right[G_N_ELEMENTS (baseline_fields)] = { 0 };
-  guint n = 0, all_key = 0, base_all_key = 0, machine_readable = 0, number_mr = 0;
-  guint wrong_sure = 0, any_wrong_sure = 0, review = 0, errors = 0;
+  Tally tally = { .times = times, .times_glass300 = times_glass300, .base_times = base_times };
   gboolean baseline = TRUE;
   guint degraded = 0;
   GDate today;
@@ -472,124 +635,7 @@ main (int   argc,
     return run_degraded (reader, cards, degraded);
 
   for (guint c = 0; c < cards->len; c++)
-    {
-      JsonObject *card = g_ptr_array_index (cards, c);
-      g_autoptr(GPtrArray) images = load_images (card);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(McIdResult) result = NULL;
-      gint64 start = g_get_monotonic_time ();
-      double seconds;
-      gboolean keys = TRUE;
-
-      n++;
-      result = mc_id_reader_read (reader, images, NULL, &error);
-      seconds = (g_get_monotonic_time () - start) / 1e6;
-      g_array_append_val (times, seconds);
-      if (g_str_equal (json_object_get_string_member (card, "presentation"), "glass") &&
-          json_object_get_int_member (card, "dpi") == 300)
-        g_array_append_val (times_glass300, seconds);
-
-      if (result == NULL)
-        {
-          errors++;
-          g_printerr ("%s: %s\n", json_object_get_string_member (card, "name"), error->message);
-          continue;
-        }
-      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-        {
-          const McIdentityField *field = mc_identity_get_field (result->identity, mc_id_field_from_string (fields[f]));
-
-          if (reader_right (result->identity, card, fields[f]))
-            {
-              right[f]++;
-              continue;
-            }
-          if (field->value != NULL && !(field->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)))
-            {
-              any_wrong_sure++;
-              g_printerr ("%s: %s wrong, not marked (%s, %.2f)\n", json_object_get_string_member (card, "name"),
-                          fields[f], mc_id_source_to_string (field->source), field->confidence);
-            }
-        }
-      for (guint k = 0; k < G_N_ELEMENTS (key_fields); k++)
-        if (!reader_right (result->identity, card, key_fields[k]))
-          {
-            const McIdentityField *f = mc_identity_get_field (result->identity, mc_id_field_from_string (key_fields[k]));
-
-            keys = FALSE;
-            if (f->value != NULL && !(f->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)))
-              wrong_sure++;
-            /* Synthetic cards: which field, from where, how sure. */
-            g_printerr ("%s: %s wrong (%s, %.2f%s)\n", json_object_get_string_member (card, "name"),
-                        key_fields[k], mc_id_source_to_string (f->source), f->confidence,
-                        (f->flags & (MC_ID_FIELD_FLAG_UNSURE | MC_ID_FIELD_FLAG_CONFLICT)) ? ", marked" : "");
-          }
-      all_key += keys;
-      review += mc_identity_needs_review (result->identity);
-      if (mc_identity_get_source_status (result->identity, MC_ID_SOURCE_QR) == MC_ID_SOURCE_STATUS_VALID ||
-          mc_identity_get_source_status (result->identity, MC_ID_SOURCE_MRZ) == MC_ID_SOURCE_STATUS_VALID)
-        {
-          machine_readable++;
-          number_mr += reader_right (result->identity, card, "id_number");
-        }
-
-      if (baseline)
-        {
-          JsonArray *files = json_object_get_array_member (card, "images");
-          g_autoptr(GHashTable) got = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-          g_autoptr(GString) text = g_string_new (NULL);
-          double base_seconds = 0;
-          gboolean base_keys = TRUE;
-
-          for (guint i = 0; i < json_array_get_length (files); i++)
-            {
-              g_autofree char *out = run_tesseract (json_array_get_string_element (files, i), &base_seconds);
-
-              g_string_append (text, out);
-              g_string_append_c (text, '\n');
-            }
-          g_array_append_val (base_times, base_seconds);
-          baseline_extract (text->str, got);
-          for (guint f = 0; f < G_N_ELEMENTS (baseline_fields); f++)
-            base_right[f] += baseline_right (got, card, baseline_fields[f]);
-          for (guint k = 0; k < G_N_ELEMENTS (key_fields); k++)
-            base_keys = base_keys && baseline_right (got, card, key_fields[k]);
-          base_all_key += base_keys;
-        }
-    }
-
-  g_print ("ID card reader on %u generated cards (%s)\n\n", n, g_getenv ("MOTCUA_ID_CARDS"));
-  g_print ("| field | reader | baseline |\n|---|---|---|\n");
-  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-    {
-      g_autofree char *base = g_strdup ("—");
-
-      for (guint b = 0; baseline && b < G_N_ELEMENTS (baseline_fields); b++)
-        if (g_str_equal (baseline_fields[b], fields[f]))
-          {
-            g_free (base);
-            base = g_strdup_printf ("%.1f %%", 100.0 * base_right[b] / n);
-          }
-      g_print ("| %s | %.1f %% | %s |\n", fields[f], 100.0 * right[f] / n, base);
-    }
-  {
-    g_autofree char *base_keys = baseline ? g_strdup_printf ("%.1f %% (%u/%u)", 100.0 * base_all_key / n,
-                                                             base_all_key, n) : g_strdup ("—");
-    g_autofree char *base_time = baseline ? g_strdup_printf ("%.2f (%.2f)", percentile (base_times, 0.5),
-                                                             percentile (base_times, 0.95)) : g_strdup ("—");
-
-    g_print ("| **all key fields right** (number, name, birth, sex, expiry) | **%.1f %%** (%u/%u) | %s |\n",
-             100.0 * all_key / n, all_key, n, base_keys);
-    g_print ("| number right where QR or MRZ read | %.1f %% (%u/%u) | — |\n",
-             machine_readable ? 100.0 * number_mr / machine_readable : 0, number_mr, machine_readable);
-    g_print ("| key field wrong but not marked | %u | — |\n", wrong_sure);
-    g_print ("| any field wrong but not marked | %u | — |\n", any_wrong_sure);
-    g_print ("| cards the clerk must review (a mark or warning) | %.1f %% | — |\n", 100.0 * review / n);
-    g_print ("| no card found / unreadable | %u | — |\n", errors);
-    g_print ("| seconds per card, median (p95), one core | %.2f (%.2f) | %s |\n",
-             percentile (times, 0.5), percentile (times, 0.95), base_time);
-    g_print ("| …two-sided glass scans at 300 dpi, median (p95) | %.2f (%.2f) over %u | — |\n",
-             percentile (times_glass300, 0.5), percentile (times_glass300, 0.95), times_glass300->len);
-  }
+    read_card (&tally, reader, g_ptr_array_index (cards, c), baseline);
+  print_table (&tally, baseline);
   return 0;
 }
