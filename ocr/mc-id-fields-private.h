@@ -35,10 +35,6 @@ typedef struct {
 
 /* mc-id-labels.c */
 char         *mc_id_key_of                 (const char      *text);
-gsize         mc_id_levenshtein            (const char      *a,
-                                            gsize            n,
-                                            const char      *b,
-                                            gsize            m);
 double        mc_id_median_height          (const McOcrWord *words,
                                             guint            n);
 GPtrArray    *mc_id_segments_build         (const McOcrWord *words,

@@ -82,28 +82,6 @@ static const struct {
   { "IDENTITYCARD", MC_CARD_TYPE_CANCUOC_2024 },
 };
 
-gsize
-mc_id_levenshtein (const char *a,
-                   gsize       n,
-                   const char *b,
-                   gsize       m)
-{
-  gsize prev[64], cur[64];
-
-  if (m >= G_N_ELEMENTS (prev))
-    return G_MAXSIZE;
-  for (gsize j = 0; j <= m; j++)
-    prev[j] = j;
-  for (gsize i = 1; i <= n; i++)
-    {
-      cur[0] = i;
-      for (gsize j = 1; j <= m; j++)
-        cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + (a[i - 1] != b[j - 1]));
-      memcpy (prev, cur, sizeof (gsize) * (m + 1));
-    }
-  return prev[m];
-}
-
 static gsize
 allowed_distance (gsize len)
 {

@@ -76,26 +76,6 @@ same_exact (const char *a,
   return g_strcmp0 (a, b) == 0;
 }
 
-static gsize
-levenshtein (const char *a,
-             const char *b)
-{
-  gsize n = strlen (a), m = strlen (b);
-  g_autofree gsize *prev = g_new (gsize, m + 1);
-  g_autofree gsize *cur = g_new (gsize, m + 1);
-
-  for (gsize j = 0; j <= m; j++)
-    prev[j] = j;
-  for (gsize i = 1; i <= n; i++)
-    {
-      cur[0] = i;
-      for (gsize j = 1; j <= m; j++)
-        cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + (a[i - 1] != b[j - 1]));
-      memcpy (prev, cur, sizeof (gsize) * (m + 1));
-    }
-  return prev[m];
-}
-
 /* Places compare without diacritics, case and punctuation, and a letter
  * in ten may differ: OCR's slips in a long address are not a conflict. */
 static gboolean
@@ -109,7 +89,7 @@ same_place (const char *a,
   if (fa == NULL || fb == NULL)
     return FALSE;
   longest = MAX (strlen (fa), strlen (fb));
-  return longest > 0 && levenshtein (fa, fb) * 10 <= longest;
+  return longest > 0 && mc_id_levenshtein (fa, strlen (fa), fb, strlen (fb)) * 10 <= longest;
 }
 
 static const char *

@@ -493,3 +493,34 @@ mc_id_family_name_unusual (const char *full_name)
     }
   return known_letters;
 }
+
+/* The edit distance (insertions, deletions, substitutions) between the
+ * bytes a[0, n) and b[0, m): how far a reading is from a label, a word
+ * or another source's reading. */
+gsize
+mc_id_levenshtein (const char *a,
+                   gsize       n,
+                   const char *b,
+                   gsize       m)
+{
+  gsize stack[2][64];
+  g_autofree gsize *heap = NULL;
+  gsize *prev = stack[0], *cur = stack[1];
+
+  if (m >= G_N_ELEMENTS (stack[0]))
+    {
+      heap = g_new (gsize, 2 * (m + 1));
+      prev = heap;
+      cur = heap + m + 1;
+    }
+  for (gsize j = 0; j <= m; j++)
+    prev[j] = j;
+  for (gsize i = 1; i <= n; i++)
+    {
+      cur[0] = i;
+      for (gsize j = 1; j <= m; j++)
+        cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + (a[i - 1] != b[j - 1]));
+      memcpy (prev, cur, sizeof (gsize) * (m + 1));
+    }
+  return prev[m];
+}

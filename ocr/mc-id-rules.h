@@ -60,5 +60,9 @@ gboolean     mc_id_family_name_unusual   (const char  *full_name);
 char        *mc_id_fold                  (const char  *text);
 char        *mc_id_clean_text            (const char  *text);
 char        *mc_id_tidy_text             (const char  *text);
+gsize        mc_id_levenshtein           (const char  *a,
+                                          gsize        n,
+                                          const char  *b,
+                                          gsize        m);
 
 G_END_DECLS

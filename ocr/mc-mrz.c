@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-id-error.h"
+#include "mc-id-rules.h"
 #include "mc-mrz.h"
 
 /* Parsing a TD1 machine-readable zone (ICAO 9303 part 5) as OCR read it.
@@ -443,30 +444,6 @@ parse_name (McMrz    *mrz,
     mrz->name_suspect = TRUE;
 }
 
-static gsize
-levenshtein (const char *a,
-             const char *b)
-{
-  gsize n = strlen (a), m = strlen (b);
-  g_autofree gsize *prev = g_new (gsize, m + 1);
-  g_autofree gsize *cur = g_new (gsize, m + 1);
-
-  for (gsize j = 0; j <= m; j++)
-    prev[j] = j;
-  for (gsize i = 1; i <= n; i++)
-    {
-      cur[0] = i;
-      for (gsize j = 1; j <= m; j++)
-        {
-          gsize sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-
-          cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1), sub);
-        }
-      memcpy (prev, cur, sizeof (gsize) * (m + 1));
-    }
-  return prev[m];
-}
-
 /* Letters only, upper case, diacritics dropped, Đ as D. */
 static char *
 name_letters (const char *text)
@@ -546,7 +523,7 @@ mc_mrz_name_distance (const McMrz *mrz,
   b = name_letters (name);
   if (*a == '\0' || *b == '\0')
     return -1;
-  return (int) MIN (levenshtein (a, b), (gsize) G_MAXINT);
+  return (int) MIN (mc_id_levenshtein (a, strlen (a), b, strlen (b)), (gsize) G_MAXINT);
 }
 
 gboolean
