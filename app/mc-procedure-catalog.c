@@ -543,22 +543,6 @@ mc_procedure_catalog_load (GError **override_error)
   return mc_procedure_catalog_new_builtin ();
 }
 
-/* The catalog the program runs with, loaded once. A broken override is
- * reported by the program at start (mc_procedure_catalog_load()). */
-McProcedureCatalog *
-mc_procedure_catalog_get_default (void)
-{
-  static McProcedureCatalog *catalog;
-  static gsize initialized;
-
-  if (g_once_init_enter (&initialized))
-    {
-      catalog = mc_procedure_catalog_load (NULL);
-      g_once_init_leave (&initialized, 1);
-    }
-  return catalog;
-}
-
 const char *
 mc_procedure_catalog_get_origin (McProcedureCatalog *self)
 {

@@ -30,6 +30,7 @@ static char *db_path;
 static gboolean keep;
 static int runs = 9;
 static gboolean open_only;
+static McProcedureCatalog *procedures;   /* names and order of the reports */
 
 static const GOptionEntry entries[] = {
   { "events", 0, 0, G_OPTION_ARG_INT64, &n_events, "Events to generate (default 2000000)", "N" },
@@ -216,7 +217,7 @@ time_it (const char    *name,
 
       if (summary)
         {
-          g_autoptr(McSummary) s = mc_summary_build (store, catalog, from, to, ward, &error);
+          g_autoptr(McSummary) s = mc_summary_build (store, catalog, procedures, from, to, ward, &error);
 
           if (s == NULL)
             g_error ("%s: %s", name, error->message);
@@ -225,7 +226,7 @@ time_it (const char    *name,
       else
         {
           McReportSpec spec = { from, to, by, ward };
-          g_autoptr(McReport) r = mc_report_build (store, catalog, &spec, &error);
+          g_autoptr(McReport) r = mc_report_build (store, catalog, procedures, &spec, &error);
 
           if (r == NULL)
             g_error ("%s: %s", name, error->message);
@@ -314,6 +315,7 @@ main (int   argc,
       db_path = g_build_filename (tmpdir, "ledger.sqlite", NULL);
     }
   catalog = mc_ward_catalog_new_builtin ();
+  procedures = mc_procedure_catalog_new_builtin ();
   store = mc_sqlite_ledger_open (db_path, MC_SQLITE_LEDGER_OPEN_CREATE, &error);
   if (store == NULL)
     {

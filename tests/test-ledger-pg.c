@@ -23,6 +23,7 @@
 
 static char *tmpdir;
 static McWardCatalog *catalog;
+static McProcedureCatalog *procedures;   /* names and order of the reports */
 
 static char *
 tmp_path (const char *name)
@@ -86,7 +87,7 @@ make_history (GRand      *rand,
 {
   GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_ledger_event_free);
   McDay first, last;
-  guint known = mc_procedure_names_get_n_known ();
+  guint known = mc_procedure_names_get_n_known (procedures);
 
   g_assert_true (mc_day_parse ("2024-01-01", &first));
   g_assert_true (mc_day_parse ("2026-06-30", &last));
@@ -99,7 +100,7 @@ make_history (GRand      *rand,
       f->ward_code = g_strdup (wards[g_rand_int_range (rand, 0, G_N_ELEMENTS (wards))]);
       f->counter = g_strdup (counter);
       f->clerk = g_strdup ("can-bo-a");
-      f->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+      f->procedure = g_strdup (mc_procedure_names_get_code (procedures, g_rand_int_range (rand, 0, (gint32) known)));
       f->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
       f->pages = 2;
       f->at_us = noon_of (d) + (gint64) g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC;
@@ -126,7 +127,7 @@ make_history (GRand      *rand,
             {
             case 0:
               g_free (c->procedure);
-              c->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+              c->procedure = g_strdup (mc_procedure_names_get_code (procedures, g_rand_int_range (rand, 0, (gint32) known)));
               break;
             case 1:
               c->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
@@ -187,7 +188,7 @@ report_text (McLedgerStore *store,
 
   g_assert_true (mc_day_parse (from, &spec.from));
   g_assert_true (mc_day_parse (to, &spec.to));
-  report = mc_report_build (store, catalog, &spec, &error);
+  report = mc_report_build (store, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_string_append_printf (out, "total %" G_GUINT64_FORMAT "\n", report->total);
   for (guint i = 0; i < report->rows->len; i++)
@@ -1083,6 +1084,7 @@ main (int    argc,
   tzset ();
   tmpdir = mc_test_make_tmpdir ("ledger-pg");
   catalog = mc_ward_catalog_new_builtin ();
+  procedures = mc_procedure_catalog_new_builtin ();
 
   g_test_add_func ("/ledger-pg/store/server-init", test_server_init);
   g_test_add_func ("/ledger-pg/store/same-as-sqlite", test_same_as_sqlite);
@@ -1098,6 +1100,7 @@ main (int    argc,
 
   status = g_test_run ();
   g_object_unref (catalog);
+  g_object_unref (procedures);
   mc_test_rm_rf (tmpdir);
   g_free (tmpdir);
   return status;

@@ -23,6 +23,7 @@
 
 static char *tmpdir;
 static McWardCatalog *catalog;
+static McProcedureCatalog *procedures;
 
 static void tamper_unguarded (const char *path,
                               const char *sql);
@@ -130,7 +131,7 @@ report_total (McLedgerStore *store,
 {
   McReportSpec spec = { day (from), day (to), by, ward };
   g_autoptr(GError) error = NULL;
-  g_autoptr(McReport) report = mc_report_build (store, catalog, &spec, &error);
+  g_autoptr(McReport) report = mc_report_build (store, catalog, procedures, &spec, &error);
 
   g_assert_no_error (error);
   return report->total;
@@ -477,7 +478,7 @@ test_corrections_counted_once (void)
   c2 = mc_ledger_correct (ledger, pin_hash, "2468", a, &fix, &error);
   g_assert_no_error (error);
 
-  report = mc_report_build (s, catalog, &spec, &error);
+  report = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->total, ==, 2);
   g_assert_cmpuint (find_row (report, "1.001193")->count, ==, 1);
@@ -733,11 +734,11 @@ model_generate (Model  *m,
   for (guint i = 0; i < n_filings; i++)
     {
       McDay d = first + (McDay) g_rand_int_range (rand, 0, (gint32) (last - first + 1));
-      guint known = mc_procedure_names_get_n_known ();
+      guint known = mc_procedure_names_get_n_known (procedures);
       guint p = (guint) g_rand_int_range (rand, 0, (gint32) known + 1);
       McLedgerEvent *f = filing_event (model_wards[g_rand_int_range (rand, 0, G_N_ELEMENTS (model_wards))],
                                        model_counters[g_rand_int_range (rand, 0, G_N_ELEMENTS (model_counters))],
-                                       p < known ? mc_procedure_names_get_code (p) : "9.999999",
+                                       p < known ? mc_procedure_names_get_code (procedures, p) : "9.999999",
                                        (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS),
                                        d, (gint64) g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC);
 
@@ -758,7 +759,7 @@ model_generate (Model  *m,
             {
             case 0:
               g_free (c->procedure);
-              c->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+              c->procedure = g_strdup (mc_procedure_names_get_code (procedures, g_rand_int_range (rand, 0, (gint32) known)));
               break;
             case 1:
               c->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
@@ -895,7 +896,7 @@ compare_one (McSqliteLedger     *store,
              const McReportSpec *spec)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(McReport) report = mc_report_build (MC_LEDGER_STORE (store), catalog, spec, &error);
+  g_autoptr(McReport) report = mc_report_build (MC_LEDGER_STORE (store), catalog, procedures, spec, &error);
   g_autoptr(GHashTable) expected = NULL;
   guint64 expected_total;
   guint64 sum = 0;
@@ -932,7 +933,7 @@ compare_summary (McSqliteLedger *store,
                  const char     *ward)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(McSummary) s = mc_summary_build (MC_LEDGER_STORE (store), catalog, from, to, ward, &error);
+  g_autoptr(McSummary) s = mc_summary_build (MC_LEDGER_STORE (store), catalog, procedures, from, to, ward, &error);
   McReportSpec by_channel = { from, to, MC_REPORT_BY_CHANNEL, ward };
   McReportSpec by_day = { from, to, MC_REPORT_BY_DAY, ward };
   g_autoptr(GHashTable) channels = NULL;
@@ -1058,7 +1059,7 @@ test_ward_rollup_2025 (void)
 
   /* Bắc Nha Trang over 2024–2026: what Vĩnh Hải and Vĩnh Phước recorded
    * before 1 July 2025, and its own since. */
-  bac = mc_report_build (s, catalog, &spec, &error);
+  bac = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (bac->total, ==, 3 + 2 + 4 + 5 + 1);
   g_assert_cmpstr (bac->unit_name, ==, "Phường Bắc Nha Trang");
@@ -1069,7 +1070,7 @@ test_ward_rollup_2025 (void)
 
   /* Every ward over the same span: four rows, each saying what it took in. */
   spec.ward_code = NULL;
-  wards = mc_report_build (s, catalog, &spec, &error);
+  wards = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (wards->rows->len, ==, 3);
   g_assert_cmpuint (find_row (wards, "22333")->count, ==, 15);
@@ -1084,7 +1085,7 @@ test_ward_rollup_2025 (void)
 
   /* A report that ends before the merger keeps the old units apart. */
   spec = (McReportSpec) { day ("2024-01-01"), day ("2025-06-30"), MC_REPORT_BY_WARD, NULL };
-  june = mc_report_build (s, catalog, &spec, &error);
+  june = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (find_row (june, "22330")->count, ==, 5);
   g_assert_cmpstr (find_row (june, "22330")->label, ==, "Phường Vĩnh Hải");
@@ -1096,7 +1097,7 @@ test_ward_rollup_2025 (void)
 
   /* Counters of merged units stay apart from the new ward's own. */
   spec = (McReportSpec) { day ("2024-01-01"), day ("2026-12-31"), MC_REPORT_BY_COUNTER, "22333" };
-  counters = mc_report_build (s, catalog, &spec, &error);
+  counters = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (find_row (counters, "Quầy 1@vinh-hai")->count, ==, 5);
   g_assert_cmpstr (find_row (counters, "Quầy 1@vinh-hai")->label, ==, "Quầy 1 (Phường Vĩnh Hải)");
@@ -1108,7 +1109,7 @@ test_ward_rollup_2025 (void)
   spec = (McReportSpec) { day ("2024-01-01"), day ("2024-06-30"), MC_REPORT_BY_DAY, "22366" };
   g_assert_cmpuint (report_total (s, MC_REPORT_BY_DAY, "2024-01-01", "2024-06-30", "22366"), ==, 0);
   spec.ward_code = "11111";
-  g_assert_null (mc_report_build (s, catalog, &spec, &error));
+  g_assert_null (mc_report_build (s, catalog, procedures, &spec, &error));
   g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_INVALID);
 }
 
@@ -1204,7 +1205,7 @@ test_csv_quoting (void)
   tamper_unguarded (mc_sqlite_ledger_get_path (store),
                     "UPDATE day_counter SET counter = 'Quầy\r\nhai dòng' WHERE counter = 'placeholder'");
 
-  report = mc_report_build (MC_LEDGER_STORE (store), catalog, &spec, &error);
+  report = mc_report_build (MC_LEDGER_STORE (store), catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   csv = mc_report_to_csv (report);
   data = g_bytes_get_data (csv, &len);
@@ -1264,7 +1265,8 @@ test_summary_csv (void)
 
       append_one (store, e);
     }
-  s = mc_summary_build (MC_LEDGER_STORE (store), catalog, day ("2025-09-01"), day ("2025-09-30"), "22402", &error);
+  s = mc_summary_build (MC_LEDGER_STORE (store), catalog, procedures, day ("2025-09-01"), day ("2025-09-30"), "22402",
+                        &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->total, ==, MC_N_CHANNELS);
   g_assert_cmpuint (s->online, ==, MC_N_CHANNELS - 1);
@@ -1273,7 +1275,7 @@ test_summary_csv (void)
   data = g_bytes_get_data (csv, &len);
   records = parse_csv_strictly (data + 3, len - 3);
   /* Header, the known procedures, total. */
-  g_assert_cmpuint (records->len, ==, 1 + mc_procedure_names_get_n_known () + 1);
+  g_assert_cmpuint (records->len, ==, 1 + mc_procedure_names_get_n_known (procedures) + 1);
   {
     GPtrArray *row = g_ptr_array_index (records, 2);   /* 2.000986 is second */
     GPtrArray *total = g_ptr_array_index (records, records->len - 1);
@@ -1283,6 +1285,58 @@ test_summary_csv (void)
     g_assert_cmpstr (g_ptr_array_index (row, 2 + MC_N_CHANNELS), ==, "6");
     g_assert_cmpstr (g_ptr_array_index (total, 2 + MC_N_CHANNELS), ==, "6");
   }
+}
+
+/* Names and order come from the catalog the caller gives: a ward's own
+ * list names its procedure and puts it first; the built-in one does not
+ * know it; without a catalog every procedure is a code. */
+static void
+test_summary_names_from_catalog (void)
+{
+  static const char ward_json[] =
+    "{\"format\": 1, \"portals\": {\"national\": {\"name\": \"Cổng\", \"name_en\": \"Portal\", "
+    "\"home\": \"https://dichvucong.gov.vn\", \"file_limit_mb\": 5, \"total_limit_mb\": 50, "
+    "\"formats\": [\"pdf\"]}}, \"procedures\": [{\"code\": \"1.234567\", \"name\": \"Thủ tục mới\", "
+    "\"name_en\": \"A new procedure\", \"portal\": \"national\", \"components\": [{\"key\": \"don\", "
+    "\"name\": \"Đơn\", \"name_en\": \"Request\", \"required\": true, \"formats\": [\"pdf\"], \"profile\": \"document\"}]}]}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (ward_json, sizeof ward_json - 1);
+  g_autoptr(McSqliteLedger) store = new_store ("summary-names.sqlite");
+  g_autoptr(McProcedureCatalog) ward = NULL;
+  g_autoptr(McSummary) by_ward = NULL, by_builtin = NULL, by_code = NULL;
+  g_autoptr(McLedgerEvent) known = filing_event ("22402", "Quầy 1", "1.001193", MC_CHANNEL_NATIONAL,
+                                                 day ("2025-09-01"), 1);
+  g_autoptr(McLedgerEvent) own = filing_event ("22402", "Quầy 1", "1.234567", MC_CHANNEL_NATIONAL,
+                                               day ("2025-09-01"), 2);
+  g_autoptr(GError) error = NULL;
+  McSummaryProcedure *p;
+
+  ward = mc_procedure_catalog_new_from_bytes (bytes, "test", &error);
+  g_assert_no_error (error);
+  append_one (store, known);
+  append_one (store, own);
+
+  by_ward = mc_summary_build (MC_LEDGER_STORE (store), catalog, ward, day ("2025-09-01"), day ("2025-09-30"),
+                              NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_ward->procedures->len, ==, 2);
+  p = g_ptr_array_index (by_ward->procedures, 0);
+  g_assert_cmpstr (p->code, ==, "1.234567");
+  g_assert_cmpstr (p->label, ==, "Thủ tục mới");
+  p = g_ptr_array_index (by_ward->procedures, 1);
+  g_assert_cmpstr (p->label, ==, "Procedure 1.001193");
+
+  by_builtin = mc_summary_build (MC_LEDGER_STORE (store), catalog, procedures, day ("2025-09-01"),
+                                 day ("2025-09-30"), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_builtin->procedures->len, ==, mc_procedure_catalog_get_n_procedures (procedures) + 1);
+  p = g_ptr_array_index (by_builtin->procedures, by_builtin->procedures->len - 1);
+  g_assert_cmpstr (p->label, ==, "Procedure 1.234567");
+
+  by_code = mc_summary_build (MC_LEDGER_STORE (store), catalog, NULL, day ("2025-09-01"), day ("2025-09-30"),
+                              NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_code->procedures->len, ==, 2);
+  g_assert_cmpstr (((McSummaryProcedure *) g_ptr_array_index (by_code->procedures, 0))->code, ==, "1.001193");
 }
 
 /* ---- Bundles ----------------------------------------------------------- */
@@ -1304,7 +1358,7 @@ fill_some (McSqliteLedger *store,
       r.ward_code = "22333";
       r.counter = counter;
       r.clerk = "can-bo-b";
-      r.procedure = mc_procedure_names_get_code (i % mc_procedure_names_get_n_known ());
+      r.procedure = mc_procedure_names_get_code (procedures, i % mc_procedure_names_get_n_known (procedures));
       r.channel = (McChannel) (i % MC_N_CHANNELS);
       r.pages = (int) i;
       r.receipt = i % 3 ? "G22.99.10-250701-0001" : NULL;
@@ -1646,7 +1700,7 @@ test_migrate_schema_1 (void)
   g_assert_cmpstr (second->procedure, ==, "2.000884");
 
   /* The corrections of schema 1 still count: the duplicate is out. */
-  report = mc_report_build (MC_LEDGER_STORE (store), catalog, &spec, &error);
+  report = mc_report_build (MC_LEDGER_STORE (store), catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->total, ==, 2);
   g_assert_cmpuint (find_row (report, "1.001193")->count, ==, 1);
@@ -2064,14 +2118,14 @@ test_pdf_totals (void)
   for (guint i = 0; i < 137; i++)
     {
       g_autoptr(McLedgerEvent) e = filing_event (i % 3 ? "22333" : "22330", i % 2 ? "Quầy 1" : "Quầy 2",
-                                                 mc_procedure_names_get_code (i % 5),
+                                                 mc_procedure_names_get_code (procedures, i % 5),
                                                  (McChannel) (i % MC_N_CHANNELS),
                                                  day ("2025-07-01") + i % 31, i);
 
       append_one (store, e);
       paper += e->channel == MC_CHANNEL_PAPER;
     }
-  s = mc_summary_build (MC_LEDGER_STORE (store), catalog, day ("2025-07-01"), day ("2025-07-31"), "22333", &error);
+  s = mc_summary_build (MC_LEDGER_STORE (store), catalog, procedures, day ("2025-07-01"), day ("2025-07-31"), "22333", &error);
   g_assert_no_error (error);
   total = s->total;
   /* Records made after the merger under Vĩnh Hải's old code are the new
@@ -2195,6 +2249,7 @@ main (int   argc,
 
   tmpdir = mc_test_make_tmpdir ("ledger");
   catalog = mc_ward_catalog_new_builtin ();
+  procedures = mc_procedure_catalog_new_builtin ();
   /* Few rounds: the PIN's cost is measured by the benchmark, not here. */
   pin_hash = mc_supervisor_pin_hash_full ("2468", 1000, &error);
   g_assert_no_error (error);
@@ -2222,6 +2277,7 @@ main (int   argc,
   g_test_add_func ("/ledger/report/ward-rollup-2025", test_ward_rollup_2025);
   g_test_add_func ("/ledger/csv/quoting", test_csv_quoting);
   g_test_add_func ("/ledger/csv/summary", test_summary_csv);
+  g_test_add_func ("/ledger/report/names-from-catalog", test_summary_names_from_catalog);
   g_test_add_func ("/ledger/bundle/idempotent", test_bundle_import_idempotent);
   g_test_add_func ("/ledger/bundle/bad-files", test_bundle_bad_files);
   g_test_add_func ("/ledger/bundle/long-line", test_bundle_long_line);
@@ -2230,6 +2286,7 @@ main (int   argc,
   ret = g_test_run ();
 
   g_clear_object (&catalog);
+  g_clear_object (&procedures);
   g_free (pin_hash);
   mc_test_rm_rf (tmpdir);
   g_free (tmpdir);

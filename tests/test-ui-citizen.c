@@ -594,8 +594,8 @@ static void
 test_guidance_section (void)
 {
   McGuidancePage *page = guidance_page ();
-  McGuideBook *book = mc_guide_book_get_default ();
-  McProcedureCatalog *catalog = mc_procedure_catalog_get_default ();
+  McProcedureCatalog *catalog = mc_services_get_procedures (mc_application_get_services (app));
+  McGuideBook *book = mc_guide_book_get_shared (catalog);
 
   /* Every guide is listed: the general ones and one per procedure. */
   g_assert_cmpuint (mc_guidance_page_get_n_guides (page), ==, mc_guide_book_get_n_guides (book));
@@ -802,7 +802,8 @@ test_kiosk_keyboard (void)
   g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_CHOOSE);
   collect_buttons (GTK_WIDGET (k), buttons);
   /* Twelve procedures, the call button, the staff button. */
-  g_assert_cmpuint (buttons->len, >=, mc_procedure_catalog_get_n_procedures (mc_procedure_catalog_get_default ()) + 2);
+  g_assert_cmpuint (buttons->len, >=,
+                    mc_procedure_catalog_get_n_procedures (mc_services_get_procedures (mc_application_get_services (app))) + 2);
 
   for (guint i = 0; i < 3 * buttons->len; i++)
     {

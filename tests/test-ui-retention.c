@@ -50,6 +50,7 @@
 
 static char *root;
 static McApplication *app;
+static McProcedureCatalog *procedures;   /* the built-in catalog, made in main() */
 static McTestPortal *portal;
 static McWindow *window;
 static char *unfinished_dir;   /* a kiosk session cut short */
@@ -131,7 +132,7 @@ static void
 make_self_service_folders (void)
 {
   g_autofree char *base = mc_self_service_get_base_dir ();
-  const McProcedure *p = mc_procedure_catalog_lookup (mc_procedure_catalog_get_default (), PROCEDURE);
+  const McProcedure *p = mc_procedure_catalog_lookup (procedures, PROCEDURE);
   g_autoptr(McSelfServiceSession) unfinished = NULL;
   g_autoptr(McSelfServiceSession) handed_off = NULL;
   g_autoptr(GError) error = NULL;
@@ -170,7 +171,7 @@ sent_visit (const char *visits_dir)
   g_autoptr(McOutboxItem) sent = NULL;
 
   g_assert_no_error (error);
-  visit = mc_visit_create (visits_dir, mc_procedure_catalog_get_default (), PROCEDURE, "22366", "Quầy 1",
+  visit = mc_visit_create (visits_dir, procedures, PROCEDURE, "22366", "Quầy 1",
                            "Cán bộ thử", &error);
   g_assert_no_error (error);
   package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
@@ -213,7 +214,7 @@ make_old_draft (const char *visits_dir)
   g_autoptr(GError) error = NULL;
   g_autoptr(McVisit) visit = NULL;
 
-  visit = mc_visit_create (visits_dir, mc_procedure_catalog_get_default (), PROCEDURE, "22366", "Quầy 1",
+  visit = mc_visit_create (visits_dir, procedures, PROCEDURE, "22366", "Quầy 1",
                            "Cán bộ thử", &error);
   g_assert_no_error (error);
   g_assert_true (mc_visit_flush (visit, &error));
@@ -507,6 +508,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   mc_core_init ();
   adw_init ();
+  procedures = mc_procedure_catalog_new_builtin ();
   mc_test_allow_vips_warnings ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 

@@ -36,6 +36,7 @@
 #define BIRTH "1.001193"
 
 static McApplication *app;
+static McProcedureCatalog *procedures;   /* the built-in catalog, made in main() */
 static McTestPortal *portal;
 static McWindow *window;
 static char *data_dir;
@@ -394,7 +395,7 @@ old_abandoned_visit (const char *visits_dir,
   g_autoptr(GString) text = NULL;
   char *dir;
 
-  visit = mc_visit_create (visits_dir, mc_procedure_catalog_get_default (), BIRTH, "22366", "Quầy 1", "Cán bộ thử",
+  visit = mc_visit_create (visits_dir, procedures, BIRTH, "22366", "Quầy 1", "Cán bộ thử",
                            &error);
   g_assert_no_error (error);
   package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
@@ -454,6 +455,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   mc_core_init ();
   adw_init ();
+  procedures = mc_procedure_catalog_new_builtin ();
   mc_test_allow_vips_warnings ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 

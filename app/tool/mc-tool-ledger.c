@@ -439,13 +439,14 @@ target_percent (void)
 static int
 write_report_pdf (McLedgerStore      *store,
                   McWardCatalog      *catalog,
+                  McProcedureCatalog *procedures,
                   const McReportSpec *spec,
                   gboolean            damaged,
                   const char         *output)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(McReportDocument) document = NULL;
-  McSummary *summary = mc_summary_build (store, catalog, spec->from, spec->to, spec->ward_code, &error);
+  McSummary *summary = mc_summary_build (store, catalog, procedures, spec->from, spec->to, spec->ward_code, &error);
 
   if (summary == NULL)
     return fail (error);
@@ -468,6 +469,7 @@ ledger_report (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(McLedger) ledger = NULL;
   g_autoptr(McWardCatalog) catalog = NULL;
+  g_autoptr(McProcedureCatalog) procedures = NULL;
   g_autoptr(McReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL, *from_text = NULL, *to_text = NULL, *by_text = NULL;
@@ -528,6 +530,8 @@ ledger_report (int    argc,
   catalog = mc_ward_catalog_load (&error);
   if (error != NULL)
     return fail (error);
+  /* As the program: the ward's own procedure list when it is valid. */
+  procedures = mc_procedure_catalog_load (NULL);
   if (server_info != NULL && db != NULL)
     return mc_tool_usage_error (context, _("--db and --server name two ledgers: give one"));
   if (server_info != NULL)
@@ -548,9 +552,9 @@ ledger_report (int    argc,
     }
 
   if (g_str_equal (format, "pdf"))
-    return write_report_pdf (store, catalog, &spec, damaged, output);
+    return write_report_pdf (store, catalog, procedures, &spec, damaged, output);
 
-  if (!(report = mc_report_build (store, catalog, &spec, &error)))
+  if (!(report = mc_report_build (store, catalog, procedures, &spec, &error)))
     return fail (error);
 
   {
