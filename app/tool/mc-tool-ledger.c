@@ -101,19 +101,6 @@ open_ledger (const char  *db,
   return mc_ledger_open (path, create, error);
 }
 
-static GOptionContext *
-new_context (const char         *parameter,
-             const char         *summary,
-             const GOptionEntry *entries)
-{
-  GOptionContext *context = g_option_context_new (parameter);
-
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  return context;
-}
-
 static int
 usage_with (GOptionContext *context,
             const char     *format,
@@ -153,7 +140,7 @@ ledger_add (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Record one filing the clerk helped with (“+1”). Prints its UUID."), entries);
+  context = mc_tool_option_context_new (NULL, _("Record one filing the clerk helped with (“+1”). Prints its UUID."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
@@ -492,8 +479,8 @@ ledger_report (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Count filings over a period. The pdf format is the monthly report to print and sign, by procedure, portal, day and counter (--by does not apply to it)."),
-                         entries);
+  context = mc_tool_option_context_new (NULL, _("Count filings over a period. The pdf format is the monthly report to print and sign, by procedure, portal, day and counter (--by does not apply to it)."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
@@ -589,7 +576,7 @@ ledger_export (int    argc,
     { NULL }
   };
 
-  context = new_context (_("FILE"), _("Write every event of the ledger to a bundle for the supervisor’s PC."), entries);
+  context = mc_tool_option_context_new (_("FILE"), _("Write every event of the ledger to a bundle for the supervisor’s PC."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc != 2)
@@ -624,7 +611,7 @@ ledger_import (int    argc,
     { NULL }
   };
 
-  context = new_context (_("FILE"), _("Add the events of a counter’s bundle. Importing the same bundle again adds nothing."), entries);
+  context = mc_tool_option_context_new (_("FILE"), _("Add the events of a counter’s bundle. Importing the same bundle again adds nothing."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc != 2)
@@ -656,7 +643,7 @@ ledger_check (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Check the ledger: SQLite’s own check, the links between events, and that every count matches the events."), entries);
+  context = mc_tool_option_context_new (NULL, _("Check the ledger: SQLite’s own check, the links between events, and that every count matches the events."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
@@ -693,8 +680,8 @@ ledger_server_init (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Create the ledger on a PostgreSQL server, or update it to this version. Needs an account that may create schemas and roles; the password comes from PGPASSFILE or a service file, never from the command line."),
-                         entries);
+  context = mc_tool_option_context_new (NULL, _("Create the ledger on a PostgreSQL server, or update it to this version. Needs an account that may create schemas and roles; the password comes from PGPASSFILE or a service file, never from the command line."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
@@ -763,8 +750,8 @@ ledger_sync (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Send the events the ledger server does not have yet. Safe to repeat: what the server already holds is not counted twice."),
-                         entries);
+  context = mc_tool_option_context_new (NULL, _("Send the events the ledger server does not have yet. Safe to repeat: what the server already holds is not counted twice."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
