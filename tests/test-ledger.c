@@ -17,6 +17,7 @@
 #include "mc-report-document.h"
 #include "mc-sqlite-ledger.h"
 #include "mc-supervisor-pin.h"
+#include "mc-test-ledger.h"
 #include "mc-test-util.h"
 
 /* The ledger, for real: SQLite files in a temporary folder. */
@@ -28,15 +29,6 @@ static McProcedureCatalog *procedures;
 static void tamper_unguarded (const char *path,
                               const char *sql);
 
-static char *
-tmp_path (const char *name)
-{
-  static guint n;
-  g_autofree char *file = g_strdup_printf ("%u-%s", ++n, name);
-
-  return g_build_filename (tmpdir, file, NULL);
-}
-
 static McDay
 day (const char *text)
 {
@@ -44,19 +36,6 @@ day (const char *text)
 
   g_assert_true (mc_day_parse (text, &d));
   return d;
-}
-
-/* 05:00 UTC is midday in Nha Trang: safely inside the local day. */
-static gint64
-noon_of (McDay d)
-{
-  GDate date;
-  g_autoptr(GDateTime) dt = NULL;
-
-  g_date_clear (&date, 1);
-  g_date_set_julian (&date, d);
-  dt = g_date_time_new_utc (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), 5, 0, 0);
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
 }
 
 static McLedgerEvent *
@@ -75,7 +54,7 @@ filing_event (const char *ward,
   e->procedure = g_strdup (procedure);
   e->channel = channel;
   e->pages = 2;
-  e->at_us = noon_of (d) + offset_us;
+  e->at_us = mc_test_noon_of (d) + offset_us;
   e->local_day = d;
   return e;
 }
@@ -104,7 +83,7 @@ correction_event (const McLedgerEvent *head,
 static McSqliteLedger *
 new_store (const char *name)
 {
-  g_autofree char *path = tmp_path (name);
+  g_autofree char *path = mc_test_ledger_path (tmpdir, name);
   g_autoptr(GError) error = NULL;
   McSqliteLedger *store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_CREATE, &error);
 
@@ -151,33 +130,15 @@ find_row (McReport   *report,
   return NULL;
 }
 
-static gint64
-sql_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
 static void
 assert_check_clean (McLedgerStore *store)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(McLedgerCheck) check = mc_ledger_store_check (store, &error);
+  g_autoptr(McLedgerCheck) check = NULL;
 
+  mc_test_assert_ledger_clean (store);
+  check = mc_ledger_store_check (store, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < check->problems->len; i++)
-    g_test_message ("problem: %s", (char *) g_ptr_array_index (check->problems, i));
-  g_assert_cmpuint (check->problems->len, ==, 0);
   g_assert_cmpint (check->schema_version, ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
 }
 
@@ -186,7 +147,7 @@ assert_check_clean (McLedgerStore *store)
 static void
 test_open_creates_private_wal_file (void)
 {
-  g_autofree char *dir = tmp_path ("new-folder");
+  g_autofree char *dir = mc_test_ledger_path (tmpdir, "new-folder");
   g_autofree char *path = g_build_filename (dir, "ledger.sqlite", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(McSqliteLedger) store = NULL;
@@ -210,8 +171,8 @@ test_open_creates_private_wal_file (void)
   g_assert_cmpint (g_stat (dir, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
 
-  g_assert_cmpint (sql_int (path, "PRAGMA application_id"), ==, MC_SQLITE_LEDGER_APPLICATION_ID);
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+  g_assert_cmpint (mc_test_sql_int (path, "PRAGMA application_id"), ==, MC_SQLITE_LEDGER_APPLICATION_ID);
+  g_assert_cmpint (mc_test_sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
   {
     sqlite3 *db = NULL;
     sqlite3_stmt *stmt = NULL;
@@ -299,7 +260,7 @@ test_record_filing (void)
   g_assert_cmpint (filing->pages, ==, 4);
   g_assert_cmpint (filing->source, ==, MC_SOURCE_VISIT);
   g_assert_cmpint (filing->local_day, ==, mc_day_today ());
-  g_assert_cmpint (sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 1);
 }
 
 static void
@@ -333,7 +294,7 @@ test_record_refuses_bad_values (void)
       g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_INVALID);
       g_assert_null (uuid);
     }
-  g_assert_cmpint (sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 0);
+  g_assert_cmpint (mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 0);
 }
 
 static void
@@ -500,7 +461,7 @@ test_corrections_counted_once (void)
   c3 = mc_ledger_correct (ledger, pin_hash, "2468", b, &fix, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report_total (s, MC_REPORT_BY_CHANNEL, "2020-01-01", "2040-12-31", NULL), ==, 1);
-  g_assert_cmpint (sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 5);
+  g_assert_cmpint (mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 5);
 
   /* Voiding it again changes nothing, and says so. */
   c4 = mc_ledger_correct (ledger, pin_hash, "2468", b, &fix, &error);
@@ -542,13 +503,13 @@ test_wrong_pin_cannot_edit (void)
       g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
       g_clear_error (&error);
     }
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events"), ==, 1);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM filings WHERE voided = 0"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM filings WHERE voided = 0"), ==, 1);
 
   /* The right one works while tries remain... */
   ok = mc_ledger_correct (ledger, pin_hash, "2468", a, &fix, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM filings WHERE voided = 1"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM filings WHERE voided = 1"), ==, 1);
   g_clear_pointer (&ok, g_free);
 
   /* ...but after five wrong ones in a row even the right PIN waits. */
@@ -562,7 +523,7 @@ test_wrong_pin_cannot_edit (void)
   g_assert_null (mc_ledger_correct (ledger, pin_hash, "2468", a, &fix, &error));
   g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
   g_assert_nonnull (strstr (error->message, "60"));
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events"), ==, 2);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events"), ==, 2);
 }
 
 /* The lock-out is on disk: closing the ledger and opening it again (a
@@ -612,7 +573,7 @@ test_pin_lockout_survives_reopen (void)
 static void
 test_pin_lockout_without_ledger (void)
 {
-  g_autofree char *ledger_path = tmp_path ("never-opened.sqlite");
+  g_autofree char *ledger_path = mc_test_ledger_path (tmpdir, "never-opened.sqlite");
   g_autofree char *lockout = mc_supervisor_pin_lockout_path (ledger_path);
   g_autofree char *default_lockout = mc_supervisor_pin_lockout_path (NULL);
   g_autoptr(GError) error = NULL;
@@ -1362,7 +1323,7 @@ fill_some (McSqliteLedger *store,
       r.channel = (McChannel) (i % MC_N_CHANNELS);
       r.pages = (int) i;
       r.receipt = i % 3 ? "G22.99.10-250701-0001" : NULL;
-      r.at_us = noon_of (day ("2025-08-01") + i % 20);
+      r.at_us = mc_test_noon_of (day ("2025-08-01") + i % 20);
       uuid = mc_ledger_record_filing (ledger, &r, &error);
       g_assert_no_error (error);
       if (i % 5 == 0)
@@ -1400,13 +1361,13 @@ import_expect_error (McSqliteLedger *store,
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
-  gint64 before = sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events");
+  gint64 before = mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events");
 
   g_assert_false (mc_ledger_bundle_import (MC_LEDGER_STORE (store), file, NULL, NULL, &error));
   g_assert_error (error, MC_LEDGER_ERROR, code);
   if (fragment != NULL && strstr (error->message, fragment) == NULL)
     g_error ("“%s” not in “%s”", fragment, error->message);
-  g_assert_cmpint (sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, before);
+  g_assert_cmpint (mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, before);
 }
 
 static void
@@ -1415,9 +1376,9 @@ test_bundle_import_idempotent (void)
   g_autoptr(McSqliteLedger) counter1 = new_store ("bundle-counter1.sqlite");
   g_autoptr(McSqliteLedger) counter2 = new_store ("bundle-counter2.sqlite");
   g_autoptr(McSqliteLedger) supervisor = new_store ("bundle-supervisor.sqlite");
-  g_autofree char *path1 = tmp_path ("counter1.jsonl");
-  g_autofree char *path2 = tmp_path ("counter2.jsonl");
-  g_autofree char *again = tmp_path ("supervisor.jsonl");
+  g_autofree char *path1 = mc_test_ledger_path (tmpdir, "counter1.jsonl");
+  g_autofree char *path2 = mc_test_ledger_path (tmpdir, "counter2.jsonl");
+  g_autofree char *again = mc_test_ledger_path (tmpdir, "supervisor.jsonl");
   g_autoptr(GFile) file1 = g_file_new_for_path (path1);
   g_autoptr(GFile) file2 = g_file_new_for_path (path2);
   g_autoptr(GFile) file_again = g_file_new_for_path (again);
@@ -1428,7 +1389,7 @@ test_bundle_import_idempotent (void)
 
   fill_some (counter1, 40, "Quầy 1");
   fill_some (counter2, 25, "Quầy 2");
-  events1 = sql_int (mc_sqlite_ledger_get_path (counter1), "SELECT count(*) FROM events");
+  events1 = mc_test_sql_int (mc_sqlite_ledger_get_path (counter1), "SELECT count(*) FROM events");
 
   g_assert_true (mc_ledger_bundle_export (MC_LEDGER_STORE (counter1), file1, &n1, NULL, &error));
   g_assert_no_error (error);
@@ -1486,8 +1447,8 @@ test_bundle_bad_files (void)
 {
   g_autoptr(McSqliteLedger) counter = new_store ("bad-bundle-counter.sqlite");
   g_autoptr(McSqliteLedger) supervisor = new_store ("bad-bundle-supervisor.sqlite");
-  g_autofree char *path = tmp_path ("good.jsonl");
-  g_autofree char *bad = tmp_path ("bad.jsonl");
+  g_autofree char *path = mc_test_ledger_path (tmpdir, "good.jsonl");
+  g_autofree char *bad = mc_test_ledger_path (tmpdir, "bad.jsonl");
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -1568,8 +1529,8 @@ static void
 test_bundle_long_line (void)
 {
   g_autoptr(McSqliteLedger) supervisor = new_store ("long-line-supervisor.sqlite");
-  g_autofree char *path = tmp_path ("long-line.jsonl");
-  g_autofree char *just_over = tmp_path ("just-over.jsonl");
+  g_autofree char *path = mc_test_ledger_path (tmpdir, "long-line.jsonl");
+  g_autofree char *just_over = mc_test_ledger_path (tmpdir, "just-over.jsonl");
   const char head[] = "{\"format\":\"motcua-ledger-bundle\",\"version\":1}\n";
   gsize rss_before;
   int fd;
@@ -1649,7 +1610,7 @@ static const char schema_1[] =
 static char *
 make_schema_1 (const char *name)
 {
-  char *path = tmp_path (name);
+  char *path = mc_test_ledger_path (tmpdir, name);
   sqlite3 *db = NULL;
   char *message = NULL;
 
@@ -1676,21 +1637,21 @@ test_migrate_schema_1 (void)
   store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
   g_assert_no_error (error);
   g_assert_cmpint (mc_sqlite_ledger_get_schema_version (store), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+  g_assert_cmpint (mc_test_sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
   g_assert_cmpuint (mc_sqlite_ledger_get_open_problems (store)->len, ==, 0);
 
   /* A copy of the schema-1 file was made first, and it is intact. */
   backup = mc_sqlite_ledger_get_backup_path (store);
   g_assert_nonnull (backup);
   g_assert_true (g_str_has_prefix (backup, path));
-  g_assert_cmpint (sql_int (backup, "PRAGMA user_version"), ==, 1);
-  g_assert_cmpint (sql_int (backup, "SELECT count(*) FROM events"), ==, 6);
+  g_assert_cmpint (mc_test_sql_int (backup, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (backup, "SELECT count(*) FROM events"), ==, 6);
 
   /* Every event kept, portals became channels, sources derived. */
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events"), ==, 6);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events WHERE channel = 'provincial'"), ==, 4);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events WHERE source = 'visit'"), ==, 1);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events WHERE source = 'manual'"), ==, 2);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events"), ==, 6);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events WHERE channel = 'provincial'"), ==, 4);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events WHERE source = 'visit'"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events WHERE source = 'manual'"), ==, 2);
   first = mc_ledger_store_lookup_filing (MC_LEDGER_STORE (store), "11111111-1111-4111-8111-111111111111", &error);
   g_assert_no_error (error);
   g_assert_cmpint (first->status, ==, MC_FILING_STATUS_COMPLETED);
@@ -1721,21 +1682,11 @@ test_migrate_schema_1 (void)
   g_assert_null (mc_sqlite_ledger_get_backup_path (store));
 }
 
-static char *
-file_digest (const char *path)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
-}
-
 static void
 expect_refused (const char *path,
                 int         code)
 {
-  g_autofree char *before = file_digest (path);
+  g_autofree char *before = mc_test_file_digest (path);
   g_autofree char *after = NULL;
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   g_autoptr(GError) error = NULL;
@@ -1746,7 +1697,7 @@ expect_refused (const char *path,
   g_assert_nonnull (strstr (error->message, path));
   g_test_message ("%s", error->message);
 
-  after = file_digest (path);
+  after = mc_test_file_digest (path);
   g_assert_cmpstr (before, ==, after);
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 }
@@ -1754,10 +1705,10 @@ expect_refused (const char *path,
 static void
 test_refuses_other_files (void)
 {
-  g_autofree char *text = tmp_path ("notes.txt");
-  g_autofree char *short_file = tmp_path ("short.sqlite");
-  g_autofree char *other = tmp_path ("other-program.sqlite");
-  g_autofree char *newer = tmp_path ("newer.sqlite");
+  g_autofree char *text = mc_test_ledger_path (tmpdir, "notes.txt");
+  g_autofree char *short_file = mc_test_ledger_path (tmpdir, "short.sqlite");
+  g_autofree char *other = mc_test_ledger_path (tmpdir, "other-program.sqlite");
+  g_autofree char *newer = mc_test_ledger_path (tmpdir, "newer.sqlite");
   sqlite3 *db = NULL;
 
   mc_test_write_file (text, "Sổ theo dõi hồ sơ — bản nháp\nNot a database at all, but precious.\n");
@@ -1805,7 +1756,7 @@ test_damaged_ledger (void)
   g_assert_cmpuint (len, >, 8 * 4096);
   memset (data + 4 * 4096 + 100, 0x5a, 3 * 4096);
   g_assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
-  before = file_digest (path);
+  before = mc_test_file_digest (path);
 
   store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
   if (store != NULL)
@@ -1823,7 +1774,7 @@ test_damaged_ledger (void)
   else
     g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT);
 
-  after = file_digest (path);
+  after = mc_test_file_digest (path);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -2101,7 +2052,7 @@ static void
 test_pdf_totals (void)
 {
   g_autoptr(McSqliteLedger) store = new_store ("pdf.sqlite");
-  g_autofree char *pdf = tmp_path ("report.pdf");
+  g_autofree char *pdf = mc_test_ledger_path (tmpdir, "report.pdf");
   g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
   g_autoptr(GError) error = NULL;
   g_autoptr(McSummary) s = NULL;
