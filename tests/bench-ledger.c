@@ -30,7 +30,6 @@ static char *db_path;
 static gboolean keep;
 static int runs = 9;
 static gboolean open_only;
-static McProcedureCatalog *procedures;   /* names and order of the reports */
 
 static const GOptionEntry entries[] = {
   { "events", 0, 0, G_OPTION_ARG_INT64, &n_events, "Events to generate (default 2000000)", "N" },
@@ -207,6 +206,8 @@ time_it (const char    *name,
          gboolean       summary)
 {
   g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+  /* Names and order of the procedures, as the program's reports have them. */
+  g_autoptr(McProcedureCatalog) procedures = mc_procedure_catalog_new_builtin ();
   guint64 total = 0;
 
   for (int i = 0; i <= runs; i++)
@@ -315,7 +316,6 @@ main (int   argc,
       db_path = g_build_filename (tmpdir, "ledger.sqlite", NULL);
     }
   catalog = mc_ward_catalog_new_builtin ();
-  procedures = mc_procedure_catalog_new_builtin ();
   store = mc_sqlite_ledger_open (db_path, MC_SQLITE_LEDGER_OPEN_CREATE, &error);
   if (store == NULL)
     {
