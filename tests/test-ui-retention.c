@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <utime.h>
 #include <glib/gi18n.h>
@@ -504,13 +503,9 @@ main (int   argc,
       g_setenv (vars[i], dir, TRUE);
     }
 
-  setlocale (LC_ALL, "");
-  gtk_test_init (&argc, &argv, NULL);
-  mc_core_init ();
-  adw_init ();
+  mc_test_ui_init (&argc, &argv);
   procedures = mc_procedure_catalog_new_builtin ();
   mc_test_allow_vips_warnings ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   visits_dir = g_build_filename (g_get_user_data_dir (), "motcua", "visits", NULL);
   g_assert_cmpint (g_mkdir_with_parents (visits_dir, 0700), ==, 0);
@@ -527,9 +522,7 @@ main (int   argc,
   g_settings_set_string (settings, "portal-api-endpoint", mc_test_portal_get_endpoint (portal));
   g_settings_set_uint (settings, "retention-hours", 24);
 
-  app = mc_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = mc_test_app_new ();
   g_assert_nonnull (mc_application_get_outbox (app));
   mc_portal_outbox_set_token (mc_application_get_outbox (app), TOKEN);
   g_application_activate (G_APPLICATION (app));

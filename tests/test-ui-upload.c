@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -451,13 +450,9 @@ main (int   argc,
   g_assert_nonnull (data_dir);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
 
-  setlocale (LC_ALL, "");
-  gtk_test_init (&argc, &argv, NULL);
-  mc_core_init ();
-  adw_init ();
+  mc_test_ui_init (&argc, &argv);
   procedures = mc_procedure_catalog_new_builtin ();
   mc_test_allow_vips_warnings ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   visits_dir = g_build_filename (data_dir, "motcua", "visits", NULL);
   g_assert_cmpint (g_mkdir_with_parents (visits_dir, 0700), ==, 0);
@@ -473,10 +468,7 @@ main (int   argc,
   g_settings_set_string (settings, "portal-api-endpoint", mc_test_portal_get_endpoint (portal));
   g_settings_set_uint (settings, "portal-retry-delay-ms", 1500);
 
-  app = mc_application_new ();
-  /* No session bus under xvfb-run: never try to be the unique instance. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = mc_test_app_new ();
   outbox = mc_application_get_outbox (app);
   g_assert_nonnull (outbox);
   g_assert_null (mc_application_get_outbox_problem (app));
