@@ -132,6 +132,14 @@ mc_test_main_window (void)
   return MC_WINDOW (window);
 }
 
+McVisitView *
+mc_test_window_visit_view (McWindow *window)
+{
+  GtkWidget *view = mc_reception_page_get_visit_view (mc_window_get_reception (window));
+
+  return view != NULL ? MC_VISIT_VIEW (view) : NULL;
+}
+
 void
 mc_test_ui_init (int    *argc,
                  char ***argv)

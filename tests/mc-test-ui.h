@@ -7,6 +7,7 @@
 
 #include "mc-application.h"
 #include "mc-ui.h"
+#include "mc-visit-view.h"
 #include "mc-window.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,9 @@ GtkWindow *mc_test_find_toplevel (GType type);
 /* The clerk's window the program shows; the test fails when there is
  * none. */
 McWindow *mc_test_main_window (void);
+
+/* The visit view @window's reception page shows, or NULL. */
+McVisitView *mc_test_window_visit_view (McWindow *window);
 
 /* The program's style sheet, as AdwApplication loads it for the real
  * program, so screenshots look like what the clerk sees. */

@@ -58,18 +58,10 @@ static char *old_draft_id;     /* set aside 20 hours ago */
 static char *orphan_visit_id;  /* sent, its folder purged by an older program */
 static char *sent_visit_dir;   /* sent while the program was closed, long ago */
 
-static McReceptionPage *
-reception (void)
-{
-  return mc_window_get_reception (window);
-}
-
 static McVisitView *
 view (void)
 {
-  GtkWidget *v = mc_reception_page_get_visit_view (reception ());
-
-  return v ? MC_VISIT_VIEW (v) : NULL;
+  return mc_test_window_visit_view (window);
 }
 
 static void
@@ -434,7 +426,7 @@ test_nothing_stays (void)
   g_assert_no_error (error);
 
   /* Filed through the portal's API from the visit, and recorded. */
-  mc_reception_page_open_visit (reception (), visit);
+  mc_reception_page_open_visit (mc_window_get_reception (window), visit);
   g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "submit");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view ()), "visit.upload", NULL));
   g_assert_true (mc_test_wait_until (is_recorded, visit, 60));

@@ -47,18 +47,10 @@ static guint64 progress_sent;
 static double view_fraction;
 static guint failed_signals;
 
-static McReceptionPage *
-reception (void)
-{
-  return mc_window_get_reception (window);
-}
-
 static McVisitView *
 view (void)
 {
-  GtkWidget *v = mc_reception_page_get_visit_view (reception ());
-
-  return v ? MC_VISIT_VIEW (v) : NULL;
+  return mc_test_window_visit_view (window);
 }
 
 static GtkWidget *
@@ -98,7 +90,7 @@ packaged_visit (guint noise_pixels)
   package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
   mc_test_make_visit_package (package, mc_visit_get_id (visit), noise_pixels);
   mc_visit_set_packaged (visit, package);
-  mc_reception_page_open_visit (reception (), visit);
+  mc_reception_page_open_visit (mc_window_get_reception (window), visit);
   g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "submit");
   progress_sent = 0;
   view_fraction = 0;
@@ -368,7 +360,7 @@ test_sent_by_another_program (void)
 
   /* Taken up again, the visit shows it sent, takes the receipt and is
    * recorded. */
-  mc_reception_page_open_visit (reception (), visit);
+  mc_reception_page_open_visit (mc_window_get_reception (window), visit);
   g_assert_true (mc_test_wait_until (is_recorded, visit, 30));
   mc_test_iterate ();
   assert_filed_once (visit);
