@@ -197,9 +197,10 @@ mc_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-visit", new_visit_accels);
 
   self->settings = g_settings_new (APP_ID);
-  self->citizen_desk = mc_citizen_desk_new (GTK_APPLICATION (self), self->settings);
-  self->self_service = mc_self_service_new (GTK_APPLICATION (self), self->settings, self->citizen_desk);
   self->services = mc_services_new (self->settings);
+  self->citizen_desk = mc_citizen_desk_new (GTK_APPLICATION (self), self->settings,
+                                            mc_services_get_procedures (self->services));
+  self->self_service = mc_self_service_new (GTK_APPLICATION (self), self->settings, self->citizen_desk);
   mc_services_set_visit_open_func (self->services, is_shown, self);
   mc_services_set_kiosk_idle_func (self->services, kiosk_idle, self);
   g_signal_connect_object (self->services, "ledger-opened", G_CALLBACK (on_ledger_opened), self, G_CONNECT_SWAPPED);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mc-core.h"
 #include "mc-error.h"
 #include "mc-json.h"
 
@@ -240,4 +241,58 @@ mc_json_parse_bytes (GBytes      *bytes,
     }
 
   return json_node_copy (root);
+}
+
+GFile *
+mc_data_get_override_file (const char *name)
+{
+  return g_file_new_build_filename (g_get_user_config_dir (), "motcua", name, NULL);
+}
+
+gpointer
+mc_data_parse_file (GFile            *file,
+                    McDataParseFunc   parse,
+                    GError          **error)
+{
+  g_autofree char *origin = g_file_get_parse_name (file);
+  g_autoptr(GBytes) bytes = mc_data_load_file (file, origin, error);
+
+  if (bytes == NULL)
+    return NULL;
+  return parse (bytes, origin, error);
+}
+
+gpointer
+mc_data_parse_builtin (const char      *name,
+                       McDataParseFunc  parse)
+{
+  g_autofree char *path = g_strconcat (RESOURCE_BASE "/data/", name, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer self = NULL;
+
+  mc_core_init ();
+  bytes = g_resources_lookup_data (path, 0, &error);
+  if (bytes != NULL)
+    self = parse (bytes, name, &error);
+  if (self == NULL)
+    g_error ("Built-in %s is broken: %s", name, error->message);
+  return self;
+}
+
+gpointer
+mc_data_load (const char       *name,
+              McDataParseFunc   parse,
+              GError          **override_error)
+{
+  g_autoptr(GFile) file = mc_data_get_override_file (name);
+
+  if (g_file_query_exists (file, NULL))
+    {
+      gpointer self = mc_data_parse_file (file, parse, override_error);
+
+      if (self != NULL)
+        return self;
+    }
+  return mc_data_parse_builtin (name, parse);
 }

@@ -53,4 +53,27 @@ JsonNode    *mc_json_parse_bytes  (GBytes      *bytes,
                                    const char  *origin,
                                    GError     **error);
 
+/* A catalog (wards, procedures) made from a data file's bytes; @origin
+ * names the file in errors. */
+typedef gpointer (*McDataParseFunc) (GBytes      *bytes,
+                                     const char  *origin,
+                                     GError     **error);
+
+/* Where the ward keeps its own copy of the data file @name:
+ * $XDG_CONFIG_HOME/motcua/@name. */
+GFile       *mc_data_get_override_file (const char      *name);
+gpointer     mc_data_parse_file        (GFile           *file,
+                                        McDataParseFunc  parse,
+                                        GError         **error);
+/* The copy of @name built into the program. The test suite validates
+ * it, so failing here is a build defect, not bad input. */
+gpointer     mc_data_parse_builtin     (const char      *name,
+                                        McDataParseFunc  parse);
+/* The ward's own @name when it is present and valid; the built-in one
+ * otherwise, with @override_error saying why the ward's was not used, so
+ * the caller can show it instead of silently ignoring the file. */
+gpointer     mc_data_load              (const char      *name,
+                                        McDataParseFunc  parse,
+                                        GError         **override_error);
+
 G_END_DECLS

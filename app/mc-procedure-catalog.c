@@ -495,35 +495,19 @@ McProcedureCatalog *
 mc_procedure_catalog_new_from_file (GFile   *file,
                                     GError **error)
 {
-  g_autofree char *origin = g_file_get_parse_name (file);
-  g_autoptr(GBytes) bytes = mc_data_load_file (file, origin, error);
-
-  if (bytes == NULL)
-    return NULL;
-  return mc_procedure_catalog_new_from_bytes (bytes, origin, error);
+  return mc_data_parse_file (file, (McDataParseFunc) mc_procedure_catalog_new_from_bytes, error);
 }
 
-/* Validated by the test suite: failing here is a build defect. */
 McProcedureCatalog *
 mc_procedure_catalog_new_builtin (void)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  McProcedureCatalog *self = NULL;
-
-  mc_core_init ();
-  bytes = g_resources_lookup_data (RESOURCE_BASE "/data/procedures.json", 0, &error);
-  if (bytes != NULL)
-    self = mc_procedure_catalog_new_from_bytes (bytes, "procedures.json", &error);
-  if (self == NULL)
-    g_error ("Built-in procedure catalog is broken: %s", error->message);
-  return self;
+  return mc_data_parse_builtin ("procedures.json", (McDataParseFunc) mc_procedure_catalog_new_from_bytes);
 }
 
 GFile *
 mc_procedure_catalog_get_override_file (void)
 {
-  return g_file_new_build_filename (g_get_user_config_dir (), "motcua", "procedures.json", NULL);
+  return mc_data_get_override_file ("procedures.json");
 }
 
 /* As mc_ward_catalog_load(): the ward's own file when it is present and
@@ -531,32 +515,7 @@ mc_procedure_catalog_get_override_file (void)
 McProcedureCatalog *
 mc_procedure_catalog_load (GError **override_error)
 {
-  g_autoptr(GFile) file = mc_procedure_catalog_get_override_file ();
-
-  if (g_file_query_exists (file, NULL))
-    {
-      McProcedureCatalog *self = mc_procedure_catalog_new_from_file (file, override_error);
-
-      if (self != NULL)
-        return self;
-    }
-  return mc_procedure_catalog_new_builtin ();
-}
-
-/* The catalog the program runs with, loaded once. A broken override is
- * reported by the program at start (mc_procedure_catalog_load()). */
-McProcedureCatalog *
-mc_procedure_catalog_get_default (void)
-{
-  static McProcedureCatalog *catalog;
-  static gsize initialized;
-
-  if (g_once_init_enter (&initialized))
-    {
-      catalog = mc_procedure_catalog_load (NULL);
-      g_once_init_leave (&initialized, 1);
-    }
-  return catalog;
+  return mc_data_load ("procedures.json", (McDataParseFunc) mc_procedure_catalog_new_from_bytes, override_error);
 }
 
 const char *

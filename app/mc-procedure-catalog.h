@@ -71,7 +71,6 @@ McProcedureCatalog *mc_procedure_catalog_new_from_bytes (GBytes     *bytes,
 McProcedureCatalog *mc_procedure_catalog_new_from_file  (GFile      *file,
                                                          GError    **error);
 McProcedureCatalog *mc_procedure_catalog_new_builtin    (void);
-McProcedureCatalog *mc_procedure_catalog_get_default    (void);
 McProcedureCatalog *mc_procedure_catalog_load           (GError   **override_error);
 GFile              *mc_procedure_catalog_get_override_file (void);
 

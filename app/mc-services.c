@@ -404,7 +404,9 @@ on_ledger_opened (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   self->ledger = mc_ledger_open_finish (result, &error);
-  if (self->ledger == NULL)
+  if (self->ledger != NULL)
+    mc_ledger_set_procedures (self->ledger, self->procedures);
+  else
     {
       self->ledger_problem = g_strdup (error->message);
       g_message ("The ledger cannot be used: %s", error->message);

@@ -376,38 +376,19 @@ McWardCatalog *
 mc_ward_catalog_new_from_file (GFile   *file,
                                GError **error)
 {
-  g_autofree char *origin = g_file_get_parse_name (file);
-  g_autoptr(GBytes) bytes = mc_data_load_file (file, origin, error);
-
-  if (bytes == NULL)
-    return NULL;
-  return mc_ward_catalog_new_from_bytes (bytes, origin, error);
+  return mc_data_parse_file (file, (McDataParseFunc) mc_ward_catalog_new_from_bytes, error);
 }
 
-/* The built-in catalog is validated by the test suite, so failing here is a
- * build defect, not bad input. */
 McWardCatalog *
 mc_ward_catalog_new_builtin (void)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  McWardCatalog *self;
-
-  mc_core_init ();
-  bytes = g_resources_lookup_data (RESOURCE_BASE "/data/wards.json", 0, &error);
-  if (bytes != NULL)
-    self = mc_ward_catalog_new_from_bytes (bytes, "wards.json", &error);
-  else
-    self = NULL;
-  if (self == NULL)
-    g_error ("Built-in ward catalog is broken: %s", error->message);
-  return self;
+  return mc_data_parse_builtin ("wards.json", (McDataParseFunc) mc_ward_catalog_new_from_bytes);
 }
 
 GFile *
 mc_ward_catalog_get_override_file (void)
 {
-  return g_file_new_build_filename (g_get_user_config_dir (), "motcua", "wards.json", NULL);
+  return mc_data_get_override_file ("wards.json");
 }
 
 /* The override in the user's config dir wins when present and valid. When it
@@ -416,17 +397,7 @@ mc_ward_catalog_get_override_file (void)
 McWardCatalog *
 mc_ward_catalog_load (GError **override_error)
 {
-  g_autoptr(GFile) file = mc_ward_catalog_get_override_file ();
-
-  if (g_file_query_exists (file, NULL))
-    {
-      McWardCatalog *self = mc_ward_catalog_new_from_file (file, override_error);
-
-      if (self != NULL)
-        return self;
-    }
-
-  return mc_ward_catalog_new_builtin ();
+  return mc_data_load ("wards.json", (McDataParseFunc) mc_ward_catalog_new_from_bytes, override_error);
 }
 
 const char *

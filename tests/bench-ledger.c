@@ -206,6 +206,8 @@ time_it (const char    *name,
          gboolean       summary)
 {
   g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+  /* Names and order of the procedures, as the program's reports have them. */
+  g_autoptr(McProcedureCatalog) procedures = mc_procedure_catalog_new_builtin ();
   guint64 total = 0;
 
   for (int i = 0; i <= runs; i++)
@@ -216,7 +218,7 @@ time_it (const char    *name,
 
       if (summary)
         {
-          g_autoptr(McSummary) s = mc_summary_build (store, catalog, from, to, ward, &error);
+          g_autoptr(McSummary) s = mc_summary_build (store, catalog, procedures, from, to, ward, &error);
 
           if (s == NULL)
             g_error ("%s: %s", name, error->message);
@@ -225,7 +227,7 @@ time_it (const char    *name,
       else
         {
           McReportSpec spec = { from, to, by, ward };
-          g_autoptr(McReport) r = mc_report_build (store, catalog, &spec, &error);
+          g_autoptr(McReport) r = mc_report_build (store, catalog, procedures, &spec, &error);
 
           if (r == NULL)
             g_error ("%s: %s", name, error->message);

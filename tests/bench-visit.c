@@ -31,6 +31,7 @@
 
 static McReceptionPage *page;
 static McScanner *scanner;
+static McProcedureCatalog *procedures;   /* the built-in catalog, made in main() */
 static guint actions;
 
 static McVisitView *
@@ -143,6 +144,7 @@ main (int   argc,
   gtk_init ();
   mc_ui_init ();
   adw_init ();
+  procedures = mc_procedure_catalog_new_builtin ();
   mc_test_load_style ();
   mc_test_allow_vips_warnings ();
 
@@ -150,11 +152,11 @@ main (int   argc,
   visits_dir = g_build_filename (dir, "visits", NULL);
   settings = g_settings_new (APP_ID);
   g_settings_set_string (settings, "ward-code", "22366");
-  visits = mc_visit_store_new (visits_dir, mc_procedure_catalog_get_default ());
+  visits = mc_visit_store_new (visits_dir, procedures);
   mc_visit_store_load (visits, &error);
   g_assert_no_error (error);
   scanner = mc_scanner_new ();
-  page = MC_RECEPTION_PAGE (mc_reception_page_new (visits, mc_procedure_catalog_get_default (), scanner, settings));
+  page = MC_RECEPTION_PAGE (mc_reception_page_new (visits, procedures, scanner, settings));
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 1280, 860);
   gtk_window_set_child (window, GTK_WIDGET (page));

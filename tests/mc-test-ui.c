@@ -2,6 +2,9 @@
 
 #include "config.h"
 
+#include <locale.h>
+
+#include "mc-core.h"
 #include "mc-test-ui.h"
 
 static gboolean
@@ -118,4 +121,42 @@ mc_test_load_style (void)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_unref (css);
+}
+
+McWindow *
+mc_test_main_window (void)
+{
+  GtkWindow *window = mc_test_find_toplevel (MC_TYPE_WINDOW);
+
+  g_assert_nonnull (window);
+  return MC_WINDOW (window);
+}
+
+McVisitView *
+mc_test_window_visit_view (McWindow *window)
+{
+  GtkWidget *view = mc_reception_page_get_visit_view (mc_window_get_reception (window));
+
+  return view != NULL ? MC_VISIT_VIEW (view) : NULL;
+}
+
+void
+mc_test_ui_init (int    *argc,
+                 char ***argv)
+{
+  setlocale (LC_ALL, "");
+  gtk_test_init (argc, argv, NULL);
+  mc_core_init ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+}
+
+McApplication *
+mc_test_app_new (void)
+{
+  McApplication *app = mc_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  return app;
 }

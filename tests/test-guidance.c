@@ -20,6 +20,7 @@
  * Speech Dispatcher daemon. */
 
 static char *tmp_root;
+static McProcedureCatalog *procedures;   /* the built-in catalog, made in main() */
 
 static const char * const required_general[] = { "portal-sign-in", "follow-filing", "pay-fees" };
 
@@ -28,7 +29,7 @@ static const char * const required_general[] = { "portal-sign-in", "follow-filin
 static McGuideBook *
 builtin_book (void)
 {
-  return mc_guide_book_load (mc_procedure_catalog_get_default (), NULL);
+  return mc_guide_book_load (procedures, NULL);
 }
 
 static void
@@ -71,7 +72,7 @@ static void
 test_builtin_valid (void)
 {
   g_autoptr(McGuideBook) book = builtin_book ();
-  McProcedureCatalog *catalog = mc_procedure_catalog_get_default ();
+  McProcedureCatalog *catalog = procedures;
   GPtrArray *problems = mc_guide_book_get_problems (book);
 
   for (guint i = 0; i < problems->len; i++)
@@ -138,7 +139,7 @@ static void
 test_every_procedure_has_guide (void)
 {
   g_autoptr(McGuideBook) book = builtin_book ();
-  McProcedureCatalog *catalog = mc_procedure_catalog_get_default ();
+  McProcedureCatalog *catalog = procedures;
   g_autoptr(GHashTable) summaries = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < mc_procedure_catalog_get_n_procedures (catalog); i++)
@@ -244,7 +245,7 @@ test_override_replaces_and_adds (void)
             "{\"format\": 1, \"procedures\": [{\"code\": \"2.000884\", \"pictogram\": \"signature\", "
             "\"summary\": \"Ký trước mặt cán bộ phường.\", \"summary_en\": \"Sign in front of our clerk.\"}]}");
 
-  book = mc_guide_book_load (mc_procedure_catalog_get_default (), folder);
+  book = mc_guide_book_load (procedures, folder);
   g_assert_cmpuint (mc_guide_book_get_problems (book)->len, ==, 0);
 
   guide = mc_guide_book_lookup (book, "pay-fees");
@@ -305,7 +306,7 @@ test_override_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     write_in (dir, cases[i].file, cases[i].contents);
-  book = mc_guide_book_load (mc_procedure_catalog_get_default (), folder);
+  book = mc_guide_book_load (procedures, folder);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -327,25 +328,35 @@ test_override_errors (void)
   g_assert_nonnull (mc_guide_book_lookup_procedure (book, "1.001193"));
 }
 
+/* A ward's own procedure catalog: one procedure the built-in one lacks,
+ * filed on a portal of its own (synthetic). */
+static McProcedureCatalog *
+ward_procedures (void)
+{
+  static const char catalog_json[] =
+    "{\"format\": 1, \"portals\": {\"ward\": {\"name\": \"Cổng\", \"name_en\": \"Portal\", "
+    "\"home\": \"https://dvc.phuong-thu.example\", \"file_limit_mb\": 5, \"total_limit_mb\": 50, "
+    "\"formats\": [\"pdf\"]}}, \"procedures\": [{\"code\": \"1.234567\", \"name\": \"Thủ tục mới\", "
+    "\"name_en\": \"A new procedure\", \"portal\": \"ward\", \"components\": [{\"key\": \"don\", "
+    "\"name\": \"Đơn đề nghị\", \"name_en\": \"Request\", \"required\": true, \"formats\": [\"pdf\"], "
+    "\"profile\": \"document\"}]}]}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (catalog_json, sizeof catalog_json - 1);
+  g_autoptr(GError) error = NULL;
+  McProcedureCatalog *catalog = mc_procedure_catalog_new_from_bytes (bytes, "test", &error);
+
+  g_assert_no_error (error);
+  return catalog;
+}
+
 /* A procedure of a ward's own catalog, with no guide text: it still gets
  * a guide, from the fallback entry and the catalog's papers. */
 static void
 test_unknown_procedure_fallback (void)
 {
-  static const char catalog_json[] =
-    "{\"format\": 1, \"portals\": {\"national\": {\"name\": \"Cổng\", \"name_en\": \"Portal\", "
-    "\"home\": \"https://dichvucong.gov.vn\", \"file_limit_mb\": 5, \"total_limit_mb\": 50, "
-    "\"formats\": [\"pdf\"]}}, \"procedures\": [{\"code\": \"1.234567\", \"name\": \"Thủ tục mới\", "
-    "\"name_en\": \"A new procedure\", \"portal\": \"national\", \"components\": [{\"key\": \"don\", "
-    "\"name\": \"Đơn đề nghị\", \"name_en\": \"Request\", \"required\": true, \"formats\": [\"pdf\"], "
-    "\"profile\": \"document\"}]}]}";
-  g_autoptr(GBytes) bytes = g_bytes_new_static (catalog_json, sizeof catalog_json - 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(McProcedureCatalog) catalog = mc_procedure_catalog_new_from_bytes (bytes, "test", &error);
+  g_autoptr(McProcedureCatalog) catalog = ward_procedures ();
   g_autoptr(McGuideBook) book = NULL;
   const McGuide *guide;
 
-  g_assert_no_error (error);
   book = mc_guide_book_load (catalog, NULL);
   guide = mc_guide_book_lookup_procedure (book, "1.234567");
   g_assert_nonnull (guide);
@@ -353,6 +364,35 @@ test_unknown_procedure_fallback (void)
   g_assert_cmpstr (guide->title_en, ==, "A new procedure");
   g_assert_nonnull (strstr (((McGuideStep *) g_ptr_array_index (guide->steps, guide->steps->len - 1))->text,
                             "Đơn đề nghị"));
+}
+
+/* Two catalogs side by side (the program's and a test's, or a ward's
+ * after an edit): each screen and each shared guide book follows the
+ * catalog it was given, never one the process picked first. */
+static void
+test_catalogs_side_by_side (void)
+{
+  g_autoptr(McProcedureCatalog) ward = ward_procedures ();
+  g_autoptr(McCitizenScreen) builtin_screen = mc_citizen_screen_new (procedures);
+  g_autoptr(McCitizenScreen) ward_screen = mc_citizen_screen_new (ward);
+  McGuideBook *ward_book, *reloaded;
+
+  g_assert_true (mc_citizen_screen_get_procedures (ward_screen) == ward);
+  mc_citizen_screen_set_procedure_code (builtin_screen, "1.234567");
+  mc_citizen_screen_set_procedure_code (ward_screen, "1.234567");
+  g_assert_cmpstr (mc_citizen_screen_get_follow_url (ward_screen), ==, "https://dvc.phuong-thu.example");
+  g_assert_cmpstr (mc_citizen_screen_get_follow_url (builtin_screen), ==, "https://dichvucong.gov.vn");
+
+  ward_book = mc_guide_book_get_shared (ward);
+  g_assert_true (mc_guide_book_get_shared (ward) == ward_book);
+  g_assert_nonnull (mc_guide_book_lookup_procedure (ward_book, "1.234567"));
+  g_assert_null (mc_guide_book_lookup_procedure (mc_guide_book_get_shared (procedures), "1.234567"));
+  g_assert_nonnull (mc_guide_book_lookup_procedure (mc_guide_book_get_shared (procedures), "1.001193"));
+
+  /* A reload replaces the book for everyone who asks afterwards. */
+  reloaded = mc_guide_book_reload_shared (ward);
+  g_assert_true (mc_guide_book_get_shared (ward) == reloaded);
+  g_assert_nonnull (mc_guide_book_lookup_procedure (reloaded, "1.234567"));
 }
 
 /* ---- The citizen screen's model --------------------------------------------- */
@@ -368,7 +408,7 @@ count_notify (GObject    *object,
 static void
 test_screen_model (void)
 {
-  g_autoptr(McCitizenScreen) screen = mc_citizen_screen_new ();
+  g_autoptr(McCitizenScreen) screen = mc_citizen_screen_new (procedures);
   g_autofree char *dir = make_override_dir ("screen-pages");
   g_autoptr(GError) error = NULL;
   g_autoptr(McPageStore) store = mc_page_store_new (dir, &error);
@@ -438,7 +478,7 @@ static void
 test_session (void)
 {
   g_autofree char *base = make_override_dir ("self-service");
-  const McProcedure *p = mc_procedure_catalog_lookup (mc_procedure_catalog_get_default (), "1.001193");
+  const McProcedure *p = mc_procedure_catalog_lookup (procedures, "1.001193");
   g_autoptr(GError) error = NULL;
   g_autoptr(McSelfServiceSession) session = mc_self_service_session_new (base, p, &error);
   g_autofree char *json = NULL;
@@ -480,7 +520,7 @@ static void
 test_purge (void)
 {
   g_autofree char *base = make_override_dir ("purge");
-  const McProcedure *p = mc_procedure_catalog_lookup (mc_procedure_catalog_get_default (), "2.000884");
+  const McProcedure *p = mc_procedure_catalog_lookup (procedures, "2.000884");
   g_autoptr(GError) error = NULL;
   g_autoptr(McSelfServiceSession) abandoned = mc_self_service_session_new (base, p, NULL);
   g_autoptr(McSelfServiceSession) recent = mc_self_service_session_new (base, p, NULL);
@@ -741,6 +781,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   mc_core_init ();
+  procedures = mc_procedure_catalog_new_builtin ();
 
   g_test_add_func ("/guidance/guides/builtin-valid", test_builtin_valid);
   g_test_add_func ("/guidance/guides/every-guide-complete", test_every_guide_complete);
@@ -749,6 +790,7 @@ main (int   argc,
   g_test_add_func ("/guidance/guides/override-errors", test_override_errors);
   g_test_add_func ("/guidance/guides/unknown-procedure", test_unknown_procedure_fallback);
   g_test_add_func ("/guidance/screen/model", test_screen_model);
+  g_test_add_func ("/guidance/screen/catalogs-side-by-side", test_catalogs_side_by_side);
   g_test_add_func ("/guidance/self-service/session", test_session);
   g_test_add_func ("/guidance/self-service/purge", test_purge);
   g_test_add_func ("/guidance/qr", test_qr);
@@ -756,6 +798,7 @@ main (int   argc,
   g_test_add_func ("/guidance/speaker/speaks", test_speaker_speaks);
 
   ret = g_test_run ();
+  g_clear_object (&procedures);
   mc_test_rm_rf (tmp_root);
   g_free (tmp_root);
   return ret;

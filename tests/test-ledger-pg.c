@@ -15,6 +15,7 @@
 #include "mc-sqlite-ledger.h"
 #include "mc-test-pg.h"
 #include "mc-test-tool.h"
+#include "mc-test-ledger.h"
 #include "mc-test-util.h"
 
 /* The shared ledger for real: a private PostgreSQL started by the test
@@ -23,20 +24,12 @@
 
 static char *tmpdir;
 static McWardCatalog *catalog;
-
-static char *
-tmp_path (const char *name)
-{
-  static guint n;
-  g_autofree char *file = g_strdup_printf ("%u-%s", ++n, name);
-
-  return g_build_filename (tmpdir, file, NULL);
-}
+static McProcedureCatalog *procedures;   /* names and order of the reports */
 
 static McSqliteLedger *
 new_sqlite (const char *name)
 {
-  g_autofree char *path = tmp_path (name);
+  g_autofree char *path = mc_test_ledger_path (tmpdir, name);
   g_autoptr(GError) error = NULL;
   McSqliteLedger *store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_CREATE, &error);
 
@@ -65,18 +58,6 @@ static const char * const wards[] = {
   "22360", "22366", "22369", "22390", "22402", "22405", "99999",
 };
 
-static gint64
-noon_of (McDay d)
-{
-  GDate date;
-  g_autoptr(GDateTime) dt = NULL;
-
-  g_date_clear (&date, 1);
-  g_date_set_julian (&date, d);
-  dt = g_date_time_new_utc (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), 5, 0, 0);
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
-}
-
 /* @n_filings filings of @counter, with corrections (chains, branches,
  * voids, restorations) and status changes, each after what it points at. */
 static GPtrArray *
@@ -86,7 +67,7 @@ make_history (GRand      *rand,
 {
   GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_ledger_event_free);
   McDay first, last;
-  guint known = mc_procedure_names_get_n_known ();
+  guint known = mc_procedure_names_get_n_known (procedures);
 
   g_assert_true (mc_day_parse ("2024-01-01", &first));
   g_assert_true (mc_day_parse ("2026-06-30", &last));
@@ -99,10 +80,10 @@ make_history (GRand      *rand,
       f->ward_code = g_strdup (wards[g_rand_int_range (rand, 0, G_N_ELEMENTS (wards))]);
       f->counter = g_strdup (counter);
       f->clerk = g_strdup ("can-bo-a");
-      f->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+      f->procedure = g_strdup (mc_procedure_names_get_code (procedures, g_rand_int_range (rand, 0, (gint32) known)));
       f->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
       f->pages = 2;
-      f->at_us = noon_of (d) + (gint64) g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC;
+      f->at_us = mc_test_noon_of (d) + (gint64) g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC;
       f->local_day = d;
       g_ptr_array_add (events, f);
 
@@ -126,7 +107,7 @@ make_history (GRand      *rand,
             {
             case 0:
               g_free (c->procedure);
-              c->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+              c->procedure = g_strdup (mc_procedure_names_get_code (procedures, g_rand_int_range (rand, 0, (gint32) known)));
               break;
             case 1:
               c->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
@@ -187,7 +168,7 @@ report_text (McLedgerStore *store,
 
   g_assert_true (mc_day_parse (from, &spec.from));
   g_assert_true (mc_day_parse (to, &spec.to));
-  report = mc_report_build (store, catalog, &spec, &error);
+  report = mc_report_build (store, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_string_append_printf (out, "total %" G_GUINT64_FORMAT "\n", report->total);
   for (guint i = 0; i < report->rows->len; i++)
@@ -220,18 +201,6 @@ assert_same_reports (McLedgerStore *a,
         }
 }
 
-static void
-assert_check_clean (McLedgerStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(McLedgerCheck) check = mc_ledger_store_check (store, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < check->problems->len; i++)
-    g_test_message ("problem: %s", (char *) g_ptr_array_index (check->problems, i));
-  g_assert_cmpuint (check->problems->len, ==, 0);
-}
-
 /* ---- The store ---------------------------------------------------------- */
 
 static void
@@ -261,7 +230,7 @@ test_server_init (void)
   server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
   g_assert_no_error (error);
   g_assert_true (g_uuid_string_is_valid (mc_pg_ledger_get_server_id (server)));
-  assert_check_clean (MC_LEDGER_STORE (server));
+  mc_test_assert_ledger_clean (MC_LEDGER_STORE (server));
 }
 
 /* The same history in both stores, in batches of different sizes: the
@@ -291,7 +260,7 @@ test_same_as_sqlite (void)
   append_all (MC_LEDGER_STORE (local), events, 37);
   append_all (MC_LEDGER_STORE (server), events, 101);
   assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
-  assert_check_clean (MC_LEDGER_STORE (server));
+  mc_test_assert_ledger_clean (MC_LEDGER_STORE (server));
 
   fa = mc_ledger_store_list_filings (MC_LEDGER_STORE (local), &fq, &error);
   g_assert_no_error (error);
@@ -416,7 +385,7 @@ test_append_rules (void)
   g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
   PQclear (res);
   PQfinish (conn);
-  assert_check_clean (MC_LEDGER_STORE (server));
+  mc_test_assert_ledger_clean (MC_LEDGER_STORE (server));
 
   /* A supervisor's PC reads and checks, and cannot add. */
   mc_test_pg_exec (pg, "CREATE ROLE giamsat LOGIN IN ROLE motcua_reader");
@@ -429,7 +398,7 @@ test_append_rules (void)
     g_assert_no_error (error);
     text = report_text (MC_LEDGER_STORE (as_reader), MC_REPORT_BY_COUNTER, "2020-01-01", "2040-12-31", NULL);
     g_assert_true (g_str_has_prefix (text, "total 2\n"));
-    assert_check_clean (MC_LEDGER_STORE (as_reader));
+    mc_test_assert_ledger_clean (MC_LEDGER_STORE (as_reader));
     g_free (h->uuid);
     h->uuid = g_uuid_string_random ();
     g_free (h->filing_uuid);
@@ -590,7 +559,7 @@ test_sync_server_killed (void)
   g_assert_cmpuint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, total);
   g_assert_cmpuint (mc_test_pg_query_int (pg, "SELECT count(DISTINCT uuid) FROM motcua.events"), ==, total);
   assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
-  assert_check_clean (MC_LEDGER_STORE (server));
+  mc_test_assert_ledger_clean (MC_LEDGER_STORE (server));
 }
 
 typedef struct {
@@ -648,7 +617,7 @@ test_sync_two_counters (void)
 
   g_assert_cmpuint (n_events (MC_LEDGER_STORE (server)), ==, ea->len + eb->len);
   assert_same_reports (MC_LEDGER_STORE (both), MC_LEDGER_STORE (server));
-  assert_check_clean (MC_LEDGER_STORE (server));
+  mc_test_assert_ledger_clean (MC_LEDGER_STORE (server));
 
   replay = new_sqlite ("replay.sqlite");
   append_all (MC_LEDGER_STORE (replay), ea, 500);
@@ -688,7 +657,7 @@ test_sync_clock_off (void)
   f->channel = MC_CHANNEL_NATIONAL;
   f->local_day = d;
   /* Twenty hours ahead: the timestamp falls on the next day everywhere. */
-  f->at_us = noon_of (d) + 20 * G_TIME_SPAN_HOUR;
+  f->at_us = mc_test_noon_of (d) + 20 * G_TIME_SPAN_HOUR;
   g_ptr_array_add (one, f);
   append_all (MC_LEDGER_STORE (local), one, 1);
 
@@ -723,7 +692,7 @@ test_sync_wrong_password (void)
   mc_test_pg_require_passwords (pg);
   local = counter_with_history ("password.sqlite", "Quầy 2", rand, 30, NULL);
   conninfo = mc_test_pg_conninfo_for (pg, "quay2");
-  passfile = tmp_path ("pgpass");
+  passfile = mc_test_ledger_path (tmpdir, "pgpass");
   g_setenv ("PGPASSFILE", passfile, TRUE);
 
   /* No password anywhere. */
@@ -967,7 +936,7 @@ test_sync_random_faults (void)
   g_assert_cmpuint (mc_test_pg_query_int (pg, "SELECT count(DISTINCT uuid) FROM motcua.events"),
                     ==, n_events (MC_LEDGER_STORE (all)));
   assert_same_reports (MC_LEDGER_STORE (all), MC_LEDGER_STORE (server));
-  assert_check_clean (MC_LEDGER_STORE (server));
+  mc_test_assert_ledger_clean (MC_LEDGER_STORE (server));
 
   for (guint i = 0; i < G_N_ELEMENTS (local); i++)
     {
@@ -1083,6 +1052,7 @@ main (int    argc,
   tzset ();
   tmpdir = mc_test_make_tmpdir ("ledger-pg");
   catalog = mc_ward_catalog_new_builtin ();
+  procedures = mc_procedure_catalog_new_builtin ();
 
   g_test_add_func ("/ledger-pg/store/server-init", test_server_init);
   g_test_add_func ("/ledger-pg/store/same-as-sqlite", test_same_as_sqlite);
@@ -1098,6 +1068,7 @@ main (int    argc,
 
   status = g_test_run ();
   g_object_unref (catalog);
+  g_object_unref (procedures);
   mc_test_rm_rf (tmpdir);
   g_free (tmpdir);
   return status;

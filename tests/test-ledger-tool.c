@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "mc-test-tool.h"
+#include "mc-test-ledger.h"
 #include "mc-test-util.h"
 
 /* motcua-tool ledger as scripts and the supervisor use it, and the
@@ -15,15 +16,6 @@
  * killed mid-stream. */
 
 static char *tmpdir;
-
-static char *
-tmp_path (const char *name)
-{
-  static guint n;
-  g_autofree char *file = g_strdup_printf ("%u-%s", ++n, name);
-
-  return g_build_filename (tmpdir, file, NULL);
-}
 
 static void
 add_filing (const char *db,
@@ -41,33 +33,6 @@ add_filing (const char *db,
     g_test_message ("%s", run.err);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_uuid_string_is_valid (g_strstrip (run.out)));
-}
-
-static gint64
-sql_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
-static char *
-file_digest (const char *path)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
 }
 
 static void
@@ -101,7 +66,7 @@ test_help (void)
 static void
 test_usage_errors (void)
 {
-  g_autofree char *db = tmp_path ("usage.sqlite");
+  g_autofree char *db = mc_test_ledger_path (tmpdir, "usage.sqlite");
   struct {
     const char * const *args;
     const char *fragment;
@@ -149,7 +114,7 @@ parse_object (const char *text)
 static void
 test_report_json_shape (void)
 {
-  g_autofree char *db = tmp_path ("json.sqlite");
+  g_autofree char *db = mc_test_ledger_path (tmpdir, "json.sqlite");
   g_auto(McToolRun) run = { 0 };
   g_auto(McToolRun) by_day = { 0 };
   g_autoptr(JsonObject) obj = NULL;
@@ -255,8 +220,8 @@ read_csv (const char *text)
 static void
 test_report_csv_by_procedure (void)
 {
-  g_autofree char *db = tmp_path ("csv.sqlite");
-  g_autofree char *out = tmp_path ("by-procedure.csv");
+  g_autofree char *db = mc_test_ledger_path (tmpdir, "csv.sqlite");
+  g_autofree char *out = mc_test_ledger_path (tmpdir, "by-procedure.csv");
   g_auto(McToolRun) run = { 0 };
   g_auto(McToolRun) to_file = { 0 };
   g_autoptr(GPtrArray) records = NULL;
@@ -289,8 +254,8 @@ test_report_csv_by_procedure (void)
 static void
 test_pdf_in_vietnamese (void)
 {
-  g_autofree char *db = tmp_path ("pdf.sqlite");
-  g_autofree char *pdf = tmp_path ("bao-cao.pdf");
+  g_autofree char *db = mc_test_ledger_path (tmpdir, "pdf.sqlite");
+  g_autofree char *pdf = mc_test_ledger_path (tmpdir, "bao-cao.pdf");
   g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
   const char * const vi[] = { "LANGUAGE=vi", "LC_ALL=C.UTF-8", NULL };
   g_auto(McToolRun) run = { 0 };
@@ -345,10 +310,10 @@ test_pdf_in_vietnamese (void)
 static void
 test_bundle_through_tool (void)
 {
-  g_autofree char *counter = tmp_path ("counter.sqlite");
-  g_autofree char *supervisor = tmp_path ("supervisor.sqlite");
-  g_autofree char *bundle = tmp_path ("quay-1.jsonl");
-  g_autofree char *cut = tmp_path ("cut.jsonl");
+  g_autofree char *counter = mc_test_ledger_path (tmpdir, "counter.sqlite");
+  g_autofree char *supervisor = mc_test_ledger_path (tmpdir, "supervisor.sqlite");
+  g_autofree char *bundle = mc_test_ledger_path (tmpdir, "quay-1.jsonl");
+  g_autofree char *cut = mc_test_ledger_path (tmpdir, "cut.jsonl");
   g_auto(McToolRun) export = { 0 };
   g_auto(McToolRun) first = { 0 };
   g_auto(McToolRun) second = { 0 };
@@ -375,7 +340,7 @@ test_bundle_through_tool (void)
   mc_tool_run (&broken, NULL, MC_ARGS ("ledger", "import", "--db", supervisor, cut));
   g_assert_cmpint (broken.status, ==, 47);
   g_assert_nonnull (strstr (broken.err, "cut short"));
-  g_assert_cmpint (sql_int (supervisor, "SELECT count(*) FROM events"), ==, 5);
+  g_assert_cmpint (mc_test_sql_int (supervisor, "SELECT count(*) FROM events"), ==, 5);
 }
 
 /* Each way a ledger file can be wrong has its own exit code, and the file
@@ -385,7 +350,7 @@ test_bundle_through_tool (void)
 static void
 test_report_marks_mismatch (void)
 {
-  g_autofree char *path = tmp_path ("mismatch.sqlite");
+  g_autofree char *path = mc_test_ledger_path (tmpdir, "mismatch.sqlite");
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   sqlite3 *db = NULL;
@@ -414,7 +379,7 @@ test_report_marks_mismatch (void)
     g_auto(McToolRun) json = { 0 };
     g_auto(McToolRun) pdf = { 0 };
     g_auto(McToolRun) vi = { 0 };
-    g_autofree char *out = tmp_path ("mismatch.pdf");
+    g_autofree char *out = mc_test_ledger_path (tmpdir, "mismatch.pdf");
 
     mc_tool_run (&table, NULL, MC_ARGS ("ledger", "report", "--db", path, "--by", "counter"));
     g_test_message ("%s%s", table.out, table.err);
@@ -441,11 +406,11 @@ test_report_marks_mismatch (void)
 static void
 test_exit_codes (void)
 {
-  g_autofree char *missing = tmp_path ("missing.sqlite");
-  g_autofree char *text = tmp_path ("notes.sqlite");
-  g_autofree char *newer = tmp_path ("newer.sqlite");
-  g_autofree char *skewed = tmp_path ("skewed.sqlite");
-  g_autofree char *good = tmp_path ("good.sqlite");
+  g_autofree char *missing = mc_test_ledger_path (tmpdir, "missing.sqlite");
+  g_autofree char *text = mc_test_ledger_path (tmpdir, "notes.sqlite");
+  g_autofree char *newer = mc_test_ledger_path (tmpdir, "newer.sqlite");
+  g_autofree char *skewed = mc_test_ledger_path (tmpdir, "skewed.sqlite");
+  g_autofree char *good = mc_test_ledger_path (tmpdir, "good.sqlite");
   g_autofree char *digest = NULL;
   g_autofree char *digest_after = NULL;
   sqlite3 *db = NULL;
@@ -459,7 +424,7 @@ test_exit_codes (void)
   }
 
   mc_test_write_file (text, "Danh sách công việc\n1. Nộp báo cáo tháng\n");
-  digest = file_digest (text);
+  digest = mc_test_file_digest (text);
   {
     g_auto(McToolRun) report = { 0 };
     g_auto(McToolRun) add = { 0 };
@@ -476,7 +441,7 @@ test_exit_codes (void)
     g_assert_cmpint (vi.status, ==, 42);
     g_assert_nonnull (strstr (vi.err, "không phải"));
   }
-  digest_after = file_digest (text);
+  digest_after = mc_test_file_digest (text);
   g_assert_cmpstr (digest, ==, digest_after);
 
   add_filing (newer, "22333", "Quầy 1", "1.001193", "national", "2025-08-01");
@@ -502,7 +467,7 @@ test_exit_codes (void)
   {
     g_auto(McToolRun) check = { 0 };
     g_auto(McToolRun) pdf = { 0 };
-    g_autofree char *out = tmp_path ("skewed.pdf");
+    g_autofree char *out = mc_test_ledger_path (tmpdir, "skewed.pdf");
 
     mc_tool_run (&check, NULL, MC_ARGS ("ledger", "check", "--db", skewed));
     g_assert_cmpint (check.status, ==, 44);
@@ -606,7 +571,7 @@ assert_tool_check_passes (const char *db)
 static void
 test_two_writers (void)
 {
-  g_autofree char *db = tmp_path ("two-writers.sqlite");
+  g_autofree char *db = mc_test_ledger_path (tmpdir, "two-writers.sqlite");
   g_autoptr(GSubprocess) a = NULL;
   g_autoptr(GSubprocess) b = NULL;
   g_autoptr(GPtrArray) acks_a = NULL;
@@ -648,7 +613,7 @@ test_two_writers (void)
 static void
 test_writer_killed (void)
 {
-  g_autofree char *db = tmp_path ("killed.sqlite");
+  g_autofree char *db = mc_test_ledger_path (tmpdir, "killed.sqlite");
   g_autoptr(GSubprocess) writer = spawn_writer (db, 100000, "Quầy 1");
   g_autoptr(GPtrArray) acks = NULL;
   g_autoptr(GHashTable) stored = NULL;

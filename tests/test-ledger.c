@@ -17,24 +17,17 @@
 #include "mc-report-document.h"
 #include "mc-sqlite-ledger.h"
 #include "mc-supervisor-pin.h"
+#include "mc-test-ledger.h"
 #include "mc-test-util.h"
 
 /* The ledger, for real: SQLite files in a temporary folder. */
 
 static char *tmpdir;
 static McWardCatalog *catalog;
+static McProcedureCatalog *procedures;
 
 static void tamper_unguarded (const char *path,
                               const char *sql);
-
-static char *
-tmp_path (const char *name)
-{
-  static guint n;
-  g_autofree char *file = g_strdup_printf ("%u-%s", ++n, name);
-
-  return g_build_filename (tmpdir, file, NULL);
-}
 
 static McDay
 day (const char *text)
@@ -43,19 +36,6 @@ day (const char *text)
 
   g_assert_true (mc_day_parse (text, &d));
   return d;
-}
-
-/* 05:00 UTC is midday in Nha Trang: safely inside the local day. */
-static gint64
-noon_of (McDay d)
-{
-  GDate date;
-  g_autoptr(GDateTime) dt = NULL;
-
-  g_date_clear (&date, 1);
-  g_date_set_julian (&date, d);
-  dt = g_date_time_new_utc (g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date), 5, 0, 0);
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
 }
 
 static McLedgerEvent *
@@ -74,7 +54,7 @@ filing_event (const char *ward,
   e->procedure = g_strdup (procedure);
   e->channel = channel;
   e->pages = 2;
-  e->at_us = noon_of (d) + offset_us;
+  e->at_us = mc_test_noon_of (d) + offset_us;
   e->local_day = d;
   return e;
 }
@@ -103,7 +83,7 @@ correction_event (const McLedgerEvent *head,
 static McSqliteLedger *
 new_store (const char *name)
 {
-  g_autofree char *path = tmp_path (name);
+  g_autofree char *path = mc_test_ledger_path (tmpdir, name);
   g_autoptr(GError) error = NULL;
   McSqliteLedger *store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_CREATE, &error);
 
@@ -130,7 +110,7 @@ report_total (McLedgerStore *store,
 {
   McReportSpec spec = { day (from), day (to), by, ward };
   g_autoptr(GError) error = NULL;
-  g_autoptr(McReport) report = mc_report_build (store, catalog, &spec, &error);
+  g_autoptr(McReport) report = mc_report_build (store, catalog, procedures, &spec, &error);
 
   g_assert_no_error (error);
   return report->total;
@@ -150,33 +130,15 @@ find_row (McReport   *report,
   return NULL;
 }
 
-static gint64
-sql_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
 static void
 assert_check_clean (McLedgerStore *store)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(McLedgerCheck) check = mc_ledger_store_check (store, &error);
+  g_autoptr(McLedgerCheck) check = NULL;
 
+  mc_test_assert_ledger_clean (store);
+  check = mc_ledger_store_check (store, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < check->problems->len; i++)
-    g_test_message ("problem: %s", (char *) g_ptr_array_index (check->problems, i));
-  g_assert_cmpuint (check->problems->len, ==, 0);
   g_assert_cmpint (check->schema_version, ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
 }
 
@@ -185,7 +147,7 @@ assert_check_clean (McLedgerStore *store)
 static void
 test_open_creates_private_wal_file (void)
 {
-  g_autofree char *dir = tmp_path ("new-folder");
+  g_autofree char *dir = mc_test_ledger_path (tmpdir, "new-folder");
   g_autofree char *path = g_build_filename (dir, "ledger.sqlite", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(McSqliteLedger) store = NULL;
@@ -209,8 +171,8 @@ test_open_creates_private_wal_file (void)
   g_assert_cmpint (g_stat (dir, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
 
-  g_assert_cmpint (sql_int (path, "PRAGMA application_id"), ==, MC_SQLITE_LEDGER_APPLICATION_ID);
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+  g_assert_cmpint (mc_test_sql_int (path, "PRAGMA application_id"), ==, MC_SQLITE_LEDGER_APPLICATION_ID);
+  g_assert_cmpint (mc_test_sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
   {
     sqlite3 *db = NULL;
     sqlite3_stmt *stmt = NULL;
@@ -298,7 +260,7 @@ test_record_filing (void)
   g_assert_cmpint (filing->pages, ==, 4);
   g_assert_cmpint (filing->source, ==, MC_SOURCE_VISIT);
   g_assert_cmpint (filing->local_day, ==, mc_day_today ());
-  g_assert_cmpint (sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 1);
 }
 
 static void
@@ -332,7 +294,7 @@ test_record_refuses_bad_values (void)
       g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_INVALID);
       g_assert_null (uuid);
     }
-  g_assert_cmpint (sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 0);
+  g_assert_cmpint (mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 0);
 }
 
 static void
@@ -477,7 +439,7 @@ test_corrections_counted_once (void)
   c2 = mc_ledger_correct (ledger, pin_hash, "2468", a, &fix, &error);
   g_assert_no_error (error);
 
-  report = mc_report_build (s, catalog, &spec, &error);
+  report = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->total, ==, 2);
   g_assert_cmpuint (find_row (report, "1.001193")->count, ==, 1);
@@ -499,7 +461,7 @@ test_corrections_counted_once (void)
   c3 = mc_ledger_correct (ledger, pin_hash, "2468", b, &fix, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report_total (s, MC_REPORT_BY_CHANNEL, "2020-01-01", "2040-12-31", NULL), ==, 1);
-  g_assert_cmpint (sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 5);
+  g_assert_cmpint (mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 5);
 
   /* Voiding it again changes nothing, and says so. */
   c4 = mc_ledger_correct (ledger, pin_hash, "2468", b, &fix, &error);
@@ -541,13 +503,13 @@ test_wrong_pin_cannot_edit (void)
       g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
       g_clear_error (&error);
     }
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events"), ==, 1);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM filings WHERE voided = 0"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM filings WHERE voided = 0"), ==, 1);
 
   /* The right one works while tries remain... */
   ok = mc_ledger_correct (ledger, pin_hash, "2468", a, &fix, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM filings WHERE voided = 1"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM filings WHERE voided = 1"), ==, 1);
   g_clear_pointer (&ok, g_free);
 
   /* ...but after five wrong ones in a row even the right PIN waits. */
@@ -561,7 +523,7 @@ test_wrong_pin_cannot_edit (void)
   g_assert_null (mc_ledger_correct (ledger, pin_hash, "2468", a, &fix, &error));
   g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_PIN_WRONG);
   g_assert_nonnull (strstr (error->message, "60"));
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events"), ==, 2);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events"), ==, 2);
 }
 
 /* The lock-out is on disk: closing the ledger and opening it again (a
@@ -611,7 +573,7 @@ test_pin_lockout_survives_reopen (void)
 static void
 test_pin_lockout_without_ledger (void)
 {
-  g_autofree char *ledger_path = tmp_path ("never-opened.sqlite");
+  g_autofree char *ledger_path = mc_test_ledger_path (tmpdir, "never-opened.sqlite");
   g_autofree char *lockout = mc_supervisor_pin_lockout_path (ledger_path);
   g_autofree char *default_lockout = mc_supervisor_pin_lockout_path (NULL);
   g_autoptr(GError) error = NULL;
@@ -733,11 +695,11 @@ model_generate (Model  *m,
   for (guint i = 0; i < n_filings; i++)
     {
       McDay d = first + (McDay) g_rand_int_range (rand, 0, (gint32) (last - first + 1));
-      guint known = mc_procedure_names_get_n_known ();
+      guint known = mc_procedure_names_get_n_known (procedures);
       guint p = (guint) g_rand_int_range (rand, 0, (gint32) known + 1);
       McLedgerEvent *f = filing_event (model_wards[g_rand_int_range (rand, 0, G_N_ELEMENTS (model_wards))],
                                        model_counters[g_rand_int_range (rand, 0, G_N_ELEMENTS (model_counters))],
-                                       p < known ? mc_procedure_names_get_code (p) : "9.999999",
+                                       p < known ? mc_procedure_names_get_code (procedures, p) : "9.999999",
                                        (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS),
                                        d, (gint64) g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC);
 
@@ -758,7 +720,7 @@ model_generate (Model  *m,
             {
             case 0:
               g_free (c->procedure);
-              c->procedure = g_strdup (mc_procedure_names_get_code (g_rand_int_range (rand, 0, (gint32) known)));
+              c->procedure = g_strdup (mc_procedure_names_get_code (procedures, g_rand_int_range (rand, 0, (gint32) known)));
               break;
             case 1:
               c->channel = (McChannel) g_rand_int_range (rand, 0, MC_N_CHANNELS);
@@ -895,7 +857,7 @@ compare_one (McSqliteLedger     *store,
              const McReportSpec *spec)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(McReport) report = mc_report_build (MC_LEDGER_STORE (store), catalog, spec, &error);
+  g_autoptr(McReport) report = mc_report_build (MC_LEDGER_STORE (store), catalog, procedures, spec, &error);
   g_autoptr(GHashTable) expected = NULL;
   guint64 expected_total;
   guint64 sum = 0;
@@ -932,7 +894,7 @@ compare_summary (McSqliteLedger *store,
                  const char     *ward)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(McSummary) s = mc_summary_build (MC_LEDGER_STORE (store), catalog, from, to, ward, &error);
+  g_autoptr(McSummary) s = mc_summary_build (MC_LEDGER_STORE (store), catalog, procedures, from, to, ward, &error);
   McReportSpec by_channel = { from, to, MC_REPORT_BY_CHANNEL, ward };
   McReportSpec by_day = { from, to, MC_REPORT_BY_DAY, ward };
   g_autoptr(GHashTable) channels = NULL;
@@ -1058,7 +1020,7 @@ test_ward_rollup_2025 (void)
 
   /* Bắc Nha Trang over 2024–2026: what Vĩnh Hải and Vĩnh Phước recorded
    * before 1 July 2025, and its own since. */
-  bac = mc_report_build (s, catalog, &spec, &error);
+  bac = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (bac->total, ==, 3 + 2 + 4 + 5 + 1);
   g_assert_cmpstr (bac->unit_name, ==, "Phường Bắc Nha Trang");
@@ -1069,7 +1031,7 @@ test_ward_rollup_2025 (void)
 
   /* Every ward over the same span: four rows, each saying what it took in. */
   spec.ward_code = NULL;
-  wards = mc_report_build (s, catalog, &spec, &error);
+  wards = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (wards->rows->len, ==, 3);
   g_assert_cmpuint (find_row (wards, "22333")->count, ==, 15);
@@ -1084,7 +1046,7 @@ test_ward_rollup_2025 (void)
 
   /* A report that ends before the merger keeps the old units apart. */
   spec = (McReportSpec) { day ("2024-01-01"), day ("2025-06-30"), MC_REPORT_BY_WARD, NULL };
-  june = mc_report_build (s, catalog, &spec, &error);
+  june = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (find_row (june, "22330")->count, ==, 5);
   g_assert_cmpstr (find_row (june, "22330")->label, ==, "Phường Vĩnh Hải");
@@ -1096,7 +1058,7 @@ test_ward_rollup_2025 (void)
 
   /* Counters of merged units stay apart from the new ward's own. */
   spec = (McReportSpec) { day ("2024-01-01"), day ("2026-12-31"), MC_REPORT_BY_COUNTER, "22333" };
-  counters = mc_report_build (s, catalog, &spec, &error);
+  counters = mc_report_build (s, catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (find_row (counters, "Quầy 1@vinh-hai")->count, ==, 5);
   g_assert_cmpstr (find_row (counters, "Quầy 1@vinh-hai")->label, ==, "Quầy 1 (Phường Vĩnh Hải)");
@@ -1108,7 +1070,7 @@ test_ward_rollup_2025 (void)
   spec = (McReportSpec) { day ("2024-01-01"), day ("2024-06-30"), MC_REPORT_BY_DAY, "22366" };
   g_assert_cmpuint (report_total (s, MC_REPORT_BY_DAY, "2024-01-01", "2024-06-30", "22366"), ==, 0);
   spec.ward_code = "11111";
-  g_assert_null (mc_report_build (s, catalog, &spec, &error));
+  g_assert_null (mc_report_build (s, catalog, procedures, &spec, &error));
   g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_INVALID);
 }
 
@@ -1204,7 +1166,7 @@ test_csv_quoting (void)
   tamper_unguarded (mc_sqlite_ledger_get_path (store),
                     "UPDATE day_counter SET counter = 'Quầy\r\nhai dòng' WHERE counter = 'placeholder'");
 
-  report = mc_report_build (MC_LEDGER_STORE (store), catalog, &spec, &error);
+  report = mc_report_build (MC_LEDGER_STORE (store), catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   csv = mc_report_to_csv (report);
   data = g_bytes_get_data (csv, &len);
@@ -1264,7 +1226,8 @@ test_summary_csv (void)
 
       append_one (store, e);
     }
-  s = mc_summary_build (MC_LEDGER_STORE (store), catalog, day ("2025-09-01"), day ("2025-09-30"), "22402", &error);
+  s = mc_summary_build (MC_LEDGER_STORE (store), catalog, procedures, day ("2025-09-01"), day ("2025-09-30"), "22402",
+                        &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->total, ==, MC_N_CHANNELS);
   g_assert_cmpuint (s->online, ==, MC_N_CHANNELS - 1);
@@ -1273,7 +1236,7 @@ test_summary_csv (void)
   data = g_bytes_get_data (csv, &len);
   records = parse_csv_strictly (data + 3, len - 3);
   /* Header, the known procedures, total. */
-  g_assert_cmpuint (records->len, ==, 1 + mc_procedure_names_get_n_known () + 1);
+  g_assert_cmpuint (records->len, ==, 1 + mc_procedure_names_get_n_known (procedures) + 1);
   {
     GPtrArray *row = g_ptr_array_index (records, 2);   /* 2.000986 is second */
     GPtrArray *total = g_ptr_array_index (records, records->len - 1);
@@ -1283,6 +1246,58 @@ test_summary_csv (void)
     g_assert_cmpstr (g_ptr_array_index (row, 2 + MC_N_CHANNELS), ==, "6");
     g_assert_cmpstr (g_ptr_array_index (total, 2 + MC_N_CHANNELS), ==, "6");
   }
+}
+
+/* Names and order come from the catalog the caller gives: a ward's own
+ * list names its procedure and puts it first; the built-in one does not
+ * know it; without a catalog every procedure is a code. */
+static void
+test_summary_names_from_catalog (void)
+{
+  static const char ward_json[] =
+    "{\"format\": 1, \"portals\": {\"national\": {\"name\": \"Cổng\", \"name_en\": \"Portal\", "
+    "\"home\": \"https://dichvucong.gov.vn\", \"file_limit_mb\": 5, \"total_limit_mb\": 50, "
+    "\"formats\": [\"pdf\"]}}, \"procedures\": [{\"code\": \"1.234567\", \"name\": \"Thủ tục mới\", "
+    "\"name_en\": \"A new procedure\", \"portal\": \"national\", \"components\": [{\"key\": \"don\", "
+    "\"name\": \"Đơn\", \"name_en\": \"Request\", \"required\": true, \"formats\": [\"pdf\"], \"profile\": \"document\"}]}]}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (ward_json, sizeof ward_json - 1);
+  g_autoptr(McSqliteLedger) store = new_store ("summary-names.sqlite");
+  g_autoptr(McProcedureCatalog) ward = NULL;
+  g_autoptr(McSummary) by_ward = NULL, by_builtin = NULL, by_code = NULL;
+  g_autoptr(McLedgerEvent) known = filing_event ("22402", "Quầy 1", "1.001193", MC_CHANNEL_NATIONAL,
+                                                 day ("2025-09-01"), 1);
+  g_autoptr(McLedgerEvent) own = filing_event ("22402", "Quầy 1", "1.234567", MC_CHANNEL_NATIONAL,
+                                               day ("2025-09-01"), 2);
+  g_autoptr(GError) error = NULL;
+  McSummaryProcedure *p;
+
+  ward = mc_procedure_catalog_new_from_bytes (bytes, "test", &error);
+  g_assert_no_error (error);
+  append_one (store, known);
+  append_one (store, own);
+
+  by_ward = mc_summary_build (MC_LEDGER_STORE (store), catalog, ward, day ("2025-09-01"), day ("2025-09-30"),
+                              NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_ward->procedures->len, ==, 2);
+  p = g_ptr_array_index (by_ward->procedures, 0);
+  g_assert_cmpstr (p->code, ==, "1.234567");
+  g_assert_cmpstr (p->label, ==, "Thủ tục mới");
+  p = g_ptr_array_index (by_ward->procedures, 1);
+  g_assert_cmpstr (p->label, ==, "Procedure 1.001193");
+
+  by_builtin = mc_summary_build (MC_LEDGER_STORE (store), catalog, procedures, day ("2025-09-01"),
+                                 day ("2025-09-30"), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_builtin->procedures->len, ==, mc_procedure_catalog_get_n_procedures (procedures) + 1);
+  p = g_ptr_array_index (by_builtin->procedures, by_builtin->procedures->len - 1);
+  g_assert_cmpstr (p->label, ==, "Procedure 1.234567");
+
+  by_code = mc_summary_build (MC_LEDGER_STORE (store), catalog, NULL, day ("2025-09-01"), day ("2025-09-30"),
+                              NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_code->procedures->len, ==, 2);
+  g_assert_cmpstr (((McSummaryProcedure *) g_ptr_array_index (by_code->procedures, 0))->code, ==, "1.001193");
 }
 
 /* ---- Bundles ----------------------------------------------------------- */
@@ -1304,11 +1319,11 @@ fill_some (McSqliteLedger *store,
       r.ward_code = "22333";
       r.counter = counter;
       r.clerk = "can-bo-b";
-      r.procedure = mc_procedure_names_get_code (i % mc_procedure_names_get_n_known ());
+      r.procedure = mc_procedure_names_get_code (procedures, i % mc_procedure_names_get_n_known (procedures));
       r.channel = (McChannel) (i % MC_N_CHANNELS);
       r.pages = (int) i;
       r.receipt = i % 3 ? "G22.99.10-250701-0001" : NULL;
-      r.at_us = noon_of (day ("2025-08-01") + i % 20);
+      r.at_us = mc_test_noon_of (day ("2025-08-01") + i % 20);
       uuid = mc_ledger_record_filing (ledger, &r, &error);
       g_assert_no_error (error);
       if (i % 5 == 0)
@@ -1346,13 +1361,13 @@ import_expect_error (McSqliteLedger *store,
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
-  gint64 before = sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events");
+  gint64 before = mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events");
 
   g_assert_false (mc_ledger_bundle_import (MC_LEDGER_STORE (store), file, NULL, NULL, &error));
   g_assert_error (error, MC_LEDGER_ERROR, code);
   if (fragment != NULL && strstr (error->message, fragment) == NULL)
     g_error ("“%s” not in “%s”", fragment, error->message);
-  g_assert_cmpint (sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, before);
+  g_assert_cmpint (mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, before);
 }
 
 static void
@@ -1361,9 +1376,9 @@ test_bundle_import_idempotent (void)
   g_autoptr(McSqliteLedger) counter1 = new_store ("bundle-counter1.sqlite");
   g_autoptr(McSqliteLedger) counter2 = new_store ("bundle-counter2.sqlite");
   g_autoptr(McSqliteLedger) supervisor = new_store ("bundle-supervisor.sqlite");
-  g_autofree char *path1 = tmp_path ("counter1.jsonl");
-  g_autofree char *path2 = tmp_path ("counter2.jsonl");
-  g_autofree char *again = tmp_path ("supervisor.jsonl");
+  g_autofree char *path1 = mc_test_ledger_path (tmpdir, "counter1.jsonl");
+  g_autofree char *path2 = mc_test_ledger_path (tmpdir, "counter2.jsonl");
+  g_autofree char *again = mc_test_ledger_path (tmpdir, "supervisor.jsonl");
   g_autoptr(GFile) file1 = g_file_new_for_path (path1);
   g_autoptr(GFile) file2 = g_file_new_for_path (path2);
   g_autoptr(GFile) file_again = g_file_new_for_path (again);
@@ -1374,7 +1389,7 @@ test_bundle_import_idempotent (void)
 
   fill_some (counter1, 40, "Quầy 1");
   fill_some (counter2, 25, "Quầy 2");
-  events1 = sql_int (mc_sqlite_ledger_get_path (counter1), "SELECT count(*) FROM events");
+  events1 = mc_test_sql_int (mc_sqlite_ledger_get_path (counter1), "SELECT count(*) FROM events");
 
   g_assert_true (mc_ledger_bundle_export (MC_LEDGER_STORE (counter1), file1, &n1, NULL, &error));
   g_assert_no_error (error);
@@ -1432,8 +1447,8 @@ test_bundle_bad_files (void)
 {
   g_autoptr(McSqliteLedger) counter = new_store ("bad-bundle-counter.sqlite");
   g_autoptr(McSqliteLedger) supervisor = new_store ("bad-bundle-supervisor.sqlite");
-  g_autofree char *path = tmp_path ("good.jsonl");
-  g_autofree char *bad = tmp_path ("bad.jsonl");
+  g_autofree char *path = mc_test_ledger_path (tmpdir, "good.jsonl");
+  g_autofree char *bad = mc_test_ledger_path (tmpdir, "bad.jsonl");
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -1514,8 +1529,8 @@ static void
 test_bundle_long_line (void)
 {
   g_autoptr(McSqliteLedger) supervisor = new_store ("long-line-supervisor.sqlite");
-  g_autofree char *path = tmp_path ("long-line.jsonl");
-  g_autofree char *just_over = tmp_path ("just-over.jsonl");
+  g_autofree char *path = mc_test_ledger_path (tmpdir, "long-line.jsonl");
+  g_autofree char *just_over = mc_test_ledger_path (tmpdir, "just-over.jsonl");
   const char head[] = "{\"format\":\"motcua-ledger-bundle\",\"version\":1}\n";
   gsize rss_before;
   int fd;
@@ -1595,7 +1610,7 @@ static const char schema_1[] =
 static char *
 make_schema_1 (const char *name)
 {
-  char *path = tmp_path (name);
+  char *path = mc_test_ledger_path (tmpdir, name);
   sqlite3 *db = NULL;
   char *message = NULL;
 
@@ -1622,21 +1637,21 @@ test_migrate_schema_1 (void)
   store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
   g_assert_no_error (error);
   g_assert_cmpint (mc_sqlite_ledger_get_schema_version (store), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
-  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
+  g_assert_cmpint (mc_test_sql_int (path, "PRAGMA user_version"), ==, MC_SQLITE_LEDGER_SCHEMA_VERSION);
   g_assert_cmpuint (mc_sqlite_ledger_get_open_problems (store)->len, ==, 0);
 
   /* A copy of the schema-1 file was made first, and it is intact. */
   backup = mc_sqlite_ledger_get_backup_path (store);
   g_assert_nonnull (backup);
   g_assert_true (g_str_has_prefix (backup, path));
-  g_assert_cmpint (sql_int (backup, "PRAGMA user_version"), ==, 1);
-  g_assert_cmpint (sql_int (backup, "SELECT count(*) FROM events"), ==, 6);
+  g_assert_cmpint (mc_test_sql_int (backup, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (backup, "SELECT count(*) FROM events"), ==, 6);
 
   /* Every event kept, portals became channels, sources derived. */
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events"), ==, 6);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events WHERE channel = 'provincial'"), ==, 4);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events WHERE source = 'visit'"), ==, 1);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM events WHERE source = 'manual'"), ==, 2);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events"), ==, 6);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events WHERE channel = 'provincial'"), ==, 4);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events WHERE source = 'visit'"), ==, 1);
+  g_assert_cmpint (mc_test_sql_int (path, "SELECT count(*) FROM events WHERE source = 'manual'"), ==, 2);
   first = mc_ledger_store_lookup_filing (MC_LEDGER_STORE (store), "11111111-1111-4111-8111-111111111111", &error);
   g_assert_no_error (error);
   g_assert_cmpint (first->status, ==, MC_FILING_STATUS_COMPLETED);
@@ -1646,7 +1661,7 @@ test_migrate_schema_1 (void)
   g_assert_cmpstr (second->procedure, ==, "2.000884");
 
   /* The corrections of schema 1 still count: the duplicate is out. */
-  report = mc_report_build (MC_LEDGER_STORE (store), catalog, &spec, &error);
+  report = mc_report_build (MC_LEDGER_STORE (store), catalog, procedures, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->total, ==, 2);
   g_assert_cmpuint (find_row (report, "1.001193")->count, ==, 1);
@@ -1667,21 +1682,11 @@ test_migrate_schema_1 (void)
   g_assert_null (mc_sqlite_ledger_get_backup_path (store));
 }
 
-static char *
-file_digest (const char *path)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
-}
-
 static void
 expect_refused (const char *path,
                 int         code)
 {
-  g_autofree char *before = file_digest (path);
+  g_autofree char *before = mc_test_file_digest (path);
   g_autofree char *after = NULL;
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   g_autoptr(GError) error = NULL;
@@ -1692,7 +1697,7 @@ expect_refused (const char *path,
   g_assert_nonnull (strstr (error->message, path));
   g_test_message ("%s", error->message);
 
-  after = file_digest (path);
+  after = mc_test_file_digest (path);
   g_assert_cmpstr (before, ==, after);
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 }
@@ -1700,10 +1705,10 @@ expect_refused (const char *path,
 static void
 test_refuses_other_files (void)
 {
-  g_autofree char *text = tmp_path ("notes.txt");
-  g_autofree char *short_file = tmp_path ("short.sqlite");
-  g_autofree char *other = tmp_path ("other-program.sqlite");
-  g_autofree char *newer = tmp_path ("newer.sqlite");
+  g_autofree char *text = mc_test_ledger_path (tmpdir, "notes.txt");
+  g_autofree char *short_file = mc_test_ledger_path (tmpdir, "short.sqlite");
+  g_autofree char *other = mc_test_ledger_path (tmpdir, "other-program.sqlite");
+  g_autofree char *newer = mc_test_ledger_path (tmpdir, "newer.sqlite");
   sqlite3 *db = NULL;
 
   mc_test_write_file (text, "Sổ theo dõi hồ sơ — bản nháp\nNot a database at all, but precious.\n");
@@ -1751,7 +1756,7 @@ test_damaged_ledger (void)
   g_assert_cmpuint (len, >, 8 * 4096);
   memset (data + 4 * 4096 + 100, 0x5a, 3 * 4096);
   g_assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
-  before = file_digest (path);
+  before = mc_test_file_digest (path);
 
   store = mc_sqlite_ledger_open (path, MC_SQLITE_LEDGER_OPEN_EXISTING, &error);
   if (store != NULL)
@@ -1769,7 +1774,7 @@ test_damaged_ledger (void)
   else
     g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_CORRUPT);
 
-  after = file_digest (path);
+  after = mc_test_file_digest (path);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -2047,7 +2052,7 @@ static void
 test_pdf_totals (void)
 {
   g_autoptr(McSqliteLedger) store = new_store ("pdf.sqlite");
-  g_autofree char *pdf = tmp_path ("report.pdf");
+  g_autofree char *pdf = mc_test_ledger_path (tmpdir, "report.pdf");
   g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
   g_autoptr(GError) error = NULL;
   g_autoptr(McSummary) s = NULL;
@@ -2064,14 +2069,14 @@ test_pdf_totals (void)
   for (guint i = 0; i < 137; i++)
     {
       g_autoptr(McLedgerEvent) e = filing_event (i % 3 ? "22333" : "22330", i % 2 ? "Quầy 1" : "Quầy 2",
-                                                 mc_procedure_names_get_code (i % 5),
+                                                 mc_procedure_names_get_code (procedures, i % 5),
                                                  (McChannel) (i % MC_N_CHANNELS),
                                                  day ("2025-07-01") + i % 31, i);
 
       append_one (store, e);
       paper += e->channel == MC_CHANNEL_PAPER;
     }
-  s = mc_summary_build (MC_LEDGER_STORE (store), catalog, day ("2025-07-01"), day ("2025-07-31"), "22333", &error);
+  s = mc_summary_build (MC_LEDGER_STORE (store), catalog, procedures, day ("2025-07-01"), day ("2025-07-31"), "22333", &error);
   g_assert_no_error (error);
   total = s->total;
   /* Records made after the merger under Vĩnh Hải's old code are the new
@@ -2195,6 +2200,7 @@ main (int   argc,
 
   tmpdir = mc_test_make_tmpdir ("ledger");
   catalog = mc_ward_catalog_new_builtin ();
+  procedures = mc_procedure_catalog_new_builtin ();
   /* Few rounds: the PIN's cost is measured by the benchmark, not here. */
   pin_hash = mc_supervisor_pin_hash_full ("2468", 1000, &error);
   g_assert_no_error (error);
@@ -2222,6 +2228,7 @@ main (int   argc,
   g_test_add_func ("/ledger/report/ward-rollup-2025", test_ward_rollup_2025);
   g_test_add_func ("/ledger/csv/quoting", test_csv_quoting);
   g_test_add_func ("/ledger/csv/summary", test_summary_csv);
+  g_test_add_func ("/ledger/report/names-from-catalog", test_summary_names_from_catalog);
   g_test_add_func ("/ledger/bundle/idempotent", test_bundle_import_idempotent);
   g_test_add_func ("/ledger/bundle/bad-files", test_bundle_bad_files);
   g_test_add_func ("/ledger/bundle/long-line", test_bundle_long_line);
@@ -2230,6 +2237,7 @@ main (int   argc,
   ret = g_test_run ();
 
   g_clear_object (&catalog);
+  g_clear_object (&procedures);
   g_free (pin_hash);
   mc_test_rm_rf (tmpdir);
   g_free (tmpdir);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -39,15 +38,6 @@ static char *tmp_root;
 static char *pages_dir;
 
 /* ---- Helpers ------------------------------------------------------------------- */
-
-static McWindow *
-main_window (void)
-{
-  GtkWindow *window = mc_test_find_toplevel (MC_TYPE_WINDOW);
-
-  g_assert_nonnull (window);
-  return MC_WINDOW (window);
-}
 
 static McCitizenDesk *
 desk (void)
@@ -290,7 +280,7 @@ test_one_monitor (void)
   /* A normal window the clerk can move: not full-screen, with a title bar. */
   g_assert_null (mc_citizen_window_get_monitor (window));
   g_assert_false (gtk_window_is_fullscreen (GTK_WINDOW (window)));
-  g_assert_null (mc_citizen_choose_monitor (gdk_display_get_default (), GTK_WINDOW (main_window ())));
+  g_assert_null (mc_citizen_choose_monitor (gdk_display_get_default (), GTK_WINDOW (mc_test_main_window ())));
   g_assert_nonnull (mc_test_find_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR));
   g_assert_true (gtk_widget_get_visible (mc_test_find_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR)));
 }
@@ -581,7 +571,7 @@ test_text_scaling (void)
 static McGuidancePage *
 guidance_page (void)
 {
-  McWindow *window = main_window ();
+  McWindow *window = mc_test_main_window ();
   GtkWidget *page;
 
   mc_window_show_section (window, "guidance");
@@ -594,8 +584,8 @@ static void
 test_guidance_section (void)
 {
   McGuidancePage *page = guidance_page ();
-  McGuideBook *book = mc_guide_book_get_default ();
-  McProcedureCatalog *catalog = mc_procedure_catalog_get_default ();
+  McProcedureCatalog *catalog = mc_services_get_procedures (mc_application_get_services (app));
+  McGuideBook *book = mc_guide_book_get_shared (catalog);
 
   /* Every guide is listed: the general ones and one per procedure. */
   g_assert_cmpuint (mc_guidance_page_get_n_guides (page), ==, mc_guide_book_get_n_guides (book));
@@ -603,9 +593,9 @@ test_guidance_section (void)
   g_assert_null (mc_guidance_page_get_problems (page));
 
   g_assert_true (mc_guidance_page_select (page, "portal-sign-in"));
-  capture_part (GTK_WIDGET (main_window ()), GTK_WIDGET (page), "guidance-portal-sign-in");
+  capture_part (GTK_WIDGET (mc_test_main_window ()), GTK_WIDGET (page), "guidance-portal-sign-in");
   g_assert_true (mc_guidance_page_select (page, "procedure:1.001193"));
-  capture_part (GTK_WIDGET (main_window ()), GTK_WIDGET (page), "guidance-birth-registration");
+  capture_part (GTK_WIDGET (mc_test_main_window ()), GTK_WIDGET (page), "guidance-birth-registration");
 
   /* On the citizen screen, and back to the visit with the same button. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-guide", g_variant_new_string ("follow-filing"));
@@ -642,7 +632,7 @@ test_guidance_reload (void)
   g_assert_nonnull (strstr (problems, "pay-fees.json"));
   g_assert_nonnull (strstr (problems, "title_en"));
   g_assert_true (mc_guidance_page_select (page, "ward-hours"));
-  capture_part (GTK_WIDGET (main_window ()), GTK_WIDGET (page), "guidance-reloaded-with-problem");
+  capture_part (GTK_WIDGET (mc_test_main_window ()), GTK_WIDGET (page), "guidance-reloaded-with-problem");
 
   g_unlink (bad);
   g_unlink (good);
@@ -729,7 +719,7 @@ test_enter_needs_pin (void)
 static void
 test_locked_down (void)
 {
-  McWindow *window = main_window ();
+  McWindow *window = mc_test_main_window ();
   McSelfServiceBoard *board = mc_self_service_get_board (self_service (), GTK_WINDOW (window));
   const char *actions[] = { "preferences", "quit", "about", "citizen-screen", "self-service", "show-guide" };
 
@@ -802,7 +792,8 @@ test_kiosk_keyboard (void)
   g_assert_cmpint (mc_self_service_window_get_phase (k), ==, MC_KIOSK_CHOOSE);
   collect_buttons (GTK_WIDGET (k), buttons);
   /* Twelve procedures, the call button, the staff button. */
-  g_assert_cmpuint (buttons->len, >=, mc_procedure_catalog_get_n_procedures (mc_procedure_catalog_get_default ()) + 2);
+  g_assert_cmpuint (buttons->len, >=,
+                    mc_procedure_catalog_get_n_procedures (mc_services_get_procedures (mc_application_get_services (app))) + 2);
 
   for (guint i = 0; i < 3 * buttons->len; i++)
     {
@@ -996,9 +987,9 @@ test_kiosk_scan_and_hand_off (void)
   g_assert_nonnull (strstr (h.session_json, "\"handed-off\""));
   g_assert_true (h.had_card_dir);
   g_assert_cmpuint (mc_self_service_board_get_n_packages (mc_self_service_get_board (self_service (),
-                                                                                    GTK_WINDOW (main_window ()))), ==, 1);
-  capture_part (GTK_WIDGET (main_window ()),
-                GTK_WIDGET (mc_self_service_get_board (self_service (), GTK_WINDOW (main_window ()))),
+                                                                                    GTK_WINDOW (mc_test_main_window ()))), ==, 1);
+  capture_part (GTK_WIDGET (mc_test_main_window ()),
+                GTK_WIDGET (mc_self_service_get_board (self_service (), GTK_WINDOW (mc_test_main_window ()))),
                 "self-service-board-package");
 
   /* The next citizen starts afresh; the papers become a visit at the
@@ -1020,7 +1011,7 @@ test_kiosk_scan_and_hand_off (void)
 
   /* The clerk takes it up from the list: it opens as any visit does, with
    * a session of its own that reads the card the citizen scanned. */
-  reception = mc_window_get_reception (main_window ());
+  reception = mc_window_get_reception (mc_test_main_window ());
   mc_reception_page_open_visit (reception, adopted);
   view = MC_VISIT_VIEW (mc_reception_page_get_visit_view (reception));
   g_assert_nonnull (view);
@@ -1041,13 +1032,13 @@ static void
 test_kiosk_call_clerk (void)
 {
   McSelfServiceWindow *k = kiosk ();
-  McSelfServiceBoard *board = mc_self_service_get_board (self_service (), GTK_WINDOW (main_window ()));
+  McSelfServiceBoard *board = mc_self_service_get_board (self_service (), GTK_WINDOW (mc_test_main_window ()));
 
   g_assert_false (mc_self_service_board_has_call (board));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (k), "kiosk.call-clerk", NULL));
   mc_test_iterate ();
   g_assert_true (mc_self_service_board_has_call (board));
-  capture_part (GTK_WIDGET (main_window ()), GTK_WIDGET (board), "self-service-board-call");
+  capture_part (GTK_WIDGET (mc_test_main_window ()), GTK_WIDGET (board), "self-service-board-call");
   capture (GTK_WIDGET (k), "kiosk-clerk-called");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (board), "board.acknowledge", NULL));
@@ -1118,7 +1109,7 @@ test_kiosk_timeout (void)
 static void
 test_leave (void)
 {
-  McWindow *window = main_window ();
+  McWindow *window = mc_test_main_window ();
   McSelfServiceBoard *board = mc_self_service_get_board (self_service (), GTK_WINDOW (window));
   GtkWidget *prompt;
 
@@ -1177,21 +1168,15 @@ main (int   argc,
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
 
-  setlocale (LC_ALL, "");
-  gtk_test_init (&argc, &argv, NULL);
-  mc_core_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  mc_test_ui_init (&argc, &argv);
 
-  app = mc_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = mc_test_app_new ();
   g_settings_set_string (settings (), "ward-code", "22333");
   g_settings_set_string (settings (), "counter-name", "Quầy 2");
   g_settings_set_string (settings (), "scanner-device", "pnm:0");
   g_application_activate (G_APPLICATION (app));
   mc_test_iterate ();
-  mc_test_wait_for_frames (GTK_WIDGET (main_window ()));
+  mc_test_wait_for_frames (GTK_WIDGET (mc_test_main_window ()));
 
   g_test_add_func ("/citizen/window/one-monitor", test_one_monitor);
   g_test_add_func ("/citizen/window/steps", test_steps);

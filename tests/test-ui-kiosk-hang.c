@@ -24,6 +24,7 @@
  * it hung, and the kiosk stayed on "Scanning" with the papers on disk. */
 
 static char *tmp_root;
+static McProcedureCatalog *procedures;   /* the built-in catalog, made in main() */
 
 typedef struct {
   McSelfServiceWindow *kiosk;
@@ -86,7 +87,7 @@ test_hung_scan_is_wiped (void)
   g_signal_connect (f.scanner, "page-started", G_CALLBACK (on_started), &f);
   g_signal_connect (f.scanner, "job-finished", G_CALLBACK (on_finished), &f);
   g_signal_connect (f.scanner, "job-failed", G_CALLBACK (on_failed), &f);
-  f.kiosk = mc_self_service_window_new (NULL, settings, f.scanner, NULL, base);
+  f.kiosk = mc_self_service_window_new (NULL, settings, procedures, f.scanner, NULL, base);
   g_object_ref_sink (f.kiosk);
   gtk_window_present (GTK_WINDOW (f.kiosk));
   g_assert_true (mc_test_wait_until (is_true, &f.devices, 30));
@@ -138,6 +139,7 @@ main (int   argc,
   mc_core_init ();
   mc_ui_init ();
   adw_init ();
+  procedures = mc_procedure_catalog_new_builtin ();
 
   g_test_add_func ("/kiosk/hung-scan-is-wiped", test_hung_scan_is_wiped);
   ret = g_test_run ();

@@ -42,6 +42,7 @@ static GPtrArray *log_lines;     /* every message logged: "LEVEL domain: message
 static guint log_warnings;       /* of which warnings and criticals */
 static char *dir;
 static GSettings *settings;
+static McProcedureCatalog *procedures;   /* the built-in catalog, made in main() */
 static McScanner *scanner;
 
 static GLogWriterOutput
@@ -125,7 +126,7 @@ static void
 test_visit_view (void)
 {
   g_autofree char *visits_dir = g_build_filename (dir, "visits", NULL);
-  g_autoptr(McVisitStore) store = mc_visit_store_new (visits_dir, mc_procedure_catalog_get_default ());
+  g_autoptr(McVisitStore) store = mc_visit_store_new (visits_dir, procedures);
   g_autoptr(GError) error = NULL;
 
   mc_visit_store_load (store, &error);
@@ -210,7 +211,7 @@ test_identity_form (void)
 static void
 test_citizen_view (void)
 {
-  g_autoptr(McCitizenScreen) screen = mc_citizen_screen_new ();
+  g_autoptr(McCitizenScreen) screen = mc_citizen_screen_new (procedures);
   GtkWidget *view = mc_citizen_view_new ();
   GtkWindow *window;
 
@@ -298,6 +299,7 @@ main (int   argc,
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
   mc_ui_init ();
   adw_init ();
+  procedures = mc_procedure_catalog_new_builtin ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   mc_test_load_style ();
 

@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <utime.h>
 #include <glib/gi18n.h>
@@ -50,6 +49,7 @@
 
 static char *root;
 static McApplication *app;
+static McProcedureCatalog *procedures;   /* the built-in catalog, made in main() */
 static McTestPortal *portal;
 static McWindow *window;
 static char *unfinished_dir;   /* a kiosk session cut short */
@@ -58,18 +58,10 @@ static char *old_draft_id;     /* set aside 20 hours ago */
 static char *orphan_visit_id;  /* sent, its folder purged by an older program */
 static char *sent_visit_dir;   /* sent while the program was closed, long ago */
 
-static McReceptionPage *
-reception (void)
-{
-  return mc_window_get_reception (window);
-}
-
 static McVisitView *
 view (void)
 {
-  GtkWidget *v = mc_reception_page_get_visit_view (reception ());
-
-  return v ? MC_VISIT_VIEW (v) : NULL;
+  return mc_test_window_visit_view (window);
 }
 
 static void
@@ -131,7 +123,7 @@ static void
 make_self_service_folders (void)
 {
   g_autofree char *base = mc_self_service_get_base_dir ();
-  const McProcedure *p = mc_procedure_catalog_lookup (mc_procedure_catalog_get_default (), PROCEDURE);
+  const McProcedure *p = mc_procedure_catalog_lookup (procedures, PROCEDURE);
   g_autoptr(McSelfServiceSession) unfinished = NULL;
   g_autoptr(McSelfServiceSession) handed_off = NULL;
   g_autoptr(GError) error = NULL;
@@ -170,7 +162,7 @@ sent_visit (const char *visits_dir)
   g_autoptr(McOutboxItem) sent = NULL;
 
   g_assert_no_error (error);
-  visit = mc_visit_create (visits_dir, mc_procedure_catalog_get_default (), PROCEDURE, "22366", "Quầy 1",
+  visit = mc_visit_create (visits_dir, procedures, PROCEDURE, "22366", "Quầy 1",
                            "Cán bộ thử", &error);
   g_assert_no_error (error);
   package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
@@ -213,7 +205,7 @@ make_old_draft (const char *visits_dir)
   g_autoptr(GError) error = NULL;
   g_autoptr(McVisit) visit = NULL;
 
-  visit = mc_visit_create (visits_dir, mc_procedure_catalog_get_default (), PROCEDURE, "22366", "Quầy 1",
+  visit = mc_visit_create (visits_dir, procedures, PROCEDURE, "22366", "Quầy 1",
                            "Cán bộ thử", &error);
   g_assert_no_error (error);
   g_assert_true (mc_visit_flush (visit, &error));
@@ -434,7 +426,7 @@ test_nothing_stays (void)
   g_assert_no_error (error);
 
   /* Filed through the portal's API from the visit, and recorded. */
-  mc_reception_page_open_visit (reception (), visit);
+  mc_reception_page_open_visit (mc_window_get_reception (window), visit);
   g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "submit");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view ()), "visit.upload", NULL));
   g_assert_true (mc_test_wait_until (is_recorded, visit, 60));
@@ -503,12 +495,9 @@ main (int   argc,
       g_setenv (vars[i], dir, TRUE);
     }
 
-  setlocale (LC_ALL, "");
-  gtk_test_init (&argc, &argv, NULL);
-  mc_core_init ();
-  adw_init ();
+  mc_test_ui_init (&argc, &argv);
+  procedures = mc_procedure_catalog_new_builtin ();
   mc_test_allow_vips_warnings ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   visits_dir = g_build_filename (g_get_user_data_dir (), "motcua", "visits", NULL);
   g_assert_cmpint (g_mkdir_with_parents (visits_dir, 0700), ==, 0);
@@ -525,9 +514,7 @@ main (int   argc,
   g_settings_set_string (settings, "portal-api-endpoint", mc_test_portal_get_endpoint (portal));
   g_settings_set_uint (settings, "retention-hours", 24);
 
-  app = mc_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = mc_test_app_new ();
   g_assert_nonnull (mc_application_get_outbox (app));
   mc_portal_outbox_set_token (mc_application_get_outbox (app), TOKEN);
   g_application_activate (G_APPLICATION (app));

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <sqlite3.h>
 #include <glib/gi18n.h>
@@ -69,19 +68,10 @@ find_descendant (GtkWidget  *widget,
   return NULL;
 }
 
-static McWindow *
-main_window (void)
-{
-  GtkWindow *window = mc_test_find_toplevel (MC_TYPE_WINDOW);
-
-  g_assert_nonnull (window);
-  return MC_WINDOW (window);
-}
-
 static McStatisticsPage *
 page (void)
 {
-  GtkWidget *p = find_descendant (GTK_WIDGET (main_window ()), MC_TYPE_STATISTICS_PAGE, NULL);
+  GtkWidget *p = find_descendant (GTK_WIDGET (mc_test_main_window ()), MC_TYPE_STATISTICS_PAGE, NULL);
 
   g_assert_nonnull (p);
   return MC_STATISTICS_PAGE (p);
@@ -191,7 +181,7 @@ test_empty (void)
 
   g_application_activate (G_APPLICATION (app));
   mc_test_iterate ();
-  window = main_window ();
+  window = mc_test_main_window ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", "statistics"));
 
   /* A first start: the ledger is created, and nothing is invented. */
@@ -239,18 +229,18 @@ test_counts_from_another_program (void)
   table = find_descendant (GTK_WIDGET (page ()), GTK_TYPE_COLUMN_VIEW, NULL);
   rows = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (table)));
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
-  mc_test_screenshot (GTK_WIDGET (main_window ()), "statistics-today");
+  mc_test_screenshot (GTK_WIDGET (mc_test_main_window ()), "statistics-today");
 
   mc_statistics_page_set_period (page (), "week");
   wait_for_total ();
   mc_statistics_page_get_range (page (), &from, &to);
   g_assert_cmpuint (to - from, ==, 6);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 7);
-  mc_test_screenshot (GTK_WIDGET (main_window ()), "statistics-week");
+  mc_test_screenshot (GTK_WIDGET (mc_test_main_window ()), "statistics-week");
 
   mc_statistics_page_set_period (page (), "month");
   wait_for_total ();
-  mc_test_screenshot (GTK_WIDGET (main_window ()), "statistics-month");
+  mc_test_screenshot (GTK_WIDGET (mc_test_main_window ()), "statistics-month");
 }
 
 static void
@@ -265,7 +255,7 @@ test_custom_range_with_merged_ward (void)
   wait_for_total ();
   g_assert_nonnull (strstr (label_text ("merged"), "Phường Vĩnh Hải"));
   g_assert_true (gtk_widget_get_visible (find_descendant (GTK_WIDGET (page ()), GTK_TYPE_LABEL, "merged")));
-  mc_test_screenshot (GTK_WIDGET (main_window ()), "statistics-custom");
+  mc_test_screenshot (GTK_WIDGET (mc_test_main_window ()), "statistics-custom");
 }
 
 static gboolean
@@ -802,17 +792,11 @@ main (int   argc,
   g_assert_nonnull (data_dir);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
 
-  setlocale (LC_ALL, "");
-  gtk_test_init (&argc, &argv, NULL);
-  mc_core_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  mc_test_ui_init (&argc, &argv);
   today = mc_day_today ();
   by_day = g_hash_table_new (NULL, NULL);
 
-  app = mc_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = mc_test_app_new ();
   settings = mc_application_get_settings (app);
   /* A counter already set up: no first-run dialog. */
   g_settings_set_string (settings, "ward-code", "22333");

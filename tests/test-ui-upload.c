@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -36,6 +35,7 @@
 #define BIRTH "1.001193"
 
 static McApplication *app;
+static McProcedureCatalog *procedures;   /* the built-in catalog, made in main() */
 static McTestPortal *portal;
 static McWindow *window;
 static char *data_dir;
@@ -47,18 +47,10 @@ static guint64 progress_sent;
 static double view_fraction;
 static guint failed_signals;
 
-static McReceptionPage *
-reception (void)
-{
-  return mc_window_get_reception (window);
-}
-
 static McVisitView *
 view (void)
 {
-  GtkWidget *v = mc_reception_page_get_visit_view (reception ());
-
-  return v ? MC_VISIT_VIEW (v) : NULL;
+  return mc_test_window_visit_view (window);
 }
 
 static GtkWidget *
@@ -98,7 +90,7 @@ packaged_visit (guint noise_pixels)
   package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
   mc_test_make_visit_package (package, mc_visit_get_id (visit), noise_pixels);
   mc_visit_set_packaged (visit, package);
-  mc_reception_page_open_visit (reception (), visit);
+  mc_reception_page_open_visit (mc_window_get_reception (window), visit);
   g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "submit");
   progress_sent = 0;
   view_fraction = 0;
@@ -368,7 +360,7 @@ test_sent_by_another_program (void)
 
   /* Taken up again, the visit shows it sent, takes the receipt and is
    * recorded. */
-  mc_reception_page_open_visit (reception (), visit);
+  mc_reception_page_open_visit (mc_window_get_reception (window), visit);
   g_assert_true (mc_test_wait_until (is_recorded, visit, 30));
   mc_test_iterate ();
   assert_filed_once (visit);
@@ -394,7 +386,7 @@ old_abandoned_visit (const char *visits_dir,
   g_autoptr(GString) text = NULL;
   char *dir;
 
-  visit = mc_visit_create (visits_dir, mc_procedure_catalog_get_default (), BIRTH, "22366", "Quầy 1", "Cán bộ thử",
+  visit = mc_visit_create (visits_dir, procedures, BIRTH, "22366", "Quầy 1", "Cán bộ thử",
                            &error);
   g_assert_no_error (error);
   package = g_build_filename (mc_visit_get_dir (visit), "package", NULL);
@@ -450,12 +442,9 @@ main (int   argc,
   g_assert_nonnull (data_dir);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
 
-  setlocale (LC_ALL, "");
-  gtk_test_init (&argc, &argv, NULL);
-  mc_core_init ();
-  adw_init ();
+  mc_test_ui_init (&argc, &argv);
+  procedures = mc_procedure_catalog_new_builtin ();
   mc_test_allow_vips_warnings ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   visits_dir = g_build_filename (data_dir, "motcua", "visits", NULL);
   g_assert_cmpint (g_mkdir_with_parents (visits_dir, 0700), ==, 0);
@@ -471,10 +460,7 @@ main (int   argc,
   g_settings_set_string (settings, "portal-api-endpoint", mc_test_portal_get_endpoint (portal));
   g_settings_set_uint (settings, "portal-retry-delay-ms", 1500);
 
-  app = mc_application_new ();
-  /* No session bus under xvfb-run: never try to be the unique instance. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = mc_test_app_new ();
   outbox = mc_application_get_outbox (app);
   g_assert_nonnull (outbox);
   g_assert_null (mc_application_get_outbox_problem (app));

@@ -35,6 +35,7 @@
 static GtkWindow *window;
 static McReceptionPage *page;
 static McScanner *scanner;
+static McProcedureCatalog *procedures;   /* the built-in catalog, made in main() */
 static McVisitStore *visits;
 static McLedger *ledger;
 static GSettings *settings;
@@ -422,7 +423,7 @@ test_taken_up_again (void)
   /* Saved to disk as it went: a new store (the program restarted) finds it. */
   g_assert_true (mc_visit_store_flush (visits, &error));
   g_assert_no_error (error);
-  again = mc_visit_store_new (mc_visit_store_get_dir (visits), mc_procedure_catalog_get_default ());
+  again = mc_visit_store_new (mc_visit_store_get_dir (visits), procedures);
   mc_visit_store_load (again, &error);
   g_assert_no_error (error);
   reloaded = mc_visit_store_lookup (again, mc_visit_get_id (visit));
@@ -490,6 +491,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   mc_ui_init ();
   adw_init ();
+  procedures = mc_procedure_catalog_new_builtin ();
   mc_test_allow_vips_warnings ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   mc_test_load_style ();
@@ -501,15 +503,15 @@ main (int   argc,
   g_settings_set_string (settings, "ward-code", "22366");
   g_settings_set_string (settings, "counter-name", "Quầy 1");
   g_settings_set_string (settings, "clerk-name", "Cán bộ thử");
-  visits = mc_visit_store_new (visits_dir, mc_procedure_catalog_get_default ());
+  visits = mc_visit_store_new (visits_dir, procedures);
   mc_visit_store_load (visits, &error);
   g_assert_no_error (error);
   ledger = mc_ledger_open (ledger_path, TRUE, &error);
   g_assert_no_error (error);
   scanner = mc_scanner_new ();
-  page = MC_RECEPTION_PAGE (mc_reception_page_new (visits, mc_procedure_catalog_get_default (), scanner, settings));
+  page = MC_RECEPTION_PAGE (mc_reception_page_new (visits, procedures, scanner, settings));
   mc_reception_page_set_ledger (page, ledger);
-  citizen = mc_citizen_screen_new ();
+  citizen = mc_citizen_screen_new (procedures);
   g_signal_connect (citizen, "notify::scanner-busy", G_CALLBACK (on_citizen_busy), NULL);
   mc_reception_page_set_citizen_screen (page, citizen);
   {

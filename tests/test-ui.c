@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -49,15 +48,6 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
-static McWindow *
-main_window (void)
-{
-  GtkWindow *window = mc_test_find_toplevel (MC_TYPE_WINDOW);
-
-  g_assert_nonnull (window);
-  return MC_WINDOW (window);
-}
-
 static gboolean
 is_vietnamese (void)
 {
@@ -80,7 +70,7 @@ test_first_run (void)
   dialog = mc_test_find_toplevel (MC_TYPE_FIRST_RUN_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_modal (dialog));
-  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (main_window ()));
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (mc_test_main_window ()));
   mc_test_screenshot (GTK_WIDGET (dialog), "first-run-empty");
 
   /* Start stays disabled until both ward and counter are given. */
@@ -108,14 +98,14 @@ test_first_run (void)
   g_assert_cmpstr (counter, ==, "Quầy 1");
   g_assert_false (mc_first_run_dialog_is_needed (settings));
 
-  header = mc_window_dup_header_text (main_window ());
+  header = mc_window_dup_header_text (mc_test_main_window ());
   g_assert_cmpstr (header, ==, "Phường Bắc Nha Trang\nQuầy 1 · Cán bộ A");
 }
 
 static void
 test_sections (void)
 {
-  McWindow *window = main_window ();
+  McWindow *window = mc_test_main_window ();
   AdwViewStack *stack = ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, 0));
   const char *names[] = { "reception", "statistics", "guidance" };
   const char *titles_en[] = { "Reception", "Statistics", "Guidance" };
@@ -182,7 +172,7 @@ test_shortcuts (void)
   assert_accel ("app.quit", "<Control>q");
   assert_accel ("win.show-help-overlay", "<Control>question");
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-help-overlay", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (mc_test_main_window ()), "win.show-help-overlay", NULL));
   mc_test_iterate ();
   overlay = mc_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (overlay);
@@ -278,19 +268,9 @@ main (int   argc,
   g_assert_nonnull (data_dir);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
 
-  /* gtk_test_init() keeps the C locale; the Vietnamese run needs the
-   * environment's, as the program has it. */
-  setlocale (LC_ALL, "");
-  gtk_test_init (&argc, &argv, NULL);
-  mc_core_init ();
-  adw_init ();
-  /* Screenshots must show the end state, not a cross-fade. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  mc_test_ui_init (&argc, &argv);
 
-  app = mc_application_new ();
-  /* No session bus under xvfb-run: never try to be the unique instance. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = mc_test_app_new ();
 
   g_test_add_func ("/ui/first-run", test_first_run);
   g_test_add_func ("/ui/sections", test_sections);

@@ -258,7 +258,7 @@ main (int   argc,
   g_assert_no_error (error);
   session = mc_visit_session_new (visit, settings);
   mc_visit_session_start (session);
-  screen = mc_citizen_screen_new ();
+  screen = mc_citizen_screen_new (catalog);
   citizen = mc_visit_citizen_new (screen);
 
   g_test_add_func ("/visit-citizen/welcome", test_welcome);

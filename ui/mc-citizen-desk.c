@@ -26,6 +26,13 @@ struct _McCitizenDesk
 
 G_DEFINE_FINAL_TYPE (McCitizenDesk, mc_citizen_desk, G_TYPE_OBJECT)
 
+/* The guides of the catalog the screen shows. */
+static McGuideBook *
+guide_book (McCitizenDesk *self)
+{
+  return mc_guide_book_get_shared (mc_citizen_screen_get_procedures (self->screen));
+}
+
 static McWindow *
 clerk_window (McCitizenDesk *self)
 {
@@ -115,7 +122,7 @@ show_guide (GSimpleAction *action,
 
   /* The same guide again switches it off, as a toggle button does. */
   if (*id == '\0' || g_str_equal (g_variant_get_string (state, NULL), id) ||
-      mc_guide_book_lookup (mc_guide_book_get_default (), id) == NULL)
+      mc_guide_book_lookup (guide_book (self), id) == NULL)
     id = NULL;
   mc_citizen_screen_set_guide_id (self->screen, id);
   g_simple_action_set_state (action, g_variant_new_string (id ? id : ""));
@@ -137,7 +144,7 @@ read_guide (GSimpleAction *action,
             gpointer       user_data)
 {
   McCitizenDesk *self = user_data;
-  const McGuide *guide = mc_guide_book_lookup (mc_guide_book_get_default (), g_variant_get_string (param, NULL));
+  const McGuide *guide = mc_guide_book_lookup (guide_book (self), g_variant_get_string (param, NULL));
   g_autoptr(GString) text = g_string_new (NULL);
 
   if (guide == NULL)
@@ -228,15 +235,16 @@ mc_citizen_desk_init (McCitizenDesk *self)
 }
 
 McCitizenDesk *
-mc_citizen_desk_new (GtkApplication *application,
-                     GSettings      *settings)
+mc_citizen_desk_new (GtkApplication     *application,
+                     GSettings          *settings,
+                     McProcedureCatalog *procedures)
 {
   McCitizenDesk *self = g_object_new (MC_TYPE_CITIZEN_DESK, NULL);
   GSimpleAction *read_action;
 
   self->application = application;
   self->settings = g_object_ref (settings);
-  self->screen = mc_citizen_screen_new ();
+  self->screen = mc_citizen_screen_new (procedures);
   self->speaker = mc_speaker_new ();
   g_signal_connect_object (self->speaker, "notify::error", G_CALLBACK (on_speaker_error), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->screen, "notify::guide-id", G_CALLBACK (on_guide_changed), self, G_CONNECT_SWAPPED);

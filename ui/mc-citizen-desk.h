@@ -24,8 +24,9 @@ G_BEGIN_DECLS
 #define MC_TYPE_CITIZEN_DESK (mc_citizen_desk_get_type ())
 G_DECLARE_FINAL_TYPE (McCitizenDesk, mc_citizen_desk, MC, CITIZEN_DESK, GObject)
 
-McCitizenDesk   *mc_citizen_desk_new           (GtkApplication *application,
-                                                GSettings      *settings);
+McCitizenDesk   *mc_citizen_desk_new           (GtkApplication     *application,
+                                                GSettings          *settings,
+                                                McProcedureCatalog *procedures);
 McCitizenScreen *mc_citizen_desk_get_screen    (McCitizenDesk  *self);
 McSpeaker       *mc_citizen_desk_get_speaker   (McCitizenDesk  *self);
 /* NULL while hidden. */

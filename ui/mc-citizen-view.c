@@ -56,12 +56,19 @@ struct _McCitizenView
 
 G_DEFINE_FINAL_TYPE (McCitizenView, mc_citizen_view, ADW_TYPE_BIN)
 
+/* The guides of the catalog the screen shows. */
+static McGuideBook *
+guide_book (McCitizenView *self)
+{
+  return mc_guide_book_get_shared (mc_citizen_screen_get_procedures (self->screen));
+}
+
 #define ILLUSTRATIONS RESOURCE_BASE "/data/illustrations/"
 
 static const McProcedure *
 current_procedure (McCitizenView *self)
 {
-  return mc_procedure_catalog_lookup (mc_procedure_catalog_get_default (),
+  return mc_procedure_catalog_lookup (mc_citizen_screen_get_procedures (self->screen),
                                       mc_citizen_screen_get_procedure_code (self->screen));
 }
 
@@ -117,7 +124,7 @@ static void
 show_what_to_bring (McCitizenView *self)
 {
   const McProcedure *procedure = current_procedure (self);
-  McGuideBook *book = mc_guide_book_get_default ();
+  McGuideBook *book = guide_book (self);
   const McGuide *guide = procedure ? mc_guide_book_lookup_procedure (book, procedure->code) : NULL;
 
   clear_box (self->bring_list);
@@ -296,7 +303,7 @@ show_what_next (McCitizenView *self)
 
   mc_guide_view_set_large (self->next_guide, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->next_guide),
-                          id && mc_guide_view_show (self->next_guide, mc_guide_book_get_default (), id,
+                          id && mc_guide_view_show (self->next_guide, guide_book (self), id,
                                                     MC_GUIDE_PART_AFTER, FALSE));
 }
 
@@ -350,7 +357,7 @@ mc_citizen_view_sync (McCitizenView *self)
   if (guide_id != NULL)
     {
       mc_guide_view_set_large (self->guide_view, TRUE);
-      if (mc_guide_view_show (self->guide_view, mc_guide_book_get_default (), guide_id,
+      if (mc_guide_view_show (self->guide_view, guide_book (self), guide_id,
                               MC_GUIDE_PART_ALL, TRUE))
         {
           gtk_stack_set_visible_child_name (self->stack, "guide");

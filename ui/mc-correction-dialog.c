@@ -88,9 +88,10 @@ set_busy (McCorrectionDialog *self,
 /* ---- The list ----------------------------------------------------------- */
 
 static char *
-describe (const McLedgerFiling *f)
+describe (McCorrectionDialog   *self,
+          const McLedgerFiling *f)
 {
-  g_autofree char *name = mc_procedure_names_dup_label (f->procedure);
+  g_autofree char *name = mc_procedure_names_dup_label (mc_ledger_get_procedures (self->ledger), f->procedure);
 
   /* Translators: procedure · portal, as a row title */
   return g_strdup_printf (_("%s · %s"), name, mc_channel_get_label (f->channel));
@@ -147,7 +148,7 @@ on_filings (GObject      *object,
   for (guint i = 0; i < filings->len; i++)
     {
       McLedgerFiling *f = g_ptr_array_index (filings, i);
-      g_autofree char *title = describe (f);
+      g_autofree char *title = describe (self, f);
       g_autofree char *details = describe_details (f);
       GtkWidget *row = adw_action_row_new ();
 
@@ -292,6 +293,7 @@ mc_correction_dialog_edit (McCorrectionDialog *self,
   McLedgerFiling *f;
   g_autofree char *title = NULL;
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  McProcedureCatalog *procedures = mc_ledger_get_procedures (self->ledger);
   guint selected = 0;
 
   g_return_if_fail (MC_IS_CORRECTION_DIALOG (self));
@@ -299,7 +301,7 @@ mc_correction_dialog_edit (McCorrectionDialog *self,
     return;
 
   f = self->editing = g_ptr_array_index (self->filings, index);
-  title = describe (f);
+  title = describe (self, f);
   /* A group's title and description are always read as markup in
    * libadwaita 1.2: a clerk's name or a receipt with "&" is text. */
   {
@@ -312,19 +314,19 @@ mc_correction_dialog_edit (McCorrectionDialog *self,
   }
 
   g_ptr_array_set_size (self->codes, 0);
-  for (guint i = 0; i < mc_procedure_names_get_n_known (); i++)
+  for (guint i = 0; i < mc_procedure_names_get_n_known (procedures); i++)
     {
-      const char *code = mc_procedure_names_get_code (i);
-      g_autofree char *label = g_strdup_printf ("%s (%s)", mc_procedure_names_lookup (code), code);
+      const char *code = mc_procedure_names_get_code (procedures, i);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", mc_procedure_names_lookup (procedures, code), code);
 
       gtk_string_list_append (names, label);
       g_ptr_array_add (self->codes, g_strdup (code));
       if (g_str_equal (code, f->procedure))
         selected = i;
     }
-  if (mc_procedure_names_lookup (f->procedure) == NULL)
+  if (mc_procedure_names_lookup (procedures, f->procedure) == NULL)
     {
-      g_autofree char *label = mc_procedure_names_dup_label (f->procedure);
+      g_autofree char *label = mc_procedure_names_dup_label (procedures, f->procedure);
 
       gtk_string_list_append (names, label);
       g_ptr_array_add (self->codes, g_strdup (f->procedure));

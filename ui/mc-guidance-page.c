@@ -13,6 +13,7 @@ struct _McGuidancePage
 {
   AdwBin           parent_instance;
 
+  McProcedureCatalog *procedures;
   McGuideBook     *book;
   GSettings       *settings;
   GPtrArray       *ids;          /* parallel to the list's rows */
@@ -109,10 +110,10 @@ fill (McGuidancePage *self)
 static void
 ensure_filled (McGuidancePage *self)
 {
-  if (self->filled)
+  if (self->filled || self->procedures == NULL)
     return;
   self->filled = TRUE;
-  self->book = g_object_ref (mc_guide_book_get_default ());
+  self->book = g_object_ref (mc_guide_book_get_shared (self->procedures));
   fill (self);
 }
 
@@ -124,11 +125,29 @@ mc_guidance_page_reload (McGuidancePage *self)
   g_return_if_fail (MC_IS_GUIDANCE_PAGE (self));
 
   ensure_filled (self);
+  if (!self->filled)
+    return;
   selected = g_strdup (mc_guidance_page_get_selected (self));
-  g_set_object (&self->book, mc_guide_book_reload_default ());
+  g_set_object (&self->book, mc_guide_book_reload_shared (self->procedures));
   fill (self);
   if (selected != NULL)
     mc_guidance_page_select (self, selected);
+}
+
+/* The catalog whose guides the section shows (the program's). */
+void
+mc_guidance_page_set_procedures (McGuidancePage     *self,
+                                 McProcedureCatalog *procedures)
+{
+  g_return_if_fail (MC_IS_GUIDANCE_PAGE (self));
+  g_return_if_fail (MC_IS_PROCEDURE_CATALOG (procedures));
+
+  if (!g_set_object (&self->procedures, procedures))
+    return;
+  g_clear_object (&self->book);
+  self->filled = FALSE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    ensure_filled (self);
 }
 
 static void
@@ -198,6 +217,7 @@ mc_guidance_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->guide_list, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_GUIDANCE_PAGE);
   g_clear_object (&self->book);
+  g_clear_object (&self->procedures);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->ids, g_ptr_array_unref);
 

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "mc-procedure-catalog.h"
+
 G_BEGIN_DECLS
 
 /* The Guidance section of the clerk's window: every guide (portal
@@ -15,6 +17,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (McGuidancePage, mc_guidance_page, MC, GUIDANCE_PAGE, AdwBin)
 
 GtkWidget  *mc_guidance_page_new          (void);
+void        mc_guidance_page_set_procedures (McGuidancePage     *self,
+                                             McProcedureCatalog *procedures);
 gboolean    mc_guidance_page_select       (McGuidancePage *self,
                                            const char     *guide_id);
 const char *mc_guidance_page_get_selected (McGuidancePage *self);

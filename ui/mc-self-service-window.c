@@ -447,7 +447,7 @@ choose_action (GtkWidget  *widget,
                GVariant   *param)
 {
   McSelfServiceWindow *self = MC_SELF_SERVICE_WINDOW (widget);
-  const McProcedure *p = mc_procedure_catalog_lookup (mc_procedure_catalog_get_default (),
+  const McProcedure *p = mc_procedure_catalog_lookup (mc_citizen_screen_get_procedures (self->screen),
                                                       g_variant_get_string (param, NULL));
   g_autoptr(GError) error = NULL;
 
@@ -727,8 +727,8 @@ tick (gpointer data)
 static void
 build_procedure_buttons (McSelfServiceWindow *self)
 {
-  McProcedureCatalog *catalog = mc_procedure_catalog_get_default ();
-  McGuideBook *book = mc_guide_book_get_default ();
+  McProcedureCatalog *catalog = mc_citizen_screen_get_procedures (self->screen);
+  McGuideBook *book = mc_guide_book_get_shared (catalog);
   const guint columns = 2;
 
   for (guint i = 0; i < mc_procedure_catalog_get_n_procedures (catalog); i++)
@@ -929,7 +929,6 @@ mc_self_service_window_init (McSelfServiceWindow *self)
   GtkEventController *legacy;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->screen = mc_citizen_screen_new ();
   legacy = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (legacy, "event", G_CALLBACK (on_any_event), self);
@@ -937,15 +936,17 @@ mc_self_service_window_init (McSelfServiceWindow *self)
 }
 
 McSelfServiceWindow *
-mc_self_service_window_new (GtkApplication *application,
-                            GSettings      *settings,
-                            McScanner      *scanner,
-                            McSpeaker      *speaker,
-                            const char     *base_dir)
+mc_self_service_window_new (GtkApplication     *application,
+                            GSettings          *settings,
+                            McProcedureCatalog *procedures,
+                            McScanner          *scanner,
+                            McSpeaker          *speaker,
+                            const char         *base_dir)
 {
   McSelfServiceWindow *self = g_object_new (MC_TYPE_SELF_SERVICE_WINDOW, "application", application, NULL);
 
   self->settings = g_object_ref (settings);
+  self->screen = mc_citizen_screen_new (procedures);
   self->scanner = g_object_ref (scanner);
   self->speaker = speaker ? g_object_ref (speaker) : NULL;
   self->base_dir = base_dir ? g_strdup (base_dir) : mc_self_service_get_base_dir ();

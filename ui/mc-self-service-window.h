@@ -38,6 +38,7 @@ G_DECLARE_FINAL_TYPE (McSelfServiceWindow, mc_self_service_window, MC, SELF_SERV
 /* @base_dir: where sessions go; NULL: $XDG_DATA_HOME/motcua/self-service. */
 McSelfServiceWindow  *mc_self_service_window_new          (GtkApplication      *application,
                                                            GSettings           *settings,
+                                                           McProcedureCatalog  *procedures,
                                                            McScanner           *scanner,
                                                            McSpeaker           *speaker,
                                                            const char          *base_dir);

@@ -38,6 +38,13 @@ struct _McSelfService
 
 G_DEFINE_FINAL_TYPE (McSelfService, mc_self_service, G_TYPE_OBJECT)
 
+/* The program's procedure catalog, as the citizen screen shows it. */
+static McProcedureCatalog *
+procedures (McSelfService *self)
+{
+  return mc_citizen_screen_get_procedures (mc_citizen_desk_get_screen (self->desk));
+}
+
 enum {
   PROP_0,
   PROP_ACTIVE,
@@ -211,7 +218,7 @@ on_hand_off (McSelfService *self,
              const char    *folder,
              const char    *short_code)
 {
-  const McProcedure *procedure = mc_procedure_catalog_lookup (mc_procedure_catalog_get_default (), procedure_code);
+  const McProcedure *procedure = mc_procedure_catalog_lookup (procedures (self), procedure_code);
   Package p = { short_code, procedure ? mc_catalog_text (procedure->name, procedure->name_en) : procedure_code, folder };
 
   each_board (self, board_add_package, &p);
@@ -230,7 +237,7 @@ on_kiosk_step (McSelfService   *self,
                GParamSpec      *pspec,
                McCitizenScreen *screen)
 {
-  const McProcedure *procedure = mc_procedure_catalog_lookup (mc_procedure_catalog_get_default (),
+  const McProcedure *procedure = mc_procedure_catalog_lookup (procedures (self),
                                                               mc_citizen_screen_get_procedure_code (screen));
   g_autofree char *text = NULL;
 
@@ -299,7 +306,7 @@ enter (McSelfService *self)
     scanner = self->scanner;
   else
     scanner = self->own_scanner = mc_scanner_new ();
-  self->window = mc_self_service_window_new (self->application, self->settings, scanner,
+  self->window = mc_self_service_window_new (self->application, self->settings, procedures (self), scanner,
                                              mc_citizen_desk_get_speaker (self->desk), self->base_dir);
   g_signal_connect_object (self->window, "call-clerk", G_CALLBACK (on_call_clerk), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->window, "hand-off", G_CALLBACK (on_hand_off), self, G_CONNECT_SWAPPED);

@@ -76,6 +76,7 @@ export_thread (GTask        *task,
   ExportData *d = task_data;
   GError *error = NULL;
   g_autoptr(McSummary) summary = mc_summary_build (mc_ledger_get_store (d->ledger), d->catalog,
+                                                   mc_ledger_get_procedures (d->ledger),
                                                    d->from, d->to, d->ward_code, &error);
 
   if (summary == NULL)

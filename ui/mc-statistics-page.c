@@ -489,14 +489,34 @@ mc_statistics_page_set_custom_range (McStatisticsPage *self,
 
 /* ---- “+1” --------------------------------------------------------------- */
 
+/* The procedure catalog the ledger names procedures by. */
+static McProcedureCatalog *
+procedures (McStatisticsPage *self)
+{
+  return self->ledger != NULL ? mc_ledger_get_procedures (self->ledger) : NULL;
+}
+
 static void
 on_procedure_selected (McStatisticsPage *self)
 {
   guint i = gtk_drop_down_get_selected (self->procedure_dropdown);
 
-  if (i < mc_procedure_names_get_n_known ())
+  if (i < mc_procedure_names_get_n_known (procedures (self)))
     gtk_drop_down_set_selected (self->channel_dropdown,
-                                mc_procedure_names_default_channel (mc_procedure_names_get_code (i)));
+                                mc_procedure_names_default_channel (procedures (self),
+                                                                    mc_procedure_names_get_code (procedures (self), i)));
+}
+
+static void
+fill_procedure_list (McStatisticsPage *self)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  McProcedureCatalog *catalog = procedures (self);
+
+  for (guint i = 0; i < mc_procedure_names_get_n_known (catalog); i++)
+    gtk_string_list_append (list, mc_procedure_names_lookup (catalog, mc_procedure_names_get_code (catalog, i)));
+  gtk_drop_down_set_model (self->procedure_dropdown, G_LIST_MODEL (list));
+  on_procedure_selected (self);
 }
 
 void
@@ -506,8 +526,8 @@ mc_statistics_page_set_quick_entry (McStatisticsPage *self,
 {
   g_return_if_fail (MC_IS_STATISTICS_PAGE (self));
 
-  for (guint i = 0; i < mc_procedure_names_get_n_known (); i++)
-    if (g_str_equal (mc_procedure_names_get_code (i), procedure))
+  for (guint i = 0; i < mc_procedure_names_get_n_known (procedures (self)); i++)
+    if (g_str_equal (mc_procedure_names_get_code (procedures (self), i), procedure))
       gtk_drop_down_set_selected (self->procedure_dropdown, i);
   if (channel < MC_N_CHANNELS)
     gtk_drop_down_set_selected (self->channel_dropdown, channel);
@@ -552,7 +572,7 @@ quick_add_action (GtkWidget  *widget,
       _mc_statistics_page_toast (self, _("Choose this counter’s ward and name in Preferences first"));
       return;
     }
-  if (p >= mc_procedure_names_get_n_known () || ch >= MC_N_CHANNELS)
+  if (p >= mc_procedure_names_get_n_known (procedures (self)) || ch >= MC_N_CHANNELS)
     return;
 
   r.ward_code = ward;
@@ -560,7 +580,7 @@ quick_add_action (GtkWidget  *widget,
   /* The clerk's account: the display name set for this counter, or else
    * the login of the person at the PC. */
   r.clerk = *clerk ? clerk : g_get_user_name ();
-  r.procedure = mc_procedure_names_get_code (p);
+  r.procedure = mc_procedure_names_get_code (procedures (self), p);
   r.channel = (McChannel) ch;
   r.source = MC_SOURCE_MANUAL;
   gtk_popover_popdown (self->quick_popover);
@@ -731,6 +751,7 @@ mc_statistics_page_set_ledger (McStatisticsPage *self,
       /* Filings recorded by motcua-tool or an import show up too. */
       mc_ledger_watch (ledger, 3);
     }
+  fill_procedure_list (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "statistics.quick-add", ledger != NULL);
   show_open_problems (self);
   refresh (self);
@@ -905,7 +926,6 @@ mc_statistics_page_class_init (McStatisticsPageClass *klass)
 static void
 mc_statistics_page_init (McStatisticsPage *self)
 {
-  g_autoptr(GtkStringList) procedures = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) channels = gtk_string_list_new (NULL);
   McDay today = mc_day_today ();
   GDate first;
@@ -913,15 +933,12 @@ mc_statistics_page_init (McStatisticsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->period = g_strdup ("today");
 
-  for (guint i = 0; i < mc_procedure_names_get_n_known (); i++)
-    gtk_string_list_append (procedures, mc_procedure_names_lookup (mc_procedure_names_get_code (i)));
   for (McChannel ch = 0; ch < MC_N_CHANNELS; ch++)
     gtk_string_list_append (channels, mc_channel_get_label (ch));
-  gtk_drop_down_set_model (self->procedure_dropdown, G_LIST_MODEL (procedures));
   gtk_drop_down_set_model (self->channel_dropdown, G_LIST_MODEL (channels));
   g_signal_connect_object (self->procedure_dropdown, "notify::selected",
                            G_CALLBACK (on_procedure_selected), self, G_CONNECT_SWAPPED);
-  on_procedure_selected (self);
+  fill_procedure_list (self);
 
   g_date_clear (&first, 1);
   g_date_set_julian (&first, today);

@@ -25,6 +25,7 @@ struct _McWindow
   GtkLabel             *ward_label;
   GtkLabel             *counter_label;
   McStatisticsPage     *statistics_page;
+  McGuidancePage       *guidance_page;
   AdwBin               *reception_bin;
   McReceptionPage      *reception;
 };
@@ -215,6 +216,7 @@ mc_window_class_init (McWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McWindow, ward_label);
   gtk_widget_class_bind_template_child (widget_class, McWindow, counter_label);
   gtk_widget_class_bind_template_child (widget_class, McWindow, statistics_page);
+  gtk_widget_class_bind_template_child (widget_class, McWindow, guidance_page);
   gtk_widget_class_bind_template_child (widget_class, McWindow, reception_bin);
 
   gtk_widget_class_install_action (widget_class, "win.new-visit", NULL, new_visit_action);
@@ -318,6 +320,7 @@ mc_window_set_services (McWindow           *self,
 {
   g_return_if_fail (MC_IS_WINDOW (self));
 
+  mc_guidance_page_set_procedures (self->guidance_page, catalog);
   self->reception = MC_RECEPTION_PAGE (mc_reception_page_new (visits, catalog, scanner, self->settings));
   mc_reception_page_set_ledger (self->reception, mc_window_get_ledger (self));
   mc_reception_page_set_citizen_screen (self->reception, citizen_screen);

@@ -13,6 +13,7 @@ struct _McCitizenScreen
 {
   GObject         parent_instance;
 
+  McProcedureCatalog *procedures;
   McCitizenStep   step;
   char           *procedure_code;
   char           *component_key;
@@ -45,6 +46,7 @@ G_DEFINE_ENUM_TYPE (McCitizenCardSide, mc_citizen_card_side,
 
 enum {
   PROP_0,
+  PROP_PROCEDURES,
   PROP_STEP,
   PROP_PROCEDURE_CODE,
   PROP_COMPONENT_KEY,
@@ -111,9 +113,18 @@ forget_citizen (McCitizenScreen *self)
 }
 
 McCitizenScreen *
-mc_citizen_screen_new (void)
+mc_citizen_screen_new (McProcedureCatalog *procedures)
 {
-  return g_object_new (MC_TYPE_CITIZEN_SCREEN, NULL);
+  g_return_val_if_fail (MC_IS_PROCEDURE_CATALOG (procedures), NULL);
+  return g_object_new (MC_TYPE_CITIZEN_SCREEN, "procedures", procedures, NULL);
+}
+
+/* The catalog the screen's procedure codes and guides come from. */
+McProcedureCatalog *
+mc_citizen_screen_get_procedures (McCitizenScreen *self)
+{
+  g_return_val_if_fail (MC_IS_CITIZEN_SCREEN (self), NULL);
+  return self->procedures;
 }
 
 void
@@ -312,7 +323,7 @@ mc_citizen_screen_get_follow_url (McCitizenScreen *self)
 
   if (self->follow_url != NULL)
     return self->follow_url;
-  procedure = mc_procedure_catalog_lookup (mc_procedure_catalog_get_default (), self->procedure_code);
+  procedure = mc_procedure_catalog_lookup (self->procedures, self->procedure_code);
   if (procedure != NULL)
     return procedure->portal->home;
   return "https://dichvucong.gov.vn";
@@ -390,7 +401,7 @@ char *
 mc_citizen_screen_dup_speech (McCitizenScreen *self)
 {
   GString *s = g_string_new (NULL);
-  McGuideBook *book = mc_guide_book_get_default ();
+  McGuideBook *book = mc_guide_book_get_shared (self->procedures);
   const McGuide *guide;
 
   g_return_val_if_fail (MC_IS_CITIZEN_SCREEN (self), NULL);
@@ -474,6 +485,9 @@ mc_citizen_screen_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_PROCEDURES:
+      g_value_set_object (value, self->procedures);
+      break;
     case PROP_STEP:
       g_value_set_enum (value, self->step);
       break;
@@ -522,6 +536,9 @@ mc_citizen_screen_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_PROCEDURES:
+      self->procedures = g_value_dup_object (value);
+      break;
     case PROP_STEP:
       mc_citizen_screen_set_step (self, g_value_get_enum (value));
       break;
@@ -562,6 +579,7 @@ mc_citizen_screen_finalize (GObject *object)
 {
   McCitizenScreen *self = MC_CITIZEN_SCREEN (object);
 
+  g_clear_object (&self->procedures);
   g_free (self->procedure_code);
   g_free (self->component_key);
   g_clear_object (&self->pages);
@@ -582,6 +600,9 @@ mc_citizen_screen_class_init (McCitizenScreenClass *klass)
   object_class->get_property = mc_citizen_screen_get_property;
   object_class->set_property = mc_citizen_screen_set_property;
 
+  properties[PROP_PROCEDURES] =
+    g_param_spec_object ("procedures", NULL, NULL, MC_TYPE_PROCEDURE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STEP] =
     g_param_spec_enum ("step", NULL, NULL, MC_TYPE_CITIZEN_STEP, MC_CITIZEN_STEP_WELCOME,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "mc-citizen-detail.h"
+#include "mc-procedure-catalog.h"
 
 G_BEGIN_DECLS
 
@@ -47,7 +48,8 @@ gboolean     mc_citizen_step_from_string  (const char    *text,
 #define MC_TYPE_CITIZEN_SCREEN (mc_citizen_screen_get_type ())
 G_DECLARE_FINAL_TYPE (McCitizenScreen, mc_citizen_screen, MC, CITIZEN_SCREEN, GObject)
 
-McCitizenScreen *mc_citizen_screen_new                (void);
+McCitizenScreen *mc_citizen_screen_new                (McProcedureCatalog *procedures);
+McProcedureCatalog *mc_citizen_screen_get_procedures  (McCitizenScreen *self);
 void             mc_citizen_screen_reset              (McCitizenScreen *self);
 
 McCitizenStep    mc_citizen_screen_get_step           (McCitizenScreen *self);

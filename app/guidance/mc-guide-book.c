@@ -823,42 +823,49 @@ mc_guide_book_get_override_dir (void)
   return g_file_new_build_filename (g_get_user_config_dir (), "motcua", "guides", NULL);
 }
 
-static McGuideBook *default_book;
-G_LOCK_DEFINE_STATIC (default_book);
+/* The book shown for a catalog is kept with that catalog: every window
+ * that shows @catalog's procedures shows the same book, and a reload is
+ * seen by all of them. The lock makes getting and replacing it atomic. */
+#define SHARED_BOOK_KEY "mc-guide-book-shared"
+G_LOCK_DEFINE_STATIC (shared_book);
 
-/* The book the program shows, read once; the Guidance section reloads it
- * after the ward has edited its guides. Main thread. */
+/* The book the program shows for @catalog: its guides, with the ward's
+ * own from mc_guide_book_get_override_dir(), read once. */
 McGuideBook *
-mc_guide_book_get_default (void)
+mc_guide_book_get_shared (McProcedureCatalog *catalog)
 {
   McGuideBook *book;
 
-  G_LOCK (default_book);
-  if (default_book == NULL)
+  g_return_val_if_fail (MC_IS_PROCEDURE_CATALOG (catalog), NULL);
+
+  G_LOCK (shared_book);
+  book = g_object_get_data (G_OBJECT (catalog), SHARED_BOOK_KEY);
+  if (book == NULL)
     {
       g_autoptr(GFile) dir = mc_guide_book_get_override_dir ();
 
-      default_book = mc_guide_book_load (mc_procedure_catalog_get_default (), dir);
+      book = mc_guide_book_load (catalog, dir);
+      g_object_set_data_full (G_OBJECT (catalog), SHARED_BOOK_KEY, book, g_object_unref);
     }
-  book = default_book;
-  G_UNLOCK (default_book);
+  G_UNLOCK (shared_book);
   return book;
 }
 
-/* Replaces the default book; the previous one stays valid for whoever
- * holds a reference to it. */
+/* Reads the guides again, after the ward has edited them, and replaces
+ * @catalog's shared book; the previous one stays valid for whoever holds a
+ * reference to it. */
 McGuideBook *
-mc_guide_book_reload_default (void)
+mc_guide_book_reload_shared (McProcedureCatalog *catalog)
 {
   g_autoptr(GFile) dir = mc_guide_book_get_override_dir ();
-  McGuideBook *book = mc_guide_book_load (mc_procedure_catalog_get_default (), dir);
-  McGuideBook *old;
+  McGuideBook *book;
 
-  G_LOCK (default_book);
-  old = default_book;
-  default_book = book;
-  G_UNLOCK (default_book);
-  g_clear_object (&old);
+  g_return_val_if_fail (MC_IS_PROCEDURE_CATALOG (catalog), NULL);
+
+  book = mc_guide_book_load (catalog, dir);
+  G_LOCK (shared_book);
+  g_object_set_data_full (G_OBJECT (catalog), SHARED_BOOK_KEY, book, g_object_unref);
+  G_UNLOCK (shared_book);
   return book;
 }
 

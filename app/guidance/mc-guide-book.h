@@ -63,8 +63,8 @@ G_DECLARE_FINAL_TYPE (McGuideBook, mc_guide_book, MC, GUIDE_BOOK, GObject)
 
 McGuideBook    *mc_guide_book_load               (McProcedureCatalog *catalog,
                                                   GFile              *override_dir);
-McGuideBook    *mc_guide_book_get_default        (void);
-McGuideBook    *mc_guide_book_reload_default     (void);
+McGuideBook    *mc_guide_book_get_shared         (McProcedureCatalog *catalog);
+McGuideBook    *mc_guide_book_reload_shared      (McProcedureCatalog *catalog);
 GFile          *mc_guide_book_get_override_dir   (void);
 
 guint           mc_guide_book_get_n_guides       (McGuideBook *self);

@@ -298,6 +298,7 @@ typedef struct {
   McReportBy        by;
   Rollup           *rollup;
   McWardCatalog    *catalog;
+  McProcedureCatalog *procedures;
   const McWardUnit *target;
   McDay             from;
   McDay             to;
@@ -417,7 +418,7 @@ collect_count (const McLedgerCount *n,
   else if (c->by == MC_REPORT_BY_COUNTER)
     collect_counter_row (c, n, res);
   else if (query_index == 1 && c->by == MC_REPORT_BY_PROCEDURE)
-    collect_row (c, n->procedure, mc_procedure_names_dup_label (n->procedure))->count += n->count;
+    collect_row (c, n->procedure, mc_procedure_names_dup_label (c->procedures, n->procedure))->count += n->count;
   else if (query_index == 1 && c->by == MC_REPORT_BY_CHANNEL)
     collect_row (c, mc_channel_to_string (n->channel),
                  g_strdup (mc_channel_get_label (n->channel)))->count += n->count;
@@ -434,11 +435,12 @@ compare_rows_by_label (gconstpointer a,
 
 static int
 compare_rows_by_procedure (gconstpointer a,
-                           gconstpointer b)
+                           gconstpointer b,
+                           gpointer      procedures)
 {
   const McReportRow *x = *(McReportRow **) a, *y = *(McReportRow **) b;
 
-  return mc_procedure_names_compare (x->key, y->key);
+  return mc_procedure_names_compare (procedures, x->key, y->key);
 }
 
 static gboolean
@@ -486,6 +488,7 @@ static void
 fill_rows (McReport           *report,
            const McReportSpec *spec,
            McWardCatalog      *catalog,
+           McProcedureCatalog *procedures,
            const guint64      *days,
            GHashTable         *rows,
            GHashTable         *row_units)
@@ -525,7 +528,7 @@ fill_rows (McReport           *report,
           g_ptr_array_add (report->rows, value);
         }
       if (spec->by == MC_REPORT_BY_PROCEDURE)
-        g_ptr_array_sort (report->rows, compare_rows_by_procedure);
+        g_ptr_array_sort_with_data (report->rows, compare_rows_by_procedure, procedures);
       else if (spec->by == MC_REPORT_BY_COUNTER)
         g_ptr_array_sort (report->rows, compare_rows_by_label);
       else
@@ -558,6 +561,7 @@ fill_rows (McReport           *report,
 McReport *
 mc_report_build (McLedgerStore       *store,
                  McWardCatalog       *catalog,
+                 McProcedureCatalog  *procedures,
                  const McReportSpec  *spec,
                  GError             **error)
 {
@@ -635,6 +639,7 @@ mc_report_build (McLedgerStore       *store,
   c.by = spec->by;
   c.rollup = &rollup;
   c.catalog = catalog;
+  c.procedures = procedures;
   c.target = target;
   c.from = spec->from;
   c.to = spec->to;
@@ -654,7 +659,7 @@ mc_report_build (McLedgerStore       *store,
   report->total = c.total;
   sort_merged (catalog, report->merged_in);
 
-  fill_rows (report, spec, catalog, days, rows, row_units);
+  fill_rows (report, spec, catalog, procedures, days, rows, row_units);
 
   return g_steal_pointer (&report);
 }
@@ -697,11 +702,12 @@ mc_report_free (McReport *report)
 typedef struct {
   Rollup           *rollup;
   McWardCatalog    *catalog;
+  McProcedureCatalog *procedures;
   const McWardUnit *target;
   McSummary        *summary;
   guint64           total_b;
   GHashTable       *counters;       /* key → McReportRow */
-  GHashTable       *procedures;     /* code → McSummaryProcedure */
+  GHashTable       *by_code;        /* code → McSummaryProcedure */
   GHashTable       *merged_seen;
 } SummaryCollect;
 
@@ -717,14 +723,14 @@ static McSummaryProcedure *
 summary_procedure (SummaryCollect *c,
                    const char     *code)
 {
-  McSummaryProcedure *p = g_hash_table_lookup (c->procedures, code);
+  McSummaryProcedure *p = g_hash_table_lookup (c->by_code, code);
 
   if (p == NULL)
     {
       p = g_new0 (McSummaryProcedure, 1);
       p->code = g_strdup (code);
-      p->label = mc_procedure_names_dup_label (code);
-      g_hash_table_insert (c->procedures, p->code, p);
+      p->label = mc_procedure_names_dup_label (c->procedures, code);
+      g_hash_table_insert (c->by_code, p->code, p);
     }
   return p;
 }
@@ -766,25 +772,27 @@ summary_collect (const McLedgerCount *n,
 
 static int
 compare_procedures (gconstpointer a,
-                    gconstpointer b)
+                    gconstpointer b,
+                    gpointer      procedures)
 {
   const McSummaryProcedure *x = *(McSummaryProcedure **) a, *y = *(McSummaryProcedure **) b;
 
-  return mc_procedure_names_compare (x->code, y->code);
+  return mc_procedure_names_compare (procedures, x->code, y->code);
 }
 
 McSummary *
-mc_summary_build (McLedgerStore  *store,
-                  McWardCatalog  *catalog,
-                  McDay           from,
-                  McDay           to,
-                  const char     *ward_code,
-                  GError        **error)
+mc_summary_build (McLedgerStore       *store,
+                  McWardCatalog       *catalog,
+                  McProcedureCatalog  *procedures,
+                  McDay                from,
+                  McDay                to,
+                  const char          *ward_code,
+                  GError             **error)
 {
   g_autoptr(McSummary) s = NULL;
   g_autoptr(GArray) spans = NULL;
   g_autoptr(GHashTable) counters = NULL;
-  g_autoptr(GHashTable) procedures = NULL;
+  g_autoptr(GHashTable) by_code = NULL;
   g_autoptr(GHashTable) merged_seen = NULL;
   McLedgerCountQuery queries[2];
   const McWardUnit *target = NULL;
@@ -829,19 +837,20 @@ mc_summary_build (McLedgerStore  *store,
     }
 
   counters = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) report_row_free);
-  procedures = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) summary_procedure_free);
+  by_code = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) summary_procedure_free);
   merged_seen = g_hash_table_new (NULL, NULL);
   c.rollup = &rollup;
   c.catalog = catalog;
+  c.procedures = procedures;
   c.target = target;
   c.summary = s;
   c.counters = counters;
-  c.procedures = procedures;
+  c.by_code = by_code;
   c.merged_seen = merged_seen;
 
   /* The known procedures are always listed, as on the printed form. */
-  for (guint i = 0; i < mc_procedure_names_get_n_known (); i++)
-    summary_procedure (&c, mc_procedure_names_get_code (i));
+  for (guint i = 0; i < mc_procedure_names_get_n_known (procedures); i++)
+    summary_procedure (&c, mc_procedure_names_get_code (procedures, i));
 
   ok = mc_ledger_store_count (store, queries, 2, summary_collect, &c, error);
   rollup_clear (&rollup);
@@ -868,13 +877,13 @@ mc_summary_build (McLedgerStore  *store,
     }
   g_ptr_array_sort (s->counters, compare_rows_by_label);
 
-  g_hash_table_iter_init (&iter, procedures);
+  g_hash_table_iter_init (&iter, by_code);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       g_hash_table_iter_steal (&iter);
       g_ptr_array_add (s->procedures, value);
     }
-  g_ptr_array_sort (s->procedures, compare_procedures);
+  g_ptr_array_sort_with_data (s->procedures, compare_procedures, procedures);
 
   return g_steal_pointer (&s);
 }

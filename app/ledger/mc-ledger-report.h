@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mc-ledger-store.h"
+#include "mc-procedure-catalog.h"
 #include "mc-ward-catalog.h"
 
 G_BEGIN_DECLS
@@ -59,8 +60,10 @@ typedef struct {
   const char  *ward_code;    /* NULL: every ward */
 } McReportSpec;
 
+/* @procedures names and orders the procedures (NULL: by code). */
 McReport   *mc_report_build (McLedgerStore       *store,
                              McWardCatalog       *catalog,
+                             McProcedureCatalog  *procedures,
                              const McReportSpec  *spec,
                              GError             **error);
 void        mc_report_free  (McReport            *report);
@@ -91,12 +94,13 @@ typedef struct {
   gint64      generated_at_us;
 } McSummary;
 
-McSummary  *mc_summary_build (McLedgerStore  *store,
-                              McWardCatalog  *catalog,
-                              McDay           from,
-                              McDay           to,
-                              const char     *ward_code,
-                              GError        **error);
+McSummary  *mc_summary_build (McLedgerStore       *store,
+                              McWardCatalog       *catalog,
+                              McProcedureCatalog  *procedures,
+                              McDay                from,
+                              McDay                to,
+                              const char          *ward_code,
+                              GError             **error);
 void        mc_summary_free  (McSummary      *summary);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (McSummary, mc_summary_free)
 

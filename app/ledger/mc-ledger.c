@@ -16,6 +16,7 @@ struct _McLedger
   GObject        parent_instance;
 
   McLedgerStore *store;
+  McProcedureCatalog *procedures;
   GMainContext  *context;        /* where “changed” is emitted */
 
   guint64        stamp;
@@ -52,6 +53,7 @@ mc_ledger_finalize (GObject *object)
   McLedger *self = MC_LEDGER (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->procedures);
   g_clear_pointer (&self->no_problems, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->pin_lockout_path);
@@ -92,6 +94,22 @@ mc_ledger_new (McLedgerStore *store)
     mc_supervisor_pin_lockout_path (MC_IS_SQLITE_LEDGER (store)
                                     ? mc_sqlite_ledger_get_path (MC_SQLITE_LEDGER (store)) : NULL);
   return self;
+}
+
+void
+mc_ledger_set_procedures (McLedger           *self,
+                          McProcedureCatalog *procedures)
+{
+  g_return_if_fail (MC_IS_LEDGER (self));
+  g_return_if_fail (procedures == NULL || MC_IS_PROCEDURE_CATALOG (procedures));
+  g_set_object (&self->procedures, procedures);
+}
+
+McProcedureCatalog *
+mc_ledger_get_procedures (McLedger *self)
+{
+  g_return_val_if_fail (MC_IS_LEDGER (self), NULL);
+  return self->procedures;
 }
 
 char *
@@ -653,6 +671,7 @@ mc_ledger_correct_finish (McLedger      *self,
 
 typedef struct {
   McWardCatalog *catalog;
+  McProcedureCatalog *procedures;
   McDay          from;
   McDay          to;
   char          *ward_code;
@@ -662,6 +681,7 @@ static void
 summary_data_free (SummaryData *d)
 {
   g_clear_object (&d->catalog);
+  g_clear_object (&d->procedures);
   g_free (d->ward_code);
   g_free (d);
 }
@@ -675,7 +695,7 @@ summary_thread (GTask        *task,
   McLedger *self = source_object;
   SummaryData *d = task_data;
   GError *error = NULL;
-  McSummary *summary = mc_summary_build (self->store, d->catalog, d->from, d->to, d->ward_code, &error);
+  McSummary *summary = mc_summary_build (self->store, d->catalog, d->procedures, d->from, d->to, d->ward_code, &error);
 
   if (summary == NULL)
     g_task_return_error (task, error);
@@ -701,6 +721,8 @@ mc_ledger_summarize_async (McLedger             *self,
 
   d = g_new0 (SummaryData, 1);
   d->catalog = g_object_ref (catalog);
+  /* Taken now: the worker reads it while the main thread may set another. */
+  g_set_object (&d->procedures, self->procedures);
   d->from = from;
   d->to = to;
   d->ward_code = g_strdup (ward_code);

@@ -35,6 +35,11 @@ McLedgerStore *mc_ledger_get_store        (McLedger             *self);
  * missing. Empty when all is well; never NULL. Reports from a ledger with
  * problems must say so. */
 GPtrArray     *mc_ledger_get_open_problems (McLedger            *self);
+/* The procedure catalog the summaries name and order procedures by (the
+ * program's, given by whoever opened the ledger); NULL until set: codes. */
+void           mc_ledger_set_procedures   (McLedger             *self,
+                                           McProcedureCatalog   *procedures);
+McProcedureCatalog *mc_ledger_get_procedures (McLedger          *self);
 /* Polls for writes by other programs every @seconds (0 stops). */
 void           mc_ledger_watch            (McLedger             *self,
                                            guint                 seconds);

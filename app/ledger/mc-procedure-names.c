@@ -3,57 +3,65 @@
 
 #include <glib/gi18n.h>
 
-#include "mc-procedure-catalog.h"
 #include "mc-procedure-names.h"
 
 /* Names and usual portals come from the procedure catalog the program runs
- * with (resources/procedures.json or the ward's own): one list, so a code
- * reissued in the catalog is reissued in the reports too. */
+ * with (resources/procedures.json or the ward's own), given by the caller:
+ * one list, so a code reissued in the catalog is reissued in the reports
+ * too. */
 
-static McProcedureCatalog *
-catalog (void)
+static const McProcedure *
+lookup (McProcedureCatalog *catalog,
+        const char         *code)
 {
-  return mc_procedure_catalog_get_default ();
+  return catalog != NULL ? mc_procedure_catalog_lookup (catalog, code) : NULL;
 }
 
 static int
-index_of (const char *code)
+index_of (McProcedureCatalog *catalog,
+          const char         *code)
 {
-  McProcedureCatalog *c = catalog ();
+  guint n = mc_procedure_names_get_n_known (catalog);
 
-  for (guint i = 0; code != NULL && i < mc_procedure_catalog_get_n_procedures (c); i++)
-    if (g_str_equal (mc_procedure_catalog_get_procedure (c, i)->code, code))
+  for (guint i = 0; code != NULL && i < n; i++)
+    if (g_str_equal (mc_procedure_catalog_get_procedure (catalog, i)->code, code))
       return (int) i;
   return -1;
 }
 
 guint
-mc_procedure_names_get_n_known (void)
+mc_procedure_names_get_n_known (McProcedureCatalog *catalog)
 {
-  return mc_procedure_catalog_get_n_procedures (catalog ());
+  g_return_val_if_fail (catalog == NULL || MC_IS_PROCEDURE_CATALOG (catalog), 0);
+  return catalog != NULL ? mc_procedure_catalog_get_n_procedures (catalog) : 0;
 }
 
 const char *
-mc_procedure_names_get_code (guint index)
+mc_procedure_names_get_code (McProcedureCatalog *catalog,
+                             guint               index)
 {
-  const McProcedure *p = mc_procedure_catalog_get_procedure (catalog (), index);
+  const McProcedure *p;
 
+  g_return_val_if_fail (MC_IS_PROCEDURE_CATALOG (catalog), NULL);
+  p = mc_procedure_catalog_get_procedure (catalog, index);
   g_return_val_if_fail (p != NULL, NULL);
   return p->code;
 }
 
 const char *
-mc_procedure_names_lookup (const char *code)
+mc_procedure_names_lookup (McProcedureCatalog *catalog,
+                           const char         *code)
 {
-  const McProcedure *p = mc_procedure_catalog_lookup (catalog (), code);
+  const McProcedure *p = lookup (catalog, code);
 
   return p != NULL ? p->name : NULL;
 }
 
 McChannel
-mc_procedure_names_default_channel (const char *code)
+mc_procedure_names_default_channel (McProcedureCatalog *catalog,
+                                    const char         *code)
 {
-  const McProcedure *p = mc_procedure_catalog_lookup (catalog (), code);
+  const McProcedure *p = lookup (catalog, code);
   McChannel channel = MC_CHANNEL_PROVINCIAL;
 
   if (p != NULL)
@@ -62,10 +70,11 @@ mc_procedure_names_default_channel (const char *code)
 }
 
 int
-mc_procedure_names_compare (const char *a,
-                            const char *b)
+mc_procedure_names_compare (McProcedureCatalog *catalog,
+                            const char         *a,
+                            const char         *b)
 {
-  int ia = index_of (a), ib = index_of (b);
+  int ia = index_of (catalog, a), ib = index_of (catalog, b);
 
   if (ia >= 0 && ib >= 0)
     return ia - ib;
@@ -77,9 +86,10 @@ mc_procedure_names_compare (const char *a,
 }
 
 char *
-mc_procedure_names_dup_label (const char *code)
+mc_procedure_names_dup_label (McProcedureCatalog *catalog,
+                              const char         *code)
 {
-  const char *name = mc_procedure_names_lookup (code);
+  const char *name = mc_procedure_names_lookup (catalog, code);
 
   if (name != NULL)
     return g_strdup (name);

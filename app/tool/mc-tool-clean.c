@@ -256,10 +256,9 @@ mc_tool_clean (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (N_("IMAGE…"));
-  g_option_context_set_summary (context, _("Clean scanned pages: trim to the paper, straighten, turn upright, whiten the background, and choose black and white, grey or colour for each page. Blank pages are reported and, by default, left out."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = mc_tool_option_context_new (N_("IMAGE…"),
+                                        _("Clean scanned pages: trim to the paper, straighten, turn upright, whiten the background, and choose black and white, grey or colour for each page. Blank pages are reported and, by default, left out."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (inputs == NULL || inputs[0] == NULL)

@@ -101,19 +101,6 @@ open_ledger (const char  *db,
   return mc_ledger_open (path, create, error);
 }
 
-static GOptionContext *
-new_context (const char         *parameter,
-             const char         *summary,
-             const GOptionEntry *entries)
-{
-  GOptionContext *context = g_option_context_new (parameter);
-
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  return context;
-}
-
 static int
 usage_with (GOptionContext *context,
             const char     *format,
@@ -153,7 +140,7 @@ ledger_add (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Record one filing the clerk helped with (“+1”). Prints its UUID."), entries);
+  context = mc_tool_option_context_new (NULL, _("Record one filing the clerk helped with (“+1”). Prints its UUID."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
@@ -439,13 +426,14 @@ target_percent (void)
 static int
 write_report_pdf (McLedgerStore      *store,
                   McWardCatalog      *catalog,
+                  McProcedureCatalog *procedures,
                   const McReportSpec *spec,
                   gboolean            damaged,
                   const char         *output)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(McReportDocument) document = NULL;
-  McSummary *summary = mc_summary_build (store, catalog, spec->from, spec->to, spec->ward_code, &error);
+  McSummary *summary = mc_summary_build (store, catalog, procedures, spec->from, spec->to, spec->ward_code, &error);
 
   if (summary == NULL)
     return fail (error);
@@ -468,6 +456,7 @@ ledger_report (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(McLedger) ledger = NULL;
   g_autoptr(McWardCatalog) catalog = NULL;
+  g_autoptr(McProcedureCatalog) procedures = NULL;
   g_autoptr(McReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL, *from_text = NULL, *to_text = NULL, *by_text = NULL;
@@ -490,8 +479,8 @@ ledger_report (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Count filings over a period. The pdf format is the monthly report to print and sign, by procedure, portal, day and counter (--by does not apply to it)."),
-                         entries);
+  context = mc_tool_option_context_new (NULL, _("Count filings over a period. The pdf format is the monthly report to print and sign, by procedure, portal, day and counter (--by does not apply to it)."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
@@ -528,6 +517,8 @@ ledger_report (int    argc,
   catalog = mc_ward_catalog_load (&error);
   if (error != NULL)
     return fail (error);
+  /* As the program: the ward's own procedure list when it is valid. */
+  procedures = mc_procedure_catalog_load (NULL);
   if (server_info != NULL && db != NULL)
     return mc_tool_usage_error (context, _("--db and --server name two ledgers: give one"));
   if (server_info != NULL)
@@ -548,9 +539,9 @@ ledger_report (int    argc,
     }
 
   if (g_str_equal (format, "pdf"))
-    return write_report_pdf (store, catalog, &spec, damaged, output);
+    return write_report_pdf (store, catalog, procedures, &spec, damaged, output);
 
-  if (!(report = mc_report_build (store, catalog, &spec, &error)))
+  if (!(report = mc_report_build (store, catalog, procedures, &spec, &error)))
     return fail (error);
 
   {
@@ -585,7 +576,7 @@ ledger_export (int    argc,
     { NULL }
   };
 
-  context = new_context (_("FILE"), _("Write every event of the ledger to a bundle for the supervisor’s PC."), entries);
+  context = mc_tool_option_context_new (_("FILE"), _("Write every event of the ledger to a bundle for the supervisor’s PC."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc != 2)
@@ -620,7 +611,7 @@ ledger_import (int    argc,
     { NULL }
   };
 
-  context = new_context (_("FILE"), _("Add the events of a counter’s bundle. Importing the same bundle again adds nothing."), entries);
+  context = mc_tool_option_context_new (_("FILE"), _("Add the events of a counter’s bundle. Importing the same bundle again adds nothing."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc != 2)
@@ -652,7 +643,7 @@ ledger_check (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Check the ledger: SQLite’s own check, the links between events, and that every count matches the events."), entries);
+  context = mc_tool_option_context_new (NULL, _("Check the ledger: SQLite’s own check, the links between events, and that every count matches the events."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
@@ -689,8 +680,8 @@ ledger_server_init (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Create the ledger on a PostgreSQL server, or update it to this version. Needs an account that may create schemas and roles; the password comes from PGPASSFILE or a service file, never from the command line."),
-                         entries);
+  context = mc_tool_option_context_new (NULL, _("Create the ledger on a PostgreSQL server, or update it to this version. Needs an account that may create schemas and roles; the password comes from PGPASSFILE or a service file, never from the command line."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
@@ -759,8 +750,8 @@ ledger_sync (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("Send the events the ledger server does not have yet. Safe to repeat: what the server already holds is not counted twice."),
-                         entries);
+  context = mc_tool_option_context_new (NULL, _("Send the events the ledger server does not have yet. Safe to repeat: what the server already holds is not counted twice."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)

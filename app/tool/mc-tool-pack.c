@@ -184,10 +184,9 @@ mc_tool_pack (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("Prepare a procedure's files for the portal from scans or files: one searchable PDF per component, and manifest.json."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = mc_tool_option_context_new (NULL,
+                                        _("Prepare a procedure's files for the portal from scans or files: one searchable PDF per component, and manifest.json."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1 || code == NULL || out == NULL)

@@ -69,10 +69,9 @@ mc_tool_pdf (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (N_("IMAGE…"));
-  g_option_context_set_summary (context, _("Make one searchable PDF from cleaned pages: each page keeps its image and gets an invisible text layer read by Tesseract, and the file is made to fit the size limit."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = mc_tool_option_context_new (N_("IMAGE…"),
+                                        _("Make one searchable PDF from cleaned pages: each page keeps its image and gets an invisible text layer read by Tesseract, and the file is made to fit the size limit."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (inputs == NULL || inputs[0] == NULL)

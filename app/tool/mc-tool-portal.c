@@ -99,19 +99,6 @@ fail (const GError *error)
   return exit_code_for_error (error);
 }
 
-static GOptionContext *
-new_context (const char         *parameter,
-             const char         *summary,
-             const GOptionEntry *entries)
-{
-  GOptionContext *context = g_option_context_new (parameter);
-
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  return context;
-}
-
 /* ---- Options every sending command shares ------------------------------ */
 
 typedef struct {
@@ -454,9 +441,9 @@ mc_tool_upload (int    argc,
     { NULL }
   };
 
-  context = new_context (N_("DIR"),
-                         _("Send a package folder to the portal’s API and print its receipt code. The filing goes through the outbox: if the portal cannot be reached, it stays there and is sent later, never twice."),
-                         entries);
+  context = mc_tool_option_context_new (N_("DIR"),
+                                        _("Send a package folder to the portal’s API and print its receipt code. The filing goes through the outbox: if the portal cannot be reached, it stays there and is sent later, never twice."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc != 2)
@@ -546,7 +533,7 @@ outbox_list (int    argc,
     { NULL }
   };
 
-  context = new_context (NULL, _("List the filings in the outbox: waiting, being sent, sent with their receipt, or refused with the reason."), entries);
+  context = mc_tool_option_context_new (NULL, _("List the filings in the outbox: waiting, being sent, sent with their receipt, or refused with the reason."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)
@@ -617,9 +604,9 @@ outbox_retry (int    argc,
     { NULL }
   };
 
-  context = new_context (N_("[ITEM…]"),
-                         _("Send the waiting and refused filings of the outbox again now (or only the items given), and print each receipt code."),
-                         entries);
+  context = mc_tool_option_context_new (N_("[ITEM…]"),
+                                        _("Send the waiting and refused filings of the outbox again now (or only the items given), and print each receipt code."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (!check_send_options (context, &o, &usage))
@@ -715,7 +702,7 @@ outbox_remove (int    argc,
     { NULL }
   };
 
-  context = new_context (N_("ITEM"), _("Remove a filing from the outbox (one that was refused, for a visit given up). It is not sent any more."), entries);
+  context = mc_tool_option_context_new (N_("ITEM"), _("Remove a filing from the outbox (one that was refused, for a visit given up). It is not sent any more."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc != 2 || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
@@ -769,9 +756,9 @@ mc_tool_token (int    argc,
     { NULL }
   };
 
-  context = new_context (N_("set|check|forget"),
-                         _("Keep the portal access token in the password store: “set” reads it from standard input, “check” says whether one is stored (never printing it), “forget” removes it."),
-                         entries);
+  context = mc_tool_option_context_new (N_("set|check|forget"),
+                                        _("Keep the portal access token in the password store: “set” reads it from standard input, “check” says whether one is stored (never printing it), “forget” removes it."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc != 2)

@@ -182,10 +182,7 @@ mc_tool_devices (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("List the scanners SANE can see, with what each can do."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = mc_tool_option_context_new (NULL, _("List the scanners SANE can see, with what each can do."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
 
@@ -394,10 +391,9 @@ mc_tool_scan (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("Scan pages into a folder, one PNG file per page, each saved as soon as it is read."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = mc_tool_option_context_new (NULL,
+                                        _("Scan pages into a folder, one PNG file per page, each saved as soon as it is read."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)

@@ -121,10 +121,9 @@ mc_tool_sign (int    argc,
   };
   int status;
 
-  context = g_option_context_new (N_("IN.pdf"));
-  g_option_context_set_summary (context, _("Sign a PDF made by Một Cửa with the clerk’s certificate on a USB token (PAdES B-B), with a visible stamp at the top left of page 1. The input stays as it is until the signed file is complete."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = mc_tool_option_context_new (N_("IN.pdf"),
+                                        _("Sign a PDF made by Một Cửa with the clerk’s certificate on a USB token (PAdES B-B), with a visible stamp at the top left of page 1. The input stays as it is until the signed file is complete."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (inputs == NULL || inputs[0] == NULL || inputs[1] != NULL)
@@ -242,10 +241,9 @@ mc_tool_verify (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (N_("FILE.pdf"));
-  g_option_context_set_summary (context, _("Check the digital signatures in a PDF: who signed and when, whether the signed bytes are intact, whether the signature covers the whole file, and whether the certificate chains to a trusted authority."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = mc_tool_option_context_new (N_("FILE.pdf"),
+                                        _("Check the digital signatures in a PDF: who signed and when, whether the signed bytes are intact, whether the signature covers the whole file, and whether the certificate chains to a trusted authority."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (inputs == NULL || inputs[0] == NULL || inputs[1] != NULL)
@@ -334,10 +332,9 @@ mc_tool_tokens (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("List the signing certificates on the tokens plugged in: holder, validity, whether they may sign, and the pkcs11: URI to pass to “sign --key”."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = mc_tool_option_context_new (NULL,
+                                        _("List the signing certificates on the tokens plugged in: holder, validity, whether they may sign, and the pkcs11: URI to pass to “sign --key”."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
 

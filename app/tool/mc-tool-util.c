@@ -6,6 +6,21 @@
 
 #include "mc-tool.h"
 
+/* The options of one command: @parameter as GOption shows it after the
+ * command's name, @summary (translated) above them. */
+GOptionContext *
+mc_tool_option_context_new (const char         *parameter,
+                            const char         *summary,
+                            const GOptionEntry *entries)
+{
+  GOptionContext *context = g_option_context_new (parameter);
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  return context;
+}
+
 int
 mc_tool_usage_error (GOptionContext *context,
                      const char     *message)

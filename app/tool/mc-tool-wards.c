@@ -165,10 +165,9 @@ mc_tool_wards (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("List the wards in effect on a day, with the units merged into each."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = mc_tool_option_context_new (NULL,
+                                        _("List the wards in effect on a day, with the units merged into each."),
+                                        entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mc_tool_usage_error (context, error->message);
   if (argc > 1)

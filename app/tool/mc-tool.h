@@ -110,6 +110,9 @@ int   mc_tool_tokens          (int          argc,
                                char       **argv);
 
 /* Shared helpers */
+GOptionContext *mc_tool_option_context_new (const char         *parameter,
+                                            const char         *summary,
+                                            const GOptionEntry *entries);
 int   mc_tool_usage_error     (GOptionContext *context,
                                const char     *message);
 void  mc_tool_print_padded    (const char     *text,
