@@ -40,6 +40,8 @@ typedef struct {
   guint64     total_limit;
   int         dpi;
   GPtrArray  *components; /* PlanComponent */
+  McPackageFileHook file_hook;
+  gpointer    file_hook_data;
 } Plan;
 
 static void
@@ -120,6 +122,8 @@ make_plan (McVisit                *visit,
   plan->total_limit = options && options->total_limit_bytes ? options->total_limit_bytes
                       : (guint64) procedure->portal->total_limit_mb * 1000 * 1000;
   plan->dpi = options && options->dpi ? options->dpi : 200;
+  plan->file_hook = options ? options->file_hook : NULL;
+  plan->file_hook_data = options ? options->file_hook_data : NULL;
 
   for (guint i = 0; i < procedure->components->len; i++)
     {
@@ -290,6 +294,8 @@ write_component (JsonBuilder      *b,
             g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
+      if (plan->file_hook != NULL)
+        plan->file_hook (path, pc->key, cancellable, plan->file_hook_data);
       if (!(sha = sha256_file (path, &size, error)))
         return FALSE;
 
