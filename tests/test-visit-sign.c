@@ -227,6 +227,19 @@ test_whole_visit (void)
   package (v);
   g_assert_cmpuint (v->asked, ==, 1);
   assert_all_signed (v);
+
+  /* The visit taken up again (a new session): its files say who signed them. */
+  {
+    g_autoptr(McVisitSession) again = mc_visit_session_new (v->visit, settings);
+    McVisitSession *first = v->session;
+
+    mc_visit_session_start (again);
+    v->session = again;
+    g_assert_true (mc_test_wait_until (idle, v, 30));
+    assert_all_signed (v);
+    v->session = first;
+    mc_visit_session_close (again);
+  }
 }
 
 /* A wrong PIN: asked again, told the tries left; the right one signs. */

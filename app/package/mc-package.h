@@ -35,6 +35,7 @@ typedef struct {
   int                dpi;                 /* 0: 200 */
   McPackageFileHook  file_hook;           /* NULL: none */
   gpointer           file_hook_data;      /* kept alive by the caller until the build ends */
+  guint64            file_hook_reserve;   /* bytes the hook may add to a file: kept free under the limit */
 } McPackageOptions;
 
 typedef struct {

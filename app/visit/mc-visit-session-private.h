@@ -57,6 +57,7 @@ struct _McVisitSession
   McSigner        *signer;
   GHashTable      *signatures;     /* component key → McComponentSignature*, of the package in place */
   gpointer         sign_run;       /* the signing of the package being made */
+  gboolean         loading_signatures;
   GMutex           pin_lock;
   GCond            pin_cond;
   char            *pin;            /* the PIN given in this visit */
@@ -88,6 +89,7 @@ void     _mc_visit_session_begin_signing        (McVisitSession   *self,
 char    *_mc_visit_session_end_signing          (McVisitSession   *self,
                                                  gboolean          packaged);
 void     _mc_visit_session_forget_pin           (McVisitSession   *self);
+void     _mc_visit_session_load_signatures      (McVisitSession   *self);
 
 /* mc-visit-session-upload.c */
 void     _mc_visit_session_update_upload_status (McVisitSession *self);

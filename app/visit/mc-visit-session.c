@@ -555,7 +555,8 @@ mc_visit_session_is_busy (McVisitSession *self)
 
   g_return_val_if_fail (MC_IS_VISIT_SESSION (self), FALSE);
 
-  if (self->packaging || self->recording || self->enqueuing || g_hash_table_size (self->cleaning) > 0)
+  if (self->packaging || self->recording || self->enqueuing || self->loading_signatures ||
+      g_hash_table_size (self->cleaning) > 0)
     return TRUE;
   g_hash_table_iter_init (&iter, self->cards);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &card))
@@ -570,6 +571,7 @@ mc_visit_session_start (McVisitSession *self)
   g_return_if_fail (MC_IS_VISIT_SESSION (self));
   _mc_visit_session_clean_new_pages (self);
   _mc_visit_session_read_new_cards (self);
+  _mc_visit_session_load_signatures (self);
   _mc_visit_session_changed (self);
 }
 
