@@ -289,6 +289,13 @@ test_cancelled (void)
   g_assert_true (mc_visit_session_get_message_is_error (v->session));
   g_assert_nonnull (strstr (mc_visit_session_get_message (v->session), "no PIN was given"));
   assert_none_signed (v);
+
+  /* Nobody to ask (no view follows the session): unsigned, and no hang. */
+  g_signal_handlers_disconnect_by_func (v->session, on_pin_needed, v);
+  package (v);
+  g_assert_cmpuint (v->asked, ==, 1);
+  g_assert_nonnull (strstr (mc_visit_session_get_message (v->session), "no PIN was given"));
+  assert_none_signed (v);
 }
 
 /* The token pulled out while signing: the message says so, the files

@@ -51,6 +51,18 @@ on_close_request (McTokenPinDialog *self)
   return FALSE;
 }
 
+/* The session stopped waiting (the visit closed, or the files were made
+ * another way): the prompt has nothing left to ask. */
+static void
+on_session_changed (McTokenPinDialog *self)
+{
+  if (!mc_visit_session_is_asking_pin (self->session))
+    {
+      self->answered = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
 static void
 on_pin_changed (McTokenPinDialog *self)
 {
@@ -122,6 +134,7 @@ mc_token_pin_dialog_new (GtkWindow      *parent,
   g_autofree char *text = NULL;
 
   self->session = g_object_ref (session);
+  g_signal_connect_object (session, "changed", G_CALLBACK (on_session_changed), self, G_CONNECT_SWAPPED);
   /* Translators: %s is the token's label, as its maker named it */
   text = g_strdup_printf (_("Your digital signature goes on every paper of this visit. Enter the PIN of the token “%s”. It is asked once for this visit and never saved."),
                           token != NULL && *token != '\0' ? token : _("signing token"));
