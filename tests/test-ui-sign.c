@@ -23,7 +23,8 @@
  * SoftHSM2 token the test makes: the certificate chosen once in
  * Preferences (those that cannot sign shown, not choosable), the PIN
  * prompt when the files are made, a wrong PIN asked again with the tries
- * left, and each file shown signed, by whom and when. Screenshots of each
+ * left, each file shown signed, by whom and when, and the hand-off held
+back while a required signature is missing. Screenshots of each
  * go to build/screenshots/. */
 
 #define COPY "2.000815"           /* Chứng thực bản sao từ bản chính: two papers */
@@ -223,6 +224,31 @@ test_sign_visit (void)
   }
   mc_test_wait_for_frames (GTK_WIDGET (window));
   mc_test_screenshot (GTK_WIDGET (window), "sign-signed-badge");
+
+  /* Signed files may go even with signatures required. */
+  g_settings_set_boolean (settings, "signing-required", TRUE);
+  mc_test_iterate ();
+  {
+    g_autofree char *again = signed_row_subtitle ();
+
+    g_assert_cmpstr (again, ==, subtitle);
+  }
+
+  /* Made again without a certificate: the files are not offered for the
+   * hand-off, and the page says why. */
+  g_settings_set_string (settings, "signing-key", "");
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "visit.package", NULL);
+  g_assert_true (mc_test_wait_until (view_idle, NULL, 120));
+  {
+    GtkWidget *group = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view ()), MC_TYPE_VISIT_VIEW, "handoff_group"));
+    GtkWidget *row = mc_test_find_type (group, ADW_TYPE_ACTION_ROW);
+
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, _("Not ready to hand off"));
+    g_assert_false (mc_visit_session_can_upload (session));
+  }
+  mc_test_wait_for_frames (GTK_WIDGET (window));
+  mc_test_screenshot (GTK_WIDGET (window), "sign-required-unsigned");
+  g_settings_set_boolean (settings, "signing-required", FALSE);
 }
 
 int

@@ -320,6 +320,43 @@ test_removed (void)
   assert_all_signed (v);
 }
 
+/* A certificate that cannot sign, or no token: said in the visit, the
+ * files whole and unsigned, the PIN not asked for nothing. */
+static void
+test_certificate_faults (void)
+{
+  struct {
+    const char *uri;
+    const char *fault;
+    const char *says;
+  } cases[] = {
+    { token->uri_expired, NULL, "expired" },
+    { token->uri_future, NULL, "valid only from" },
+    { token->uri_nosign, NULL, "not for signing" },
+    { token->uri_rsa, "no-token", "No signing token was found" },
+  };
+  g_autofree char *uri = g_settings_get_string (settings, "signing-key");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Visit) v = NULL;
+
+      mc_test_token_reset (token);
+      g_settings_set_string (settings, "signing-key", cases[i].uri);
+      v = visit_new ((const char *[]) { token->pin, NULL });
+      if (cases[i].fault != NULL)
+        g_setenv ("MC_P11_FAULT", cases[i].fault, TRUE);
+      package (v);
+      g_unsetenv ("MC_P11_FAULT");
+      g_test_message ("%s: %s", cases[i].uri, mc_visit_session_get_message (v->session));
+      g_assert_true (mc_visit_session_get_message_is_error (v->session));
+      g_assert_nonnull (strstr (mc_visit_session_get_message (v->session), cases[i].says));
+      g_assert_cmpuint (v->asked, ==, 0);
+      assert_none_signed (v);
+    }
+  g_settings_set_string (settings, "signing-key", uri);
+}
+
 /* With signatures required, unsigned files go nowhere, and the clerk is
  * told why; signed, they may go. */
 static void
@@ -378,6 +415,7 @@ main (int   argc,
   g_test_add_func ("/visit-sign/locked", test_locked);
   g_test_add_func ("/visit-sign/cancelled", test_cancelled);
   g_test_add_func ("/visit-sign/removed", test_removed);
+  g_test_add_func ("/visit-sign/certificate-faults", test_certificate_faults);
   g_test_add_func ("/visit-sign/required", test_required);
   status = g_test_run ();
 

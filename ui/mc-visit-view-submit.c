@@ -169,12 +169,14 @@ add_file_rows (McVisitView         *self,
   if (draggable && (unsigned_why = mc_visit_session_dup_unsigned_reason (self->session)) != NULL)
     {
       GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
 
       draggable = FALSE;
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Not ready to hand off"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), unsigned_why);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
-      gtk_widget_add_css_class (row, "warning");
+      /* The reason in plain text: tinted, it is hard to read. */
+      gtk_widget_add_css_class (icon, "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       adw_preferences_group_add (group, row);
       g_ptr_array_add (rows, row);
     }

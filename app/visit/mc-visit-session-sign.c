@@ -370,9 +370,6 @@ mc_visit_session_dup_unsigned_reason (McVisitSession *self)
   if (!g_settings_get_boolean (self->settings, "signing-required") ||
       mc_visit_get_package_dir (self->visit) == NULL)
     return NULL;
-  uri = dup_signing_key (self);
-  if (uri == NULL)
-    return g_strdup (_("Every paper must carry your digital signature, but no signing certificate is chosen. Choose it in Preferences, then make the files again."));
   files = mc_visit_session_list_package_files (self);
   for (guint i = 0; i < files->len; i++)
     {
@@ -383,6 +380,9 @@ mc_visit_session_dup_unsigned_reason (McVisitSession *self)
     }
   if (unsigned_files == 0)
     return NULL;
+  uri = dup_signing_key (self);
+  if (uri == NULL)
+    return g_strdup (_("Every paper must carry your digital signature, but no signing certificate is chosen. Choose it in Preferences, then make the files again."));
   return g_strdup_printf (ngettext ("Every paper must carry your digital signature, and %u file is not signed. Plug in the token and make the files again to sign it.",
                                     "Every paper must carry your digital signature, and %u files are not signed. Plug in the token and make the files again to sign them.",
                                     unsigned_files), unsigned_files);
