@@ -318,7 +318,7 @@ on_packaged (GObject      *source,
         /* The files are whole, only not signed: say why, and how to sign them. */
         g_autofree char *button = _mc_visit_session_strip_mnemonic (_("_Make the Files for the Portal"));
         /* Translators: the files made, then why they are not signed, then the button's label */
-        g_autofree char *full = g_strdup_printf (_("%s They are not signed: %s\nWhen that is put right, press “%s” again to sign them."),
+        g_autofree char *full = g_strdup_printf (_("%s Not every file is signed: %s\nWhen that is put right, press “%s” again to sign them."),
                                                  text, unsigned_why, button);
 
         mc_visit_session_set_message (self, full, TRUE);
