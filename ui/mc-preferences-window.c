@@ -9,6 +9,7 @@
 #include "mc-portal-config.h"
 #include "mc-portal-token.h"
 #include "mc-preferences-window.h"
+#include "mc-signing-group.h"
 #include "mc-window.h"
 #include "mc-ward-row.h"
 
@@ -24,6 +25,7 @@ struct _McPreferencesWindow
   McWardRow            *ward_row;
   AdwEntryRow          *counter_row;
   AdwEntryRow          *clerk_row;
+  McSigningGroup       *signing_group;
   AdwEntryRow          *scanner_row;
   AdwComboRow          *resolution_row;
   AdwComboRow          *mode_row;
@@ -294,6 +296,7 @@ mc_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "ward-code", self->ward_row, "ward-code", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "counter-name", self->counter_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "clerk-name", self->clerk_row, "text", G_SETTINGS_BIND_DEFAULT);
+  mc_signing_group_set_settings (self->signing_group, self->settings);
   g_settings_bind (self->settings, "scanner-device", self->scanner_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "scan-resolution", self->resolution_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, resolution_to_position,
@@ -407,10 +410,12 @@ mc_preferences_window_class_init (McPreferencesWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (MC_TYPE_WARD_ROW);
+  g_type_ensure (MC_TYPE_SIGNING_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, ward_row);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, counter_row);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, clerk_row);
+  gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, signing_group);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, scanner_row);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, resolution_row);
   gtk_widget_class_bind_template_child (widget_class, McPreferencesWindow, mode_row);

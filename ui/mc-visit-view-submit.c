@@ -158,12 +158,28 @@ add_file_rows (McVisitView         *self,
 {
   const char *dir = mc_visit_get_package_dir (self->visit);
   g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *unsigned_why = NULL;
 
   clear_rows (group, rows);
   gtk_widget_set_visible (GTK_WIDGET (group), dir != NULL);
   if (dir == NULL)
     return;
   names = mc_visit_session_list_package_files (self->session);
+  /* Signatures required and a file unsigned: nothing to hand off yet. */
+  if (draggable && (unsigned_why = mc_visit_session_dup_unsigned_reason (self->session)) != NULL)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      draggable = FALSE;
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Not ready to hand off"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), unsigned_why);
+      /* The reason in plain text: tinted, it is hard to read. */
+      gtk_widget_add_css_class (icon, "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_preferences_group_add (group, row);
+      g_ptr_array_add (rows, row);
+    }
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -173,9 +189,25 @@ add_file_rows (McVisitView         *self,
       g_autofree char *shown = g_filename_display_name (g_ptr_array_index (names, i));
       GStatBuf st;
       g_autofree char *size = NULL;
+      g_autofree char *signature = mc_visit_session_dup_signature_text (self->session, g_ptr_array_index (names, i));
+      const McComponentSignature *sig = mc_visit_session_get_signature (self->session, g_ptr_array_index (names, i));
 
       g_stat (path, &st);
       size = g_format_size (st.st_size);
+      /* Each paper says whether it carries the clerk's signature, and whose. */
+      if (signature != NULL)
+        {
+          gboolean is_signed = sig != NULL && sig->signer != NULL;
+          GtkWidget *badge = gtk_image_new_from_icon_name (is_signed ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+          g_autofree char *both = g_strdup_printf ("%s · %s", size, signature);
+
+          gtk_widget_add_css_class (badge, is_signed ? "success" : "warning");
+          gtk_widget_set_tooltip_text (badge, sig != NULL && sig->problem != NULL ? sig->problem : signature);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (badge), GTK_ACCESSIBLE_PROPERTY_LABEL, signature, -1);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+          g_free (size);
+          size = g_steal_pointer (&both);
+        }
       /* A file name is shown as it is, whatever characters it holds. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown);

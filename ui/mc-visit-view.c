@@ -7,6 +7,7 @@
 
 #include "mc-scan-panel.h"
 #include "mc-ui.h"
+#include "mc-token-pin-dialog.h"
 #include "mc-visit-session.h"
 #include "mc-visit-view-private.h"
 
@@ -711,6 +712,19 @@ on_scanner_busy (McVisitView *self)
     }
 }
 
+/* The papers are being signed and the token's PIN is needed. */
+static void
+on_pin_needed (McVisitView *self,
+               const char  *token,
+               const char  *problem)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = mc_token_pin_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               self->session, token, problem);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* @session: the visit's workflow, made by whoever opens the visit; the
  * view shows it, tells it what the clerk does, and closes it when it goes. */
 GtkWidget *
@@ -740,6 +754,7 @@ mc_visit_view_new (McVisitSession *session,
   g_signal_connect_object (self->session, "show-step", G_CALLBACK (on_show_step), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "page-cleaned", G_CALLBACK (on_page_cleaned), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "card-changed", G_CALLBACK (on_card_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "pin-needed", G_CALLBACK (on_pin_needed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (scanner, "notify::busy", G_CALLBACK (on_scanner_busy), self, G_CONNECT_SWAPPED);
 
   gtk_label_set_text (self->title_label, mc_catalog_text (procedure->name, procedure->name_en));

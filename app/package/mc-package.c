@@ -40,6 +40,9 @@ typedef struct {
   guint64     total_limit;
   int         dpi;
   GPtrArray  *components; /* PlanComponent */
+  McPackageFileHook file_hook;
+  gpointer    file_hook_data;
+  guint64     file_hook_reserve;
 } Plan;
 
 static void
@@ -120,6 +123,9 @@ make_plan (McVisit                *visit,
   plan->total_limit = options && options->total_limit_bytes ? options->total_limit_bytes
                       : (guint64) procedure->portal->total_limit_mb * 1000 * 1000;
   plan->dpi = options && options->dpi ? options->dpi : 200;
+  plan->file_hook = options ? options->file_hook : NULL;
+  plan->file_hook_data = options ? options->file_hook_data : NULL;
+  plan->file_hook_reserve = options && options->file_hook ? options->file_hook_reserve : 0;
 
   for (guint i = 0; i < procedure->components->len; i++)
     {
@@ -273,7 +279,9 @@ write_component (JsonBuilder      *b,
       guint64 size = 0;
 
       pdf.dpi = plan->dpi;
-      pdf.max_bytes = plan->file_limit;
+      /* Room for what the hook adds (a signature), within the portal's limit. */
+      pdf.max_bytes = plan->file_limit > 2 * plan->file_hook_reserve ? plan->file_limit - plan->file_hook_reserve
+                                                                      : plan->file_limit;
       pdf.title = pc->name;
       if (!mc_searchable_pdf_write ((const char * const *) pc->inputs->pdata, path, &pdf,
                                     &pdf_report, cancellable, &local_error))
@@ -290,6 +298,8 @@ write_component (JsonBuilder      *b,
             g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
+      if (plan->file_hook != NULL)
+        plan->file_hook (path, pc->key, cancellable, plan->file_hook_data);
       if (!(sha = sha256_file (path, &size, error)))
         return FALSE;
 

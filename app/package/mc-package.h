@@ -19,10 +19,23 @@ typedef enum {
 } McPackageError;
 GQuark mc_package_error_quark (void);
 
+/* Called on the packaging thread with each component's PDF once it is
+ * written in the package being made, before its size and checksum go in
+ * the manifest: the clerk's signature is put on here (the visit session's
+ * signing step), so the manifest lists the files as they are sent. What
+ * the hook does not finish must leave @path as it was. */
+typedef void (*McPackageFileHook) (const char   *path,
+                                   const char   *component_key,
+                                   GCancellable *cancellable,
+                                   gpointer      user_data);
+
 typedef struct {
-  guint64  file_limit_bytes;    /* 0: the portal's, from the catalog */
-  guint64  total_limit_bytes;   /* 0: the portal's */
-  int      dpi;                 /* 0: 200 */
+  guint64            file_limit_bytes;    /* 0: the portal's, from the catalog */
+  guint64            total_limit_bytes;   /* 0: the portal's */
+  int                dpi;                 /* 0: 200 */
+  McPackageFileHook  file_hook;           /* NULL: none */
+  gpointer           file_hook_data;      /* kept alive by the caller until the build ends */
+  guint64            file_hook_reserve;   /* bytes the hook may add to a file: kept free under the limit */
 } McPackageOptions;
 
 typedef struct {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "mc-package.h"
 #include "mc-visit-session.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,22 @@ struct _McVisitSession
   char            *papers_view;
   gboolean         scanning;
   gboolean         use_feeder;
+
+  /* Signing (mc-visit-session-sign.c): the signer and the PIN live as
+   * long as the visit's session; pin_* are shared with the packaging
+   * thread under pin_lock. */
+  GMainContext    *context;
+  McSigner        *signer;
+  GHashTable      *signatures;     /* component key → McComponentSignature*, of the package in place */
+  gpointer         sign_run;       /* the signing of the package being made */
+  gboolean         loading_signatures;
+  GMutex           pin_lock;
+  GCond            pin_cond;
+  char            *pin;            /* the PIN given in this visit */
+  char            *pin_answer;
+  char            *pin_problem;    /* why the PIN is asked again */
+  gboolean         pin_waiting;
+  gboolean         pin_answered;
 };
 
 /* mc-visit-session.c */
@@ -64,6 +81,15 @@ void     _mc_visit_session_clean_new_pages      (McVisitSession *self);
 /* mc-visit-session-cards.c */
 void     _mc_visit_session_card_read_free       (CardRead       *card);
 void     _mc_visit_session_read_new_cards       (McVisitSession *self);
+
+/* mc-visit-session-sign.c */
+void     _mc_visit_session_signature_free       (McComponentSignature *sig);
+void     _mc_visit_session_begin_signing        (McVisitSession   *self,
+                                                 McPackageOptions *options);
+char    *_mc_visit_session_end_signing          (McVisitSession   *self,
+                                                 gboolean          packaged);
+void     _mc_visit_session_forget_pin           (McVisitSession   *self);
+void     _mc_visit_session_load_signatures      (McVisitSession   *self);
 
 /* mc-visit-session-upload.c */
 void     _mc_visit_session_update_upload_status (McVisitSession *self);

@@ -74,10 +74,15 @@ mc_visit_session_upload_failed (McVisitSession *self)
 gboolean
 mc_visit_session_can_upload (McVisitSession *self)
 {
+  g_autofree char *unsigned_why = NULL;
+
   g_return_val_if_fail (MC_IS_VISIT_SESSION (self), FALSE);
-  return self->outbox != NULL && mc_visit_session_upload_offered (self) && !self->enqueuing &&
-         !mc_visit_session_upload_active (self) && !self->recording &&
-         mc_visit_get_state (self->visit) == MC_VISIT_PACKAGED;
+  if (!(self->outbox != NULL && mc_visit_session_upload_offered (self) && !self->enqueuing &&
+        !mc_visit_session_upload_active (self) && !self->recording &&
+        mc_visit_get_state (self->visit) == MC_VISIT_PACKAGED))
+    return FALSE;
+  unsigned_why = mc_visit_session_dup_unsigned_reason (self);
+  return unsigned_why == NULL;
 }
 
 gboolean
@@ -309,10 +314,18 @@ void
 mc_visit_session_upload (McVisitSession *self)
 {
   g_autofree char *endpoint = NULL;
+  g_autofree char *unsigned_why = NULL;
   const char *package_dir;
 
   g_return_if_fail (MC_IS_VISIT_SESSION (self));
 
+  /* The setting asks for the clerk's signature on every paper first. */
+  if ((unsigned_why = mc_visit_session_dup_unsigned_reason (self)) != NULL)
+    {
+      mc_visit_session_set_message (self, unsigned_why, TRUE);
+      _mc_visit_session_changed (self);
+      return;
+    }
   endpoint = dup_endpoint (self);
   package_dir = mc_visit_get_package_dir (self->visit);
   if (self->outbox == NULL || endpoint == NULL || package_dir == NULL || self->enqueuing ||

@@ -23,6 +23,7 @@ enum {
   SIGNAL_SHOW_STEP,
   SIGNAL_PAGE_CLEANED,
   SIGNAL_CARD_CHANGED,
+  SIGNAL_PIN_NEEDED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -293,9 +294,13 @@ on_packaged (GObject      *source,
   g_autoptr(McVisitSession) self = user_data;
   g_autoptr(GError) error = NULL;
   McPackageReport report = { 0 };
+  g_autofree char *unsigned_why = NULL;
+  gboolean built;
 
   self->packaging = FALSE;
-  if (!mc_package_build_finish (MC_VISIT (source), result, &report, &error))
+  built = mc_package_build_finish (MC_VISIT (source), result, &report, &error);
+  unsigned_why = _mc_visit_session_end_signing (self, built);
+  if (!built)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         mc_visit_session_set_message (self, error->message, TRUE);
@@ -308,7 +313,18 @@ on_packaged (GObject      *source,
     g_autofree char *text = g_strdup_printf (_("%u files ready, %u pages, %s in all."),
                                              report.files, report.pages, size);
 
-    mc_visit_session_set_message (self, text, FALSE);
+    if (unsigned_why != NULL)
+      {
+        /* The files are whole, only not signed: say why, and how to sign them. */
+        g_autofree char *button = _mc_visit_session_strip_mnemonic (_("_Make the Files for the Portal"));
+        /* Translators: the files made, then why they are not signed, then the button's label */
+        g_autofree char *full = g_strdup_printf (_("%s Not every file is signed: %s\nWhen that is put right, press “%s” again to sign them."),
+                                                 text, unsigned_why, button);
+
+        mc_visit_session_set_message (self, full, TRUE);
+      }
+    else
+      mc_visit_session_set_message (self, text, FALSE);
   }
   _mc_visit_session_changed (self);
   _mc_visit_session_show_step (self, "submit", NULL);
@@ -348,6 +364,7 @@ mc_visit_session_package (McVisitSession *self)
     }
   options.file_limit_bytes = (guint64) g_settings_get_uint (self->settings, "portal-file-limit-mb") * 1000 * 1000;
   options.dpi = (int) g_settings_get_uint (self->settings, "scan-resolution");
+  _mc_visit_session_begin_signing (self, &options);
   self->packaging = TRUE;
   mc_visit_session_set_message (self, _("Making the files: reading the text of every page…"), FALSE);
   _mc_visit_session_changed (self);
@@ -538,7 +555,8 @@ mc_visit_session_is_busy (McVisitSession *self)
 
   g_return_val_if_fail (MC_IS_VISIT_SESSION (self), FALSE);
 
-  if (self->packaging || self->recording || self->enqueuing || g_hash_table_size (self->cleaning) > 0)
+  if (self->packaging || self->recording || self->enqueuing || self->loading_signatures ||
+      g_hash_table_size (self->cleaning) > 0)
     return TRUE;
   g_hash_table_iter_init (&iter, self->cards);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &card))
@@ -553,6 +571,7 @@ mc_visit_session_start (McVisitSession *self)
   g_return_if_fail (MC_IS_VISIT_SESSION (self));
   _mc_visit_session_clean_new_pages (self);
   _mc_visit_session_read_new_cards (self);
+  _mc_visit_session_load_signatures (self);
   _mc_visit_session_changed (self);
 }
 
@@ -564,6 +583,7 @@ mc_visit_session_close (McVisitSession *self)
   /* Closed, it no longer acts on what it was following: new pages, the
    * outbox, the settings. What it started ends without it. */
   g_cancellable_cancel (self->cancellable);
+  _mc_visit_session_forget_pin (self);
   for (guint i = 0; self->watched != NULL && i < self->watched->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched, i), self);
   if (self->outbox != NULL)
@@ -589,6 +609,7 @@ mc_visit_session_dispose (GObject *object)
 
   mc_visit_session_close (self);
   g_clear_object (&self->id_reader);
+  g_clear_object (&self->signer);
   if (self->outbox != NULL)
     g_signal_handlers_disconnect_by_data (self->outbox, self);
   g_clear_object (&self->outbox);
@@ -614,6 +635,11 @@ mc_visit_session_finalize (GObject *object)
   g_free (self->papers_view);
   g_hash_table_unref (self->cleaning);
   g_hash_table_unref (self->cards);
+  g_hash_table_unref (self->signatures);
+  g_free (self->pin_problem);
+  g_mutex_clear (&self->pin_lock);
+  g_cond_clear (&self->pin_cond);
+  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (mc_visit_session_parent_class)->finalize (object);
 }
@@ -713,6 +739,9 @@ mc_visit_session_class_init (McVisitSessionClass *klass)
   signals[SIGNAL_CARD_CHANGED] =
     g_signal_new ("card-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_PIN_NEEDED] =
+    g_signal_new ("pin-needed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -722,6 +751,11 @@ mc_visit_session_init (McVisitSession *self)
   self->cleaning = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cards = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) _mc_visit_session_card_read_free);
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+  self->signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) _mc_visit_session_signature_free);
+  self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->pin_lock);
+  g_cond_init (&self->pin_cond);
   /* A visit begins with its papers, their scans shown. */
   self->step = g_strdup ("papers");
   self->papers_view = g_strdup ("scan");
@@ -745,6 +779,8 @@ mc_visit_session_new (McVisit   *visit,
   for (guint i = 0; i < procedure->components->len; i++)
     watch_store (self, mc_visit_get_pages (visit, ((McComponent *) g_ptr_array_index (procedure->components, i))->key));
   g_signal_connect_object (settings, "changed::portal-api-endpoint", G_CALLBACK (_mc_visit_session_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::signing-required", G_CALLBACK (_mc_visit_session_changed), self,
                            G_CONNECT_SWAPPED);
   _mc_visit_session_update_upload_status (self);
   return self;

@@ -6,6 +6,7 @@
 #include "mc-cleanup.h"
 #include "mc-id-reader.h"
 #include "mc-ledger.h"
+#include "mc-pdf-sign.h"
 #include "mc-portal-outbox.h"
 #include "mc-visit.h"
 
@@ -28,6 +29,10 @@ G_DECLARE_FINAL_TYPE (McVisitSession, mc_visit_session, MC, VISIT_SESSION, GObje
  *   "page-cleaned" (component)  a page of that paper was cleaned
  *   "card-changed" (component)  its card read started, ended or has
  *                   nothing to read
+ *   "pin-needed" (token, problem or NULL)  the clerk's PIN for the token
+ *                   is needed to sign the papers; answer with
+ *                   mc_visit_session_answer_pin() (@problem: why it is
+ *                   asked again, e.g. a wrong PIN and the tries left)
  * Properties: "message" (with "message-is-error"), "busy", "component",
  * "upload-status", and what the clerk is doing now: "step", "papers-view",
  * "scanning", "use-feeder". */
@@ -121,6 +126,30 @@ void            mc_visit_session_apply_receipt   (McVisitSession  *self,
                                                   const char      *receipt);
 void            mc_visit_session_set_aside       (McVisitSession  *self);
 void            mc_visit_session_abandon         (McVisitSession  *self);
+
+/* The clerk's signature (setting "signing-key"): each paper's PDF is
+ * signed as the files are made. */
+typedef struct {
+  char      *file;      /* the file's name in the package */
+  char      *signer;    /* the certificate's holder; NULL: not signed */
+  GDateTime *time;
+  char      *problem;   /* why it is not signed */
+} McComponentSignature;
+
+/* @pin NULL: the clerk cancelled; the papers stay unsigned. The PIN is
+ * kept in memory for the rest of the visit, never written anywhere. */
+void            mc_visit_session_answer_pin      (McVisitSession  *self,
+                                                  const char      *pin);
+gboolean        mc_visit_session_is_asking_pin   (McVisitSession  *self);
+/* @file: a name from mc_visit_session_list_package_files(). */
+const McComponentSignature *
+                mc_visit_session_get_signature   (McVisitSession  *self,
+                                                  const char      *file);
+char           *mc_visit_session_dup_signature_text (McVisitSession *self,
+                                                     const char     *file);
+/* Why the files may not be handed off or uploaded yet (the setting
+ * "signing-required" and a paper not signed); NULL: they may. */
+char           *mc_visit_session_dup_unsigned_reason (McVisitSession *self);
 
 /* Upload through the outbox */
 gboolean        mc_visit_session_upload_offered  (McVisitSession  *self);
