@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* Turns a visit's papers into the files for the portal: one searchable PDF
- * per component that has pages, named NN-<key>.pdf, and manifest.json, in
+ * per component that has pages, named from a template, with its
+ * digitization record and code, and manifest.json, in
  * <visit>/package/ (docs/package-format.md). Every file fits the portal's
  * per-file limit and the whole its total limit, or packaging fails with a
  * message that names what does not fit. */
@@ -19,7 +20,13 @@ typedef enum {
 } McPackageError;
 GQuark mc_package_error_quark (void);
 
+/* manifest.json's "format": 2 adds the digitization records and codes;
+ * readers take 1 and 2. */
+#define MC_PACKAGE_FORMAT 2
+
 typedef struct {
+  const char *code_format;      /* NULL: MC_DEFAULT_CODE_FORMAT (mc-package-naming.h) */
+  const char *name_template;    /* NULL: MC_DEFAULT_NAME_TEMPLATE */
   guint64  file_limit_bytes;    /* 0: the portal's, from the catalog */
   guint64  total_limit_bytes;   /* 0: the portal's */
   int      dpi;                 /* 0: 200 */

@@ -319,6 +319,8 @@ mc_visit_session_package (McVisitSession *self)
 {
   McPackageOptions options = { 0 };
   g_autoptr(GPtrArray) missing = NULL;
+  g_autofree char *code_format = NULL;
+  g_autofree char *name_template = NULL;
 
   g_return_if_fail (MC_IS_VISIT_SESSION (self));
 
@@ -348,6 +350,10 @@ mc_visit_session_package (McVisitSession *self)
     }
   options.file_limit_bytes = (guint64) g_settings_get_uint (self->settings, "portal-file-limit-mb") * 1000 * 1000;
   options.dpi = (int) g_settings_get_uint (self->settings, "scan-resolution");
+  code_format = g_settings_get_string (self->settings, "digitization-code-format");
+  name_template = g_settings_get_string (self->settings, "file-name-template");
+  options.code_format = code_format;
+  options.name_template = name_template;
   self->packaging = TRUE;
   mc_visit_session_set_message (self, _("Making the files: reading the text of every page…"), FALSE);
   _mc_visit_session_changed (self);
