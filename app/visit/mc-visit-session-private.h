@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 /* What the files of the visit session share: mc-visit-session.c (the
  * object, messages, papers, package, recording), -clean.c (the cleaning
- * policy and queue), -cards.c (ID cards read as they arrive) and
+ * policy and queue), -cards.c (ID cards read as they arrive),
+ * -records.c (digitization records, signatures on brought PDFs) and
  * -upload.c (the upload through the outbox). */
 
 /* One per ID card component: what was last read from its pages. */
@@ -41,6 +42,7 @@ struct _McVisitSession
   char            *upload_status;
   McIdReader      *id_reader;
   GHashTable      *cards;          /* component key → CardRead*, ID card components */
+  GHashTable      *reading_records; /* component keys whose header is being read */
 
   /* What the clerk is doing now, as the view tells it (the citizen
    * screen follows it): the step, what the paper shows, the scanner. */
@@ -64,6 +66,11 @@ void     _mc_visit_session_clean_new_pages      (McVisitSession *self);
 /* mc-visit-session-cards.c */
 void     _mc_visit_session_card_read_free       (CardRead       *card);
 void     _mc_visit_session_read_new_cards       (McVisitSession *self);
+
+/* mc-visit-session-records.c */
+void     _mc_visit_session_check_imported       (McVisitSession     *self,
+                                                 const char         *component,
+                                                 const char * const *paths);
 
 /* mc-visit-session-upload.c */
 void     _mc_visit_session_update_upload_status (McVisitSession *self);

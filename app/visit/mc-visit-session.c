@@ -281,6 +281,7 @@ mc_visit_session_import (McVisitSession     *self,
     return;
   mc_visit_session_set_message (self, _("Reading the files…"), FALSE);
   mc_import_files_async (store, paths, self->cancellable, on_imported, g_object_ref (self));
+  _mc_visit_session_check_imported (self, self->component, paths);
 }
 
 /* ---- package --------------------------------------------------------------------- */
@@ -620,6 +621,7 @@ mc_visit_session_finalize (GObject *object)
   g_free (self->papers_view);
   g_hash_table_unref (self->cleaning);
   g_hash_table_unref (self->cards);
+  g_hash_table_unref (self->reading_records);
 
   G_OBJECT_CLASS (mc_visit_session_parent_class)->finalize (object);
 }
@@ -728,6 +730,7 @@ mc_visit_session_init (McVisitSession *self)
   self->cleaning = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cards = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) _mc_visit_session_card_read_free);
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+  self->reading_records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* A visit begins with its papers, their scans shown. */
   self->step = g_strdup ("papers");
   self->papers_view = g_strdup ("scan");

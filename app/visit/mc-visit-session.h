@@ -139,6 +139,22 @@ void            mc_visit_session_upload          (McVisitSession  *self);
 void            mc_visit_session_upload_cancel   (McVisitSession  *self);
 void            mc_visit_session_upload_retry    (McVisitSession  *self);
 
+/* Digitization records (mc-visit-session-records.c): a copy of the
+ * paper's record, pre-filled where empty from the catalog and the card
+ * read; the clerk's saved one (kept as given); the top of its first page
+ * read on a worker to fill what is still empty ("changed" when done). A
+ * PDF imported into a paper has its signatures checked; the result is in
+ * the record (mc_digit_record_dup_source_text()). */
+McDigitRecord  *mc_visit_session_dup_record      (McVisitSession      *self,
+                                                  const char          *component);
+void            mc_visit_session_save_record     (McVisitSession      *self,
+                                                  const char          *component,
+                                                  const McDigitRecord *record);
+void            mc_visit_session_read_record     (McVisitSession      *self,
+                                                  const char          *component);
+gboolean        mc_visit_session_is_reading_record (McVisitSession    *self,
+                                                    const char        *component);
+
 /* The page-cleaning policy, once for the visit and motcua-tool pack:
  * FALSE for papers that are not cleaned (ID cards are read as scanned). */
 gboolean        mc_visit_cleanup_options         (const McComponent *component,
