@@ -116,11 +116,13 @@ on_header_read (GObject      *source,
   g_autoptr(McDigitRecord) record = NULL;
 
   g_hash_table_remove (self->reading_records, d->component);
+  /* The session was closed: nothing more to show. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->visit == NULL)
+    return;
   if (text == NULL)
     {
       /* Pre-filling is a help: the clerk types what could not be read. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("No text for the record of %s: %s", d->component, error->message);
+      g_debug ("No text for the record of %s: %s", d->component, error->message);
       _mc_visit_session_changed (self);
       return;
     }
