@@ -288,6 +288,20 @@ test_records_and_names (void)
   g_assert_true (mc_package_verify (mc_visit_get_package_dir (visit), &error));
   g_assert_no_error (error);
 
+  /* Named by the paper alone, the files still come in the procedure's order. */
+  {
+    McPackageOptions by_key = { .name_template = "{key}" };
+    g_autoptr(GPtrArray) listed = NULL;
+
+    g_assert_true (mc_package_build (visit, &by_key, NULL, NULL, &error));
+    g_assert_no_error (error);
+    listed = mc_package_list_files (mc_visit_get_package_dir (visit));
+    g_assert_cmpuint (listed->len, ==, 3);
+    g_assert_cmpstr (listed->pdata[0], ==, "to-khai.pdf");
+    g_assert_cmpstr (listed->pdata[1], ==, "giay-chung-sinh.pdf");
+    g_assert_cmpstr (listed->pdata[2], ==, "giay-to-tuy-than.pdf");
+  }
+
   /* Kept with the visit: read back after a restart. */
   settle (visit);
   again = mc_visit_load (mc_visit_get_dir (visit), catalog, &error);

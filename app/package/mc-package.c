@@ -609,6 +609,39 @@ mc_package_build_finish (McVisit          *visit,
   return TRUE;
 }
 
+GPtrArray *
+mc_package_list_files (const char *package_dir)
+{
+  g_autofree char *manifest = g_build_filename (package_dir, "manifest.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *components;
+
+  if (!json_parser_load_from_file (parser, manifest, NULL) ||
+      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
+      !(components = mc_json_get_array (json_node_get_object (json_parser_get_root (parser)), manifest,
+                                        "components", TRUE, NULL)))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (components); i++)
+    {
+      JsonNode *c = json_array_get_element (components, i);
+      JsonArray *files = JSON_NODE_HOLDS_OBJECT (c)
+                         ? mc_json_get_array (json_node_get_object (c), manifest, "files", FALSE, NULL) : NULL;
+
+      for (guint j = 0; files && j < json_array_get_length (files); j++)
+        {
+          JsonNode *f = json_array_get_element (files, j);
+          const char *name = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (f) ||
+              !mc_json_get_string (json_node_get_object (f), manifest, "name", TRUE, &name, NULL))
+            return NULL;
+          g_ptr_array_add (names, g_strdup (name));
+        }
+    }
+  return g_steal_pointer (&names);
+}
+
 /* Checks a package folder against its manifest: every file there with its
  * size and SHA-256, nothing else in the folder. */
 gboolean

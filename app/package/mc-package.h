@@ -57,6 +57,9 @@ gboolean mc_package_build_finish (McVisit                *visit,
 char    *mc_package_dup_file_name (guint       position,
                                    const char *component_key,
                                    const char *extension);
+/* The package's file names in the manifest's order (the procedure's), or
+ * NULL if its manifest cannot be read. */
+GPtrArray *mc_package_list_files  (const char  *package_dir);
 gboolean mc_package_verify        (const char  *package_dir,
                                    GError     **error);
 gboolean mc_package_export_zip    (const char  *package_dir,

@@ -392,8 +392,11 @@ mc_visit_session_list_package_files (McVisitSession *self)
 
   g_return_val_if_fail (MC_IS_VISIT_SESSION (self), NULL);
 
-  names = g_ptr_array_new_with_free_func (g_free);
   dir = mc_visit_get_package_dir (self->visit);
+  /* The procedure's order, whatever the names' (file-name-template). */
+  if (dir != NULL && (names = mc_package_list_files (dir)) != NULL)
+    return names;
+  names = g_ptr_array_new_with_free_func (g_free);
   if (dir == NULL || !(listing = g_dir_open (dir, 0, NULL)))
     return names;
   while ((name = g_dir_read_name (listing)) != NULL)

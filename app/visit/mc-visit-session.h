@@ -112,7 +112,7 @@ void            mc_visit_session_import          (McVisitSession     *self,
 void            mc_visit_session_package         (McVisitSession  *self);
 void            mc_visit_session_export_zip      (McVisitSession  *self,
                                                   const char      *path);
-/* The package's files for the portal, in their numbered order (the
+/* The package's files for the portal, in the procedure's order (the
  * manifest left out); empty when there is no package. */
 GPtrArray      *mc_visit_session_list_package_files (McVisitSession *self);
 void            mc_visit_session_set_identity_in_package (McVisitSession *self,
