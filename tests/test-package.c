@@ -522,8 +522,18 @@ test_tool_pack (void)
 
   mc_tool_run (&ok, NULL, MC_ARGS ("pack", "--procedure", "1.001193", "--component", form_arg,
                                    "--component", cert_arg, "--component", id_arg,
+                                   "--ward", "26734", "--name-template", "{ward_code}-{position:02}-{key}",
                                    "--out", out, "--zip", "--json"));
   g_assert_cmpint (ok.status, ==, 0);
+  {
+    g_autoptr(JsonObject) manifest = read_manifest (out);
+    JsonObject *first = json_array_get_object_element (json_object_get_array_member (manifest, "components"), 0);
+    JsonObject *file = json_array_get_object_element (json_object_get_array_member (first, "files"), 0);
+
+    g_assert_cmpstr (json_object_get_string_member (file, "name"), ==, "26734-01-to-khai.pdf");
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (file, "digitization_code"), "26734."));
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (file, "digitization_code"), ".01"));
+  }
   json_parser_load_from_data (parser, ok.out, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "kind"),
