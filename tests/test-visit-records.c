@@ -165,6 +165,15 @@ sign (const char *in,
   return g_steal_pointer (&out);
 }
 
+/* The record as if nothing had been checked yet, so the next check shows. */
+static void
+forget_source (const char *component)
+{
+  g_autoptr(McDigitRecord) empty = mc_digit_record_new ();
+
+  mc_visit_set_record (visit, component, empty);
+}
+
 static void
 import_and_wait (const char *component,
                  const char *path)
@@ -229,12 +238,24 @@ test_brought_pdfs (void)
   g_assert_cmpint (r->source, ==, MC_SOURCE_SIGNED_INTACT);
   g_assert_cmpint (r->source_chain, ==, MC_CHAIN_TRUSTED);
   g_settings_set_string (settings, "signature-ca-file", token->other_ca_pem);
-  mc_visit_set_record (visit, "to-khai", mc_digit_record_new ());
+  forget_source ("to-khai");
   import_and_wait ("to-khai", signed_pdf);
   r = mc_visit_get_record (visit, "to-khai");
   g_assert_cmpint (r->source_chain, ==, MC_CHAIN_UNTRUSTED);
   text = mc_digit_record_dup_source_text (r);
   g_assert_nonnull (strstr (text, "not from a trusted authority"));
+  g_clear_pointer (&text, g_free);
+
+  /* An authorities file that is no such thing: still intact, unchecked. */
+  g_settings_set_string (settings, "signature-ca-file", plain);
+  forget_source ("to-khai");
+  import_and_wait ("to-khai", signed_pdf);
+  r = mc_visit_get_record (visit, "to-khai");
+  g_assert_cmpint (r->source, ==, MC_SOURCE_SIGNED_INTACT);
+  g_assert_cmpint (r->source_chain, ==, MC_CHAIN_NOT_CHECKED);
+  g_settings_set_string (settings, "signature-ca-file", token->other_ca_pem);
+  forget_source ("to-khai");
+  import_and_wait ("to-khai", signed_pdf);
   g_settings_reset (settings, "signature-ca-file");
 }
 
@@ -242,7 +263,7 @@ test_brought_pdfs (void)
 static gboolean
 settled (gpointer data)
 {
-  return mc_visit_count_pages (visit, "to-khai") == 3 && mc_visit_count_pages (visit, "van-ban-uy-quyen") == 2 &&
+  return mc_visit_count_pages (visit, "to-khai") == 5 && mc_visit_count_pages (visit, "van-ban-uy-quyen") == 2 &&
          !mc_visit_session_is_busy (session);
 }
 

@@ -214,12 +214,19 @@ check_file (const char     *path,
   g_autoptr(GPtrArray) sigs = mc_pdf_verify (path, ca_file, &error);
   McPdfSignature *last;
 
+  /* An authorities file that cannot be read must not make every
+   * signature look broken: checked without it, the chain unchecked. */
+  if (sigs == NULL && ca_file != NULL)
+    {
+      g_debug ("Signatures of %s checked without %s: %s", path, ca_file, error->message);
+      g_clear_error (&error);
+      sigs = mc_pdf_verify (path, NULL, &error);
+    }
+  /* Not a PDF that can be read: the import says so; nothing to show here. */
   if (sigs == NULL)
     {
-      /* Unreadable as a signed PDF, though it was imported: its
-       * signature, if any, cannot be trusted. */
       g_debug ("Signatures of %s not checked: %s", path, error->message);
-      return MC_SOURCE_SIGNED_BROKEN;
+      return MC_SOURCE_NOT_CHECKED;
     }
   if (sigs->len == 0)
     return MC_SOURCE_NOT_SIGNED;
@@ -252,6 +259,8 @@ check_thread (GTask        *task,
       McSourceSignature status = check_file (d->paths[i], d->ca_file, &signer, &chain);
       static const int rank[] = { 0, 2, 1, 3 };
 
+      if (status == MC_SOURCE_NOT_CHECKED)
+        continue;
       if (found->source == MC_SOURCE_NOT_CHECKED || rank[status] > rank[found->source])
         {
           found->source = status;
