@@ -12,6 +12,7 @@
 #include "mc-core.h"
 #include "mc-file-util.h"
 #include "mc-package.h"
+#include "mc-package-naming.h"
 #include "mc-page-fixture.h"
 #include "mc-scanner.h"
 #include "mc-vips.h"
@@ -106,7 +107,7 @@ test_build (void)
   g_assert_cmpuint (report.pages, ==, 4);
 
   manifest = read_manifest (mc_visit_get_package_dir (visit));
-  g_assert_cmpint (json_object_get_int_member (manifest, "format"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (manifest, "format"), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (manifest, "kind"), ==, "motcua-package");
   g_assert_cmpstr (json_object_get_string_member (manifest, "visit_id"), ==, mc_visit_get_id (visit));
   g_assert_cmpstr (json_object_get_string_member (manifest, "ward_code"), ==, "22333");
@@ -135,12 +136,25 @@ test_build (void)
       g_assert_cmpuint (json_array_get_length (files), ==, 1);
       {
         JsonObject *f = json_array_get_object_element (files, 0);
-        g_autofree char *expected_name = g_strdup_printf ("%02u-%s.pdf", i + 1, catalog_c->key);
+        JsonObject *record = json_object_get_object_member (c, "record");
+        g_autofree char *visit8 = g_ascii_strup (mc_visit_get_id (visit), 8);
+        g_autoptr(GDateTime) day = g_date_time_to_local (mc_visit_get_created (visit));
+        g_autofree char *ymd = g_date_time_format (day, "%Y%m%d");
+        /* The defaults: before the receipt, the visit's short code stands in. */
+        g_autofree char *expected_name = g_strdup_printf ("%s-%02u-%s.pdf", visit8, i + 1, catalog_c->key);
+        g_autofree char *expected_code = g_strdup_printf ("22333.%s.%s.%02u", ymd, visit8, i + 1);
         g_autofree char *path = g_build_filename (mc_visit_get_package_dir (visit), expected_name, NULL);
         g_autofree char *sha = sha256_of (path);
         GStatBuf st;
 
         g_assert_cmpstr (json_object_get_string_member (f, "name"), ==, expected_name);
+        g_assert_cmpstr (json_object_get_string_member (f, "digitization_code"), ==, expected_code);
+        /* The record, pre-filled with the paper's name; no holder's
+         * number without the clerk's opt-in. */
+        g_assert_cmpstr (json_object_get_string_member (record, "doc_name"), ==, catalog_c->name);
+        g_assert_true (json_object_get_null_member (record, "holder_id"));
+        g_assert_true (json_object_get_null_member (record, "number_symbol"));
+        g_assert_false (json_object_get_boolean_member (record, "edited"));
         g_assert_cmpstr (json_object_get_string_member (f, "media_type"), ==, "application/pdf");
         g_assert_cmpstr (json_object_get_string_member (f, "sha256"), ==, sha);
         g_assert_cmpint (g_stat (path, &st), ==, 0);
@@ -195,6 +209,167 @@ test_identity_opt_in (void)
 
   settle (visit);
   mc_test_rm_rf (dir);
+}
+
+/* The record the clerk saved goes into the manifest as saved; templates
+ * from the settings name the files and code them, each uniquely, the
+ * names without diacritics or slashes. */
+static void
+test_records_and_names (void)
+{
+  g_autofree char *dir = mc_test_make_tmpdir ("package-records");
+  g_autoptr(McVisit) visit = birth_visit (dir);
+  g_autoptr(McVisit) again = NULL;
+  g_autoptr(McDigitRecord) record = mc_digit_record_new ();
+  g_autoptr(JsonObject) identity = json_object_new ();
+  g_autoptr(JsonObject) manifest = NULL;
+  g_autoptr(GError) error = NULL;
+  /* No {position}: the codes would repeat, and must not. */
+  McPackageOptions options = { .code_format = "{ward_code}-{receipt}",
+                               .name_template = "Hồ sơ {receipt}/{procedure} Đơn {position}" };
+  McPackageOptions unknown = { .name_template = "{receipt}-{page}" };
+  JsonArray *components;
+  JsonObject *first, *file;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+
+  json_object_set_string_member (identity, "id_number", "056090000000");
+  mc_visit_set_identity (visit, identity);
+  mc_digit_record_set (record, MC_RECORD_NUMBER_SYMBOL, " 123/QĐ-UBND ");
+  mc_digit_record_set (record, MC_RECORD_ISSUE_DATE, "2024-03-05");
+  mc_digit_record_set (record, MC_RECORD_SUMMARY, "\u202ETờ khai của người yêu cầu");
+  mc_digit_record_set (record, MC_RECORD_HOLDER_ID, "056090000000");
+  record->edited = TRUE;
+  mc_visit_set_record (visit, "to-khai", record);
+  g_assert_true (mc_visit_set_receipt (visit, "000.00.21.H23-241207-0001/X", MC_SUBMIT_BROWSER, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (mc_package_build (visit, &unknown, NULL, NULL, &error));
+  g_assert_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "{page}"));
+  g_clear_error (&error);
+
+  mc_visit_set_identity_in_package (visit, TRUE);
+  g_assert_true (mc_package_build (visit, &options, NULL, NULL, &error));
+  g_assert_no_error (error);
+  manifest = read_manifest (mc_visit_get_package_dir (visit));
+  components = json_object_get_array_member (manifest, "components");
+  for (guint i = 0; i < json_array_get_length (components); i++)
+    {
+      JsonArray *files = json_object_get_array_member (json_array_get_object_element (components, i), "files");
+
+      for (guint j = 0; j < json_array_get_length (files); j++)
+        {
+          file = json_array_get_object_element (files, j);
+          g_ptr_array_add (names, (gpointer) json_object_get_string_member (file, "name"));
+          g_ptr_array_add (codes, (gpointer) json_object_get_string_member (file, "digitization_code"));
+        }
+    }
+  g_assert_cmpuint (names->len, ==, 3);
+  g_assert_cmpstr (names->pdata[0], ==, "Ho-so-000.00.21.H23-241207-0001-X-1.001193-Don-1.pdf");
+  g_assert_cmpstr (codes->pdata[0], ==, "22333-000.00.21.H23-241207-0001/X");
+  g_assert_cmpstr (codes->pdata[1], ==, "22333-000.00.21.H23-241207-0001/X.2");
+  g_assert_cmpstr (codes->pdata[2], ==, "22333-000.00.21.H23-241207-0001/X.3");
+
+  first = json_object_get_object_member (json_array_get_object_element (components, 0), "record");
+  g_assert_cmpstr (json_object_get_string_member (first, "number_symbol"), ==, "123/QĐ-UBND");
+  g_assert_cmpstr (json_object_get_string_member (first, "issue_date"), ==, "2024-03-05");
+  g_assert_cmpstr (json_object_get_string_member (first, "summary"), ==, "Tờ khai của người yêu cầu");
+  g_assert_cmpstr (json_object_get_string_member (first, "holder_id"), ==, "056090000000");
+  g_assert_true (json_object_get_boolean_member (first, "edited"));
+  /* The clerk's record is as saved: nothing pre-filled over it. */
+  g_assert_true (json_object_get_null_member (first, "doc_name"));
+  /* The others are pre-filled: the paper's name, the holder's number. */
+  first = json_object_get_object_member (json_array_get_object_element (components, 1), "record");
+  g_assert_cmpstr (json_object_get_string_member (first, "doc_name"), ==,
+                   "Giấy chứng sinh (hoặc văn bản của người làm chứng, giấy cam đoan)");
+  g_assert_cmpstr (json_object_get_string_member (first, "holder_id"), ==, "056090000000");
+  g_assert_false (json_object_get_boolean_member (first, "edited"));
+  g_assert_true (mc_package_verify (mc_visit_get_package_dir (visit), &error));
+  g_assert_no_error (error);
+
+  /* Named by the paper alone, the files still come in the procedure's order. */
+  {
+    McPackageOptions by_key = { .name_template = "{key}" };
+    g_autoptr(GPtrArray) listed = NULL;
+
+    g_assert_true (mc_package_build (visit, &by_key, NULL, NULL, &error));
+    g_assert_no_error (error);
+    listed = mc_package_list_files (mc_visit_get_package_dir (visit));
+    g_assert_cmpuint (listed->len, ==, 3);
+    g_assert_cmpstr (listed->pdata[0], ==, "to-khai.pdf");
+    g_assert_cmpstr (listed->pdata[1], ==, "giay-chung-sinh.pdf");
+    g_assert_cmpstr (listed->pdata[2], ==, "giay-to-tuy-than.pdf");
+  }
+
+  /* Kept with the visit: read back after a restart. */
+  settle (visit);
+  again = mc_visit_load (mc_visit_get_dir (visit), catalog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (mc_visit_get_record (again, "to-khai"));
+  g_assert_cmpstr (mc_digit_record_get (mc_visit_get_record (again, "to-khai"), MC_RECORD_NUMBER_SYMBOL),
+                   ==, "123/QĐ-UBND");
+  g_assert_true (mc_visit_get_record (again, "to-khai")->edited);
+  g_assert_null (mc_visit_get_record (again, "giay-chung-sinh"));
+
+  mc_test_rm_rf (dir);
+}
+
+static void
+test_naming (void)
+{
+  g_autoptr(GDateTime) day = g_date_time_new_local (2026, 3, 5, 10, 0, 0);
+  McNamingContext ctx = { .ward_code = "26734", .date = day, .visit_id = "0a1b2c3d-0000-4000-8000-000000000000",
+                          .procedure_code = "1.001193", .key = "to-khai", .position = 3, .file = 1 };
+  g_autoptr(GError) error = NULL;
+  struct { const char *in, *out; } names[] = {
+    { "Giấy chứng nhận ĐĂNG KÝ kết hôn", "Giay-chung-nhan-DANG-KY-ket-hon" },
+    { "../../etc/passwd", "etc-passwd" },
+    { "a/b\\c:d*e?f\"g<h>i|j", "a-b-c-d-e-f-g-h-i-j" },
+    { "", "file" },
+    { "...", "file" },
+    { "\xff\xfe", "file" },
+    { "Nguyễn Thị Ánh-Tuyết_02.pdf", "Nguyen-Thi-Anh-Tuyet_02.pdf" },
+  };
+  struct { const char *tmpl, *out; } expand[] = {
+    { MC_DEFAULT_CODE_FORMAT, "26734.20260305.0A1B2C3D.03" },
+    { MC_DEFAULT_NAME_TEMPLATE, "0A1B2C3D-03-to-khai" },
+    { "{yymmdd}-{visit}-{file:03}-{position}", "260305-0a1b2c3d-001-3" },
+  };
+  const char *bad[] = { "{position", "x}", "{position:2}", "{position:0}", "{}", "", "{nope}" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *out = mc_naming_sanitize (names[i].in);
+
+      g_assert_cmpstr (out, ==, names[i].out);
+    }
+  {
+    g_autofree char *long_name = mc_naming_sanitize ("ĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐ");
+
+    g_assert_cmpuint (strlen (long_name), ==, 120);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (expand); i++)
+    {
+      g_autofree char *out = mc_naming_expand (expand[i].tmpl, &ctx, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (out, ==, expand[i].out);
+    }
+  ctx.receipt = "H23.99-241207-0001";
+  {
+    g_autofree char *out = mc_naming_expand (MC_DEFAULT_NAME_TEMPLATE, &ctx, &error);
+
+    g_assert_cmpstr (out, ==, "H23.99-241207-0001-03-to-khai");
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *out = mc_naming_expand (bad[i], &ctx, &error);
+
+      g_assert_null (out);
+      g_assert_error (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_FAILED);
+      g_clear_error (&error);
+    }
 }
 
 static void
@@ -303,13 +478,15 @@ test_verify_and_zip (void)
   g_clear_error (&error);
   g_unlink (extra);
   {
-    g_autofree char *pdf = g_build_filename (mc_visit_get_package_dir (visit), "01-to-khai.pdf", NULL);
+    g_autofree char *visit8 = g_ascii_strup (mc_visit_get_id (visit), 8);
+    g_autofree char *name = g_strdup_printf ("%s-01-to-khai.pdf", visit8);
+    g_autofree char *pdf = g_build_filename (mc_visit_get_package_dir (visit), name, NULL);
     FILE *f = fopen (pdf, "ab");
 
     fputc ('%', f);
     fclose (f);
     g_assert_false (mc_package_verify (mc_visit_get_package_dir (visit), &error));
-    g_assert_nonnull (strstr (error->message, "01-to-khai.pdf"));
+    g_assert_nonnull (strstr (error->message, name));
   }
 
   settle (visit);
@@ -345,8 +522,18 @@ test_tool_pack (void)
 
   mc_tool_run (&ok, NULL, MC_ARGS ("pack", "--procedure", "1.001193", "--component", form_arg,
                                    "--component", cert_arg, "--component", id_arg,
+                                   "--ward", "26734", "--name-template", "{ward_code}-{position:02}-{key}",
                                    "--out", out, "--zip", "--json"));
   g_assert_cmpint (ok.status, ==, 0);
+  {
+    g_autoptr(JsonObject) manifest = read_manifest (out);
+    JsonObject *first = json_array_get_object_element (json_object_get_array_member (manifest, "components"), 0);
+    JsonObject *file = json_array_get_object_element (json_object_get_array_member (first, "files"), 0);
+
+    g_assert_cmpstr (json_object_get_string_member (file, "name"), ==, "26734-01-to-khai.pdf");
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (file, "digitization_code"), "26734."));
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (file, "digitization_code"), ".01"));
+  }
   json_parser_load_from_data (parser, ok.out, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "kind"),
@@ -510,6 +697,8 @@ main (int   argc,
   g_test_add_func ("/package/build", test_build);
   g_test_add_func ("/package/identity-opt-in", test_identity_opt_in);
   g_test_add_func ("/package/missing-required", test_missing_required);
+  g_test_add_func ("/package/naming", test_naming);
+  g_test_add_func ("/package/records-and-names", test_records_and_names);
   g_test_add_func ("/package/size-budget", test_size_budget);
   g_test_add_func ("/package/verify-and-zip", test_verify_and_zip);
   g_test_add_func ("/package/tool-pack", test_tool_pack);

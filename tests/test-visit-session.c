@@ -221,9 +221,16 @@ test_package (void)
   /* Shown to the clerk in the order the portal lists the papers. */
   files = mc_visit_session_list_package_files (session);
   g_assert_cmpuint (files->len, ==, 3);
-  g_assert_cmpstr (g_ptr_array_index (files, 0), ==, "01-to-khai.pdf");
-  g_assert_cmpstr (g_ptr_array_index (files, 1), ==, "02-giay-chung-sinh.pdf");
-  g_assert_cmpstr (g_ptr_array_index (files, 2), ==, "03-giay-to-tuy-than.pdf");
+  /* Named by the default template: the receipt (before the filing, the
+   * visit's short code), the position, the paper. */
+  {
+    g_autofree char *visit8 = g_ascii_strup (mc_visit_get_id (visit), 8);
+    g_autofree char *first = g_strdup_printf ("%s-01-to-khai.pdf", visit8);
+    g_autofree char *third = g_strdup_printf ("%s-03-giay-to-tuy-than.pdf", visit8);
+
+    g_assert_cmpstr (g_ptr_array_index (files, 0), ==, first);
+    g_assert_cmpstr (g_ptr_array_index (files, 2), ==, third);
+  }
 }
 
 typedef struct {

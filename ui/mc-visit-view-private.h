@@ -30,6 +30,7 @@ struct _McVisitView
   GtkBox          *component_box;
   GtkLabel        *component_label;
   GtkLabel        *hint_label;
+  GtkLabel        *source_label;   /* the signature check of a brought PDF */
   GtkSpinner      *reading_spinner;
   GtkStackSwitcher *component_switcher;
   GtkStack        *component_stack;

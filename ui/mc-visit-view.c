@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mc-record-dialog.h"
 #include "mc-scan-panel.h"
 #include "mc-ui.h"
 #include "mc-token-pin-dialog.h"
@@ -227,6 +228,37 @@ update_component_rows (McVisitView *self)
     }
 }
 
+/* What the check of a PDF the citizen brought for this paper found. */
+static void
+update_source_label (McVisitView *self)
+{
+  const McDigitRecord *record = self->component ? mc_visit_get_record (self->visit, self->component) : NULL;
+  g_autofree char *text = record ? mc_digit_record_dup_source_text (record) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->source_label), text != NULL);
+  gtk_label_set_text (self->source_label, text ? text : "");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->source_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->source_label), "success");
+  if (record != NULL && record->source == MC_SOURCE_SIGNED_BROKEN)
+    gtk_widget_add_css_class (GTK_WIDGET (self->source_label), "error");
+  else if (record != NULL && record->source == MC_SOURCE_SIGNED_INTACT && record->source_chain != MC_CHAIN_UNTRUSTED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->source_label), "success");
+}
+
+static void
+edit_record_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  McVisitView *self = MC_VISIT_VIEW (widget);
+  GtkWidget *dialog;
+
+  if (self->component == NULL)
+    return;
+  dialog = mc_record_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->session, self->component);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 mc_visit_view_select_component (McVisitView *self,
                                 const char  *key)
@@ -254,6 +286,7 @@ mc_visit_view_select_component (McVisitView *self,
   mc_scan_panel_set_store (MC_SCAN_PANEL (self->scan_panel), store);
   mc_scan_panel_refresh_pages (MC_SCAN_PANEL (self->scan_panel));
   show_card (self);
+  update_source_label (self);
   if (c->profile == MC_PROFILE_ID_CARD)
     gtk_stack_set_visible_child_name (self->component_stack,
                                       mc_visit_session_get_card (self->session, key) != NULL ? "card" : "scan");
@@ -459,6 +492,7 @@ update_all (McVisitView *self)
   gtk_label_set_text (self->subtitle_label, subtitle);
 
   update_component_rows (self);
+  update_source_label (self);
   _mc_visit_view_update_files (self);
 
   /* Pressed with papers missing, it says which: not a button greyed out
@@ -653,6 +687,7 @@ mc_visit_view_class_init (McVisitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McVisitView, component_box);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, component_label);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, McVisitView, source_label);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, reading_spinner);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, component_switcher);
   gtk_widget_class_bind_template_child (widget_class, McVisitView, component_stack);
@@ -676,6 +711,7 @@ mc_visit_view_class_init (McVisitViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McVisitView, done_page);
 
   gtk_widget_class_install_action (widget_class, "visit.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "visit.edit-record", NULL, edit_record_action);
   _mc_visit_view_class_init_submit (widget_class);
   gtk_widget_class_install_action (widget_class, "visit.set-aside", NULL, set_aside_action);
   gtk_widget_class_install_action (widget_class, "visit.abandon", NULL, abandon_action);

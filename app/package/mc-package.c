@@ -13,6 +13,7 @@
 #include "mc-file-util.h"
 #include "mc-json.h"
 #include "mc-package.h"
+#include "mc-package-naming.h"
 #include "mc-searchable-pdf.h"
 
 G_DEFINE_QUARK (mc-package-error-quark, mc_package_error)
@@ -25,6 +26,7 @@ typedef struct {
   gboolean   required;
   guint      position;
   GPtrArray *inputs;      /* paths, in page order */
+  McDigitRecord *record;
 } PlanComponent;
 
 typedef struct {
@@ -35,6 +37,12 @@ typedef struct {
   char       *procedure_code;
   char       *procedure_name;
   char       *portal;
+  GDateTime  *day;        /* the visit's, local: codes and names */
+  char       *receipt;
+  char       *code_format;
+  char       *name_template;
+  GHashTable *codes;      /* given so far: each is unique */
+  GHashTable *names;
   JsonObject *identity;   /* only when the clerk opted in */
   guint64     file_limit;
   guint64     total_limit;
@@ -51,6 +59,7 @@ plan_component_free (PlanComponent *c)
   g_free (c->key);
   g_free (c->name);
   g_ptr_array_unref (c->inputs);
+  mc_digit_record_free (c->record);
   g_free (c);
 }
 
@@ -64,6 +73,12 @@ plan_free (Plan *plan)
   g_free (plan->procedure_code);
   g_free (plan->procedure_name);
   g_free (plan->portal);
+  g_clear_pointer (&plan->day, g_date_time_unref);
+  g_free (plan->receipt);
+  g_free (plan->code_format);
+  g_free (plan->name_template);
+  g_clear_pointer (&plan->codes, g_hash_table_unref);
+  g_clear_pointer (&plan->names, g_hash_table_unref);
   g_clear_pointer (&plan->identity, json_object_unref);
   g_ptr_array_unref (plan->components);
   g_free (plan);
@@ -116,6 +131,14 @@ make_plan (McVisit                *visit,
   plan->procedure_code = g_strdup (procedure->code);
   plan->procedure_name = g_strdup (procedure->name);
   plan->portal = g_strdup (procedure->portal->key);
+  plan->day = g_date_time_to_local (mc_visit_get_created (visit));
+  plan->receipt = g_strdup (mc_visit_get_receipt (visit));
+  plan->code_format = g_strdup (options && options->code_format && *options->code_format
+                                ? options->code_format : MC_DEFAULT_CODE_FORMAT);
+  plan->name_template = g_strdup (options && options->name_template && *options->name_template
+                                  ? options->name_template : MC_DEFAULT_NAME_TEMPLATE);
+  plan->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  plan->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (mc_visit_get_identity_in_package (visit) && mc_visit_get_identity (visit) != NULL)
     plan->identity = json_object_ref (mc_visit_get_identity (visit));
   plan->file_limit = options && options->file_limit_bytes ? options->file_limit_bytes
@@ -139,6 +162,13 @@ make_plan (McVisit                *visit,
       pc->required = c->required;
       pc->position = i + 1;
       pc->inputs = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+      pc->record = mc_visit_get_record (visit, c->key)
+                   ? mc_digit_record_copy (mc_visit_get_record (visit, c->key)) : mc_digit_record_new ();
+      mc_digit_record_prefill (pc->record, c, plan->identity, NULL);
+      /* The holder's number is the citizen's: in the manifest only when
+       * the clerk opted in, as the identity is. */
+      if (plan->identity == NULL)
+        mc_digit_record_set (pc->record, MC_RECORD_HOLDER_ID, NULL);
       for (guint j = 0; j < n; j++)
         {
           g_autoptr(McPage) page = g_list_model_get_item (G_LIST_MODEL (store), j);
@@ -217,7 +247,7 @@ add_manifest_head (JsonBuilder *b,
   g_autofree char *created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 
   json_builder_set_member_name (b, "format");
-  json_builder_add_int_value (b, 1);
+  json_builder_add_int_value (b, MC_PACKAGE_FORMAT);
   json_builder_set_member_name (b, "kind");
   json_builder_add_string_value (b, "motcua-package");
   json_builder_set_member_name (b, "program");
@@ -246,6 +276,51 @@ add_manifest_head (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
+/* @text, or @text with ".2", ".3", … (@sep) if a file has it already:
+ * a template without {position} still gives each file its own. */
+static char *
+take_unique (GHashTable *seen,
+             const char *text,
+             const char *sep,
+             const char *ext)
+{
+  char *out = g_strconcat (text, ext, NULL);
+
+  for (guint n = 2; g_hash_table_contains (seen, out); n++)
+    {
+      g_free (out);
+      out = g_strdup_printf ("%s%s%u%s", text, sep, n, ext);
+    }
+  g_hash_table_add (seen, g_strdup (out));
+  return out;
+}
+
+/* The digitization code and the file name of a component's @file-th file. */
+static gboolean
+name_file (Plan           *plan,
+           PlanComponent  *pc,
+           guint           file,
+           char          **code,
+           char          **name,
+           GError        **error)
+{
+  McNamingContext ctx = {
+    .ward_code = plan->ward_code, .date = plan->day, .receipt = plan->receipt,
+    .visit_id = plan->visit_id, .procedure_code = plan->procedure_code,
+    .key = pc->key, .position = pc->position, .file = file,
+  };
+  g_autofree char *c = mc_naming_expand (plan->code_format, &ctx, error);
+  g_autofree char *n = c ? mc_naming_expand (plan->name_template, &ctx, error) : NULL;
+  g_autofree char *safe = NULL;
+
+  if (n == NULL)
+    return FALSE;
+  safe = mc_naming_sanitize (n);
+  *code = take_unique (plan->codes, c, ".", "");
+  *name = take_unique (plan->names, safe, "-", ".pdf");
+  return TRUE;
+}
+
 /* One component: its searchable PDF in @work_dir (when it has pages),
  * within the per-file limit, and its entry in the manifest. */
 static gboolean
@@ -265,19 +340,25 @@ write_component (JsonBuilder      *b,
   json_builder_add_string_value (b, pc->name);
   json_builder_set_member_name (b, "required");
   json_builder_add_boolean_value (b, pc->required);
+  json_builder_set_member_name (b, "record");
+  mc_digit_record_to_json (pc->record, b);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
 
   if (pc->inputs->len > 0)
     {
-      g_autofree char *name = mc_package_dup_file_name (pc->position, pc->key, "pdf");
-      g_autofree char *path = g_build_filename (work_dir, name, NULL);
+      g_autofree char *code = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
       g_autofree char *sha = NULL;
       g_autoptr(GError) local_error = NULL;
       McPdfOptions pdf = { 0 };
       McPdfReport pdf_report = { 0 };
       guint64 size = 0;
 
+      if (!name_file (plan, pc, 1, &code, &name, error))
+        return FALSE;
+      path = g_build_filename (work_dir, name, NULL);
       pdf.dpi = plan->dpi;
       /* Room for what the hook adds (a signature), within the portal's limit. */
       pdf.max_bytes = plan->file_limit > 2 * plan->file_hook_reserve ? plan->file_limit - plan->file_hook_reserve
@@ -314,6 +395,8 @@ write_component (JsonBuilder      *b,
       json_builder_add_int_value (b, pdf_report.pages);
       json_builder_set_member_name (b, "sha256");
       json_builder_add_string_value (b, sha);
+      json_builder_set_member_name (b, "digitization_code");
+      json_builder_add_string_value (b, code);
       json_builder_end_object (b);
 
       *total += size;
@@ -536,6 +619,39 @@ mc_package_build_finish (McVisit          *visit,
   return TRUE;
 }
 
+GPtrArray *
+mc_package_list_files (const char *package_dir)
+{
+  g_autofree char *manifest = g_build_filename (package_dir, "manifest.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *components;
+
+  if (!json_parser_load_from_file (parser, manifest, NULL) ||
+      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
+      !(components = mc_json_get_array (json_node_get_object (json_parser_get_root (parser)), manifest,
+                                        "components", TRUE, NULL)))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (components); i++)
+    {
+      JsonNode *c = json_array_get_element (components, i);
+      JsonArray *files = JSON_NODE_HOLDS_OBJECT (c)
+                         ? mc_json_get_array (json_node_get_object (c), manifest, "files", FALSE, NULL) : NULL;
+
+      for (guint j = 0; files && j < json_array_get_length (files); j++)
+        {
+          JsonNode *f = json_array_get_element (files, j);
+          const char *name = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (f) ||
+              !mc_json_get_string (json_node_get_object (f), manifest, "name", TRUE, &name, NULL))
+            return NULL;
+          g_ptr_array_add (names, g_strdup (name));
+        }
+    }
+  return g_steal_pointer (&names);
+}
+
 /* Checks a package folder against its manifest: every file there with its
  * size and SHA-256, nothing else in the folder. */
 gboolean
@@ -565,7 +681,7 @@ mc_package_verify (const char  *package_dir,
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto invalid;
   root = json_node_get_object (json_parser_get_root (parser));
-  if (!mc_json_get_int (root, manifest, "format", TRUE, &format, NULL) || format != 1 ||
+  if (!mc_json_get_int (root, manifest, "format", TRUE, &format, NULL) || format < 1 || format > MC_PACKAGE_FORMAT ||
       !(components = mc_json_get_array (root, manifest, "components", TRUE, NULL)))
     goto invalid;
 

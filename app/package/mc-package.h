@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* Turns a visit's papers into the files for the portal: one searchable PDF
- * per component that has pages, named NN-<key>.pdf, and manifest.json, in
+ * per component that has pages, named from a template, with its
+ * digitization record and code, and manifest.json, in
  * <visit>/package/ (docs/package-format.md). Every file fits the portal's
  * per-file limit and the whole its total limit, or packaging fails with a
  * message that names what does not fit. */
@@ -19,6 +20,10 @@ typedef enum {
 } McPackageError;
 GQuark mc_package_error_quark (void);
 
+/* manifest.json's "format": 2 adds the digitization records and codes;
+ * readers take 1 and 2. */
+#define MC_PACKAGE_FORMAT 2
+
 /* Called on the packaging thread with each component's PDF once it is
  * written in the package being made, before its size and checksum go in
  * the manifest: the clerk's signature is put on here (the visit session's
@@ -30,6 +35,8 @@ typedef void (*McPackageFileHook) (const char   *path,
                                    gpointer      user_data);
 
 typedef struct {
+  const char        *code_format;         /* NULL: MC_DEFAULT_CODE_FORMAT (mc-package-naming.h) */
+  const char        *name_template;       /* NULL: MC_DEFAULT_NAME_TEMPLATE */
   guint64            file_limit_bytes;    /* 0: the portal's, from the catalog */
   guint64            total_limit_bytes;   /* 0: the portal's */
   int                dpi;                 /* 0: 200 */
@@ -63,6 +70,9 @@ gboolean mc_package_build_finish (McVisit                *visit,
 char    *mc_package_dup_file_name (guint       position,
                                    const char *component_key,
                                    const char *extension);
+/* The package's file names in the manifest's order (the procedure's), or
+ * NULL if its manifest cannot be read. */
+GPtrArray *mc_package_list_files  (const char  *package_dir);
 gboolean mc_package_verify        (const char  *package_dir,
                                    GError     **error);
 gboolean mc_package_export_zip    (const char  *package_dir,

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mc-json.h"
+#include "mc-package.h"
 #include "mc-portal-error.h"
 #include "mc-portal-package-private.h"
 
@@ -237,7 +238,7 @@ parse_manifest (McPortalPackage  *self,
     return package_error (error, _("The package’s manifest.json is not valid: %s"), local_error->message);
   if (!g_str_equal (kind, "motcua-package"))
     return package_error (error, _("The folder’s manifest.json is not a Một Cửa package."));
-  if (format != 1)
+  if (format < 1 || format > MC_PACKAGE_FORMAT)
     return package_error (error, _("The package was made in format %lld, which this version of Một Cửa does not know. Update the program, or package the visit again."),
                           (long long) format);
 

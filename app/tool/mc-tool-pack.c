@@ -167,6 +167,7 @@ mc_tool_pack (int    argc,
   g_autoptr(McVisit) visit = NULL;
   g_autoptr(McProcedureCatalog) catalog = NULL;
   g_autofree char *code = NULL, *out = NULL, *max_size = NULL;
+  g_autofree char *ward = NULL, *name_template = NULL, *code_format = NULL;
   g_autofree char *work = NULL, *package = NULL, *zip_path = NULL;
   g_auto(GStrv) components = NULL;
   gboolean zip = FALSE, json = FALSE;
@@ -181,6 +182,9 @@ mc_tool_pack (int    argc,
     { "zip", 0, 0, G_OPTION_ARG_NONE, &zip, N_("Also write DIR.zip"), NULL },
     { "max-size", 0, 0, G_OPTION_ARG_STRING, &max_size, N_("Largest file the portal takes (default: the portal's, e.g. 5M)"), N_("SIZE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON summary"), NULL },
+    { "ward", 0, 0, G_OPTION_ARG_STRING, &ward, N_("The ward's code, for the digitization codes"), N_("CODE") },
+    { "name-template", 0, 0, G_OPTION_ARG_STRING, &name_template, N_("How to name the files (default: {receipt}-{position:02}-{key})"), N_("TEMPLATE") },
+    { "code-format", 0, 0, G_OPTION_ARG_STRING, &code_format, N_("How to make each file's digitization code (default: {ward_code}.{yyyymmdd}.{receipt}.{position:02})"), N_("TEMPLATE") },
     { NULL }
   };
 
@@ -208,7 +212,9 @@ mc_tool_pack (int    argc,
     }
 
   work = g_dir_make_tmp ("motcua-pack-XXXXXX", &error);
-  if (work == NULL || !(visit = mc_visit_create (work, catalog, code, NULL, NULL, NULL, &error)))
+  options.name_template = name_template;
+  options.code_format = code_format;
+  if (work == NULL || !(visit = mc_visit_create (work, catalog, code, ward, NULL, NULL, &error)))
     {
       fprintf (stderr, "motcua-tool: %s\n", error->message);
       return MC_EXIT_FAILURE;

@@ -31,7 +31,7 @@ static const struct {
   { "pdf", mc_tool_pdf, "pdf [--lang vie] [--max-size 5M] [--dpi 200] IMAGE… -o OUT.pdf [--json]",
     N_("Make one searchable PDF from cleaned pages, within a size limit") },
   { "pack", mc_tool_pack,
-    "pack --procedure CODE --component KEY=FILE[,FILE…] … --out DIR [--zip] [--max-size 5M] [--json]",
+    "pack --procedure CODE --component KEY=FILE[,FILE…] … --out DIR [--zip] [--max-size 5M] [--json] [--ward CODE] [--name-template T] [--code-format T]",
     N_("Prepare the files for the portal: one searchable PDF per component and manifest.json") },
   { "read-id", mc_tool_read_id, "read-id IMAGE… [--json] [--on DATE] [--crops DIR]",
     N_("Read a citizen’s ID card from scans or photos of it (both sides)") },

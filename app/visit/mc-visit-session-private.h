@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 
 /* What the files of the visit session share: mc-visit-session.c (the
  * object, messages, papers, package, recording), -clean.c (the cleaning
- * policy and queue), -cards.c (ID cards read as they arrive) and
+ * policy and queue), -cards.c (ID cards read as they arrive),
+ * -records.c (digitization records, signatures on brought PDFs) and
  * -upload.c (the upload through the outbox). */
 
 /* One per ID card component: what was last read from its pages. */
@@ -42,6 +43,7 @@ struct _McVisitSession
   char            *upload_status;
   McIdReader      *id_reader;
   GHashTable      *cards;          /* component key → CardRead*, ID card components */
+  GHashTable      *reading_records; /* component keys whose header is being read */
 
   /* What the clerk is doing now, as the view tells it (the citizen
    * screen follows it): the step, what the paper shows, the scanner. */
@@ -90,6 +92,10 @@ char    *_mc_visit_session_end_signing          (McVisitSession   *self,
                                                  gboolean          packaged);
 void     _mc_visit_session_forget_pin           (McVisitSession   *self);
 void     _mc_visit_session_load_signatures      (McVisitSession   *self);
+/* mc-visit-session-records.c */
+void     _mc_visit_session_check_imported       (McVisitSession     *self,
+                                                 const char         *component,
+                                                 const char * const *paths);
 
 /* mc-visit-session-upload.c */
 void     _mc_visit_session_update_upload_status (McVisitSession *self);

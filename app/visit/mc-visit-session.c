@@ -282,6 +282,7 @@ mc_visit_session_import (McVisitSession     *self,
     return;
   mc_visit_session_set_message (self, _("Reading the files…"), FALSE);
   mc_import_files_async (store, paths, self->cancellable, on_imported, g_object_ref (self));
+  _mc_visit_session_check_imported (self, self->component, paths);
 }
 
 /* ---- package --------------------------------------------------------------------- */
@@ -335,6 +336,8 @@ mc_visit_session_package (McVisitSession *self)
 {
   McPackageOptions options = { 0 };
   g_autoptr(GPtrArray) missing = NULL;
+  g_autofree char *code_format = NULL;
+  g_autofree char *name_template = NULL;
 
   g_return_if_fail (MC_IS_VISIT_SESSION (self));
 
@@ -365,6 +368,10 @@ mc_visit_session_package (McVisitSession *self)
   options.file_limit_bytes = (guint64) g_settings_get_uint (self->settings, "portal-file-limit-mb") * 1000 * 1000;
   options.dpi = (int) g_settings_get_uint (self->settings, "scan-resolution");
   _mc_visit_session_begin_signing (self, &options);
+  code_format = g_settings_get_string (self->settings, "digitization-code-format");
+  name_template = g_settings_get_string (self->settings, "file-name-template");
+  options.code_format = code_format;
+  options.name_template = name_template;
   self->packaging = TRUE;
   mc_visit_session_set_message (self, _("Making the files: reading the text of every page…"), FALSE);
   _mc_visit_session_changed (self);
@@ -402,8 +409,11 @@ mc_visit_session_list_package_files (McVisitSession *self)
 
   g_return_val_if_fail (MC_IS_VISIT_SESSION (self), NULL);
 
-  names = g_ptr_array_new_with_free_func (g_free);
   dir = mc_visit_get_package_dir (self->visit);
+  /* The procedure's order, whatever the names' (file-name-template). */
+  if (dir != NULL && (names = mc_package_list_files (dir)) != NULL)
+    return names;
+  names = g_ptr_array_new_with_free_func (g_free);
   if (dir == NULL || !(listing = g_dir_open (dir, 0, NULL)))
     return names;
   while ((name = g_dir_read_name (listing)) != NULL)
@@ -640,6 +650,7 @@ mc_visit_session_finalize (GObject *object)
   g_mutex_clear (&self->pin_lock);
   g_cond_clear (&self->pin_cond);
   g_main_context_unref (self->context);
+  g_hash_table_unref (self->reading_records);
 
   G_OBJECT_CLASS (mc_visit_session_parent_class)->finalize (object);
 }
@@ -756,6 +767,7 @@ mc_visit_session_init (McVisitSession *self)
   self->context = g_main_context_ref_thread_default ();
   g_mutex_init (&self->pin_lock);
   g_cond_init (&self->pin_cond);
+  self->reading_records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* A visit begins with its papers, their scans shown. */
   self->step = g_strdup ("papers");
   self->papers_view = g_strdup ("scan");

@@ -117,7 +117,7 @@ void            mc_visit_session_import          (McVisitSession     *self,
 void            mc_visit_session_package         (McVisitSession  *self);
 void            mc_visit_session_export_zip      (McVisitSession  *self,
                                                   const char      *path);
-/* The package's files for the portal, in their numbered order (the
+/* The package's files for the portal, in the procedure's order (the
  * manifest left out); empty when there is no package. */
 GPtrArray      *mc_visit_session_list_package_files (McVisitSession *self);
 void            mc_visit_session_set_identity_in_package (McVisitSession *self,
@@ -167,6 +167,22 @@ char           *mc_visit_session_dup_upload_progress (McVisitSession *self,
 void            mc_visit_session_upload          (McVisitSession  *self);
 void            mc_visit_session_upload_cancel   (McVisitSession  *self);
 void            mc_visit_session_upload_retry    (McVisitSession  *self);
+
+/* Digitization records (mc-visit-session-records.c): a copy of the
+ * paper's record, pre-filled where empty from the catalog and the card
+ * read; the clerk's saved one (kept as given); the top of its first page
+ * read on a worker to fill what is still empty ("changed" when done). A
+ * PDF imported into a paper has its signatures checked; the result is in
+ * the record (mc_digit_record_dup_source_text()). */
+McDigitRecord  *mc_visit_session_dup_record      (McVisitSession      *self,
+                                                  const char          *component);
+void            mc_visit_session_save_record     (McVisitSession      *self,
+                                                  const char          *component,
+                                                  const McDigitRecord *record);
+void            mc_visit_session_read_record     (McVisitSession      *self,
+                                                  const char          *component);
+gboolean        mc_visit_session_is_reading_record (McVisitSession    *self,
+                                                    const char        *component);
 
 /* The page-cleaning policy, once for the visit and motcua-tool pack:
  * FALSE for papers that are not cleaned (ID cards are read as scanned). */

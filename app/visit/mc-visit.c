@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-digit-record.h"
 #include "mc-error.h"
 #include "mc-file-util.h"
 #include "mc-json.h"
@@ -33,6 +34,7 @@ struct _McVisit
   GHashTable         *stores;      /* component key → McPageStore */
   GHashTable         *cleanups;    /* "key/basename" → McPageCleanup */
   JsonObject         *identity;
+  GHashTable         *records;     /* component key → McDigitRecord */
   gboolean            identity_in_package;
   gboolean            purged;     /* its folder is deleted: nothing is written again */
 
@@ -109,6 +111,7 @@ mc_visit_finalize (GObject *object)
   g_clear_pointer (&self->stores, g_hash_table_unref);
   g_clear_pointer (&self->cleanups, g_hash_table_unref);
   g_clear_pointer (&self->identity, json_object_unref);
+  g_clear_pointer (&self->records, g_hash_table_unref);
   g_free (self->package_dir);
   g_clear_pointer (&self->packaged, g_date_time_unref);
   g_free (self->receipt);
@@ -138,6 +141,7 @@ mc_visit_init (McVisit *self)
 {
   self->stores = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cleanups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cleanup_free);
+  self->records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mc_digit_record_free);
 }
 
 /* ---- visit.json ------------------------------------------------------------ */
@@ -226,6 +230,8 @@ to_json (McVisit *self)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "identity_in_package");
   json_builder_add_boolean_value (b, self->identity_in_package);
+  json_builder_set_member_name (b, "records");
+  mc_digit_records_to_json (self->records, b);
 
   add_nullable (b, "package_dir", self->package_dir);
   add_time (b, "packaged_at", self->packaged);
@@ -478,7 +484,7 @@ load_members (McVisit     *self,
     if (g_str_equal (state, state_strings[i]))
       self->state = i;
 
-  if (!load_cleanups (self, root, error))
+  if (!load_cleanups (self, root, error) || !mc_digit_records_load (self->records, root, VISIT_FILE, error))
     return FALSE;
 
   identity = mc_json_get_object (root, VISIT_FILE, "identity", FALSE, error);
@@ -634,6 +640,7 @@ McSubmitMethod mc_visit_get_submit_method (McVisit *self) { return self->method;
 const char *mc_visit_get_filing_uuid (McVisit *self) { return self->filing_uuid; }
 JsonObject *mc_visit_get_identity (McVisit *self) { return self->identity; }
 gboolean mc_visit_get_identity_in_package (McVisit *self) { return self->identity_in_package; }
+const McDigitRecord *mc_visit_get_record (McVisit *self, const char *key) { return g_hash_table_lookup (self->records, key); }
 
 gboolean
 mc_visit_is_finished (McVisit *self)
@@ -659,6 +666,18 @@ mc_visit_get_updated (McVisit *self)
 {
   g_return_val_if_fail (MC_IS_VISIT (self), NULL);
   return self->updated ? self->updated : self->created;
+}
+
+/* The clerk's record, or one pre-filled for the clerk, of a component. */
+void
+mc_visit_set_record (McVisit             *self,
+                     const char          *component_key,
+                     const McDigitRecord *record)
+{
+  g_return_if_fail (MC_IS_VISIT (self));
+  g_return_if_fail (mc_procedure_find_component (self->procedure, component_key) != NULL);
+  g_hash_table_insert (self->records, g_strdup (component_key), mc_digit_record_copy (record));
+  changed (self);
 }
 
 /* ---- papers ------------------------------------------------------------------ */

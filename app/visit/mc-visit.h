@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mc-cleanup.h"
+#include "mc-digit-record.h"
 #include "mc-page-store.h"
 #include "mc-procedure-catalog.h"
 
@@ -109,6 +110,13 @@ void               mc_visit_set_identity      (McVisit     *self,
 gboolean           mc_visit_get_identity_in_package (McVisit *self);
 void               mc_visit_set_identity_in_package (McVisit *self,
                                                      gboolean  include);
+
+/* The digitization record of each component (NULL: none yet) */
+const McDigitRecord *mc_visit_get_record     (McVisit             *self,
+                                              const char          *component_key);
+void               mc_visit_set_record        (McVisit             *self,
+                                               const char          *component_key,
+                                               const McDigitRecord *record);
 
 /* The filing */
 const char        *mc_visit_get_package_dir   (McVisit     *self);
