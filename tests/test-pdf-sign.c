@@ -18,10 +18,13 @@
 #include "mc-pdf-writer.h"
 #include "mc-test-token.h"
 #include "mc-test-tool.h"
+#include "mc-test-tsa.h"
 #include "mc-test-util.h"
 #include "mc-vips.h"
 
 static McTestToken *token;
+static McTestTsa *tsa;
+static const char *sign_tsa_url;   /* tool_sign adds --tsa with this when set */
 static char *tmpdir;
 static char *unsigned_pdf;
 
@@ -96,7 +99,11 @@ tool_sign (const char *in, const char *out, const char *uri, const char *pin,
   g_autofree char *pin_var = pin_env (pin);
   g_autofree char *fault_var = g_strdup_printf ("MC_P11_FAULT=%s", fault ? fault : "");
 
-  mc_tool_run (&run, MC_ARGS (pin_var, fault_var), MC_ARGS ("sign", in, "--key", uri, "-o", out));
+  if (sign_tsa_url != NULL)
+    mc_tool_run (&run, MC_ARGS (pin_var, fault_var),
+                 MC_ARGS ("sign", in, "--key", uri, "-o", out, "--tsa", sign_tsa_url));
+  else
+    mc_tool_run (&run, MC_ARGS (pin_var, fault_var), MC_ARGS ("sign", in, "--key", uri, "-o", out));
   g_test_message ("sign %s: %d %s%s", uri, run.status, run.out, run.err);
   if (err)
     *err = g_steal_pointer (&run.err);
@@ -652,6 +659,116 @@ test_fault_pin (void)
   }
 }
 
+/* ---- RFC 3161 timestamps (PAdES B-T) ----------------------------------- */
+
+/* The test CA and the loopback TSA's certificate in one bundle. */
+static char *
+ca_with_tsa (void)
+{
+  g_autofree char *ca = NULL;
+  g_autofree char *tsa_pem = NULL;
+  g_autofree char *both = NULL;
+  char *path = out_path ("ca-and-tsa.pem");
+
+  g_assert_true (g_file_get_contents (token->ca_pem, &ca, NULL, NULL));
+  g_assert_true (g_file_get_contents (mc_test_tsa_cert (tsa), &tsa_pem, NULL, NULL));
+  both = g_strconcat (ca, tsa_pem, NULL);
+  mc_test_write_file (path, both);
+  return path;
+}
+
+static void
+test_tsa_timestamped (void)
+{
+  g_autofree char *out = out_path ("signed-tsa.pdf");
+  g_autofree char *bundle = ca_with_tsa ();
+  g_autoptr(JsonObject) report = NULL;
+  g_autoptr(JsonObject) untrusted_tsa = NULL;
+  g_autoptr(GDateTime) stamp = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  JsonObject *sig;
+  guint before = mc_test_tsa_requests (tsa);
+  int status;
+
+  mc_test_token_reset (token);
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+  sign_tsa_url = mc_test_tsa_url (tsa);
+  g_assert_cmpint (tool_sign (unsigned_pdf, out, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+  sign_tsa_url = NULL;
+  g_assert_cmpuint (mc_test_tsa_requests (tsa), ==, before + 1);
+
+  /* poppler: valid, the whole document signed; qpdf: sound. */
+  assert_pdfsig_valid (out, 1);
+  assert_qpdf_ok (out);
+  {
+    g_autofree char *pdfsig = run_capture ((const char *[]) { "pdfsig", out, NULL }, &status);
+
+    g_assert_nonnull (strstr (pdfsig, "Total document signed"));
+  }
+  /* Our verify: the timestamp's time, near now, and the chain trusted. */
+  report = tool_verify (out, bundle, &status);
+  g_assert_cmpint (status, ==, 0);
+  sig = signature (report, 0);
+  g_assert_true (json_object_get_boolean_member (sig, "intact"));
+  g_assert_true (json_object_get_boolean_member (sig, "covers_whole_file"));
+  g_assert_cmpstr (json_object_get_string_member (sig, "chain"), ==, "trusted");
+  g_assert_false (json_object_has_member (sig, "problem"));
+  g_assert_nonnull (json_object_get_string_member (sig, "timestamp"));
+  stamp = g_date_time_new_from_iso8601 (json_object_get_string_member (sig, "timestamp"), NULL);
+  g_assert_nonnull (stamp);
+  g_assert_cmpint (ABS (g_date_time_difference (now, stamp)), <, 600 * G_TIME_SPAN_SECOND);
+
+  /* A TSA not in the bundle: the timestamp is shown as not trusted. */
+  untrusted_tsa = tool_verify (out, token->ca_pem, &status);
+  sig = signature (untrusted_tsa, 0);
+  g_assert_nonnull (strstr (json_object_get_string_member (sig, "problem"), "timestamp"));
+
+  /* Without a TSA the signature has no timestamp: null. */
+  {
+    g_autofree char *plain = out_path ("signed-no-tsa.pdf");
+    g_autoptr(JsonObject) r = NULL;
+
+    mc_test_token_reset (token);
+    g_assert_cmpint (tool_sign (unsigned_pdf, plain, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+    r = tool_verify (plain, token->ca_pem, &status);
+    g_assert_true (json_object_has_member (signature (r, 0), "timestamp"));
+    g_assert_true (json_object_get_null_member (signature (r, 0), "timestamp"));
+  }
+}
+
+static void
+assert_tsa_fault (const char *url, const char *message)
+{
+  mc_test_token_reset (token);
+  sign_tsa_url = url;
+  assert_fault (token->uri_rsa, token->pin, NULL, 70, message);
+  sign_tsa_url = NULL;
+}
+
+static void
+test_tsa_down (void)
+{
+  g_autofree char *dead = mc_test_tsa_dead_url ();
+
+  assert_tsa_fault (dead, "could not be reached");
+}
+
+static void
+test_tsa_other_imprint (void)
+{
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_OTHER_IMPRINT);
+  assert_tsa_fault (mc_test_tsa_url (tsa), "answered for another document");
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+}
+
+static void
+test_tsa_refused (void)
+{
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_REJECT);
+  assert_tsa_fault (mc_test_tsa_url (tsa), "refused the request");
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -663,6 +780,7 @@ main (int   argc,
   vips_cache_set_max (0);
   tmpdir = mc_test_make_tmpdir ("pdf-sign");
   token = mc_test_token_new ();
+  tsa = mc_test_tsa_new (tmpdir);
   unsigned_pdf = out_path ("component.pdf");
   make_pdf (unsigned_pdf);
 
@@ -681,8 +799,13 @@ main (int   argc,
   g_test_add_func ("/pdf-sign/fault/certificates", test_fault_certificates);
   g_test_add_func ("/pdf-sign/fault/not-ours", test_fault_not_ours);
   g_test_add_func ("/pdf-sign/fault/pin", test_fault_pin);
+  g_test_add_func ("/pdf-sign/tsa/timestamped", test_tsa_timestamped);
+  g_test_add_func ("/pdf-sign/tsa/down", test_tsa_down);
+  g_test_add_func ("/pdf-sign/tsa/other-imprint", test_tsa_other_imprint);
+  g_test_add_func ("/pdf-sign/tsa/refused", test_tsa_refused);
 
   status = g_test_run ();
+  g_clear_pointer (&tsa, mc_test_tsa_free);
   g_clear_pointer (&token, mc_test_token_free);
   mc_test_rm_rf (tmpdir);
   g_free (tmpdir);
