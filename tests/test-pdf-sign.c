@@ -736,6 +736,64 @@ test_tsa_timestamped (void)
   }
 }
 
+/* Two years on, the clerk's certificate (valid one year) has expired:
+ * GnuTLS's clock moved for this process only. */
+static time_t
+two_years_on (time_t *t)
+{
+  time_t now = time (NULL) + 2 * 365 * 24 * 3600;
+
+  if (t)
+    *t = now;
+  return now;
+}
+
+static McChainStatus
+chain_later (const char *pdf, const char *ca, gboolean *has_timestamp)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sigs = NULL;
+  McPdfSignature *sig;
+
+  gnutls_global_set_time_function (two_years_on);
+  sigs = mc_pdf_verify (pdf, ca, &error);
+  gnutls_global_set_time_function (time);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sigs->len, ==, 1);
+  sig = sigs->pdata[0];
+  g_test_message ("two years on: chain %d, problem %s", sig->chain, sig->problem);
+  g_assert_true (sig->intact);
+  *has_timestamp = sig->timestamp != NULL;
+  return sig->chain;
+}
+
+/* A certificate that expired after a timestamped signing stays trusted:
+ * the chain is checked at the timestamp's time, when the bundle trusts
+ * the TSA; without a timestamp, or with a TSA not trusted, at the
+ * present time, when it has expired. */
+static void
+test_tsa_expired_later (void)
+{
+  g_autofree char *stamped = out_path ("signed-tsa-later.pdf");
+  g_autofree char *plain = out_path ("signed-no-tsa-later.pdf");
+  g_autofree char *bundle = ca_with_tsa ();
+  gboolean has_timestamp = FALSE;
+
+  mc_test_token_reset (token);
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+  sign_tsa_url = mc_test_tsa_url (tsa);
+  g_assert_cmpint (tool_sign (unsigned_pdf, stamped, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+  sign_tsa_url = NULL;
+  mc_test_token_reset (token);
+  g_assert_cmpint (tool_sign (unsigned_pdf, plain, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+
+  g_assert_cmpint (chain_later (stamped, bundle, &has_timestamp), ==, MC_CHAIN_TRUSTED);
+  g_assert_true (has_timestamp);
+  g_assert_cmpint (chain_later (stamped, token->ca_pem, &has_timestamp), ==, MC_CHAIN_UNTRUSTED);
+  g_assert_cmpint (chain_later (plain, bundle, &has_timestamp), ==, MC_CHAIN_UNTRUSTED);
+  g_assert_false (has_timestamp);
+}
+
 static void
 assert_tsa_fault (const char *url, const char *message)
 {
@@ -800,6 +858,7 @@ main (int   argc,
   g_test_add_func ("/pdf-sign/fault/not-ours", test_fault_not_ours);
   g_test_add_func ("/pdf-sign/fault/pin", test_fault_pin);
   g_test_add_func ("/pdf-sign/tsa/timestamped", test_tsa_timestamped);
+  g_test_add_func ("/pdf-sign/tsa/expired-later", test_tsa_expired_later);
   g_test_add_func ("/pdf-sign/tsa/down", test_tsa_down);
   g_test_add_func ("/pdf-sign/tsa/other-imprint", test_tsa_other_imprint);
   g_test_add_func ("/pdf-sign/tsa/refused", test_tsa_refused);
