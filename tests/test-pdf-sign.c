@@ -15,6 +15,7 @@
 
 #include "mc-core.h"
 #include "mc-pdf-sign.h"
+#include "mc-pdf-sign-private.h"
 #include "mc-pdf-writer.h"
 #include "mc-test-token.h"
 #include "mc-test-tool.h"
@@ -794,6 +795,116 @@ test_tsa_expired_later (void)
   g_assert_false (has_timestamp);
 }
 
+/* The CMS in the last /Contents of @pdf. */
+static gnutls_pkcs7_t
+last_cms (const char *pdf)
+{
+  g_autofree char *data = NULL;
+  g_autofree guint8 *der = NULL;
+  gsize len, n = 0;
+  const char *open_, *close_;
+  gnutls_pkcs7_t p7 = NULL;
+  gnutls_datum_t d;
+
+  g_assert_true (g_file_get_contents (pdf, &data, &len, NULL));
+  /* The file holds binary data: memmem, not string functions. */
+  open_ = NULL;
+  for (const char *p = data; (p = memmem (p, len - (p - data), "/Contents <", 11)) != NULL; p++)
+    open_ = p;
+  g_assert_nonnull (open_);
+  open_ += 11;
+  close_ = memchr (open_, '>', len - (open_ - data));
+  g_assert_nonnull (close_);
+  der = g_malloc ((close_ - open_) / 2);
+  for (const char *p = open_; p + 1 < close_; p += 2)
+    der[n++] = g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]);
+  /* The DER's own length, without the zeros after it. */
+  d.data = der;
+  if (der[1] == 0x82)
+    d.size = 4 + ((guint) der[2] << 8 | der[3]);
+  else if (der[1] == 0x83)
+    d.size = 5 + ((guint) der[2] << 16 | (guint) der[3] << 8 | der[4]);
+  else
+    d.size = n;
+  g_assert_cmpint (gnutls_pkcs7_init (&p7), >=, 0);
+  g_assert_cmpint (gnutls_pkcs7_import (p7, &d, GNUTLS_X509_FMT_DER), >=, 0);
+  return p7;
+}
+
+/* The timestamp token of a signature, as verify reads it: damaged in
+ * any byte or cut anywhere, it is refused (never misread, never a
+ * crash); moved onto another signature, it does not belong there. */
+static void
+test_tsa_token_damaged (void)
+{
+  g_autofree char *a = out_path ("signed-tsa-a.pdf");
+  g_autofree char *b = out_path ("signed-tsa-b.pdf");
+  gnutls_pkcs7_t p7a, p7b;
+  gnutls_pkcs7_signature_info_st ia = { 0 }, ib = { 0 };
+  gnutls_datum_t tst = { 0 };
+  char *oid = NULL;
+  g_autoptr(GDateTime) good = NULL;
+  g_autofree char *problem = NULL;
+  guint refused = 0;
+
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+  sign_tsa_url = mc_test_tsa_url (tsa);
+  mc_test_token_reset (token);
+  g_assert_cmpint (tool_sign (unsigned_pdf, a, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+  mc_test_token_reset (token);
+  g_assert_cmpint (tool_sign (unsigned_pdf, b, token->uri_ec, token->pin, NULL, NULL), ==, 0);
+  sign_tsa_url = NULL;
+
+  p7a = last_cms (a);
+  p7b = last_cms (b);
+  g_assert_cmpint (gnutls_pkcs7_get_signature_info (p7a, 0, &ia), >=, 0);
+  g_assert_cmpint (gnutls_pkcs7_get_signature_info (p7b, 0, &ib), >=, 0);
+  g_assert_cmpint (gnutls_pkcs7_get_attr (ia.unsigned_attrs, 0, &oid, &tst, 0), >=, 0);
+  g_assert_cmpstr (oid, ==, MC_OID_SIGNATURE_TIME_STAMP_TOKEN);
+
+  good = mc_pdf_tsa_check_token (tst.data, tst.size, ia.sig.data, ia.sig.size, NULL, NULL, &problem);
+  g_assert_nonnull (good);
+  g_assert_null (problem);
+
+  /* Another signature's token. */
+  g_assert_null (mc_pdf_tsa_check_token (tst.data, tst.size, ib.sig.data, ib.sig.size, NULL, NULL, &problem));
+  g_assert_cmpstr (problem, ==, "The timestamp does not belong to this signature.");
+  g_clear_pointer (&problem, g_free);
+
+  /* Cut anywhere. */
+  for (gsize cut = 0; cut < tst.size; cut++)
+    {
+      g_autoptr(GDateTime) t = mc_pdf_tsa_check_token (tst.data, cut, ia.sig.data, ia.sig.size, NULL, NULL, &problem);
+
+      g_assert_null (t);
+      g_assert_nonnull (problem);
+      g_clear_pointer (&problem, g_free);
+    }
+  /* Each byte changed: refused, or (a byte no check covers, such as an
+   * unsigned certificate field's padding) the same time. */
+  for (gsize i = 0; i < tst.size; i++)
+    {
+      g_autoptr(GDateTime) t = NULL;
+
+      tst.data[i] ^= 0x5A;
+      t = mc_pdf_tsa_check_token (tst.data, tst.size, ia.sig.data, ia.sig.size, NULL, NULL, &problem);
+      tst.data[i] ^= 0x5A;
+      if (t == NULL)
+        refused++;
+      else
+        g_assert_true (g_date_time_equal (t, good));
+      g_clear_pointer (&problem, g_free);
+    }
+  g_test_message ("%u of %u changed bytes refused", refused, tst.size);
+  g_assert_cmpuint (refused, >, tst.size / 2);
+
+  gnutls_free (tst.data);
+  gnutls_pkcs7_signature_info_deinit (&ia);
+  gnutls_pkcs7_signature_info_deinit (&ib);
+  gnutls_pkcs7_deinit (p7a);
+  gnutls_pkcs7_deinit (p7b);
+}
+
 static void
 assert_tsa_fault (const char *url, const char *message)
 {
@@ -859,6 +970,7 @@ main (int   argc,
   g_test_add_func ("/pdf-sign/fault/pin", test_fault_pin);
   g_test_add_func ("/pdf-sign/tsa/timestamped", test_tsa_timestamped);
   g_test_add_func ("/pdf-sign/tsa/expired-later", test_tsa_expired_later);
+  g_test_add_func ("/pdf-sign/tsa/token-damaged", test_tsa_token_damaged);
   g_test_add_func ("/pdf-sign/tsa/down", test_tsa_down);
   g_test_add_func ("/pdf-sign/tsa/other-imprint", test_tsa_other_imprint);
   g_test_add_func ("/pdf-sign/tsa/refused", test_tsa_refused);
