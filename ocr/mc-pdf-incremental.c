@@ -522,15 +522,16 @@ put_sig_dict (GString        *out,
   g_autofree char *date = mc_pdf_date (when);
   g_autofree char *name = text_string (signer);
   gsize placeholder;
+  gsize room = update->cms_room > 0 ? update->cms_room : MC_PDF_SIG_MAX_CMS;
 
   mc_pdf_begin_obj (out, xref, base, sig_obj);
   g_string_append (out, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached\n");
   placeholder = out->len;
   g_string_append (out, BYTE_RANGE_PLACEHOLDER "\n/Contents ");
   update->contents_at = base + out->len;
-  update->contents_len = 2 * MC_PDF_SIG_MAX_CMS + 2;
+  update->contents_len = 2 * room + 2;
   g_string_append_c (out, '<');
-  for (guint i = 0; i < 2 * MC_PDF_SIG_MAX_CMS; i++)
+  for (gsize i = 0; i < 2 * room; i++)
     g_string_append_c (out, '0');
   g_string_append_printf (out, ">\n/M (%s) /Name %s >>\nendobj\n", date, name);
   return placeholder;

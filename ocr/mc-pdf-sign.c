@@ -34,6 +34,7 @@ struct _McSigner
   McPinFunc       pin_func;
   gpointer        pin_data;
   GDestroyNotify  pin_destroy;
+  char           *tsa_url;
 };
 
 G_DEFINE_FINAL_TYPE (McSigner, mc_signer, G_TYPE_OBJECT)
@@ -45,6 +46,7 @@ mc_signer_finalize (GObject *object)
 
   if (self->pin_destroy)
     self->pin_destroy (self->pin_data);
+  g_free (self->tsa_url);
   G_OBJECT_CLASS (mc_signer_parent_class)->finalize (object);
 }
 
@@ -129,6 +131,16 @@ mc_signer_set_pin_func (McSigner       *self,
   self->pin_func = func;
   self->pin_data = user_data;
   self->pin_destroy = destroy;
+}
+
+void
+mc_signer_set_tsa_url (McSigner   *self,
+                       const char *url)
+{
+  g_return_if_fail (MC_IS_SIGNER (self));
+
+  g_free (self->tsa_url);
+  self->tsa_url = (url != NULL && *url != '\0') ? g_strdup (url) : NULL;
 }
 
 /* ---- certificates ------------------------------------------------------ */
@@ -560,18 +572,19 @@ sign_update (gnutls_x509_crt_t      crt,
 /* The CMS, in hex, into the room kept for it in /Contents. */
 static gboolean
 put_cms (McPdfSigUpdate        *update,
-         const gnutls_datum_t  *cms,
+         const guint8          *cms,
+         gsize                  cms_len,
          GError               **error)
 {
   g_autofree char *contents = NULL;
 
-  if (cms->size > MC_PDF_SIG_MAX_CMS)
+  if (2 * cms_len + 2 > update->contents_len)
     {
       g_set_error_literal (error, MC_SIGN_ERROR, MC_SIGN_ERROR_FAILED,
                            _("The signature is larger than the room kept for it in the PDF."));
       return FALSE;
     }
-  contents = hex_upper (cms->data, cms->size);
+  contents = hex_upper (cms, cms_len);
   memcpy (update->file->data + update->contents_at + 1, contents, strlen (contents));
   return TRUE;
 }
@@ -589,6 +602,7 @@ mc_signer_sign_pdf (McSigner      *self,
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GBytes) original = NULL;
   g_autoptr(GBytes) ess = NULL;
+  g_autoptr(GBytes) stamped = NULL;
   g_autofree char *holder = NULL;
   g_autoptr(GError) local = NULL;
   McPdfSigUpdate update = { 0 };
@@ -631,6 +645,8 @@ mc_signer_sign_pdf (McSigner      *self,
       goto out;
     }
 
+  /* A timestamp token needs room beside the signature. */
+  update.cms_room = self->tsa_url ? MC_PDF_SIG_MAX_CMS + MC_PDF_SIG_TSA_ROOM : MC_PDF_SIG_MAX_CMS;
   if (!mc_pdf_sig_prepare (original, holder, when, &update, error))
     goto out;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -646,7 +662,16 @@ mc_signer_sign_pdf (McSigner      *self,
     goto token_failed;
   if ((ret = sign_update (crt, key, ess, &update, &cms)) < 0)
     goto token_failed;
-  if (!put_cms (&update, &cms, error))
+  /* PAdES B-T: the TSA's timestamp over the signature value, asked for
+   * once the token is done; any fault there and nothing is written. */
+  if (self->tsa_url != NULL)
+    {
+      if ((stamped = mc_pdf_tsa_stamp_cms (cms.data, cms.size, self->tsa_url, cancellable, error)) == NULL)
+        goto out;
+      if (!put_cms (&update, g_bytes_get_data (stamped, NULL), g_bytes_get_size (stamped), error))
+        goto out;
+    }
+  else if (!put_cms (&update, cms.data, cms.size, error))
     goto out;
 
   if (!mc_file_write_atomically (output, (const char *) update.file->data, update.file->len, &local))
@@ -660,6 +685,7 @@ mc_signer_sign_pdf (McSigner      *self,
       result->signer = g_steal_pointer (&holder);
       result->time = g_date_time_ref (when);
       result->bytes_added = update.file->len - g_bytes_get_size (original);
+      result->timestamped = stamped != NULL;
     }
   ok = TRUE;
   goto out;

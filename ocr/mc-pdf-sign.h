@@ -24,6 +24,7 @@ typedef enum {
   MC_SIGN_ERROR_CERT_USAGE,      /* the certificate is not for signing */
   MC_SIGN_ERROR_INPUT,           /* the PDF cannot be read or is not one we can sign */
   MC_SIGN_ERROR_WRITE,           /* the signed file cannot be written */
+  MC_SIGN_ERROR_TSA,             /* the timestamp server is unreachable, refuses, or answers wrongly */
 } McSignError;
 
 GQuark mc_sign_error_quark (void);
@@ -65,6 +66,10 @@ void       mc_signer_set_pin_func      (McSigner     *self,
                                         McPinFunc     func,
                                         gpointer      user_data,
                                         GDestroyNotify destroy);
+/* An RFC 3161 timestamp server: signatures made afterwards carry its
+ * timestamp over the signature value (PAdES B-T). NULL: none (B-B). */
+void       mc_signer_set_tsa_url       (McSigner     *self,
+                                        const char   *url);
 /* The certificates on all tokens that have a private key beside them. */
 GPtrArray *mc_signer_list_certificates (McSigner     *self,
                                         GError      **error);
@@ -73,6 +78,7 @@ typedef struct {
   char      *signer;        /* holder name */
   GDateTime *time;          /* the time in /M and on the stamp */
   guint64    bytes_added;
+  gboolean   timestamped;   /* a TSA's timestamp was added */
 } McSignResult;
 
 void mc_sign_result_clear (McSignResult *result);
@@ -108,6 +114,7 @@ typedef struct {
   guint64        bytes_after;   /* bytes after the signed range (later revisions or appended data) */
   McChainStatus  chain;
   char          *problem;       /* why not intact or not trusted, for people; NULL if none */
+  GDateTime     *timestamp;     /* an RFC 3161 timestamp's time that belongs to the signature; NULL if none */
 } McPdfSignature;
 
 void       mc_pdf_signature_free  (McPdfSignature *sig);

@@ -29,6 +29,7 @@ mc_pdf_signature_free (McPdfSignature *sig)
   g_clear_pointer (&sig->time, g_date_time_unref);
   g_free (sig->sub_filter);
   g_free (sig->problem);
+  g_clear_pointer (&sig->timestamp, g_date_time_unref);
   g_free (sig);
 }
 
@@ -141,6 +142,46 @@ crt_cn (gnutls_x509_crt_t crt)
   return g_strndup (buf, len);
 }
 
+/* The RFC 3161 timestamp among the unsigned attributes, if any: its
+ * time is kept when it belongs to this signature value. Returns whether
+ * it may be used as the time of the chain check (its TSA is trusted). */
+static gboolean
+check_timestamp (McPdfSignature                  *sig,
+                 gnutls_pkcs7_signature_info_st  *info,
+                 gnutls_x509_trust_list_t         trust)
+{
+  for (unsigned i = 0;; i++)
+    {
+      char *oid = NULL;
+      gnutls_datum_t value = { 0 };
+      gboolean trusted = FALSE;
+      g_autofree char *problem = NULL;
+      int ret = gnutls_pkcs7_get_attr (info->unsigned_attrs, i, &oid, &value, 0);
+
+      if (ret < 0)
+        return FALSE;
+      if (strcmp (oid, MC_OID_SIGNATURE_TIME_STAMP_TOKEN) != 0)
+        {
+          gnutls_free (value.data);
+          continue;
+        }
+      sig->timestamp = mc_pdf_tsa_check_token (value.data, value.size, info->sig.data, info->sig.size,
+                                               trust, &trusted, &problem);
+      gnutls_free (value.data);
+      if (sig->timestamp == NULL)
+        {
+          sig->problem = g_steal_pointer (&problem);
+          return FALSE;
+        }
+      if (trust != NULL && !trusted)
+        {
+          sig->problem = g_strdup (_("The timestamp’s authority does not chain to a trusted authority."));
+          return FALSE;
+        }
+      return trust != NULL;
+    }
+}
+
 static void
 check_one (McPdfSignature             *sig,
            const char                 *data,
@@ -155,6 +196,7 @@ check_one (McPdfSignature             *sig,
   gnutls_pkcs7_signature_info_st info = { 0 };
   gsize der_len;
   const guint8 *der_data;
+  gboolean ts_usable;
   int ret;
 
   /* Each bound on its own, so that no sum of hostile numbers wraps. */
@@ -222,19 +264,37 @@ check_one (McPdfSignature             *sig,
     }
   sig->signer = crt_cn (signer);
 
-  ret = gnutls_pkcs7_verify_direct (p7, signer, 0, &signed_data, 0);
+  /* Intact is about the bytes and the signature alone: a certificate
+   * that has expired since does not make the content changed (the chain
+   * check below says what its dates mean). */
+  ret = gnutls_pkcs7_verify_direct (p7, signer, 0, &signed_data,
+                                    GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
   sig->intact = ret >= 0;
   if (!sig->intact)
     {
       sig->problem = g_strdup (_("The signed content was changed after signing, or the signature is not valid."));
       goto out;
     }
+  ts_usable = check_timestamp (sig, &info, trust);
   if (trust != NULL)
     {
-      /* The chain at the signing time in /M when there is one. */
-      ret = gnutls_pkcs7_verify (p7, trust, NULL, 0, 0, &signed_data, 0);
+      /* With a timestamp from a trusted TSA, the chain is checked at the
+       * timestamp's time: a certificate that expired after a timestamped
+       * signing stays trusted. Otherwise at the present time. */
+      if (ts_usable)
+        {
+          gint64 t = g_date_time_to_unix (sig->timestamp);
+
+          ret = gnutls_pkcs7_verify (p7, trust, NULL, 0, 0, &signed_data,
+                                     GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
+          if (ret >= 0 && (t < gnutls_x509_crt_get_activation_time (signer) ||
+                           t > gnutls_x509_crt_get_expiration_time (signer)))
+            ret = GNUTLS_E_EXPIRED;
+        }
+      else
+        ret = gnutls_pkcs7_verify (p7, trust, NULL, 0, 0, &signed_data, 0);
       sig->chain = ret >= 0 ? MC_CHAIN_TRUSTED : MC_CHAIN_UNTRUSTED;
-      if (ret < 0)
+      if (ret < 0 && sig->problem == NULL)
         sig->problem = g_strdup (_("The signer’s certificate does not chain to a trusted authority."));
     }
 

@@ -15,13 +15,17 @@
 
 #include "mc-core.h"
 #include "mc-pdf-sign.h"
+#include "mc-pdf-sign-private.h"
 #include "mc-pdf-writer.h"
 #include "mc-test-token.h"
 #include "mc-test-tool.h"
+#include "mc-test-tsa.h"
 #include "mc-test-util.h"
 #include "mc-vips.h"
 
 static McTestToken *token;
+static McTestTsa *tsa;
+static const char *sign_tsa_url;   /* tool_sign adds --tsa with this when set */
 static char *tmpdir;
 static char *unsigned_pdf;
 
@@ -96,7 +100,11 @@ tool_sign (const char *in, const char *out, const char *uri, const char *pin,
   g_autofree char *pin_var = pin_env (pin);
   g_autofree char *fault_var = g_strdup_printf ("MC_P11_FAULT=%s", fault ? fault : "");
 
-  mc_tool_run (&run, MC_ARGS (pin_var, fault_var), MC_ARGS ("sign", in, "--key", uri, "-o", out));
+  if (sign_tsa_url != NULL)
+    mc_tool_run (&run, MC_ARGS (pin_var, fault_var),
+                 MC_ARGS ("sign", in, "--key", uri, "-o", out, "--tsa", sign_tsa_url));
+  else
+    mc_tool_run (&run, MC_ARGS (pin_var, fault_var), MC_ARGS ("sign", in, "--key", uri, "-o", out));
   g_test_message ("sign %s: %d %s%s", uri, run.status, run.out, run.err);
   if (err)
     *err = g_steal_pointer (&run.err);
@@ -652,6 +660,284 @@ test_fault_pin (void)
   }
 }
 
+/* ---- RFC 3161 timestamps (PAdES B-T) ----------------------------------- */
+
+/* The test CA and the loopback TSA's certificate in one bundle. */
+static char *
+ca_with_tsa (void)
+{
+  g_autofree char *ca = NULL;
+  g_autofree char *tsa_pem = NULL;
+  g_autofree char *both = NULL;
+  char *path = out_path ("ca-and-tsa.pem");
+
+  g_assert_true (g_file_get_contents (token->ca_pem, &ca, NULL, NULL));
+  g_assert_true (g_file_get_contents (mc_test_tsa_cert (tsa), &tsa_pem, NULL, NULL));
+  both = g_strconcat (ca, tsa_pem, NULL);
+  mc_test_write_file (path, both);
+  return path;
+}
+
+static void
+test_tsa_timestamped (void)
+{
+  g_autofree char *out = out_path ("signed-tsa.pdf");
+  g_autofree char *bundle = ca_with_tsa ();
+  g_autoptr(JsonObject) report = NULL;
+  g_autoptr(JsonObject) untrusted_tsa = NULL;
+  g_autoptr(GDateTime) stamp = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  JsonObject *sig;
+  guint before = mc_test_tsa_requests (tsa);
+  int status;
+
+  mc_test_token_reset (token);
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+  sign_tsa_url = mc_test_tsa_url (tsa);
+  g_assert_cmpint (tool_sign (unsigned_pdf, out, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+  sign_tsa_url = NULL;
+  g_assert_cmpuint (mc_test_tsa_requests (tsa), ==, before + 1);
+
+  /* poppler: valid, the whole document signed; qpdf: sound. */
+  assert_pdfsig_valid (out, 1);
+  assert_qpdf_ok (out);
+  {
+    g_autofree char *pdfsig = run_capture ((const char *[]) { "pdfsig", out, NULL }, &status);
+
+    g_assert_nonnull (strstr (pdfsig, "Total document signed"));
+  }
+  /* Our verify: the timestamp's time, near now, and the chain trusted. */
+  report = tool_verify (out, bundle, &status);
+  g_assert_cmpint (status, ==, 0);
+  sig = signature (report, 0);
+  g_assert_true (json_object_get_boolean_member (sig, "intact"));
+  g_assert_true (json_object_get_boolean_member (sig, "covers_whole_file"));
+  g_assert_cmpstr (json_object_get_string_member (sig, "chain"), ==, "trusted");
+  g_assert_false (json_object_has_member (sig, "problem"));
+  g_assert_nonnull (json_object_get_string_member (sig, "timestamp"));
+  stamp = g_date_time_new_from_iso8601 (json_object_get_string_member (sig, "timestamp"), NULL);
+  g_assert_nonnull (stamp);
+  g_assert_cmpint (ABS (g_date_time_difference (now, stamp)), <, 600 * G_TIME_SPAN_SECOND);
+
+  /* A TSA not in the bundle: the timestamp is shown as not trusted. */
+  untrusted_tsa = tool_verify (out, token->ca_pem, &status);
+  sig = signature (untrusted_tsa, 0);
+  g_assert_nonnull (strstr (json_object_get_string_member (sig, "problem"), "timestamp"));
+
+  /* Without a TSA the signature has no timestamp: null. */
+  {
+    g_autofree char *plain = out_path ("signed-no-tsa.pdf");
+    g_autoptr(JsonObject) r = NULL;
+
+    mc_test_token_reset (token);
+    g_assert_cmpint (tool_sign (unsigned_pdf, plain, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+    r = tool_verify (plain, token->ca_pem, &status);
+    g_assert_true (json_object_has_member (signature (r, 0), "timestamp"));
+    g_assert_true (json_object_get_null_member (signature (r, 0), "timestamp"));
+  }
+}
+
+/* Two years on, the clerk's certificate (valid one year) has expired:
+ * GnuTLS's clock moved for this process only. */
+static time_t
+two_years_on (time_t *t)
+{
+  time_t now = time (NULL) + 2 * 365 * 24 * 3600;
+
+  if (t)
+    *t = now;
+  return now;
+}
+
+static McChainStatus
+chain_later (const char *pdf, const char *ca, gboolean *has_timestamp)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sigs = NULL;
+  McPdfSignature *sig;
+
+  gnutls_global_set_time_function (two_years_on);
+  sigs = mc_pdf_verify (pdf, ca, &error);
+  gnutls_global_set_time_function (time);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sigs->len, ==, 1);
+  sig = sigs->pdata[0];
+  g_test_message ("two years on: chain %d, problem %s", sig->chain, sig->problem);
+  g_assert_true (sig->intact);
+  *has_timestamp = sig->timestamp != NULL;
+  return sig->chain;
+}
+
+/* A certificate that expired after a timestamped signing stays trusted:
+ * the chain is checked at the timestamp's time, when the bundle trusts
+ * the TSA; without a timestamp, or with a TSA not trusted, at the
+ * present time, when it has expired. */
+static void
+test_tsa_expired_later (void)
+{
+  g_autofree char *stamped = out_path ("signed-tsa-later.pdf");
+  g_autofree char *plain = out_path ("signed-no-tsa-later.pdf");
+  g_autofree char *bundle = ca_with_tsa ();
+  gboolean has_timestamp = FALSE;
+
+  mc_test_token_reset (token);
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+  sign_tsa_url = mc_test_tsa_url (tsa);
+  g_assert_cmpint (tool_sign (unsigned_pdf, stamped, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+  sign_tsa_url = NULL;
+  mc_test_token_reset (token);
+  g_assert_cmpint (tool_sign (unsigned_pdf, plain, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+
+  g_assert_cmpint (chain_later (stamped, bundle, &has_timestamp), ==, MC_CHAIN_TRUSTED);
+  g_assert_true (has_timestamp);
+  g_assert_cmpint (chain_later (stamped, token->ca_pem, &has_timestamp), ==, MC_CHAIN_UNTRUSTED);
+  g_assert_cmpint (chain_later (plain, bundle, &has_timestamp), ==, MC_CHAIN_UNTRUSTED);
+  g_assert_false (has_timestamp);
+}
+
+/* The CMS in the last /Contents of @pdf. */
+static gnutls_pkcs7_t
+last_cms (const char *pdf)
+{
+  g_autofree char *data = NULL;
+  g_autofree guint8 *der = NULL;
+  gsize len, n = 0;
+  const char *open_, *close_;
+  gnutls_pkcs7_t p7 = NULL;
+  gnutls_datum_t d;
+
+  g_assert_true (g_file_get_contents (pdf, &data, &len, NULL));
+  /* The file holds binary data: memmem, not string functions. */
+  open_ = NULL;
+  for (const char *p = data; (p = memmem (p, len - (p - data), "/Contents <", 11)) != NULL; p++)
+    open_ = p;
+  g_assert_nonnull (open_);
+  open_ += 11;
+  close_ = memchr (open_, '>', len - (open_ - data));
+  g_assert_nonnull (close_);
+  der = g_malloc ((close_ - open_) / 2);
+  for (const char *p = open_; p + 1 < close_; p += 2)
+    der[n++] = g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]);
+  /* The DER's own length, without the zeros after it. */
+  d.data = der;
+  if (der[1] == 0x82)
+    d.size = 4 + ((guint) der[2] << 8 | der[3]);
+  else if (der[1] == 0x83)
+    d.size = 5 + ((guint) der[2] << 16 | (guint) der[3] << 8 | der[4]);
+  else
+    d.size = n;
+  g_assert_cmpint (gnutls_pkcs7_init (&p7), >=, 0);
+  g_assert_cmpint (gnutls_pkcs7_import (p7, &d, GNUTLS_X509_FMT_DER), >=, 0);
+  return p7;
+}
+
+/* The timestamp token of a signature, as verify reads it: damaged in
+ * any byte or cut anywhere, it is refused (never misread, never a
+ * crash); moved onto another signature, it does not belong there. */
+static void
+test_tsa_token_damaged (void)
+{
+  g_autofree char *a = out_path ("signed-tsa-a.pdf");
+  g_autofree char *b = out_path ("signed-tsa-b.pdf");
+  gnutls_pkcs7_t p7a, p7b;
+  gnutls_pkcs7_signature_info_st ia = { 0 }, ib = { 0 };
+  gnutls_datum_t tst = { 0 };
+  char *oid = NULL;
+  g_autoptr(GDateTime) good = NULL;
+  g_autofree char *problem = NULL;
+  guint refused = 0;
+
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+  sign_tsa_url = mc_test_tsa_url (tsa);
+  mc_test_token_reset (token);
+  g_assert_cmpint (tool_sign (unsigned_pdf, a, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+  mc_test_token_reset (token);
+  g_assert_cmpint (tool_sign (unsigned_pdf, b, token->uri_ec, token->pin, NULL, NULL), ==, 0);
+  sign_tsa_url = NULL;
+
+  p7a = last_cms (a);
+  p7b = last_cms (b);
+  g_assert_cmpint (gnutls_pkcs7_get_signature_info (p7a, 0, &ia), >=, 0);
+  g_assert_cmpint (gnutls_pkcs7_get_signature_info (p7b, 0, &ib), >=, 0);
+  g_assert_cmpint (gnutls_pkcs7_get_attr (ia.unsigned_attrs, 0, &oid, &tst, 0), >=, 0);
+  g_assert_cmpstr (oid, ==, MC_OID_SIGNATURE_TIME_STAMP_TOKEN);
+
+  good = mc_pdf_tsa_check_token (tst.data, tst.size, ia.sig.data, ia.sig.size, NULL, NULL, &problem);
+  g_assert_nonnull (good);
+  g_assert_null (problem);
+
+  /* Another signature's token. */
+  g_assert_null (mc_pdf_tsa_check_token (tst.data, tst.size, ib.sig.data, ib.sig.size, NULL, NULL, &problem));
+  g_assert_cmpstr (problem, ==, "The timestamp does not belong to this signature.");
+  g_clear_pointer (&problem, g_free);
+
+  /* Cut anywhere. */
+  for (gsize cut = 0; cut < tst.size; cut++)
+    {
+      g_autoptr(GDateTime) t = mc_pdf_tsa_check_token (tst.data, cut, ia.sig.data, ia.sig.size, NULL, NULL, &problem);
+
+      g_assert_null (t);
+      g_assert_nonnull (problem);
+      g_clear_pointer (&problem, g_free);
+    }
+  /* Each byte changed: refused, or (a byte no check covers, such as an
+   * unsigned certificate field's padding) the same time. */
+  for (gsize i = 0; i < tst.size; i++)
+    {
+      g_autoptr(GDateTime) t = NULL;
+
+      tst.data[i] ^= 0x5A;
+      t = mc_pdf_tsa_check_token (tst.data, tst.size, ia.sig.data, ia.sig.size, NULL, NULL, &problem);
+      tst.data[i] ^= 0x5A;
+      if (t == NULL)
+        refused++;
+      else
+        g_assert_true (g_date_time_equal (t, good));
+      g_clear_pointer (&problem, g_free);
+    }
+  g_test_message ("%u of %u changed bytes refused", refused, tst.size);
+  g_assert_cmpuint (refused, >, tst.size / 2);
+
+  gnutls_free (tst.data);
+  gnutls_pkcs7_signature_info_deinit (&ia);
+  gnutls_pkcs7_signature_info_deinit (&ib);
+  gnutls_pkcs7_deinit (p7a);
+  gnutls_pkcs7_deinit (p7b);
+}
+
+static void
+assert_tsa_fault (const char *url, const char *message)
+{
+  mc_test_token_reset (token);
+  sign_tsa_url = url;
+  assert_fault (token->uri_rsa, token->pin, NULL, 70, message);
+  sign_tsa_url = NULL;
+}
+
+static void
+test_tsa_down (void)
+{
+  g_autofree char *dead = mc_test_tsa_dead_url ();
+
+  assert_tsa_fault (dead, "could not be reached");
+}
+
+static void
+test_tsa_other_imprint (void)
+{
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_OTHER_IMPRINT);
+  assert_tsa_fault (mc_test_tsa_url (tsa), "answered for another document");
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+}
+
+static void
+test_tsa_refused (void)
+{
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_REJECT);
+  assert_tsa_fault (mc_test_tsa_url (tsa), "refused the request");
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -663,6 +949,7 @@ main (int   argc,
   vips_cache_set_max (0);
   tmpdir = mc_test_make_tmpdir ("pdf-sign");
   token = mc_test_token_new ();
+  tsa = mc_test_tsa_new (tmpdir);
   unsigned_pdf = out_path ("component.pdf");
   make_pdf (unsigned_pdf);
 
@@ -681,8 +968,15 @@ main (int   argc,
   g_test_add_func ("/pdf-sign/fault/certificates", test_fault_certificates);
   g_test_add_func ("/pdf-sign/fault/not-ours", test_fault_not_ours);
   g_test_add_func ("/pdf-sign/fault/pin", test_fault_pin);
+  g_test_add_func ("/pdf-sign/tsa/timestamped", test_tsa_timestamped);
+  g_test_add_func ("/pdf-sign/tsa/expired-later", test_tsa_expired_later);
+  g_test_add_func ("/pdf-sign/tsa/token-damaged", test_tsa_token_damaged);
+  g_test_add_func ("/pdf-sign/tsa/down", test_tsa_down);
+  g_test_add_func ("/pdf-sign/tsa/other-imprint", test_tsa_other_imprint);
+  g_test_add_func ("/pdf-sign/tsa/refused", test_tsa_refused);
 
   status = g_test_run ();
+  g_clear_pointer (&tsa, mc_test_tsa_free);
   g_clear_pointer (&token, mc_test_token_free);
   mc_test_rm_rf (tmpdir);
   g_free (tmpdir);

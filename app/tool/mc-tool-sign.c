@@ -31,6 +31,7 @@ exit_for_sign_error (const GError *error)
     case MC_SIGN_ERROR_CERT_USAGE:          return MC_EXIT_SIGN_CERT_USAGE;
     case MC_SIGN_ERROR_INPUT:               return MC_EXIT_SIGN_INPUT;
     case MC_SIGN_ERROR_WRITE:               return MC_EXIT_SIGN_OUTPUT;
+    case MC_SIGN_ERROR_TSA:                 return MC_EXIT_SIGN_TSA;
     default:                                return MC_EXIT_FAILURE;
     }
 }
@@ -106,6 +107,7 @@ mc_tool_sign (int    argc,
   g_autoptr(McSigner) signer = NULL;
   g_autofree char *output = NULL;
   g_autofree char *uri = NULL;
+  g_autofree char *tsa = NULL;
   g_auto(GStrv) inputs = NULL;
   g_auto(McSignResult) result = { 0 };
   PinSource source = { 0 };
@@ -115,6 +117,7 @@ mc_tool_sign (int    argc,
     { "key", 0, 0, G_OPTION_ARG_STRING, &uri, N_("The certificate and key on the token, as a pkcs11: URI (see “motcua-tool tokens”)"), N_("URI") },
     { "token-uri", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &uri, NULL, NULL },
     { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &source.pin_file, N_("Read the PIN from this file (otherwise one line from standard input)"), N_("FILE") },
+    { "tsa", 0, 0, G_OPTION_ARG_STRING, &tsa, N_("Add an RFC 3161 timestamp from this timestamp server (PAdES B-T)"), N_("URL") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of a sentence"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("IN.pdf") },
     { NULL }
@@ -137,6 +140,7 @@ mc_tool_sign (int    argc,
   if (signer != NULL)
     {
       mc_signer_set_pin_func (signer, read_pin, &source, NULL);
+      mc_signer_set_tsa_url (signer, tsa);
       mc_signer_sign_pdf (signer, inputs[0], output, uri, NULL, &result, NULL, &error);
     }
   status = error ? exit_for_sign_error (error) : MC_EXIT_OK;
@@ -161,6 +165,8 @@ mc_tool_sign (int    argc,
       json_builder_add_string_value (b, time);
       json_builder_set_member_name (b, "bytes_added");
       json_builder_add_int_value (b, result.bytes_added);
+      json_builder_set_member_name (b, "timestamped");
+      json_builder_add_boolean_value (b, result.timestamped);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       mc_tool_print_json (root);
@@ -194,6 +200,7 @@ add_signature_json (JsonBuilder          *b,
                     const McPdfSignature *s)
 {
   g_autofree char *time = s->time ? g_date_time_format_iso8601 (s->time) : NULL;
+  g_autofree char *timestamp = s->timestamp ? g_date_time_format_iso8601 (s->timestamp) : NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "signer");
@@ -204,6 +211,11 @@ add_signature_json (JsonBuilder          *b,
   json_builder_set_member_name (b, "time");
   if (time)
     json_builder_add_string_value (b, time);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "timestamp");
+  if (timestamp)
+    json_builder_add_string_value (b, timestamp);
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "intact");
@@ -294,6 +306,16 @@ mc_tool_verify (int    argc,
           printf (_("Signature %u: %s, %s"), i + 1, s->signer ? s->signer : "?", time);
           putchar ('\n');
           printf ("  %s\n", s->intact ? _("The signed bytes are intact.") : _("NOT INTACT: the signed bytes were changed."));
+          if (s->timestamp)
+            {
+              g_autoptr(GDateTime) local = g_date_time_to_local (s->timestamp);
+              g_autofree char *ts = g_date_time_format (local, "%d/%m/%Y %H:%M:%S %:z");
+
+              printf ("  ");
+              /* Translators: %s is the date and time of an RFC 3161 timestamp */
+              printf (_("Timestamp from a timestamp server: %s"), ts);
+              putchar ('\n');
+            }
           if (s->covers_whole_file)
             printf ("  %s\n", _("It covers the whole file."));
           else

@@ -73,6 +73,7 @@ typedef enum {
   MC_EXIT_SIGN_OUTPUT        = 67,  /* the signed PDF cannot be written */
   MC_EXIT_SIGN_INVALID       = 68,  /* verify: a signature is not intact, not trusted, or the file is not wholly covered */
   MC_EXIT_SIGN_NONE          = 69,  /* verify: no signature */
+  MC_EXIT_SIGN_TSA           = 70,  /* sign --tsa: the timestamp server is unreachable, refuses, or answers wrongly */
 } McExit;
 
 typedef int (*McToolCommand) (int argc, char **argv);

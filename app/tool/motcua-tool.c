@@ -123,6 +123,7 @@ print_help (FILE *out)
   fprintf (out, "  67 %s\n", _("sign: the signed PDF cannot be written"));
   fprintf (out, "  68 %s\n", _("verify: a signature is not intact or not trusted, or the last one does not cover the whole file"));
   fprintf (out, "  69 %s\n", _("verify: the PDF has no digital signature"));
+  fprintf (out, "  70 %s\n", _("sign --tsa: the timestamp server cannot be reached, refused, or answered for something else; nothing was written"));
   fprintf (out, "\n%s\n", _("Messages follow the language of the environment (LANGUAGE=vi for Vietnamese)."));
 }
 
