@@ -12,6 +12,7 @@
 #include "mc-visit-store.h"
 #include "mc-vips.h"
 #include "mc-test-token.h"
+#include "mc-test-tsa.h"
 #include "mc-test-util.h"
 
 /* The clerk's signature as a step of the visit, without GTK: a visit's
@@ -395,6 +396,52 @@ test_required (void)
   g_settings_set_boolean (settings, "signing-required", FALSE);
 }
 
+/* With a timestamp server set, every file carries its timestamp; a
+ * server that is down leaves the files whole and unsigned, and says so. */
+static void
+test_timestamped (void)
+{
+  g_autofree char *tsa_dir = g_build_filename (dir, "tsa", NULL);
+  g_autoptr(McTestTsa) tsa = NULL;
+  g_autofree char *dead = mc_test_tsa_dead_url ();
+  g_autoptr(Visit) v = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (tsa_dir, 0700), ==, 0);
+  tsa = mc_test_tsa_new (tsa_dir);
+  mc_test_token_reset (token);
+  g_settings_set_string (settings, "signing-tsa-url", mc_test_tsa_url (tsa));
+  v = visit_new ((const char *[]) { token->pin, NULL });
+  package (v);
+  assert_all_signed (v);
+  g_assert_cmpuint (mc_test_tsa_requests (tsa), ==, 2);
+  files = mc_visit_session_list_package_files (v->session);
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *path = g_build_filename (mc_visit_get_package_dir (v->visit),
+                                                g_ptr_array_index (files, i), NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) sigs = mc_pdf_verify (path, NULL, &error);
+      McPdfSignature *sig;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (sigs->len, ==, 1);
+      sig = g_ptr_array_index (sigs, 0);
+      g_assert_true (sig->intact);
+      g_assert_nonnull (sig->timestamp);
+    }
+
+  /* The server gone: nothing half-signed, and the clerk told why. */
+  g_settings_set_string (settings, "signing-tsa-url", dead);
+  package (v);
+  assert_none_signed (v);
+  g_assert_true (mc_visit_session_get_message_is_error (v->session));
+  g_test_message ("%s", mc_visit_session_get_message (v->session));
+  g_assert_nonnull (strstr (mc_visit_session_get_message (v->session), "timestamp"));
+
+  g_settings_set_string (settings, "signing-tsa-url", "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -417,6 +464,7 @@ main (int   argc,
   g_test_add_func ("/visit-sign/removed", test_removed);
   g_test_add_func ("/visit-sign/certificate-faults", test_certificate_faults);
   g_test_add_func ("/visit-sign/required", test_required);
+  g_test_add_func ("/visit-sign/timestamped", test_timestamped);
   status = g_test_run ();
 
   mc_visit_store_flush (store, NULL);

@@ -19,6 +19,7 @@
  * writes atomically), and the files can be made again to sign them. */
 
 #define SIGNATURE_RESERVE (64 * 1024)
+#define TIMESTAMP_RESERVE (48 * 1024)
 
 void
 _mc_visit_session_signature_free (McComponentSignature *sig)
@@ -155,6 +156,7 @@ mc_visit_session_is_asking_pin (McVisitSession *self)
 typedef struct {
   McVisitSession *self;
   char           *uri;
+  char           *tsa_url;   /* NULL: no timestamp (PAdES B-B) */
   GHashTable     *results;   /* component key → McComponentSignature* */
   char           *stopped;   /* the fault that ended signing: later papers are left as made */
 } SignRun;
@@ -164,6 +166,7 @@ sign_run_free (SignRun *run)
 {
   g_object_unref (run->self);
   g_free (run->uri);
+  g_free (run->tsa_url);
   g_hash_table_unref (run->results);
   g_free (run->stopped);
   g_free (run);
@@ -198,6 +201,8 @@ sign_file (const char   *path,
         }
       mc_signer_set_pin_func (self->signer, session_pin_func, self, NULL);
     }
+  /* The setting as it was when these files began to be made. */
+  mc_signer_set_tsa_url (self->signer, run->tsa_url);
 
   for (;;)
     {
@@ -261,6 +266,10 @@ _mc_visit_session_begin_signing (McVisitSession   *self,
   run = g_new0 (SignRun, 1);
   run->self = g_object_ref (self);
   run->uri = g_steal_pointer (&uri);
+  run->tsa_url = g_settings_get_string (self->settings, "signing-tsa-url");
+  g_strstrip (run->tsa_url);
+  if (*run->tsa_url == '\0')
+    g_clear_pointer (&run->tsa_url, g_free);
   run->results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) _mc_visit_session_signature_free);
   self->sign_run = run;
@@ -269,6 +278,10 @@ _mc_visit_session_begin_signing (McVisitSession   *self,
   /* A signature adds about 23 kB (the CMS room, the stamp and its font
    * subset; bench-sign): the PDF is made to leave that much free. */
   options->file_hook_reserve = SIGNATURE_RESERVE;
+  /* A timestamp widens the CMS room by 16 kB (hex: 32 kB in the file)
+   * and adds the token: bench-sign measures 56 kB per signature then. */
+  if (run->tsa_url != NULL)
+    options->file_hook_reserve += TIMESTAMP_RESERVE;
 }
 
 /* On the main thread once packaging ended. @packaged: the new package is
