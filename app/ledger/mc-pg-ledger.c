@@ -83,7 +83,8 @@ mc_pg_set_result_error (McPgLedger  *self,
   else if (g_str_has_prefix (state, "28"))
     g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH,
                  _("The ledger server %s refused this counter’s account (%s)."), host, detail);
-  else if (g_str_equal (state, "42501"))
+  /* 25006: a supervisor's read-only connection asked to write. */
+  else if (g_str_equal (state, "42501") || g_str_equal (state, "25006"))
     g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_READ_ONLY,
                  _("The ledger server %s does not let this account do that (%s). Nothing was changed."),
                  host, detail);
