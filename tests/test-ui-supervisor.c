@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-core.h"
+#include "mc-ledger-server-group.h"
 #include "mc-ledger.h"
 #include "mc-ledger-link.h"
 #include "mc-pg-ledger.h"
@@ -164,6 +165,86 @@ test_scopes (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct {
+  McLedgerServerGroup *group;
+  const char          *words;
+} StatusWait;
+
+static gboolean
+status_says (gpointer data)
+{
+  const StatusWait *w = data;
+  const char *status = mc_ledger_server_group_get_status (w->group);
+
+  return status != NULL && strstr (status, w->words) != NULL;
+}
+
+static void
+type_and_apply (GtkWidget  *group,
+                const char *name,
+                const char *text)
+{
+  GtkWidget *row = mc_test_find_named (group, name);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+}
+
+/* The preferences: an address the program refuses is not kept, and says
+ * why; a good one is kept and tested; a password with no password store
+ * is refused softly, with the way round it. */
+static void
+test_preferences (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(GSettings) settings = g_settings_new ("org.motcua.MotCua");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = NULL;
+  GtkWidget *window, *page, *group;
+  StatusWait w = { 0 };
+
+  if (pg == NULL)
+    return;
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  g_settings_set_string (settings, "ledger-server", "");
+  g_settings_set_string (settings, "ledger-server-ca-file", "");
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 760, 620);
+  page = adw_preferences_page_new ();
+  group = mc_ledger_server_group_new (settings);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  w.group = MC_LEDGER_SERVER_GROUP (group);
+
+  type_and_apply (group, "ledger-address", "host=ledger.example.org dbname=motcua user=quay1");
+  w.words = "sslmode=verify-full";
+  g_assert_true (status_says (&w));
+  kept = g_settings_get_string (settings, "ledger-server");
+  g_assert_cmpstr (kept, ==, "");
+  mc_test_screenshot (window, "supervisor-preferences-refused");
+
+  type_and_apply (group, "ledger-address", mc_test_pg_get_conninfo (pg));
+  g_free (kept);
+  kept = g_settings_get_string (settings, "ledger-server");
+  g_assert_cmpstr (kept, ==, mc_test_pg_get_conninfo (pg));
+
+  gtk_widget_activate (mc_test_find_named (group, "ledger-test"));
+  w.words = "the connection works";
+  g_assert_true (mc_test_wait_until (status_says, &w, 60));
+  mc_test_screenshot (window, "supervisor-preferences");
+
+  type_and_apply (group, "ledger-password", "synthetic-password");
+  w.words = ".pgpass";
+  g_assert_true (mc_test_wait_until (status_says, &w, 60));
+
+  g_settings_set_string (settings, "ledger-server", "");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +263,7 @@ main (int   argc,
   tmpdir = mc_test_make_tmpdir ("ui-supervisor");
 
   g_test_add_func ("/supervisor/scopes", test_scopes);
+  g_test_add_func ("/supervisor/preferences", test_preferences);
 
   ret = g_test_run ();
   mc_test_rm_rf (tmpdir);

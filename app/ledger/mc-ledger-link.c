@@ -398,6 +398,9 @@ test_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(McPgLedger) server = NULL;
 
+  /* No password given: the stored one, if the store answers. */
+  if (d->password == NULL)
+    d->password = mc_ledger_server_password_lookup (d->conninfo, cancellable, NULL);
   d->effective = mc_ledger_server_build_conninfo (d->conninfo, d->ca_file, d->password, FALSE, &error);
   if (d->effective == NULL || !(server = mc_pg_ledger_open (d->effective, &error)))
     g_task_return_error (task, g_steal_pointer (&error));

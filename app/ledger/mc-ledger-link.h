@@ -44,8 +44,9 @@ McLedger     *mc_ledger_link_get_server_ledger (McLedgerLink *self);
 const char   *mc_ledger_link_get_problem       (McLedgerLink *self);
 const char   *mc_ledger_link_get_status        (McLedgerLink *self);
 
-/* Whether the server answers with @conninfo, @ca_file and @password (may
- * be NULL): for the preferences' “Test connection”. On a worker thread. */
+/* Whether the server answers with @conninfo, @ca_file and @password (NULL:
+ * the one in the password store, if any): for the preferences' “Test
+ * Connection”. On a worker thread. */
 void          mc_ledger_link_test_async        (const char          *conninfo,
                                                 const char          *ca_file,
                                                 const char          *password,
