@@ -19,8 +19,8 @@ G_BEGIN_DECLS
  * (properties, notified on the main context it was made in): the last
  * successful push, the events waiting, the last error in plain words.
  *
- * Not wired into the application yet: the services object can own one
- * per counter ledger and call mc_ledger_sync_poke() after each filing. */
+ * In the program, McLedgerLink (owned by the services) makes one for the
+ * counter's ledger and calls mc_ledger_sync_poke() after each write. */
 
 #define MC_TYPE_LEDGER_SYNC (mc_ledger_sync_get_type ())
 G_DECLARE_FINAL_TYPE (McLedgerSync, mc_ledger_sync, MC, LEDGER_SYNC, GObject)
