@@ -5,6 +5,11 @@
 #include <string.h>
 #include <time.h>
 #include <libpq-fe.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "mc-core.h"
@@ -702,6 +707,168 @@ test_sync_clock_off (void)
   g_assert_cmpstr (by_day, ==, expected);
 }
 
+/* ---- A stalled connection ------------------------------------------------ */
+
+/* A TCP proxy to the server's Unix socket that, once stalled, accepts and
+ * keeps every connection open but forwards nothing more: a server or a
+ * middlebox that hangs. The kernel still acknowledges what is sent, so
+ * only the program's own watchdog can tell. */
+typedef struct {
+  GSocketListener *listener;
+  char            *socket_path;
+  guint16          port;
+  gint             stalled;
+  gint             quit;
+  GThread         *thread;
+} Proxy;
+
+typedef struct {
+  Proxy *proxy;
+  int    a, b;
+} Pipe;
+
+static gpointer
+pipe_thread (gpointer data)
+{
+  Pipe *p = data;
+  char buf[16384];
+
+  while (!g_atomic_int_get (&p->proxy->quit))
+    {
+      struct pollfd fds[2] = { { p->a, POLLIN, 0 }, { p->b, POLLIN, 0 } };
+
+      /* The timeout only lets a stalled pipe notice the test's end. */
+      if (poll (fds, 2, 100) <= 0 || g_atomic_int_get (&p->proxy->stalled))
+        continue;
+      for (int i = 0; i < 2; i++)
+        if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
+          {
+            ssize_t n = read (i ? p->b : p->a, buf, sizeof buf);
+
+            if (n <= 0 || write (i ? p->a : p->b, buf, (size_t) n) != n)
+              goto out;
+          }
+    }
+out:
+  close (p->a);
+  close (p->b);
+  g_free (p);
+  return NULL;
+}
+
+static gpointer
+proxy_thread (gpointer data)
+{
+  Proxy *proxy = data;
+
+  for (;;)
+    {
+      g_autoptr(GSocket) client = g_socket_listener_accept_socket (proxy->listener, NULL, NULL, NULL);
+      struct sockaddr_un addr = { .sun_family = AF_UNIX };
+      Pipe *p;
+      int up;
+
+      if (client == NULL || g_atomic_int_get (&proxy->quit))
+        return NULL;
+      up = socket (AF_UNIX, SOCK_STREAM, 0);
+      g_strlcpy (addr.sun_path, proxy->socket_path, sizeof addr.sun_path);
+      g_assert_cmpint (connect (up, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+      p = g_new0 (Pipe, 1);
+      p->proxy = proxy;
+      p->a = dup (g_socket_get_fd (client));
+      p->b = up;
+      g_thread_unref (g_thread_new ("proxy pipe", pipe_thread, p));
+    }
+}
+
+static Proxy *
+proxy_new (McTestPg *pg)
+{
+  Proxy *proxy = g_new0 (Proxy, 1);
+  g_autoptr(GError) error = NULL;
+
+  proxy->socket_path = g_strdup_printf ("%s/.s.PGSQL.%d", mc_test_pg_get_dir (pg),
+                                        atoi (strstr (mc_test_pg_get_conninfo (pg), "port=") + 5));
+  proxy->listener = g_socket_listener_new ();
+  proxy->port = g_socket_listener_add_any_inet_port (proxy->listener, NULL, &error);
+  g_assert_no_error (error);
+  proxy->thread = g_thread_new ("proxy", proxy_thread, proxy);
+  return proxy;
+}
+
+static void
+proxy_free (Proxy *proxy)
+{
+  g_atomic_int_set (&proxy->quit, TRUE);
+  g_socket_listener_close (proxy->listener);
+  /* Wakes the accept. */
+  {
+    g_autoptr(GSocketClient) c = g_socket_client_new ();
+    g_autoptr(GSocketConnection) conn = NULL;
+
+    g_socket_client_set_enable_proxy (c, FALSE);
+    conn = g_socket_client_connect_to_host (c, "127.0.0.1", proxy->port, NULL, NULL);
+  }
+  g_thread_join (proxy->thread);
+  g_object_unref (proxy->listener);
+  g_free (proxy->socket_path);
+  g_free (proxy);
+}
+
+/* A server that stops answering in the middle: the push gives up after
+ * the stall timeout with a plain message, nothing is lost, and the next
+ * push, once the way is clear, sends everything once. */
+static void
+test_sync_stalled (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GPtrArray) more = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conninfo = NULL;
+  McLedgerSyncResult result = { 0 };
+  Proxy *proxy;
+  gint64 start;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = counter_with_history ("stalled.sqlite", "Quầy 1", rand, 60, NULL);
+  proxy = proxy_new (pg);
+  conninfo = g_strdup_printf ("host=127.0.0.1 port=%u dbname=motcua user=postgres sslmode=disable", proxy->port);
+
+  sync = mc_ledger_sync_new (local, conninfo);
+  mc_ledger_sync_set_stall_timeout (sync, 2000);
+  g_assert_true (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_no_error (error);
+
+  g_atomic_int_set (&proxy->stalled, TRUE);
+  more = make_history (rand, "Quầy 1", 20);
+  append_all (MC_LEDGER_STORE (local), more, 7);
+  start = g_get_monotonic_time ();
+  result = (McLedgerSyncResult) { 0 };
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_test_message ("stalled: %s (after %.1f s)", error->message, (g_get_monotonic_time () - start) / 1e6);
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+  g_assert_nonnull (strstr (error->message, "stopped answering"));
+  /* The watchdog, not TCP's own timeouts (a minute and more). */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  g_atomic_int_set (&proxy->stalled, FALSE);
+  result = (McLedgerSyncResult) { 0 };
+  g_assert_true (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_waiting, ==, 0);
+  g_assert_cmpuint (n_events (MC_LEDGER_STORE (server)), ==, n_events (MC_LEDGER_STORE (local)));
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+  g_clear_object (&sync);
+  proxy_free (proxy);
+}
+
 /* Passwords come from libpq's password file; a wrong one, or none, is
  * said plainly, and nothing is lost. */
 static void
@@ -1092,6 +1259,7 @@ main (int    argc,
   g_test_add_func ("/ledger-pg/sync/two-counters-and-replay", test_sync_two_counters);
   g_test_add_func ("/ledger-pg/sync/clock-off", test_sync_clock_off);
   g_test_add_func ("/ledger-pg/sync/wrong-password", test_sync_wrong_password);
+  g_test_add_func ("/ledger-pg/sync/stalled", test_sync_stalled);
   g_test_add_func ("/ledger-pg/sync/background", test_sync_background);
   g_test_add_func ("/ledger-pg/sync/random-faults", test_sync_random_faults);
   g_test_add_func ("/ledger-pg/tool/sync-and-report", test_tool);

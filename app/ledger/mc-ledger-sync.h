@@ -45,6 +45,11 @@ void          mc_ledger_sync_set_timing      (McLedgerSync         *self,
                                               guint                 retry_min_ms,
                                               guint                 retry_max_ms);
 
+/* A push that waits on the server this long (default two minutes) is cut
+ * off with a plain error; nothing is lost, the next push sends it. */
+void          mc_ledger_sync_set_stall_timeout (McLedgerSync       *self,
+                                                guint               ms);
+
 /* One push of everything waiting, blocking: for the tool and for
  * threads. Stops between batches when @cancellable is cancelled. What a
  * failed push sent before its last confirmed batch stays pushed. */

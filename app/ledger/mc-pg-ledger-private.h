@@ -18,6 +18,18 @@ struct _McPgLedger
   /* One connection, one caller at a time. */
   GMutex   lock;
   PGconn  *conn;
+
+  /* The watchdog: a call that waits on the server longer than stall_ms
+   * (0: never) has its socket shut down, so it fails instead of hanging
+   * on a server or a network that accepts and never answers. */
+  guint    stall_ms;
+  GMutex   wd_lock;
+  GCond    wd_cond;
+  GThread *wd_thread;
+  int      wd_fd;
+  gint64   wd_deadline;    /* 0: not armed */
+  gboolean wd_fired;
+  gboolean wd_quit;
 };
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
@@ -55,6 +67,15 @@ gboolean       mc_pg_query_int                   (McPgLedger          *self,
                                                   GError             **error);
 G_GNUC_INTERNAL
 void           mc_pg_rollback                    (McPgLedger          *self);
+/* Around a call that waits on the server: disarm says whether the
+ * watchdog fired (the connection is then dead). */
+G_GNUC_INTERNAL
+void           mc_pg_arm                         (McPgLedger          *self);
+G_GNUC_INTERNAL
+gboolean       mc_pg_disarm                      (McPgLedger          *self);
+G_GNUC_INTERNAL
+void           mc_pg_set_stall_error             (McPgLedger          *self,
+                                                  GError             **error);
 /* A column's text, NULL for SQL NULL. */
 G_GNUC_INTERNAL
 const char    *mc_pg_value                       (PGresult            *res,

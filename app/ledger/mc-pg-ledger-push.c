@@ -219,16 +219,29 @@ mc_pg_ledger_store_append (McLedgerStore         *store,
   for (guint attempt = 0;; attempt++)
     {
       g_autoptr(GError) local_error = NULL;
+      gboolean appended, stalled;
 
       if (!mc_pg_ensure_connected (self, &local_error))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           break;
         }
-      if (append_once (self, events, n_events, &counts, &local_error))
+      mc_pg_arm (self);
+      appended = append_once (self, events, n_events, &counts, &local_error);
+      stalled = mc_pg_disarm (self);
+      if (stalled)
+        g_clear_pointer (&self->conn, PQfinish);
+      if (appended)
         {
           *result = counts;
           ok = TRUE;
+          break;
+        }
+      if (stalled)
+        {
+          /* Whatever was on the way is rolled back by the server. */
+          mc_pg_set_stall_error (self, &local_error);
+          g_propagate_error (error, g_steal_pointer (&local_error));
           break;
         }
       if (!is_deadlock (local_error) || attempt == DEADLOCK_RETRIES)

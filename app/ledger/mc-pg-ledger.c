@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 #include <libpq-fe.h>
 #include <glib/gi18n.h>
 
@@ -159,6 +160,84 @@ connect_server (const char  *conninfo,
   return conn;
 }
 
+/* ---- The watchdog --------------------------------------------------------- */
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  McPgLedger *self = data;
+
+  g_mutex_lock (&self->wd_lock);
+  while (!self->wd_quit)
+    {
+      if (self->wd_deadline == 0)
+        g_cond_wait (&self->wd_cond, &self->wd_lock);
+      else if (g_get_monotonic_time () >= self->wd_deadline)
+        {
+          /* libpq's wait then returns, and the call fails. */
+          if (self->wd_fd >= 0)
+            shutdown (self->wd_fd, SHUT_RDWR);
+          self->wd_fired = TRUE;
+          self->wd_deadline = 0;
+        }
+      else
+        g_cond_wait_until (&self->wd_cond, &self->wd_lock, self->wd_deadline);
+    }
+  g_mutex_unlock (&self->wd_lock);
+  return NULL;
+}
+
+void
+mc_pg_arm (McPgLedger *self)
+{
+  if (self->stall_ms == 0 || self->conn == NULL)
+    return;
+  g_mutex_lock (&self->wd_lock);
+  if (self->wd_thread == NULL)
+    self->wd_thread = g_thread_new ("ledger server watchdog", watchdog_thread, self);
+  self->wd_fd = PQsocket (self->conn);
+  self->wd_fired = FALSE;
+  self->wd_deadline = g_get_monotonic_time () + (gint64) self->stall_ms * 1000;
+  g_cond_signal (&self->wd_cond);
+  g_mutex_unlock (&self->wd_lock);
+}
+
+gboolean
+mc_pg_disarm (McPgLedger *self)
+{
+  gboolean fired;
+
+  g_mutex_lock (&self->wd_lock);
+  fired = self->wd_fired;
+  self->wd_fired = FALSE;
+  self->wd_deadline = 0;
+  self->wd_fd = -1;
+  g_mutex_unlock (&self->wd_lock);
+  return fired;
+}
+
+void
+mc_pg_set_stall_error (McPgLedger  *self,
+                       GError     **error)
+{
+  guint seconds = MAX (self->stall_ms / 1000, 1);
+
+  g_clear_error (error);
+  g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE,
+               ngettext ("The ledger server %s stopped answering for %u second, so the connection was closed. Nothing is lost: what was not confirmed is sent again later.",
+                         "The ledger server %s stopped answering for %u seconds, so the connection was closed. Nothing is lost: what was not confirmed is sent again later.",
+                         seconds),
+               mc_pg_where (self->conn), seconds);
+}
+
+void
+mc_pg_ledger_set_stall_timeout (McPgLedger *self,
+                                guint       ms)
+{
+  g_return_if_fail (MC_IS_PG_LEDGER (self));
+  self->stall_ms = ms;
+}
+
 /* Called with the lock held: a broken connection is made again. */
 gboolean
 mc_pg_ensure_connected (McPgLedger  *self,
@@ -170,14 +249,25 @@ mc_pg_ensure_connected (McPgLedger  *self,
    * already dead before it began. */
   if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK)
     {
-      PGresult *res = PQexec (self->conn, "");
+      PGresult *res;
+      gboolean stalled;
 
+      mc_pg_arm (self);
+      res = PQexec (self->conn, "");
+      stalled = mc_pg_disarm (self);
       if (PQresultStatus (res) == PGRES_EMPTY_QUERY)
         {
           PQclear (res);
           return TRUE;
         }
       PQclear (res);
+      if (stalled)
+        {
+          /* Connecting again would only wait on the same silence. */
+          mc_pg_set_stall_error (self, error);
+          g_clear_pointer (&self->conn, PQfinish);
+          return FALSE;
+        }
     }
   g_clear_pointer (&self->conn, PQfinish);
   self->conn = connect_server (self->conninfo, error);
@@ -367,6 +457,16 @@ mc_pg_ledger_finalize (GObject *object)
 {
   McPgLedger *self = MC_PG_LEDGER (object);
 
+  if (self->wd_thread != NULL)
+    {
+      g_mutex_lock (&self->wd_lock);
+      self->wd_quit = TRUE;
+      g_cond_signal (&self->wd_cond);
+      g_mutex_unlock (&self->wd_lock);
+      g_thread_join (self->wd_thread);
+    }
+  g_mutex_clear (&self->wd_lock);
+  g_cond_clear (&self->wd_cond);
   g_clear_pointer (&self->conn, PQfinish);
   g_mutex_clear (&self->lock);
   g_free (self->conninfo);
@@ -385,6 +485,9 @@ static void
 mc_pg_ledger_init (McPgLedger *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->wd_lock);
+  g_cond_init (&self->wd_cond);
+  self->wd_fd = -1;
 }
 
 static void
