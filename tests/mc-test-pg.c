@@ -29,6 +29,7 @@ struct _McTestPg
   uid_t  uid;        /* the server's user, when the test runs as root */
   gid_t  gid;
   gboolean as_other;
+  char  *tls_options; /* TLS over TCP on 127.0.0.1, once enabled */
 };
 
 static char *
@@ -191,9 +192,10 @@ connect_to (McTestPg   *pg,
 void
 mc_test_pg_start (McTestPg *pg)
 {
-  g_autofree char *options = g_strdup_printf ("-c listen_addresses='' -c unix_socket_directories='%s'"
-                                              " -c port=%d -c fsync=on -c max_connections=80",
-                                              pg->dir, PORT);
+  g_autofree char *options = g_strdup_printf ("-c listen_addresses='%s' -c unix_socket_directories='%s'"
+                                              " -c port=%d -c fsync=on -c max_connections=80%s",
+                                              pg->tls_options ? "127.0.0.1" : "", pg->dir, PORT,
+                                              pg->tls_options ? pg->tls_options : "");
   g_autofree char *log = g_build_filename (pg->dir, "server.log", NULL);
   gint64 deadline = g_get_monotonic_time () + DEADLINE_US;
 
@@ -393,5 +395,58 @@ mc_test_pg_free (McTestPg *pg)
   g_free (pg->dir);
   g_free (pg->data);
   g_free (pg->conninfo);
+  g_free (pg->tls_options);
   g_free (pg);
 }
+
+static void
+openssl (const char * const *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) args, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_test_message ("openssl: %s", err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+char *
+mc_test_pg_enable_tls (McTestPg   *pg,
+                       const char *host_name)
+{
+  g_autofree char *ca_key = g_build_filename (pg->dir, "ca.key", NULL);
+  g_autofree char *csr = g_build_filename (pg->dir, "server.csr", NULL);
+  g_autofree char *ext = g_build_filename (pg->dir, "server.ext", NULL);
+  g_autofree char *key = g_build_filename (pg->dir, "server.key", NULL);
+  g_autofree char *crt = g_build_filename (pg->dir, "server.crt", NULL);
+  g_autofree char *san = g_strdup_printf ("subjectAltName=DNS:%s\n", host_name);
+  g_autofree char *subject = g_strdup_printf ("/CN=%s", host_name);
+  char *ca = g_build_filename (pg->dir, "ca.pem", NULL);
+
+  g_assert_true (g_file_set_contents (ext, san, -1, NULL));
+  openssl ((const char * const[]) { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", ca_key, "-out", ca,
+                                    "-days", "2", "-subj", "/CN=Synthetic test ward CA", NULL });
+  openssl ((const char * const[]) { "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                    "-nodes", "-keyout", key, "-out", csr, "-subj", subject, NULL });
+  openssl ((const char * const[]) { "openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key,
+                                    "-CAcreateserial", "-out", crt, "-days", "2", "-extfile", ext, NULL });
+  /* The server refuses a key others may read, or one it does not own. */
+  g_assert_cmpint (g_chmod (key, 0600), ==, 0);
+  if (pg->as_other)
+    {
+      g_assert_cmpint (chown (key, pg->uid, pg->gid), ==, 0);
+      g_assert_cmpint (chown (crt, pg->uid, pg->gid), ==, 0);
+    }
+
+  g_free (pg->tls_options);
+  pg->tls_options = g_strdup_printf (" -c ssl=on -c ssl_cert_file='%s' -c ssl_key_file='%s'", crt, key);
+  mc_test_pg_stop (pg);
+  mc_test_pg_start (pg);
+  return ca;
+}
+

@@ -37,6 +37,12 @@ void        mc_test_pg_kill         (McTestPg   *pg);
  * scram-sha-256 for everyone else) and reloads. */
 void        mc_test_pg_require_passwords (McTestPg *pg);
 
+/* Makes a certificate authority and a server certificate for
+ * @host_name, and restarts the server with TLS, listening on 127.0.0.1
+ * as well (port 5432). Returns the CA file, for sslrootcert. */
+char       *mc_test_pg_enable_tls   (McTestPg   *pg,
+                                     const char *host_name);
+
 /* Runs @sql as the superuser; asserts it succeeds. */
 void        mc_test_pg_exec         (McTestPg   *pg,
                                      const char *sql);

@@ -869,6 +869,52 @@ test_sync_stalled (void)
   proxy_free (proxy);
 }
 
+/* A server whose certificate names another host: refused before anything
+ * is sent, with a message that says so; the same server under the name
+ * its certificate gives is accepted. */
+static void
+test_certificate_mismatch (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (13);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ca = NULL;
+  g_autofree char *wrong = NULL;
+  McLedgerSyncResult result = { 0 };
+
+  if (pg == NULL)
+    return;
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  /* 127.0.0.1 is "localhost"; the certificate says another name. */
+  ca = mc_test_pg_enable_tls (pg, "ledger.other-ward.example");
+  wrong = g_strdup_printf ("host=localhost port=5432 dbname=motcua user=postgres sslmode=verify-full sslrootcert=%s",
+                           ca);
+  local = counter_with_history ("mismatch.sqlite", "Quầy 1", rand, 10, NULL);
+  sync = mc_ledger_sync_new (local, wrong);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_test_message ("mismatch: %s", error->message);
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "could not prove it is the ward’s server"));
+  g_assert_nonnull (strstr (error->message, "ledger.other-ward.example"));
+  g_assert_cmpuint (result.n_sent, ==, 0);
+  g_clear_error (&error);
+
+  /* Over TLS, checked: the server really is reachable that way. */
+  {
+    g_autofree char *right = g_strdup_printf ("hostaddr=127.0.0.1 host=ledger.other-ward.example port=5432 dbname=motcua"
+                                              " user=postgres sslmode=verify-full sslrootcert=%s", ca);
+
+    server = mc_pg_ledger_open (right, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (server);
+  }
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, 0);
+}
+
 /* Passwords come from libpq's password file; a wrong one, or none, is
  * said plainly, and nothing is lost. */
 static void
@@ -1260,6 +1306,7 @@ main (int    argc,
   g_test_add_func ("/ledger-pg/sync/clock-off", test_sync_clock_off);
   g_test_add_func ("/ledger-pg/sync/wrong-password", test_sync_wrong_password);
   g_test_add_func ("/ledger-pg/sync/stalled", test_sync_stalled);
+  g_test_add_func ("/ledger-pg/sync/certificate-mismatch", test_certificate_mismatch);
   g_test_add_func ("/ledger-pg/sync/background", test_sync_background);
   g_test_add_func ("/ledger-pg/sync/random-faults", test_sync_random_faults);
   g_test_add_func ("/ledger-pg/tool/sync-and-report", test_tool);
