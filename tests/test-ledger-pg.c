@@ -717,14 +717,15 @@ typedef struct {
   GSocketListener *listener;
   char            *socket_path;
   guint16          port;
-  gint             stalled;
-  gint             quit;
   GThread         *thread;
 } Proxy;
 
+/* Global: a pipe may outlive its proxy by one poll. */
+static gint proxy_stalled;
+static gint proxy_quit;
+
 typedef struct {
-  Proxy *proxy;
-  int    a, b;
+  int a, b;
 } Pipe;
 
 static gpointer
@@ -733,12 +734,12 @@ pipe_thread (gpointer data)
   Pipe *p = data;
   char buf[16384];
 
-  while (!g_atomic_int_get (&p->proxy->quit))
+  while (!g_atomic_int_get (&proxy_quit))
     {
       struct pollfd fds[2] = { { p->a, POLLIN, 0 }, { p->b, POLLIN, 0 } };
 
       /* The timeout only lets a stalled pipe notice the test's end. */
-      if (poll (fds, 2, 100) <= 0 || g_atomic_int_get (&p->proxy->stalled))
+      if (poll (fds, 2, 100) <= 0 || g_atomic_int_get (&proxy_stalled))
         continue;
       for (int i = 0; i < 2; i++)
         if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
@@ -768,13 +769,12 @@ proxy_thread (gpointer data)
       Pipe *p;
       int up;
 
-      if (client == NULL || g_atomic_int_get (&proxy->quit))
+      if (client == NULL || g_atomic_int_get (&proxy_quit))
         return NULL;
       up = socket (AF_UNIX, SOCK_STREAM, 0);
       g_strlcpy (addr.sun_path, proxy->socket_path, sizeof addr.sun_path);
       g_assert_cmpint (connect (up, (struct sockaddr *) &addr, sizeof addr), ==, 0);
       p = g_new0 (Pipe, 1);
-      p->proxy = proxy;
       p->a = dup (g_socket_get_fd (client));
       p->b = up;
       g_thread_unref (g_thread_new ("proxy pipe", pipe_thread, p));
@@ -792,6 +792,8 @@ proxy_new (McTestPg *pg)
   proxy->listener = g_socket_listener_new ();
   proxy->port = g_socket_listener_add_any_inet_port (proxy->listener, NULL, &error);
   g_assert_no_error (error);
+  g_atomic_int_set (&proxy_stalled, FALSE);
+  g_atomic_int_set (&proxy_quit, FALSE);
   proxy->thread = g_thread_new ("proxy", proxy_thread, proxy);
   return proxy;
 }
@@ -799,17 +801,16 @@ proxy_new (McTestPg *pg)
 static void
 proxy_free (Proxy *proxy)
 {
-  g_atomic_int_set (&proxy->quit, TRUE);
-  g_socket_listener_close (proxy->listener);
-  /* Wakes the accept. */
-  {
-    g_autoptr(GSocketClient) c = g_socket_client_new ();
-    g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GSocketClient) c = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
 
-    g_socket_client_set_enable_proxy (c, FALSE);
-    conn = g_socket_client_connect_to_host (c, "127.0.0.1", proxy->port, NULL, NULL);
-  }
+  /* A connection wakes the accept, which then sees the end; closing the
+   * listener first would leave it blocked. */
+  g_atomic_int_set (&proxy_quit, TRUE);
+  g_socket_client_set_enable_proxy (c, FALSE);
+  conn = g_socket_client_connect_to_host (c, "127.0.0.1", proxy->port, NULL, NULL);
   g_thread_join (proxy->thread);
+  g_socket_listener_close (proxy->listener);
   g_object_unref (proxy->listener);
   g_free (proxy->socket_path);
   g_free (proxy);
@@ -845,7 +846,7 @@ test_sync_stalled (void)
   g_assert_true (mc_ledger_sync_push (sync, NULL, &result, &error));
   g_assert_no_error (error);
 
-  g_atomic_int_set (&proxy->stalled, TRUE);
+  g_atomic_int_set (&proxy_stalled, TRUE);
   more = make_history (rand, "Quầy 1", 20);
   append_all (MC_LEDGER_STORE (local), more, 7);
   start = g_get_monotonic_time ();
@@ -858,7 +859,7 @@ test_sync_stalled (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
   g_clear_error (&error);
 
-  g_atomic_int_set (&proxy->stalled, FALSE);
+  g_atomic_int_set (&proxy_stalled, FALSE);
   result = (McLedgerSyncResult) { 0 };
   g_assert_true (mc_ledger_sync_push (sync, NULL, &result, &error));
   g_assert_no_error (error);

@@ -233,7 +233,8 @@ test_preferences (void)
   g_assert_cmpstr (kept, ==, mc_test_pg_get_conninfo (pg));
 
   gtk_widget_activate (mc_test_find_named (group, "ledger-test"));
-  w.words = "the connection works";
+  /* The whole sentence, as the language at hand says it. */
+  w.words = _("The ledger server answers: the connection works.");
   g_assert_true (mc_test_wait_until (status_says, &w, 60));
   mc_test_screenshot (window, "supervisor-preferences");
 

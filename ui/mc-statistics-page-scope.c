@@ -152,7 +152,10 @@ _mc_statistics_page_scope_dispose (McStatisticsPage *self)
   if (self->link != NULL)
     g_signal_handlers_disconnect_by_data (self->link, self);
   if (self->server_ledger != NULL)
-    g_signal_handlers_disconnect_by_func (self->server_ledger, on_server_changed, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->server_ledger, on_server_changed, self);
+      mc_ledger_watch (self->server_ledger, 0);
+    }
   g_clear_object (&self->link);
   g_clear_object (&self->server_ledger);
 }
