@@ -234,6 +234,7 @@ mc_application_activate (GApplication *application)
                               mc_services_get_procedures (services), mc_services_get_scanner (services),
                               mc_citizen_desk_get_screen (self->citizen_desk));
       mc_window_set_outbox (MC_WINDOW (window), mc_services_get_outbox (services));
+      mc_window_set_ledger_link (MC_WINDOW (window), mc_services_get_ledger_link (services));
       if (mc_services_get_outbox_problem (services) != NULL)
         {
           g_autofree char *endpoint = g_settings_get_string (self->settings, "portal-api-endpoint");

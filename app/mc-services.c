@@ -27,6 +27,7 @@ struct _McServices
   char           *catalog_problem;
   McLedger       *ledger;
   char           *ledger_problem;
+  McLedgerLink   *ledger_link;
   McProcedureCatalog *procedures;
   char           *procedures_problem;
   McVisitStore   *visits;
@@ -415,6 +416,9 @@ on_ledger_opened (GObject      *object,
    * a restart) are recorded once it is. */
   if (self->ledger != NULL)
     mc_visit_filing_record_all (G_LIST_MODEL (self->visits), self->ledger);
+  /* Pushed to the ward's server, if one is set up, and after each write. */
+  if (self->ledger != NULL)
+    mc_ledger_link_set_local (self->ledger_link, self->ledger);
   g_signal_emit (self, signals[SIGNAL_LEDGER_OPENED], 0);
 }
 
@@ -550,6 +554,7 @@ mc_services_new (GSettings *settings)
 
   self = g_object_new (MC_TYPE_SERVICES, NULL);
   self->settings = g_object_ref (settings);
+  self->ledger_link = mc_ledger_link_new (settings);
   load_catalogs (self);
   {
     g_autofree char *ledger_path = mc_ledger_get_default_path ();
@@ -568,6 +573,8 @@ mc_services_shutdown (McServices *self)
   g_return_if_fail (MC_IS_SERVICES (self));
 
   g_clear_handle_id (&self->purge_source, g_source_remove);
+  /* What was not pushed to the ledger server goes at the next start. */
+  mc_ledger_link_stop (self->ledger_link);
   /* An upload in flight stays queued, for the next start. */
   if (self->outbox != NULL)
     mc_portal_outbox_stop (self->outbox);
@@ -598,6 +605,9 @@ mc_services_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->catalog);
   g_free (self->catalog_problem);
+  if (self->ledger_link != NULL)
+    mc_ledger_link_stop (self->ledger_link);
+  g_clear_object (&self->ledger_link);
   g_clear_object (&self->ledger);
   g_free (self->ledger_problem);
 
@@ -677,6 +687,15 @@ mc_services_get_procedures_problem (McServices *self)
 {
   g_return_val_if_fail (MC_IS_SERVICES (self), NULL);
   return self->procedures_problem;
+}
+
+/* The link to the ward's or the city's ledger server: its push status,
+ * its ledger for the supervisor view. Always there; see "configured". */
+McLedgerLink *
+mc_services_get_ledger_link (McServices *self)
+{
+  g_return_val_if_fail (MC_IS_SERVICES (self), NULL);
+  return self->ledger_link;
 }
 
 /* NULL until the ledger has opened, or when it could not be. */

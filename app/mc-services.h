@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "mc-ledger.h"
+#include "mc-ledger-link.h"
 #include "mc-portal-outbox.h"
 #include "mc-procedure-catalog.h"
 #include "mc-scanner.h"
@@ -16,7 +17,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (McServices, mc_services, MC, SERVICES, GObject)
 
 /* What the counter's program runs besides its windows, without GTK: the
- * ward and procedure catalogs, the ledger (opened on a worker), the outbox
+ * ward and procedure catalogs, the ledger (opened on a worker) and its
+ * link to the ward's or the city's ledger server (McLedgerLink: pushes in
+ * the background, poked after each write, stopped at shutdown), the outbox
  * of portal uploads, the scanner, the visits and their retention purge,
  * and the reconciliation outbox → visit → ledger (a receipt the outbox
  * brings back is the visit's, and its filing is recorded once).
@@ -43,6 +46,7 @@ McProcedureCatalog *mc_services_get_procedures       (McServices *self);
 const char         *mc_services_get_procedures_problem (McServices *self);
 McLedger           *mc_services_get_ledger           (McServices *self);
 const char         *mc_services_get_ledger_problem   (McServices *self);
+McLedgerLink       *mc_services_get_ledger_link      (McServices *self);
 McPortalOutbox     *mc_services_get_outbox           (McServices *self);
 const char         *mc_services_get_outbox_problem   (McServices *self);
 McScanner          *mc_services_get_scanner          (McServices *self);

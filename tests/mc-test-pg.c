@@ -18,7 +18,6 @@
 #include "mc-test-util.h"
 
 #define DEADLINE_US (60 * G_USEC_PER_SEC)
-#define PORT 5432
 
 struct _McTestPg
 {
@@ -29,7 +28,27 @@ struct _McTestPg
   uid_t  uid;        /* the server's user, when the test runs as root */
   gid_t  gid;
   gboolean as_other;
+  char  *tls_options; /* TLS over TCP on 127.0.0.1, once enabled */
+  int    port;        /* free on 127.0.0.1 when made: the socket's number too */
 };
+
+/* A TCP port nobody listens on now, so that a server on the machine (a
+ * system PostgreSQL on 5432) or another test run does not collide with
+ * this one when it listens on 127.0.0.1. */
+static int
+free_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+}
 
 static char *
 find_bindir (void)
@@ -136,7 +155,8 @@ mc_test_pg_new (void)
   pg->dir = g_dir_make_tmp ("mc-pg-XXXXXX", &error);
   g_assert_no_error (error);
   pg->data = g_build_filename (pg->dir, "data", NULL);
-  pg->conninfo = g_strdup_printf ("host=%s port=%d dbname=motcua user=postgres", pg->dir, PORT);
+  pg->port = free_port ();
+  pg->conninfo = g_strdup_printf ("host=%s port=%d dbname=motcua user=postgres", pg->dir, pg->port);
 
   if (geteuid () == 0)
     {
@@ -169,7 +189,7 @@ char *
 mc_test_pg_conninfo_for (McTestPg   *pg,
                          const char *user)
 {
-  return g_strdup_printf ("host=%s port=%d dbname=motcua user=%s", pg->dir, PORT, user);
+  return g_strdup_printf ("host=%s port=%d dbname=motcua user=%s", pg->dir, pg->port, user);
 }
 
 const char *
@@ -178,12 +198,18 @@ mc_test_pg_get_dir (McTestPg *pg)
   return pg->dir;
 }
 
+int
+mc_test_pg_get_port (McTestPg *pg)
+{
+  return pg->port;
+}
+
 static PGconn *
 connect_to (McTestPg   *pg,
             const char *dbname)
 {
   g_autofree char *conninfo = g_strdup_printf ("host=%s port=%d dbname=%s user=postgres connect_timeout=5",
-                                               pg->dir, PORT, dbname);
+                                               pg->dir, pg->port, dbname);
 
   return PQconnectdb (conninfo);
 }
@@ -191,9 +217,10 @@ connect_to (McTestPg   *pg,
 void
 mc_test_pg_start (McTestPg *pg)
 {
-  g_autofree char *options = g_strdup_printf ("-c listen_addresses='' -c unix_socket_directories='%s'"
-                                              " -c port=%d -c fsync=on -c max_connections=80",
-                                              pg->dir, PORT);
+  g_autofree char *options = g_strdup_printf ("-c listen_addresses='%s' -c unix_socket_directories='%s'"
+                                              " -c port=%d -c fsync=on -c max_connections=80%s",
+                                              pg->tls_options ? "127.0.0.1" : "", pg->dir, pg->port,
+                                              pg->tls_options ? pg->tls_options : "");
   g_autofree char *log = g_build_filename (pg->dir, "server.log", NULL);
   gint64 deadline = g_get_monotonic_time () + DEADLINE_US;
 
@@ -393,5 +420,58 @@ mc_test_pg_free (McTestPg *pg)
   g_free (pg->dir);
   g_free (pg->data);
   g_free (pg->conninfo);
+  g_free (pg->tls_options);
   g_free (pg);
 }
+
+static void
+openssl (const char * const *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) args, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_test_message ("openssl: %s", err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+char *
+mc_test_pg_enable_tls (McTestPg   *pg,
+                       const char *host_name)
+{
+  g_autofree char *ca_key = g_build_filename (pg->dir, "ca.key", NULL);
+  g_autofree char *csr = g_build_filename (pg->dir, "server.csr", NULL);
+  g_autofree char *ext = g_build_filename (pg->dir, "server.ext", NULL);
+  g_autofree char *key = g_build_filename (pg->dir, "server.key", NULL);
+  g_autofree char *crt = g_build_filename (pg->dir, "server.crt", NULL);
+  g_autofree char *san = g_strdup_printf ("subjectAltName=DNS:%s\n", host_name);
+  g_autofree char *subject = g_strdup_printf ("/CN=%s", host_name);
+  char *ca = g_build_filename (pg->dir, "ca.pem", NULL);
+
+  g_assert_true (g_file_set_contents (ext, san, -1, NULL));
+  openssl ((const char * const[]) { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", ca_key, "-out", ca,
+                                    "-days", "2", "-subj", "/CN=Synthetic test ward CA", NULL });
+  openssl ((const char * const[]) { "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                    "-nodes", "-keyout", key, "-out", csr, "-subj", subject, NULL });
+  openssl ((const char * const[]) { "openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key,
+                                    "-CAcreateserial", "-out", crt, "-days", "2", "-extfile", ext, NULL });
+  /* The server refuses a key others may read, or one it does not own. */
+  g_assert_cmpint (g_chmod (key, 0600), ==, 0);
+  if (pg->as_other)
+    {
+      g_assert_cmpint (chown (key, pg->uid, pg->gid), ==, 0);
+      g_assert_cmpint (chown (crt, pg->uid, pg->gid), ==, 0);
+    }
+
+  g_free (pg->tls_options);
+  pg->tls_options = g_strdup_printf (" -c ssl=on -c ssl_cert_file='%s' -c ssl_key_file='%s'", crt, key);
+  mc_test_pg_stop (pg);
+  mc_test_pg_start (pg);
+  return ca;
+}
+

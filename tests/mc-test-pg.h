@@ -25,6 +25,8 @@ const char *mc_test_pg_get_conninfo (McTestPg   *pg);
 char       *mc_test_pg_conninfo_for (McTestPg   *pg,
                                      const char *user);
 const char *mc_test_pg_get_dir      (McTestPg   *pg);
+/* The server's port: its socket's number, and on 127.0.0.1 with TLS. */
+int         mc_test_pg_get_port     (McTestPg   *pg);
 
 /* Starts the server and waits until it accepts connections. */
 void        mc_test_pg_start        (McTestPg   *pg);
@@ -36,6 +38,12 @@ void        mc_test_pg_kill         (McTestPg   *pg);
 /* Replaces pg_hba.conf for socket connections (trust for postgres,
  * scram-sha-256 for everyone else) and reloads. */
 void        mc_test_pg_require_passwords (McTestPg *pg);
+
+/* Makes a certificate authority and a server certificate for
+ * @host_name, and restarts the server with TLS, listening on 127.0.0.1
+ * as well (on mc_test_pg_get_port()). Returns the CA file, for sslrootcert. */
+char       *mc_test_pg_enable_tls   (McTestPg   *pg,
+                                     const char *host_name);
 
 /* Runs @sql as the superuser; asserts it succeeds. */
 void        mc_test_pg_exec         (McTestPg   *pg,

@@ -5,6 +5,11 @@
 #include <string.h>
 #include <time.h>
 #include <libpq-fe.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "mc-core.h"
@@ -671,6 +676,217 @@ test_sync_clock_off (void)
   g_assert_cmpstr (by_day, ==, expected);
 }
 
+/* ---- A stalled connection ------------------------------------------------ */
+
+/* A TCP proxy to the server's Unix socket that, once stalled, accepts and
+ * keeps every connection open but forwards nothing more: a server or a
+ * middlebox that hangs. The kernel still acknowledges what is sent, so
+ * only the program's own watchdog can tell. */
+typedef struct {
+  GSocketListener *listener;
+  char            *socket_path;
+  guint16          port;
+  GThread         *thread;
+} Proxy;
+
+/* Global: a pipe may outlive its proxy by one poll. */
+static gint proxy_stalled;
+static gint proxy_quit;
+
+typedef struct {
+  int a, b;
+} Pipe;
+
+static gpointer
+pipe_thread (gpointer data)
+{
+  Pipe *p = data;
+  char buf[16384];
+
+  while (!g_atomic_int_get (&proxy_quit))
+    {
+      struct pollfd fds[2] = { { p->a, POLLIN, 0 }, { p->b, POLLIN, 0 } };
+
+      /* The timeout only lets a stalled pipe notice the test's end. */
+      if (poll (fds, 2, 100) <= 0 || g_atomic_int_get (&proxy_stalled))
+        continue;
+      for (int i = 0; i < 2; i++)
+        if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
+          {
+            ssize_t n = read (i ? p->b : p->a, buf, sizeof buf);
+
+            if (n <= 0 || write (i ? p->a : p->b, buf, (size_t) n) != n)
+              goto out;
+          }
+    }
+out:
+  close (p->a);
+  close (p->b);
+  g_free (p);
+  return NULL;
+}
+
+static gpointer
+proxy_thread (gpointer data)
+{
+  Proxy *proxy = data;
+
+  for (;;)
+    {
+      g_autoptr(GSocket) client = g_socket_listener_accept_socket (proxy->listener, NULL, NULL, NULL);
+      struct sockaddr_un addr = { .sun_family = AF_UNIX };
+      Pipe *p;
+      int up;
+
+      if (client == NULL || g_atomic_int_get (&proxy_quit))
+        return NULL;
+      up = socket (AF_UNIX, SOCK_STREAM, 0);
+      g_strlcpy (addr.sun_path, proxy->socket_path, sizeof addr.sun_path);
+      g_assert_cmpint (connect (up, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+      p = g_new0 (Pipe, 1);
+      p->a = dup (g_socket_get_fd (client));
+      p->b = up;
+      g_thread_unref (g_thread_new ("proxy pipe", pipe_thread, p));
+    }
+}
+
+static Proxy *
+proxy_new (McTestPg *pg)
+{
+  Proxy *proxy = g_new0 (Proxy, 1);
+  g_autoptr(GError) error = NULL;
+
+  proxy->socket_path = g_strdup_printf ("%s/.s.PGSQL.%d", mc_test_pg_get_dir (pg),
+                                        atoi (strstr (mc_test_pg_get_conninfo (pg), "port=") + 5));
+  proxy->listener = g_socket_listener_new ();
+  proxy->port = g_socket_listener_add_any_inet_port (proxy->listener, NULL, &error);
+  g_assert_no_error (error);
+  g_atomic_int_set (&proxy_stalled, FALSE);
+  g_atomic_int_set (&proxy_quit, FALSE);
+  proxy->thread = g_thread_new ("proxy", proxy_thread, proxy);
+  return proxy;
+}
+
+static void
+proxy_free (Proxy *proxy)
+{
+  g_autoptr(GSocketClient) c = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+
+  /* A connection wakes the accept, which then sees the end; closing the
+   * listener first would leave it blocked. */
+  g_atomic_int_set (&proxy_quit, TRUE);
+  g_socket_client_set_enable_proxy (c, FALSE);
+  conn = g_socket_client_connect_to_host (c, "127.0.0.1", proxy->port, NULL, NULL);
+  g_thread_join (proxy->thread);
+  g_socket_listener_close (proxy->listener);
+  g_object_unref (proxy->listener);
+  g_free (proxy->socket_path);
+  g_free (proxy);
+}
+
+/* A server that stops answering in the middle: the push gives up after
+ * the stall timeout with a plain message, nothing is lost, and the next
+ * push, once the way is clear, sends everything once. */
+static void
+test_sync_stalled (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GPtrArray) more = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conninfo = NULL;
+  McLedgerSyncResult result = { 0 };
+  Proxy *proxy;
+  gint64 start;
+
+  if (pg == NULL)
+    return;
+  server = open_server (pg);
+  local = counter_with_history ("stalled.sqlite", "Quầy 1", rand, 60, NULL);
+  proxy = proxy_new (pg);
+  conninfo = g_strdup_printf ("host=127.0.0.1 port=%u dbname=motcua user=postgres sslmode=disable", proxy->port);
+
+  sync = mc_ledger_sync_new (local, conninfo);
+  mc_ledger_sync_set_stall_timeout (sync, 2000);
+  g_assert_true (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_no_error (error);
+
+  g_atomic_int_set (&proxy_stalled, TRUE);
+  more = make_history (rand, "Quầy 1", 20);
+  append_all (MC_LEDGER_STORE (local), more, 7);
+  start = g_get_monotonic_time ();
+  result = (McLedgerSyncResult) { 0 };
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_test_message ("stalled: %s (after %.1f s)", error->message, (g_get_monotonic_time () - start) / 1e6);
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_OFFLINE);
+  g_assert_nonnull (strstr (error->message, "stopped answering"));
+  /* The watchdog, not TCP's own timeouts (a minute and more). */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  g_atomic_int_set (&proxy_stalled, FALSE);
+  result = (McLedgerSyncResult) { 0 };
+  g_assert_true (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_waiting, ==, 0);
+  g_assert_cmpuint (n_events (MC_LEDGER_STORE (server)), ==, n_events (MC_LEDGER_STORE (local)));
+  assert_same_reports (MC_LEDGER_STORE (local), MC_LEDGER_STORE (server));
+  g_clear_object (&sync);
+  proxy_free (proxy);
+}
+
+/* A server whose certificate names another host: refused before anything
+ * is sent, with a message that says so; the same server under the name
+ * its certificate gives is accepted. */
+static void
+test_certificate_mismatch (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (13);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ca = NULL;
+  g_autofree char *wrong = NULL;
+  McLedgerSyncResult result = { 0 };
+
+  if (pg == NULL)
+    return;
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  /* 127.0.0.1 is "localhost"; the certificate says another name. */
+  ca = mc_test_pg_enable_tls (pg, "ledger.other-ward.example");
+  wrong = g_strdup_printf ("host=localhost port=%d dbname=motcua user=postgres sslmode=verify-full sslrootcert=%s",
+                           mc_test_pg_get_port (pg),
+                           ca);
+  local = counter_with_history ("mismatch.sqlite", "Quầy 1", rand, 10, NULL);
+  sync = mc_ledger_sync_new (local, wrong);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_test_message ("mismatch: %s", error->message);
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "could not prove it is the ward’s server"));
+  g_assert_nonnull (strstr (error->message, "ledger.other-ward.example"));
+  g_assert_cmpuint (result.n_sent, ==, 0);
+  g_clear_error (&error);
+
+  /* Over TLS, checked: the server really is reachable that way. */
+  {
+    g_autofree char *right = g_strdup_printf ("hostaddr=127.0.0.1 host=ledger.other-ward.example port=%d dbname=motcua"
+                                              " user=postgres sslmode=verify-full sslrootcert=%s",
+                                              mc_test_pg_get_port (pg), ca);
+
+    server = mc_pg_ledger_open (right, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (server);
+  }
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, 0);
+}
+
 /* Passwords come from libpq's password file; a wrong one, or none, is
  * said plainly, and nothing is lost. */
 static void
@@ -704,7 +920,7 @@ test_sync_wrong_password (void)
   g_clear_error (&error);
 
   /* A wrong one. */
-  line = g_strdup_printf ("%s:5432:motcua:quay2:mat-khau-sai\n", mc_test_pg_get_dir (pg));
+  line = g_strdup_printf ("%s:%d:motcua:quay2:mat-khau-sai\n", mc_test_pg_get_dir (pg), mc_test_pg_get_port (pg));
   mc_test_write_file (passfile, line);
   g_assert_cmpint (g_chmod (passfile, 0600), ==, 0);
   g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
@@ -716,7 +932,7 @@ test_sync_wrong_password (void)
 
   /* The right one. */
   g_free (line);
-  line = g_strdup_printf ("%s:5432:motcua:quay2:mat-khau-dung\n", mc_test_pg_get_dir (pg));
+  line = g_strdup_printf ("%s:%d:motcua:quay2:mat-khau-dung\n", mc_test_pg_get_dir (pg), mc_test_pg_get_port (pg));
   mc_test_write_file (passfile, line);
   /* libpq ignores a password file others can read. */
   g_assert_cmpint (g_chmod (passfile, 0600), ==, 0);
@@ -1062,6 +1278,8 @@ main (int    argc,
   g_test_add_func ("/ledger-pg/sync/two-counters-and-replay", test_sync_two_counters);
   g_test_add_func ("/ledger-pg/sync/clock-off", test_sync_clock_off);
   g_test_add_func ("/ledger-pg/sync/wrong-password", test_sync_wrong_password);
+  g_test_add_func ("/ledger-pg/sync/stalled", test_sync_stalled);
+  g_test_add_func ("/ledger-pg/sync/certificate-mismatch", test_certificate_mismatch);
   g_test_add_func ("/ledger-pg/sync/background", test_sync_background);
   g_test_add_func ("/ledger-pg/sync/random-faults", test_sync_random_faults);
   g_test_add_func ("/ledger-pg/tool/sync-and-report", test_tool);

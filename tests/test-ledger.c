@@ -1066,6 +1066,18 @@ test_ward_rollup_2025 (void)
   g_assert_cmpuint (find_row (counters, "Quầy 1")->count, ==, 5);
   g_assert_cmpuint (find_row (counters, "Quầy 2")->count, ==, 1);
 
+  /* Over every ward (the city), the supervisor's summary counts “Quầy 1”
+   * of two wards as two counters, each named with its ward. */
+  {
+    g_autoptr(McSummary) city = mc_summary_build (s, catalog, procedures, day ("2025-07-01"), day ("2025-12-31"), NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (city->total, ==, 14);
+    g_assert_cmpuint (city->counters->len, ==, 3);
+    for (guint i = 0; i < city->counters->len; i++)
+      g_assert_true (g_str_has_suffix (((McReportRow *) g_ptr_array_index (city->counters, i))->label, ")"));
+  }
+
   /* A ward that did not exist on the last day is an error, not zero. */
   spec = (McReportSpec) { day ("2024-01-01"), day ("2024-06-30"), MC_REPORT_BY_DAY, "22366" };
   g_assert_cmpuint (report_total (s, MC_REPORT_BY_DAY, "2024-01-01", "2024-06-30", "22366"), ==, 0);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mc-ledger-server-group.h"
 #include "mc-pin-dialog.h"
 #include "mc-portal-config.h"
 #include "mc-portal-token.h"
@@ -331,6 +332,17 @@ mc_preferences_window_constructed (GObject *object)
   g_signal_connect_swapped (self->endpoint_row, "apply", G_CALLBACK (on_endpoint_apply), self);
   g_signal_connect_swapped (self->token_row, "apply", G_CALLBACK (on_token_apply), self);
   g_settings_bind (self->settings, "portal-ca-file", self->ca_file_row, "text", G_SETTINGS_BIND_DEFAULT);
+
+  /* The ward's or the city's ledger server: a page of its own. */
+  {
+    AdwPreferencesPage *ledger_page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+
+    adw_preferences_page_set_title (ledger_page, _("Ledger Server"));
+    adw_preferences_page_set_icon_name (ledger_page, "network-server-symbolic");
+    gtk_widget_set_name (GTK_WIDGET (ledger_page), "ledger-server");
+    adw_preferences_page_add (ledger_page, ADW_PREFERENCES_GROUP (mc_ledger_server_group_new (self->settings)));
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ledger_page);
+  }
 }
 
 static void

@@ -7,8 +7,10 @@
 G_BEGIN_DECLS
 
 /* What the files of the statistics page share: mc-statistics-page.c (the
- * object, the view, quick entry, the template callbacks) and
- * mc-statistics-page-export.c (CSV and PDF exports, printing). */
+ * object, the view, quick entry, the template callbacks),
+ * mc-statistics-page-export.c (CSV and PDF exports, printing) and
+ * mc-statistics-page-scope.c (this counter, the ward or the city: which
+ * ledger the figures come from, and the server's status). */
 
 struct _McStatisticsPage
 {
@@ -18,6 +20,10 @@ struct _McStatisticsPage
   GSettings           *settings;
   McWardCatalog       *catalog;
   McLedger            *ledger;
+  /* The ward's or the city's server (mc-statistics-page-scope.c). */
+  McLedgerLink        *link;
+  McLedger            *server_ledger;
+  char                *scope;
   McSummary           *summary;
   GCancellable        *cancellable;
   GListStore          *day_rows;
@@ -31,6 +37,8 @@ struct _McStatisticsPage
   /* Template widgets */
   GtkWidget           *mismatch_label;
   GtkWidget           *toolbar;
+  GtkWidget           *scope_box;
+  GtkLabel            *server_label;
   GtkStack            *stack;
   AdwStatusPage       *error_page;
   GtkWidget           *custom_box;
@@ -62,6 +70,16 @@ void _mc_statistics_page_toast        (McStatisticsPage *self,
                                        const char       *message);
 void _mc_statistics_page_emit_printed (McStatisticsPage *self,
                                        int               result);
+
+void _mc_statistics_page_refresh     (McStatisticsPage *self);
+
+/* mc-statistics-page-scope.c */
+/* The ledger the figures are read from (NULL: not readable now) and the
+ * ward they are for (NULL: every ward). */
+McLedger   *_mc_statistics_page_reading_ledger (McStatisticsPage *self);
+gboolean    _mc_statistics_page_every_ward     (McStatisticsPage *self);
+const char *_mc_statistics_page_server_problem (McStatisticsPage *self);
+void        _mc_statistics_page_scope_dispose  (McStatisticsPage *self);
 
 /* mc-statistics-page-export.c */
 void _mc_statistics_page_ask_where_to_save (McStatisticsPage *self,

@@ -58,7 +58,7 @@ mc_stat_row_new (char    *label,
 
 G_DEFINE_FINAL_TYPE (McStatisticsPage, mc_statistics_page, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_PERIOD, N_PROPS };
+enum { PROP_0, PROP_PERIOD, PROP_SCOPE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { REFRESHED, RECORDED, PRINTED, N_SIGNALS };
@@ -368,7 +368,8 @@ on_summary (GObject      *object,
        * ledger gets a page that says how filings get there. */
       McLedgerFilingQuery any = { MC_DAY_OPEN, MC_DAY_OPEN, NULL, 0, TRUE, 1 };
 
-      mc_ledger_list_filings_async (self->ledger, &any, self->cancellable, on_any_filing, g_object_ref (self));
+      mc_ledger_list_filings_async (MC_LEDGER (object), &any, self->cancellable, on_any_filing,
+                                    g_object_ref (self));
     }
 }
 
@@ -379,12 +380,21 @@ refresh (McStatisticsPage *self)
   const McWardUnit *unit = NULL;
   McDay from, to;
 
-  if (self->ledger == NULL || self->catalog == NULL || self->settings == NULL)
+  McLedger *ledger = _mc_statistics_page_reading_ledger (self);
+
+  if (self->catalog == NULL || self->settings == NULL)
     return;
+  if (ledger == NULL)
+    {
+      /* The ward or the city, and the server cannot be read now. */
+      if (self->ledger != NULL && _mc_statistics_page_server_problem (self) != NULL)
+        show_error (self, _mc_statistics_page_server_problem (self));
+      return;
+    }
 
   mc_statistics_page_get_range (self, &from, &to);
   code = g_settings_get_string (self->settings, "ward-code");
-  if (*code != '\0')
+  if (*code != '\0' && !_mc_statistics_page_every_ward (self))
     unit = mc_ward_catalog_lookup_current (self->catalog, code, to);
   g_free (self->ward_code);
   self->ward_code = unit ? g_strdup (mc_ward_unit_get_code (unit)) : NULL;
@@ -393,10 +403,16 @@ refresh (McStatisticsPage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  if (self->summary == NULL)
+  if (self->summary == NULL || g_str_equal (gtk_stack_get_visible_child_name (self->stack), "error"))
     gtk_stack_set_visible_child_name (self->stack, "loading");
-  mc_ledger_summarize_async (self->ledger, self->catalog, from, to, self->ward_code, self->cancellable,
+  mc_ledger_summarize_async (ledger, self->catalog, from, to, self->ward_code, self->cancellable,
                              on_summary, g_object_ref (self));
+}
+
+void
+_mc_statistics_page_refresh (McStatisticsPage *self)
+{
+  refresh (self);
 }
 
 /* ---- Period ------------------------------------------------------------- */
@@ -809,6 +825,9 @@ mc_statistics_page_get_property (GObject    *object,
     case PROP_PERIOD:
       g_value_set_string (value, self->period);
       break;
+    case PROP_SCOPE:
+      g_value_set_string (value, self->scope);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -827,6 +846,9 @@ mc_statistics_page_set_property (GObject      *object,
     case PROP_PERIOD:
       mc_statistics_page_set_period (self, g_value_get_string (value));
       break;
+    case PROP_SCOPE:
+      mc_statistics_page_set_scope (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -838,6 +860,7 @@ mc_statistics_page_dispose (GObject *object)
   McStatisticsPage *self = MC_STATISTICS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  _mc_statistics_page_scope_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_STATISTICS_PAGE);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->ledger);
@@ -855,6 +878,7 @@ mc_statistics_page_finalize (GObject *object)
   McStatisticsPage *self = MC_STATISTICS_PAGE (object);
 
   g_free (self->period);
+  g_free (self->scope);
   g_free (self->ward_code);
 
   G_OBJECT_CLASS (mc_statistics_page_parent_class)->finalize (object);
@@ -874,6 +898,9 @@ mc_statistics_page_class_init (McStatisticsPageClass *klass)
   properties[PROP_PERIOD] =
     g_param_spec_string ("period", NULL, NULL, "today",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCOPE] =
+    g_param_spec_string ("scope", NULL, NULL, "counter",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* After the figures are shown (tests and accessibility tools wait on it). */
@@ -889,6 +916,8 @@ mc_statistics_page_class_init (McStatisticsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/mc-statistics-page.ui");
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, mismatch_label);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, scope_box);
+  gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, server_label);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, custom_box);
@@ -915,6 +944,7 @@ mc_statistics_page_class_init (McStatisticsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, McStatisticsPage, channels_list);
 
   gtk_widget_class_install_property_action (widget_class, "statistics.period", "period");
+  gtk_widget_class_install_property_action (widget_class, "statistics.scope", "scope");
   gtk_widget_class_install_action (widget_class, "statistics.quick-add", NULL, quick_add_action);
   gtk_widget_class_install_action (widget_class, "statistics.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "statistics.export-pdf", NULL, export_pdf_action);
@@ -932,6 +962,7 @@ mc_statistics_page_init (McStatisticsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->period = g_strdup ("today");
+  self->scope = g_strdup ("counter");
 
   for (McChannel ch = 0; ch < MC_N_CHANNELS; ch++)
     gtk_string_list_append (channels, mc_channel_get_label (ch));

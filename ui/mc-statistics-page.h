@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "mc-ledger.h"
+#include "mc-ledger-link.h"
 #include "mc-ward-catalog.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,14 @@ void             mc_statistics_page_set_ledger       (McStatisticsPage *self,
 void             mc_statistics_page_set_ledger_error (McStatisticsPage *self,
                                                       const char       *message);
 McLedger        *mc_statistics_page_get_ledger       (McStatisticsPage *self);
+/* The ward's or the city's ledger server: with one set up, a switch
+ * “This counter / The ward / The city” (the “scope” property:
+ * "counter", "ward" or "city"); a supervisor's PC starts on the ward. */
+void             mc_statistics_page_set_ledger_link  (McStatisticsPage *self,
+                                                      McLedgerLink     *link);
+void             mc_statistics_page_set_scope        (McStatisticsPage *self,
+                                                      const char       *scope);
+const char      *mc_statistics_page_get_scope        (McStatisticsPage *self);
 
 /* "today", "week", "month" or "custom" (the “period” property). */
 void             mc_statistics_page_set_period       (McStatisticsPage *self,

@@ -302,6 +302,14 @@ mc_window_get_ledger (McWindow *self)
 }
 
 void
+mc_window_set_ledger_link (McWindow     *self,
+                           McLedgerLink *link)
+{
+  g_return_if_fail (MC_IS_WINDOW (self));
+  mc_statistics_page_set_ledger_link (self->statistics_page, link);
+}
+
+void
 mc_window_set_ledger_error (McWindow   *self,
                             const char *message)
 {

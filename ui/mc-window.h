@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "mc-ledger.h"
+#include "mc-ledger-link.h"
 #include "mc-reception-page.h"
 #include "mc-ward-catalog.h"
 
@@ -26,6 +27,9 @@ void        mc_window_set_ledger          (McWindow       *self,
 McLedger   *mc_window_get_ledger          (McWindow       *self);
 void        mc_window_set_ledger_error    (McWindow       *self,
                                            const char     *message);
+/* The ward's or the city's ledger server, for the supervisor view. */
+void        mc_window_set_ledger_link     (McWindow       *self,
+                                           McLedgerLink   *link);
 
 void        mc_window_set_outbox          (McWindow       *self,
                                            McPortalOutbox *outbox);

@@ -310,6 +310,7 @@ typedef struct {
   GHashTable       *row_seen;        /* key → GHashTable of merged units seen */
   GPtrArray        *merged_in;
   GHashTable       *merged_seen;
+  gboolean          name_counter_wards;  /* every counter named with its unit */
 } Collect;
 
 static McReportRow *
@@ -360,7 +361,9 @@ collect_ward_row (Collect          *c,
 
 /* A counter is named with its unit when its records came from a unit
  * since merged into another, so “Quầy 1” of Vĩnh Hải and “Quầy 1” of
- * Vĩnh Hòa stay apart in a report for Bắc Nha Trang. */
+ * Vĩnh Hòa stay apart in a report for Bắc Nha Trang; and always in the
+ * supervisor's summary of every ward (the city), where every ward has its
+ * “Quầy 1”. */
 static void
 collect_counter_row (Collect             *c,
                      const McLedgerCount *n,
@@ -374,7 +377,7 @@ collect_counter_row (Collect             *c,
 
       row = collect_row (c, key, g_strdup_printf ("%s (%s)", n->counter, n->ward_code));
     }
-  else if (res->recorded != res->resolved)
+  else if (res->recorded != res->resolved || c->name_counter_wards)
     {
       g_autofree char *key = g_strdup_printf ("%s@%s", n->counter, mc_ward_unit_get_id (res->recorded));
 
@@ -755,6 +758,7 @@ summary_collect (const McLedgerCount *n,
       s->total += n->count;
       g_array_index (s->by_day, guint64, n->day - s->from) += n->count;
       counter_collect.rows = c->counters;
+      counter_collect.name_counter_wards = c->target == NULL;
       collect_counter_row (&counter_collect, n, res);
     }
   else

@@ -12,6 +12,8 @@
 #define DEFAULT_INTERVAL_MS (60 * 1000)
 #define DEFAULT_RETRY_MIN_MS (2 * 1000)
 #define DEFAULT_RETRY_MAX_MS (5 * 60 * 1000)
+/* A batch takes well under a second; two minutes of silence is a hang. */
+#define DEFAULT_STALL_MS (2 * 60 * 1000)
 
 struct _McLedgerSync
 {
@@ -23,6 +25,7 @@ struct _McLedgerSync
   guint           interval_ms;
   guint           retry_min_ms;
   guint           retry_max_ms;
+  guint           stall_ms;
 
   /* One push at a time; the server connection belongs to it. */
   GMutex          push_lock;
@@ -92,6 +95,14 @@ mc_ledger_sync_set_timing (McLedgerSync *self,
   self->retry_ms = retry_min_ms;
 }
 
+void
+mc_ledger_sync_set_stall_timeout (McLedgerSync *self,
+                                  guint         ms)
+{
+  g_return_if_fail (MC_IS_LEDGER_SYNC (self));
+  self->stall_ms = ms;
+}
+
 /* ---- One push ----------------------------------------------------------- */
 
 static gboolean
@@ -107,6 +118,7 @@ push_locked (McLedgerSync        *self,
    * status only says so, when the server answered. */
   if (self->server == NULL && !(self->server = mc_pg_ledger_open (self->conninfo, error)))
     return FALSE;
+  mc_pg_ledger_set_stall_timeout (self->server, self->stall_ms);
   if (!mc_pg_ledger_ping (self->server, error))
     return FALSE;
   server_id = mc_pg_ledger_get_server_id (self->server);
@@ -478,4 +490,5 @@ mc_ledger_sync_init (McLedgerSync *self)
   self->retry_min_ms = DEFAULT_RETRY_MIN_MS;
   self->retry_max_ms = DEFAULT_RETRY_MAX_MS;
   self->retry_ms = DEFAULT_RETRY_MIN_MS;
+  self->stall_ms = DEFAULT_STALL_MS;
 }

@@ -19,8 +19,8 @@ G_BEGIN_DECLS
  * (properties, notified on the main context it was made in): the last
  * successful push, the events waiting, the last error in plain words.
  *
- * Not wired into the application yet: the services object can own one
- * per counter ledger and call mc_ledger_sync_poke() after each filing. */
+ * In the program, McLedgerLink (owned by the services) makes one for the
+ * counter's ledger and calls mc_ledger_sync_poke() after each write. */
 
 #define MC_TYPE_LEDGER_SYNC (mc_ledger_sync_get_type ())
 G_DECLARE_FINAL_TYPE (McLedgerSync, mc_ledger_sync, MC, LEDGER_SYNC, GObject)
@@ -44,6 +44,11 @@ void          mc_ledger_sync_set_timing      (McLedgerSync         *self,
                                               guint                 interval_ms,
                                               guint                 retry_min_ms,
                                               guint                 retry_max_ms);
+
+/* A push that waits on the server this long (default two minutes) is cut
+ * off with a plain error; nothing is lost, the next push sends it. */
+void          mc_ledger_sync_set_stall_timeout (McLedgerSync       *self,
+                                                guint               ms);
 
 /* One push of everything waiting, blocking: for the tool and for
  * threads. Stops between batches when @cancellable is cancelled. What a

@@ -38,6 +38,12 @@ McPgLedger *mc_pg_ledger_open           (const char  *conninfo,
  * counter records its pushes against, so that a new server is sent
  * everything. */
 const char *mc_pg_ledger_get_server_id  (McPgLedger  *self);
+/* A push (mc_ledger_store_append()) or a ping that waits on the server
+ * longer than @ms (0, the default: no limit) is cut off with
+ * MC_LEDGER_ERROR_OFFLINE: TCP's own timeouts never fire when something
+ * on the way accepts the data and never answers. */
+void        mc_pg_ledger_set_stall_timeout (McPgLedger *self,
+                                            guint       ms);
 /* Whether the server answers now (connecting again if needed). */
 gboolean    mc_pg_ledger_ping           (McPgLedger  *self,
                                          GError     **error);
