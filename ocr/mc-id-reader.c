@@ -674,12 +674,21 @@ read_printed (Reading  *r,
                                   (1u << MC_ID_FIELD_DATE_OF_BIRTH) | (1u << MC_ID_FIELD_SEX) |
                                   (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0) |
                  (number_proven ? 0 : (1u << MC_ID_FIELD_ID_NUMBER));
+  /* A căn cước's front prints nothing that its QR (number, name, birth,
+   * sex) and a zone whose checks hold (nationality) do not already give:
+   * reading it would only repeat them. */
+  gboolean front_given = r->qr != NULL && mrz_valid (r) &&
+                         decide_layout (MC_CARD_TYPE_UNKNOWN, r->qr_layout, r->qr) == MC_CARD_TYPE_CANCUOC_2024;
 
   for (guint i = 0; i < r->sides->len; i++)
     {
       Side *side = &g_array_index (r->sides, Side, i);
       g_autoptr(McIdOcrFields) fields = NULL;
 
+      /* Which way up it stands still needs its print when nothing else
+       * told (the clerk is shown the crop). */
+      if (!side->back && front_given && side->crop->upright_known)
+        continue;
       if (!side->back)
         fields = read_front (r, side, r->qr != NULL ? HEADING_END : 0.0, error);
       else if (r->qr == NULL)
