@@ -152,6 +152,7 @@ typedef struct {
   gboolean        have_back;
   McCardType      qr_layout;     /* the layout told by the side the QR was on */
   gboolean        searched;      /* a whole image, or part of one, was searched */
+  gboolean        print_given;   /* a front left unread: the QR and MRZ gave all it prints */
 
   gint64          start, t_find, t_qr, t_mrz, t_ocr, t_search;
 } Reading;
@@ -688,7 +689,10 @@ read_printed (Reading  *r,
       /* Which way up it stands still needs its print when nothing else
        * told (the clerk is shown the crop). */
       if (!side->back && front_given && side->crop->upright_known)
-        continue;
+        {
+          r->print_given = TRUE;
+          continue;
+        }
       if (!side->back)
         fields = read_front (r, side, r->qr != NULL ? HEADING_END : 0.0, error);
       else if (r->qr == NULL)
@@ -784,6 +788,7 @@ merge_readings (Reading *r)
   readings.mrz = r->have_mrz ? &r->mrz : NULL;
   readings.mrz_expected = r->have_back;
   readings.ocr = r->ocr;
+  readings.print_given = r->print_given;
   readings.card_type = layout;
   readings.front_read = r->have_front;
   readings.back_read = r->have_back;
