@@ -615,7 +615,8 @@ set_source_status (McIdentity         *id,
                              _("Some check digits of the MRZ do not hold (a smudge or a misread), so the values they cover were not used."));
   mc_identity_set_source_status (id, MC_ID_SOURCE_OCR,
                                  ocr == NULL ? MC_ID_SOURCE_STATUS_ABSENT
-                                 : ocr->n_labels >= 4 ? MC_ID_SOURCE_STATUS_VALID
+                                 : ocr->n_labels >= 4 || (r->print_given && ocr->n_labels > 0)
+                                 ? MC_ID_SOURCE_STATUS_VALID
                                  : ocr->n_labels > 0 ? MC_ID_SOURCE_STATUS_PARTIAL
                                  : MC_ID_SOURCE_STATUS_UNREADABLE);
 }

@@ -17,6 +17,7 @@ typedef struct {
   const McMrz         *mrz;            /* NULL: no MRZ parsed */
   gboolean             mrz_expected;   /* the back was scanned */
   const McIdOcrFields *ocr;            /* NULL: no printed text read */
+  gboolean             print_given;    /* a side's print was left unread: the QR and MRZ gave it all */
   McCardType           card_type;      /* from the layout (where the QR was), or UNKNOWN */
   gboolean             front_read;     /* the front was scanned and read */
   gboolean             back_read;      /* the back was scanned and read */

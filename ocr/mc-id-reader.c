@@ -16,21 +16,28 @@
 #include "mc-qr-reader.h"
 #include "mc-vips.h"
 
-/* The whole reading of one citizen's card.
+/* The whole reading of one citizen's card, in stages (each a function
+ * below, run in this order by mc_id_reader_read() on one Reading):
  *
- * 1. Cards: mc_card_finder_find() on every image, up to two cards each.
- * 2. QR: zbar on every crop. A QR turns its crop upright (zbar tells which
- *    way the symbol stands) and tells the layout: a QR on the side with the
- *    MRZ is a căn cước (2024), a QR on the other side a chip CCCD (2021).
- * 3. MRZ on the back; printed text on the front, and on the back where the
+ * 1. find_cards(): mc_card_finder_find() on every image, up to two cards
+ *    each.
+ * 2. read_qr_codes(): zbar on every crop. A QR turns its crop upright
+ *    (zbar tells which way the symbol stands) and tells the layout: a QR
+ *    on the side with the MRZ is a căn cước (2024), a QR on the other side
+ *    a chip CCCD (2021).
+ * 3. read_mrzs(): the MRZ on the back(s), or found by its shape where no
+ *    band was seen.
+ * 4. read_printed(): printed text on the front, and on the back where the
  *    fields it holds are not already proven (a 2024 back always).
- * 4. Where no card was framed, or what was framed is not confirmed by a QR
- *    or a valid MRZ: the whole image, searched for a QR at several scales
- *    and read as text on every way up for labels and an MRZ band
- *    (mc-id-search.c). No single stage decides that there is no card.
- *    Where the finder saw more on the glass than it framed, that part is
- *    searched the same way even when the framed side is proven.
- * 5. mc_id_merge(): one record, with warnings.
+ * 5. search_unframed(): where no card was framed, or what was framed is
+ *    not confirmed by a QR or a valid MRZ: the whole image, searched for a
+ *    QR at several scales and read as text on every way up for labels and
+ *    an MRZ band (mc-id-search.c). Where the finder saw more on the glass
+ *    than it framed, that part is searched the same way even when the
+ *    framed side is proven.
+ * 6. check_found(): the only stage that decides that there is no card,
+ *    when none of the ways in read anything.
+ * 7. merge_readings(): mc_id_merge(), one record, with warnings.
  *
  * Personal data stays in the result: the debug log carries counts and
  * timings only. */
@@ -121,14 +128,94 @@ typedef struct {
   gboolean     qr_here;      /* the QR payload came from here */
 } Side;
 
+/* One reading of one card: what the stages below find, each adding to
+ * what the earlier ones found. */
+typedef struct {
+  McIdReader     *self;
+  GPtrArray      *images;        /* VipsImage*, borrowed */
+  GCancellable   *cancellable;
+
+  GPtrArray      *crops;         /* McCardCrop*, the cards framed */
+  GArray         *sides;         /* Side, one per crop */
+  gboolean       *framed;        /* per image: the finder framed a card in it */
+  VipsRect       *unframed;      /* per image: what the finder saw but did not frame */
+  GError         *finder_error;  /* why the finder framed nothing, for the clerk */
+  gboolean        all_whole;     /* every crop is its whole image */
+
+  McQrPayload    *qr;            /* the first payload that parsed */
+  char           *qr_text;       /* its decoded text (or the first text seen) */
+  GError         *qr_error;      /* why a QR seen did not parse */
+  McMrz           mrz;           /* the reading with the most checks holding */
+  gboolean        have_mrz;
+  McIdOcrFields  *ocr;           /* the printed fields */
+  gboolean        have_front;
+  gboolean        have_back;
+  McCardType      qr_layout;     /* the layout told by the side the QR was on */
+  gboolean        searched;      /* a whole image, or part of one, was searched */
+  gboolean        print_given;   /* a front left unread: the QR and MRZ gave all it prints */
+
+  gint64          start, t_find, t_qr, t_mrz, t_ocr, t_search;
+} Reading;
+
+static void
+reading_clear (Reading *r)
+{
+  g_clear_pointer (&r->crops, g_ptr_array_unref);
+  g_clear_pointer (&r->sides, g_array_unref);
+  g_clear_pointer (&r->framed, g_free);
+  g_clear_pointer (&r->unframed, g_free);
+  g_clear_error (&r->finder_error);
+  g_clear_pointer (&r->qr, mc_qr_payload_free);
+  g_clear_pointer (&r->qr_text, g_free);
+  g_clear_error (&r->qr_error);
+  g_clear_pointer (&r->ocr, mc_id_ocr_fields_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reading, reading_clear)
+
 static gboolean
 is_back (const McCardCrop *crop)
 {
   return crop->mrz_band;
 }
 
-/* Reads the QR codes on @crop; turns the crop upright when the symbol
- * stands upside down. Keeps the first payload that parses. */
+static int
+n_checks (const McMrz *mrz)
+{
+  int n = 0;
+
+  for (guint bits = mrz->checks_valid; bits != 0; bits &= bits - 1)
+    n++;
+  return n;
+}
+
+static gboolean
+mrz_valid (const Reading *r)
+{
+  return r->have_mrz && mc_mrz_is_valid (&r->mrz);
+}
+
+/* Keeps @attempt when more of its checks hold than of the MRZ so far. */
+static void
+keep_mrz (Reading     *r,
+          const McMrz *attempt)
+{
+  if (!r->have_mrz || n_checks (attempt) > n_checks (&r->mrz))
+    {
+      r->mrz = *attempt;
+      r->have_mrz = TRUE;
+    }
+}
+
+/* An MRZ reading's error that must stop the whole reading; others only
+ * mean that no zone was read there. */
+static gboolean
+mrz_error_stops (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         g_error_matches (error, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA);
+}
+
 /* Keeps the QR's decoded text for the record: the one that parsed, else
  * the first that is text at all. */
 static void
@@ -145,11 +232,11 @@ keep_qr_text (char         **text,
   *text = g_strndup (bytes, len);
 }
 
+/* Reads the QR codes on @side's crop; turns the crop upright when the
+ * symbol stands upside down. Keeps the first payload that parses. */
 static void
-read_qr (Side          *side,
-         McQrPayload  **payload,
-         char         **payload_text,
-         GError       **payload_error)
+read_qr (Reading *r,
+         Side    *side)
 {
   g_autoptr(GPtrArray) symbols = NULL;
   g_autoptr(GError) error = NULL;
@@ -173,14 +260,14 @@ read_qr (Side          *side,
         }
       else if (i == 0 && s->orientation == MC_QR_ORIENT_UP)
         side->crop->upright_known = TRUE;
-      if (*payload != NULL)
+      if (r->qr != NULL)
         continue;
       p = mc_qr_payload_parse (data, len, &parse_error);
-      keep_qr_text (payload_text, s->data, p != NULL);
+      keep_qr_text (&r->qr_text, s->data, p != NULL);
       if (p != NULL)
-        *payload = p;
-      else if (*payload_error == NULL)
-        *payload_error = g_steal_pointer (&parse_error);
+        r->qr = p;
+      else if (r->qr_error == NULL)
+        r->qr_error = g_steal_pointer (&parse_error);
     }
 }
 
@@ -188,23 +275,23 @@ read_qr (Side          *side,
  * read again turned round when the first reading found next to no labels.
  * @top skips the state heading when the layout is already known. */
 static McIdOcrFields *
-read_front (McIdReader    *self,
-            Side          *side,
-            double         top,
-            GCancellable  *cancellable,
-            GError       **error)
+read_front (Reading  *r,
+            Side     *side,
+            double    top,
+            GError  **error)
 {
+  McOcrPool *pool = r->self->pool;
   g_autoptr(McIdOcrFields) fields = NULL;
   g_autoptr(McIdOcrFields) turned = NULL;
 
-  fields = mc_id_fields_read (self->pool, side->crop->image, top, 1.0, cancellable, error);
+  fields = mc_id_fields_read (pool, side->crop->image, top, 1.0, r->cancellable, error);
   if (fields == NULL)
     return NULL;
   if (side->crop->upright_known || fields->n_labels >= 3)
     return g_steal_pointer (&fields);
 
   mc_card_crop_rotate_180 (side->crop);
-  turned = mc_id_fields_read (self->pool, side->crop->image, 0.0, 1.0, cancellable, error);
+  turned = mc_id_fields_read (pool, side->crop->image, 0.0, 1.0, r->cancellable, error);
   if (turned == NULL)
     return NULL;
   if (turned->n_labels > fields->n_labels)
@@ -213,23 +300,11 @@ read_front (McIdReader    *self,
   return g_steal_pointer (&fields);
 }
 
-static int
-n_checks (const McMrz *mrz)
-{
-  int n = 0;
-
-  for (guint bits = mrz->checks_valid; bits != 0; bits &= bits - 1)
-    n++;
-  return n;
-}
-
 /* A QR anywhere in @image (zbar at several scales). Returns the way up it
  * tells, as degrees to turn the image by, or -1. */
 static int
-search_qr (VipsImage     *image,
-           McQrPayload  **qr,
-           char         **qr_text,
-           GError       **qr_error)
+search_qr (Reading   *r,
+           VipsImage *image)
 {
   g_autoptr(GPtrArray) symbols = NULL;
   g_autoptr(GError) local = NULL;
@@ -247,53 +322,45 @@ search_qr (VipsImage     *image,
 
       if (hint < 0 && s->orientation != MC_QR_ORIENT_UNKNOWN)
         hint = upright[s->orientation];
-      if (*qr != NULL)
+      if (r->qr != NULL)
         continue;
       p = mc_qr_payload_parse (data, len, &parse_error);
-      keep_qr_text (qr_text, s->data, p != NULL);
+      keep_qr_text (&r->qr_text, s->data, p != NULL);
       if (p != NULL)
         {
-          *qr = p;
-          g_clear_error (qr_error);
+          r->qr = p;
+          g_clear_error (&r->qr_error);
         }
-      else if (*qr_error == NULL)
-        *qr_error = g_steal_pointer (&parse_error);
+      else if (r->qr_error == NULL)
+        r->qr_error = g_steal_pointer (&parse_error);
     }
   return hint;
 }
 
 /* Looks for an MRZ in @image by its shape (any angle) and keeps it if
- * more of its checks hold than of @mrz's; *@valid_band (if not NULL) is
- * set when its checks all hold. FALSE only on an error that must stop
- * the reading. */
+ * more of its checks hold than of the one so far; *@valid_band (if not
+ * NULL) is set when its checks all hold. FALSE only on an error that must
+ * stop the reading. */
 static gboolean
-find_mrz (McIdReader    *self,
-          VipsImage     *image,
-          McMrz         *mrz,
-          gboolean      *have_mrz,
-          McMrzBand     *valid_band,
-          GCancellable  *cancellable,
-          GError       **error)
+find_mrz (Reading    *r,
+          VipsImage  *image,
+          McMrzBand  *valid_band,
+          GError    **error)
 {
   g_autoptr(GError) local = NULL;
   McMrzBand band;
   McMrz attempt;
 
-  if (!mc_mrz_find_read (self->pool, image, &attempt, &band, cancellable, &local))
+  if (!mc_mrz_find_read (r->self->pool, image, &attempt, &band, r->cancellable, &local))
     {
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          g_error_matches (local, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA))
+      if (mrz_error_stops (local))
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
       return TRUE;
     }
-  if (!*have_mrz || n_checks (&attempt) > n_checks (mrz))
-    {
-      *mrz = attempt;
-      *have_mrz = TRUE;
-    }
+  keep_mrz (r, &attempt);
   if (valid_band != NULL && mc_mrz_is_valid (&attempt))
     *valid_band = band;
   return TRUE;
@@ -302,16 +369,13 @@ find_mrz (McIdReader    *self,
 /* The MRZ by its shape on @side's crop: one whose checks hold makes the
  * side a back, turned upright by the zone. */
 static gboolean
-find_mrz_on_crop (McIdReader    *self,
-                  Side          *side,
-                  McMrz         *mrz,
-                  gboolean      *have_mrz,
-                  GCancellable  *cancellable,
-                  GError       **error)
+find_mrz_on_crop (Reading  *r,
+                  Side     *side,
+                  GError  **error)
 {
   McMrzBand band = { 0 };
 
-  if (!find_mrz (self, side->crop->image, mrz, have_mrz, &band, cancellable, error))
+  if (!find_mrz (r, side->crop->image, &band, error))
     return FALSE;
   if (band.pitch == 0)
     return TRUE;
@@ -362,46 +426,34 @@ room_for_another (VipsImage *image,
  * (when none is read yet and @want_qr), then the text on every way up for
  * labels and an MRZ band. What they find joins what the crops gave. */
 static gboolean
-search_image (McIdReader     *self,
-              VipsImage      *image,
-              gboolean        want_qr,
-              McQrPayload   **qr,
-              char          **qr_text,
-              GError        **qr_error,
-              McMrz          *mrz,
-              gboolean       *have_mrz,
-              McIdOcrFields  *ocr,
-              gboolean       *have_front,
-              gboolean       *have_back,
-              GCancellable   *cancellable,
-              GError        **error)
+search_image (Reading    *r,
+              VipsImage  *image,
+              gboolean    want_qr,
+              GError    **error)
 {
   McIdSearchResult found = { 0 };
   int hint = -1;
   gboolean ok;
 
-  if (want_qr && *qr == NULL)
-    hint = search_qr (image, qr, qr_text, qr_error);
-  ok = mc_id_search_text (self->pool, image, hint, !(*have_mrz && mc_mrz_is_valid (mrz)), &found,
-                          cancellable, error);
+  if (want_qr && r->qr == NULL)
+    hint = search_qr (r, image);
+  ok = mc_id_search_text (r->self->pool, image, hint, !mrz_valid (r), &found, r->cancellable, error);
   if (ok)
     {
-      if (found.have_mrz && (!*have_mrz || n_checks (&found.mrz) > n_checks (mrz)))
-        {
-          *mrz = found.mrz;
-          *have_mrz = TRUE;
-        }
       if (found.have_mrz)
-        *have_back = TRUE;
+        {
+          keep_mrz (r, &found.mrz);
+          r->have_back = TRUE;
+        }
       if (found.fields->fields[MC_ID_FIELD_FULL_NAME].value != NULL ||
           found.fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value != NULL)
-        *have_front = TRUE;
+        r->have_front = TRUE;
       /* Read without a frame, among whatever else the image holds: a
        * value no QR or MRZ confirms is one for the clerk to check. */
       for (guint f = 0; f < MC_ID_N_FIELDS; f++)
         found.fields->fields[f].confidence = MIN (found.fields->fields[f].confidence, UNFRAMED_CONFIDENCE);
       found.fields->no_expiry_confidence = MIN (found.fields->no_expiry_confidence, UNFRAMED_CONFIDENCE);
-      mc_id_ocr_fields_absorb (ocr, found.fields);
+      mc_id_ocr_fields_absorb (r->ocr, found.fields);
     }
   mc_id_search_result_clear (&found);
   return ok;
@@ -411,23 +463,14 @@ search_image (McIdReader     *self,
  * finder saw there beside the cards it framed. What it reads belongs to
  * the side not framed yet: a QR beside a framed back is a front's. */
 static gboolean
-search_rest (McIdReader     *self,
-             VipsImage      *image,
-             const VipsRect *rest,
-             McQrPayload   **qr,
-             char          **qr_text,
-             GError        **qr_error,
-             McMrz          *mrz,
-             gboolean       *have_mrz,
-             McIdOcrFields  *ocr,
-             gboolean       *have_front,
-             gboolean       *have_back,
-             GCancellable   *cancellable,
-             GError        **error)
+search_rest (Reading         *r,
+             VipsImage       *image,
+             const VipsRect  *rest,
+             GError         **error)
 {
   g_autoptr(VipsImage) part = NULL;
-  gboolean had_qr = *qr != NULL;
-  gboolean front_before = *have_front;
+  gboolean had_qr = r->qr != NULL;
+  gboolean front_before = r->have_front;
 
   if (vips_extract_area (image, &part, rest->left, rest->top, rest->width, rest->height, NULL) != 0)
     {
@@ -438,16 +481,15 @@ search_rest (McIdReader     *self,
     }
   /* The QR first: a chip CCCD's front beside its back, whose MRZ already
    * holds, needs nothing more, and reading text there costs a second. */
-  if (*qr == NULL)
-    search_qr (part, qr, qr_text, qr_error);
-  if (!(*qr != NULL && !had_qr && *have_mrz && mc_mrz_is_valid (mrz)) &&
-      !search_image (self, part, FALSE, qr, qr_text, qr_error, mrz, have_mrz, ocr,
-                     have_front, have_back, cancellable, error))
+  if (r->qr == NULL)
+    search_qr (r, part);
+  if (!(r->qr != NULL && !had_qr && mrz_valid (r)) &&
+      !search_image (r, part, FALSE, error))
     return FALSE;
-  if (!front_before && !had_qr && *qr != NULL)
-    *have_front = TRUE;
+  if (!front_before && !had_qr && r->qr != NULL)
+    r->have_front = TRUE;
   g_debug ("searched an unframed part of %d × %d px: qr %s", rest->width, rest->height,
-           *qr != NULL && !had_qr ? "found" : "none new");
+           r->qr != NULL && !had_qr ? "found" : "none new");
   return TRUE;
 }
 
@@ -475,297 +517,365 @@ decide_layout (McCardType         printed,
   return qr_side;
 }
 
+/* ------------------------------------------------------------- stages */
+
+/* 1. The cards: up to two framed in each image, one side each. An image
+ * the finder frames nothing in is no error here: later stages search it
+ * whole. */
+static gboolean
+find_cards (Reading  *r,
+            GError  **error)
+{
+  if (r->images->len == 0)
+    {
+      g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD, _("No ID card was found in the images."));
+      return FALSE;
+    }
+  r->framed = g_new0 (gboolean, r->images->len);
+  r->unframed = g_new0 (VipsRect, r->images->len);
+  for (guint i = 0; i < r->images->len; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GPtrArray) found = mc_card_finder_find_full (g_ptr_array_index (r->images, i), i, 2,
+                                                             &r->unframed[i], r->cancellable, &local);
+
+      if (found == NULL)
+        {
+          if (g_error_matches (local, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_NO_CARD))
+            {
+              if (r->finder_error == NULL)
+                r->finder_error = g_steal_pointer (&local);
+              continue;
+            }
+          if (g_error_matches (local, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_BAD_IMAGE))
+            {
+              g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE, local->message);
+              return FALSE;
+            }
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      r->framed[i] = found->len > 0;
+      for (guint k = 0; k < found->len; k++)
+        g_ptr_array_add (r->crops, g_ptr_array_steal_index (found, k--));
+    }
+
+  g_array_set_size (r->sides, r->crops->len);
+  for (guint i = 0; i < r->crops->len; i++)
+    {
+      Side *side = &g_array_index (r->sides, Side, i);
+
+      side->crop = g_ptr_array_index (r->crops, i);
+      side->back = is_back (side->crop);
+      if (!side->crop->whole_image)
+        r->all_whole = FALSE;
+    }
+  r->t_find = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* 2. QR codes on the framed sides, which also tell which way up and
+ * which layout. */
+static gboolean
+read_qr_codes (Reading  *r,
+               GError  **error)
+{
+  for (guint i = 0; i < r->sides->len; i++)
+    {
+      Side *side = &g_array_index (r->sides, Side, i);
+      gboolean had_qr = r->qr != NULL;
+
+      read_qr (r, side);
+      side->qr_here = r->qr != NULL && !had_qr;
+      if (g_cancellable_set_error_if_cancelled (r->cancellable, error))
+        return FALSE;
+    }
+  r->t_qr = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* 3. The MRZ on the back(s): the reading with the most checks holding.
+ * Where the layout did not show a band, the zone found by its shape
+ * settles which side is a back. Then each side counts as a front or a
+ * back, and the QR's side tells a layout. */
+static gboolean
+read_mrzs (Reading  *r,
+           GError  **error)
+{
+  for (guint i = 0; i < r->sides->len; i++)
+    {
+      Side *side = &g_array_index (r->sides, Side, i);
+      McMrz attempt;
+      g_autoptr(GError) local = NULL;
+
+      if (!side->back)
+        continue;
+      if (mc_mrz_read_card (r->self->pool, side->crop->image, &attempt, r->cancellable, &local))
+        keep_mrz (r, &attempt);
+      else if (mrz_error_stops (local))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+
+  /* A side the layout could not place, or one carrying a căn cước's QR
+   * (which sits on the back), may still be a back turned or skewed in its
+   * crop. The MRZ found by its shape settles it, and which way up the crop
+   * stands. */
+  for (guint i = 0; i < r->sides->len && !mrz_valid (r); i++)
+    {
+      Side *side = &g_array_index (r->sides, Side, i);
+
+      if (side->back ||
+          !(side->crop->side == MC_CARD_SIDE_UNKNOWN ||
+            (side->qr_here && decide_layout (MC_CARD_TYPE_UNKNOWN, MC_CARD_TYPE_UNKNOWN, r->qr) ==
+                              MC_CARD_TYPE_CANCUOC_2024)))
+        continue;
+      if (!find_mrz_on_crop (r, side, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < r->sides->len; i++)
+    {
+      Side *side = &g_array_index (r->sides, Side, i);
+
+      if (side->qr_here)
+        r->qr_layout = side->back ? MC_CARD_TYPE_CANCUOC_2024 : MC_CARD_TYPE_CCCD_2021;
+      if (side->back)
+        r->have_back = TRUE;
+      else
+        r->have_front = TRUE;
+    }
+  r->t_mrz = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* 4. The printed text: every front; a back when it holds fields no check
+ * proved. Parts whose fields a valid QR already gives are left out, as
+ * Tesseract's time grows with the text it is shown: the state heading
+ * (once the QR told the layout), a căn cước's dates (the QR and MRZ have
+ * them; its top third still holds the place of birth, which only the
+ * print has), a chip CCCD's back (date of issue, in the QR). */
+static gboolean
+read_printed (Reading  *r,
+              GError  **error)
+{
+  McOcrPool *pool = r->self->pool;
+  /* The number's digits past the sixth have no check of their own: where
+   * neither the QR nor the MRZ's check digits give them, the printed
+   * number is read a second time, and two readings that differ leave it
+   * unsure. */
+  gboolean number_proven = r->qr != NULL || (r->have_mrz && (r->mrz.checks_valid & MC_MRZ_CHECK_ID_NUMBER));
+  /* What only the print holds, and the name when no QR spells it out
+   * with its diacritics, is read a second time line by line. */
+  guint reread = (1u << MC_ID_FIELD_PLACE_OF_ORIGIN) | (1u << MC_ID_FIELD_PLACE_OF_BIRTH) |
+                 (1u << MC_ID_FIELD_DATE_OF_EXPIRY) |
+                 (r->qr == NULL ? (1u << MC_ID_FIELD_FULL_NAME) | (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) |
+                                  (1u << MC_ID_FIELD_DATE_OF_BIRTH) | (1u << MC_ID_FIELD_SEX) |
+                                  (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0) |
+                 (number_proven ? 0 : (1u << MC_ID_FIELD_ID_NUMBER));
+  /* A căn cước's front prints nothing that its QR (number, name, birth,
+   * sex) and a zone whose checks hold (nationality) do not already give:
+   * reading it would only repeat them. */
+  gboolean front_given = r->qr != NULL && mrz_valid (r) &&
+                         decide_layout (MC_CARD_TYPE_UNKNOWN, r->qr_layout, r->qr) == MC_CARD_TYPE_CANCUOC_2024;
+
+  for (guint i = 0; i < r->sides->len; i++)
+    {
+      Side *side = &g_array_index (r->sides, Side, i);
+      g_autoptr(McIdOcrFields) fields = NULL;
+
+      /* Which way up it stands still needs its print when nothing else
+       * told (the clerk is shown the crop). */
+      if (!side->back && front_given && side->crop->upright_known)
+        {
+          r->print_given = TRUE;
+          continue;
+        }
+      if (!side->back)
+        fields = read_front (r, side, r->qr != NULL ? HEADING_END : 0.0, error);
+      else if (r->qr == NULL)
+        fields = mc_id_fields_read (pool, side->crop->image, 0.0, MRZ_TOP, r->cancellable, error);
+      else if (r->qr_layout == MC_CARD_TYPE_CANCUOC_2024)
+        fields = mc_id_fields_read (pool, side->crop->image, 0.0, PLACES_END, r->cancellable, error);
+      else
+        continue;
+      if (fields == NULL)
+        return FALSE;
+      if (!mc_id_fields_reread (pool, side->crop->image, fields, reread, r->cancellable, error))
+        return FALSE;
+      mc_id_ocr_fields_absorb (r->ocr, fields);
+    }
+  r->t_ocr = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* 5. Without a frame, or without a proof: the whole image. Where the
+ * finder saw more on the glass than it framed (a card cut too far by the
+ * glass's edge beside the one it framed), that part of it, even when the
+ * framed side is proven: it is another side. */
+static gboolean
+search_unframed (Reading  *r,
+                 GError  **error)
+{
+  for (guint i = 0; i < r->images->len; i++)
+    {
+      VipsImage *image = g_ptr_array_index (r->images, i);
+      gboolean confirmed = r->qr != NULL || mrz_valid (r);
+
+      if (r->framed[i] && (confirmed || r->ocr->n_labels >= 4))
+        {
+          if (r->unframed[i].width > 0 && !search_rest (r, image, &r->unframed[i], error))
+            return FALSE;
+          r->searched = r->searched || r->unframed[i].width > 0;
+          /* A back beside the framed card that the finder missed (pale,
+           * or touching it): its zone still gives the expiry. */
+          if (!mrz_valid (r) && room_for_another (image, i, r->crops) && !find_mrz (r, image, NULL, error))
+            return FALSE;
+          if (mrz_valid (r))
+            r->have_back = TRUE;
+          continue;
+        }
+      r->searched = TRUE;
+      if (!search_image (r, image, !confirmed, error))
+        return FALSE;
+    }
+  r->t_search = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* 6. The one stage that gives up: nothing at all was read, by any way in. */
+static gboolean
+check_found (Reading  *r,
+             GError  **error)
+{
+  if (r->qr != NULL || r->have_mrz || r->ocr->n_labels > 0 || r->ocr->n_shaped > 0)
+    return TRUE;
+  if (r->crops->len == 0)
+    g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
+                         r->finder_error != NULL ? r->finder_error->message
+                                                 : _("No ID card was found in the images."));
+  else if (r->all_whole)
+    g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
+                         _("No ID card was found in the images. Place the card flat on the glass, away from the edges, and scan again."));
+  else
+    g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_UNREADABLE,
+                         _("A card was found, but nothing on it could be read. Clean the glass and the card, scan at 300 dpi, and try again."));
+  return FALSE;
+}
+
+/* 7. One record from everything read, with warnings about how it was
+ * read. */
+static McIdentity *
+merge_readings (Reading *r)
+{
+  McIdReadings readings = { 0 };
+  McCardType layout = decide_layout (r->ocr->card_type, r->qr_layout, r->qr);
+  McIdentity *identity;
+  GDate today;
+
+  if (g_date_valid (&r->self->today))
+    today = r->self->today;
+  else
+    {
+      g_date_clear (&today, 1);
+      g_date_set_time_t (&today, time (NULL));
+    }
+  readings.qr = r->qr;
+  readings.qr_expected = (layout == MC_CARD_TYPE_CCCD_2021 && r->have_front) ||
+                         (layout == MC_CARD_TYPE_CANCUOC_2024 && r->have_back);
+  readings.mrz = r->have_mrz ? &r->mrz : NULL;
+  readings.mrz_expected = r->have_back;
+  readings.ocr = r->ocr;
+  readings.print_given = r->print_given;
+  readings.card_type = layout;
+  readings.front_read = r->have_front;
+  readings.back_read = r->have_back;
+  readings.today = &today;
+  identity = mc_id_merge (&readings);
+
+  mc_identity_set_qr_payload (identity, r->qr_text);
+  if (r->qr_error != NULL)
+    mc_identity_add_warning (identity, "qr-invalid", MC_ID_FIELD_NONE, r->qr_error->message);
+  for (guint i = 0; i < r->crops->len; i++)
+    if (((McCardCrop *) g_ptr_array_index (r->crops, i))->cut)
+      {
+        mc_identity_add_warning (identity, "card-cut", MC_ID_FIELD_NONE,
+                                 _("Part of the card lay off the glass. Check the values against the card, or place it fully on the glass and scan again."));
+        break;
+      }
+  if (r->crops->len == 0)
+    mc_identity_add_warning (identity, "no-frame", MC_ID_FIELD_NONE,
+                             _("The card’s outline was not found, so it was read from the whole image. Check the values against the card."));
+  else if (!r->have_front || !r->have_back)
+    mc_identity_add_warning (identity, "one-side", MC_ID_FIELD_NONE,
+                             r->have_back ? _("Only the back of the card was read. Scan the front too.")
+                                          : _("Only the front of the card was read. Scan the back too, for the MRZ."));
+  return identity;
+}
+
+/* The framed sides, upright, fronts first. */
+static GPtrArray *
+upright_crops (Reading *r)
+{
+  GPtrArray *crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
+
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < r->sides->len; i++)
+      {
+        Side *side = &g_array_index (r->sides, Side, i);
+
+        if (side->back == (pass == 1))
+          {
+            side->crop->side = side->back ? MC_CARD_SIDE_BACK : MC_CARD_SIDE_FRONT;
+            g_ptr_array_add (crops, mc_card_crop_copy (side->crop));
+          }
+      }
+  return crops;
+}
+
 McIdResult *
 mc_id_reader_read (McIdReader    *self,
                    GPtrArray     *images,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
-  g_autofree gboolean *framed = NULL;
-  g_autofree VipsRect *unframed = NULL;
-  g_autoptr(GArray) sides = g_array_new (FALSE, TRUE, sizeof (Side));
-  g_autoptr(McQrPayload) qr = NULL;
-  g_autofree char *qr_text = NULL;
-  g_autoptr(GError) qr_error = NULL;
-  g_autoptr(GError) finder_error = NULL;
-  g_autoptr(McIdOcrFields) ocr = mc_id_ocr_fields_new ();
-  g_autoptr(McIdentity) identity = NULL;
+  g_auto(Reading) r = { 0 };
   McIdResult *result;
-  McMrz mrz = { 0 };
-  gboolean have_mrz = FALSE, have_front = FALSE, have_back = FALSE, all_whole = TRUE;
-  gboolean searched = FALSE, number_proven;
-  McCardType layout_type = MC_CARD_TYPE_UNKNOWN;
-  McIdReadings readings = { 0 };
-  GDate today;
-  gint64 start = g_get_monotonic_time ();
-  gint64 t_find, t_qr, t_mrz, t_ocr, t_search;
 
   g_return_val_if_fail (MC_IS_ID_READER (self), NULL);
   g_return_val_if_fail (images != NULL, NULL);
 
-  /* 1. The cards. */
-  if (images->len == 0)
-    {
-      g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD, _("No ID card was found in the images."));
-      return NULL;
-    }
-  framed = g_new0 (gboolean, images->len);
-  unframed = g_new0 (VipsRect, images->len);
-  for (guint i = 0; i < images->len; i++)
-    {
-      g_autoptr(GError) local = NULL;
-      g_autoptr(GPtrArray) found = mc_card_finder_find_full (g_ptr_array_index (images, i), i, 2,
-                                                             &unframed[i], cancellable, &local);
+  r.self = self;
+  r.images = images;
+  r.cancellable = cancellable;
+  r.crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
+  r.sides = g_array_new (FALSE, TRUE, sizeof (Side));
+  r.all_whole = TRUE;
+  r.ocr = mc_id_ocr_fields_new ();
+  r.start = g_get_monotonic_time ();
 
-      if (found == NULL)
-        {
-          if (g_error_matches (local, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_NO_CARD))
-            {
-              if (finder_error == NULL)
-                finder_error = g_steal_pointer (&local);
-              continue;
-            }
-          if (g_error_matches (local, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_BAD_IMAGE))
-            {
-              g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE, local->message);
-              return NULL;
-            }
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
-        }
-      framed[i] = found->len > 0;
-      for (guint k = 0; k < found->len; k++)
-        g_ptr_array_add (crops, g_ptr_array_steal_index (found, k--));
-    }
-  t_find = g_get_monotonic_time ();
-
-  /* 2. QR codes, which also tell which way up and which layout. */
-  g_array_set_size (sides, crops->len);
-  for (guint i = 0; i < crops->len; i++)
-    {
-      Side *side = &g_array_index (sides, Side, i);
-      gboolean had_qr = qr != NULL;
-
-      side->crop = g_ptr_array_index (crops, i);
-      side->back = is_back (side->crop);
-      if (!side->crop->whole_image)
-        all_whole = FALSE;
-      read_qr (side, &qr, &qr_text, &qr_error);
-      side->qr_here = qr != NULL && !had_qr;
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-    }
-
-  t_qr = g_get_monotonic_time ();
-
-  /* 3. The MRZ on the back(s): the reading with the most checks holding. */
-  for (guint i = 0; i < sides->len; i++)
-    {
-      Side *side = &g_array_index (sides, Side, i);
-      McMrz attempt;
-      g_autoptr(GError) local = NULL;
-
-      if (!side->back)
-        continue;
-      if (mc_mrz_read_card (self->pool, side->crop->image, &attempt, cancellable, &local))
-        {
-          if (!have_mrz || n_checks (&attempt) > n_checks (&mrz))
-            mrz = attempt;
-          have_mrz = TRUE;
-        }
-      else if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-               g_error_matches (local, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA))
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
-        }
-    }
-
-  /* Where the layout did not show a band: a side it could not place, or
-   * one carrying a căn cước's QR (which sits on the back), may still be a
-   * back turned or skewed in its crop. The MRZ found by its shape settles
-   * it, and which way up the crop stands. */
-  for (guint i = 0; i < sides->len && !(have_mrz && mc_mrz_is_valid (&mrz)); i++)
-    {
-      Side *side = &g_array_index (sides, Side, i);
-
-      if (side->back ||
-          !(side->crop->side == MC_CARD_SIDE_UNKNOWN ||
-            (side->qr_here && decide_layout (MC_CARD_TYPE_UNKNOWN, MC_CARD_TYPE_UNKNOWN, qr) ==
-                              MC_CARD_TYPE_CANCUOC_2024)))
-        continue;
-      if (!find_mrz_on_crop (self, side, &mrz, &have_mrz, cancellable, error))
-        return NULL;
-    }
-
-  for (guint i = 0; i < sides->len; i++)
-    {
-      Side *side = &g_array_index (sides, Side, i);
-
-      if (side->qr_here)
-        layout_type = side->back ? MC_CARD_TYPE_CANCUOC_2024 : MC_CARD_TYPE_CCCD_2021;
-      if (side->back)
-        have_back = TRUE;
-      else
-        have_front = TRUE;
-    }
-
-  t_mrz = g_get_monotonic_time ();
-
-  /* The number's digits past the sixth have no check of their own: where
-   * neither the QR nor the MRZ's check digits give them, the printed
-   * number is read a second time, and two readings that differ leave it
-   * unsure. */
-  number_proven = qr != NULL ||
-                  (have_mrz && (mrz.checks_valid & MC_MRZ_CHECK_ID_NUMBER));
-
-  /* The printed text: every front; a back when it holds fields no check
-   * proved. Parts whose fields a valid QR already gives are left out, as
-   * Tesseract's time grows with the text it is shown: the state heading
-   * (once the QR told the layout), a căn cước's dates (the QR and MRZ have
-   * them; its top third still holds the place of birth, which only the
-   * print has), a chip CCCD's back (date of issue, in the QR). */
-  for (guint i = 0; i < sides->len; i++)
-    {
-      Side *side = &g_array_index (sides, Side, i);
-      g_autoptr(McIdOcrFields) fields = NULL;
-
-      if (!side->back)
-        fields = read_front (self, side, qr != NULL ? HEADING_END : 0.0, cancellable, error);
-      else if (qr == NULL)
-        fields = mc_id_fields_read (self->pool, side->crop->image, 0.0, MRZ_TOP, cancellable, error);
-      else if (layout_type == MC_CARD_TYPE_CANCUOC_2024)
-        fields = mc_id_fields_read (self->pool, side->crop->image, 0.0, PLACES_END, cancellable, error);
-      else
-        continue;
-      if (fields == NULL)
-        return NULL;
-      /* What only the print holds, and the name when no QR spells it out
-       * with its diacritics, is read a second time line by line. */
-      if (!mc_id_fields_reread (self->pool, side->crop->image, fields,
-                                (1u << MC_ID_FIELD_PLACE_OF_ORIGIN) | (1u << MC_ID_FIELD_PLACE_OF_BIRTH) |
-                                (1u << MC_ID_FIELD_DATE_OF_EXPIRY) |
-                                (qr == NULL ? (1u << MC_ID_FIELD_FULL_NAME) |
-                                              (1u << MC_ID_FIELD_PLACE_OF_RESIDENCE) |
-                                              (1u << MC_ID_FIELD_DATE_OF_BIRTH) |
-                                              (1u << MC_ID_FIELD_SEX) |
-                                              (1u << MC_ID_FIELD_DATE_OF_ISSUE) : 0) |
-                                (number_proven ? 0 : (1u << MC_ID_FIELD_ID_NUMBER)),
-                                cancellable, error))
-        return NULL;
-      mc_id_ocr_fields_absorb (ocr, fields);
-    }
-
-  t_ocr = g_get_monotonic_time ();
-
-  /* 4. Without a frame, or without a proof: the whole image. Where the
-   * finder saw more on the glass than it framed (a card cut too far by
-   * the glass's edge beside the one it framed), that part of it, even
-   * when the framed side is proven: it is another side. */
-  for (guint i = 0; i < images->len; i++)
-    {
-      gboolean confirmed = qr != NULL || (have_mrz && mc_mrz_is_valid (&mrz));
-
-      if (framed[i] && (confirmed || ocr->n_labels >= 4))
-        {
-          if (unframed[i].width > 0 &&
-              !search_rest (self, g_ptr_array_index (images, i), &unframed[i], &qr, &qr_text, &qr_error,
-                            &mrz, &have_mrz, ocr, &have_front, &have_back, cancellable, error))
-            return NULL;
-          searched = searched || unframed[i].width > 0;
-          /* A back beside the framed card that the finder missed (pale,
-           * or touching it): its zone still gives the expiry. */
-          if (!(have_mrz && mc_mrz_is_valid (&mrz)) && room_for_another (g_ptr_array_index (images, i), i, crops) &&
-              !find_mrz (self, g_ptr_array_index (images, i), &mrz, &have_mrz, NULL, cancellable, error))
-            return NULL;
-          if (have_mrz && mc_mrz_is_valid (&mrz))
-            have_back = TRUE;
-          continue;
-        }
-      searched = TRUE;
-      if (!search_image (self, g_ptr_array_index (images, i), !confirmed, &qr, &qr_text, &qr_error,
-                         &mrz, &have_mrz, ocr, &have_front, &have_back, cancellable, error))
-        return NULL;
-    }
-
-  t_search = g_get_monotonic_time ();
-
-  if (qr == NULL && !have_mrz && ocr->n_labels == 0 && ocr->n_shaped == 0)
-    {
-      if (crops->len == 0)
-        g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
-                             finder_error != NULL ? finder_error->message
-                                                  : _("No ID card was found in the images."));
-      else if (all_whole)
-        g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
-                             _("No ID card was found in the images. Place the card flat on the glass, away from the edges, and scan again."));
-      else
-        g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_UNREADABLE,
-                             _("A card was found, but nothing on it could be read. Clean the glass and the card, scan at 300 dpi, and try again."));
-      return NULL;
-    }
-
-  /* 5. One record. */
-  layout_type = decide_layout (ocr->card_type, layout_type, qr);
-  if (g_date_valid (&self->today))
-    today = self->today;
-  else
-    {
-      g_date_clear (&today, 1);
-      g_date_set_time_t (&today, time (NULL));
-    }
-  readings.qr = qr;
-  readings.qr_expected = (layout_type == MC_CARD_TYPE_CCCD_2021 && have_front) ||
-                         (layout_type == MC_CARD_TYPE_CANCUOC_2024 && have_back);
-  readings.mrz = have_mrz ? &mrz : NULL;
-  readings.mrz_expected = have_back;
-  readings.ocr = ocr;
-  readings.card_type = layout_type;
-  readings.front_read = have_front;
-  readings.back_read = have_back;
-  readings.today = &today;
-  identity = mc_id_merge (&readings);
-
-  mc_identity_set_qr_payload (identity, qr_text);
-  if (qr_error != NULL)
-    mc_identity_add_warning (identity, "qr-invalid", MC_ID_FIELD_NONE, qr_error->message);
-  for (guint i = 0; i < crops->len; i++)
-    if (((McCardCrop *) g_ptr_array_index (crops, i))->cut)
-      {
-        mc_identity_add_warning (identity, "card-cut", MC_ID_FIELD_NONE,
-                                 _("Part of the card lay off the glass. Check the values against the card, or place it fully on the glass and scan again."));
-        break;
-      }
-  if (crops->len == 0)
-    mc_identity_add_warning (identity, "no-frame", MC_ID_FIELD_NONE,
-                             _("The card’s outline was not found, so it was read from the whole image. Check the values against the card."));
-  else if (!have_front || !have_back)
-    mc_identity_add_warning (identity, "one-side", MC_ID_FIELD_NONE,
-                             have_back ? _("Only the back of the card was read. Scan the front too.")
-                                       : _("Only the front of the card was read. Scan the back too, for the MRZ."));
+  /* Each stage adds to what the ones before it found; none but the last
+   * decides that there is no card. */
+  if (!find_cards (&r, error) ||
+      !read_qr_codes (&r, error) ||
+      !read_mrzs (&r, error) ||
+      !read_printed (&r, error) ||
+      !search_unframed (&r, error) ||
+      !check_found (&r, error))
+    return NULL;
 
   result = g_new0 (McIdResult, 1);
-  result->identity = g_steal_pointer (&identity);
-  result->crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < sides->len; i++)
-      {
-        Side *side = &g_array_index (sides, Side, i);
-
-        if (side->back == (pass == 1))
-          {
-            side->crop->side = side->back ? MC_CARD_SIDE_BACK : MC_CARD_SIDE_FRONT;
-            g_ptr_array_add (result->crops, mc_card_crop_copy (side->crop));
-          }
-      }
+  result->identity = merge_readings (&r);
+  result->crops = upright_crops (&r);
   g_debug ("read %u card side(s) from %u image(s) in %.2f s (find %.2f, qr %.2f, mrz %.2f, "
            "text %.2f, whole image %.2f%s): qr %s, mrz %s, %u labels",
-           crops->len, images->len, (g_get_monotonic_time () - start) / 1e6,
-           (t_find - start) / 1e6, (t_qr - t_find) / 1e6, (t_mrz - t_qr) / 1e6, (t_ocr - t_mrz) / 1e6,
-           (t_search - t_ocr) / 1e6, searched ? "" : " (skipped)",
-           qr != NULL ? "yes" : "no", have_mrz ? (mc_mrz_is_valid (&mrz) ? "valid" : "partial") : "no",
-           ocr->n_labels);
+           r.crops->len, images->len, (g_get_monotonic_time () - r.start) / 1e6,
+           (r.t_find - r.start) / 1e6, (r.t_qr - r.t_find) / 1e6, (r.t_mrz - r.t_qr) / 1e6,
+           (r.t_ocr - r.t_mrz) / 1e6, (r.t_search - r.t_ocr) / 1e6, r.searched ? "" : " (skipped)",
+           r.qr != NULL ? "yes" : "no", r.have_mrz ? (mc_mrz_is_valid (&r.mrz) ? "valid" : "partial") : "no",
+           r.ocr->n_labels);
   return result;
 }
 

@@ -335,17 +335,37 @@ count_words (const McOcrResult *result)
   return n;
 }
 
+/* One search of one image: what mc_id_search_text()'s stages share. */
+typedef struct {
+  McOcrPool         *pool;
+  VipsImage         *image;        /* as given, borrowed */
+  VipsImage         *grey;         /* 8-bit grey at about 300 dpi, owned */
+  McIdSearchResult  *result;
+  GCancellable      *cancellable;
+  int                hint;         /* clockwise degrees to stand it up, or -1 */
+  int                found_at;     /* the way up that read, or -1 */
+  gboolean           strip;        /* as long as an MRZ band and as narrow */
+} Search;
+
+static void
+search_clear (Search *s)
+{
+  g_clear_object (&s->grey);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Search, search_clear)
+
 /* One way up: the labelled fields and any MRZ. Returns the number of
  * readable words (to tell an image with no text), or -1 on error. */
 static int
-read_turned (McOcrPool         *pool,
-             VipsImage         *grey,
-             int                rotation,
-             McIdSearchResult  *out,
-             McIdOcrFields    **fields_out,
-             GCancellable      *cancellable,
-             GError           **error)
+read_turned (Search          *s,
+             int              rotation,
+             McIdOcrFields  **fields_out,
+             GError         **error)
 {
+  McOcrPool *pool = s->pool;
+  McIdSearchResult *out = s->result;
+  GCancellable *cancellable = s->cancellable;
   static const VipsAngle angles[] = { VIPS_ANGLE_D0, VIPS_ANGLE_D90, VIPS_ANGLE_D180, VIPS_ANGLE_D270 };
   g_autoptr(VipsImage) upright = NULL;
   g_autoptr(McOcrResult) result = NULL;
@@ -359,7 +379,7 @@ read_turned (McOcrPool         *pool,
   };
   double aspect;
 
-  if (vips_rot (grey, &upright, angles[(rotation / 90) % 4], NULL) != 0)
+  if (vips_rot (s->grey, &upright, angles[(rotation / 90) % 4], NULL) != 0)
     return prepare_failed (error), -1;
   aspect = (double) vips_image_get_width (upright) / vips_image_get_height (upright);
 
@@ -472,6 +492,144 @@ read_back (McOcrPool        *pool,
   return TRUE;
 }
 
+/* The image as Tesseract reads it best: grey, at about 300 dpi, faint
+ * print stretched. */
+static gboolean
+prepare_grey (Search  *s,
+              GError **error)
+{
+  if (!(s->grey = grey_copy (s->image, reading_scale (s->image), error)))
+    return FALSE;
+  return stretch_levels (&s->grey, error);
+}
+
+/* The MRZ by its shape first: Tesseract's pass over the whole image reads
+ * OCR-B among other print too poorly to find it reliably, and a zone
+ * whose checks hold tells which way the card's text stands. *@done is set
+ * when the zone's card is alone in the image: nothing more to read. */
+static gboolean
+search_mrz_shape (Search    *s,
+                  gboolean  *done,
+                  GError   **error)
+{
+  McIdSearchResult *result = s->result;
+  g_autoptr(GError) local = NULL;
+  McMrzBand band;
+  gboolean alone = FALSE;
+
+  if (!mc_mrz_find_read (s->pool, s->image, &result->mrz, &band, s->cancellable, &local))
+    {
+      if (g_error_matches (local, MC_ID_ERROR, MC_ID_ERROR_NOT_MRZ))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  result->have_mrz = TRUE;
+  if (mc_mrz_is_valid (&result->mrz) &&
+      !read_back (s->pool, s->image, &band, result->fields, &alone, s->cancellable, error))
+    return FALSE;
+  /* No room for another card beside this one: nothing more to read. */
+  if (alone)
+    {
+      result->rotation = mc_mrz_band_rotation (&band);
+      *done = TRUE;
+      return TRUE;
+    }
+  /* Unless a QR on the same image says otherwise (two cards turned
+   * differently), the text stands as the zone does. */
+  if (mc_mrz_is_valid (&result->mrz) &&
+      (s->hint < 0 || s->hint % 360 == mc_mrz_band_rotation (&band)))
+    {
+      s->found_at = result->rotation = mc_mrz_band_rotation (&band);
+      s->hint = s->found_at;
+    }
+  return TRUE;
+}
+
+/* The ways up to read in, most likely first: the hint, else Tesseract's
+ * OSD; then its opposite, then the two across. */
+static gboolean
+plan_ways_up (Search  *s,
+              int      order[4],
+              GError **error)
+{
+  int w = vips_image_get_width (s->grey), h = vips_image_get_height (s->grey);
+  int first = 0;
+
+  if (s->hint >= 0)
+    first = s->hint % 360;
+  else
+    {
+      int degrees = 0;
+      float confidence = 0;
+
+      /* OSD reports how far the text is turned clockwise. Too little text
+       * to tell is no error here: the labels decide. */
+      if (mc_ocr_pool_detect_orientation (s->pool, s->grey, (int) READ_DPI, &degrees, &confidence,
+                                          s->cancellable, NULL))
+        first = (360 - degrees) % 360;
+      if (g_cancellable_set_error_if_cancelled (s->cancellable, error))
+        return FALSE;
+    }
+  /* A strip is an MRZ band only lying down: its two ways of lying first. */
+  s->strip = MAX (w, h) > STRIP_ASPECT * MIN (w, h);
+  if (s->strip && (first % 180 == 0) != (w > h))
+    first = (first + 90) % 360;
+  order[0] = first;
+  order[1] = (first + 180) % 360;
+  order[2] = (first + 90) % 360;
+  order[3] = (first + 270) % 360;
+  return TRUE;
+}
+
+/* Reads each way up in @order until the labels or an MRZ show how the
+ * text stands and what more there is to read. */
+static gboolean
+read_ways_up (Search     *s,
+              const int   order[4],
+              GError    **error)
+{
+  McIdSearchResult *result = s->result;
+  int words_seen = 0;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(McIdOcrFields) fields = NULL;
+      gboolean had_mrz = result->have_mrz;
+      int n_words;
+
+      /* Once one way up has read, only its opposite may still hold the
+       * other side of the card (two cards laid head to tail). */
+      if (s->found_at >= 0 && order[i] != s->found_at && order[i] != (s->found_at + 180) % 360)
+        break;
+      n_words = read_turned (s, order[i], &fields, error);
+      if (n_words < 0)
+        return FALSE;
+      g_debug ("whole image %d × %d turned %d°: %d words, %u labels, mrz %s",
+               vips_image_get_width (s->grey), vips_image_get_height (s->grey), order[i], n_words,
+               fields->n_labels, result->have_mrz ? "yes" : "no");
+      /* Labels count only beside something a card alone prints: a form
+       * asks for a name and a date of birth too. */
+      if ((fields->n_labels >= 2 && fields->n_card_marks >= 1) || (result->have_mrz && !had_mrz))
+        {
+          mc_id_ocr_fields_absorb (result->fields, fields);
+          if (s->found_at < 0)
+            {
+              s->found_at = order[i];
+              result->rotation = order[i];
+            }
+        }
+      words_seen += n_words;
+      if (s->found_at >= 0 && result->have_mrz && (s->strip || result->fields->n_labels >= 3))
+        break;
+      /* No text either way up: turning it further will not help. (OSD,
+       * even when sure, is wrong on cards lying sideways on the glass.) */
+      if (s->found_at < 0 && i == 1 && words_seen < MIN_WORDS)
+        break;
+    }
+  return TRUE;
+}
+
 gboolean
 mc_id_search_text (McOcrPool         *pool,
                    VipsImage         *image,
@@ -481,10 +639,9 @@ mc_id_search_text (McOcrPool         *pool,
                    GCancellable      *cancellable,
                    GError           **error)
 {
-  g_autoptr(VipsImage) grey = NULL;
+  g_auto(Search) s = { 0 };
   int order[4];
-  int first = 0, found_at = -1, words_seen = 0;
-  gboolean strip;
+  gboolean done = FALSE;
 
   g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
   g_return_val_if_fail (VIPS_IS_IMAGE (image), FALSE);
@@ -492,117 +649,26 @@ mc_id_search_text (McOcrPool         *pool,
 
   memset (result, 0, sizeof *result);
   result->fields = mc_id_ocr_fields_new ();
-  if (!(grey = grey_copy (image, reading_scale (image), error)))
-    return FALSE;
-  if (!stretch_levels (&grey, error))
+  s.pool = pool;
+  s.image = image;
+  s.result = result;
+  s.cancellable = cancellable;
+  s.hint = rotation_hint;
+  s.found_at = -1;
+
+  if (!prepare_grey (&s, error))
     return FALSE;
   /* A blank page or lid: nothing to read whichever way up. */
-  if (!has_ink (grey))
+  if (!has_ink (s.grey))
     {
-      g_debug ("whole image %d × %d: no print", vips_image_get_width (grey), vips_image_get_height (grey));
+      g_debug ("whole image %d × %d: no print", vips_image_get_width (s.grey), vips_image_get_height (s.grey));
       return TRUE;
     }
-
-  /* The MRZ by its shape first: Tesseract's pass over the whole image
-   * reads OCR-B among other print too poorly to find it reliably, and a
-   * zone whose checks hold tells which way the card's text stands. */
-  if (want_mrz)
-    {
-      g_autoptr(GError) local = NULL;
-      McMrzBand band;
-
-      if (mc_mrz_find_read (pool, image, &result->mrz, &band, cancellable, &local))
-        {
-          gboolean alone = FALSE;
-
-          result->have_mrz = TRUE;
-          if (mc_mrz_is_valid (&result->mrz) &&
-              !read_back (pool, image, &band, result->fields, &alone, cancellable, error))
-            return FALSE;
-          /* No room for another card beside this one: nothing more to read. */
-          if (alone)
-            {
-              result->rotation = mc_mrz_band_rotation (&band);
-              return TRUE;
-            }
-          /* Unless a QR on the same image says otherwise (two cards
-           * turned differently), the text stands as the zone does. */
-          if (mc_mrz_is_valid (&result->mrz) &&
-              (rotation_hint < 0 || rotation_hint % 360 == mc_mrz_band_rotation (&band)))
-            {
-              found_at = result->rotation = mc_mrz_band_rotation (&band);
-              rotation_hint = found_at;
-            }
-        }
-      else if (!g_error_matches (local, MC_ID_ERROR, MC_ID_ERROR_NOT_MRZ))
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-    }
-
-  if (rotation_hint >= 0)
-    first = rotation_hint % 360;
-  else
-    {
-      int degrees = 0;
-      float confidence = 0;
-
-      /* OSD reports how far the text is turned clockwise. Too little text
-       * to tell is no error here: the labels decide. */
-      if (mc_ocr_pool_detect_orientation (pool, grey, (int) READ_DPI, &degrees, &confidence,
-                                          cancellable, NULL))
-        first = (360 - degrees) % 360;
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-    }
-  /* A strip is an MRZ band only lying down: its two ways of lying first. */
-  {
-    int w = vips_image_get_width (grey), h = vips_image_get_height (grey);
-
-    strip = MAX (w, h) > STRIP_ASPECT * MIN (w, h);
-    if (strip && (first % 180 == 0) != (w > h))
-      first = (first + 90) % 360;
-  }
-  order[0] = first;
-  order[1] = (first + 180) % 360;
-  order[2] = (first + 90) % 360;
-  order[3] = (first + 270) % 360;
-
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    {
-      g_autoptr(McIdOcrFields) fields = NULL;
-      gboolean had_mrz = result->have_mrz;
-      int n_words;
-
-      /* Once one way up has read, only its opposite may still hold the
-       * other side of the card (two cards laid head to tail). */
-      if (found_at >= 0 && order[i] != found_at && order[i] != (found_at + 180) % 360)
-        break;
-      n_words = read_turned (pool, grey, order[i], result, &fields, cancellable, error);
-      if (n_words < 0)
-        return FALSE;
-      g_debug ("whole image %d × %d turned %d°: %d words, %u labels, mrz %s",
-               vips_image_get_width (grey), vips_image_get_height (grey), order[i], n_words,
-               fields->n_labels, result->have_mrz ? "yes" : "no");
-      /* Labels count only beside something a card alone prints: a form
-       * asks for a name and a date of birth too. */
-      if ((fields->n_labels >= 2 && fields->n_card_marks >= 1) || (result->have_mrz && !had_mrz))
-        {
-          mc_id_ocr_fields_absorb (result->fields, fields);
-          if (found_at < 0)
-            {
-              found_at = order[i];
-              result->rotation = order[i];
-            }
-        }
-      words_seen += n_words;
-      if (found_at >= 0 && result->have_mrz && (strip || result->fields->n_labels >= 3))
-        break;
-      /* No text either way up: turning it further will not help. (OSD,
-       * even when sure, is wrong on cards lying sideways on the glass.) */
-      if (found_at < 0 && i == 1 && words_seen < MIN_WORDS)
-        break;
-    }
-  return TRUE;
+  if (want_mrz && !search_mrz_shape (&s, &done, error))
+    return FALSE;
+  if (done)
+    return TRUE;
+  if (!plan_ways_up (&s, order, error))
+    return FALSE;
+  return read_ways_up (&s, order, error);
 }

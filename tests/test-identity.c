@@ -147,6 +147,38 @@ test_merge_all_agree (void)
   g_assert_cmpstr (mc_identity_get_mrz_lines (id)[0], ==, VN1);
 }
 
+/* A căn cước whose front was left unread because its QR and zone give
+ * all it prints: the back's print read what only it holds, and the
+ * clerk is told the printed text was read, not "partly read". */
+static void
+test_merge_print_given (void)
+{
+  g_autoptr(McQrPayload) qr = qr_payload (QR);
+  g_autoptr(McIdOcrFields) ocr = mc_id_ocr_fields_new ();
+  McMrz mrz;
+  McIdReadings r;
+
+  parse_mrz (VN1, VN2, VN3, &mrz);
+  ocr_set (ocr, MC_ID_FIELD_PLACE_OF_BIRTH, "Vạn Ninh, Khánh Hòa", 0.94);
+  ocr_set (ocr, MC_ID_FIELD_PLACE_OF_RESIDENCE, "Thôn Phú Hội 2, Ninh Hưng, Ninh Hòa, Khánh Hòa", 0.92);
+  ocr->n_labels = 2;
+  for (int given = 0; given < 2; given++)
+    {
+      g_autoptr(McIdentity) id = NULL;
+
+      r = (McIdReadings) { .qr = qr, .qr_expected = TRUE, .mrz = &mrz, .mrz_expected = TRUE, .ocr = ocr,
+                           .print_given = given, .card_type = MC_CARD_TYPE_CANCUOC_2024,
+                           .front_read = TRUE, .back_read = TRUE, .today = &today };
+      id = mc_id_merge (&r);
+      g_assert_cmpint (mc_identity_get_source_status (id, MC_ID_SOURCE_OCR), ==,
+                       given ? MC_ID_SOURCE_STATUS_VALID : MC_ID_SOURCE_STATUS_PARTIAL);
+      /* What the front would have added comes from the QR and the zone. */
+      assert_field (id, MC_ID_FIELD_ID_NUMBER, "056090001234", MC_ID_SOURCE_QR, TRUE);
+      assert_field (id, MC_ID_FIELD_NATIONALITY, "Việt Nam", MC_ID_SOURCE_MRZ, TRUE);
+      assert_field (id, MC_ID_FIELD_PLACE_OF_BIRTH, "Vạn Ninh, Khánh Hòa", MC_ID_SOURCE_OCR, TRUE);
+    }
+}
+
 /* Two checked sources that disagree: a conflict for the clerk. */
 static void
 test_merge_conflict (void)
@@ -633,6 +665,7 @@ main (int   argc,
 
   g_test_add_func ("/ocr/identity/merge-all-agree", test_merge_all_agree);
   g_test_add_func ("/ocr/identity/merge-conflict", test_merge_conflict);
+  g_test_add_func ("/ocr/identity/merge-print-given", test_merge_print_given);
   g_test_add_func ("/ocr/identity/merge-no-qr", test_merge_no_qr);
   g_test_add_func ("/ocr/identity/merge-mrz-only", test_merge_mrz_only);
   g_test_add_func ("/ocr/identity/merge-print-only", test_merge_print_only);
