@@ -182,6 +182,47 @@ check_timestamp (McPdfSignature                  *sig,
     }
 }
 
+/* The signer: the included certificate matching the signer info, or
+ * NULL. */
+static gnutls_x509_crt_t
+find_signer (gnutls_pkcs7_t                         p7,
+             const gnutls_pkcs7_signature_info_st *info)
+{
+  gnutls_x509_crt_t signer = NULL;
+
+  for (int i = 0, n = gnutls_pkcs7_get_crt_count (p7); i < n && signer == NULL; i++)
+    {
+      gnutls_datum_t raw = { 0 };
+      gnutls_x509_crt_t crt = NULL;
+      guint8 serial[64];
+      size_t serial_len = sizeof serial;
+      gnutls_datum_t issuer = { 0 };
+
+      if (gnutls_pkcs7_get_crt_raw2 (p7, i, &raw) < 0)
+        continue;
+      if (gnutls_x509_crt_init (&crt) >= 0 && gnutls_x509_crt_import (crt, &raw, GNUTLS_X509_FMT_DER) >= 0)
+        {
+          gboolean match = TRUE;
+
+          if (info->signer_serial.size > 0 &&
+              gnutls_x509_crt_get_serial (crt, serial, &serial_len) >= 0)
+            match = serial_len == info->signer_serial.size &&
+                    memcmp (serial, info->signer_serial.data, serial_len) == 0;
+          if (match && info->issuer_dn.size > 0 && gnutls_x509_crt_get_raw_issuer_dn (crt, &issuer) >= 0)
+            {
+              match = issuer.size == info->issuer_dn.size && memcmp (issuer.data, info->issuer_dn.data, issuer.size) == 0;
+              gnutls_free (issuer.data);
+            }
+          if (match)
+            signer = g_steal_pointer (&crt);
+        }
+      if (crt)
+        gnutls_x509_crt_deinit (crt);
+      gnutls_free (raw.data);
+    }
+  return signer;
+}
+
 static void
 check_one (McPdfSignature             *sig,
            const char                 *data,
@@ -226,37 +267,7 @@ check_one (McPdfSignature             *sig,
       sig->problem = g_strdup (_("The signature data is damaged."));
       goto out;
     }
-  /* The signer: the included certificate matching the signer info. */
-  for (int i = 0, n = gnutls_pkcs7_get_crt_count (p7); i < n && signer == NULL; i++)
-    {
-      gnutls_datum_t raw = { 0 };
-      gnutls_x509_crt_t crt = NULL;
-      guint8 serial[64];
-      size_t serial_len = sizeof serial;
-      gnutls_datum_t issuer = { 0 };
-
-      if (gnutls_pkcs7_get_crt_raw2 (p7, i, &raw) < 0)
-        continue;
-      if (gnutls_x509_crt_init (&crt) >= 0 && gnutls_x509_crt_import (crt, &raw, GNUTLS_X509_FMT_DER) >= 0)
-        {
-          gboolean match = TRUE;
-
-          if (info.signer_serial.size > 0 &&
-              gnutls_x509_crt_get_serial (crt, serial, &serial_len) >= 0)
-            match = serial_len == info.signer_serial.size &&
-                    memcmp (serial, info.signer_serial.data, serial_len) == 0;
-          if (match && info.issuer_dn.size > 0 && gnutls_x509_crt_get_raw_issuer_dn (crt, &issuer) >= 0)
-            {
-              match = issuer.size == info.issuer_dn.size && memcmp (issuer.data, info.issuer_dn.data, issuer.size) == 0;
-              gnutls_free (issuer.data);
-            }
-          if (match)
-            signer = g_steal_pointer (&crt);
-        }
-      if (crt)
-        gnutls_x509_crt_deinit (crt);
-      gnutls_free (raw.data);
-    }
+  signer = find_signer (p7, &info);
   if (signer == NULL)
     {
       sig->problem = g_strdup (_("The signer’s certificate is not in the signature."));
