@@ -43,7 +43,7 @@ static gboolean
 on_close_request (McTokenPinDialog *self)
 {
   /* Closed without a PIN: the papers stay unsigned, and the session says so. */
-  if (!self->answered)
+  if (!self->answered && self->session != NULL)
     {
       self->answered = TRUE;
       mc_visit_session_answer_pin (self->session, NULL);
@@ -56,7 +56,7 @@ on_close_request (McTokenPinDialog *self)
 static void
 on_session_changed (McTokenPinDialog *self)
 {
-  if (!mc_visit_session_is_asking_pin (self->session))
+  if (self->session != NULL && !mc_visit_session_is_asking_pin (self->session))
     {
       self->answered = TRUE;
       gtk_window_close (GTK_WINDOW (self));
@@ -91,6 +91,10 @@ mc_token_pin_dialog_dispose (GObject *object)
   McTokenPinDialog *self = MC_TOKEN_PIN_DIALOG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MC_TYPE_TOKEN_PIN_DIALOG);
+  /* The session outlives a closed prompt: its "changed" must not reach
+   * a disposed one (g_signal_connect_object lets go only at finalize). */
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (mc_token_pin_dialog_parent_class)->dispose (object);
