@@ -306,8 +306,9 @@ _mc_visit_session_end_signing (McVisitSession *self,
           g_hash_table_iter_init (&iter, run->results);
           while (g_hash_table_iter_next (&iter, &key, &value))
             {
-              g_hash_table_insert (self->signatures, g_strdup (key), value);
+              /* Stolen: the key and the value move, nothing is copied. */
               g_hash_table_iter_steal (&iter);
+              g_hash_table_insert (self->signatures, key, value);
             }
           stopped = g_strdup (run->stopped);
         }
@@ -475,8 +476,8 @@ on_loaded (GObject      *source,
   g_hash_table_iter_init (&iter, found);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      g_hash_table_insert (self->signatures, g_strdup (key), value);
       g_hash_table_iter_steal (&iter);
+      g_hash_table_insert (self->signatures, key, value);
     }
   _mc_visit_session_changed (self);
 }
