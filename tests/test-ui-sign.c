@@ -139,15 +139,22 @@ view_idle (gpointer data)
   return !mc_visit_session_is_busy (mc_visit_view_get_session (view ()));
 }
 
-/* A PIN prompt on screen other than @old. */
+/* The @nth PIN prompt of the test on screen. Each prompt met is numbered:
+ * comparing with the last one's address would not do, as a closed prompt
+ * is freed and the next may be given the same memory. */
 static McTokenPinDialog *pin_dialog;
+static guint pins_met;
 
 static gboolean
-pin_asked (gpointer old)
+pin_asked (gpointer nth)
 {
   GtkWindow *w = mc_test_find_toplevel (MC_TYPE_TOKEN_PIN_DIALOG);
 
-  if (w == NULL || (gpointer) w == old)
+  if (w == NULL)
+    return FALSE;
+  if (g_object_get_data (G_OBJECT (w), "mc-test-nth") == NULL)
+    g_object_set_data (G_OBJECT (w), "mc-test-nth", GUINT_TO_POINTER (++pins_met));
+  if (g_object_get_data (G_OBJECT (w), "mc-test-nth") != nth)
     return FALSE;
   pin_dialog = MC_TOKEN_PIN_DIALOG (w);
   return TRUE;
@@ -191,7 +198,7 @@ test_sign_visit (void)
 
   /* Making the files asks for the PIN, once for the visit. */
   gtk_widget_activate_action (GTK_WIDGET (view ()), "visit.package", NULL);
-  g_assert_true (mc_test_wait_until (pin_asked, NULL, 120));
+  g_assert_true (mc_test_wait_until (pin_asked, GUINT_TO_POINTER (1), 120));
   g_assert_null (mc_token_pin_dialog_get_problem (pin_dialog));
   mc_test_wait_for_frames (GTK_WIDGET (pin_dialog));
   mc_test_screenshot (GTK_WIDGET (pin_dialog), "sign-pin-prompt");
@@ -199,7 +206,7 @@ test_sign_visit (void)
   /* A wrong PIN: asked again, told how many tries are left. */
   mc_token_pin_dialog_set_pin (pin_dialog, "000000");
   gtk_widget_activate_action (GTK_WIDGET (pin_dialog), "token.sign", NULL);
-  g_assert_true (mc_test_wait_until (pin_asked, pin_dialog, 60));
+  g_assert_true (mc_test_wait_until (pin_asked, GUINT_TO_POINTER (2), 60));
   problem = mc_token_pin_dialog_get_problem (pin_dialog);
   g_assert_nonnull (problem);
   g_assert_nonnull (strstr (problem, _("Wrong PIN. Only a few tries are left before the token locks.")));
