@@ -93,8 +93,18 @@ mc_test_wait_until (gboolean (*done) (gpointer),
 {
   gint64 deadline = g_get_monotonic_time () + 4 * (gint64) seconds * G_USEC_PER_SEC;
 
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (5 * 1000);
-  return done (data);
+  /* @done is asked once per turn and its answer kept: a predicate that
+   * takes what it finds (the next prompt, the next row) may say TRUE only
+   * once. */
+  for (;;)
+    {
+      gboolean expired = g_get_monotonic_time () >= deadline;
+
+      if (done (data))
+        return TRUE;
+      if (expired)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5 * 1000);
+    }
 }
