@@ -1,94 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
-#include <libsecret/secret.h>
-#include <glib/gstdio.h>
 
 #include "mc-core.h"
 #include "mc-portal-error.h"
 #include "mc-portal-token.h"
+#include "mc-test-keyring.h"
 #include "mc-test-package.h"
 #include "mc-test-portal.h"
 #include "mc-test-util.h"
 
-/* The portal token in a real password store: a private session bus
- * (GTestDBus) with gnome-keyring-daemon on it, started by this test with
- * a fresh home and an unlocked login keyring, and stopped at the end. */
+/* The portal token in a real password store: gnome-keyring-daemon on a
+ * private session bus (tests/mc-test-keyring.c), stopped at the end. */
 
 #define TOKEN "keyring-token-91c3b7"
 
 static char *tmpdir;
-static GTestDBus *bus;
-static GSubprocess *keyring;
-
-static void
-start_keyring (void)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr(GDBusConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *home = g_build_filename (tmpdir, "home", NULL);
-  g_autofree char *run = g_build_filename (tmpdir, "run", NULL);
-  g_autofree char *data = g_build_filename (home, ".local", "share", NULL);
-  GOutputStream *stdin_pipe;
-  gint64 until;
-
-  g_assert_cmpint (g_mkdir_with_parents (home, 0700), ==, 0);
-  g_assert_cmpint (g_mkdir_with_parents (run, 0700), ==, 0);
-
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (bus);
-
-  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", run, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", g_test_dbus_get_bus_address (bus), TRUE);
-  /* --unlock reads the login keyring's password from standard input and
-   * makes the keyring, unlocked, so nothing prompts. */
-  keyring = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon", "--foreground",
-                                         "--components=secrets", "--unlock", NULL);
-  g_assert_no_error (error);
-  stdin_pipe = g_subprocess_get_stdin_pipe (keyring);
-  g_output_stream_write_all (stdin_pipe, "motcua-test", 11, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_close (stdin_pipe, NULL, &error);
-  g_assert_no_error (error);
-
-  /* Ready when it owns the Secret Service name. */
-  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  for (;;)
-    {
-      g_autoptr(GVariant) reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                                               "org.freedesktop.DBus", "NameHasOwner",
-                                                               g_variant_new ("(s)", "org.freedesktop.secrets"),
-                                                               G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
-                                                               -1, NULL, &error);
-      gboolean owned = FALSE;
-
-      g_assert_no_error (error);
-      g_variant_get (reply, "(b)", &owned);
-      if (owned)
-        break;
-      g_assert_cmpint (g_get_monotonic_time (), <, until);
-      g_usleep (50000);
-    }
-}
-
-static void
-stop_keyring (void)
-{
-  if (keyring == NULL)
-    return;
-  g_subprocess_send_signal (keyring, SIGTERM);
-  g_subprocess_wait (keyring, NULL, NULL);
-  g_clear_object (&keyring);
-}
 
 /* Runs motcua-tool on the private bus, with @input on its standard input. */
 static int
@@ -238,7 +166,7 @@ test_store_gone (void)
   g_autoptr(GError) error = NULL;
   char *token;
 
-  stop_keyring ();
+  mc_test_keyring_stop ();
   token = mc_portal_token_lookup ("https://portal.example.vn/api", NULL, &error);
   g_assert_null (token);
   g_assert_error (error, MC_PORTAL_ERROR, MC_PORTAL_ERROR_SECRET_SERVICE);
@@ -255,7 +183,7 @@ main (int   argc,
   mc_test_init (&argc, &argv);
 
   tmpdir = mc_test_make_tmpdir ("portal-secret");
-  start_keyring ();
+  mc_test_keyring_start (tmpdir);
 
   g_test_add_func ("/portal-secret/store-lookup-forget", test_store_lookup_forget);
   g_test_add_func ("/portal-secret/tool-upload", test_tool_upload);
@@ -263,12 +191,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  secret_service_disconnect ();
-  stop_keyring ();
-  /* Stopped, not brought down: libsecret keeps the bus connection for the
-   * process's life, and _down() (also run when the GTestDBus is freed)
-   * would wait for it to go; the object lives until exit. */
-  g_test_dbus_stop (bus);
+  mc_test_keyring_end ();
   mc_test_rm_rf (tmpdir);
   g_free (tmpdir);
   return status;
