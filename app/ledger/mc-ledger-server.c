@@ -3,22 +3,26 @@
 
 #include "config.h"
 
-#include <string.h>
 #include <libpq-fe.h>
 #include <glib/gi18n.h>
-#include <libsecret/secret.h>
 
 #include "mc-ledger-server.h"
 #include "mc-ledger-types.h"
+#include "mc-secret.h"
 
 /* One item per account and server. */
-static const SecretSchema password_schema = {
-  "org.motcua.MotCua.LedgerServer",
-  SECRET_SCHEMA_NONE,
+static const McSecretKind password_kind = {
   {
-    { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
+    "org.motcua.MotCua.LedgerServer",
+    SECRET_SCHEMA_NONE,
+    {
+      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
   },
+  mc_ledger_error_quark,
+  MC_LEDGER_ERROR_AUTH,
+  N_("The password store of this computer (GNOME Keyring) is not available, so the ledger server’s password cannot be read or saved there. The password is looked for in the file ~/.pgpass instead."),
 };
 
 static void
@@ -146,44 +150,16 @@ mc_ledger_server_describe (const char  *conninfo,
                           dbname ? dbname : (user ? user : g_get_user_name ()));
 }
 
-/* Whatever libsecret says went wrong, the advice is the same. */
-static void
-set_store_error (GError **error,
-                 GError  *cause)
-{
-  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_propagate_error (error, cause);
-      return;
-    }
-  g_debug ("Secret Service: %s", cause->message);
-  g_error_free (cause);
-  g_set_error_literal (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH,
-                       _("The password store of this computer (GNOME Keyring) is not available, so the ledger server’s password cannot be read or saved there. The password is looked for in the file ~/.pgpass instead."));
-}
-
 char *
 mc_ledger_server_password_lookup (const char    *conninfo,
                                   GCancellable  *cancellable,
                                   GError       **error)
 {
   g_autofree char *key = mc_ledger_server_describe (conninfo, error);
-  GError *local_error = NULL;
-  char *secret, *password;
 
   if (key == NULL)
     return NULL;
-  secret = secret_password_lookup_sync (&password_schema, cancellable, &local_error, "server", key, NULL);
-  if (local_error != NULL)
-    {
-      set_store_error (error, local_error);
-      return NULL;
-    }
-  if (secret == NULL)
-    return NULL;
-  password = g_strdup (secret);
-  secret_password_free (secret);
-  return password;
+  return mc_secret_lookup (&password_kind, cancellable, error, "server", key, NULL);
 }
 
 gboolean
@@ -194,36 +170,21 @@ mc_ledger_server_password_store (const char    *conninfo,
 {
   g_autofree char *key = mc_ledger_server_describe (conninfo, error);
   g_autofree char *label = NULL;
-  GError *local_error = NULL;
 
   if (key == NULL)
     return FALSE;
   if (password == NULL || *password == '\0')
-    {
-      secret_password_clear_sync (&password_schema, cancellable, &local_error, "server", key, NULL);
-    }
-  else
-    {
-      /* Translators: the label of the password in the password manager */
-      label = g_strdup_printf (_("Một Cửa ledger server %s"), key);
-      secret_password_store_sync (&password_schema, SECRET_COLLECTION_DEFAULT, label, password,
-                                  cancellable, &local_error, "server", key, NULL);
-    }
-  if (local_error != NULL)
-    {
-      set_store_error (error, local_error);
-      return FALSE;
-    }
-  return TRUE;
+    return mc_secret_clear (&password_kind, cancellable, error, "server", key, NULL);
+
+  /* Translators: the label of the password in the password manager */
+  label = g_strdup_printf (_("Một Cửa ledger server %s"), key);
+  return mc_secret_store (&password_kind, label, password, cancellable, error, "server", key, NULL);
 }
 
 void
 mc_ledger_server_password_free (char *password)
 {
-  if (password == NULL)
-    return;
-  memset (password, 0, strlen (password));
-  g_free (password);
+  mc_secret_free (password);
 }
 
 /* A value in a key=value connection string: quoted, with \ and ' escaped. */
