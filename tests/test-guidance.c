@@ -703,24 +703,102 @@ test_speaker_unavailable (void)
   g_autoptr(McSpeaker) speaker = mc_speaker_new ();
   g_autofree char *address = g_strdup_printf ("unix_socket:%s/no-such-folder/speechd.sock", tmp_root);
   SpeakWatch w = { 0 };
-  gint64 before;
 
   g_setenv ("SPEECHD_ADDRESS", address, TRUE);
   g_signal_connect (speaker, "said", G_CALLBACK (on_said), &w);
   g_signal_connect (speaker, "notify::error", G_CALLBACK (on_error), &w);
 
-  before = g_get_monotonic_time ();
   mc_speaker_say (speaker, "Xin chào", "vi");
-  /* The call itself does no I/O. */
-  g_assert_cmpint (g_get_monotonic_time () - before, <, G_USEC_PER_SEC / 10);
   g_assert_true (wait_for_speaker (&w, 30));
   g_assert_null (w.said);
   g_assert_nonnull (mc_speaker_get_error (speaker));
   g_test_message ("message: %s", mc_speaker_get_error (speaker));
   if (mc_speaker_is_built_in ())
     g_assert_nonnull (strstr (mc_speaker_get_error (speaker), "Speech Dispatcher"));
-  /* The main loop kept running while the thread tried to connect. */
-  g_assert_cmpint (w.longest_gap, <, G_USEC_PER_SEC / 2);
+  /* That the caller never waits is /guidance/speaker/never-waits: a
+   * bound on the main loop's longest pause here would fail on a loaded
+   * machine. */
+  g_test_message ("longest pause of the main loop: %.0f ms", w.longest_gap / 1000.0);
+  g_unsetenv ("SPEECHD_ADDRESS");
+}
+
+static gboolean
+socket_readable (gpointer data)
+{
+  return g_socket_condition_check (G_SOCKET (data), G_IO_IN) != 0;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A Speech Dispatcher that takes the connection and never answers: while
+ * the speaker's thread waits for it, the caller is back and the main loop
+ * turns. Shown by what happens, not by how long anything took, so a
+ * loaded machine cannot fail it. When the daemon hangs up, a message. */
+static void
+test_speaker_never_waits (void)
+{
+  g_autoptr(McSpeaker) speaker = NULL;
+  g_autofree char *dir = g_build_filename (tmp_root, "silent-speechd", NULL);
+  g_autofree char *path = g_build_filename (dir, "speechd.sock", NULL);
+  g_autofree char *address = g_strdup_printf ("unix_socket:%s", path);
+  g_autoptr(GSocketAddress) where = NULL;
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocket) daemon_side = NULL;
+  g_autoptr(GError) error = NULL;
+  SpeakWatch w = { 0 };
+  gboolean idle_ran = FALSE;
+
+  if (!mc_speaker_is_built_in ())
+    {
+      g_test_skip ("built without Speech Dispatcher");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  listener = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, &error);
+  g_assert_no_error (error);
+  where = g_unix_socket_address_new (path);
+  g_assert_true (g_socket_bind (listener, where, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listen (listener, &error));
+  g_assert_no_error (error);
+  g_setenv ("SPEECHD_ADDRESS", address, TRUE);
+
+  speaker = mc_speaker_new ();
+  g_signal_connect (speaker, "said", G_CALLBACK (on_said), &w);
+  g_signal_connect (speaker, "notify::error", G_CALLBACK (on_error), &w);
+  mc_speaker_say (speaker, "Xin chào", "vi");
+
+  /* The thread connects and sends its first command, then waits for a
+   * reply that does not come. */
+  g_assert_true (mc_test_wait_until (socket_readable, listener, 30));
+  daemon_side = g_socket_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (mc_test_wait_until (socket_readable, daemon_side, 30));
+
+  /* Meanwhile the main loop runs, and nothing has been reported. */
+  g_idle_add (set_flag, &idle_ran);
+  g_assert_true (mc_test_wait_until (flag_set, &idle_ran, 30));
+  g_assert_false (speaker_answered (&w));
+
+  /* The daemon hangs up: said, not a hang and not a crash. */
+  g_socket_close (daemon_side, NULL);
+  g_socket_close (listener, NULL);
+  g_assert_true (wait_for_speaker (&w, 30));
+  g_test_message ("said: %s, message: %s", w.said ? w.said : "(nothing)",
+                  mc_speaker_get_error (speaker) ? mc_speaker_get_error (speaker) : "(none)");
+  g_assert_null (w.said);
+  g_assert_nonnull (mc_speaker_get_error (speaker));
   g_unsetenv ("SPEECHD_ADDRESS");
 }
 
@@ -754,7 +832,7 @@ test_speaker_speaks (void)
   if (w.error_seen)
     g_error ("read-aloud failed: %s", mc_speaker_get_error (speaker));
   g_assert_cmpstr (w.said, ==, "Xin mời đặt thẻ căn cước lên mặt kính.");
-  g_assert_cmpint (w.longest_gap, <, G_USEC_PER_SEC / 2);
+  g_test_message ("longest pause of the main loop: %.0f ms", w.longest_gap / 1000.0);
   g_free (w.said);
 }
 
@@ -795,6 +873,7 @@ main (int   argc,
   g_test_add_func ("/guidance/self-service/purge", test_purge);
   g_test_add_func ("/guidance/qr", test_qr);
   g_test_add_func ("/guidance/speaker/unavailable", test_speaker_unavailable);
+  g_test_add_func ("/guidance/speaker/never-waits", test_speaker_never_waits);
   g_test_add_func ("/guidance/speaker/speaks", test_speaker_speaks);
 
   ret = g_test_run ();
