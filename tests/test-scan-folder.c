@@ -99,14 +99,31 @@ fixture_teardown (Fixture *f, gconstpointer data)
 }
 
 static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* @seconds only guards against a hang: mc_test_wait_until stretches it
+ * for a loaded machine or the sanitizer build. */
+static gboolean
 iterate_until (gboolean *flag,
                guint     seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  return mc_test_wait_until (flag_set, flag, seconds);
+}
 
-  while (!*flag && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  return *flag;
+typedef struct {
+  Fixture *f;
+  guint    n;
+} PagesWait;
+
+static gboolean
+pages_or_done (gpointer data)
+{
+  PagesWait *w = data;
+
+  return w->f->pages->len >= w->n || w->f->done;
 }
 
 static gboolean
@@ -114,10 +131,9 @@ iterate_until_pages (Fixture *f,
                      guint    n,
                      guint    seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  PagesWait w = { f, n };
 
-  while (f->pages->len < n && !f->done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  mc_test_wait_until (pages_or_done, &w, seconds);
   return f->pages->len >= n;
 }
 

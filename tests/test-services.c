@@ -18,27 +18,6 @@
 #define BIRTH "1.001193"          /* Đăng ký khai sinh */
 #define RECEIPT "000.00.22.H31-261128-0007"
 
-static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, wake, NULL);
-  gboolean ok;
-
-  while (!(ok = done (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return ok;
-}
-
 typedef struct {
   McServices *services;
   char       *visit_id;
@@ -110,7 +89,7 @@ test_record_waiting (void)
       g_assert_nonnull (mc_procedure_catalog_lookup (mc_services_get_procedures (start.services), BIRTH));
       /* The filed visit is not finished until it is recorded. */
       g_assert_cmpuint (mc_services_get_resumable (start.services), ==, run == 0 ? 1 : 0);
-      g_assert_true (wait_until (recorded, &start, 60));
+      g_assert_true (mc_test_wait_until (recorded, &start, 60));
       g_assert_nonnull (mc_services_get_ledger (start.services));
       g_assert_null (mc_services_get_ledger_problem (start.services));
       g_assert_cmpint (mc_test_count_ledger_filings (ledger_path, RECEIPT), ==, 1);
