@@ -40,6 +40,7 @@ struct _McTestPortal
   guint            n_invalid;
   guint            n_active;
   guint            seq;
+  gint64           stall_began_us;
 };
 
 void
@@ -218,6 +219,9 @@ stall (Conn     *c,
 {
   gint64 until = g_get_monotonic_time () + STALL_LIMIT_US;
 
+  g_mutex_lock (&c->self->lock);
+  c->self->stall_began_us = g_get_monotonic_time ();
+  g_mutex_unlock (&c->self->lock);
   while (g_get_monotonic_time () < until && !shutting_down (c->self))
     {
       if (watch_client &&
@@ -985,6 +989,17 @@ mc_test_portal_count_filings (McTestPortal *self)
   n = g_hash_table_size (self->filings);
   g_mutex_unlock (&self->lock);
   return n;
+}
+
+gint64
+mc_test_portal_get_stall_began (McTestPortal *self)
+{
+  gint64 at;
+
+  g_mutex_lock (&self->lock);
+  at = self->stall_began_us;
+  g_mutex_unlock (&self->lock);
+  return at;
 }
 
 guint

@@ -57,6 +57,9 @@ guint         mc_test_portal_count_repeats (McTestPortal    *self);
 /* Uploads that broke the contract (the portal answered 400): any is a
  * bug in the client. */
 guint         mc_test_portal_count_invalid (McTestPortal    *self);
+/* When the last stall fault began to stall (g_get_monotonic_time ()), 0
+ * before any. */
+gint64        mc_test_portal_get_stall_began (McTestPortal *self);
 /* Copies of the requests so far, in arrival order. */
 GPtrArray    *mc_test_portal_get_requests  (McTestPortal    *self);
 char         *mc_test_portal_dup_receipt   (McTestPortal    *self,
