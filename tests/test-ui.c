@@ -69,6 +69,9 @@ test_first_run (void)
   /* No ward yet: the first-run dialog asks before anything else. */
   dialog = mc_test_find_toplevel (MC_TYPE_FIRST_RUN_DIALOG);
   g_assert_nonnull (dialog);
+  /* Held weakly: were it closed and freed, a new dialog could take its
+   * address and pass for it. */
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   g_assert_true (gtk_window_get_modal (dialog));
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (mc_test_main_window ()));
   mc_test_screenshot (GTK_WIDGET (dialog), "first-run-empty");
@@ -80,6 +83,7 @@ test_first_run (void)
   mc_test_iterate ();
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.start", NULL);
   mc_test_iterate ();
+  g_assert_nonnull (dialog);
   g_assert_true (mc_test_find_toplevel (MC_TYPE_FIRST_RUN_DIALOG) == dialog);
   ward = g_settings_get_string (settings, "ward-code");
   g_assert_cmpstr (ward, ==, "");
@@ -91,6 +95,7 @@ test_first_run (void)
   mc_test_iterate ();
 
   g_assert_null (mc_test_find_toplevel (MC_TYPE_FIRST_RUN_DIALOG));
+  g_clear_weak_pointer (&dialog);
   g_clear_pointer (&ward, g_free);
   ward = g_settings_get_string (settings, "ward-code");
   counter = g_settings_get_string (settings, "counter-name");
