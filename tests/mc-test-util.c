@@ -108,3 +108,16 @@ mc_test_wait_until (gboolean (*done) (gpointer),
         g_usleep (5 * 1000);
     }
 }
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+gboolean
+mc_test_wait_for_flag (gboolean *flag,
+                       guint     seconds)
+{
+  return mc_test_wait_until (flag_set, flag, seconds);
+}

@@ -29,4 +29,7 @@ void mc_test_allow_vips_warnings (void);
  * long as the condition needs. */
 gboolean mc_test_wait_until (gboolean (*done) (gpointer), gpointer data, guint seconds);
 
+/* mc_test_wait_until() for a flag a callback sets. */
+gboolean mc_test_wait_for_flag (gboolean *flag, guint seconds);
+
 G_END_DECLS

@@ -729,12 +729,6 @@ socket_readable (gpointer data)
 }
 
 static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static gboolean
 set_flag (gpointer data)
 {
   *(gboolean *) data = TRUE;
@@ -788,7 +782,7 @@ test_speaker_never_waits (void)
 
   /* Meanwhile the main loop runs, and nothing has been reported. */
   g_idle_add (set_flag, &idle_ran);
-  g_assert_true (mc_test_wait_until (flag_set, &idle_ran, 30));
+  g_assert_true (mc_test_wait_for_flag (&idle_ran, 30));
   g_assert_false (speaker_answered (&w));
 
   /* The daemon hangs up: said, not a hang and not a crash. */

@@ -127,7 +127,6 @@ test_refused_together (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(McPageStore) store = mc_page_store_new (pages_dir, &error);
   ImportWait w = { 0 };
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
   long before;
 
   g_assert_no_error (error);
@@ -136,9 +135,7 @@ test_refused_together (void)
   make_pdf (b, 40, 10);
   before = peak_kib ();
   mc_import_files_async (store, both, NULL, on_imported, &w);
-  while (!w.done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (w.done);
+  g_assert_true (mc_test_wait_for_flag (&w.done, 120));
   g_test_message ("together: peak grew %ld KiB; %s", peak_kib () - before,
                   w.error ? w.error->message : "imported");
   g_assert_null (w.pages);

@@ -577,7 +577,6 @@ scan_into (McPageStore *store)
 {
   g_autoptr(McScanner) scanner = mc_scanner_new ();
   g_autoptr(McScanJobOptions) options = mc_scan_job_options_new ("test:0");
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   gboolean done = FALSE;
 
   g_signal_connect (scanner, "job-finished", G_CALLBACK (on_job_finished), &done);
@@ -589,9 +588,7 @@ scan_into (McPageStore *store)
   mc_scan_area_for_kind (MC_SCAN_AREA_A5, &options->area);
   mc_scan_job_options_add_option (options, "test-picture=Grid");
   g_assert_cmpuint (mc_scanner_start (scanner, options, store), >, 0);
-  while (!done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done);
+  g_assert_true (mc_test_wait_for_flag (&done, 60));
   g_clear_object (&scanner);
   while (g_main_context_iteration (NULL, FALSE))
     ;

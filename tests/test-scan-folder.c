@@ -98,20 +98,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->out);
 }
 
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* @seconds only guards against a hang: mc_test_wait_until stretches it
- * for a loaded machine or the sanitizer build. */
-static gboolean
-iterate_until (gboolean *flag,
-               guint     seconds)
-{
-  return mc_test_wait_until (flag_set, flag, seconds);
-}
 
 typedef struct {
   Fixture *f;
@@ -153,7 +139,7 @@ static void
 run_batch (Fixture *f)
 {
   start (f, 1, FALSE);
-  g_assert_true (iterate_until (&f->done, 60));
+  g_assert_true (mc_test_wait_for_flag (&f->done, 60));
 }
 
 /* ---- Files ---- */
@@ -414,7 +400,7 @@ test_missing_folder (Fixture *f, gconstpointer data)
   g_autoptr(McScanJobOptions) options = mc_scan_job_options_new (device);
 
   mc_scan_backend_start (MC_SCAN_BACKEND (f->backend), 1, options, f->store);
-  g_assert_true (iterate_until (&f->done, 60));
+  g_assert_true (mc_test_wait_for_flag (&f->done, 60));
   g_assert_error (f->error, MC_SCAN_ERROR, MC_SCAN_ERROR_NO_DEVICE);
   g_assert_nonnull (strstr (f->error->message, dir));
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
@@ -507,7 +493,7 @@ test_growing_file (Fixture *f, gconstpointer data)
 
   /* Cancel ends the watch, keeping the pages. */
   mc_scan_backend_cancel (MC_SCAN_BACKEND (f->backend), 7);
-  g_assert_true (iterate_until (&f->done, 60));
+  g_assert_true (mc_test_wait_for_flag (&f->done, 60));
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (f->n_pages, ==, 2);
   g_assert_cmpuint (f->pages->len, ==, 2);
@@ -553,7 +539,7 @@ test_batch_waits_for_growing (Fixture *f, gconstpointer data)
       g_assert_false (f->done);
     }
 
-  g_assert_true (iterate_until (&f->done, 60));
+  g_assert_true (mc_test_wait_for_flag (&f->done, 60));
   g_assert_no_error (f->error);
   g_assert_cmpuint (f->skipped->len, ==, 0);
   g_assert_cmpuint (f->pages->len, ==, 1);
@@ -589,7 +575,7 @@ test_scanner_lists_folder (void)
   mc_scanner_set_folders (scanner, dirs);
   w.changed = FALSE;
   mc_scanner_redetect (scanner);
-  g_assert_true (iterate_until (&w.changed, 60));
+  g_assert_true (mc_test_wait_for_flag (&w.changed, 60));
   g_assert_false (mc_scanner_is_detecting (scanner));
 
   devices = mc_scanner_get_devices (scanner);

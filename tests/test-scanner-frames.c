@@ -51,7 +51,6 @@ scan_with_lie (const char  *lie,
   g_autoptr(McPageStore) store = mc_page_store_new (dir, &error);
   g_autoptr(McScanJobOptions) options = mc_scan_job_options_new ("test:0");
   g_autoptr(McScanner) scanner = NULL;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   guint stored;
 
   g_assert_no_error (error);
@@ -65,9 +64,7 @@ scan_with_lie (const char  *lie,
   options->mode = MC_SCAN_MODE_GRAY;
   mc_scan_area_for_kind (MC_SCAN_AREA_A5, &options->area);
   g_assert_cmpuint (mc_scanner_start (scanner, options, store), >, 0);
-  while (!r->done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (r->done);
+  g_assert_true (mc_test_wait_for_flag (&r->done, 60));
   g_clear_object (&scanner);
   while (g_main_context_iteration (NULL, FALSE))
     ;

@@ -106,27 +106,13 @@ reset (Fixture *f)
   g_ptr_array_set_size (f->pages, 0);
 }
 
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* @seconds only guards against a hang: mc_test_wait_until stretches it
- * for a loaded machine or the sanitizer build. */
-static gboolean
-iterate_until (gboolean *flag,
-               guint     seconds)
-{
-  return mc_test_wait_until (flag_set, flag, seconds);
-}
 
 static void
 run_job (Fixture *f, McScanJobOptions *options)
 {
   reset (f);
   g_assert_cmpuint (mc_scanner_start (f->scanner, options, f->store), >, 0);
-  g_assert_true (iterate_until (&f->done, 60));
+  g_assert_true (mc_test_wait_for_flag (&f->done, 60));
   /* Everything page-done announced is in the store, in order. */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), >=, f->pages->len);
 }
@@ -170,7 +156,7 @@ test_devices (Fixture *f, gconstpointer data)
   g_signal_connect (f->scanner, "devices-changed", G_CALLBACK (on_devices), &w);
   mc_scanner_redetect (f->scanner);
   g_assert_true (mc_scanner_is_detecting (f->scanner));
-  g_assert_true (iterate_until (&w.changed, 30));
+  g_assert_true (mc_test_wait_for_flag (&w.changed, 30));
   devices = mc_scanner_get_devices (f->scanner);
   for (guint i = 0; i < devices->len; i++)
     {
@@ -384,7 +370,7 @@ test_cancel_slow (Fixture *f, gconstpointer data)
 
   asked = g_get_monotonic_time ();
   mc_scanner_cancel (f->scanner);
-  g_assert_true (iterate_until (&f->done, 10));
+  g_assert_true (mc_test_wait_for_flag (&f->done, 10));
   g_assert_true (f->failed);
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* Cancelling must not wait for the rest of the page. Even at one bit a
