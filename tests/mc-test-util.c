@@ -86,12 +86,18 @@ mc_test_init (int    *argc,
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 }
 
+guint
+mc_test_guard_seconds (guint seconds)
+{
+  return 4 * seconds;
+}
+
 gboolean
 mc_test_wait_until (gboolean (*done) (gpointer),
                     gpointer   data,
                     guint      seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + 4 * (gint64) seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) mc_test_guard_seconds (seconds) * G_USEC_PER_SEC;
 
   /* @done is asked once per turn and its answer kept: a predicate that
    * takes what it finds (the next prompt, the next row) may say TRUE only

@@ -29,6 +29,11 @@ void mc_test_allow_vips_warnings (void);
  * long as the condition needs. */
 gboolean mc_test_wait_until (gboolean (*done) (gpointer), gpointer data, guint seconds);
 
+/* A hang guard of @seconds stretched as mc_test_wait_until() stretches
+ * it, for waits that cannot use it (a GMainLoop run, a loop that must
+ * not iterate the main context). */
+guint mc_test_guard_seconds (guint seconds);
+
 /* mc_test_wait_until() for a flag a callback sets. */
 gboolean mc_test_wait_for_flag (gboolean *flag, guint seconds);
 

@@ -555,7 +555,7 @@ test_killed_after_filing (Fixture       *f,
   mc_portal_outbox_set_token (outbox, TOKEN);
   g_signal_connect (outbox, "item-sent", G_CALLBACK (on_item_sent), &sent);
   mc_portal_outbox_start (outbox);
-  timeout = g_timeout_add_seconds (30, give_up, NULL);
+  timeout = g_timeout_add_seconds (mc_test_guard_seconds (30), give_up, NULL);
   while (sent == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout);

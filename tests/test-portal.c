@@ -879,7 +879,7 @@ static void
 run_until_signal (Signals *s,
                   guint    seconds)
 {
-  guint timeout = g_timeout_add_seconds (seconds, quit_on_timeout, NULL);
+  guint timeout = g_timeout_add_seconds (mc_test_guard_seconds (seconds), quit_on_timeout, NULL);
 
   s->loop = g_main_loop_new (NULL, FALSE);
   g_main_loop_run (s->loop);
@@ -1150,7 +1150,7 @@ test_outbox_signals_wait_for_owner (void)
   g_autoptr(McPortalOutbox) outbox = new_outbox (path, &s);
   g_autofree char *dir = mc_test_make_package (tmpdir, 2000, NULL);
   g_autoptr(McOutboxItem) queued = NULL;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) mc_test_guard_seconds (30) * G_USEC_PER_SEC;
 
   queued = enqueue (outbox, dir, portal);
   drain_main_context ();
