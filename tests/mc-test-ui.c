@@ -6,6 +6,7 @@
 
 #include "mc-core.h"
 #include "mc-test-ui.h"
+#include "mc-test-util.h"
 
 static gboolean
 mc_test_on_tick (GtkWidget     *widget,
@@ -23,7 +24,7 @@ mc_test_wait_for_frames (GtkWidget *widget)
 {
   guint frames = 0;
   guint id;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) mc_test_guard_seconds (60) * G_USEC_PER_SEC;
 
   gtk_widget_queue_draw (widget);
   id = gtk_widget_add_tick_callback (widget, mc_test_on_tick, &frames, NULL);

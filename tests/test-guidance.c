@@ -684,7 +684,7 @@ static gboolean
 wait_for_speaker (SpeakWatch *w,
                   guint       seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) mc_test_guard_seconds (seconds) * G_USEC_PER_SEC;
   guint id;
 
   w->last_tick = g_get_monotonic_time ();
