@@ -181,6 +181,12 @@ test_devices (Fixture *f, gconstpointer data)
 }
 
 static gboolean
+flag_is_set (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+static gboolean
 has_device (McScanner  *scanner,
             const char *name)
 {
@@ -214,7 +220,7 @@ test_folder_before_detection (Fixture *f, gconstpointer data)
   g_assert_false (w.changed);
 
   mc_scanner_redetect (f->scanner);
-  g_assert_true (iterate_until (&w.changed, 30));
+  g_assert_true (mc_test_wait_until (flag_is_set, &w.changed, 30));
   g_assert_false (mc_scanner_is_detecting (f->scanner));
   g_assert_true (has_device (f->scanner, "test:0"));
   g_assert_true (has_device (f->scanner, "pnm:0"));
@@ -223,7 +229,7 @@ test_folder_before_detection (Fixture *f, gconstpointer data)
   /* The setting changed later: the folder goes, SANE's stay. */
   w.changed = FALSE;
   mc_scanner_set_folders (f->scanner, none);
-  g_assert_true (iterate_until (&w.changed, 30));
+  g_assert_true (mc_test_wait_until (flag_is_set, &w.changed, 30));
   g_assert_false (has_device (f->scanner, folder));
   g_assert_true (has_device (f->scanner, "pnm:0"));
 }
