@@ -78,7 +78,9 @@ GBytes    *mc_pdf_tsa_stamp_cms   (const guint8   *cms,
 /* Checks a timestamp token found on a signature whose signature value is
  * @sig: the imprint is the SHA-256 of @sig and the token's signature is
  * valid. Returns its time (UTC), or NULL with @problem set. With @trust,
- * *@trusted says whether the TSA's certificate chains to it. */
+ * *@trusted says whether the TSA's certificate chains to it. A token
+ * whose certificate lacks the critical id-kp-timeStamping purpose (RFC
+ * 3161 §2.3) returns its time with @problem set and is never trusted. */
 GDateTime *mc_pdf_tsa_check_token (const guint8   *token,
                                    gsize           token_len,
                                    const guint8   *sig,

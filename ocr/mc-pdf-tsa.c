@@ -341,11 +341,32 @@ parse_generalized_time (const Tlv *t)
 /* The token's TSTInfo, from its signed content, and whether the token's
  * own signature holds (against one of its certificates, and against
  * @trust when given). */
+/* RFC 3161 §2.3: the TSA's certificate carries the extended key usage
+ * id-kp-timeStamping, and that extension is critical. */
+static gboolean
+is_for_timestamps (gnutls_x509_crt_t crt)
+{
+  for (unsigned i = 0;; i++)
+    {
+      char oid[128];
+      size_t size = sizeof oid;
+      unsigned int critical = 0;
+
+      if (gnutls_x509_crt_get_key_purpose_oid (crt, i, oid, &size, &critical) < 0)
+        return FALSE;
+      if (critical && strcmp (oid, GNUTLS_KP_TIME_STAMPING) == 0)
+        return TRUE;
+    }
+}
+
+/* @for_timestamps (may be NULL): whether the certificate that signed the
+ * token is a TSA's (is_for_timestamps()). */
 static gboolean
 token_tst_info (const guint8               *token,
                 gsize                       token_len,
                 gnutls_x509_trust_list_t    trust,
                 gboolean                   *trusted,
+                gboolean                   *for_timestamps,
                 gnutls_datum_t             *tst)
 {
   gnutls_pkcs7_t p7 = NULL;
@@ -369,6 +390,8 @@ token_tst_info (const guint8               *token,
           gnutls_x509_crt_import (crt, &crt_der, GNUTLS_X509_FMT_DER) >= 0)
         ok = gnutls_pkcs7_verify_direct (p7, crt, 0, NULL, GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
                                          GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS) >= 0;
+      if (ok && for_timestamps != NULL)
+        *for_timestamps = is_for_timestamps (crt);
       if (crt)
         gnutls_x509_crt_deinit (crt);
       gnutls_free (crt_der.data);
@@ -473,7 +496,7 @@ mc_pdf_tsa_stamp_cms (const guint8   *cms,
       return NULL;
     }
   if (!tlv_child (&resp, 1, &token) || token.tag != 0x30 ||
-      !token_tst_info (token.start, token.total, NULL, NULL, &tst))
+      !token_tst_info (token.start, token.total, NULL, NULL, NULL, &tst))
     {
       g_set_error (error, MC_SIGN_ERROR, MC_SIGN_ERROR_TSA,
                    _("The answer of the timestamp server %s is damaged or is not a timestamp."), url);
@@ -509,11 +532,12 @@ mc_pdf_tsa_check_token (const guint8   *token,
   GDateTime *time = NULL;
   guint8 hash[32];
   TstCheck check;
+  gboolean for_timestamps = FALSE;
 
   if (trusted)
     *trusted = FALSE;
   if (gnutls_hash_fast (GNUTLS_DIG_SHA256, sig, sig_len, hash) < 0 ||
-      !token_tst_info (token, token_len, trust, trusted, &tst))
+      !token_tst_info (token, token_len, trust, trusted, &for_timestamps, &tst))
     {
       *problem = g_strdup (_("The timestamp is damaged or its signature is not valid."));
       return NULL;
@@ -525,6 +549,14 @@ mc_pdf_tsa_check_token (const guint8   *token,
       g_clear_pointer (&time, g_date_time_unref);
       *problem = g_strdup (_("The timestamp does not belong to this signature."));
       return NULL;
+    }
+  /* Whoever trusts its issuer: a certificate not made for timestamps
+   * gives no trusted time. */
+  if (!for_timestamps)
+    {
+      if (trusted)
+        *trusted = FALSE;
+      *problem = g_strdup (_("The timestamp is not trusted: it was signed with a certificate that is not a timestamp server’s."));
     }
   return time;
 }

@@ -168,7 +168,8 @@ check_timestamp (McPdfSignature                  *sig,
       sig->timestamp = mc_pdf_tsa_check_token (value.data, value.size, info->sig.data, info->sig.size,
                                                trust, &trusted, &problem);
       gnutls_free (value.data);
-      if (sig->timestamp == NULL)
+      /* No time, or one that cannot be trusted whatever the bundle. */
+      if (sig->timestamp == NULL || problem != NULL)
         {
           sig->problem = g_steal_pointer (&problem);
           return FALSE;

@@ -25,6 +25,7 @@ struct _McScanner
   guint          next_job;
   guint          current_job;
   gboolean       detecting;
+  gboolean       detected;      /* a detection has been answered by every backend */
   guint          detect_pending;  /* bit i: backend i has not answered */
 };
 
@@ -90,6 +91,11 @@ static void
 on_devices_changed (McScanBackend *backend,
                     McScanner     *self)
 {
+  /* Before the first detection a backend's own change (the scan folder
+   * set at start) is no list: SANE has not been asked yet, and a list
+   * without its scanners would tell the panels that detection is done. */
+  if (!self->detecting && !self->detected)
+    return;
   collect_devices (self);
   /* One answer after a detection, when every backend has given its list;
    * a list that changes meanwhile waits for it. */
@@ -102,6 +108,7 @@ on_devices_changed (McScanBackend *backend,
       if (self->detect_pending != 0)
         return;
       self->detecting = FALSE;
+      self->detected = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETECTING]);
     }
   g_signal_emit (self, signals[SIGNAL_DEVICES_CHANGED], 0);
@@ -241,7 +248,8 @@ mc_scanner_is_detecting (McScanner *self)
 }
 
 /* Returns: (transfer none) (nullable): the devices found by the last
- * detection: SANE's in SANE's order, then the folders. */
+ * detection: SANE's in SANE's order, then the folders; NULL until a first
+ * mc_scanner_redetect() has been answered (the caller starts one). */
 GPtrArray *
 mc_scanner_get_devices (McScanner *self)
 {

@@ -10,6 +10,8 @@ struct _McTestTsa {
   char             *dir;
   char             *config;
   char             *cert;
+  char             *no_eku_key;
+  char             *no_eku_cert;
   char             *url;
   GSocketListener  *listener;
   GCancellable     *cancel;
@@ -30,6 +32,60 @@ run (const char * const *argv)
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("%s failed: %s", argv[0], err);
+}
+
+/* A DER length. */
+static void
+append_length (GByteArray *out, gsize len)
+{
+  guint8 b[5];
+  guint n = 0;
+
+  if (len < 0x80)
+    {
+      b[0] = len;
+      g_byte_array_append (out, b, 1);
+      return;
+    }
+  for (gsize l = len; l > 0; l >>= 8)
+    n++;
+  b[0] = 0x80 | n;
+  for (guint i = 0; i < n; i++)
+    b[1 + i] = len >> (8 * (n - 1 - i));
+  g_byte_array_append (out, b, 1 + n);
+}
+
+/* The token of reply @r signed again, same TSTInfo, by the certificate
+ * without the timestamping purpose (openssl ts -reply refuses such a
+ * signer, openssl cms does not), as a granted TimeStampResp. */
+static GBytes *
+resign_without_eku (McTestTsa *tsa, const char *r)
+{
+  g_autofree char *tok = g_build_filename (tsa->dir, "token.der", NULL);
+  g_autofree char *tst = g_build_filename (tsa->dir, "tstinfo.der", NULL);
+  g_autofree char *tok2 = g_build_filename (tsa->dir, "token-no-eku.der", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  static const guint8 sequence = 0x30;
+  static const guint8 granted[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+  GByteArray *resp = g_byte_array_new ();
+
+  run ((const char *[]) { "openssl", "ts", "-reply", "-in", r, "-token_out", "-out", tok, NULL });
+  run ((const char *[]) { "openssl", "cms", "-verify", "-noverify", "-inform", "DER", "-in", tok, "-binary",
+                          "-out", tst, NULL });
+  run ((const char *[]) { "openssl", "cms", "-sign", "-binary", "-nodetach", "-in", tst,
+                          "-econtent_type", "1.2.840.113549.1.9.16.1.4", "-signer", tsa->no_eku_cert,
+                          "-inkey", tsa->no_eku_key, "-md", "sha256", "-nosmimecap", "-outform", "DER",
+                          "-out", tok2, NULL });
+  g_file_get_contents (tok2, &data, &len, &error);
+  g_assert_no_error (error);
+  /* TimeStampResp { PKIStatusInfo { granted (0) }, timeStampToken } */
+  g_byte_array_append (resp, &sequence, 1);
+  append_length (resp, sizeof granted + len);
+  g_byte_array_append (resp, granted, sizeof granted);
+  g_byte_array_append (resp, (const guint8 *) data, len);
+  return g_byte_array_free_to_bytes (resp);
 }
 
 /* The reply to @query (DER) in the current mode. */
@@ -64,6 +120,8 @@ reply_for (McTestTsa *tsa, const guint8 *query, gsize len)
     }
   run ((const char *[]) { "openssl", "ts", "-reply", "-config", tsa->config, "-queryfile", q,
                           "-out", r, NULL });
+  if (g_atomic_int_get (&tsa->mode) == MC_TEST_TSA_NO_EKU)
+    return resign_without_eku (tsa, r);
   g_file_get_contents (r, &data, &data_len, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (data, data_len);
@@ -156,6 +214,12 @@ mc_test_tsa_new (const char *dir)
                           "-out", tsa->cert, "-days", "3650", "-subj", "/CN=Motcua test TSA/O=Motcua tests/C=VN",
                           "-addext", "extendedKeyUsage=critical,timeStamping",
                           "-addext", "keyUsage=critical,digitalSignature", NULL });
+  tsa->no_eku_key = g_build_filename (tsa->dir, "tsa-no-eku.key", NULL);
+  tsa->no_eku_cert = g_build_filename (tsa->dir, "tsa-no-eku.pem", NULL);
+  run ((const char *[]) { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", tsa->no_eku_key,
+                          "-out", tsa->no_eku_cert, "-days", "3650",
+                          "-subj", "/CN=Motcua test TSA without timestamping purpose/O=Motcua tests/C=VN",
+                          "-addext", "keyUsage=critical,digitalSignature", NULL });
   mc_test_write_file (serial, "01\n");
   text = g_strdup_printf ("[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\nserial = %s\ncrypto_device = builtin\n"
                           "signer_cert = %s\nsigner_key = %s\nsigner_digest = sha256\n"
@@ -187,6 +251,12 @@ mc_test_tsa_cert (McTestTsa *tsa)
   return tsa->cert;
 }
 
+const char *
+mc_test_tsa_cert_no_eku (McTestTsa *tsa)
+{
+  return tsa->no_eku_cert;
+}
+
 void
 mc_test_tsa_set_mode (McTestTsa *tsa, McTestTsaMode mode)
 {
@@ -212,6 +282,8 @@ mc_test_tsa_free (McTestTsa *tsa)
   g_free (tsa->dir);
   g_free (tsa->config);
   g_free (tsa->cert);
+  g_free (tsa->no_eku_key);
+  g_free (tsa->no_eku_cert);
   g_free (tsa->url);
   g_free (tsa);
 }

@@ -14,6 +14,8 @@ typedef enum {
   MC_TEST_TSA_GRANT,          /* a proper timestamp for the request */
   MC_TEST_TSA_OTHER_IMPRINT,  /* a valid timestamp, for another document */
   MC_TEST_TSA_REJECT,         /* status rejection, no token */
+  MC_TEST_TSA_NO_EKU,         /* a proper timestamp, signed with a certificate
+                               * that lacks id-kp-timeStamping (RFC 3161 §2.3) */
 } McTestTsaMode;
 
 typedef struct _McTestTsa McTestTsa;
@@ -22,6 +24,9 @@ McTestTsa  *mc_test_tsa_new      (const char    *dir);
 const char *mc_test_tsa_url      (McTestTsa     *tsa);
 /* The TSA's certificate (PEM), to add to a CA bundle. */
 const char *mc_test_tsa_cert     (McTestTsa     *tsa);
+/* The certificate of MC_TEST_TSA_NO_EKU's tokens (PEM): self-signed,
+ * digitalSignature, no extendedKeyUsage. */
+const char *mc_test_tsa_cert_no_eku (McTestTsa *tsa);
 void        mc_test_tsa_set_mode (McTestTsa     *tsa,
                                   McTestTsaMode  mode);
 guint       mc_test_tsa_requests (McTestTsa     *tsa);

@@ -795,6 +795,52 @@ test_tsa_expired_later (void)
   g_assert_false (has_timestamp);
 }
 
+/* RFC 3161 §2.3: a TSA's certificate carries the critical extended key
+ * usage id-kp-timeStamping. A token signed by a certificate without it,
+ * even one the bundle trusts, is no trusted time: said in plain words,
+ * and not used as the time of the chain check. */
+static void
+test_tsa_no_timestamping_purpose (void)
+{
+  g_autofree char *stamped = out_path ("signed-tsa-no-eku.pdf");
+  g_autofree char *bundle = out_path ("ca-and-tsa-no-eku.pem");
+  g_autofree char *ca = NULL;
+  g_autofree char *tsa_pem = NULL;
+  g_autofree char *both = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  gboolean has_timestamp = FALSE;
+  JsonObject *sig;
+  const char *problem;
+  int status;
+
+  g_assert_true (g_file_get_contents (token->ca_pem, &ca, NULL, NULL));
+  g_assert_true (g_file_get_contents (mc_test_tsa_cert_no_eku (tsa), &tsa_pem, NULL, NULL));
+  both = g_strconcat (ca, tsa_pem, NULL);
+  mc_test_write_file (bundle, both);
+
+  mc_test_token_reset (token);
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_NO_EKU);
+  sign_tsa_url = mc_test_tsa_url (tsa);
+  g_assert_cmpint (tool_sign (unsigned_pdf, stamped, token->uri_rsa, token->pin, NULL, NULL), ==, 0);
+  sign_tsa_url = NULL;
+  mc_test_tsa_set_mode (tsa, MC_TEST_TSA_GRANT);
+  assert_pdfsig_valid (stamped, 1);
+
+  /* The clerk's signature is fine today; the timestamp is not trusted. */
+  report = tool_verify (stamped, bundle, &status);
+  sig = signature (report, 0);
+  g_assert_true (json_object_get_boolean_member (sig, "intact"));
+  g_assert_cmpstr (json_object_get_string_member (sig, "chain"), ==, "trusted");
+  g_assert_true (json_object_has_member (sig, "problem"));
+  problem = json_object_get_string_member (sig, "problem");
+  g_test_message ("problem: %s", problem);
+  g_assert_nonnull (strstr (problem, "not a timestamp server"));
+
+  /* Once the clerk's certificate has expired, that timestamp does not
+   * keep the signature trusted. */
+  g_assert_cmpint (chain_later (stamped, bundle, &has_timestamp), ==, MC_CHAIN_UNTRUSTED);
+}
+
 /* The CMS in the last /Contents of @pdf. */
 static gnutls_pkcs7_t
 last_cms (const char *pdf)
@@ -970,6 +1016,7 @@ main (int   argc,
   g_test_add_func ("/pdf-sign/fault/pin", test_fault_pin);
   g_test_add_func ("/pdf-sign/tsa/timestamped", test_tsa_timestamped);
   g_test_add_func ("/pdf-sign/tsa/expired-later", test_tsa_expired_later);
+  g_test_add_func ("/pdf-sign/tsa/no-timestamping-purpose", test_tsa_no_timestamping_purpose);
   g_test_add_func ("/pdf-sign/tsa/token-damaged", test_tsa_token_damaged);
   g_test_add_func ("/pdf-sign/tsa/down", test_tsa_down);
   g_test_add_func ("/pdf-sign/tsa/other-imprint", test_tsa_other_imprint);

@@ -170,6 +170,60 @@ test_devices (Fixture *f, gconstpointer data)
   g_assert_true (has_pnm);
 }
 
+static gboolean
+flag_is_set (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+static gboolean
+has_device (McScanner  *scanner,
+            const char *name)
+{
+  GPtrArray *devices = mc_scanner_get_devices (scanner);
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    if (g_str_equal (mc_scan_device_get_name (g_ptr_array_index (devices, i)), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* The program sets its scan folder as soon as it makes its scanner, before
+ * anyone asked SANE: that must not pass for a detection, or the panels
+ * (which detect only when there is no list yet) never list a SANE scanner.
+ * After the first detection a folder change lists both again. */
+static void
+test_folder_before_detection (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "copier", NULL);
+  g_autofree char *folder = g_strconcat ("folder:", dir, NULL);
+  const char *dirs[] = { dir, NULL };
+  const char *none[] = { NULL };
+  DeviceWait w = { 0 };
+
+  g_signal_connect (f->scanner, "devices-changed", G_CALLBACK (on_devices), &w);
+  mc_scanner_set_folders (f->scanner, none);
+  mc_scanner_set_folders (f->scanner, dirs);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (mc_scanner_get_devices (f->scanner));
+  g_assert_false (w.changed);
+
+  mc_scanner_redetect (f->scanner);
+  g_assert_true (mc_test_wait_until (flag_is_set, &w.changed, 30));
+  g_assert_false (mc_scanner_is_detecting (f->scanner));
+  g_assert_true (has_device (f->scanner, "test:0"));
+  g_assert_true (has_device (f->scanner, "pnm:0"));
+  g_assert_true (has_device (f->scanner, folder));
+
+  /* The setting changed later: the folder goes, SANE's stay. */
+  w.changed = FALSE;
+  mc_scanner_set_folders (f->scanner, none);
+  g_assert_true (mc_test_wait_until (flag_is_set, &w.changed, 30));
+  g_assert_false (has_device (f->scanner, folder));
+  g_assert_true (has_device (f->scanner, "pnm:0"));
+}
+
 static void
 test_capabilities (Fixture *f, gconstpointer data)
 {
@@ -802,6 +856,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/scanner/devices", test_devices);
+  ADD ("/scanner/folder-before-detection", test_folder_before_detection);
   ADD ("/scanner/capabilities", test_capabilities);
   ADD ("/scanner/missing-device", test_missing_device);
   ADD ("/scanner/a4-color-300", test_a4_color_300);

@@ -99,6 +99,65 @@ test_record_waiting (void)
   g_free (start.visit_id);
 }
 
+typedef struct {
+  McScanner  *scanner;
+  const char *folder;       /* "folder:DIR", or NULL: must not be listed */
+} Listing;
+
+static gboolean
+lists (McScanner *scanner, const char *name)
+{
+  GPtrArray *devices = mc_scanner_get_devices (scanner);
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    if (g_str_equal (mc_scan_device_get_name (g_ptr_array_index (devices, i)), name))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+listed (gpointer data)
+{
+  Listing *l = data;
+
+  return !mc_scanner_is_detecting (l->scanner) && lists (l->scanner, "pnm:0") &&
+         (l->folder == NULL || lists (l->scanner, l->folder));
+}
+
+/* The program's one scanner lists SANE's devices (here the virtual ones)
+ * with the copier's scan folder beside them. The folder is set as the
+ * services start, before anyone asked SANE: that is no list yet, so the
+ * scan panel, which detects only while there is none, does detect. */
+static void
+test_scanner_lists_sane (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *dir = mc_test_make_tmpdir ("services-scan-folder");
+  g_autofree char *folder = g_strconcat ("folder:", dir, NULL);
+  g_autoptr(McServices) services = NULL;
+  Listing l = { NULL, folder };
+
+  g_settings_set_string (settings, "scan-folder", dir);
+  services = mc_services_new (settings);
+  l.scanner = mc_services_get_scanner (services);
+  g_assert_null (mc_scanner_get_devices (l.scanner));
+
+  /* What the scan panel does when it finds no list. */
+  mc_scanner_redetect (l.scanner);
+  g_assert_true (mc_test_wait_until (listed, &l, 60));
+  g_assert_true (lists (l.scanner, "test:0"));
+
+  /* The folder setting cleared: SANE's stay, without a new detection. */
+  g_settings_set_string (settings, "scan-folder", "");
+  l.folder = NULL;
+  g_assert_true (mc_test_wait_until (listed, &l, 60));
+  g_assert_false (lists (l.scanner, folder));
+
+  mc_services_shutdown (services);
+  g_settings_reset (settings, "scan-folder");
+  mc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -107,5 +166,6 @@ main (int   argc,
   mc_core_init ();
 
   g_test_add_func ("/services/record-waiting", test_record_waiting);
+  g_test_add_func ("/services/scanner-lists-sane", test_scanner_lists_sane);
   return g_test_run ();
 }

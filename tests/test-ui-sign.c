@@ -4,14 +4,17 @@
 #include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "mc-application.h"
 #include "mc-core.h"
 #include "mc-page-fixture.h"
 #include "mc-preferences-window.h"
 #include "mc-reception-page.h"
+#include "mc-scan-panel.h"
 #include "mc-signing-group.h"
 #include "mc-test-token.h"
+#include "mc-test-tool.h"
 #include "mc-test-ui.h"
 #include "mc-test-util.h"
 #include "mc-token-pin-dialog.h"
@@ -24,8 +27,11 @@
  * Preferences (those that cannot sign shown, not choosable), the PIN
  * prompt when the files are made, a wrong PIN asked again with the tries
  * left, each file shown signed, by whom and when, and the hand-off held
-back while a required signature is missing. Screenshots of each
- * go to build/screenshots/. */
+ * back while a required signature is missing. Then a whole visit as it
+ * happens at the counter: each paper scanned from the virtual scanner
+ * (SANE's pnm backend) through the program's own scanner, every file
+ * signed, and each checked by pdfsig, by our verify and by qpdf.
+ * Screenshots of each go to build/screenshots/. */
 
 #define COPY "2.000815"           /* Chứng thực bản sao từ bản chính: two papers */
 
@@ -258,6 +264,170 @@ test_sign_visit (void)
   g_settings_set_boolean (settings, "signing-required", FALSE);
 }
 
+/* ---- a whole visit scanned from the virtual scanner ---------------------- */
+
+static McScanPanel *
+panel (void)
+{
+  return MC_SCAN_PANEL (mc_visit_view_get_scan_panel (view ()));
+}
+
+/* The program's scanner (McServices's, as the clerk uses it) lists the
+ * virtual scanner: its panel asked SANE for the devices. */
+static gboolean
+scanner_lists_pnm (gpointer data)
+{
+  McScanner *scanner = mc_services_get_scanner (mc_application_get_services (app));
+  GPtrArray *devices = mc_scanner_get_devices (scanner);
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    if (g_str_equal (mc_scan_device_get_name (g_ptr_array_index (devices, i)), "pnm:0"))
+      return !mc_scanner_is_busy (scanner) && gtk_widget_is_sensitive (GTK_WIDGET (panel ()));
+  return FALSE;
+}
+
+static gboolean
+visit_settled (gpointer data)
+{
+  McScanner *scanner = mc_services_get_scanner (mc_application_get_services (app));
+
+  return !mc_scanner_is_busy (scanner) && !mc_visit_view_is_busy (view ());
+}
+
+static void
+scan_paper (McVisit    *visit,
+            const char *component,
+            const char *specimen)
+{
+  mc_visit_view_select_component (view (), component);
+  if (!mc_test_wait_until (scanner_lists_pnm, NULL, 60))
+    g_error ("the program's scanner does not list pnm:0: status “%s”, error “%s”",
+             mc_scan_panel_get_status (panel ()), mc_scan_panel_get_error (panel ()));
+  g_assert_true (mc_scan_panel_select_device (panel (), "pnm:0"));
+  g_assert_true (mc_scan_panel_select_specimen (panel (), specimen));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel ()), "scan.start", NULL));
+  if (!mc_test_wait_until (visit_settled, NULL, 120))
+    g_error ("the visit is still busy: message “%s”, scan status “%s”",
+             mc_visit_view_get_message (view ()), mc_scan_panel_get_status (panel ()));
+  g_assert_null (mc_scan_panel_get_error (panel ()));
+  g_assert_cmpuint (mc_visit_count_pages (visit, component), ==, 1);
+}
+
+static char *
+run_capture (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+/* One signed file as pdfsig, our verify (against the test CA) and qpdf
+ * see it. */
+static void
+assert_file_signed (const char *path)
+{
+  g_autofree char *pdfsig = run_capture ((const char *[]) { "pdfsig", path, NULL });
+  g_autofree char *qpdf = run_capture ((const char *[]) { "qpdf", "--check", path, NULL });
+  g_auto(McToolRun) run = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *sigs;
+  JsonObject *sig;
+
+  g_test_message ("%s: %s", path, pdfsig);
+  g_assert_nonnull (strstr (pdfsig, "Signature Validation: Signature is Valid."));
+  g_assert_nonnull (strstr (pdfsig, "Total document signed"));
+  g_assert_nonnull (strstr (pdfsig, "Signer Certificate Common Name: " MC_TEST_TOKEN_HOLDER));
+  g_assert_null (strstr (pdfsig, "Signature #2"));
+  g_assert_nonnull (strstr (qpdf, "No syntax or stream encoding errors"));
+
+  mc_tool_run (&run, NULL, MC_ARGS ("verify", path, "--json", "--ca", token->ca_pem));
+  g_assert_cmpint (run.status, ==, 0);
+  json_parser_load_from_data (parser, run.out, -1, &error);
+  g_assert_no_error (error);
+  sigs = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "signatures");
+  g_assert_cmpuint (json_array_get_length (sigs), ==, 1);
+  sig = json_array_get_object_element (sigs, 0);
+  g_assert_cmpstr (json_object_get_string_member (sig, "signer"), ==, MC_TEST_TOKEN_HOLDER);
+  g_assert_true (json_object_get_boolean_member (sig, "intact"));
+  g_assert_true (json_object_get_boolean_member (sig, "covers_whole_file"));
+  g_assert_cmpstr (json_object_get_string_member (sig, "chain"), ==, "trusted");
+}
+
+static void
+test_scanned_visit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  McVisit *visit;
+  McVisitSession *session;
+  const McProcedure *procedure;
+  const char *package_dir;
+  gint64 start = g_get_monotonic_time ();
+
+  mc_test_token_reset (token);
+  g_settings_set_string (settings, "signing-key", token->uri_rsa);
+  visit = mc_visit_store_create (mc_application_get_visits (app), COPY, "22366", "Quầy 1", "Cán bộ thử", &error);
+  g_assert_no_error (error);
+  mc_reception_page_open_visit (mc_window_get_reception (window), visit);
+  session = mc_visit_view_get_session (view ());
+
+  /* Each paper of the procedure, from the glass of the virtual scanner. */
+  procedure = mc_visit_get_procedure (visit);
+  g_assert_cmpuint (procedure->components->len, >=, 2);
+  scan_paper (visit, "ban-chinh", "to-khai-khai-sinh-1.pgm");
+  scan_paper (visit, "ban-sao", "giay-chung-sinh.ppm");
+  g_assert_true (mc_test_wait_until (view_idle, NULL, 120));
+  mc_test_wait_for_frames (GTK_WIDGET (window));
+  mc_test_screenshot (GTK_WIDGET (window), "sign-scanned-visit");
+
+  /* The files made with signing on: the PIN once, then every file signed. */
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "visit.package", NULL);
+  g_assert_true (mc_test_wait_until (pin_asked, GUINT_TO_POINTER (pins_met + 1), 120));
+  g_assert_null (mc_token_pin_dialog_get_problem (pin_dialog));
+  mc_token_pin_dialog_set_pin (pin_dialog, token->pin);
+  gtk_widget_activate_action (GTK_WIDGET (pin_dialog), "token.sign", NULL);
+  g_assert_true (mc_test_wait_until (no_pin_dialog, NULL, 30));
+  g_assert_true (mc_test_wait_until (view_idle, NULL, 120));
+  g_assert_false (mc_visit_session_get_message_is_error (session));
+  g_assert_cmpstr (mc_visit_view_get_step (view ()), ==, "submit");
+  mc_test_wait_for_frames (GTK_WIDGET (window));
+  mc_test_screenshot (GTK_WIDGET (window), "sign-scanned-handoff");
+
+  /* Every component's PDF, not just the first. */
+  package_dir = mc_visit_get_package_dir (visit);
+  g_assert_nonnull (package_dir);
+  files = mc_visit_session_list_package_files (session);
+  g_assert_cmpuint (files->len, ==, procedure->components->len);
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *path = g_build_filename (package_dir, g_ptr_array_index (files, i), NULL);
+      const McComponentSignature *sig = mc_visit_session_get_signature (session, g_ptr_array_index (files, i));
+
+      assert_file_signed (path);
+      g_assert_nonnull (sig);
+      g_assert_cmpstr (sig->signer, ==, MC_TEST_TOKEN_HOLDER);
+      /* The first page of the scanned paper with its stamp, to look at. */
+      if (i == 0)
+        {
+          g_autofree char *shot = g_build_filename (g_getenv ("MOTCUA_SCREENSHOT_DIR"), mc_test_language (),
+                                                    "sign-scanned-stamp", NULL);
+          g_autofree char *out = run_capture ((const char *[]) { "pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1",
+                                                                 "-singlefile", path, shot, NULL });
+          g_autofree char *png = g_strconcat (shot, ".png", NULL);
+
+          g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+          g_test_message ("page 1: %s", png);
+        }
+    }
+  g_test_message ("scanned, made and signed in %.1f s",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +462,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/sign/choose-certificate", test_choose_certificate);
   g_test_add_func ("/ui/sign/sign-visit", test_sign_visit);
+  g_test_add_func ("/ui/sign/scanned-visit", test_scanned_visit);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

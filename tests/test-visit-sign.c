@@ -243,6 +243,42 @@ test_whole_visit (void)
   }
 }
 
+static void
+on_pin_needed_thread (McVisitSession *session,
+                      const char     *token_label,
+                      const char     *problem,
+                      GThread       **thread)
+{
+  g_atomic_pointer_set (thread, g_thread_self ());
+}
+
+/* "pin-needed" reaches the UI on the thread that owns the session's
+ * context (a dialog is shown from it), even when that thread is between
+ * two turns of its loop as the packaging thread asks: a test waiting for
+ * a condition, or a nested wait. */
+static void
+test_pin_asked_on_main_thread (void)
+{
+  g_autoptr(Visit) v = NULL;
+  GThread *asked_on = NULL;
+  gint64 deadline;
+
+  mc_test_token_reset (token);
+  v = visit_new ((const char *[]) { token->pin, NULL });
+  g_signal_connect (v->session, "pin-needed", G_CALLBACK (on_pin_needed_thread), &asked_on);
+  mc_visit_session_package (v->session);
+  /* The main context is left alone until the packaging thread waits for
+   * the PIN (or was answered already, on the wrong thread). */
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (g_atomic_pointer_get (&asked_on) == NULL && !mc_visit_session_is_asking_pin (v->session) &&
+         g_get_monotonic_time () < deadline)
+    g_thread_yield ();
+  g_assert_true (mc_test_wait_until (idle, v, 120));
+  g_assert_true (asked_on == g_thread_self ());
+  g_assert_cmpuint (v->asked, ==, 1);
+  assert_all_signed (v);
+}
+
 /* A wrong PIN: asked again, told the tries left; the right one signs. */
 static void
 test_wrong_pin (void)
@@ -458,6 +494,7 @@ main (int   argc,
   store = mc_visit_store_new (dir, catalog);
 
   g_test_add_func ("/visit-sign/whole-visit", test_whole_visit);
+  g_test_add_func ("/visit-sign/pin-asked-on-main-thread", test_pin_asked_on_main_thread);
   g_test_add_func ("/visit-sign/wrong-pin", test_wrong_pin);
   g_test_add_func ("/visit-sign/locked", test_locked);
   g_test_add_func ("/visit-sign/cancelled", test_cancelled);

@@ -106,7 +106,17 @@ session_pin_func (const McPinRequest *request,
   ask->text = g_strdup (self->pin_problem);
   g_mutex_unlock (&self->pin_lock);
 
-  g_main_context_invoke (self->context, emit_pin_needed, ask);
+  /* Through a source on the session's context, never
+   * g_main_context_invoke(): that runs the callback right here, on the
+   * packaging thread, whenever the context's thread is between two turns
+   * of its loop, and the prompt would be made off the main thread. */
+  {
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, emit_pin_needed, ask, NULL);
+    g_source_attach (source, self->context);
+  }
 
   handler = g_cancellable_connect (self->cancellable, G_CALLBACK (on_pin_cancelled), self, NULL);
   g_mutex_lock (&self->pin_lock);
