@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-context.h"
 #include "mc-file-util.h"
 #include "mc-folder-backend.h"
 #include "mc-import.h"
@@ -172,8 +173,7 @@ dispatch_notify (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Always through a source on the creator's context (see mc-sane-backend.c
- * for why not g_main_context_invoke()). */
+/* Always through a source on the creator's context (mc-context.h says why). */
 static void
 post (McFolderBackend *self,
       NotifyKind       kind,
@@ -184,7 +184,6 @@ post (McFolderBackend *self,
       GError          *error)
 {
   Notify *n = g_new0 (Notify, 1);
-  GSource *source = g_idle_source_new ();
 
   n->backend = g_object_ref (self);
   n->kind = kind;
@@ -193,11 +192,7 @@ post (McFolderBackend *self,
   n->page = page ? g_object_ref (page) : NULL;
   n->store = store ? g_object_ref (store) : NULL;
   n->error = error;
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, dispatch_notify, n, notify_free);
-  g_source_set_static_name (source, "[mc-folder-backend] notify");
-  g_source_attach (source, self->context);
-  g_source_unref (source);
+  mc_context_post (self->context, dispatch_notify, n, notify_free, "[mc-folder-backend] notify");
 }
 
 /* ---- Which files are pages ------------------------------------------------- */

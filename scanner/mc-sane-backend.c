@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <sane/sane.h>
 
+#include "mc-context.h"
 #include "mc-sane-backend-private.h"
 
 #define MC_EXPORTED __attribute__ ((visibility ("default")))
@@ -130,21 +131,12 @@ mc_sane_notify_new (McSaneBackend *self,
   return n;
 }
 
-/* Always through a source on the creator's context, never
- * g_main_context_invoke(): that runs the callback at once in the calling
- * thread whenever nobody is iterating the context, which would emit
- * signals (and touch widgets) from the scanner thread. */
+/* Always through a source on the creator's context (mc-context.h says why). */
 void
 mc_sane_post (McSaneBackend *self,
               Notify        *n)
 {
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, dispatch_notify, n, notify_free);
-  g_source_set_static_name (source, "[mc-sane-backend] notify");
-  g_source_attach (source, self->context);
-  g_source_unref (source);
+  mc_context_post (self->context, dispatch_notify, n, notify_free, "[mc-sane-backend] notify");
 }
 
 /* ---- The backend interface (main thread) -------------------------------- */

@@ -263,6 +263,56 @@ test_record_filing (void)
   g_assert_cmpint (mc_test_sql_int (mc_sqlite_ledger_get_path (store), "SELECT count(*) FROM events"), ==, 1);
 }
 
+/* A filing recorded on a worker thread (the visit's packaging) says
+ * "changed" on the thread that opened the ledger, even when that thread is
+ * not turning its loop at that moment: never on the worker. */
+static GThread *changed_on;
+
+static void
+note_changed_thread (void)
+{
+  changed_on = g_thread_self ();
+}
+
+static gpointer
+record_on_worker (gpointer ledger)
+{
+  McFilingRecord r = MC_FILING_RECORD_INIT;
+  g_autofree char *visit = g_uuid_string_random ();
+
+  r.visit_id = visit;
+  r.ward_code = "22333";
+  r.counter = "Quầy 1";
+  r.clerk = "can-bo-a";
+  r.procedure = "1.001193";
+  r.channel = MC_CHANNEL_NATIONAL;
+  r.pages = 1;
+  return mc_ledger_record_filing (ledger, &r, NULL);
+}
+
+static gboolean
+changed_seen (gpointer data)
+{
+  return changed_on != NULL;
+}
+
+static void
+test_record_from_worker (void)
+{
+  g_autoptr(McSqliteLedger) store = new_store ("worker.sqlite");
+  g_autoptr(McLedger) ledger = mc_ledger_new (MC_LEDGER_STORE (store));
+  g_autofree char *uuid = NULL;
+
+  changed_on = NULL;
+  g_signal_connect (ledger, "changed", G_CALLBACK (note_changed_thread), NULL);
+  /* The main thread waits without turning its loop while the worker records. */
+  uuid = g_thread_join (g_thread_new ("recorder", record_on_worker, ledger));
+  g_assert_nonnull (uuid);
+  g_assert_null (changed_on);
+  g_assert_true (mc_test_wait_until (changed_seen, NULL, 10));
+  g_assert_true (changed_on == g_thread_self ());
+}
+
 static void
 test_record_refuses_bad_values (void)
 {
@@ -2227,6 +2277,7 @@ main (int   argc,
   g_test_add_func ("/ledger/guard/refuses-direct-writes", test_derived_tables_refuse_writes);
   g_test_add_func ("/ledger/guard/tampering-found-at-open", test_tampering_found_at_open);
   g_test_add_func ("/ledger/record/filing", test_record_filing);
+  g_test_add_func ("/ledger/record/from-worker", test_record_from_worker);
   g_test_add_func ("/ledger/record/refuses-bad-values", test_record_refuses_bad_values);
   g_test_add_func ("/ledger/record/status", test_status_changes);
   g_test_add_func ("/ledger/pin/hash", test_pin_hash);

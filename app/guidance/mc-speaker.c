@@ -10,10 +10,11 @@
 #include <libspeechd.h>
 #endif
 
+#include "mc-context.h"
 #include "mc-speaker.h"
 
-/* Requests go to the thread through a queue; results come back with
- * g_main_context_invoke() on the creator's context, through a weak
+/* Requests go to the thread through a queue; results come back through
+ * an idle source on the creator's context (mc-context.h), through a weak
  * reference, so a speaker may be finalized while the thread is stuck in a
  * call: the thread then finds the speaker gone, and the shared state it
  * keeps a reference to is freed by whichever side lets go last. */
@@ -127,7 +128,7 @@ report (Shared     *shared,
   r->shared = shared_ref (shared);
   r->error = g_strdup (error);
   r->said = g_strdup (said);
-  g_main_context_invoke (shared->context, deliver_report, r);
+  mc_context_post (shared->context, deliver_report, r, NULL, "[motcua] speaker report");
 }
 
 /* ---- The speaker's thread ---------------------------------------------------- */

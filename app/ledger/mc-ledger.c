@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-context.h"
 #include "mc-core.h"
 #include "mc-ledger.h"
 #include "mc-sqlite-ledger.h"
@@ -18,6 +19,7 @@ struct _McLedger
   McLedgerStore *store;
   McProcedureCatalog *procedures;
   GMainContext  *context;        /* where “changed” is emitted */
+  GThread       *home;           /* the thread of that context */
 
   guint64        stamp;
   gboolean       have_stamp;
@@ -77,6 +79,7 @@ static void
 mc_ledger_init (McLedger *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  self->home = g_thread_self ();
 }
 
 McLedger *
@@ -171,6 +174,7 @@ mc_ledger_open_finish (GAsyncResult  *result,
     {
       g_main_context_unref (self->context);
       self->context = g_main_context_ref_thread_default ();
+  self->home = g_thread_self ();
     }
   return self;
 }
@@ -203,11 +207,15 @@ emit_changed (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* "changed" on the thread that opened the ledger: at once when that thread
+ * records, through its context when a worker does (mc-context.h). */
 static void
 notify_changed (McLedger *self)
 {
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_changed,
-                              g_object_ref (self), g_object_unref);
+  if (g_thread_self () == self->home)
+    emit_changed (self);
+  else
+    mc_context_post (self->context, emit_changed, g_object_ref (self), g_object_unref, "[motcua] ledger changed");
 }
 
 static void

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "mc-context.h"
 #include "mc-core.h"
 #include "mc-portal-outbox-private.h"
 #include "mc-portal-token.h"
@@ -64,7 +65,6 @@ mc_portal_outbox_emit (McPortalOutbox *self,
                        Emission        e)
 {
   Emission *copy = g_memdup2 (&e, sizeof e);
-  g_autoptr(GSource) source = NULL;
 
   copy->self = g_object_ref (self);
   if (g_main_context_is_owner (self->context))
@@ -74,14 +74,8 @@ mc_portal_outbox_emit (McPortalOutbox *self,
       return;
     }
   /* From the sender's thread (or any other): always through the owner's
-   * loop. g_main_context_invoke() would run the handlers right here when
-   * the owner is not iterating its loop at this moment (a program still
-   * in its startup), in this thread and concurrently with the owner. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, emit_now, copy, (GDestroyNotify) emission_free);
-  g_source_set_static_name (source, "[motcua] outbox signal");
-  g_source_attach (source, self->context);
+   * loop (mc-context.h says why). */
+  mc_context_post (self->context, emit_now, copy, (GDestroyNotify) emission_free, "[motcua] outbox signal");
 }
 
 void

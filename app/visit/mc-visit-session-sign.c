@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-context.h"
 #include "mc-visit-session-private.h"
 
 /* The clerk's signature as a step of packaging (Thông tư 01/2023/TT-VPCP:
@@ -106,17 +107,9 @@ session_pin_func (const McPinRequest *request,
   ask->text = g_strdup (self->pin_problem);
   g_mutex_unlock (&self->pin_lock);
 
-  /* Through a source on the session's context, never
-   * g_main_context_invoke(): that runs the callback right here, on the
-   * packaging thread, whenever the context's thread is between two turns
-   * of its loop, and the prompt would be made off the main thread. */
-  {
-    g_autoptr(GSource) source = g_idle_source_new ();
-
-    g_source_set_priority (source, G_PRIORITY_DEFAULT);
-    g_source_set_callback (source, emit_pin_needed, ask, NULL);
-    g_source_attach (source, self->context);
-  }
+  /* Through a source on the session's context, so the prompt is made on
+   * the main thread, never on this packaging thread (mc-context.h). */
+  mc_context_post (self->context, emit_pin_needed, ask, NULL, "[motcua] PIN needed");
 
   handler = g_cancellable_connect (self->cancellable, G_CALLBACK (on_pin_cancelled), self, NULL);
   g_mutex_lock (&self->pin_lock);
