@@ -19,7 +19,7 @@ cd "$here"
 packages=(
   gcc libc6-dev pkg-config meson ninja-build gettext python3
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
-  libvips-dev libtesseract-dev libleptonica-dev libsane-dev libsane1 sane-utils
+  libvips-dev libfftw3-dev libtesseract-dev libleptonica-dev libsane-dev libsane1 sane-utils
   liblcms2-dev libtiff-dev libcairo2-dev libpango1.0-dev libsqlite3-dev
   libzbar-dev libqrencode-dev libarchive-dev
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mc-deblur.h"
 #include "mc-id-fields.h"
 #include "mc-id-merge.h"
 #include "mc-id-reader.h"
@@ -574,6 +575,25 @@ find_cards (Reading  *r,
   return TRUE;
 }
 
+/* 1b. A card a phone smeared as it moved: its crop restored before
+ * anything on it is read (and shown). A sharp crop is left as it is. */
+static gboolean
+restore_blurred (Reading  *r,
+                 GError  **error)
+{
+  for (guint i = 0; i < r->crops->len; i++)
+    {
+      McCardCrop *crop = g_ptr_array_index (r->crops, i);
+      VipsImage *sharp = NULL;
+
+      if (!mc_motion_blur_sharpen (crop->image, &sharp, NULL, error))
+        return FALSE;
+      g_object_unref (crop->image);
+      crop->image = sharp;
+    }
+  return !g_cancellable_set_error_if_cancelled (r->cancellable, error);
+}
+
 /* 2. QR codes on the framed sides, which also tell which way up and
  * which layout. */
 static gboolean
@@ -859,6 +879,7 @@ mc_id_reader_read (McIdReader    *self,
   /* Each stage adds to what the ones before it found; none but the last
    * decides that there is no card. */
   if (!find_cards (&r, error) ||
+      !restore_blurred (&r, error) ||
       !read_qr_codes (&r, error) ||
       !read_mrzs (&r, error) ||
       !read_printed (&r, error) ||
