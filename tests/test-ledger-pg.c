@@ -238,6 +238,79 @@ test_server_init (void)
   mc_test_assert_ledger_clean (MC_LEDGER_STORE (server));
 }
 
+/* What a session of @user shows for @setting. */
+static char *
+show_as (McTestPg   *pg,
+         const char *user,
+         const char *setting)
+{
+  g_autofree char *info = mc_test_pg_conninfo_for (pg, user);
+  g_autofree char *sql = g_strdup_printf ("SHOW %s", setting);
+  PGconn *conn = PQconnectdb (info);
+  PGresult *res;
+  char *value;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, sql);
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+  value = g_strdup (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  PQfinish (conn);
+  return value;
+}
+
+/* A counter that vanishes in the middle of a push (power cut, network
+ * gone) must not keep its transaction, and the ward's lock with it, until
+ * the server's TCP gives up after hours: server-init gives the logins of
+ * both roles a bound on idling inside a transaction, and counters one on
+ * a statement. Role settings are not inherited through membership, so
+ * they go on each login (made before this run of server-init) and on the
+ * roles; the administrator's own account is left alone. */
+static void
+test_server_init_timeouts (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (pg == NULL)
+    return;
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  mc_test_pg_exec (pg, "CREATE ROLE quay1 LOGIN IN ROLE motcua_counter;"
+                   "CREATE ROLE nhom_quay NOLOGIN IN ROLE motcua_counter;"
+                   "CREATE ROLE quay2 LOGIN IN ROLE nhom_quay;"
+                   "CREATE ROLE giamsat LOGIN IN ROLE motcua_reader;"
+                   "CREATE ROLE khac LOGIN");
+  /* Again, as the administrator does after adding logins. */
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM pg_db_role_setting s"
+                                         " JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = 'motcua_counter'"
+                                         " AND 'idle_in_transaction_session_timeout=1min' = ANY (s.setconfig)"), ==, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *login = i ? "quay2" : "quay1";
+      g_autofree char *idle = show_as (pg, login, "idle_in_transaction_session_timeout");
+      g_autofree char *statement = show_as (pg, login, "statement_timeout");
+
+      g_assert_cmpstr (idle, ==, "1min");
+      g_assert_cmpstr (statement, ==, "10min");
+    }
+  {
+    g_autofree char *idle = show_as (pg, "giamsat", "idle_in_transaction_session_timeout");
+    g_autofree char *statement = show_as (pg, "giamsat", "statement_timeout");
+    g_autofree char *other = show_as (pg, "khac", "idle_in_transaction_session_timeout");
+    g_autofree char *admin = show_as (pg, "postgres", "idle_in_transaction_session_timeout");
+
+    /* A city-wide report may take long; an idle read is cut all the same. */
+    g_assert_cmpstr (idle, ==, "1min");
+    g_assert_cmpstr (statement, ==, "0");
+    g_assert_cmpstr (other, ==, "0");
+    g_assert_cmpstr (admin, ==, "0");
+  }
+}
+
 /* The same history in both stores, in batches of different sizes: the
  * same reports, filings and checks. The SQLite store's own tests hold
  * it to a brute-force count; here the server is held to it. */
@@ -1271,6 +1344,7 @@ main (int    argc,
   procedures = mc_procedure_catalog_new_builtin ();
 
   g_test_add_func ("/ledger-pg/store/server-init", test_server_init);
+  g_test_add_func ("/ledger-pg/store/server-init-timeouts", test_server_init_timeouts);
   g_test_add_func ("/ledger-pg/store/same-as-sqlite", test_same_as_sqlite);
   g_test_add_func ("/ledger-pg/store/append-rules", test_append_rules);
   g_test_add_func ("/ledger-pg/sync/server-down", test_sync_server_down);
