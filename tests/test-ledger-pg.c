@@ -960,6 +960,58 @@ test_certificate_mismatch (void)
   g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, 0);
 }
 
+/* A server whose certificate has the right name but was signed by
+ * another authority than the counter's CA file (a server put in the
+ * ward's server's place, or an old CA file): refused before anything is
+ * sent, with a message that points at the CA file. The name case is
+ * /ledger-pg/sync/certificate-mismatch. */
+static void
+test_certificate_other_ca (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (14);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ca = NULL, *old_ca = NULL, *old_ca_text = NULL;
+  g_autofree char *wrong = NULL, *right = NULL;
+  McLedgerSyncResult result = { 0 };
+
+  if (pg == NULL)
+    return;
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  /* The first authority's certificate, kept; then a new authority signs
+   * the server's certificate for the same name. */
+  ca = mc_test_pg_enable_tls (pg, "ledger.phuong.example");
+  g_assert_true (g_file_get_contents (ca, &old_ca_text, NULL, NULL));
+  old_ca = g_build_filename (tmpdir, "old-ca.pem", NULL);
+  mc_test_write_file (old_ca, old_ca_text);
+  g_free (ca);
+  ca = mc_test_pg_enable_tls (pg, "ledger.phuong.example");
+
+  wrong = g_strdup_printf ("hostaddr=127.0.0.1 host=ledger.phuong.example port=%d dbname=motcua user=postgres"
+                           " sslmode=verify-full sslrootcert=%s", mc_test_pg_get_port (pg), old_ca);
+  local = counter_with_history ("other-ca.sqlite", "Quầy 1", rand, 10, NULL);
+  sync = mc_ledger_sync_new (local, wrong);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_test_message ("other CA: %s", error->message);
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "certificate authority (the CA file in the settings) did not sign"));
+  g_assert_nonnull (strstr (error->message, "Nothing was sent"));
+  g_assert_cmpuint (result.n_sent, ==, 0);
+  g_clear_error (&error);
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, 0);
+
+  /* The CA that did sign it: accepted. */
+  right = g_strdup_printf ("hostaddr=127.0.0.1 host=ledger.phuong.example port=%d dbname=motcua user=postgres"
+                           " sslmode=verify-full sslrootcert=%s", mc_test_pg_get_port (pg), ca);
+  server = mc_pg_ledger_open (right, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (server);
+}
+
 /* Passwords come from libpq's password file; a wrong one, or none, is
  * said plainly, and nothing is lost. */
 static void
@@ -1354,6 +1406,7 @@ main (int    argc,
   g_test_add_func ("/ledger-pg/sync/wrong-password", test_sync_wrong_password);
   g_test_add_func ("/ledger-pg/sync/stalled", test_sync_stalled);
   g_test_add_func ("/ledger-pg/sync/certificate-mismatch", test_certificate_mismatch);
+  g_test_add_func ("/ledger-pg/sync/certificate-other-ca", test_certificate_other_ca);
   g_test_add_func ("/ledger-pg/sync/background", test_sync_background);
   g_test_add_func ("/ledger-pg/sync/random-faults", test_sync_random_faults);
   g_test_add_func ("/ledger-pg/tool/sync-and-report", test_tool);
