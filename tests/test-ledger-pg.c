@@ -238,6 +238,79 @@ test_server_init (void)
   mc_test_assert_ledger_clean (MC_LEDGER_STORE (server));
 }
 
+/* What a session of @user shows for @setting. */
+static char *
+show_as (McTestPg   *pg,
+         const char *user,
+         const char *setting)
+{
+  g_autofree char *info = mc_test_pg_conninfo_for (pg, user);
+  g_autofree char *sql = g_strdup_printf ("SHOW %s", setting);
+  PGconn *conn = PQconnectdb (info);
+  PGresult *res;
+  char *value;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, sql);
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+  value = g_strdup (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  PQfinish (conn);
+  return value;
+}
+
+/* A counter that vanishes in the middle of a push (power cut, network
+ * gone) must not keep its transaction, and the ward's lock with it, until
+ * the server's TCP gives up after hours: server-init gives the logins of
+ * both roles a bound on idling inside a transaction, and counters one on
+ * a statement. Role settings are not inherited through membership, so
+ * they go on each login (made before this run of server-init) and on the
+ * roles; the administrator's own account is left alone. */
+static void
+test_server_init_timeouts (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (pg == NULL)
+    return;
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  mc_test_pg_exec (pg, "CREATE ROLE quay1 LOGIN IN ROLE motcua_counter;"
+                   "CREATE ROLE nhom_quay NOLOGIN IN ROLE motcua_counter;"
+                   "CREATE ROLE quay2 LOGIN IN ROLE nhom_quay;"
+                   "CREATE ROLE giamsat LOGIN IN ROLE motcua_reader;"
+                   "CREATE ROLE khac LOGIN");
+  /* Again, as the administrator does after adding logins. */
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM pg_db_role_setting s"
+                                         " JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = 'motcua_counter'"
+                                         " AND 'idle_in_transaction_session_timeout=1min' = ANY (s.setconfig)"), ==, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *login = i ? "quay2" : "quay1";
+      g_autofree char *idle = show_as (pg, login, "idle_in_transaction_session_timeout");
+      g_autofree char *statement = show_as (pg, login, "statement_timeout");
+
+      g_assert_cmpstr (idle, ==, "1min");
+      g_assert_cmpstr (statement, ==, "10min");
+    }
+  {
+    g_autofree char *idle = show_as (pg, "giamsat", "idle_in_transaction_session_timeout");
+    g_autofree char *statement = show_as (pg, "giamsat", "statement_timeout");
+    g_autofree char *other = show_as (pg, "khac", "idle_in_transaction_session_timeout");
+    g_autofree char *admin = show_as (pg, "postgres", "idle_in_transaction_session_timeout");
+
+    /* A city-wide report may take long; an idle read is cut all the same. */
+    g_assert_cmpstr (idle, ==, "1min");
+    g_assert_cmpstr (statement, ==, "0");
+    g_assert_cmpstr (other, ==, "0");
+    g_assert_cmpstr (admin, ==, "0");
+  }
+}
+
 /* The same history in both stores, in batches of different sizes: the
  * same reports, filings and checks. The SQLite store's own tests hold
  * it to a brute-force count; here the server is held to it. */
@@ -887,6 +960,58 @@ test_certificate_mismatch (void)
   g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, 0);
 }
 
+/* A server whose certificate has the right name but was signed by
+ * another authority than the counter's CA file (a server put in the
+ * ward's server's place, or an old CA file): refused before anything is
+ * sent, with a message that points at the CA file. The name case is
+ * /ledger-pg/sync/certificate-mismatch. */
+static void
+test_certificate_other_ca (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(McSqliteLedger) local = NULL;
+  g_autoptr(McLedgerSync) sync = NULL;
+  g_autoptr(McPgLedger) server = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (14);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ca = NULL, *old_ca = NULL, *old_ca_text = NULL;
+  g_autofree char *wrong = NULL, *right = NULL;
+  McLedgerSyncResult result = { 0 };
+
+  if (pg == NULL)
+    return;
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  /* The first authority's certificate, kept; then a new authority signs
+   * the server's certificate for the same name. */
+  ca = mc_test_pg_enable_tls (pg, "ledger.phuong.example");
+  g_assert_true (g_file_get_contents (ca, &old_ca_text, NULL, NULL));
+  old_ca = g_build_filename (tmpdir, "old-ca.pem", NULL);
+  mc_test_write_file (old_ca, old_ca_text);
+  g_free (ca);
+  ca = mc_test_pg_enable_tls (pg, "ledger.phuong.example");
+
+  wrong = g_strdup_printf ("hostaddr=127.0.0.1 host=ledger.phuong.example port=%d dbname=motcua user=postgres"
+                           " sslmode=verify-full sslrootcert=%s", mc_test_pg_get_port (pg), old_ca);
+  local = counter_with_history ("other-ca.sqlite", "Quầy 1", rand, 10, NULL);
+  sync = mc_ledger_sync_new (local, wrong);
+  g_assert_false (mc_ledger_sync_push (sync, NULL, &result, &error));
+  g_test_message ("other CA: %s", error->message);
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "certificate authority (the CA file in the settings) did not sign"));
+  g_assert_nonnull (strstr (error->message, "Nothing was sent"));
+  g_assert_cmpuint (result.n_sent, ==, 0);
+  g_clear_error (&error);
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events"), ==, 0);
+
+  /* The CA that did sign it: accepted. */
+  right = g_strdup_printf ("hostaddr=127.0.0.1 host=ledger.phuong.example port=%d dbname=motcua user=postgres"
+                           " sslmode=verify-full sslrootcert=%s", mc_test_pg_get_port (pg), ca);
+  server = mc_pg_ledger_open (right, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (server);
+}
+
 /* Passwords come from libpq's password file; a wrong one, or none, is
  * said plainly, and nothing is lost. */
 static void
@@ -1271,6 +1396,7 @@ main (int    argc,
   procedures = mc_procedure_catalog_new_builtin ();
 
   g_test_add_func ("/ledger-pg/store/server-init", test_server_init);
+  g_test_add_func ("/ledger-pg/store/server-init-timeouts", test_server_init_timeouts);
   g_test_add_func ("/ledger-pg/store/same-as-sqlite", test_same_as_sqlite);
   g_test_add_func ("/ledger-pg/store/append-rules", test_append_rules);
   g_test_add_func ("/ledger-pg/sync/server-down", test_sync_server_down);
@@ -1280,6 +1406,7 @@ main (int    argc,
   g_test_add_func ("/ledger-pg/sync/wrong-password", test_sync_wrong_password);
   g_test_add_func ("/ledger-pg/sync/stalled", test_sync_stalled);
   g_test_add_func ("/ledger-pg/sync/certificate-mismatch", test_certificate_mismatch);
+  g_test_add_func ("/ledger-pg/sync/certificate-other-ca", test_certificate_other_ca);
   g_test_add_func ("/ledger-pg/sync/background", test_sync_background);
   g_test_add_func ("/ledger-pg/sync/random-faults", test_sync_random_faults);
   g_test_add_func ("/ledger-pg/tool/sync-and-report", test_tool);

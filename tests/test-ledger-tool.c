@@ -251,6 +251,40 @@ test_report_csv_by_procedure (void)
   g_assert_cmpstr (written, ==, run.out);
 }
 
+/* Every ward has its "Quầy 1": a report by counter over every ward keeps
+ * them apart and names each with its ward; for one ward, the name alone. */
+static void
+test_report_by_counter_every_ward (void)
+{
+  g_autofree char *db = mc_test_ledger_path (tmpdir, "counters-of-wards.sqlite");
+  g_auto(McToolRun) all = { 0 };
+  g_auto(McToolRun) one = { 0 };
+  g_autoptr(GPtrArray) records = NULL;
+
+  add_filing (db, "22333", "Quầy 1", "1.001193", "national", "2025-09-01");
+  add_filing (db, "22333", "Quầy 1", "1.001193", "national", "2025-09-02");
+  add_filing (db, "22366", "Quầy 1", "2.000986", "linked", "2025-09-02");
+
+  mc_tool_run (&all, NULL, MC_ARGS ("ledger", "report", "--db", db, "--from", "2025-09-01", "--to", "2025-09-30",
+                                    "--by", "counter", "--format", "csv"));
+  g_assert_cmpint (all.status, ==, 0);
+  g_test_message ("%s", all.out);
+  records = read_csv (all.out);
+  g_assert_cmpuint (records->len, ==, 4);
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 1))[0], ==, "Quầy 1@bac-nha-trang");
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 1))[1], ==, "Quầy 1 (Phường Bắc Nha Trang)");
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 1))[2], ==, "2");
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 2))[0], ==, "Quầy 1@nha-trang");
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 2))[1], ==, "Quầy 1 (Phường Nha Trang)");
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 2))[2], ==, "1");
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 3))[2], ==, "3");
+
+  mc_tool_run (&one, NULL, MC_ARGS ("ledger", "report", "--db", db, "--from", "2025-09-01", "--to", "2025-09-30",
+                                    "--by", "counter", "--ward", "22366", "--format", "csv"));
+  g_assert_cmpint (one.status, ==, 0);
+  g_assert_nonnull (strstr (one.out, "Quầy 1,Quầy 1,1\r\n"));
+}
+
 static void
 test_pdf_in_vietnamese (void)
 {
@@ -604,8 +638,9 @@ test_two_writers (void)
 
   mc_tool_run (&report, NULL, MC_ARGS ("ledger", "report", "--db", db, "--by", "counter", "--format", "csv"));
   g_assert_cmpint (report.status, ==, 0);
-  g_assert_nonnull (strstr (report.out, "Quầy 1,Quầy 1,1000\r\n"));
-  g_assert_nonnull (strstr (report.out, "Quầy 2,Quầy 2,1000\r\n"));
+  /* Over every ward, each counter is named with its ward. */
+  g_assert_nonnull (strstr (report.out, "Quầy 1@bac-nha-trang,Quầy 1 (Phường Bắc Nha Trang),1000\r\n"));
+  g_assert_nonnull (strstr (report.out, "Quầy 2@bac-nha-trang,Quầy 2 (Phường Bắc Nha Trang),1000\r\n"));
   g_assert_nonnull (strstr (report.out, ",Total,2000\r\n"));
   assert_tool_check_passes (db);
 }
@@ -658,6 +693,7 @@ main (int   argc,
   g_test_add_func ("/ledger-tool/report/json-shape", test_report_json_shape);
   g_test_add_func ("/ledger-tool/report/csv-by-procedure", test_report_csv_by_procedure);
   g_test_add_func ("/ledger-tool/report/pdf-in-vietnamese", test_pdf_in_vietnamese);
+  g_test_add_func ("/ledger-tool/report/by-counter-every-ward", test_report_by_counter_every_ward);
   g_test_add_func ("/ledger-tool/bundle", test_bundle_through_tool);
   g_test_add_func ("/ledger-tool/exit-codes", test_exit_codes);
   g_test_add_func ("/ledger-tool/report/marks-mismatch", test_report_marks_mismatch);

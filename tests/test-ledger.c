@@ -858,9 +858,10 @@ brute_force (Model              *m,
           break;
         case MC_REPORT_BY_COUNTER:
         default:
+          /* Named with the unit over every ward, or when merged. */
           if (recorded == NULL)
             key = g_strdup_printf ("%s@%s", h->counter, h->ward_code);
-          else if (recorded != resolved)
+          else if (recorded != resolved || spec->ward_code == NULL)
             key = g_strdup_printf ("%s@%s", h->counter, mc_ward_unit_get_id (recorded));
           else
             key = g_strdup (h->counter);

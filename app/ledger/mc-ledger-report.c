@@ -361,8 +361,8 @@ collect_ward_row (Collect          *c,
 
 /* A counter is named with its unit when its records came from a unit
  * since merged into another, so “Quầy 1” of Vĩnh Hải and “Quầy 1” of
- * Vĩnh Hòa stay apart in a report for Bắc Nha Trang; and always in the
- * supervisor's summary of every ward (the city), where every ward has its
+ * Vĩnh Hòa stay apart in a report for Bắc Nha Trang; and always in a
+ * report or summary of every ward (the city), where every ward has its
  * “Quầy 1”. */
 static void
 collect_counter_row (Collect             *c,
@@ -644,6 +644,7 @@ mc_report_build (McLedgerStore       *store,
   c.catalog = catalog;
   c.procedures = procedures;
   c.target = target;
+  c.name_counter_wards = target == NULL;
   c.from = spec->from;
   c.to = spec->to;
   c.total_query = n_queries - 1;

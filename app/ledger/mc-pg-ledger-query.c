@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include <glib/gi18n.h>
 
+#include "mc-ledger-sql.h"
 #include "mc-pg-ledger-private.h"
 
 /* ---- Filings ----------------------------------------------------------- */
@@ -83,33 +84,20 @@ add_day (GPtrArray  *params,
   g_ptr_array_add (params, text ? text : g_strdup (open_value));
 }
 
-/* Parameters from the next one on: three per span. */
-static void
-append_span_filter (GString                *sql,
-                    GPtrArray              *params,
-                    const char             *table,
-                    const McLedgerWardSpan *spans,
-                    guint                   n_spans)
-{
-  if (spans == NULL)
-    return;
-  if (n_spans == 0)
-    {
-      g_string_append (sql, " AND false");
-      return;
-    }
-  g_string_append (sql, " AND (");
-  for (guint i = 0; i < n_spans; i++)
-    {
-      int p = (int) params->len + 1;
+static const McLedgerSqlDialect dialect = { "$", "false", "NOT voided", TRUE };
 
-      g_string_append_printf (sql, "%s(%sward_code = $%d AND %slocal_date BETWEEN $%d AND $%d)",
-                              i ? " OR " : "", table, p, table, p + 1, p + 2);
+/* The spans' parameters, three each, after those already there. */
+static void
+add_span_params (GPtrArray              *params,
+                 const McLedgerWardSpan *spans,
+                 guint                   n_spans)
+{
+  for (guint i = 0; spans != NULL && i < n_spans; i++)
+    {
       g_ptr_array_add (params, g_strdup (spans[i].ward_code));
       add_day (params, spans[i].from, "-infinity");
       add_day (params, spans[i].to, "infinity");
     }
-  g_string_append (sql, ")");
 }
 
 GPtrArray *
@@ -129,7 +117,8 @@ mc_pg_ledger_store_list_filings (McLedgerStore              *store,
   g_ptr_array_add (params, q->limit ? g_strdup_printf ("%u", q->limit) : NULL);
   if (!q->include_voided)
     g_string_append (sql, " AND NOT f.voided");
-  append_span_filter (sql, params, "f.", q->spans, q->n_spans);
+  mc_ledger_sql_append_span_filter (sql, &dialect, "f.", q->spans, q->n_spans, (int) params->len + 1);
+  add_span_params (params, q->spans, q->n_spans);
   g_string_append (sql, " ORDER BY f.local_date DESC, fe.at_us DESC, fe.uuid DESC LIMIT $3");
 
   g_mutex_lock (&self->lock);
@@ -149,64 +138,6 @@ mc_pg_ledger_store_list_filings (McLedgerStore              *store,
 
 /* ---- Counts ------------------------------------------------------------ */
 
-/* The smallest table that has every dimension asked for, as in the
- * SQLite ledger. */
-static char *
-count_sql (const McLedgerCountQuery *q,
-           GPtrArray                *params,
-           int                      *cols)
-{
-  McLedgerDims dims = q->group_by;
-  g_autoptr(GString) group = g_string_new (NULL);
-  g_autoptr(GString) sql = g_string_new ("SELECT ");
-  const char *table, *sum;
-  gboolean by_counter = dims & MC_LEDGER_DIM_COUNTER;
-  gboolean by_pc = dims & (MC_LEDGER_DIM_PROCEDURE | MC_LEDGER_DIM_CHANNEL);
-  int n = 0;
-
-  if (by_counter && by_pc)
-    {
-      table = "filings";
-      sum = "count(*)";
-    }
-  else if (by_pc)
-    {
-      table = "day_procedure_channel";
-      sum = "sum(n)";
-    }
-  else
-    {
-      table = "day_counter";
-      sum = "sum(n)";
-    }
-
-  for (int d = 0; d < 5; d++)
-    cols[d] = -1;
-#define ADD(dim, idx, name) \
-  if (dims & dim) { g_string_append_printf (group, "%s%s", group->len ? ", " : "", name); cols[idx] = n++; }
-  ADD (MC_LEDGER_DIM_DAY, 0, "local_date");
-  ADD (MC_LEDGER_DIM_WARD, 1, "ward_code");
-  ADD (MC_LEDGER_DIM_COUNTER, 2, "counter");
-  ADD (MC_LEDGER_DIM_PROCEDURE, 3, "procedure");
-  ADD (MC_LEDGER_DIM_CHANNEL, 4, "channel");
-#undef ADD
-
-  add_day (params, q->from, "-infinity");
-  add_day (params, q->to, "infinity");
-  if (group->len)
-    g_string_append_printf (sql, "%s, ", group->str);
-  g_string_append_printf (sql, "%s FROM %s WHERE local_date BETWEEN $1 AND $2", sum, table);
-  if (g_str_equal (table, "filings"))
-    g_string_append (sql, " AND NOT voided");
-  append_span_filter (sql, params, "", q->spans, q->n_spans);
-  if (group->len)
-    g_string_append_printf (sql, " GROUP BY %s", group->str);
-  g_string_append_printf (sql, " HAVING %s > 0", sum);
-  if (group->len)
-    g_string_append_printf (sql, " ORDER BY %s", group->str);
-  return g_string_free (g_steal_pointer (&sql), FALSE);
-}
-
 static gboolean
 run_count (McPgLedger                *self,
            const McLedgerCountQuery  *q,
@@ -217,11 +148,14 @@ run_count (McPgLedger                *self,
 {
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
   int cols[5];
-  g_autofree char *sql = count_sql (q, params, cols);
-  g_autoptr(PGresult) res = mc_pg_query (self, sql, params, error);
+  g_autofree char *sql = mc_ledger_sql_count (q, &dialect, cols);
+  g_autoptr(PGresult) res = NULL;
   int n_cols = 0;
 
-  if (res == NULL)
+  add_day (params, q->from, "-infinity");
+  add_day (params, q->to, "infinity");
+  add_span_params (params, q->spans, q->n_spans);
+  if (!(res = mc_pg_query (self, sql, params, error)))
     return FALSE;
   for (int d = 0; d < 5; d++)
     if (cols[d] >= 0)

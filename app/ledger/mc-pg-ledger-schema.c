@@ -205,6 +205,33 @@ static const char * const safeguard_triggers[] = {
 
 /* ---- Schema setup ------------------------------------------------------ */
 
+/* A counter that vanishes inside a push (power cut, network gone) would
+ * keep its transaction, and with it the ward's lock every other counter
+ * of the ward waits on, until the server's TCP gives up, hours later:
+ * the server ends a transaction left idle for a minute (a push is never
+ * idle that long between its round trips), and a counter's statement
+ * after ten minutes. Readers only get the first: a city-wide report may
+ * take long. Role settings are read at login and not inherited through
+ * membership, so they go on the two roles and on every login that is a
+ * member, directly or not, when server-init runs, in this database only;
+ * superusers are left alone. */
+static const char role_timeouts[] =
+  "DO $$ DECLARE r record; BEGIN"
+  " FOR r IN WITH RECURSIVE m (oid, counter) AS ("
+  "   SELECT oid, rolname = 'motcua_counter' FROM pg_roles WHERE rolname IN ('motcua_counter', 'motcua_reader')"
+  "   UNION SELECT am.member, m.counter FROM pg_auth_members am JOIN m ON am.roleid = m.oid)"
+  "  SELECT ro.rolname, bool_or (m.counter) AS counter FROM m JOIN pg_roles ro ON ro.oid = m.oid"
+  "  WHERE NOT ro.rolsuper GROUP BY ro.rolname"
+  " LOOP"
+  "  EXECUTE format ('ALTER ROLE %I IN DATABASE %I SET idle_in_transaction_session_timeout = %L',"
+  "                  r.rolname, current_database (), '1min');"
+  "  IF r.counter THEN"
+  "   EXECUTE format ('ALTER ROLE %I IN DATABASE %I SET statement_timeout = %L',"
+  "                   r.rolname, current_database (), '10min');"
+  "  END IF;"
+  " END LOOP;"
+  " END $$";
+
 gboolean
 mc_pg_read_version (McPgLedger  *self,
                     int         *version,
@@ -267,6 +294,8 @@ mc_pg_ledger_server_init (const char  *conninfo,
           goto fail;
         }
     }
+  if (!mc_pg_exec (self, role_timeouts, error))
+    goto fail;
   return mc_pg_exec (self, "COMMIT", error);
 
 fail:

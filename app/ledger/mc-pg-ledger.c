@@ -54,6 +54,12 @@ set_connect_error (PGconn  *conn,
     g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH,
                  _("The ledger server %s refused this counter’s account or password. Nothing is lost: the filings stay on this counter. Ask the ward’s administrator to check the password."),
                  host);
+  else if (strstr (detail, "certificate verify failed") != NULL)
+    /* OpenSSL: no chain to a CA in sslrootcert (another authority, an
+     * old CA file, a self-signed certificate in the server's place). */
+    g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH,
+                 _("The ledger server %s showed a certificate that the ward’s certificate authority (the CA file in the settings) did not sign, so it may not be the ward’s server. Nothing was sent. Ask the ward’s administrator to check the CA file."),
+                 host);
   else if (strstr (detail, "certificate") != NULL || strstr (detail, "SSL") != NULL)
     g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_AUTH,
                  _("The ledger server %s could not prove it is the ward’s server (%s). Nothing was sent; ask the ward’s administrator."),

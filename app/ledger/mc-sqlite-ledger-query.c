@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <glib/gi18n.h>
 
+#include "mc-ledger-sql.h"
 #include "mc-sqlite-ledger-private.h"
 
 /* ---- Filings ----------------------------------------------------------- */
@@ -77,31 +78,7 @@ mc_sqlite_ledger_lookup_filing (McLedgerStore  *store,
   return filing;
 }
 
-/* Parameters from @first_param on: three per span. */
-static void
-append_span_filter (GString                *sql,
-                    const char             *table,
-                    const McLedgerWardSpan *spans,
-                    guint                   n_spans,
-                    int                     first_param)
-{
-  if (spans == NULL)
-    return;
-  if (n_spans == 0)
-    {
-      g_string_append (sql, " AND 0");
-      return;
-    }
-  g_string_append (sql, " AND (");
-  for (guint i = 0; i < n_spans; i++)
-    {
-      int p = first_param + 3 * (int) i;
-
-      g_string_append_printf (sql, "%s(%sward_code = ?%d AND %slocal_date BETWEEN ?%d AND ?%d)",
-                              i ? " OR " : "", table, p, table, p + 1, p + 2);
-    }
-  g_string_append (sql, ")");
-}
+static const McLedgerSqlDialect dialect = { "?", "0", "voided = 0", FALSE };
 
 static void
 bind_spans (sqlite3_stmt           *stmt,
@@ -133,7 +110,7 @@ mc_sqlite_ledger_list_filings (McLedgerStore              *store,
 
   if (!query->include_voided)
     g_string_append (sql, " AND f.voided = 0");
-  append_span_filter (sql, "f.", query->spans, query->n_spans, 4);
+  mc_ledger_sql_append_span_filter (sql, &dialect, "f.", query->spans, query->n_spans, 4);
   g_string_append (sql, " ORDER BY f.local_date DESC, fe.at DESC, fe.uuid DESC LIMIT ?3");
 
   g_mutex_lock (&self->read_lock);
@@ -171,59 +148,6 @@ mc_sqlite_ledger_list_filings (McLedgerStore              *store,
 
 /* ---- Counts ------------------------------------------------------------ */
 
-/* The smallest table that has every dimension asked for. */
-static char *
-count_sql (const McLedgerCountQuery *q,
-           int                      *cols)
-{
-  McLedgerDims dims = q->group_by;
-  g_autoptr(GString) group = g_string_new (NULL);
-  g_autoptr(GString) sql = g_string_new ("SELECT ");
-  const char *table, *sum;
-  gboolean by_counter = dims & MC_LEDGER_DIM_COUNTER;
-  gboolean by_pc = dims & (MC_LEDGER_DIM_PROCEDURE | MC_LEDGER_DIM_CHANNEL);
-  int n = 0;
-
-  if (by_counter && by_pc)
-    {
-      table = "filings";
-      sum = "count(*)";
-    }
-  else if (by_pc)
-    {
-      table = "day_procedure_channel";
-      sum = "sum(n)";
-    }
-  else
-    {
-      table = "day_counter";
-      sum = "sum(n)";
-    }
-
-  /* cols[] tells which result column holds which dimension, -1 if none. */
-  for (int d = 0; d < 5; d++)
-    cols[d] = -1;
-#define ADD(dim, idx, name) \
-  if (dims & dim) { g_string_append_printf (group, "%s%s", group->len ? ", " : "", name); cols[idx] = n++; }
-  ADD (MC_LEDGER_DIM_DAY, 0, "local_date");
-  ADD (MC_LEDGER_DIM_WARD, 1, "ward_code");
-  ADD (MC_LEDGER_DIM_COUNTER, 2, "counter");
-  ADD (MC_LEDGER_DIM_PROCEDURE, 3, "procedure");
-  ADD (MC_LEDGER_DIM_CHANNEL, 4, "channel");
-#undef ADD
-
-  if (group->len)
-    g_string_append_printf (sql, "%s, ", group->str);
-  g_string_append_printf (sql, "%s FROM %s WHERE local_date BETWEEN ?1 AND ?2", sum, table);
-  if (g_str_equal (table, "filings"))
-    g_string_append (sql, " AND voided = 0");
-  append_span_filter (sql, "", q->spans, q->n_spans, 3);
-  if (group->len)
-    g_string_append_printf (sql, " GROUP BY %s", group->str);
-  g_string_append_printf (sql, " HAVING %s > 0", sum);
-  return g_string_free (g_steal_pointer (&sql), FALSE);
-}
-
 static gboolean
 run_count (McSqliteLedger            *self,
            const McLedgerCountQuery  *q,
@@ -233,7 +157,7 @@ run_count (McSqliteLedger            *self,
            GError                   **error)
 {
   int cols[5];
-  g_autofree char *sql = count_sql (q, cols);
+  g_autofree char *sql = mc_ledger_sql_count (q, &dialect, cols);
   sqlite3_stmt *stmt = mc_sqlite_ledger_prepare (self, self->rdb, self->rstmts, sql, error);
   char last_day_text[11] = "";
   McDay last_day = MC_DAY_OPEN;
