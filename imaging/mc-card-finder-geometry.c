@@ -32,8 +32,8 @@ cross (Pt o, Pt a, Pt b)
 }
 
 /* Andrew's monotone chain; @pts is sorted in place. */
-static GArray *
-convex_hull (GArray *pts)
+GArray *
+mc_card_finder_convex_hull (GArray *pts)
 {
   GArray *hull = g_array_new (FALSE, FALSE, sizeof (Pt));
   guint n = pts->len;
@@ -64,9 +64,9 @@ convex_hull (GArray *pts)
 }
 
 /* Rotating calipers: the smallest rectangle has a side on a hull edge. */
-static gboolean
-min_area_rect (GArray *hull,
-               Rect   *out)
+gboolean
+mc_card_finder_min_area_rect (GArray *hull,
+                              Rect   *out)
 {
   double best = G_MAXDOUBLE;
 
@@ -194,8 +194,8 @@ mc_card_finder_find_blobs (const Work *work,
         }
       if (area < min_area)
         continue;
-      hull = convex_hull (pts);
-      if (!min_area_rect (hull, &blob.rect))
+      hull = mc_card_finder_convex_hull (pts);
+      if (!mc_card_finder_min_area_rect (hull, &blob.rect))
         continue;
       blob.area = area;
       blob.touches = (blob.x0 == 0 ? 1 : 0) | (blob.y0 == 0 ? 2 : 0) |

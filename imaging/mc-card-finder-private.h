@@ -42,6 +42,13 @@ typedef struct {
   gboolean taken;     /* a card, or two */
 } Blob;
 
+/* A card seen at an angle: its rectangle and its four corners (top-left,
+ * top-right, bottom-right, bottom-left along the rectangle's angle). */
+typedef struct {
+  Rect     rect;
+  double   quad[8];
+} CardQuad;
+
 int     mc_card_finder_median_of_histogram (const guint *hist,
                                             guint        n);
 
@@ -49,6 +56,12 @@ void    mc_card_finder_build_mask          (Work *work);
 void    mc_card_finder_build_edge_mask     (Work *work);
 void    mc_card_finder_build_pale_mask     (Work *work);
 void    mc_card_finder_open_mask           (Work *work);
+
+GArray *mc_card_finder_convex_hull         (GArray *pts);
+gboolean mc_card_finder_min_area_rect      (GArray *hull,
+                                            Rect   *out);
+
+GArray *mc_card_finder_find_faces          (const Work *work);
 
 GArray *mc_card_finder_find_blobs          (const Work *work,
                                             double      min_area);

@@ -28,8 +28,13 @@
  * not start from the stretch of border inside it, and an object with a
  * card's height and a short length there (or the reverse) is taken as a
  * card cut by the edge and made whole across the border, flagged as cut.
- * On a photo's table or cloth, a card is framed by its pale face. Each
- * card is then cut out of the full image, levelled by its text lines
+ * A photo (an image that states no resolution) is first split into
+ * smooth regions parted by every edge, and a card is a region closed by
+ * its rim with print on it (mc-card-finder-quad.c): framed by its four
+ * corners, it is cut out with one perspective warp, enlarged or shrunk to
+ * the crop's size. What that misses, the ways above still look for; on a
+ * photo's table or cloth, a card is also framed by its pale face. Each
+ * other card is then cut out of the full image, levelled by its text lines
  * (mc-card-straighten.c),
  * with one affine transform to 1012 × 638 (300 dpi) and turned upright by
  * its layout: the MRZ band belongs at the bottom of the back, text stands
@@ -245,6 +250,112 @@ extract_card (VipsImage    *srgb,
     return vips_failed (error), NULL;
 
   /* Render now: the crop outlives the caller's source image. */
+  {
+    VipsImage *mem = vips_image_copy_memory (out);
+
+    if (mem == NULL)
+      return vips_failed (error), NULL;
+    return mem;
+  }
+}
+
+/* Cuts the quadrilateral @quad (full-resolution pixels: the corners that
+ * become the crop's top-left, top-right, bottom-right and bottom-left) out
+ * of @srgb to the crop size with one perspective warp, bicubic: a small
+ * card is enlarged smoothly, a large one shrunk first as extract_card()
+ * does. */
+static VipsImage *
+extract_quad (VipsImage     *srgb,
+              const double   quad_in[8],
+              GError       **error)
+{
+  g_autoptr(VipsImage) region = NULL;
+  g_autoptr(VipsImage) shrunk = NULL;
+  g_autoptr(VipsImage) index = NULL;
+  g_autoptr(VipsImage) out = NULL;
+  g_autofree float *map = NULL;
+  VipsInterpolate *interp;
+  VipsImage *src = srgb;
+  double q[8], len = 0, x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  double dx1, dx2, dx3, dy1, dy2, dy3, a, b, c, d, e, f, g = 0, k = 0;
+  int status;
+
+  memcpy (q, quad_in, sizeof q);
+  for (int i = 0; i < 4; i++)
+    {
+      len = MAX (len, hypot (q[2 * ((i + 1) % 4)] - q[2 * i], q[2 * ((i + 1) % 4) + 1] - q[2 * i + 1]));
+      x0 = MIN (x0, q[2 * i]);
+      x1 = MAX (x1, q[2 * i]);
+      y0 = MIN (y0, q[2 * i + 1]);
+      y1 = MAX (y1, q[2 * i + 1]);
+    }
+  if (len > 1.25 * MC_CARD_CROP_WIDTH)
+    {
+      int left = MAX (0, (int) floor (x0) - 8), top = MAX (0, (int) floor (y0) - 8);
+      int right = MIN (vips_image_get_width (srgb), (int) ceil (x1) + 8);
+      int bottom = MIN (vips_image_get_height (srgb), (int) ceil (y1) + 8);
+      double s = 1.25 * MC_CARD_CROP_WIDTH / len;
+
+      if (right - left < 2 || bottom - top < 2 ||
+          vips_extract_area (srgb, &region, left, top, right - left, bottom - top, NULL) != 0 ||
+          vips_resize (region, &shrunk, s, NULL) != 0)
+        return vips_failed (error), NULL;
+      src = shrunk;
+      for (int i = 0; i < 4; i++)
+        {
+          q[2 * i] = (q[2 * i] - left) * s;
+          q[2 * i + 1] = (q[2 * i + 1] - top) * s;
+        }
+    }
+
+  /* The unit square onto the quadrilateral (Heckbert's closed form). */
+  dx1 = q[2] - q[4];
+  dx2 = q[6] - q[4];
+  dx3 = q[0] - q[2] + q[4] - q[6];
+  dy1 = q[3] - q[5];
+  dy2 = q[7] - q[5];
+  dy3 = q[1] - q[3] + q[5] - q[7];
+  if (fabs (dx3) > 1e-9 || fabs (dy3) > 1e-9)
+    {
+      double den = dx1 * dy2 - dx2 * dy1;
+
+      if (fabs (den) < 1e-9)
+        {
+          g_set_error_literal (error, MC_CARD_FINDER_ERROR, MC_CARD_FINDER_ERROR_NO_CARD,
+                               _("No ID card was found in the image. Place the card flat on the glass, away from the edges, and scan again."));
+          return NULL;
+        }
+      g = (dx3 * dy2 - dx2 * dy3) / den;
+      k = (dx1 * dy3 - dx3 * dy1) / den;
+    }
+  a = q[2] - q[0] + g * q[2];
+  b = q[6] - q[0] + k * q[6];
+  c = q[0];
+  d = q[3] - q[1] + g * q[3];
+  e = q[7] - q[1] + k * q[7];
+  f = q[1];
+
+  map = g_new (float, (gsize) MC_CARD_CROP_WIDTH * MC_CARD_CROP_HEIGHT * 2);
+  for (int y = 0; y < MC_CARD_CROP_HEIGHT; y++)
+    for (int x = 0; x < MC_CARD_CROP_WIDTH; x++)
+      {
+        double u = (x + 0.5) / MC_CARD_CROP_WIDTH, v = (y + 0.5) / MC_CARD_CROP_HEIGHT;
+        double wgt = g * u + k * v + 1;
+        float *m = map + 2 * ((gsize) y * MC_CARD_CROP_WIDTH + x);
+
+        /* libvips samples a pixel at its top-left corner. */
+        m[0] = (float) ((a * u + b * v + c) / wgt - 0.5);
+        m[1] = (float) ((d * u + e * v + f) / wgt - 0.5);
+      }
+  index = vips_image_new_from_memory (map, (gsize) MC_CARD_CROP_WIDTH * MC_CARD_CROP_HEIGHT * 2 * sizeof (float),
+                                      MC_CARD_CROP_WIDTH, MC_CARD_CROP_HEIGHT, 2, VIPS_FORMAT_FLOAT);
+  if (index == NULL)
+    return vips_failed (error), NULL;
+  interp = vips_interpolate_new ("bicubic");
+  status = vips_mapim (src, &out, index, "interpolate", interp, NULL);
+  g_object_unref (interp);
+  if (status != 0)
+    return vips_failed (error), NULL;
   {
     VipsImage *mem = vips_image_copy_memory (out);
 
@@ -566,6 +677,32 @@ make_crop (VipsImage    *srgb,
   return g_steal_pointer (&crop);
 }
 
+/* A card framed by its four corners in a photo (@c in the working copy's
+ * pixels). */
+static McCardCrop *
+make_quad_crop (VipsImage       *srgb,
+                const CardQuad  *c,
+                guint            source,
+                double           scale_to_full,
+                GError         **error)
+{
+  g_autoptr(McCardCrop) crop = g_new0 (McCardCrop, 1);
+  double top_len, bottom_len;
+
+  for (int i = 0; i < 8; i++)
+    crop->quad[i] = c->quad[i] / scale_to_full;
+  if (!(crop->image = extract_quad (srgb, crop->quad, error)))
+    return NULL;
+  mc_card_crop_straighten (&crop->image);
+  crop->source = source;
+  top_len = hypot (crop->quad[2] - crop->quad[0], crop->quad[3] - crop->quad[1]);
+  bottom_len = hypot (crop->quad[4] - crop->quad[6], crop->quad[5] - crop->quad[7]);
+  crop->dpi = (top_len + bottom_len) / 2 / CARD_W_MM * 25.4;
+  crop->angle = atan2 (crop->quad[3] - crop->quad[1], crop->quad[2] - crop->quad[0]) * 180 / G_PI;
+  orient_crop (crop);
+  return g_steal_pointer (&crop);
+}
+
 /* The whole input is one side of a card (a crop from elsewhere). */
 static McCardCrop *
 whole_image_crop (VipsImage  *srgb,
@@ -739,6 +876,36 @@ find_cards_by_face (Work     *work,
     g_array_set_size (*cards, 0);
 }
 
+/* Drops from @cards those a card of @faces (framed by its outline,
+ * may be NULL) already holds, or that hold one; then appends the faces'
+ * rectangles, so that what they framed counts as framed. Returns how many
+ * of @cards are left before those. */
+static guint
+drop_framed (GArray *cards,
+             GArray *faces)
+{
+  guint left;
+
+  for (guint i = 0; faces != NULL && i < cards->len; i++)
+    {
+      const Rect *c = &g_array_index (cards, Rect, i);
+      gboolean framed = FALSE;
+
+      for (guint k = 0; k < faces->len && !framed; k++)
+        {
+          const Rect *f = &g_array_index (faces, CardQuad, k).rect;
+
+          framed = hypot (c->cx - f->cx, c->cy - f->cy) < 0.5 * MAX (c->h, f->h);
+        }
+      if (framed)
+        g_array_remove_index (cards, i--);
+    }
+  left = cards->len;
+  for (guint k = 0; faces != NULL && k < faces->len; k++)
+    g_array_append_val (cards, g_array_index (faces, CardQuad, k).rect);
+  return left;
+}
+
 GPtrArray *
 mc_card_finder_find (VipsImage     *image,
                      guint          source,
@@ -762,6 +929,8 @@ mc_card_finder_find_full (VipsImage     *image,
   g_autoptr(GArray) blobs = NULL;
   g_autoptr(GArray) colour_blobs = NULL;
   g_autoptr(GArray) cards = NULL;
+  g_autoptr(GArray) faces = NULL;
+  guint n_cards;
   VipsRect rest = { 0, 0, 0, 0 };
   Work work = { 0 };
   double dpi, scale, ppm, aspect, lid[3];
@@ -800,12 +969,37 @@ mc_card_finder_find_full (VipsImage     *image,
       return NULL;
     }
 
+  /* A photo (no resolution stated): by the card's outline first; the
+   * other ways then look for what it did not frame (a card cut by the
+   * photo's edge, one whose outline never closed). */
+  if (ppm <= 0)
+    {
+      faces = mc_card_finder_find_faces (&work);
+      for (guint i = 0; i < faces->len && crops->len < max_cards; i++)
+        {
+          McCardCrop *crop = make_quad_crop (srgb, &g_array_index (faces, CardQuad, i), source, scale, error);
+
+          if (crop == NULL)
+            {
+              g_free (work.rgb);
+              return NULL;
+            }
+          g_ptr_array_add (crops, crop);
+        }
+      if (crops->len >= max_cards)
+        {
+          g_free (work.rgb);
+          return g_steal_pointer (&crops);
+        }
+    }
+
   mc_card_finder_build_mask (&work);
   mc_card_finder_open_mask (&work);
   blobs = mc_card_finder_find_blobs (&work, 0.01 * work.w * work.h);
   cards = mc_card_finder_pick_cards (blobs, ppm, work.w, work.h, 0, TRUE);
-  if (cards->len < max_cards)
+  if (cards->len + crops->len < max_cards)
     add_cards_by_edge (&work, ppm, cards, &blobs, &colour_blobs);
+  n_cards = drop_framed (cards, faces);
   /* Fewer cards framed than the glass may hold, beside objects that were
    * not taken as cards: where those lie, a card may still be read
    * without its frame. Worth it from a good part of a card's area. */
@@ -817,7 +1011,8 @@ mc_card_finder_find_full (VipsImage     *image,
       add_unframed (colour_blobs, cards, 0.4 * card_area, &rest);
       add_unframed (blobs, cards, 0.4 * card_area, &rest);
     }
-  if (cards->len == 0 && ppm <= 0)
+  g_array_set_size (cards, n_cards);
+  if (cards->len == 0 && crops->len == 0 && ppm <= 0)
     find_cards_by_face (&work, ppm, w, h, &blobs, &cards);
   g_free (work.rgb);
   g_free (work.mask);
