@@ -168,8 +168,9 @@ mc_id_fields_reread (McOcrPool     *pool,
 
       if (!(mask & (1u << f)) || v->n_boxes == 0)
         continue;
-      /* A clear first reading of a short value is left alone. */
-      if (mc_id_field_keeps_place (f) && v->value != NULL && v->confidence >= 0.9)
+      /* A clear first reading of a short value is left alone (not the
+       * number: its digits past the sixth have no check of their own). */
+      if ((mc_id_field_is_date (f) || f == MC_ID_FIELD_SEX) && v->value != NULL && v->confidence >= 0.9)
         continue;
       if (mc_id_field_is_date (f))
         {
@@ -184,7 +185,9 @@ mc_id_fields_reread (McOcrPool     *pool,
         return FALSE;
 
       again = mc_id_fields_parse_value (f, text->str, fields, conf);
-      if (again == NULL)
+      /* The number's place may hold the old 9-digit one's shape: only
+       * twelve digits are the number. */
+      if (again == NULL || (f == MC_ID_FIELD_ID_NUMBER && !mc_id_number_is_well_formed (again)))
         continue;
       /* The same engine twice: agreeing is no independent proof, so the
        * surer of the two least sure words stands, no more. */

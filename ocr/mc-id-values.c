@@ -19,11 +19,12 @@ mc_id_field_is_date (McIdField field)
 }
 
 /* Short values whose place is kept when what was read there did not
- * parse, to be read again alone. */
+ * parse, to be read again alone: a date, the sex, and the number, whose
+ * long run of digits the sparse pass sometimes cuts short by one. */
 gboolean
 mc_id_field_keeps_place (McIdField field)
 {
-  return mc_id_field_is_date (field) || field == MC_ID_FIELD_SEX;
+  return mc_id_field_is_date (field) || field == MC_ID_FIELD_SEX || field == MC_ID_FIELD_ID_NUMBER;
 }
 
 gboolean
