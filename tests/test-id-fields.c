@@ -5,6 +5,7 @@
 
 #include "mc-core.h"
 #include "mc-id-fields.h"
+#include "mc-id-fields-private.h"
 #include "mc-id-merge.h"
 #include "mc-id-rules.h"
 #include "mc-id-shapes.h"
@@ -21,6 +22,7 @@ typedef struct {
   const char *text;
   int         left, top, width, height;
   double      confidence;
+  int         bx1, by1, bx2, by2;   /* the baseline Tesseract fitted */
 } W;
 
 static GArray *
@@ -35,6 +37,7 @@ words_new (const W *w,
         .text = (char *) w[i].text,
         .left = w[i].left, .top = w[i].top, .width = w[i].width, .height = w[i].height,
         .confidence = w[i].confidence,
+        .baseline_x1 = w[i].bx1, .baseline_y1 = w[i].by1, .baseline_x2 = w[i].bx2, .baseline_y2 = w[i].by2,
         /* One Tesseract line per word's row, as the sparse pass gives. */
         .line = w[i].top / 20,
       };
@@ -140,6 +143,89 @@ test_number_place_ambiguous (void)
   g_assert_cmpuint (fields->fields[MC_ID_FIELD_ID_NUMBER].n_boxes, ==, 0);
 }
 
+/* A printed date's '/' read as '1' or 'I' by the sparse pass over a tilted
+ * card (idgen-tune-scan-00065, "14I1111995" for 14/11/1995, "141112035"
+ * for 14/11/2035, the other '/' lost): ten marks are read by position;
+ * nine, where both places of the lost separator give the same day. */
+static void
+test_date_separator_as_one (void)
+{
+  static const struct {
+    const char *text;
+    const char *iso;
+  } cases[] = {
+    { "14I1111995", "1995-11-14" },
+    { "1411111995", "1995-11-14" },
+    { "14l11I1995", "1995-11-14" },
+    { "141112035", "2035-11-14" },
+    { "14/111995", "1995-11-14" },
+    /* 14/12/2035 or 14/21/2035 → only the first is a date. */
+    { "141212035", "2035-12-14" },
+    /* 03/01/2035 or 03/10/2035? Both are dates: not a reading. */
+    { "031012035", NULL },
+    /* A mark no separator is read as, where one stood. */
+    { "14X1111995", NULL },
+    { "1411111995X", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *iso = mc_id_fields_parse_date (cases[i].text);
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_cmpstr (iso, ==, cases[i].iso);
+    }
+}
+
+/* A card lying 5° off on a pale lid, which no frame found, read from the
+ * whole image (idgen-tune-scan-00065): across the card its lines fall by
+ * more than their height, so grouped by their centres alone the name's
+ * first word fell into the line of its label and the name lost it. The
+ * words' baselines give the slope the lines are grouped along. */
+static void
+test_tilted_lines (void)
+{
+  static const W tilted[] = {
+    { "Số", 444, 428, 70, 18, 0.93, 444, 446, 514, 440 },
+    { "[", 473, 424, 9, 29, 0.48, 473, 444, 482, 443 },
+    { "No.", 490, 428, 24, 18, 0.96, 490, 443, 514, 440 },
+    { "048195993177", 541, 394, 261, 50, 0.97, 541, 445, 802, 421 },
+    { "J", 546, 475, 3, 11, 0.90, 546, 486, 549, 486 },
+    { "Full", 557, 472, 29, 12, 0.85, 557, 485, 586, 482 },
+    { "name", 593, 470, 45, 11, 0.81, 593, 482, 638, 478 },
+    { "Họ", 450, 482, 24, 12, 0.96, 450, 494, 474, 493 },
+    { "và", 482, 480, 20, 12, 0.97, 482, 492, 502, 491 },
+    { "tên", 510, 478, 27, 11, 0.95, 510, 490, 537, 487 },
+    { "DƯƠNG", 484, 501, 125, 32, 0.96, 484, 534, 609, 523 },
+    { "MINH", 620, 492, 81, 30, 0.92, 620, 522, 701, 515 },
+    { "NHUNG", 712, 482, 117, 32, 0.92, 712, 515, 829, 504 },
+    { "Date", 566, 558, 37, 13, 0.92, 566, 570, 603, 567 },
+    { "of", 610, 553, 13, 14, 0.92, 610, 567, 623, 566 },
+    { "birthị", 631, 551, 35, 14, 0.00, 631, 565, 666, 563 },
+    { "14I1111995", 685, 529, 131, 39, 0.27, 685, 562, 816, 552 },
+    { "Việt", 987, 552, 49, 26, 0.97, 987, 576, 1036, 572 },
+    { "Nam", 1044, 550, 56, 21, 0.97, 1044, 571, 1100, 567 },
+    { "Ngày", 455, 567, 47, 16, 0.82, 455, 580, 502, 577 },
+    { "sinh", 510, 560, 36, 16, 0.93, 510, 576, 546, 572 },
+    { "/", 555, 563, 1, 6, 0.79, 555, 571, 556, 571 },
+    { "Quốc", 778, 575, 47, 20, 0.97, 778, 592, 825, 588 },
+    { "tịch", 833, 572, 31, 15, 0.95, 833, 587, 864, 584 },
+    { "I", 872, 571, 3, 12, 0.48, 872, 583, 875, 583 },
+    { "Nationality", 884, 566, 84, 16, 0.38, 884, 583, 968, 577 },
+    { "Giới", 458, 606, 36, 13, 0.97, 458, 619, 494, 616 },
+    { "tính", 502, 600, 33, 15, 0.93, 502, 615, 535, 612 },
+    { "/", 543, 599, 4, 12, 0.91, 543, 611, 547, 611 },
+    { "SeX", 555, 598, 29, 13, 0.92, 555, 611, 584, 610 },
+    { "Nữ", 604, 587, 38, 22, 0.97, 604, 609, 642, 607 },
+  };
+  g_autoptr(McIdOcrFields) fields = extract (tilted, G_N_ELEMENTS (tilted), 1200);
+
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "DƯƠNG MINH NHUNG");
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value, ==, "1995-11-14");
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_SEX].value, ==, "Nữ");
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_ID_NUMBER].value, ==, "048195993177");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -149,5 +235,7 @@ main (int   argc,
 
   g_test_add_func ("/ocr/id-fields/number-digit-lost", test_number_digit_lost);
   g_test_add_func ("/ocr/id-fields/number-place-ambiguous", test_number_place_ambiguous);
+  g_test_add_func ("/ocr/id-fields/date-separator-as-one", test_date_separator_as_one);
+  g_test_add_func ("/ocr/id-fields/tilted-lines", test_tilted_lines);
   return g_test_run ();
 }
