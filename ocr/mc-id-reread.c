@@ -15,13 +15,15 @@
  * over the whole card, and a date read enlarged as digits and '/' only
  * gets what the sparse pass misread beyond parsing. */
 
-/* The lines of @v alone, each framed in white and scaled by @scale. */
+/* The lines of @v alone, each framed in white and scaled by @scale;
+ * @above: how much of a line's height to take above its box. */
 static gboolean
 read_lines (McOcrPool           *pool,
             VipsImage           *card,
             const McIdOcrValue  *v,
             const McOcrParams   *params,
             double               scale,
+            double               above,
             GString             *text,
             double              *confidence,
             GCancellable        *cancellable,
@@ -40,7 +42,8 @@ read_lines (McOcrPool           *pool,
        * single-line mode reads nothing when it sees parts of them),
        * half a line's height to the sides. */
       int vpad = v->boxes[b][3] / 6 + 2, hpad = v->boxes[b][3] / 2 + 4;
-      int x0 = MAX (0, v->boxes[b][0] - hpad), y0 = MAX (0, v->boxes[b][1] - vpad);
+      int apad = MAX (vpad, (int) (v->boxes[b][3] * above));
+      int x0 = MAX (0, v->boxes[b][0] - hpad), y0 = MAX (0, v->boxes[b][1] - apad);
       int x1 = MIN (w, v->boxes[b][0] + v->boxes[b][2] + hpad);
       int y1 = MIN (h, v->boxes[b][1] + v->boxes[b][3] + vpad);
 
@@ -110,7 +113,7 @@ reread_date (McOcrPool      *pool,
   /* A clear first reading is left alone: the time goes to doubtful ones. */
   if (v->value != NULL && v->confidence >= 0.9)
     return TRUE;
-  if (!read_lines (pool, card, v, &params, 2.0, text, &conf, cancellable, error))
+  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, cancellable, error))
     return FALSE;
   first_digits = digits_of (v->text);
   again_digits = digits_of (text->str);
@@ -136,6 +139,59 @@ reread_date (McOcrPool      *pool,
       g_free (v->value);
       v->value = g_steal_pointer (&again);
       v->confidence = MIN (conf, 0.6);
+    }
+  return TRUE;
+}
+
+/* The marks (after decomposition) of @text: tones, circumflexes, breves. */
+static guint
+count_marks (const char *text)
+{
+  g_autofree char *nfd = g_utf8_normalize (text, -1, G_NORMALIZE_NFD);
+  guint n = 0;
+
+  for (const char *p = nfd; p != NULL && *p; p = g_utf8_next_char (p))
+    if (g_unichar_ismark (g_utf8_get_char (p)))
+      n++;
+  return n;
+}
+
+/* A name is in capitals, over which Vietnamese stacks two marks ("Ỗ",
+ * "Ắ"), and the box Tesseract gives it sometimes starts at the lower one:
+ * the tight crop then cuts the upper one off ("ĐÔ" for "ĐỖ"). The line is
+ * read once more with a third of its height above the box, where those
+ * marks stand. That taller crop may take in the foot of the line above,
+ * so its reading replaces @value only when it spells the same letters
+ * and sees more marks: a crop loses marks, it does not make them up. */
+static gboolean
+reread_name_marks (McOcrPool          *pool,
+                   VipsImage          *card,
+                   const McIdOcrValue *v,
+                   const McOcrParams  *params,
+                   McIdOcrFields      *fields,
+                   char              **value,
+                   double             *confidence,
+                   GCancellable       *cancellable,
+                   GError            **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *taller = NULL;
+  g_autofree char *fold_taller = NULL;
+  g_autofree char *fold_value = NULL;
+  double conf;
+
+  if (!read_lines (pool, card, v, params, 1.0, 0.35, text, &conf, cancellable, error))
+    return FALSE;
+  taller = mc_id_fields_parse_value (MC_ID_FIELD_FULL_NAME, text->str, fields, conf);
+  if (taller == NULL)
+    return TRUE;
+  fold_taller = mc_id_fold (taller);
+  fold_value = mc_id_fold (*value);
+  if (g_strcmp0 (fold_taller, fold_value) == 0 && count_marks (taller) > count_marks (*value))
+    {
+      g_free (*value);
+      *value = g_steal_pointer (&taller);
+      *confidence = conf;
     }
   return TRUE;
 }
@@ -181,10 +237,13 @@ mc_id_fields_reread (McOcrPool     *pool,
       if (v->value == NULL && !mc_id_field_keeps_place (f))
         continue;
       text = g_string_new (NULL);
-      if (!read_lines (pool, card, v, &params, 1.0, text, &conf, cancellable, error))
+      if (!read_lines (pool, card, v, &params, 1.0, 0, text, &conf, cancellable, error))
         return FALSE;
 
       again = mc_id_fields_parse_value (f, text->str, fields, conf);
+      if (f == MC_ID_FIELD_FULL_NAME && again != NULL &&
+          !reread_name_marks (pool, card, v, &params, fields, &again, &conf, cancellable, error))
+        return FALSE;
       /* The number's place may hold the old 9-digit one's shape: only
        * twelve digits are the number. */
       if (again == NULL || (f == MC_ID_FIELD_ID_NUMBER && !mc_id_number_is_well_formed (again)))

@@ -236,7 +236,9 @@ parse_name (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (g_unichar_isalpha (c) || g_unichar_ismark (c))
+      /* Not a modifier letter ("ˆ"): a mark read apart from its letter,
+       * from the foot of the line above, is no part of a name. */
+      if ((g_unichar_isalpha (c) && g_unichar_type (c) != G_UNICODE_MODIFIER_LETTER) || g_unichar_ismark (c))
         {
           if (space)
             {
