@@ -143,17 +143,33 @@ reread_date (McOcrPool      *pool,
   return TRUE;
 }
 
-/* The marks (after decomposition) of @text: tones, circumflexes, breves. */
-static guint
-count_marks (const char *text)
+/* TRUE when @taller is @first with, on one letter or more, the upper of
+ * two stacked marks that @first lacks: a tone over a circumflex or a
+ * breve ("Ô" → "Ỗ", "Ă" → "Ắ"), and nothing else different. */
+static gboolean
+adds_stacked_tones (const char *first,
+                    const char *taller)
 {
-  g_autofree char *nfd = g_utf8_normalize (text, -1, G_NORMALIZE_NFD);
-  guint n = 0;
+  guint added = 0;
+  const char *p = first, *q = taller;
 
-  for (const char *p = nfd; p != NULL && *p; p = g_utf8_next_char (p))
-    if (g_unichar_ismark (g_utf8_get_char (p)))
-      n++;
-  return n;
+  for (; *p && *q; p = g_utf8_next_char (p), q = g_utf8_next_char (q))
+    {
+      gunichar a = g_utf8_get_char (p), b = g_utf8_get_char (q);
+      gunichar da[4], db[4];
+      gsize na, nb;
+
+      if (a == b)
+        continue;
+      na = g_unichar_fully_decompose (a, FALSE, da, G_N_ELEMENTS (da));
+      nb = g_unichar_fully_decompose (b, FALSE, db, G_N_ELEMENTS (db));
+      if (nb != na + 1 || na < 2 || memcmp (da, db, na * sizeof (gunichar)) != 0 ||
+          (da[na - 1] != 0x0302 && da[na - 1] != 0x0306) ||
+          (db[nb - 1] != 0x0300 && db[nb - 1] != 0x0301 && db[nb - 1] != 0x0303 && db[nb - 1] != 0x0309))
+        return FALSE;
+      added++;
+    }
+  return *p == '\0' && *q == '\0' && added > 0;
 }
 
 /* A name is in capitals, over which Vietnamese stacks two marks ("Ỗ",
@@ -161,8 +177,8 @@ count_marks (const char *text)
  * the tight crop then cuts the upper one off ("ĐÔ" for "ĐỖ"). The line is
  * read once more with a third of its height above the box, where those
  * marks stand. That taller crop may take in the foot of the line above,
- * so its reading replaces @value only when it spells the same letters
- * and sees more marks: a crop loses marks, it does not make them up. */
+ * so its reading replaces @value only where it adds that upper mark
+ * and changes nothing else ("THƯ" read "THỨ" so is refused). */
 static gboolean
 reread_name_marks (McOcrPool          *pool,
                    VipsImage          *card,
@@ -176,8 +192,6 @@ reread_name_marks (McOcrPool          *pool,
 {
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *taller = NULL;
-  g_autofree char *fold_taller = NULL;
-  g_autofree char *fold_value = NULL;
   double conf;
 
   if (!read_lines (pool, card, v, params, 1.0, 0.35, text, &conf, cancellable, error))
@@ -185,9 +199,7 @@ reread_name_marks (McOcrPool          *pool,
   taller = mc_id_fields_parse_value (MC_ID_FIELD_FULL_NAME, text->str, fields, conf);
   if (taller == NULL)
     return TRUE;
-  fold_taller = mc_id_fold (taller);
-  fold_value = mc_id_fold (*value);
-  if (g_strcmp0 (fold_taller, fold_value) == 0 && count_marks (taller) > count_marks (*value))
+  if (adds_stacked_tones (*value, taller))
     {
       g_free (*value);
       *value = g_steal_pointer (&taller);
