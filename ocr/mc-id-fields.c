@@ -293,9 +293,10 @@ read_value (GPtrArray       *segments,
     read_below (segments, matches, m, line_h, fields, &r);
   if (r.value == NULL)
     {
-      /* Where an unreadable date or sex is, for mc_id_fields_reread(). */
+      /* Where an unreadable date, sex or number is, for
+       * mc_id_fields_reread(). */
       if (mc_id_field_keeps_place (field) && r.n_boxes > 0 && r.text != NULL &&
-          (!mc_id_field_is_date (field) || strpbrk (r.text, "0123456789") != NULL))
+          (field == MC_ID_FIELD_SEX || strpbrk (r.text, "0123456789") != NULL))
         set_value (fields, field, NULL, r.text, r.conf, r.boxes, 1);
       g_free (r.text);
       return;
@@ -333,6 +334,47 @@ add_other_dates (GPtrArray     *segments,
     }
 }
 
+/* A run of digits one or two off the number's twelve (a digit lost or
+ * read twice by the sparse pass), where no label gave the number: the
+ * number's place when it is the only such run, to be read again alone. */
+static void
+keep_number_place (GPtrArray     *segments,
+                   McIdOcrFields *fields)
+{
+  McIdOcrValue *v = &fields->fields[MC_ID_FIELD_ID_NUMBER];
+  McIdSegment *found_seg = NULL;
+  guint found = 0, n_found = 0;
+
+  if (v->value != NULL || v->n_boxes > 0)
+    return;
+  for (guint s = 0; s < segments->len; s++)
+    {
+      McIdSegment *seg = segments->pdata[s];
+
+      for (guint i = 0; i < seg->toks->len; i++)
+        {
+          const char *text = ((McIdTok *) seg->toks->pdata[i])->word->text;
+          gsize n = strspn (text, "0123456789");
+
+          if (text[n] == '\0' && n >= 10 && n <= 14 && n != 12)
+            {
+              found_seg = seg;
+              found = i;
+              n_found++;
+            }
+        }
+    }
+  if (n_found == 1)
+    {
+      int boxes[1][4];
+      double conf;
+      g_autofree char *text = mc_id_tokens_text (found_seg, found, found + 1, &conf);
+
+      mc_id_tokens_box (found_seg, found, found + 1, boxes[0]);
+      set_value (fields, MC_ID_FIELD_ID_NUMBER, NULL, text, conf, boxes, 1);
+    }
+}
+
 void
 mc_id_fields_extract (const McOcrWord *words,
                       guint            n_words,
@@ -366,6 +408,7 @@ mc_id_fields_extract (const McOcrWord *words,
       read_value (segments, matches, m, line_h, right, fields);
     }
   add_other_dates (segments, fields);
+  keep_number_place (segments, fields);
 
   type = mc_id_card_type_from_text (segments, matches);
   if (fields->card_type == MC_CARD_TYPE_UNKNOWN)

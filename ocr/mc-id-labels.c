@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "mc-id-fields-private.h"
@@ -173,7 +174,53 @@ mc_id_median_height (const McOcrWord *words,
   return MAX (g_array_index (h, double, h->len / 2), 4.0);
 }
 
-/* Words → lines (by vertical centre) → segments (split at wide gaps). */
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double p = *(const double *) a, q = *(const double *) b;
+
+  return p < q ? -1 : p > q ? 1 : 0;
+}
+
+/* The slope of the print (dy/dx), from the baselines Tesseract fitted to
+ * its words: a card read without its frame (the whole image) is as tilted
+ * as it lay on the glass. 0 when too few words tell, or when the tilt
+ * moves a line by less than a quarter of its height across the print,
+ * which grouping by centres absorbs anyway. */
+static double
+print_slope (const McOcrWord *words,
+             guint            n,
+             double           line_h)
+{
+  g_autoptr(GArray) slopes = g_array_new (FALSE, FALSE, sizeof (double));
+  int left = G_MAXINT, right = 0;
+  double slope;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const McOcrWord *w = &words[i];
+      int dx = w->baseline_x2 - w->baseline_x1;
+
+      /* Words long enough for their baseline to have a direction. */
+      if (w->text == NULL || g_utf8_strlen (w->text, -1) < 3 || dx < 2 * line_h)
+        continue;
+      slope = (double) (w->baseline_y2 - w->baseline_y1) / dx;
+      g_array_append_val (slopes, slope);
+      left = MIN (left, w->left);
+      right = MAX (right, w->left + w->width);
+    }
+  if (slopes->len < 5)
+    return 0;
+  g_array_sort (slopes, compare_double);
+  slope = g_array_index (slopes, double, slopes->len / 2);
+  if (fabs (slope) * (right - left) < 0.25 * line_h || fabs (slope) > 0.35)
+    return 0;
+  return slope;
+}
+
+/* Words → lines (by vertical centre, along the print's slope) → segments
+ * (split at wide gaps). */
 GPtrArray *
 mc_id_segments_build (const McOcrWord *words,
                       guint            n,
@@ -181,6 +228,7 @@ mc_id_segments_build (const McOcrWord *words,
 {
   g_autoptr(GPtrArray) toks = g_ptr_array_new ();
   GPtrArray *segments = g_ptr_array_new_with_free_func (segment_free);
+  double slope = print_slope (words, n, line_h);
   guint i = 0;
 
   for (guint k = 0; k < n; k++)
@@ -195,7 +243,7 @@ mc_id_segments_build (const McOcrWord *words,
       t = g_new0 (McIdTok, 1);
       t->word = &words[k];
       t->key = mc_id_key_of (words[k].text);
-      t->cy = words[k].top + words[k].height / 2.0;
+      t->cy = words[k].top + words[k].height / 2.0 - slope * (words[k].left + words[k].width / 2.0);
       g_ptr_array_add (toks, t);
     }
   g_ptr_array_sort (toks, compare_tok_cy);

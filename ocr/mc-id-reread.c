@@ -15,13 +15,15 @@
  * over the whole card, and a date read enlarged as digits and '/' only
  * gets what the sparse pass misread beyond parsing. */
 
-/* The lines of @v alone, each framed in white and scaled by @scale. */
+/* The lines of @v alone, each framed in white and scaled by @scale;
+ * @above: how much of a line's height to take above its box. */
 static gboolean
 read_lines (McOcrPool           *pool,
             VipsImage           *card,
             const McIdOcrValue  *v,
             const McOcrParams   *params,
             double               scale,
+            double               above,
             GString             *text,
             double              *confidence,
             GCancellable        *cancellable,
@@ -40,7 +42,8 @@ read_lines (McOcrPool           *pool,
        * single-line mode reads nothing when it sees parts of them),
        * half a line's height to the sides. */
       int vpad = v->boxes[b][3] / 6 + 2, hpad = v->boxes[b][3] / 2 + 4;
-      int x0 = MAX (0, v->boxes[b][0] - hpad), y0 = MAX (0, v->boxes[b][1] - vpad);
+      int apad = MAX (vpad, (int) (v->boxes[b][3] * above));
+      int x0 = MAX (0, v->boxes[b][0] - hpad), y0 = MAX (0, v->boxes[b][1] - apad);
       int x1 = MIN (w, v->boxes[b][0] + v->boxes[b][2] + hpad);
       int y1 = MIN (h, v->boxes[b][1] + v->boxes[b][3] + vpad);
 
@@ -110,7 +113,7 @@ reread_date (McOcrPool      *pool,
   /* A clear first reading is left alone: the time goes to doubtful ones. */
   if (v->value != NULL && v->confidence >= 0.9)
     return TRUE;
-  if (!read_lines (pool, card, v, &params, 2.0, text, &conf, cancellable, error))
+  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, cancellable, error))
     return FALSE;
   first_digits = digits_of (v->text);
   again_digits = digits_of (text->str);
@@ -136,6 +139,71 @@ reread_date (McOcrPool      *pool,
       g_free (v->value);
       v->value = g_steal_pointer (&again);
       v->confidence = MIN (conf, 0.6);
+    }
+  return TRUE;
+}
+
+/* TRUE when @taller is @first with, on one letter or more, the upper of
+ * two stacked marks that @first lacks: a tone over a circumflex or a
+ * breve ("Ô" → "Ỗ", "Ă" → "Ắ"), and nothing else different. */
+static gboolean
+adds_stacked_tones (const char *first,
+                    const char *taller)
+{
+  guint added = 0;
+  const char *p = first, *q = taller;
+
+  for (; *p && *q; p = g_utf8_next_char (p), q = g_utf8_next_char (q))
+    {
+      gunichar a = g_utf8_get_char (p), b = g_utf8_get_char (q);
+      gunichar da[4], db[4];
+      gsize na, nb;
+
+      if (a == b)
+        continue;
+      na = g_unichar_fully_decompose (a, FALSE, da, G_N_ELEMENTS (da));
+      nb = g_unichar_fully_decompose (b, FALSE, db, G_N_ELEMENTS (db));
+      if (nb != na + 1 || na < 2 || memcmp (da, db, na * sizeof (gunichar)) != 0 ||
+          (da[na - 1] != 0x0302 && da[na - 1] != 0x0306) ||
+          (db[nb - 1] != 0x0300 && db[nb - 1] != 0x0301 && db[nb - 1] != 0x0303 && db[nb - 1] != 0x0309))
+        return FALSE;
+      added++;
+    }
+  return *p == '\0' && *q == '\0' && added > 0;
+}
+
+/* A name is in capitals, over which Vietnamese stacks two marks ("Ỗ",
+ * "Ắ"), and the box Tesseract gives it sometimes starts at the lower one:
+ * the tight crop then cuts the upper one off ("ĐÔ" for "ĐỖ"). The line is
+ * read once more with a third of its height above the box, where those
+ * marks stand. That taller crop may take in the foot of the line above,
+ * so its reading replaces @value only where it adds that upper mark
+ * and changes nothing else ("THƯ" read "THỨ" so is refused). */
+static gboolean
+reread_name_marks (McOcrPool          *pool,
+                   VipsImage          *card,
+                   const McIdOcrValue *v,
+                   const McOcrParams  *params,
+                   McIdOcrFields      *fields,
+                   char              **value,
+                   double             *confidence,
+                   GCancellable       *cancellable,
+                   GError            **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *taller = NULL;
+  double conf;
+
+  if (!read_lines (pool, card, v, params, 1.0, 0.35, text, &conf, cancellable, error))
+    return FALSE;
+  taller = mc_id_fields_parse_value (MC_ID_FIELD_FULL_NAME, text->str, fields, conf);
+  if (taller == NULL)
+    return TRUE;
+  if (adds_stacked_tones (*value, taller))
+    {
+      g_free (*value);
+      *value = g_steal_pointer (&taller);
+      *confidence = conf;
     }
   return TRUE;
 }
@@ -168,8 +236,9 @@ mc_id_fields_reread (McOcrPool     *pool,
 
       if (!(mask & (1u << f)) || v->n_boxes == 0)
         continue;
-      /* A clear first reading of a short value is left alone. */
-      if (mc_id_field_keeps_place (f) && v->value != NULL && v->confidence >= 0.9)
+      /* A clear first reading of a short value is left alone (not the
+       * number: its digits past the sixth have no check of their own). */
+      if ((mc_id_field_is_date (f) || f == MC_ID_FIELD_SEX) && v->value != NULL && v->confidence >= 0.9)
         continue;
       if (mc_id_field_is_date (f))
         {
@@ -180,11 +249,16 @@ mc_id_fields_reread (McOcrPool     *pool,
       if (v->value == NULL && !mc_id_field_keeps_place (f))
         continue;
       text = g_string_new (NULL);
-      if (!read_lines (pool, card, v, &params, 1.0, text, &conf, cancellable, error))
+      if (!read_lines (pool, card, v, &params, 1.0, 0, text, &conf, cancellable, error))
         return FALSE;
 
       again = mc_id_fields_parse_value (f, text->str, fields, conf);
-      if (again == NULL)
+      if (f == MC_ID_FIELD_FULL_NAME && again != NULL &&
+          !reread_name_marks (pool, card, v, &params, fields, &again, &conf, cancellable, error))
+        return FALSE;
+      /* The number's place may hold the old 9-digit one's shape: only
+       * twelve digits are the number. */
+      if (again == NULL || (f == MC_ID_FIELD_ID_NUMBER && !mc_id_number_is_well_formed (again)))
         continue;
       /* The same engine twice: agreeing is no independent proof, so the
        * surer of the two least sure words stands, no more. */

@@ -19,11 +19,12 @@ mc_id_field_is_date (McIdField field)
 }
 
 /* Short values whose place is kept when what was read there did not
- * parse, to be read again alone. */
+ * parse, to be read again alone: a date, the sex, and the number, whose
+ * long run of digits the sparse pass sometimes cuts short by one. */
 gboolean
 mc_id_field_keeps_place (McIdField field)
 {
-  return mc_id_field_is_date (field) || field == MC_ID_FIELD_SEX;
+  return mc_id_field_is_date (field) || field == MC_ID_FIELD_SEX || field == MC_ID_FIELD_ID_NUMBER;
 }
 
 gboolean
@@ -93,6 +94,65 @@ parse_printed_date (const char *word,
   return n == 8 && mc_id_date_parse_dmy (digits, -1, date);
 }
 
+static gboolean
+is_separator_mark (char c)
+{
+  return c == '1' || c == 'I' || c == 'l' || c == '|' || c == '/';
+}
+
+static gboolean
+all_digits (const char *p,
+            gsize       n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (p[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* dd + mm + yyyy, each from its own place in @word. */
+static gboolean
+date_from (const char *dd,
+           const char *mm,
+           const char *yyyy,
+           GDate      *date)
+{
+  char digits[9] = { dd[0], dd[1], mm[0], mm[1], yyyy[0], yyyy[1], yyyy[2], yyyy[3], '\0' };
+
+  return all_digits (digits, 8) && mc_id_date_parse_dmy (digits, 8, date);
+}
+
+/* A '/' read as '1' ("14I1111995", "1411111995" for 14/11/1995): ten
+ * marks are a date by position. With one '/' lost as well ("141112035"),
+ * the separator left stands either after the day or after the month;
+ * the reading is taken only when both places give the same date, or
+ * only one of them a date at all. */
+static gboolean
+parse_separators_read_as_one (const char *word,
+                              GDate      *date)
+{
+  gsize n = strlen (word);
+  GDate a, b;
+  gboolean after_day, after_month;
+
+  if (n == 10)
+    return is_separator_mark (word[2]) && is_separator_mark (word[5]) &&
+           date_from (word, word + 3, word + 6, date);
+  if (n != 9 || !all_digits (word, 2) || !all_digits (word + 5, 4))
+    return FALSE;
+  g_date_clear (&a, 1);
+  g_date_clear (&b, 1);
+  after_day = is_separator_mark (word[2]) && date_from (word, word + 3, word + 5, &a);
+  after_month = is_separator_mark (word[4]) && date_from (word, word + 2, word + 5, &b);
+  if (after_day && after_month && g_date_compare (&a, &b) != 0)
+    return FALSE;
+  if (after_day)
+    *date = a;
+  else if (after_month)
+    *date = b;
+  return after_day || after_month;
+}
+
 char *
 mc_id_fields_parse_date (const char *text)
 {
@@ -102,7 +162,8 @@ mc_id_fields_parse_date (const char *text)
   /* One token, or a date broken by a stray space. */
   for (guint i = 0; parts[i] != NULL; i++)
     {
-      if (mc_id_date_parse_dmy (parts[i], -1, &date) || parse_printed_date (parts[i], &date))
+      if (mc_id_date_parse_dmy (parts[i], -1, &date) || parse_printed_date (parts[i], &date) ||
+          parse_separators_read_as_one (parts[i], &date))
         return mc_id_date_format_iso (&date);
       if (parts[i + 1] != NULL)
         {
@@ -175,7 +236,9 @@ parse_name (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (g_unichar_isalpha (c) || g_unichar_ismark (c))
+      /* Not a modifier letter ("ˆ"): a mark read apart from its letter,
+       * from the foot of the line above, is no part of a name. */
+      if ((g_unichar_isalpha (c) && g_unichar_type (c) != G_UNICODE_MODIFIER_LETTER) || g_unichar_ismark (c))
         {
           if (space)
             {
