@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <time.h>
+
 #include <glib/gi18n.h>
 
 #include "mc-deblur.h"
@@ -53,6 +55,11 @@
 /* An ID-1 card, in inches. */
 #define CARD_W_IN (85.6 / 25.4)
 #define CARD_H_IN (53.98 / 25.4)
+
+/* A resolution a header states that is a scanner's (others, 72 dpi or
+ * none, are a file's default): as mc-id-search.c trusts it. */
+#define MIN_HEADER_DPI 100.0
+#define MAX_HEADER_DPI 1300.0
 
 /* Printed text read without a frame is never sure on its own (below
  * MC_ID_CONFIDENCE_SURE). */
@@ -155,8 +162,23 @@ typedef struct {
   gboolean        searched;      /* a whole image, or part of one, was searched */
   gboolean        print_given;   /* a front left unread: the QR and MRZ gave all it prints */
 
-  gint64          start, t_find, t_qr, t_mrz, t_ocr, t_search;
+  gint64          start_wall;    /* µs by the clock */
+  gint64          start, t_find, t_qr, t_mrz, t_ocr, t_search;   /* µs of CPU, see cpu_now() */
 } Reading;
+
+/* The CPU this process has used, in µs: the stages' times in the debug
+ * log, which the machine's other load does not inflate as it does the
+ * clock's (libvips' workers count; another reading running at the same
+ * time would too). */
+static gint64
+cpu_now (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+    return g_get_monotonic_time ();
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static void
 reading_clear (Reading *r)
@@ -423,21 +445,40 @@ room_for_another (VipsImage *image,
          (double) vips_image_get_width (image) * vips_image_get_height (image) > framed + 0.8 * framed / n;
 }
 
+/* Fields read without a frame, among whatever else the image holds,
+ * join what the crops gave: a value no QR or MRZ confirms is one for the
+ * clerk to check. */
+static void
+absorb_unframed (Reading       *r,
+                 McIdOcrFields *fields)
+{
+  for (guint f = 0; f < MC_ID_N_FIELDS; f++)
+    fields->fields[f].confidence = MIN (fields->fields[f].confidence, UNFRAMED_CONFIDENCE);
+  fields->no_expiry_confidence = MIN (fields->no_expiry_confidence, UNFRAMED_CONFIDENCE);
+  mc_id_ocr_fields_absorb (r->ocr, fields);
+}
+
 /* The ways in that need no frame, on the whole of @image: a QR anywhere
  * (when none is read yet and @want_qr), then the text on every way up for
- * labels and an MRZ band. What they find joins what the crops gave. */
+ * labels and an MRZ band, from @hint (degrees to turn it by, or -1) when
+ * no QR tells. What they find joins what the crops gave. */
 static gboolean
 search_image (Reading    *r,
               VipsImage  *image,
               gboolean    want_qr,
+              int         hint,
               GError    **error)
 {
   McIdSearchResult found = { 0 };
-  int hint = -1;
   gboolean ok;
 
   if (want_qr && r->qr == NULL)
-    hint = search_qr (r, image);
+    {
+      int qr_hint = search_qr (r, image);
+
+      if (qr_hint >= 0)
+        hint = qr_hint;
+    }
   ok = mc_id_search_text (r->self->pool, image, hint, !mrz_valid (r), &found, r->cancellable, error);
   if (ok)
     {
@@ -449,12 +490,7 @@ search_image (Reading    *r,
       if (found.fields->fields[MC_ID_FIELD_FULL_NAME].value != NULL ||
           found.fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value != NULL)
         r->have_front = TRUE;
-      /* Read without a frame, among whatever else the image holds: a
-       * value no QR or MRZ confirms is one for the clerk to check. */
-      for (guint f = 0; f < MC_ID_N_FIELDS; f++)
-        found.fields->fields[f].confidence = MIN (found.fields->fields[f].confidence, UNFRAMED_CONFIDENCE);
-      found.fields->no_expiry_confidence = MIN (found.fields->no_expiry_confidence, UNFRAMED_CONFIDENCE);
-      mc_id_ocr_fields_absorb (r->ocr, found.fields);
+      absorb_unframed (r, found.fields);
     }
   mc_id_search_result_clear (&found);
   return ok;
@@ -466,14 +502,33 @@ search_image (Reading    *r,
 static gboolean
 search_rest (Reading         *r,
              VipsImage       *image,
+             guint            source,
              const VipsRect  *rest,
              GError         **error)
 {
+  g_autoptr(VipsImage) cut = NULL;
   g_autoptr(VipsImage) part = NULL;
   gboolean had_qr = r->qr != NULL;
   gboolean front_before = r->have_front;
+  double header_dpi = vips_image_get_xres (image) * 25.4;
+  double card_dpi = 0;
+  int hint = -1;
 
-  if (vips_extract_area (image, &part, rest->left, rest->top, rest->width, rest->height, NULL) != 0)
+  /* One glass scan has one resolution. Where its header states none, the
+   * card framed in it measures it: without, the part would be read as a
+   * crop of unknown size, enlarged to be sure, at several times the
+   * cost. */
+  for (guint k = 0; k < r->crops->len && card_dpi == 0; k++)
+    {
+      const McCardCrop *crop = g_ptr_array_index (r->crops, k);
+
+      if (crop->source == source && crop->dpi > 0)
+        card_dpi = crop->dpi;
+    }
+  if ((header_dpi < MIN_HEADER_DPI || header_dpi > MAX_HEADER_DPI) && card_dpi > 0)
+    header_dpi = card_dpi;
+  if (vips_extract_area (image, &cut, rest->left, rest->top, rest->width, rest->height, NULL) != 0 ||
+      vips_copy (cut, &part, "xres", header_dpi / 25.4, "yres", header_dpi / 25.4, NULL) != 0)
     {
       g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
                    _("The image could not be prepared for reading: %s"), vips_error_buffer ());
@@ -482,10 +537,12 @@ search_rest (Reading         *r,
     }
   /* The QR first: a chip CCCD's front beside its back, whose MRZ already
    * holds, needs nothing more, and reading text there costs a second. */
+  /* The QR's way up is the text's: no guess by Tesseract's OSD, no
+   * reading the wrong way up first. */
   if (r->qr == NULL)
-    search_qr (r, part);
+    hint = search_qr (r, part);
   if (!(r->qr != NULL && !had_qr && mrz_valid (r)) &&
-      !search_image (r, part, FALSE, error))
+      !search_image (r, part, FALSE, hint, error))
     return FALSE;
   if (!front_before && !had_qr && r->qr != NULL)
     r->have_front = TRUE;
@@ -516,6 +573,56 @@ decide_layout (McCardType         printed,
   if (printed != MC_CARD_TYPE_UNKNOWN)
     return printed;
   return qr_side;
+}
+
+/* Whether the zone @band lies in @rest: the back the finder saw there
+ * but could not frame. */
+static gboolean
+band_in_rest (const McMrzBand *band,
+              const VipsRect  *rest)
+{
+  return band->pitch > 0 &&
+         band->centre[0] >= rest->left && band->centre[0] < rest->left + rest->width &&
+         band->centre[1] >= rest->top && band->centre[1] < rest->top + rest->height;
+}
+
+/* The part of @image in @rest, a back framed by its zone @band (whose
+ * checks hold): its QR when none is read yet (a căn cước's), and its
+ * printed fields, unless it is a chip CCCD's whose QR is read (its date
+ * of issue is in the QR). Framed by the zone, not by what the finder saw,
+ * which may cut the zone or the fields; and no reading of the whole part
+ * on every way up, as the zone tells the way up. */
+static gboolean
+read_rest_back (Reading          *r,
+                VipsImage        *image,
+                const VipsRect   *rest,
+                const McMrzBand  *band,
+                GError          **error)
+{
+  g_autoptr(McIdOcrFields) fields = NULL;
+
+  if (r->qr == NULL)
+    {
+      g_autoptr(VipsImage) part = NULL;
+
+      if (vips_extract_area (image, &part, rest->left, rest->top, rest->width, rest->height, NULL) != 0)
+        {
+          g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+                       _("The image could not be prepared for reading: %s"), vips_error_buffer ());
+          vips_error_clear ();
+          return FALSE;
+        }
+      search_qr (r, part);
+    }
+  r->have_back = TRUE;
+  if (r->qr != NULL && decide_layout (MC_CARD_TYPE_UNKNOWN, MC_CARD_TYPE_UNKNOWN, r->qr) == MC_CARD_TYPE_CCCD_2021)
+    return TRUE;
+  fields = mc_id_ocr_fields_new ();
+  if (!mc_id_search_read_back (r->self->pool, image, band, fields, r->cancellable, error))
+    return FALSE;
+  absorb_unframed (r, fields);
+  g_debug ("read an unframed back of %d × %d px by its zone", rest->width, rest->height);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------- stages */
@@ -571,7 +678,7 @@ find_cards (Reading  *r,
       if (!side->crop->whole_image)
         r->all_whole = FALSE;
     }
-  r->t_find = g_get_monotonic_time ();
+  r->t_find = cpu_now ();
   return TRUE;
 }
 
@@ -610,7 +717,7 @@ read_qr_codes (Reading  *r,
       if (g_cancellable_set_error_if_cancelled (r->cancellable, error))
         return FALSE;
     }
-  r->t_qr = g_get_monotonic_time ();
+  r->t_qr = cpu_now ();
   return TRUE;
 }
 
@@ -667,7 +774,7 @@ read_mrzs (Reading  *r,
       else
         r->have_front = TRUE;
     }
-  r->t_mrz = g_get_monotonic_time ();
+  r->t_mrz = cpu_now ();
   return TRUE;
 }
 
@@ -727,7 +834,7 @@ read_printed (Reading  *r,
         return FALSE;
       mc_id_ocr_fields_absorb (r->ocr, fields);
     }
-  r->t_ocr = g_get_monotonic_time ();
+  r->t_ocr = cpu_now ();
   return TRUE;
 }
 
@@ -746,22 +853,31 @@ search_unframed (Reading  *r,
 
       if (r->framed[i] && (confirmed || r->ocr->n_labels >= 4))
         {
-          if (r->unframed[i].width > 0 && !search_rest (r, image, &r->unframed[i], error))
-            return FALSE;
-          r->searched = r->searched || r->unframed[i].width > 0;
+          McMrzBand band = { 0 };
+
           /* A back beside the framed card that the finder missed (pale,
-           * or touching it): its zone still gives the expiry. */
-          if (!mrz_valid (r) && room_for_another (image, i, r->crops) && !find_mrz (r, image, NULL, error))
+           * or touching it): its zone still gives the expiry. Looked for
+           * in the whole image, and first: what the finder saw of that
+           * back may cut its zone, and a zone found there frames the
+           * back, which is then read by it. */
+          if (!mrz_valid (r) && room_for_another (image, i, r->crops) && !find_mrz (r, image, &band, error))
             return FALSE;
+          if (r->unframed[i].width > 0)
+            {
+              if (band_in_rest (&band, &r->unframed[i]) ? !read_rest_back (r, image, &r->unframed[i], &band, error)
+                                                        : !search_rest (r, image, i, &r->unframed[i], error))
+                return FALSE;
+              r->searched = TRUE;
+            }
           if (mrz_valid (r))
             r->have_back = TRUE;
           continue;
         }
       r->searched = TRUE;
-      if (!search_image (r, image, !confirmed, error))
+      if (!search_image (r, image, !confirmed, -1, error))
         return FALSE;
     }
-  r->t_search = g_get_monotonic_time ();
+  r->t_search = cpu_now ();
   return TRUE;
 }
 
@@ -874,7 +990,8 @@ mc_id_reader_read (McIdReader    *self,
   r.sides = g_array_new (FALSE, TRUE, sizeof (Side));
   r.all_whole = TRUE;
   r.ocr = mc_id_ocr_fields_new ();
-  r.start = g_get_monotonic_time ();
+  r.start_wall = g_get_monotonic_time ();
+  r.start = cpu_now ();
 
   /* Each stage adds to what the ones before it found; none but the last
    * decides that there is no card. */
@@ -890,9 +1007,9 @@ mc_id_reader_read (McIdReader    *self,
   result = g_new0 (McIdResult, 1);
   result->identity = merge_readings (&r);
   result->crops = upright_crops (&r);
-  g_debug ("read %u card side(s) from %u image(s) in %.2f s (find %.2f, qr %.2f, mrz %.2f, "
+  g_debug ("read %u card side(s) from %u image(s) in %.2f s, %.2f s CPU (find %.2f, qr %.2f, mrz %.2f, "
            "text %.2f, whole image %.2f%s): qr %s, mrz %s, %u labels",
-           r.crops->len, images->len, (g_get_monotonic_time () - r.start) / 1e6,
+           r.crops->len, images->len, (g_get_monotonic_time () - r.start_wall) / 1e6, (cpu_now () - r.start) / 1e6,
            (r.t_find - r.start) / 1e6, (r.t_qr - r.t_find) / 1e6, (r.t_mrz - r.t_qr) / 1e6,
            (r.t_ocr - r.t_mrz) / 1e6, (r.t_search - r.t_ocr) / 1e6, r.searched ? "" : " (skipped)",
            r.qr != NULL ? "yes" : "no", r.have_mrz ? (mc_mrz_is_valid (&r.mrz) ? "valid" : "partial") : "no",

@@ -345,6 +345,7 @@ typedef struct {
   int                hint;         /* clockwise degrees to stand it up, or -1 */
   int                found_at;     /* the way up that read, or -1 */
   gboolean           strip;        /* as long as an MRZ band and as narrow */
+  gboolean           want_mrz;     /* no MRZ read yet whose checks hold */
 } Search;
 
 static void
@@ -492,6 +493,23 @@ read_back (McOcrPool        *pool,
   return TRUE;
 }
 
+gboolean
+mc_id_search_read_back (McOcrPool        *pool,
+                        VipsImage        *image,
+                        const McMrzBand  *band,
+                        McIdOcrFields    *into,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  gboolean alone;
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), FALSE);
+  g_return_val_if_fail (band != NULL && into != NULL, FALSE);
+
+  return read_back (pool, image, band, into, &alone, cancellable, error);
+}
+
 /* The image as Tesseract reads it best: grey, at about 300 dpi, faint
  * print stretched. */
 static gboolean
@@ -622,6 +640,13 @@ read_ways_up (Search     *s,
       words_seen += n_words;
       if (s->found_at >= 0 && result->have_mrz && (s->strip || result->fields->n_labels >= 3))
         break;
+      /* The opposite way up is read for the other side of a card laid
+       * head to tail, for its zone. With a zone already proven (the
+       * caller read it elsewhere), a side whose labels read is all the
+       * text there is: each reading of a whole image costs about half a
+       * second. */
+      if (s->found_at >= 0 && !s->want_mrz && result->fields->n_labels >= 3)
+        break;
       /* No text either way up: turning it further will not help. (OSD,
        * even when sure, is wrong on cards lying sideways on the glass.) */
       if (s->found_at < 0 && i == 1 && words_seen < MIN_WORDS)
@@ -655,6 +680,7 @@ mc_id_search_text (McOcrPool         *pool,
   s.cancellable = cancellable;
   s.hint = rotation_hint;
   s.found_at = -1;
+  s.want_mrz = want_mrz;
 
   if (!prepare_grey (&s, error))
     return FALSE;

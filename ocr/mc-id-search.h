@@ -6,6 +6,7 @@
 
 #include "mc-id-fields.h"
 #include "mc-mrz.h"
+#include "mc-mrz-find.h"
 #include "mc-ocr-pool.h"
 
 G_BEGIN_DECLS
@@ -47,5 +48,15 @@ gboolean   mc_id_search_text  (McOcrPool         *pool,
                                McIdSearchResult  *result,
                                GCancellable      *cancellable,
                                GError           **error);
+
+/* The back of a card framed by its zone @band (a valid one, found in
+ * @image by mc_mrz_find_read()): its printed fields above the zone, read
+ * as on a framed card, added to @into. */
+gboolean   mc_id_search_read_back (McOcrPool        *pool,
+                                   VipsImage        *image,
+                                   const McMrzBand  *band,
+                                   McIdOcrFields    *into,
+                                   GCancellable     *cancellable,
+                                   GError          **error);
 
 G_END_DECLS

@@ -33,6 +33,7 @@ struct _McOcrPool
   GMutex       mutex;
   guint        n_created;
   guint        n_initialised; /* TessBaseAPI instances initialised so far */
+  guint        n_recognized;  /* images recognised so far */
 };
 
 G_DEFINE_FINAL_TYPE (McOcrPool, mc_ocr_pool, G_TYPE_OBJECT)
@@ -152,6 +153,20 @@ mc_ocr_pool_get_n_initialised (McOcrPool *self)
   g_return_val_if_fail (MC_IS_OCR_POOL (self), 0);
   g_mutex_lock (&self->mutex);
   n = self->n_initialised;
+  g_mutex_unlock (&self->mutex);
+  return n;
+}
+
+/* How many images were recognised so far: what the readers' cost grows
+ * with, for the tests that keep it down. */
+guint
+mc_ocr_pool_get_n_recognized (McOcrPool *self)
+{
+  guint n;
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (self), 0);
+  g_mutex_lock (&self->mutex);
+  n = self->n_recognized;
   g_mutex_unlock (&self->mutex);
   return n;
 }
@@ -380,6 +395,10 @@ mc_ocr_pool_recognize (McOcrPool          *self,
   TessBaseAPISetImage (api, pixels, width, height, bands, width * bands);
   if (params->dpi > 0)
     TessBaseAPISetSourceResolution (api, params->dpi);
+
+  g_mutex_lock (&self->mutex);
+  self->n_recognized++;
+  g_mutex_unlock (&self->mutex);
 
   monitor = TessMonitorCreate ();
   TessMonitorSetCancelFunc (monitor, cancel_func);

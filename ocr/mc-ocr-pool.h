@@ -48,6 +48,7 @@ McOcrPool   *mc_ocr_pool_new                (guint              n_engines);
 McOcrPool   *mc_ocr_pool_get_default        (void);
 guint        mc_ocr_pool_get_n_engines      (McOcrPool         *self);
 guint        mc_ocr_pool_get_n_initialised  (McOcrPool         *self);
+guint        mc_ocr_pool_get_n_recognized   (McOcrPool         *self);
 
 McOcrResult *mc_ocr_pool_recognize          (McOcrPool         *self,
                                              VipsImage         *image,

@@ -6,6 +6,7 @@
 #include "mc-core.h"
 #include "mc-id-reader.h"
 #include "mc-id-rules.h"
+#include "mc-id-search.h"
 #include "mc-test-id-cards.h"
 #include "mc-test-tool.h"
 #include "mc-test-util.h"
@@ -402,6 +403,28 @@ test_cut_front (void)
       if (k == 0)
         g_assert_true (has_warning (id, "card-cut"));
     }
+}
+
+/* A front searched without a frame, its way up told (by a QR) and its
+ * zone already read elsewhere: once its labels read, there is nothing
+ * more to read. Each reading of a whole image costs about half a
+ * second. */
+static void
+test_search_reads_once (void)
+{
+  JsonObject *card = find_card ("glass", "cccd2021");
+  g_autoptr(VipsImage) front = cut_side (card, "front");
+  g_autoptr(VipsImage) tagged = with_dpi (front, 300);
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(GError) error = NULL;
+  McIdSearchResult found = { 0 };
+
+  g_assert_true (mc_id_search_text (pool, tagged, 0, FALSE, &found, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (found.fields->n_labels, >=, 3);
+  g_assert_cmpint (found.rotation, ==, 0);
+  g_assert_cmpuint (mc_ocr_pool_get_n_recognized (pool), ==, 1);
+  mc_id_search_result_clear (&found);
 }
 
 /* A crop holding only the QR code: its fields, no "no card". */
@@ -874,6 +897,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/print-only", test_print_only);
   g_test_add_func ("/ocr/id-reader/low-dpi", test_low_dpi);
   g_test_add_func ("/ocr/id-reader/cut-front", test_cut_front);
+  g_test_add_func ("/ocr/id-reader/search-reads-once", test_search_reads_once);
   g_test_add_func ("/ocr/id-reader/tool", test_tool);
   ret = g_test_run ();
   g_ptr_array_unref (cards);
