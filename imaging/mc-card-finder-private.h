@@ -62,6 +62,8 @@ gboolean mc_card_finder_min_area_rect      (GArray *hull,
                                             Rect   *out);
 
 GArray *mc_card_finder_find_faces          (const Work *work);
+/* mc-card-orient.c */
+void    mc_card_finder_orient_crop          (McCardCrop *crop);
 
 GArray *mc_card_finder_find_blobs          (const Work *work,
                                             double      min_area);
