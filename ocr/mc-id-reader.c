@@ -11,6 +11,7 @@
 #include "mc-id-fields.h"
 #include "mc-id-merge.h"
 #include "mc-id-reader.h"
+#include "mc-id-reader-private.h"
 #include "mc-id-rules.h"
 #include "mc-id-search.h"
 #include "mc-mrz-find.h"
@@ -64,14 +65,6 @@
 /* Printed text read without a frame is never sure on its own (below
  * MC_ID_CONFIDENCE_SURE). */
 #define UNFRAMED_CONFIDENCE 0.75
-
-struct _McIdReader
-{
-  GObject    parent_instance;
-
-  McOcrPool *pool;
-  GDate      today;    /* invalid: the real today */
-};
 
 G_DEFINE_FINAL_TYPE (McIdReader, mc_id_reader, G_TYPE_OBJECT)
 
@@ -128,43 +121,6 @@ mc_id_reader_set_today (McIdReader  *self,
   else
     g_date_clear (&self->today, 1);
 }
-
-typedef struct {
-  McCardCrop  *crop;         /* borrowed from the crops array */
-  gboolean     back;         /* carries the MRZ band */
-  gboolean     qr_seen;      /* zbar decoded a QR here */
-  gboolean     qr_here;      /* the QR payload came from here */
-} Side;
-
-/* One reading of one card: what the stages below find, each adding to
- * what the earlier ones found. */
-typedef struct {
-  McIdReader     *self;
-  GPtrArray      *images;        /* VipsImage*, borrowed */
-  GCancellable   *cancellable;
-
-  GPtrArray      *crops;         /* McCardCrop*, the cards framed */
-  GArray         *sides;         /* Side, one per crop */
-  gboolean       *framed;        /* per image: the finder framed a card in it */
-  VipsRect       *unframed;      /* per image: what the finder saw but did not frame */
-  GError         *finder_error;  /* why the finder framed nothing, for the clerk */
-  gboolean        all_whole;     /* every crop is its whole image */
-
-  McQrPayload    *qr;            /* the first payload that parsed */
-  char           *qr_text;       /* its decoded text (or the first text seen) */
-  GError         *qr_error;      /* why a QR seen did not parse */
-  McMrz           mrz;           /* the reading with the most checks holding */
-  gboolean        have_mrz;
-  McIdOcrFields  *ocr;           /* the printed fields */
-  gboolean        have_front;
-  gboolean        have_back;
-  McCardType      qr_layout;     /* the layout told by the side the QR was on */
-  gboolean        searched;      /* a whole image, or part of one, was searched */
-  gboolean        print_given;   /* a front left unread: the QR and MRZ gave all it prints */
-
-  gint64          start_wall;    /* µs by the clock */
-  gint64          start, t_find, t_qr, t_mrz, t_ocr, t_search;   /* µs of CPU, see cpu_now() */
-} Reading;
 
 /* The CPU this process has used, in µs: the stages' times in the debug
  * log, which the machine's other load does not inflate as it does the
@@ -557,10 +513,10 @@ search_rest (Reading         *r,
  * CCCDs were until then. Where the QR was found (front or back, by the MRZ
  * band) is the last resort only: a back whose band was not seen passes
  * for a front. */
-static McCardType
-decide_layout (McCardType         printed,
-               McCardType         qr_side,
-               const McQrPayload *qr)
+McCardType
+_mc_id_decide_layout (McCardType         printed,
+                      McCardType         qr_side,
+                      const McQrPayload *qr)
 {
   GDate issue, launch;
 
@@ -615,7 +571,7 @@ read_rest_back (Reading          *r,
       search_qr (r, part);
     }
   r->have_back = TRUE;
-  if (r->qr != NULL && decide_layout (MC_CARD_TYPE_UNKNOWN, MC_CARD_TYPE_UNKNOWN, r->qr) == MC_CARD_TYPE_CCCD_2021)
+  if (r->qr != NULL && _mc_id_decide_layout (MC_CARD_TYPE_UNKNOWN, MC_CARD_TYPE_UNKNOWN, r->qr) == MC_CARD_TYPE_CCCD_2021)
     return TRUE;
   fields = mc_id_ocr_fields_new ();
   if (!mc_id_search_read_back (r->self->pool, image, band, fields, r->cancellable, error))
@@ -756,7 +712,7 @@ read_mrzs (Reading  *r,
 
       if (side->back ||
           !(side->crop->side == MC_CARD_SIDE_UNKNOWN ||
-            (side->qr_here && decide_layout (MC_CARD_TYPE_UNKNOWN, MC_CARD_TYPE_UNKNOWN, r->qr) ==
+            (side->qr_here && _mc_id_decide_layout (MC_CARD_TYPE_UNKNOWN, MC_CARD_TYPE_UNKNOWN, r->qr) ==
                               MC_CARD_TYPE_CANCUOC_2024)))
         continue;
       if (!find_mrz_on_crop (r, side, error))
@@ -806,7 +762,7 @@ read_printed (Reading  *r,
    * sex) and a zone whose checks hold (nationality) do not already give:
    * reading it would only repeat them. */
   gboolean front_given = r->qr != NULL && mrz_valid (r) &&
-                         decide_layout (MC_CARD_TYPE_UNKNOWN, r->qr_layout, r->qr) == MC_CARD_TYPE_CANCUOC_2024;
+                         _mc_id_decide_layout (MC_CARD_TYPE_UNKNOWN, r->qr_layout, r->qr) == MC_CARD_TYPE_CANCUOC_2024;
 
   for (guint i = 0; i < r->sides->len; i++)
     {
@@ -881,96 +837,6 @@ search_unframed (Reading  *r,
   return TRUE;
 }
 
-/* 6. The one stage that gives up: nothing at all was read, by any way in. */
-static gboolean
-check_found (Reading  *r,
-             GError  **error)
-{
-  if (r->qr != NULL || r->have_mrz || r->ocr->n_labels > 0 || r->ocr->n_shaped > 0)
-    return TRUE;
-  if (r->crops->len == 0)
-    g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
-                         r->finder_error != NULL ? r->finder_error->message
-                                                 : _("No ID card was found in the images."));
-  else if (r->all_whole)
-    g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
-                         _("No ID card was found in the images. Place the card flat on the glass, away from the edges, and scan again."));
-  else
-    g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_UNREADABLE,
-                         _("A card was found, but nothing on it could be read. Clean the glass and the card, scan at 300 dpi, and try again."));
-  return FALSE;
-}
-
-/* 7. One record from everything read, with warnings about how it was
- * read. */
-static McIdentity *
-merge_readings (Reading *r)
-{
-  McIdReadings readings = { 0 };
-  McCardType layout = decide_layout (r->ocr->card_type, r->qr_layout, r->qr);
-  McIdentity *identity;
-  GDate today;
-
-  if (g_date_valid (&r->self->today))
-    today = r->self->today;
-  else
-    {
-      g_date_clear (&today, 1);
-      g_date_set_time_t (&today, time (NULL));
-    }
-  readings.qr = r->qr;
-  readings.qr_expected = (layout == MC_CARD_TYPE_CCCD_2021 && r->have_front) ||
-                         (layout == MC_CARD_TYPE_CANCUOC_2024 && r->have_back);
-  readings.mrz = r->have_mrz ? &r->mrz : NULL;
-  readings.mrz_expected = r->have_back;
-  readings.ocr = r->ocr;
-  readings.print_given = r->print_given;
-  readings.card_type = layout;
-  readings.front_read = r->have_front;
-  readings.back_read = r->have_back;
-  readings.today = &today;
-  identity = mc_id_merge (&readings);
-
-  mc_identity_set_qr_payload (identity, r->qr_text);
-  if (r->qr_error != NULL)
-    mc_identity_add_warning (identity, "qr-invalid", MC_ID_FIELD_NONE, r->qr_error->message);
-  for (guint i = 0; i < r->crops->len; i++)
-    if (((McCardCrop *) g_ptr_array_index (r->crops, i))->cut)
-      {
-        mc_identity_add_warning (identity, "card-cut", MC_ID_FIELD_NONE,
-                                 _("Part of the card lay off the glass. Check the values against the card, or place it fully on the glass and scan again."));
-        break;
-      }
-  if (r->crops->len == 0)
-    mc_identity_add_warning (identity, "no-frame", MC_ID_FIELD_NONE,
-                             _("The card’s outline was not found, so it was read from the whole image. Check the values against the card."));
-  else if (!r->have_front || !r->have_back)
-    mc_identity_add_warning (identity, "one-side", MC_ID_FIELD_NONE,
-                             r->have_back ? _("Only the back of the card was read. Scan the front too.")
-                                          : _("Only the front of the card was read. Scan the back too, for the MRZ."));
-  return identity;
-}
-
-/* The framed sides, upright, fronts first. */
-static GPtrArray *
-upright_crops (Reading *r)
-{
-  GPtrArray *crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
-
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < r->sides->len; i++)
-      {
-        Side *side = &g_array_index (r->sides, Side, i);
-
-        if (side->back == (pass == 1))
-          {
-            side->crop->side = side->back ? MC_CARD_SIDE_BACK : MC_CARD_SIDE_FRONT;
-            g_ptr_array_add (crops, mc_card_crop_copy (side->crop));
-          }
-      }
-  return crops;
-}
-
 McIdResult *
 mc_id_reader_read (McIdReader    *self,
                    GPtrArray     *images,
@@ -1001,12 +867,12 @@ mc_id_reader_read (McIdReader    *self,
       !read_mrzs (&r, error) ||
       !read_printed (&r, error) ||
       !search_unframed (&r, error) ||
-      !check_found (&r, error))
+      !_mc_id_reading_check_found (&r, error))
     return NULL;
 
   result = g_new0 (McIdResult, 1);
-  result->identity = merge_readings (&r);
-  result->crops = upright_crops (&r);
+  result->identity = _mc_id_reading_merge (&r);
+  result->crops = _mc_id_reading_upright_crops (&r);
   g_debug ("read %u card side(s) from %u image(s) in %.2f s, %.2f s CPU (find %.2f, qr %.2f, mrz %.2f, "
            "text %.2f, whole image %.2f%s): qr %s, mrz %s, %u labels",
            r.crops->len, images->len, (g_get_monotonic_time () - r.start_wall) / 1e6, (cpu_now () - r.start) / 1e6,
