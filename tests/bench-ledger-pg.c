@@ -513,6 +513,29 @@ run_fill (McTestPg      *pg,
   return agree ? 0 : 1;
 }
 
+/* A city-wide month and five years, by ward, from the server and from one
+ * SQLite file holding the same events; the two must agree. */
+static void
+compare_reports (McLedgerStore *server,
+                 McLedgerStore *city,
+                 McWardCatalog *catalog)
+{
+  guint64 month_pg, month_sq, all_pg, all_sq;
+  double t;
+
+  month_pg = month_sq = all_pg = all_sq = 0;
+  t = time_report (server, catalog, mc_day_from_ymd (2025, 7, 1), mc_day_from_ymd (2025, 7, 31), &month_pg);
+  printf ("a month by ward, server:       %7.1f ms (%" G_GUINT64_FORMAT " filings)\n", t * 1000, month_pg);
+  t = time_report (city, catalog, mc_day_from_ymd (2025, 7, 1), mc_day_from_ymd (2025, 7, 31), &month_sq);
+  printf ("a month by ward, one SQLite:   %7.1f ms (%" G_GUINT64_FORMAT " filings)\n", t * 1000, month_sq);
+  t = time_report (server, catalog, mc_day_from_ymd (2021, 1, 1), mc_day_from_ymd (2025, 12, 31), &all_pg);
+  printf ("five years by ward, server:    %7.1f ms (%" G_GUINT64_FORMAT " filings)\n", t * 1000, all_pg);
+  t = time_report (city, catalog, mc_day_from_ymd (2021, 1, 1), mc_day_from_ymd (2025, 12, 31), &all_sq);
+  printf ("five years by ward, one SQLite: %6.1f ms (%" G_GUINT64_FORMAT " filings)\n", t * 1000, all_sq);
+  if (month_pg != month_sq || all_pg != all_sq)
+    printf ("THE SERVER AND THE FILE DISAGREE\n");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -528,7 +551,7 @@ main (int    argc,
   McSqliteLedger **locals;
   McLedgerSync **syncs;
   double t, gen_t;
-  guint64 n_total = 0, n_more = 0, month_pg, month_sq, all_pg, all_sq;
+  guint64 n_total = 0, n_more = 0;
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -616,17 +639,7 @@ main (int    argc,
   t = push_all (syncs);
   printf ("after an outage: %" G_GUINT64_FORMAT " events recorded meanwhile, caught up in %.2f s\n", n_more, t);
 
-  month_pg = month_sq = all_pg = all_sq = 0;
-  t = time_report (MC_LEDGER_STORE (server), catalog, mc_day_from_ymd (2025, 7, 1), mc_day_from_ymd (2025, 7, 31), &month_pg);
-  printf ("a month by ward, server:       %7.1f ms (%" G_GUINT64_FORMAT " filings)\n", t * 1000, month_pg);
-  t = time_report (MC_LEDGER_STORE (city), catalog, mc_day_from_ymd (2025, 7, 1), mc_day_from_ymd (2025, 7, 31), &month_sq);
-  printf ("a month by ward, one SQLite:   %7.1f ms (%" G_GUINT64_FORMAT " filings)\n", t * 1000, month_sq);
-  t = time_report (MC_LEDGER_STORE (server), catalog, mc_day_from_ymd (2021, 1, 1), mc_day_from_ymd (2025, 12, 31), &all_pg);
-  printf ("five years by ward, server:    %7.1f ms (%" G_GUINT64_FORMAT " filings)\n", t * 1000, all_pg);
-  t = time_report (MC_LEDGER_STORE (city), catalog, mc_day_from_ymd (2021, 1, 1), mc_day_from_ymd (2025, 12, 31), &all_sq);
-  printf ("five years by ward, one SQLite: %6.1f ms (%" G_GUINT64_FORMAT " filings)\n", t * 1000, all_sq);
-  if (month_pg != month_sq || all_pg != all_sq)
-    printf ("THE SERVER AND THE FILE DISAGREE\n");
+  compare_reports (MC_LEDGER_STORE (server), MC_LEDGER_STORE (city), catalog);
 
   for (int i = 0; i < n_counters; i++)
     {
