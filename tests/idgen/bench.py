@@ -4,7 +4,7 @@
 baseline (issue 13). Prints Markdown tables; never fails on a figure.
 
     bench.py --tool PATH/motcua-tool [--first-gen PATH/mc-make-id-cards]
-             [--split report|tune] [--scans 120] [--photos 36] [--first-count 64]
+             [--split report|tune] [--from 0] [--scans 120] [--photos 36] [--first-count 64]
              [--cache DIR] [--jobs 2] [--no-baseline] [--results FILE]
 
 Sets are generated once and cached in --cache (keyed by the generators'
@@ -19,7 +19,8 @@ code), and so is the baseline's text per image; the reader runs every time.
 
 Report figures come from `--split report` (the default). Do not tune the
 reader on the report split: look at `--split tune` to find and fix
-failures, then measure once on `report`.
+failures (and `--split tune --from 1000`, cards of the same split nobody
+looked at, to see that a fix holds), then measure once on `report`.
 
 The baseline is `tesseract IMAGE stdout -l vie` on every image of a card
 and regular expressions: the first run of exactly 12 digits is the
@@ -64,16 +65,18 @@ def nfc(s):
 # ----------------------------------------------------------------- sets
 
 
-def idgen_set(cache, split, kind, count, jobs):
+def idgen_set(cache, split, kind, count, jobs, first=0):
     if count <= 0:
         return []
     key = digest([os.path.join(HERE, f) for f in GEN_FILES])
-    truth = os.path.join(cache, f"idgen-{split}-{kind}-{count}-{key}.json")
+    at = f"-from{first}" if first else ""
+    truth = os.path.join(cache, f"idgen-{split}-{kind}-{count}{at}-{key}.json")
     if not os.path.exists(truth):
         print(f"# generating {count} {kind}s ({split}) with tests/idgen/make-cards.py …", file=sys.stderr, flush=True)
         subprocess.run([sys.executable, os.path.join(HERE, "make-cards.py"), "--out",
                         os.path.join(cache, f"idgen-{key}"), "--truth", truth, "--split", split,
-                        "--kind", kind, "--count", str(count), "--jobs", str(jobs)], check=True)
+                        "--kind", kind, "--first", str(first), "--count", str(count), "--jobs", str(jobs)],
+                       check=True)
     return load_truth(truth, "idgen")
 
 
@@ -310,6 +313,9 @@ def main():
     ap.add_argument("--scans", type=int, default=120)
     ap.add_argument("--photos", type=int, default=36)
     ap.add_argument("--first-count", type=int, default=64)
+    ap.add_argument("--from", dest="first", type=int, default=0,
+                    help="the second generator's first index in the split (a fresh part of `tune` "
+                         "to check that a change tuned on its first cards holds on others)")
     ap.add_argument("--cache", default=os.path.join(os.getcwd(), "id-bench-cache"))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-baseline", action="store_true")
@@ -317,8 +323,8 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.cache, exist_ok=True)
 
-    cards = (idgen_set(a.cache, a.split, "scan", a.scans, a.jobs) +
-             idgen_set(a.cache, a.split, "photo", a.photos, a.jobs) +
+    cards = (idgen_set(a.cache, a.split, "scan", a.scans, a.jobs, a.first) +
+             idgen_set(a.cache, a.split, "photo", a.photos, a.jobs, a.first) +
              first_set(a.cache, a.first_gen, a.split, a.first_count))
     print(f"# reading {len(cards)} cards with {a.tool} …", file=sys.stderr, flush=True)
 
