@@ -18,3 +18,21 @@ mc_context_post (GMainContext   *context,
   g_source_attach (source, context);
   g_source_unref (source);
 }
+
+void
+mc_context_invoke_owner (GMainContext   *context,
+                         GThread        *owner,
+                         GSourceFunc     func,
+                         gpointer        data,
+                         GDestroyNotify  destroy,
+                         const char     *name)
+{
+  if (g_thread_self () != owner)
+    {
+      mc_context_post (context, func, data, destroy, name);
+      return;
+    }
+  func (data);
+  if (destroy != NULL)
+    destroy (data);
+}

@@ -20,4 +20,16 @@ void mc_context_post (GMainContext   *context,
                       GDestroyNotify  destroy,
                       const char     *name);
 
+/* Runs @func on @owner, the thread whose loop @context is: at once when
+ * called on @owner (whether or not its loop is turning at that moment),
+ * else later through mc_context_post(); @destroy on @data after it either
+ * way. For an object's signals: the thread that made the object gets them
+ * where it stands, a worker never does. */
+void mc_context_invoke_owner (GMainContext   *context,
+                              GThread        *owner,
+                              GSourceFunc     func,
+                              gpointer        data,
+                              GDestroyNotify  destroy,
+                              const char     *name);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
+#include "mc-context.h"
 #include "mc-core.h"
 #include "mc-ledger.h"
 #include "mc-ledger-bundle.h"
@@ -311,6 +312,69 @@ test_record_from_worker (void)
   g_assert_null (changed_on);
   g_assert_true (mc_test_wait_until (changed_seen, NULL, 10));
   g_assert_true (changed_on == g_thread_self ());
+}
+
+/* mc_context_invoke_owner(), which "changed" (and the outbox's signals)
+ * go through: at once on the owner thread while its loop stands still;
+ * from a worker, not there and then but on the owner when its loop turns. */
+typedef struct
+{
+  GThread *owner;
+  GThread *ran_on;
+  guint    runs;
+  guint    freed;
+} Invoked;
+
+static gboolean
+note_invoked (gpointer data)
+{
+  Invoked *invoked = data;
+
+  invoked->ran_on = g_thread_self ();
+  invoked->runs++;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+note_freed (gpointer data)
+{
+  ((Invoked *) data)->freed++;
+}
+
+static gpointer
+invoke_from_worker (gpointer data)
+{
+  Invoked *invoked = data;
+
+  mc_context_invoke_owner (g_main_context_default (), invoked->owner,
+                           note_invoked, invoked, note_freed, "[test] from worker");
+  return NULL;
+}
+
+static gboolean
+invoked_once (gpointer data)
+{
+  Invoked *invoked = data;
+
+  return invoked->runs == 1 && invoked->freed == 1;
+}
+
+static void
+test_invoke_owner (void)
+{
+  Invoked here = { .owner = g_thread_self () };
+  Invoked there = { .owner = g_thread_self () };
+
+  mc_context_invoke_owner (g_main_context_default (), here.owner,
+                           note_invoked, &here, note_freed, "[test] at home");
+  g_assert_cmpuint (here.runs, ==, 1);
+  g_assert_cmpuint (here.freed, ==, 1);
+  g_assert_true (here.ran_on == g_thread_self ());
+
+  g_thread_join (g_thread_new ("invoker", invoke_from_worker, &there));
+  g_assert_cmpuint (there.runs, ==, 0);
+  g_assert_true (mc_test_wait_until (invoked_once, &there, 10));
+  g_assert_true (there.ran_on == g_thread_self ());
 }
 
 static void
@@ -2279,6 +2343,7 @@ main (int   argc,
   g_test_add_func ("/ledger/guard/tampering-found-at-open", test_tampering_found_at_open);
   g_test_add_func ("/ledger/record/filing", test_record_filing);
   g_test_add_func ("/ledger/record/from-worker", test_record_from_worker);
+  g_test_add_func ("/ledger/record/invoke-owner", test_invoke_owner);
   g_test_add_func ("/ledger/record/refuses-bad-values", test_record_refuses_bad_values);
   g_test_add_func ("/ledger/record/status", test_status_changes);
   g_test_add_func ("/ledger/pin/hash", test_pin_hash);

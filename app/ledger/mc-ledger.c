@@ -174,7 +174,7 @@ mc_ledger_open_finish (GAsyncResult  *result,
     {
       g_main_context_unref (self->context);
       self->context = g_main_context_ref_thread_default ();
-  self->home = g_thread_self ();
+      self->home = g_thread_self ();
     }
   return self;
 }
@@ -212,10 +212,8 @@ emit_changed (gpointer data)
 static void
 notify_changed (McLedger *self)
 {
-  if (g_thread_self () == self->home)
-    emit_changed (self);
-  else
-    mc_context_post (self->context, emit_changed, g_object_ref (self), g_object_unref, "[motcua] ledger changed");
+  mc_context_invoke_owner (self->context, self->home, emit_changed,
+                           g_object_ref (self), g_object_unref, "[motcua] ledger changed");
 }
 
 static void

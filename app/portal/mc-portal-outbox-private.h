@@ -18,7 +18,8 @@ struct _McPortalOutbox
 
   char           *path;
   char           *lock_path;
-  GMainContext   *context;
+  GMainContext   *context;       /* where the signals are emitted */
+  GThread        *home;          /* the thread of that context */
 
   GMutex          db_lock;
   sqlite3        *db;
@@ -71,7 +72,7 @@ typedef enum {
 
 /* ---- mc-portal-outbox.c ---- */
 
-/* Emits in the owner's main context, at once when called there. */
+/* Emits on the thread that made the outbox (mc_context_invoke_owner()). */
 void           mc_portal_outbox_emit         (McPortalOutbox  *self,
                                               Emission         e);
 void           mc_portal_outbox_emit_changed (McPortalOutbox  *self,

@@ -67,15 +67,10 @@ mc_portal_outbox_emit (McPortalOutbox *self,
   Emission *copy = g_memdup2 (&e, sizeof e);
 
   copy->self = g_object_ref (self);
-  if (g_main_context_is_owner (self->context))
-    {
-      emit_now (copy);
-      emission_free (copy);
-      return;
-    }
-  /* From the sender's thread (or any other): always through the owner's
-   * loop (mc-context.h says why). */
-  mc_context_post (self->context, emit_now, copy, (GDestroyNotify) emission_free, "[motcua] outbox signal");
+  /* At once on the thread that made the outbox; from the sender's thread
+   * (or any other) always through the owner's loop (mc-context.h says why). */
+  mc_context_invoke_owner (self->context, self->home, emit_now, copy,
+                           (GDestroyNotify) emission_free, "[motcua] outbox signal");
 }
 
 void
@@ -172,6 +167,7 @@ mc_portal_outbox_new (const char  *path,
   self->path = path != NULL ? g_strdup (path) : mc_portal_outbox_get_default_path ();
   self->lock_path = g_strconcat (self->path, ".lock", NULL);
   self->context = g_main_context_ref_thread_default ();
+  self->home = g_thread_self ();
   if (!mc_portal_outbox_open_db (self, error))
     return NULL;
   return g_steal_pointer (&self);

@@ -55,8 +55,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (McOutboxItem, mc_outbox_item_free)
 #define MC_TYPE_PORTAL_OUTBOX (mc_portal_outbox_get_type ())
 G_DECLARE_FINAL_TYPE (McPortalOutbox, mc_portal_outbox, MC, PORTAL_OUTBOX, GObject)
 
-/* Signals, emitted in the main context that was the thread default when
- * the outbox was made (the program's main loop):
+/* Signals, emitted on the thread that made the outbox: at once when that
+ * thread causes them, else through the main context that was its thread
+ * default then (the program's main loop; never on the sender's thread):
  *   item-changed (gint64 id)                          any change; id 0: several items
  *   item-sent    (gint64 id, const char *visit_id,
  *                 const char *receipt, const char *received_at)
