@@ -33,6 +33,10 @@ packages=(
   fonts-liberation2 fonts-freefont-ttf
   clang libclang-rt-14-dev
   postgresql libpq-dev
+  # Not in a minimal Debian: the system's CAs, which the portal's and the
+  # timestamp server's HTTPS are checked against unless a CA file is set,
+  # and /usr/bin/time, which the benchmarks measure memory with.
+  ca-certificates time
 )
 
 install=1
