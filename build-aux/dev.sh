@@ -81,10 +81,14 @@ ensure_packages() {
 }
 
 build() {
-  local dir=$1; shift
+  local dir=$1 out; shift
   if [ ! -f "$dir/build.ninja" ]; then
     say "configuring $dir"
-    meson setup "$dir" "$@" >/dev/null
+    # Quiet when it works; meson says what is missing on stdout.
+    if ! out=$(meson setup "$dir" "$@" 2>&1); then
+      printf '%s\n' "$out" >&2
+      return 1
+    fi
   fi
   say "building $dir"
   meson compile -C "$dir" >/dev/null || meson compile -C "$dir"
@@ -117,12 +121,14 @@ run_env() {
 }
 
 # Adds up the TAP results of every test in a meson test log. A test without
-# TAP output (data validators) counts as one.
+# TAP output (data validators) counts as one. The first argument: builds
+# that failed, one failure each (their tests never ran).
 count_results() {
   python3 - "$@" <<'PY'
 import json, re, sys
-passed = failed = skipped = 0
-for path in sys.argv[1:]:
+passed = skipped = 0
+failed = int(sys.argv[1])
+for path in sys.argv[2:]:
     try:
         lines = open(path, encoding="utf-8").read().splitlines()
     except FileNotFoundError:
@@ -172,29 +178,41 @@ case "$cmd" in
   test)
     ensure_packages
     status=0
+    broken=0
     logs=()
-    build build
-    say "testing build"
-    # Timeouts catch hangs, never slowness: a loaded machine gets three times
-    # the time each test declares.
-    meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
-    logs+=("$here/build/meson-logs/testlog.json")
+    # A build that fails counts as one failure and the others still run:
+    # the last line is "N passed, N failed" whatever happens (.ci/run).
+    if build build; then
+      say "testing build"
+      # Timeouts catch hangs, never slowness: a loaded machine gets three
+      # times the time each test declares.
+      meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
+      logs+=("$here/build/meson-logs/testlog.json")
+    else
+      status=1 broken=$((broken + 1))
+    fi
     if [ "$sanitize" = 1 ]; then
-      build build-asan -Dsanitize=true -Db_sanitize=address,undefined -Dbuildtype=debug
-      say "testing build-asan (AddressSanitizer + UndefinedBehaviorSanitizer)"
-      meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
-      logs+=("$here/build-asan/meson-logs/testlog.json")
+      if build build-asan -Dsanitize=true -Db_sanitize=address,undefined -Dbuildtype=debug; then
+        say "testing build-asan (AddressSanitizer + UndefinedBehaviorSanitizer)"
+        meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
+        logs+=("$here/build-asan/meson-logs/testlog.json")
+      else
+        status=1 broken=$((broken + 1))
+      fi
     fi
     if [ "$fuzz" = 1 ]; then
       # The parsers of untrusted input, each for a fixed number of inputs
       # from its seeds (tests/fuzz/); docs/fuzzing.md runs them for long.
-      CC=clang build build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined
-      say "fuzzing briefly in build-fuzz (libFuzzer, ASan + UBSan)"
-      meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
-      logs+=("$here/build-fuzz/meson-logs/testlog.json")
+      if CC=clang build build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined; then
+        say "fuzzing briefly in build-fuzz (libFuzzer, ASan + UBSan)"
+        meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2 --timeout-multiplier 3 || status=1
+        logs+=("$here/build-fuzz/meson-logs/testlog.json")
+      else
+        status=1 broken=$((broken + 1))
+      fi
     fi
     echo "screenshots: $here/build/screenshots/"
-    count_results "${logs[@]}"
+    count_results "$broken" "${logs[@]}"
     exit $status
     ;;
   *)
