@@ -256,7 +256,7 @@ mc_tool_clean (int    argc,
     { NULL }
   };
 
-  context = mc_tool_option_context_new (N_("IMAGE…"),
+  context = mc_tool_option_context_new (NULL,
                                         _("Clean scanned pages: trim to the paper, straighten, turn upright, whiten the background, and choose black and white, grey or colour for each page. Blank pages are reported and, by default, left out."),
                                         entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))

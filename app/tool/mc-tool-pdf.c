@@ -69,7 +69,7 @@ mc_tool_pdf (int    argc,
     { NULL }
   };
 
-  context = mc_tool_option_context_new (N_("IMAGE…"),
+  context = mc_tool_option_context_new (NULL,
                                         _("Make one searchable PDF from cleaned pages: each page keeps its image and gets an invisible text layer read by Tesseract, and the file is made to fit the size limit."),
                                         entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))

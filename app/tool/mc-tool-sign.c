@@ -124,7 +124,7 @@ mc_tool_sign (int    argc,
   };
   int status;
 
-  context = mc_tool_option_context_new (N_("IN.pdf"),
+  context = mc_tool_option_context_new (NULL,
                                         _("Sign a PDF made by Một Cửa with the clerk’s certificate on a USB token (PAdES B-B), with a visible stamp at the top left of page 1. The input stays as it is until the signed file is complete."),
                                         entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -253,7 +253,7 @@ mc_tool_verify (int    argc,
     { NULL }
   };
 
-  context = mc_tool_option_context_new (N_("FILE.pdf"),
+  context = mc_tool_option_context_new (NULL,
                                         _("Check the digital signatures in a PDF: who signed and when, whether the signed bytes are intact, whether the signature covers the whole file, and whether the certificate chains to a trusted authority."),
                                         entries);
   if (!g_option_context_parse (context, &argc, &argv, &error))

@@ -6,8 +6,9 @@
 
 #include "mc-tool.h"
 
-/* The options of one command: @parameter as GOption shows it after the
- * command's name, @summary (translated) above them. */
+/* The options of one command: @parameter as GOption shows it after
+ * [OPTION…], @summary (translated) above them. NULL when the entries have
+ * a G_OPTION_REMAINING one: GOption shows its description there too. */
 GOptionContext *
 mc_tool_option_context_new (const char         *parameter,
                             const char         *summary,

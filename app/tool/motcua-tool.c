@@ -24,7 +24,7 @@ static const struct {
     N_("List the scanners, with their sources, modes, resolutions and scan area") },
   { "scan", mc_tool_scan,
     "scan --device DEV [--source flatbed|adf|duplex] [--resolution DPI] [--mode color|gray|lineart]\n"
-    "       [--area a4|a5|id-card|glass|WxH-mm] [--file PNM] --out DIR [--json]",
+    "       [--area a4|a3|a5|letter|legal|id-card|glass|WxH-mm] [--file PNM] [--max-pages N] --out DIR [--json]",
     N_("Scan pages into DIR as page-001.png, page-002.png, …; each page is kept as soon as it is read") },
   { "clean", mc_tool_clean, "clean [--profile document|photo] IMAGE… --out DIR [--json]",
     N_("Clean scanned pages: trim, straighten, turn upright, whiten; report blank pages") },
@@ -36,12 +36,15 @@ static const struct {
   { "read-id", mc_tool_read_id, "read-id IMAGE… [--json] [--on DATE] [--crops DIR]",
     N_("Read a citizen’s ID card from scans or photos of it (both sides)") },
   { "ledger", mc_tool_ledger,
-    "ledger add --procedure CODE --channel CH [--receipt R] [--pages N] [--db FILE]\n"
+    "ledger add --procedure CODE --channel CH [--receipt R] [--pages N] [--ward CODE]\n"
+    "             [--counter NAME] [--clerk NAME] [--date DATE] [--db FILE]\n"
     "  ledger report [--from DATE] [--to DATE] [--by day|counter|procedure|channel|ward]\n"
-    "                [--ward CODE] [--format table|csv|json|pdf] [-o FILE] [--db FILE]\n"
+    "                [--ward CODE] [--format table|csv|json|pdf] [-o FILE] [--db FILE | --server CONNINFO]\n"
     "  ledger export FILE [--db FILE]\n"
     "  ledger import FILE [--db FILE]\n"
-    "  ledger check [--db FILE]",
+    "  ledger check [--db FILE]\n"
+    "  ledger server-init --server CONNINFO\n"
+    "  ledger sync --server CONNINFO [--db FILE] [--batch N] [--json]",
     N_("Record filings, report on them, move them between counters, check the ledger file") },
   { "upload", mc_tool_upload,
     "upload DIR --endpoint URL [--token-file F] [--json]",
@@ -55,7 +58,7 @@ static const struct {
     N_("Keep the portal access token in the password store (read from standard input)") },
   { "tokens", mc_tool_tokens, "tokens [--json]",
     N_("List the signing certificates on the USB tokens plugged in") },
-  { "sign", mc_tool_sign, "sign IN.pdf --key pkcs11:URI -o OUT.pdf [--pin-file F] [--json]",
+  { "sign", mc_tool_sign, "sign IN.pdf --key pkcs11:URI -o OUT.pdf [--pin-file F] [--tsa URL] [--json]",
     N_("Sign a PDF with the clerk’s certificate on a token (PIN from the file or standard input)") },
   { "verify", mc_tool_verify, "verify FILE.pdf [--ca FILE] [--json]",
     N_("Check the digital signatures in a PDF") },
