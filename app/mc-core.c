@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <unistd.h>
 #include <vips/vips.h>
@@ -66,4 +68,57 @@ char *
 mc_core_get_data_dir (void)
 {
   return g_build_filename (g_get_user_data_dir (), "motcua", NULL);
+}
+
+static gboolean
+remove_failed (const char  *path,
+               int          saved,
+               GError     **error)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               _("Could not delete %s: %s"), path, g_strerror (saved));
+  return FALSE;
+}
+
+gboolean
+mc_core_remove_tree (const char  *path,
+                     GError     **error)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return errno == ENOENT || remove_failed (path, errno, error);
+
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = NULL;
+      g_autoptr(GError) local_error = NULL;
+      gboolean ok = TRUE;
+      const char *name;
+
+      if (!(dir = g_dir_open (path, 0, &local_error)))
+        {
+          if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            return TRUE;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* Everything it can, the first failure reported. */
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          if (!mc_core_remove_tree (child, ok ? error : NULL))
+            ok = FALSE;
+        }
+      if (!ok)
+        return FALSE;
+      if (g_rmdir (path) != 0 && errno != ENOENT)
+        return remove_failed (path, errno, error);
+      return TRUE;
+    }
+
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    return remove_failed (path, errno, error);
+  return TRUE;
 }

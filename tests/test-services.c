@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "mc-core.h"
@@ -158,6 +160,71 @@ test_scanner_lists_sane (void)
   mc_test_rm_rf (dir);
 }
 
+/* mc_core_remove_tree(), which visits, packages and the kiosk's folders
+ * are deleted with: the whole tree, a link deleted and never followed
+ * (what it points to outside stays), what is already gone counts as
+ * deleted, and a failure is reported by name. */
+static void
+test_remove_tree (void)
+{
+  g_autofree char *base = g_dir_make_tmp ("mc-remove-tree-XXXXXX", NULL);
+  g_autofree char *outside = g_build_filename (base, "outside", NULL);
+  g_autofree char *kept = g_build_filename (outside, "kept.txt", NULL);
+  g_autofree char *tree = g_build_filename (base, "visit", NULL);
+  g_autofree char *deep = g_build_filename (tree, "pages", "clean", NULL);
+  g_autofree char *page = g_build_filename (deep, "page-001.png", NULL);
+  g_autofree char *link = g_build_filename (tree, "pages", "to-outside", NULL);
+  g_autofree char *top_link = g_build_filename (base, "link-to-outside", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (base);
+  g_assert_cmpint (g_mkdir_with_parents (outside, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (deep, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (kept, "not the visit's", -1, NULL));
+  g_assert_true (g_file_set_contents (page, "page", -1, NULL));
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  g_assert_cmpint (symlink (outside, top_link), ==, 0);
+
+  g_assert_true (mc_core_remove_tree (tree, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (tree, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+
+  /* A link given itself is the link, not its target. */
+  g_assert_true (mc_core_remove_tree (top_link, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (top_link, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+
+  g_assert_true (mc_core_remove_tree (tree, &error));
+  g_assert_no_error (error);
+
+  /* What cannot be deleted is named. */
+  {
+    g_autofree char *plain = g_build_filename (base, "plain", NULL);
+    g_autofree char *below = g_build_filename (plain, "child", NULL);
+
+    g_assert_true (g_file_set_contents (plain, "a file", -1, NULL));
+    g_assert_false (mc_core_remove_tree (below, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, below));
+    g_clear_error (&error);
+  }
+  /* A folder that cannot be emptied (read-only; root may anyway). */
+  if (geteuid () != 0)
+    {
+      g_assert_cmpint (g_chmod (outside, 0500), ==, 0);
+      g_assert_false (mc_core_remove_tree (outside, &error));
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, "kept.txt"));
+      g_clear_error (&error);
+      g_assert_cmpint (g_chmod (outside, 0700), ==, 0);
+    }
+  g_assert_true (mc_core_remove_tree (base, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (base, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -167,5 +234,6 @@ main (int   argc,
 
   g_test_add_func ("/services/record-waiting", test_record_waiting);
   g_test_add_func ("/services/scanner-lists-sane", test_scanner_lists_sane);
+  g_test_add_func ("/services/remove-tree", test_remove_tree);
   return g_test_run ();
 }

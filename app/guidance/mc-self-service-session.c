@@ -143,7 +143,7 @@ mc_self_service_session_new (const char         *base_dir,
       !mc_dir_ensure_private (self->dir, error) ||
       !write_session_file (self, error))
     {
-      mc_self_service_remove_tree (self->dir, NULL);
+      mc_core_remove_tree (self->dir, NULL);
       return NULL;
     }
   return g_steal_pointer (&self);
@@ -250,57 +250,6 @@ mc_self_service_session_hand_off (McSelfServiceSession  *self,
 }
 
 gboolean
-mc_self_service_remove_tree (const char  *path,
-                             GError     **error)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    {
-      int saved = errno;
-
-      if (saved == ENOENT)
-        return TRUE;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not delete %s: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, error);
-      const char *name;
-
-      if (dir == NULL)
-        return FALSE;
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (!mc_self_service_remove_tree (child, error))
-            return FALSE;
-        }
-      if (g_rmdir (path) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       _("Could not delete %s: %s"), path, g_strerror (saved));
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (g_unlink (path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not delete %s: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
 mc_self_service_session_wipe (McSelfServiceSession  *self,
                               GError               **error)
 {
@@ -318,7 +267,7 @@ mc_self_service_session_wipe (McSelfServiceSession  *self,
   }
   g_hash_table_remove_all (self->stores);
   self->wiped = TRUE;
-  return mc_self_service_remove_tree (self->dir, error);
+  return mc_core_remove_tree (self->dir, error);
 }
 
 /* What session.json says: handed off, and when; FALSE when unreadable. */
@@ -470,7 +419,7 @@ purge_folders (const char  *base_dir,
 
       if (remove)
         {
-          if (!mc_self_service_remove_tree (dir, &local_error))
+          if (!mc_core_remove_tree (dir, &local_error))
             {
               g_propagate_error (error, g_steal_pointer (&local_error));
               return removed;

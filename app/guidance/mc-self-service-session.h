@@ -69,8 +69,5 @@ guint                 mc_self_service_purge                   (const char       
  * program starting: no citizen is at the kiosk). */
 guint                 mc_self_service_purge_unfinished        (const char            *base_dir,
                                                                GError               **error);
-/* Deletes @path and all below it, never following a symbolic link. */
-gboolean              mc_self_service_remove_tree             (const char            *path,
-                                                               GError               **error);
 
 G_END_DECLS

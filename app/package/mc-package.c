@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "mc-core.h"
 #include "mc-file-util.h"
 #include "mc-json.h"
 #include "mc-package.h"
@@ -212,24 +213,6 @@ sha256_file (const char  *path,
   if (n < 0)
     return NULL;
   return g_strdup (g_checksum_get_string (sum));
-}
-
-static gboolean
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) listing = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  return g_rmdir (path) == 0 || errno == ENOENT;
 }
 
 static char *
@@ -444,7 +427,7 @@ swap_in (const char  *work_dir,
          const char  *old_dir,
          GError     **error)
 {
-  remove_tree (old_dir);
+  mc_core_remove_tree (old_dir, NULL);
   if (g_file_test (final_dir, G_FILE_TEST_EXISTS) && g_rename (final_dir, old_dir) != 0)
     {
       int saved = errno;
@@ -455,7 +438,7 @@ swap_in (const char  *work_dir,
     }
   if (!mc_dir_commit (work_dir, final_dir, error))
     return FALSE;
-  remove_tree (old_dir);
+  mc_core_remove_tree (old_dir, NULL);
   return TRUE;
 }
 
@@ -477,7 +460,7 @@ build (Plan             *plan,
   guint64 total = 0;
 
   memset (report, 0, sizeof *report);
-  remove_tree (work_dir);
+  mc_core_remove_tree (work_dir, NULL);
   if (!mc_dir_ensure_private (work_dir, error))
     return FALSE;
 
@@ -521,7 +504,7 @@ build (Plan             *plan,
   return TRUE;
 
 failed:
-  remove_tree (work_dir);
+  mc_core_remove_tree (work_dir, NULL);
   return FALSE;
 }
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "mc-core.h"
 #include "mc-file-util.h"
 #include "mc-import.h"
 #include "mc-package.h"
@@ -64,24 +65,6 @@ copy_dir (const char  *from,
         return FALSE;
     }
   return TRUE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) listing = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static gboolean
@@ -223,7 +206,7 @@ mc_tool_pack (int    argc,
   for (guint i = 0; components && components[i]; i++)
     if ((status = add_component (visit, procedure, code, components[i])) != MC_EXIT_OK)
       {
-        remove_tree (work);
+        mc_core_remove_tree (work, NULL);
         return status;
       }
 
@@ -235,7 +218,7 @@ mc_tool_pack (int    argc,
              : g_error_matches (error, MC_PACKAGE_ERROR, MC_PACKAGE_ERROR_TOO_LARGE) ? MC_EXIT_PACK_TOO_LARGE
              : MC_EXIT_FAILURE;
       mc_visit_flush (visit, NULL);
-      remove_tree (work);
+      mc_core_remove_tree (work, NULL);
       return status;
     }
 
@@ -250,7 +233,7 @@ mc_tool_pack (int    argc,
   mc_visit_flush (visit, NULL);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  remove_tree (work);
+  mc_core_remove_tree (work, NULL);
   if (status != MC_EXIT_OK)
     return status;
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <vips/vips.h>
 
+#include "mc-core.h"
 #include "mc-self-service-session.h"
 #include "mc-visit-adopt.h"
 
@@ -131,7 +132,7 @@ on_adopted (GObject      *source,
   for (guint i = 0; i < adoption->papers->len; i++)
     mc_page_store_flush (((Paper *) g_ptr_array_index (adoption->papers, i))->source, NULL);
   g_ptr_array_set_size (adoption->papers, 0);
-  if (!mc_self_service_remove_tree (adoption->folder, &error))
+  if (!mc_core_remove_tree (adoption->folder, &error))
     g_warning ("A self-service folder taken into a visit could not be deleted: %s", error->message);
   g_message ("Self-service papers taken into visit %s", mc_visit_get_id (adoption->visit));
   g_task_return_pointer (task, g_object_ref (adoption->visit), g_object_unref);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "mc-core.h"
 #include "mc-file-util.h"
 #include "mc-visit-store.h"
 
@@ -310,42 +311,6 @@ mc_visit_store_lookup (McVisitStore *self,
   return NULL;
 }
 
-static gboolean
-remove_tree (const char  *path,
-             GError     **error)
-{
-  g_autoptr(GDir) listing = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        {
-          if (!remove_tree (child, error))
-            return FALSE;
-        }
-      else if (g_unlink (child) != 0 && errno != ENOENT)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       _("Could not delete %s: %s"), child, g_strerror (saved));
-          return FALSE;
-        }
-    }
-  if (g_rmdir (path) != 0 && errno != ENOENT)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not delete %s: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 void
 mc_visit_store_set_keep_func (McVisitStore    *self,
                               McVisitKeepFunc  func,
@@ -453,7 +418,7 @@ purge_visit (McVisitStore  *self,
   /* The visit's own writer may still hold a queued save: let it land
    * first so it cannot recreate the folder after the delete. */
   mc_visit_flush (visit, NULL);
-  if (!remove_tree (mc_visit_get_dir (visit), error))
+  if (!mc_core_remove_tree (mc_visit_get_dir (visit), error))
     return FALSE;
   mc_visit_set_purged (visit);
   g_message ("Purged visit %s (%s, %s %s)", id, mc_visit_state_to_string (mc_visit_get_state (visit)),
@@ -568,7 +533,7 @@ mc_visit_store_purge (McVisitStore  *self,
       if (!is_due (newest, retention_hours, current) ||
           (self->keep != NULL && self->keep (name, NULL, self->keep_data)))
         continue;
-      if (!remove_tree (path, error))
+      if (!mc_core_remove_tree (path, error))
         return purged;
       when = g_date_time_format_iso8601 (newest);
       g_message ("Purged unreadable visit folder %s (last changed %s)", name, when);
