@@ -2175,6 +2175,22 @@ test_tampering_found_at_open (void)
 
 /* ---- PDF --------------------------------------------------------------- */
 
+/* The top of the chart's scale, the same on the statistics page and in
+ * the printed report: the next 2, 4, 6, 8 or 10 × 10^n at or above the
+ * largest count. */
+static void
+test_chart_top (void)
+{
+  static const guint64 cases[][2] = {
+    { 0, 2 }, { 1, 2 }, { 2, 2 }, { 3, 4 }, { 7, 8 }, { 9, 10 }, { 10, 10 },
+    { 11, 20 }, { 19, 20 }, { 21, 40 }, { 95, 100 }, { 100, 100 },
+    { 101, 200 }, { 999, 1000 }, { 1001, 2000 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpuint (mc_report_chart_top (cases[i][0]), ==, cases[i][1]);
+}
+
 static void
 test_pdf_totals (void)
 {
@@ -2362,6 +2378,7 @@ main (int   argc,
   g_test_add_func ("/ledger/bundle/bad-files", test_bundle_bad_files);
   g_test_add_func ("/ledger/bundle/long-line", test_bundle_long_line);
   g_test_add_func ("/ledger/pdf/totals", test_pdf_totals);
+  g_test_add_func ("/ledger/pdf/chart-top", test_chart_top);
 
   ret = g_test_run ();
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-day-chart.h"
+#include "mc-report-document.h"
 
 #define AXIS_WIDTH   36.0
 #define LABEL_HEIGHT 20.0
@@ -21,21 +22,6 @@ struct _McDayChart
 };
 
 G_DEFINE_FINAL_TYPE (McDayChart, mc_day_chart, GTK_TYPE_WIDGET)
-
-/* The top of the scale: even, so its half is a whole number too. */
-static guint64
-nice_top (guint64 max)
-{
-  static const guint64 steps[] = { 2, 4, 6, 8, 10 };
-  guint64 scale = 1;
-
-  while (scale * 10 < max)
-    scale *= 10;
-  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (steps[i] * scale >= max)
-      return steps[i] * scale;
-  return 10 * scale;
-}
 
 static void
 draw_text (McDayChart *self,
@@ -91,7 +77,7 @@ mc_day_chart_snapshot (GtkWidget   *widget,
 
   for (guint i = 0; i < n; i++)
     max = MAX (max, g_array_index (self->counts, guint64, i));
-  top = nice_top (max);
+  top = mc_report_chart_top (max);
   bar = plot_w / n;
   /* Room for a label: a day number, or a day and month on long ranges. */
   every = MAX (1, (guint) ceil ((n > 62 ? 52.0 : 28.0) / bar));

@@ -408,9 +408,8 @@ block_share (McReportDocument *self,
                              PANGO_ALIGN_LEFT, text) + GAP;
 }
 
-/* The top of the scale: even, so that its half is a whole number. */
-static guint64
-nice_ceiling (guint64 max)
+guint64
+mc_report_chart_top (guint64 max)
 {
   static const guint64 steps[] = { 2, 4, 6, 8, 10 };
   guint64 scale = 1;
@@ -444,7 +443,7 @@ block_chart (McReportDocument *self,
 
   for (guint i = 0; i < n; i++)
     max = MAX (max, g_array_index (s->by_day, guint64, i));
-  top = nice_ceiling (max);
+  top = mc_report_chart_top (max);
   bar = plot_w / n;
   label_every = MAX (1, (guint) ceil ((long_range ? 30.0 : 14.0) / bar));
 

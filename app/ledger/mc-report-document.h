@@ -37,4 +37,9 @@ gboolean          mc_report_document_write_pdf  (McReportDocument  *self,
                                                  const char        *path,
                                                  GError           **error);
 
+/* The top of a chart's scale for counts up to @max: 2, 4, 6, 8 or 10
+ * times a power of ten, even so that its half is a whole number too. The
+ * report's chart and the statistics page's both scale with it. */
+guint64           mc_report_chart_top           (guint64            max);
+
 G_END_DECLS
