@@ -296,3 +296,15 @@ mc_data_load (const char       *name,
     }
   return mc_data_parse_builtin (name, parse);
 }
+
+void
+mc_json_add_string_or_null (JsonBuilder *b,
+                            const char  *member,
+                            const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}

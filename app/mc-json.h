@@ -76,4 +76,9 @@ gpointer     mc_data_load              (const char      *name,
                                         McDataParseFunc  parse,
                                         GError         **override_error);
 
+/* Writes @member: @value, or null when @value is NULL. */
+void         mc_json_add_string_or_null (JsonBuilder *b,
+                                         const char  *member,
+                                         const char  *value);
+
 G_END_DECLS

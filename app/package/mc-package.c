@@ -409,11 +409,7 @@ add_identity (JsonBuilder *b,
     {
       const char *value = json_object_get_string_member_with_default (plan->identity, allowed[i], NULL);
 
-      json_builder_set_member_name (b, allowed[i]);
-      if (value != NULL)
-        json_builder_add_string_value (b, value);
-      else
-        json_builder_add_null_value (b);
+      mc_json_add_string_or_null (b, allowed[i], value);
     }
   json_builder_end_object (b);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <glib/gi18n.h>
 
+#include "mc-json.h"
 #include "mc-procedure-catalog.h"
 #include "mc-tool.h"
 
@@ -20,25 +21,13 @@ add_strv (JsonBuilder        *b,
 }
 
 static void
-add_string (JsonBuilder *b,
-            const char  *member,
-            const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 print_json (McProcedureCatalog *catalog)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
-  add_string (b, "catalog", mc_procedure_catalog_get_origin (catalog));
+  mc_json_add_string_or_null (b, "catalog", mc_procedure_catalog_get_origin (catalog));
   json_builder_set_member_name (b, "procedures");
   json_builder_begin_array (b);
   for (guint i = 0; i < mc_procedure_catalog_get_n_procedures (catalog); i++)
@@ -47,14 +36,14 @@ print_json (McProcedureCatalog *catalog)
       g_autofree char *url = mc_procedure_dup_apply_url (p);
 
       json_builder_begin_object (b);
-      add_string (b, "code", p->code);
-      add_string (b, "name", p->name);
-      add_string (b, "name_en", p->name_en);
-      add_string (b, "field", p->field);
-      add_string (b, "fee", p->fee);
-      add_string (b, "portal", p->portal->key);
-      add_string (b, "portal_name", p->portal->name);
-      add_string (b, "url", url);
+      mc_json_add_string_or_null (b, "code", p->code);
+      mc_json_add_string_or_null (b, "name", p->name);
+      mc_json_add_string_or_null (b, "name_en", p->name_en);
+      mc_json_add_string_or_null (b, "field", p->field);
+      mc_json_add_string_or_null (b, "fee", p->fee);
+      mc_json_add_string_or_null (b, "portal", p->portal->key);
+      mc_json_add_string_or_null (b, "portal_name", p->portal->name);
+      mc_json_add_string_or_null (b, "url", url);
       json_builder_set_member_name (b, "file_limit_mb");
       json_builder_add_int_value (b, p->portal->file_limit_mb);
       json_builder_set_member_name (b, "components");
@@ -64,15 +53,15 @@ print_json (McProcedureCatalog *catalog)
           const McComponent *c = g_ptr_array_index (p->components, j);
 
           json_builder_begin_object (b);
-          add_string (b, "key", c->key);
-          add_string (b, "name", c->name);
-          add_string (b, "name_en", c->name_en);
+          mc_json_add_string_or_null (b, "key", c->key);
+          mc_json_add_string_or_null (b, "name", c->name);
+          mc_json_add_string_or_null (b, "name_en", c->name_en);
           json_builder_set_member_name (b, "required");
           json_builder_add_boolean_value (b, c->required);
           add_strv (b, "formats", (const char * const *) c->formats);
-          add_string (b, "profile", mc_component_profile_to_string (c->profile));
-          add_string (b, "hint", c->hint);
-          add_string (b, "hint_en", c->hint_en);
+          mc_json_add_string_or_null (b, "profile", mc_component_profile_to_string (c->profile));
+          mc_json_add_string_or_null (b, "hint", c->hint);
+          mc_json_add_string_or_null (b, "hint_en", c->hint_en);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

@@ -10,6 +10,7 @@
 #include <vips/vips.h>
 
 #include "mc-cleanup.h"
+#include "mc-json.h"
 #include "mc-searchable-pdf.h"
 #include "mc-tool.h"
 
@@ -127,11 +128,7 @@ add_result_json (JsonBuilder           *b,
       json_builder_end_object (b);
       return;
     }
-  json_builder_set_member_name (b, "output");
-  if (r->output != NULL)
-    json_builder_add_string_value (b, r->output);
-  else
-    json_builder_add_null_value (b);
+  mc_json_add_string_or_null (b, "output", r->output);
   json_builder_set_member_name (b, "skew");
   json_builder_add_double_value (b, r->skew);
   json_builder_set_member_name (b, "rotation");

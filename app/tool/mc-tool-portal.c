@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include "mc-json.h"
 #include "mc-portal-client.h"
 #include "mc-portal-error.h"
 #include "mc-portal-outbox.h"
@@ -298,18 +299,6 @@ send_in_foreground (McPortalOutbox  *outbox,
 
 /* ---- Output ------------------------------------------------------------ */
 
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 static char *
 format_time (gint64 us)
 {
@@ -337,29 +326,29 @@ build_item (JsonBuilder        *b,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
   json_builder_add_int_value (b, item->id);
-  add_string (b, "visit_id", item->visit_id);
-  add_string (b, "state", mc_outbox_state_to_string (item->state));
+  mc_json_add_string_or_null (b, "visit_id", item->visit_id);
+  mc_json_add_string_or_null (b, "state", mc_outbox_state_to_string (item->state));
   json_builder_set_member_name (b, "in_flight");
   json_builder_add_boolean_value (b, item->in_flight);
   json_builder_set_member_name (b, "attempts");
   json_builder_add_int_value (b, item->attempts);
-  add_string (b, "endpoint", item->endpoint);
-  add_string (b, "package_dir", item->package_dir);
-  add_string (b, "created_at", created);
-  add_string (b, "updated_at", updated);
-  add_string (b, "next_attempt_at", item->state == MC_OUTBOX_QUEUED || item->state == MC_OUTBOX_SENDING ? next : NULL);
-  add_string (b, "receipt", item->receipt);
-  add_string (b, "received_at", item->received_at);
+  mc_json_add_string_or_null (b, "endpoint", item->endpoint);
+  mc_json_add_string_or_null (b, "package_dir", item->package_dir);
+  mc_json_add_string_or_null (b, "created_at", created);
+  mc_json_add_string_or_null (b, "updated_at", updated);
+  mc_json_add_string_or_null (b, "next_attempt_at", item->state == MC_OUTBOX_QUEUED || item->state == MC_OUTBOX_SENDING ? next : NULL);
+  mc_json_add_string_or_null (b, "receipt", item->receipt);
+  mc_json_add_string_or_null (b, "received_at", item->received_at);
   if (item->last_error != NULL)
     {
       json_builder_set_member_name (b, "error");
       json_builder_begin_object (b);
-      add_string (b, "code", error_code_name (item->error_code));
-      add_string (b, "message", item->last_error);
+      mc_json_add_string_or_null (b, "code", error_code_name (item->error_code));
+      mc_json_add_string_or_null (b, "message", item->last_error);
       json_builder_end_object (b);
     }
   else
-    add_string (b, "error", NULL);
+    mc_json_add_string_or_null (b, "error", NULL);
   json_builder_end_object (b);
 }
 
@@ -501,9 +490,9 @@ mc_tool_upload (int    argc,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      add_string (b, "receipt", item->receipt);
-      add_string (b, "received_at", item->received_at);
-      add_string (b, "visit_id", item->visit_id);
+      mc_json_add_string_or_null (b, "receipt", item->receipt);
+      mc_json_add_string_or_null (b, "received_at", item->received_at);
+      mc_json_add_string_or_null (b, "visit_id", item->visit_id);
       json_builder_set_member_name (b, "already_filed");
       json_builder_add_boolean_value (b, item->state == MC_OUTBOX_SENT &&
                                          (queued->state == MC_OUTBOX_SENT || item->http_status == 200));

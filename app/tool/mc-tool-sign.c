@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <glib/gi18n.h>
 
+#include "mc-json.h"
 #include "mc-pdf-sign.h"
 #include "mc-tool.h"
 
@@ -203,21 +204,9 @@ add_signature_json (JsonBuilder          *b,
   g_autofree char *timestamp = s->timestamp ? g_date_time_format_iso8601 (s->timestamp) : NULL;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "signer");
-  if (s->signer)
-    json_builder_add_string_value (b, s->signer);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "time");
-  if (time)
-    json_builder_add_string_value (b, time);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "timestamp");
-  if (timestamp)
-    json_builder_add_string_value (b, timestamp);
-  else
-    json_builder_add_null_value (b);
+  mc_json_add_string_or_null (b, "signer", s->signer);
+  mc_json_add_string_or_null (b, "time", time);
+  mc_json_add_string_or_null (b, "timestamp", timestamp);
   json_builder_set_member_name (b, "intact");
   json_builder_add_boolean_value (b, s->intact);
   json_builder_set_member_name (b, "covers_whole_file");

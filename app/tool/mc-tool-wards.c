@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <glib/gi18n.h>
 
+#include "mc-json.h"
 #include "mc-tool.h"
 #include "mc-ward-catalog.h"
 
@@ -14,11 +15,7 @@ add_day (JsonBuilder *b,
 {
   g_autofree char *text = mc_day_format (day);
 
-  json_builder_set_member_name (b, member);
-  if (text != NULL)
-    json_builder_add_string_value (b, text);
-  else
-    json_builder_add_null_value (b);
+  mc_json_add_string_or_null (b, member, text);
 }
 
 static void

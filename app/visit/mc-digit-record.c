@@ -174,11 +174,7 @@ mc_digit_record_to_json (const McDigitRecord *record,
   json_builder_begin_object (b);
   for (guint i = 0; i < MC_RECORD_N_FIELDS; i++)
     {
-      json_builder_set_member_name (b, field_names[i]);
-      if (record->values[i] != NULL)
-        json_builder_add_string_value (b, record->values[i]);
-      else
-        json_builder_add_null_value (b);
+      mc_json_add_string_or_null (b, field_names[i], record->values[i]);
     }
   json_builder_set_member_name (b, "edited");
   json_builder_add_boolean_value (b, record->edited);
@@ -188,18 +184,10 @@ mc_digit_record_to_json (const McDigitRecord *record,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "status");
       json_builder_add_string_value (b, source_names[record->source]);
-      json_builder_set_member_name (b, "signer");
-      if (record->source_signer != NULL)
-        json_builder_add_string_value (b, record->source_signer);
-      else
-        json_builder_add_null_value (b);
+      mc_json_add_string_or_null (b, "signer", record->source_signer);
       json_builder_set_member_name (b, "chain");
       json_builder_add_string_value (b, chain_names[record->source_chain]);
-      json_builder_set_member_name (b, "file");
-      if (record->source_file != NULL)
-        json_builder_add_string_value (b, record->source_file);
-      else
-        json_builder_add_null_value (b);
+      mc_json_add_string_or_null (b, "file", record->source_file);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);

@@ -162,18 +162,6 @@ add_time (JsonBuilder *b,
     json_builder_add_null_value (b);
 }
 
-static void
-add_nullable (JsonBuilder *b,
-              const char  *member,
-              const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 static char *
 to_json (McVisit *self)
 {
@@ -187,14 +175,14 @@ to_json (McVisit *self)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
   json_builder_add_int_value (b, 1);
-  add_nullable (b, "id", self->id);
+  mc_json_add_string_or_null (b, "id", self->id);
   add_time (b, "created_at", self->created);
   add_time (b, "updated_at", self->updated);
-  add_nullable (b, "ward_code", self->ward_code);
-  add_nullable (b, "counter", self->counter);
-  add_nullable (b, "clerk", self->clerk);
-  add_nullable (b, "procedure", self->procedure->code);
-  add_nullable (b, "state", mc_visit_state_to_string (self->state));
+  mc_json_add_string_or_null (b, "ward_code", self->ward_code);
+  mc_json_add_string_or_null (b, "counter", self->counter);
+  mc_json_add_string_or_null (b, "clerk", self->clerk);
+  mc_json_add_string_or_null (b, "procedure", self->procedure->code);
+  mc_json_add_string_or_null (b, "state", mc_visit_state_to_string (self->state));
 
   json_builder_set_member_name (b, "cleanup");
   json_builder_begin_object (b);
@@ -205,8 +193,8 @@ to_json (McVisit *self)
 
       json_builder_set_member_name (b, key);
       json_builder_begin_object (b);
-      add_nullable (b, "output", c->output);
-      add_nullable (b, "kind", mc_page_kind_to_string (c->kind));
+      mc_json_add_string_or_null (b, "output", c->output);
+      mc_json_add_string_or_null (b, "kind", mc_page_kind_to_string (c->kind));
       json_builder_set_member_name (b, "rotation");
       json_builder_add_int_value (b, c->rotation);
       json_builder_set_member_name (b, "skew");
@@ -233,13 +221,13 @@ to_json (McVisit *self)
   json_builder_set_member_name (b, "records");
   mc_digit_records_to_json (self->records, b);
 
-  add_nullable (b, "package_dir", self->package_dir);
+  mc_json_add_string_or_null (b, "package_dir", self->package_dir);
   add_time (b, "packaged_at", self->packaged);
-  add_nullable (b, "receipt", self->receipt);
-  add_nullable (b, "submit_method", methods[self->method]);
+  mc_json_add_string_or_null (b, "receipt", self->receipt);
+  mc_json_add_string_or_null (b, "submit_method", methods[self->method]);
   add_time (b, "submitted_at", self->submitted);
-  add_nullable (b, "filing_uuid", self->filing_uuid);
-  add_nullable (b, "self_service_code", self->self_service_code);
+  mc_json_add_string_or_null (b, "filing_uuid", self->filing_uuid);
+  mc_json_add_string_or_null (b, "self_service_code", self->self_service_code);
   add_time (b, "recorded_at", self->recorded);
   add_time (b, "abandoned_at", self->abandoned);
   json_builder_end_object (b);
