@@ -17,7 +17,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 for pages in 10 50; do
   : > "$tmp/ours-$pages"
-  for r in $(seq "$runs"); do
+  for _ in $(seq "$runs"); do
     rm -rf "$tmp/out"
     "$builddir/tests/bench-scan" "$pages" "$tmp/out" >> "$tmp/ours-$pages"
   done
@@ -27,7 +27,7 @@ for pages in 10 50; do
 done
 
 : > "$tmp/sc"
-for r in $(seq "$runs"); do
+for _ in $(seq "$runs"); do
   rm -rf "$tmp/si"; mkdir -p "$tmp/si"
   start=$(date +%s.%N)
   /usr/bin/time -f "%M" -o "$tmp/mem" scanimage -d test:0 --source "Automatic Document Feeder" \

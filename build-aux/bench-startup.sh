@@ -14,9 +14,11 @@ export GSETTINGS_SCHEMA_DIR="$PWD/$builddir/resources"
 export MOTCUA_LOCALEDIR="$PWD/$builddir/po"
 export GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data"
 export GSK_RENDERER=${GSK_RENDERER:-cairo} GTK_A11Y=none NO_AT_BRIDGE=1 LANG=C.UTF-8 LANGUAGE=vi
+# Xvfb's display even from a Wayland desktop (GTK tries Wayland first).
+export GDK_BACKEND=x11
 mkdir -p "$XDG_CONFIG_HOME/glib-2.0/settings"
 printf "[org/motcua/MotCua]\nward-code='22333'\ncounter-name='Quầy 1'\n" > "$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
-for i in $(seq "$n"); do
+for _ in $(seq "$n"); do
   MOTCUA_BENCH_STARTUP=1 xvfb-run -a -s '-screen 0 1366x900x24' "$builddir/motcua" >> "$tmp/out" 2>/dev/null
 done
 python3 - "$tmp/out" <<'PY'
