@@ -16,7 +16,7 @@
  * zbar and Tesseract), the tool that prints it, and inputs with no card.
  *
  * The floors below are what the reader reached on these cards when the
- * floors were set (see /work/notes/issue-5.md for the benchmark on a larger
+ * floors were set (see the issue-5 closing note for the benchmark on a larger
  * set). Raise them when the reader improves; never lower them to let a
  * change pass. */
 
