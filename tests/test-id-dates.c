@@ -10,6 +10,7 @@
 #include "mc-qr-payload.h"
 #include "mc-vips.h"
 #include "mc-test-util.h"
+#include "mc-test-id-lines.h"
 
 /* Dates on the card: the expiry under the photo of a chip CCCD, a date
  * read again where the first reading failed, and the renewal rule that
@@ -18,11 +19,7 @@
  * (tests/idgen, split tune), so the layout logic is tested exactly; the
  * re-read runs the real engine on a rendered crop. Synthetic data only. */
 
-typedef struct {
-  const char *text;
-  int         left, top, width, height;
-  double      confidence;
-} W;
+typedef McTestIdWord W;
 
 /* A chip CCCD's front below its heading (idgen-tune-scan-00030): the
  * expiry label set on two lines in a small font, "Date of" falling on the
@@ -82,34 +79,11 @@ static const W front_2021[] = {
     { "Nẵng", 657, 376, 66, 31, 0.97 },
 };
 
-static GArray *
-words_new (const W *w,
-           guint    n)
-{
-  GArray *words = g_array_new (FALSE, TRUE, sizeof (McOcrWord));
-
-  for (guint i = 0; i < n; i++)
-    {
-      McOcrWord word = {
-        .text = (char *) w[i].text,
-        .left = w[i].left, .top = w[i].top, .width = w[i].width, .height = w[i].height,
-        .confidence = w[i].confidence,
-      };
-
-      g_array_append_val (words, word);
-    }
-  return words;
-}
-
 static McIdOcrFields *
 extract (const W *w,
          guint    n)
 {
-  g_autoptr(GArray) words = words_new (w, n);
-  McIdOcrFields *fields = mc_id_ocr_fields_new ();
-
-  mc_id_fields_extract ((const McOcrWord *) words->data, words->len, fields);
-  return fields;
+  return mc_test_id_extract (w, n, 0);
 }
 
 static void
@@ -195,19 +169,13 @@ static void
 test_date_reread (void)
 {
   g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
-  g_autoptr(VipsImage) text = NULL;
-  g_autoptr(VipsImage) flat = NULL;
   g_autoptr(VipsImage) card = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(McIdOcrFields) fields = NULL;
   int x = 540, y = 400, w, h;
 
-  g_assert_cmpint (vips_text (&text, "<b>25/08/1975</b>", "font", "DejaVu Sans 9", "dpi", 300, NULL), ==, 0);
-  w = vips_image_get_width (text);
-  h = vips_image_get_height (text);
   /* Black text on white, where the words below say the date is. */
-  g_assert_cmpint (vips_invert (text, &flat, NULL), ==, 0);
-  g_assert_cmpint (vips_embed (flat, &card, x, y, 1012, 638, "extend", VIPS_EXTEND_WHITE, NULL), ==, 0);
+  card = mc_test_id_card_with ("<b>25/08/1975</b>", "DejaVu Sans 9", x, y, &w, &h);
 
   {
     const W line[] = {
@@ -230,18 +198,12 @@ static void
 test_sex_reread (void)
 {
   g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
-  g_autoptr(VipsImage) text = NULL;
-  g_autoptr(VipsImage) flat = NULL;
   g_autoptr(VipsImage) card = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(McIdOcrFields) fields = NULL;
   int x = 438, y = 490, w, h;
 
-  g_assert_cmpint (vips_text (&text, "<b>Nữ</b>", "font", "DejaVu Sans 10", "dpi", 300, NULL), ==, 0);
-  w = vips_image_get_width (text);
-  h = vips_image_get_height (text);
-  g_assert_cmpint (vips_invert (text, &flat, NULL), ==, 0);
-  g_assert_cmpint (vips_embed (flat, &card, x, y, 1012, 638, "extend", VIPS_EXTEND_WHITE, NULL), ==, 0);
+  card = mc_test_id_card_with ("<b>Nữ</b>", "DejaVu Sans 10", x, y, &w, &h);
 
   {
     const W line[] = {

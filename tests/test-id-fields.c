@@ -11,6 +11,7 @@
 #include "mc-id-shapes.h"
 #include "mc-vips.h"
 #include "mc-test-util.h"
+#include "mc-test-id-lines.h"
 
 /* The printed key fields where the first reading went wrong: what the
  * reader does about it, reason by reason. The words are what Tesseract
@@ -18,69 +19,7 @@
  * tune); a re-read runs the real engine on a rendered crop. Synthetic
  * data only. */
 
-typedef struct {
-  const char *text;
-  int         left, top, width, height;
-  double      confidence;
-  int         bx1, by1, bx2, by2;   /* the baseline Tesseract fitted */
-} W;
-
-static GArray *
-words_new (const W *w,
-           guint    n)
-{
-  GArray *words = g_array_new (FALSE, TRUE, sizeof (McOcrWord));
-
-  for (guint i = 0; i < n; i++)
-    {
-      McOcrWord word = {
-        .text = (char *) w[i].text,
-        .left = w[i].left, .top = w[i].top, .width = w[i].width, .height = w[i].height,
-        .confidence = w[i].confidence,
-        .baseline_x1 = w[i].bx1, .baseline_y1 = w[i].by1, .baseline_x2 = w[i].bx2, .baseline_y2 = w[i].by2,
-        /* One Tesseract line per word's row, as the sparse pass gives. */
-        .line = w[i].top / 20,
-      };
-
-      g_array_append_val (words, word);
-    }
-  return words;
-}
-
-static McIdOcrFields *
-extract (const W *w,
-         guint    n,
-         int      card_width)
-{
-  g_autoptr(GArray) words = words_new (w, n);
-  McIdOcrFields *fields = mc_id_ocr_fields_new ();
-
-  mc_id_fields_extract ((const McOcrWord *) words->data, words->len, fields);
-  mc_id_fields_by_shape ((const McOcrWord *) words->data, words->len, card_width, fields);
-  return fields;
-}
-
-/* A 1012 × 638 card, white, with @markup in black at (@x, @y); its size
- * in @w and @h. */
-static VipsImage *
-card_with (const char *markup,
-           const char *font,
-           int         x,
-           int         y,
-           int        *w,
-           int        *h)
-{
-  g_autoptr(VipsImage) text = NULL;
-  g_autoptr(VipsImage) flat = NULL;
-  VipsImage *card = NULL;
-
-  g_assert_cmpint (vips_text (&text, markup, "font", font, "dpi", 300, NULL), ==, 0);
-  *w = vips_image_get_width (text);
-  *h = vips_image_get_height (text);
-  g_assert_cmpint (vips_invert (text, &flat, NULL), ==, 0);
-  g_assert_cmpint (vips_embed (flat, &card, x, y, 1012, 638, "extend", VIPS_EXTEND_WHITE, NULL), ==, 0);
-  return card;
-}
+typedef McTestIdWord W;
 
 /* A chip CCCD's number with its leading 0 lost by the sparse pass, the
  * label beside it misread beyond recognition ("sø/xo:",
@@ -97,7 +36,7 @@ test_number_digit_lost (void)
   g_autoptr(McIdOcrFields) labelled = NULL;
   int x = 393, y = 264, w, h;
 
-  card = card_with ("<b>060303504135</b>", "DejaVu Sans 13", x, y, &w, &h);
+  card = mc_test_id_card_with ("<b>060303504135</b>", "DejaVu Sans 13", x, y, &w, &h);
   {
     const W lost[] = {
       { "Citizen", 430, 220, 69, 17, 0.93 }, { "Identity", 507, 221, 76, 20, 0.40 }, { "Card", 589, 221, 47, 16, 0.97 },
@@ -114,8 +53,8 @@ test_number_digit_lost (void)
       { "60303504135", x, y, w, h, 0.76 },
     };
 
-    unlabelled = extract (lost, G_N_ELEMENTS (lost), 1012);
-    labelled = extract (with_label, G_N_ELEMENTS (with_label), 1012);
+    unlabelled = mc_test_id_extract (lost, G_N_ELEMENTS (lost), 1012);
+    labelled = mc_test_id_extract (with_label, G_N_ELEMENTS (with_label), 1012);
   }
   g_assert_null (unlabelled->fields[MC_ID_FIELD_ID_NUMBER].value);
   g_assert_null (labelled->fields[MC_ID_FIELD_ID_NUMBER].value);
@@ -137,7 +76,7 @@ test_number_place_ambiguous (void)
     { "60303504135", 393, 264, 255, 30, 0.76 },
     { "12345678901", 393, 500, 255, 30, 0.76 },
   };
-  g_autoptr(McIdOcrFields) fields = extract (two, G_N_ELEMENTS (two), 1012);
+  g_autoptr(McIdOcrFields) fields = mc_test_id_extract (two, G_N_ELEMENTS (two), 1012);
 
   g_assert_null (fields->fields[MC_ID_FIELD_ID_NUMBER].value);
   g_assert_cmpuint (fields->fields[MC_ID_FIELD_ID_NUMBER].n_boxes, ==, 0);
@@ -218,7 +157,7 @@ test_tilted_lines (void)
     { "SeX", 555, 598, 29, 13, 0.92, 555, 611, 584, 610 },
     { "Nữ", 604, 587, 38, 22, 0.97, 604, 609, 642, 607 },
   };
-  g_autoptr(McIdOcrFields) fields = extract (tilted, G_N_ELEMENTS (tilted), 1200);
+  g_autoptr(McIdOcrFields) fields = mc_test_id_extract (tilted, G_N_ELEMENTS (tilted), 1200);
 
   g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "DƯƠNG MINH NHUNG");
   g_assert_cmpstr (fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value, ==, "1995-11-14");
@@ -240,7 +179,7 @@ test_name_marks_above_box (void)
   McIdOcrValue *v = &fields->fields[MC_ID_FIELD_FULL_NAME];
   int x = 321, y = 390, w, h, cut;
 
-  card = card_with ("<b>ĐỖ MAI</b>", "DejaVu Sans 11", x, y, &w, &h);
+  card = mc_test_id_card_with ("<b>ĐỖ MAI</b>", "DejaVu Sans 11", x, y, &w, &h);
   /* The box starts under the tilde: at the circumflex's top. */
   cut = h * 3 / 10;
   v->value = g_strdup ("ĐÔ MAI");
