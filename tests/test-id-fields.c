@@ -206,6 +206,66 @@ test_name_marks_above_box (void)
   }
 }
 
+/* A căn cước front read from the whole image (idgen-tune-scan-01100, on
+ * the fresh part of the tune split): a quote mark read before the name's
+ * first word stretched its box up into the label's line ("“THÁI", 35 px
+ * high beside 21 px capitals), so by its centre the word joined the
+ * label, and the rest of the name, no longer below the label's line as a
+ * whole, was not taken either: no name at all. Its baseline is the
+ * name's. */
+static void
+test_name_word_into_label_line (void)
+{
+  static const W front[] = {
+      { "“Số", 286, 752, 17, 28, 0.41, 286, 773, 303, 773 },
+      { "định", 307, 752, 21, 28, 0.97, 307, 773, 328, 772 },
+      { "danh", 335, 752, 21, 28, 0.97, 335, 772, 356, 772 },
+      { "cá", 360, 752, 13, 28, 0.96, 360, 772, 373, 771 },
+      { "nhân", 377, 752, 24, 28, 0.93, 377, 771, 401, 770 },
+      { "/", 405, 762, 3, 8, 0.90, 405, 770, 408, 770 },
+      { "Porsonal", 414, 752, 43, 28, 0.73, 414, 770, 457, 770 },
+      { "ldentiicadion", 458, 752, 62, 28, 0.00, 458, 770, 520, 769 },
+      { "rươnber-", 526, 752, 38, 28, 0.09, 526, 769, 564, 768 },
+      { "036151936065", 311, 781, 171, 23, 0.95, 311, 804, 482, 802 },
+      { "và", 357, 814, 16, 28, 0.93, 357, 834, 373, 834 },
+      { "tên", 375, 814, 17, 28, 0.95, 375, 834, 392, 833 },
+      { "khai", 396, 814, 22, 28, 0.85, 396, 833, 418, 833 },
+      { "sinh", 419, 814, 20, 28, 0.78, 419, 833, 439, 832 },
+      { "/", 444, 824, 3, 8, 0.78, 444, 832, 447, 832 },
+      { "Ful", 452, 814, 17, 28, 0.28, 452, 832, 469, 832 },
+      { "name:", 473, 814, 29, 28, 0.96, 473, 832, 502, 831 },
+      { "“THÁI", 292, 825, 66, 35, 0.53, 292, 860, 358, 860 },
+      { "BÍCH", 363, 839, 50, 21, 0.93, 363, 859, 413, 859 },
+      { "HOÀI", 421, 838, 52, 21, 0.92, 421, 859, 473, 858 },
+      { "THỨ", 479, 837, 47, 20, 0.57, 479, 858, 526, 856 },
+      { "Ngày,", 289, 869, 34, 30, 0.89, 289, 893, 323, 892 },
+      { "tháng,", 326, 869, 32, 30, 0.94, 326, 892, 358, 891 },
+      { "năm", 364, 869, 18, 30, 0.89, 364, 891, 382, 890 },
+      { "sinh", 386, 869, 21, 30, 0.72, 386, 890, 407, 889 },
+      { "/", 411, 880, 3, 9, 0.90, 411, 889, 414, 889 },
+      { "Dưe", 418, 879, 63, 10, 0.43, 418, 889, 481, 888 },
+      { "of", 444, 869, 10, 30, 0.42, 444, 889, 454, 889 },
+      { "bi:", 459, 879, 22, 10, 0.00, 459, 888, 481, 888 },
+      { "16/07/1961", 489, 873, 82, 15, 0.70, 489, 888, 571, 887 },
+      { "Quốc", 507, 895, 32, 29, 0.91, 507, 917, 539, 917 },
+      { "tch/", 543, 895, 22, 29, 0.66, 543, 917, 565, 916 },
+      { "Naøona:", 570, 906, 53, 12, 0.00, 570, 916, 623, 915 },
+      { "Việt", 635, 895, 32, 29, 0.96, 635, 915, 667, 914 },
+      { "Nam", 673, 895, 34, 29, 0.71, 673, 914, 707, 912 },
+      { "Gwn/", 294, 910, 71, 11, 0.00, 294, 921, 365, 919 },
+      { "sex:", 348, 900, 25, 29, 0.80, 348, 919, 373, 919 },
+      { "Nữ", 375, 904, 24, 14, 0.55, 375, 919, 399, 918 },
+      { "N", 1255, 1421, 24, 14, 0.58, 1255, 1426, 1279, 1426 },
+      { "799/009", 1289, 1418, 71, 11, 0.54, 1289, 1426, 1360, 1428 },
+      { "(LIENN", 943, 1412, 38, 32, 0.36, 943, 1433, 981, 1433 },
+  };
+  g_autoptr(McIdOcrFields) fields = mc_test_id_extract (front, G_N_ELEMENTS (front), 0);
+
+  /* What the sparse pass read ("THỨ" for "THƯ" is the re-read's to mend),
+   * all four words, none left on the label's line. */
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "THÁI BÍCH HOÀI THỨ");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -218,5 +278,6 @@ main (int   argc,
   g_test_add_func ("/ocr/id-fields/date-separator-as-one", test_date_separator_as_one);
   g_test_add_func ("/ocr/id-fields/tilted-lines", test_tilted_lines);
   g_test_add_func ("/ocr/id-fields/name-marks-above-box", test_name_marks_above_box);
+  g_test_add_func ("/ocr/id-fields/name-word-into-label-line", test_name_word_into_label_line);
   return g_test_run ();
 }
