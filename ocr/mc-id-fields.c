@@ -334,9 +334,12 @@ add_other_dates (GPtrArray     *segments,
     }
 }
 
-/* A run of digits one or two off the number's twelve (a digit lost or
- * read twice by the sparse pass), where no label gave the number: the
- * number's place when it is the only such run, to be read again alone. */
+/* Where no label gave the number (its "Số / No." misread beyond
+ * recognition, "ss;xo:"), the only run of ten to fourteen digits on the
+ * card is the number's place: nothing else a card prints is that long a
+ * run. Twelve digits are the number as read (from the print alone, so
+ * the merge marks it); a run one or two off twelve (a digit lost or read
+ * twice by the sparse pass) is kept to be read again alone. */
 static void
 keep_number_place (GPtrArray     *segments,
                    McIdOcrFields *fields)
@@ -356,7 +359,7 @@ keep_number_place (GPtrArray     *segments,
           const char *text = ((McIdTok *) seg->toks->pdata[i])->word->text;
           gsize n = strspn (text, "0123456789");
 
-          if (text[n] == '\0' && n >= 10 && n <= 14 && n != 12)
+          if (text[n] == '\0' && n >= 10 && n <= 14)
             {
               found_seg = seg;
               found = i;
@@ -371,7 +374,8 @@ keep_number_place (GPtrArray     *segments,
       g_autofree char *text = mc_id_tokens_text (found_seg, found, found + 1, &conf);
 
       mc_id_tokens_box (found_seg, found, found + 1, boxes[0]);
-      set_value (fields, MC_ID_FIELD_ID_NUMBER, NULL, text, conf, boxes, 1);
+      set_value (fields, MC_ID_FIELD_ID_NUMBER, mc_id_fields_parse_value (MC_ID_FIELD_ID_NUMBER, text, fields, conf),
+                 text, conf, boxes, 1);
     }
 }
 

@@ -266,6 +266,61 @@ test_name_word_into_label_line (void)
   g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "THÁI BÍCH HOÀI THỨ");
 }
 
+/* A chip CCCD lying 3° off on the glass, its QR not decoded, read from the
+ * whole image (idgen-tune-scan-01090, on the fresh part of the tune
+ * split): "Số / No." read as "ss;xo:", so no label gave the number, and
+ * twelve digits where it stands were left unread. The only run of ten to
+ * fourteen digits on a card is its number. */
+static void
+test_number_label_lost (void)
+{
+  static const W front[] = {
+    { "Citizen", 2814, 427, 72, 18, 0.89, 2814, 445, 2886, 441 },
+    { "Identity", 2893, 421, 76, 21, 0.85, 2893, 441, 2969, 437 },
+    { "Card", 2976, 416, 50, 20, 0.95, 2976, 436, 3026, 433 },
+    { "ss;xo:", 2699, 485, 81, 19, 0.36, 2699, 507, 2780, 503 },
+    { "056164972567", 2796, 458, 263, 44, 0.96, 2796, 502, 3059, 487 },
+    { "Họ", 2705, 534, 25, 14, 0.95, 2705, 549, 2730, 547 },
+    { "và", 2736, 530, 22, 17, 0.97, 2736, 547, 2758, 546 },
+    { "tên", 2764, 528, 29, 17, 0.93, 2764, 546, 2793, 544 },
+    { "/", 2800, 528, 5, 15, 0.93, 2800, 544, 2805, 543 },
+    { "Full", 2812, 526, 31, 16, 0.97, 2812, 543, 2843, 541 },
+    { "name:", 2851, 526, 52, 14, 0.74, 2851, 540, 2903, 537 },
+    { "PHAN", 2727, 560, 92, 29, 0.93, 2727, 590, 2819, 584 },
+    { "BÍCH", 2832, 551, 79, 32, 0.92, 2832, 583, 2911, 578 },
+    { "THỦY", 2922, 542, 90, 35, 0.97, 2922, 578, 3012, 572 },
+    { "Ngày", 2710, 617, 47, 21, 0.97, 2710, 639, 2757, 637 },
+    { "sinh", 2764, 615, 37, 17, 0.93, 2764, 632, 2801, 630 },
+    { "/", 2808, 614, 5, 15, 0.93, 2808, 629, 2813, 629 },
+    { "Date", 2821, 614, 41, 14, 0.93, 2821, 628, 2862, 626 },
+    { "of", 2869, 609, 15, 16, 0.93, 2869, 625, 2884, 624 },
+    { "birth:", 2891, 608, 43, 16, 0.86, 2891, 624, 2934, 622 },
+    { "21I07I1964", 2948, 592, 138, 37, 0.53, 2948, 622, 3086, 617 },
+    { "Việt", 3243, 621, 51, 27, 0.97, 3243, 645, 3294, 642 },
+    { "Nam", 3301, 621, 58, 20, 0.97, 3301, 642, 3359, 639 },
+    { "Giới", 2707, 657, 38, 17, 0.96, 2707, 674, 2745, 672 },
+    { "tính", 2751, 655, 35, 16, 0.93, 2751, 672, 2786, 670 },
+    { "/", 2793, 654, 5, 15, 0.93, 2793, 669, 2798, 669 },
+    { "SeX:", 2805, 653, 38, 15, 0.93, 2805, 669, 2843, 666 },
+    { "Nữ", 2857, 645, 39, 23, 0.95, 2857, 665, 2896, 663 },
+    { "Quốc", 3026, 640, 49, 22, 0.97, 3026, 659, 3075, 656 },
+    { "tịch", 3082, 639, 31, 17, 0.93, 3082, 656, 3113, 654 },
+    { "/", 3120, 639, 5, 14, 0.58, 3120, 653, 3125, 653 },
+  };
+  static const W two[] = {
+    { "056164972567", 2796, 458, 263, 44, 0.96 },
+    { "05616497256", 2796, 800, 263, 44, 0.96 },
+  };
+  g_autoptr(McIdOcrFields) fields = mc_test_id_extract (front, G_N_ELEMENTS (front), 0);
+  g_autoptr(McIdOcrFields) ambiguous = mc_test_id_extract (two, G_N_ELEMENTS (two), 0);
+
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_ID_NUMBER].value, ==, "056164972567");
+  g_assert_cmpuint (fields->fields[MC_ID_FIELD_ID_NUMBER].n_boxes, ==, 1);
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "PHAN BÍCH THỦY");
+  /* Two such runs: neither is surely the number. */
+  g_assert_null (ambiguous->fields[MC_ID_FIELD_ID_NUMBER].value);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,5 +334,6 @@ main (int   argc,
   g_test_add_func ("/ocr/id-fields/tilted-lines", test_tilted_lines);
   g_test_add_func ("/ocr/id-fields/name-marks-above-box", test_name_marks_above_box);
   g_test_add_func ("/ocr/id-fields/name-word-into-label-line", test_name_word_into_label_line);
+  g_test_add_func ("/ocr/id-fields/number-label-lost", test_number_label_lost);
   return g_test_run ();
 }
