@@ -42,6 +42,7 @@ mc_id_ocr_fields_free (McIdOcrFields *fields)
     }
   for (guint i = 0; i < fields->n_dates; i++)
     g_free (fields->dates[i]);
+  g_free (fields->name_other);
   g_free (fields);
 }
 
@@ -104,6 +105,13 @@ mc_id_ocr_fields_absorb (McIdOcrFields       *into,
                  (int (*)[4]) from->fields[i].boxes, from->fields[i].n_boxes);
   for (guint i = 0; i < from->n_dates; i++)
     mc_id_ocr_fields_add_date (into, from->dates[i]);
+  /* The other reading goes with the name that was kept. */
+  if (from->name_other != NULL && g_strcmp0 (into->fields[MC_ID_FIELD_FULL_NAME].value,
+                                             from->fields[MC_ID_FIELD_FULL_NAME].value) == 0)
+    {
+      g_free (into->name_other);
+      into->name_other = g_strdup (from->name_other);
+    }
   if (from->no_expiry && (!into->no_expiry || from->no_expiry_confidence > into->no_expiry_confidence))
     {
       into->no_expiry = TRUE;

@@ -247,6 +247,17 @@ resolve_name (McIdentity         *id,
   if (ocr != NULL)
     {
       conf = ocr_confidence (r->ocr, MC_ID_FIELD_FULL_NAME);
+      /* Two readings of the printed name (the sparse pass's and its line
+       * read alone): where the MRZ spells the letters of the other one
+       * more nearly, that one is the name. */
+      if (mrz_usable && r->ocr->name_other != NULL && mc_mrz_name_matches (mrz, r->ocr->name_other))
+        {
+          int d = mc_mrz_name_distance (mrz, ocr);
+          int d_other = mc_mrz_name_distance (mrz, r->ocr->name_other);
+
+          if (d < 0 || d_other < d)
+            ocr = r->ocr->name_other;
+        }
       if (mrz_usable && mc_mrz_name_matches (mrz, ocr))
         {
           /* The letters are proven; the diacritics rest on OCR alone, so

@@ -7,6 +7,7 @@
 #include "mc-id-fields.h"
 #include "mc-id-fields-private.h"
 #include "mc-id-merge.h"
+#include "mc-mrz.h"
 #include "mc-id-rules.h"
 #include "mc-id-shapes.h"
 #include "mc-vips.h"
@@ -321,6 +322,54 @@ test_number_label_lost (void)
   g_assert_null (ambiguous->fields[MC_ID_FIELD_ID_NUMBER].value);
 }
 
+/* Two readings of a printed name that differ in a letter, the MRZ read
+ * as well (a two-sided scan whose QR did not decode): the MRZ has the
+ * name without diacritics and no check digit, but its letters choose
+ * between the two. Before, the line's reading stood whatever the MRZ
+ * said. */
+static void
+test_name_chosen_by_mrz (void)
+{
+  static const struct {
+    const char *first, *again;
+    const char *want;
+  } cases[] = {
+    /* The line read alone took "G" for "H": the sparse pass had it. */
+    { "HUỲNH THU TRANG", "HUỲNH THU TRANH", "HUỲNH THU TRANG" },
+    { "HUỲNH THU TRANH", "HUỲNH THU TRANG", "HUỲNH THU TRANG" },
+    /* Both as near: the line's, as without the MRZ. */
+    { "HUỲNH THU TRANH", "HUỲNH THƯ TRANH", "HUỲNH THƯ TRANH" },
+  };
+  McMrz mrz;
+  GDate today;
+
+  g_assert_true (mc_mrz_parse ("IDVNM1984822354031198482235<<4\n"
+                               "9810271F3810279VNM<<<<<<<<<<<8\n"
+                               "HUYNH<<THU<TRANG<<<<<<<<<<<<<<", -1, &mrz, NULL));
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 1, 6, 2026);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(McIdOcrFields) ocr = mc_id_ocr_fields_new ();
+      g_autoptr(McIdentity) id = NULL;
+      const McIdentityField *f;
+      McIdReadings r = { .mrz = &mrz, .mrz_expected = TRUE, .qr_expected = TRUE, .ocr = ocr,
+                         .front_read = TRUE, .back_read = TRUE, .today = &today };
+
+      /* As mc_id_fields_reread() leaves them: the line's reading, the
+       * first kept beside it. */
+      ocr->fields[MC_ID_FIELD_FULL_NAME].value = g_strdup (cases[i].again);
+      ocr->fields[MC_ID_FIELD_FULL_NAME].confidence = 0.6;
+      ocr->name_other = g_strdup (cases[i].first);
+      id = mc_id_merge (&r);
+      f = mc_identity_get_field (id, MC_ID_FIELD_FULL_NAME);
+      g_test_message ("%s / %s", cases[i].first, cases[i].again);
+      g_assert_cmpstr (f->value, ==, cases[i].want);
+      /* Its diacritics rest on the print alone. */
+      g_assert_true (f->flags & MC_ID_FIELD_FLAG_UNSURE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -335,5 +384,6 @@ main (int   argc,
   g_test_add_func ("/ocr/id-fields/name-marks-above-box", test_name_marks_above_box);
   g_test_add_func ("/ocr/id-fields/name-word-into-label-line", test_name_word_into_label_line);
   g_test_add_func ("/ocr/id-fields/number-label-lost", test_number_label_lost);
+  g_test_add_func ("/ocr/id-fields/name-chosen-by-mrz", test_name_chosen_by_mrz);
   return g_test_run ();
 }
