@@ -20,6 +20,7 @@ typedef struct {
   const McOcrWord *word;
   char            *key;     /* letters and digits, no diacritics, no spaces */
   double           cy;
+  int              top, bottom;   /* of its letters: see tok_extent() */
 } McIdTok;
 
 typedef struct {

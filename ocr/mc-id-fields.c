@@ -42,6 +42,7 @@ mc_id_ocr_fields_free (McIdOcrFields *fields)
     }
   for (guint i = 0; i < fields->n_dates; i++)
     g_free (fields->dates[i]);
+  g_free (fields->name_other);
   g_free (fields);
 }
 
@@ -104,6 +105,13 @@ mc_id_ocr_fields_absorb (McIdOcrFields       *into,
                  (int (*)[4]) from->fields[i].boxes, from->fields[i].n_boxes);
   for (guint i = 0; i < from->n_dates; i++)
     mc_id_ocr_fields_add_date (into, from->dates[i]);
+  /* The other reading goes with the name that was kept. */
+  if (from->name_other != NULL && g_strcmp0 (into->fields[MC_ID_FIELD_FULL_NAME].value,
+                                             from->fields[MC_ID_FIELD_FULL_NAME].value) == 0)
+    {
+      g_free (into->name_other);
+      into->name_other = g_strdup (from->name_other);
+    }
   if (from->no_expiry && (!into->no_expiry || from->no_expiry_confidence > into->no_expiry_confidence))
     {
       into->no_expiry = TRUE;
@@ -334,9 +342,12 @@ add_other_dates (GPtrArray     *segments,
     }
 }
 
-/* A run of digits one or two off the number's twelve (a digit lost or
- * read twice by the sparse pass), where no label gave the number: the
- * number's place when it is the only such run, to be read again alone. */
+/* Where no label gave the number (its "Số / No." misread beyond
+ * recognition, "ss;xo:"), the only run of ten to fourteen digits on the
+ * card is the number's place: nothing else a card prints is that long a
+ * run. Twelve digits are the number as read (from the print alone, so
+ * the merge marks it); a run one or two off twelve (a digit lost or read
+ * twice by the sparse pass) is kept to be read again alone. */
 static void
 keep_number_place (GPtrArray     *segments,
                    McIdOcrFields *fields)
@@ -356,7 +367,7 @@ keep_number_place (GPtrArray     *segments,
           const char *text = ((McIdTok *) seg->toks->pdata[i])->word->text;
           gsize n = strspn (text, "0123456789");
 
-          if (text[n] == '\0' && n >= 10 && n <= 14 && n != 12)
+          if (text[n] == '\0' && n >= 10 && n <= 14)
             {
               found_seg = seg;
               found = i;
@@ -371,7 +382,8 @@ keep_number_place (GPtrArray     *segments,
       g_autofree char *text = mc_id_tokens_text (found_seg, found, found + 1, &conf);
 
       mc_id_tokens_box (found_seg, found, found + 1, boxes[0]);
-      set_value (fields, MC_ID_FIELD_ID_NUMBER, NULL, text, conf, boxes, 1);
+      set_value (fields, MC_ID_FIELD_ID_NUMBER, mc_id_fields_parse_value (MC_ID_FIELD_ID_NUMBER, text, fields, conf),
+                 text, conf, boxes, 1);
     }
 }
 

@@ -40,6 +40,10 @@ typedef struct {
    * the first. The expiry rule may pick one of them. */
   char         *dates[MC_ID_OCR_MAX_DATES];
   guint         n_dates;
+  /* The name's other reading, when its line read again alone gave
+   * another name than the sparse pass: the MRZ's letters, where read,
+   * choose between the two (mc-id-merge.c). NULL: one reading. */
+  char         *name_other;
 } McIdOcrFields;
 
 McIdOcrFields *mc_id_ocr_fields_new     (void);

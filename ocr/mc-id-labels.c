@@ -219,6 +219,31 @@ print_slope (const McOcrWord *words,
   return slope;
 }
 
+/* Where a word's letters stand, top to bottom. A box taller than a line
+ * took in something besides its letters (a quote mark read before a name,
+ * "“THÁI" 35 px high beside 21 px words, a speck, the foot of the line
+ * above): its centre no longer tells which line the word is on. The
+ * baseline Tesseract fitted to the letters does: the word is taken as one
+ * line high, standing on it. */
+static void
+tok_extent (McIdTok *t,
+            double   line_h)
+{
+  const McOcrWord *w = t->word;
+  int dx = w->baseline_x2 - w->baseline_x1;
+
+  t->top = w->top;
+  t->bottom = w->top + w->height;
+  if (w->height > 1.2 * line_h && dx > 0)
+    {
+      double x = w->left + w->width / 2.0;
+      double base = w->baseline_y1 + (x - w->baseline_x1) * (w->baseline_y2 - w->baseline_y1) / dx;
+
+      if (base > w->top + line_h && base <= t->bottom + 1)
+        t->top = (int) (base - line_h);
+    }
+}
+
 /* Words → lines (by vertical centre, along the print's slope) → segments
  * (split at wide gaps). */
 GPtrArray *
@@ -243,7 +268,8 @@ mc_id_segments_build (const McOcrWord *words,
       t = g_new0 (McIdTok, 1);
       t->word = &words[k];
       t->key = mc_id_key_of (words[k].text);
-      t->cy = words[k].top + words[k].height / 2.0 - slope * (words[k].left + words[k].width / 2.0);
+      tok_extent (t, line_h);
+      t->cy = (t->top + t->bottom) / 2.0 - slope * (words[k].left + words[k].width / 2.0);
       g_ptr_array_add (toks, t);
     }
   g_ptr_array_sort (toks, compare_tok_cy);
@@ -274,14 +300,14 @@ mc_id_segments_build (const McOcrWord *words,
               seg = g_new0 (McIdSegment, 1);
               seg->toks = g_ptr_array_new_with_free_func (tok_free);
               seg->left = w->left;
-              seg->top = w->top;
-              seg->bottom = w->top + w->height;
+              seg->top = t->top;
+              seg->bottom = t->bottom;
               g_ptr_array_add (segments, seg);
             }
           g_ptr_array_add (seg->toks, t);
           seg->right = MAX (seg->right, w->left + w->width);
-          seg->top = MIN (seg->top, w->top);
-          seg->bottom = MAX (seg->bottom, w->top + w->height);
+          seg->top = MIN (seg->top, t->top);
+          seg->bottom = MAX (seg->bottom, t->bottom);
           last_right = w->left + w->width;
         }
     }

@@ -247,6 +247,17 @@ resolve_name (McIdentity         *id,
   if (ocr != NULL)
     {
       conf = ocr_confidence (r->ocr, MC_ID_FIELD_FULL_NAME);
+      /* Two readings of the printed name (the sparse pass's and its line
+       * read alone): where the MRZ spells the letters of the other one
+       * more nearly, that one is the name. */
+      if (mrz_usable && r->ocr->name_other != NULL && mc_mrz_name_matches (mrz, r->ocr->name_other))
+        {
+          int d = mc_mrz_name_distance (mrz, ocr);
+          int d_other = mc_mrz_name_distance (mrz, r->ocr->name_other);
+
+          if (d < 0 || d_other < d)
+            ocr = r->ocr->name_other;
+        }
       if (mrz_usable && mc_mrz_name_matches (mrz, ocr))
         {
           /* The letters are proven; the diacritics rest on OCR alone, so
@@ -509,6 +520,46 @@ resolve_read (McIdentity         *id,
   cands_clear (&cs);
 }
 
+/* The number's digits 4 to 6 print the century and the year of birth
+ * again, in the card's largest type. A date of birth from the print alone
+ * whose year is one digit off them ("16/07/1961" for a number coding
+ * 1951), where the number was read more surely than the date, is one
+ * misread digit of the date: its year is taken from the number, marked,
+ * since the number too rests on the print unless a check proves it. */
+static void
+birth_year_from_number (McIdentity         *id,
+                        const McIdReadings *r)
+{
+  const McIdentityField *birth = mc_identity_get_field (id, MC_ID_FIELD_DATE_OF_BIRTH);
+  const McIdentityField *number = mc_identity_get_field (id, MC_ID_FIELD_ID_NUMBER);
+  g_autofree char *iso = NULL;
+  int century, year_in_century, year, coded;
+  guint differ = 0;
+  GDate date;
+
+  if (birth->value == NULL || birth->source != MC_ID_SOURCE_OCR || birth->confirmed_by != 0 ||
+      !mc_id_date_parse_iso (birth->value, &date) ||
+      !mc_id_number_decode (number->value, &century, NULL, &year_in_century))
+    return;
+  if (number->source == MC_ID_SOURCE_OCR && number->confirmed_by == 0 &&
+      (r->ocr == NULL || r->ocr->fields[MC_ID_FIELD_ID_NUMBER].confidence <=
+                         r->ocr->fields[MC_ID_FIELD_DATE_OF_BIRTH].confidence))
+    return;
+  year = g_date_get_year (&date);
+  coded = century + year_in_century;
+  for (int y = year, c = coded, i = 0; i < 4; y /= 10, c /= 10, i++)
+    differ += (y % 10) != (c % 10);
+  if (differ != 1 || !g_date_valid_dmy (g_date_get_day (&date), g_date_get_month (&date), coded))
+    return;
+  g_date_set_year (&date, coded);
+  iso = mc_id_date_format_iso (&date);
+  mc_identity_set_field (id, MC_ID_FIELD_DATE_OF_BIRTH, iso, MC_ID_SOURCE_OCR, MIN (birth->confidence, 0.6),
+                         birth->flags | MC_ID_FIELD_FLAG_UNSURE, 0);
+  mc_identity_add_warning (id, "birth-year-from-number", MC_ID_FIELD_DATE_OF_BIRTH,
+                           _("The year of birth was read differently from the one the ID number gives "
+                             "(its digits 4 to 6); the number's was taken. Check the date of birth on the card."));
+}
+
 /* The fields besides the number, the name and the expiry. */
 static void
 resolve_others (McIdentity         *id,
@@ -534,6 +585,7 @@ resolve_others (McIdentity         *id,
   resolve_read (id, MC_ID_FIELD_DATE_OF_BIRTH, r, qr != NULL ? qr->date_of_birth : NULL, mrz_birth,
                 mrz_birth != NULL ? mrz_field_confidence (mrz, MC_MRZ_CHECK_BIRTH, mrz_conf) : 0,
                 mrz_birth != NULL && mrz_checked (mrz, MC_MRZ_CHECK_BIRTH), same_exact);
+  birth_year_from_number (id, r);
 
   if (mrz != NULL && (mrz->sex == 'M' || mrz->sex == 'F'))
     mrz_sex = mc_sex_to_string (mrz->sex == 'M' ? MC_SEX_MALE : MC_SEX_FEMALE);

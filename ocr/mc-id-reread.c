@@ -267,7 +267,13 @@ mc_id_fields_reread (McOcrPool     *pool,
       else
         {
           /* Two readings, two answers (or the first unreadable): the
-           * line's is usually the better, but not surely. */
+           * line's is usually the better, but not surely; of a name,
+           * the first is kept for the MRZ to choose between them. */
+          if (f == MC_ID_FIELD_FULL_NAME && v->value != NULL)
+            {
+              g_free (fields->name_other);
+              fields->name_other = g_steal_pointer (&v->value);
+            }
           g_free (v->value);
           v->value = g_steal_pointer (&again);
           v->confidence = MIN (conf, 0.6);

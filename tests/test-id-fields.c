@@ -7,10 +7,12 @@
 #include "mc-id-fields.h"
 #include "mc-id-fields-private.h"
 #include "mc-id-merge.h"
+#include "mc-mrz.h"
 #include "mc-id-rules.h"
 #include "mc-id-shapes.h"
 #include "mc-vips.h"
 #include "mc-test-util.h"
+#include "mc-test-id-lines.h"
 
 /* The printed key fields where the first reading went wrong: what the
  * reader does about it, reason by reason. The words are what Tesseract
@@ -18,69 +20,7 @@
  * tune); a re-read runs the real engine on a rendered crop. Synthetic
  * data only. */
 
-typedef struct {
-  const char *text;
-  int         left, top, width, height;
-  double      confidence;
-  int         bx1, by1, bx2, by2;   /* the baseline Tesseract fitted */
-} W;
-
-static GArray *
-words_new (const W *w,
-           guint    n)
-{
-  GArray *words = g_array_new (FALSE, TRUE, sizeof (McOcrWord));
-
-  for (guint i = 0; i < n; i++)
-    {
-      McOcrWord word = {
-        .text = (char *) w[i].text,
-        .left = w[i].left, .top = w[i].top, .width = w[i].width, .height = w[i].height,
-        .confidence = w[i].confidence,
-        .baseline_x1 = w[i].bx1, .baseline_y1 = w[i].by1, .baseline_x2 = w[i].bx2, .baseline_y2 = w[i].by2,
-        /* One Tesseract line per word's row, as the sparse pass gives. */
-        .line = w[i].top / 20,
-      };
-
-      g_array_append_val (words, word);
-    }
-  return words;
-}
-
-static McIdOcrFields *
-extract (const W *w,
-         guint    n,
-         int      card_width)
-{
-  g_autoptr(GArray) words = words_new (w, n);
-  McIdOcrFields *fields = mc_id_ocr_fields_new ();
-
-  mc_id_fields_extract ((const McOcrWord *) words->data, words->len, fields);
-  mc_id_fields_by_shape ((const McOcrWord *) words->data, words->len, card_width, fields);
-  return fields;
-}
-
-/* A 1012 × 638 card, white, with @markup in black at (@x, @y); its size
- * in @w and @h. */
-static VipsImage *
-card_with (const char *markup,
-           const char *font,
-           int         x,
-           int         y,
-           int        *w,
-           int        *h)
-{
-  g_autoptr(VipsImage) text = NULL;
-  g_autoptr(VipsImage) flat = NULL;
-  VipsImage *card = NULL;
-
-  g_assert_cmpint (vips_text (&text, markup, "font", font, "dpi", 300, NULL), ==, 0);
-  *w = vips_image_get_width (text);
-  *h = vips_image_get_height (text);
-  g_assert_cmpint (vips_invert (text, &flat, NULL), ==, 0);
-  g_assert_cmpint (vips_embed (flat, &card, x, y, 1012, 638, "extend", VIPS_EXTEND_WHITE, NULL), ==, 0);
-  return card;
-}
+typedef McTestIdWord W;
 
 /* A chip CCCD's number with its leading 0 lost by the sparse pass, the
  * label beside it misread beyond recognition ("sø/xo:",
@@ -97,7 +37,7 @@ test_number_digit_lost (void)
   g_autoptr(McIdOcrFields) labelled = NULL;
   int x = 393, y = 264, w, h;
 
-  card = card_with ("<b>060303504135</b>", "DejaVu Sans 13", x, y, &w, &h);
+  card = mc_test_id_card_with ("<b>060303504135</b>", "DejaVu Sans 13", x, y, &w, &h);
   {
     const W lost[] = {
       { "Citizen", 430, 220, 69, 17, 0.93 }, { "Identity", 507, 221, 76, 20, 0.40 }, { "Card", 589, 221, 47, 16, 0.97 },
@@ -114,8 +54,8 @@ test_number_digit_lost (void)
       { "60303504135", x, y, w, h, 0.76 },
     };
 
-    unlabelled = extract (lost, G_N_ELEMENTS (lost), 1012);
-    labelled = extract (with_label, G_N_ELEMENTS (with_label), 1012);
+    unlabelled = mc_test_id_extract (lost, G_N_ELEMENTS (lost), 1012);
+    labelled = mc_test_id_extract (with_label, G_N_ELEMENTS (with_label), 1012);
   }
   g_assert_null (unlabelled->fields[MC_ID_FIELD_ID_NUMBER].value);
   g_assert_null (labelled->fields[MC_ID_FIELD_ID_NUMBER].value);
@@ -137,7 +77,7 @@ test_number_place_ambiguous (void)
     { "60303504135", 393, 264, 255, 30, 0.76 },
     { "12345678901", 393, 500, 255, 30, 0.76 },
   };
-  g_autoptr(McIdOcrFields) fields = extract (two, G_N_ELEMENTS (two), 1012);
+  g_autoptr(McIdOcrFields) fields = mc_test_id_extract (two, G_N_ELEMENTS (two), 1012);
 
   g_assert_null (fields->fields[MC_ID_FIELD_ID_NUMBER].value);
   g_assert_cmpuint (fields->fields[MC_ID_FIELD_ID_NUMBER].n_boxes, ==, 0);
@@ -218,7 +158,7 @@ test_tilted_lines (void)
     { "SeX", 555, 598, 29, 13, 0.92, 555, 611, 584, 610 },
     { "Nữ", 604, 587, 38, 22, 0.97, 604, 609, 642, 607 },
   };
-  g_autoptr(McIdOcrFields) fields = extract (tilted, G_N_ELEMENTS (tilted), 1200);
+  g_autoptr(McIdOcrFields) fields = mc_test_id_extract (tilted, G_N_ELEMENTS (tilted), 1200);
 
   g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "DƯƠNG MINH NHUNG");
   g_assert_cmpstr (fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value, ==, "1995-11-14");
@@ -240,7 +180,7 @@ test_name_marks_above_box (void)
   McIdOcrValue *v = &fields->fields[MC_ID_FIELD_FULL_NAME];
   int x = 321, y = 390, w, h, cut;
 
-  card = card_with ("<b>ĐỖ MAI</b>", "DejaVu Sans 11", x, y, &w, &h);
+  card = mc_test_id_card_with ("<b>ĐỖ MAI</b>", "DejaVu Sans 11", x, y, &w, &h);
   /* The box starts under the tilde: at the circumflex's top. */
   cut = h * 3 / 10;
   v->value = g_strdup ("ĐÔ MAI");
@@ -267,6 +207,169 @@ test_name_marks_above_box (void)
   }
 }
 
+/* A căn cước front read from the whole image (idgen-tune-scan-01100, on
+ * the fresh part of the tune split): a quote mark read before the name's
+ * first word stretched its box up into the label's line ("“THÁI", 35 px
+ * high beside 21 px capitals), so by its centre the word joined the
+ * label, and the rest of the name, no longer below the label's line as a
+ * whole, was not taken either: no name at all. Its baseline is the
+ * name's. */
+static void
+test_name_word_into_label_line (void)
+{
+  static const W front[] = {
+      { "“Số", 286, 752, 17, 28, 0.41, 286, 773, 303, 773 },
+      { "định", 307, 752, 21, 28, 0.97, 307, 773, 328, 772 },
+      { "danh", 335, 752, 21, 28, 0.97, 335, 772, 356, 772 },
+      { "cá", 360, 752, 13, 28, 0.96, 360, 772, 373, 771 },
+      { "nhân", 377, 752, 24, 28, 0.93, 377, 771, 401, 770 },
+      { "/", 405, 762, 3, 8, 0.90, 405, 770, 408, 770 },
+      { "Porsonal", 414, 752, 43, 28, 0.73, 414, 770, 457, 770 },
+      { "ldentiicadion", 458, 752, 62, 28, 0.00, 458, 770, 520, 769 },
+      { "rươnber-", 526, 752, 38, 28, 0.09, 526, 769, 564, 768 },
+      { "036151936065", 311, 781, 171, 23, 0.95, 311, 804, 482, 802 },
+      { "và", 357, 814, 16, 28, 0.93, 357, 834, 373, 834 },
+      { "tên", 375, 814, 17, 28, 0.95, 375, 834, 392, 833 },
+      { "khai", 396, 814, 22, 28, 0.85, 396, 833, 418, 833 },
+      { "sinh", 419, 814, 20, 28, 0.78, 419, 833, 439, 832 },
+      { "/", 444, 824, 3, 8, 0.78, 444, 832, 447, 832 },
+      { "Ful", 452, 814, 17, 28, 0.28, 452, 832, 469, 832 },
+      { "name:", 473, 814, 29, 28, 0.96, 473, 832, 502, 831 },
+      { "“THÁI", 292, 825, 66, 35, 0.53, 292, 860, 358, 860 },
+      { "BÍCH", 363, 839, 50, 21, 0.93, 363, 859, 413, 859 },
+      { "HOÀI", 421, 838, 52, 21, 0.92, 421, 859, 473, 858 },
+      { "THỨ", 479, 837, 47, 20, 0.57, 479, 858, 526, 856 },
+      { "Ngày,", 289, 869, 34, 30, 0.89, 289, 893, 323, 892 },
+      { "tháng,", 326, 869, 32, 30, 0.94, 326, 892, 358, 891 },
+      { "năm", 364, 869, 18, 30, 0.89, 364, 891, 382, 890 },
+      { "sinh", 386, 869, 21, 30, 0.72, 386, 890, 407, 889 },
+      { "/", 411, 880, 3, 9, 0.90, 411, 889, 414, 889 },
+      { "Dưe", 418, 879, 63, 10, 0.43, 418, 889, 481, 888 },
+      { "of", 444, 869, 10, 30, 0.42, 444, 889, 454, 889 },
+      { "bi:", 459, 879, 22, 10, 0.00, 459, 888, 481, 888 },
+      { "16/07/1961", 489, 873, 82, 15, 0.70, 489, 888, 571, 887 },
+      { "Quốc", 507, 895, 32, 29, 0.91, 507, 917, 539, 917 },
+      { "tch/", 543, 895, 22, 29, 0.66, 543, 917, 565, 916 },
+      { "Naøona:", 570, 906, 53, 12, 0.00, 570, 916, 623, 915 },
+      { "Việt", 635, 895, 32, 29, 0.96, 635, 915, 667, 914 },
+      { "Nam", 673, 895, 34, 29, 0.71, 673, 914, 707, 912 },
+      { "Gwn/", 294, 910, 71, 11, 0.00, 294, 921, 365, 919 },
+      { "sex:", 348, 900, 25, 29, 0.80, 348, 919, 373, 919 },
+      { "Nữ", 375, 904, 24, 14, 0.55, 375, 919, 399, 918 },
+      { "N", 1255, 1421, 24, 14, 0.58, 1255, 1426, 1279, 1426 },
+      { "799/009", 1289, 1418, 71, 11, 0.54, 1289, 1426, 1360, 1428 },
+      { "(LIENN", 943, 1412, 38, 32, 0.36, 943, 1433, 981, 1433 },
+  };
+  g_autoptr(McIdOcrFields) fields = mc_test_id_extract (front, G_N_ELEMENTS (front), 0);
+
+  /* What the sparse pass read ("THỨ" for "THƯ" is the re-read's to mend),
+   * all four words, none left on the label's line. */
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "THÁI BÍCH HOÀI THỨ");
+}
+
+/* A chip CCCD lying 3° off on the glass, its QR not decoded, read from the
+ * whole image (idgen-tune-scan-01090, on the fresh part of the tune
+ * split): "Số / No." read as "ss;xo:", so no label gave the number, and
+ * twelve digits where it stands were left unread. The only run of ten to
+ * fourteen digits on a card is its number. */
+static void
+test_number_label_lost (void)
+{
+  static const W front[] = {
+    { "Citizen", 2814, 427, 72, 18, 0.89, 2814, 445, 2886, 441 },
+    { "Identity", 2893, 421, 76, 21, 0.85, 2893, 441, 2969, 437 },
+    { "Card", 2976, 416, 50, 20, 0.95, 2976, 436, 3026, 433 },
+    { "ss;xo:", 2699, 485, 81, 19, 0.36, 2699, 507, 2780, 503 },
+    { "056164972567", 2796, 458, 263, 44, 0.96, 2796, 502, 3059, 487 },
+    { "Họ", 2705, 534, 25, 14, 0.95, 2705, 549, 2730, 547 },
+    { "và", 2736, 530, 22, 17, 0.97, 2736, 547, 2758, 546 },
+    { "tên", 2764, 528, 29, 17, 0.93, 2764, 546, 2793, 544 },
+    { "/", 2800, 528, 5, 15, 0.93, 2800, 544, 2805, 543 },
+    { "Full", 2812, 526, 31, 16, 0.97, 2812, 543, 2843, 541 },
+    { "name:", 2851, 526, 52, 14, 0.74, 2851, 540, 2903, 537 },
+    { "PHAN", 2727, 560, 92, 29, 0.93, 2727, 590, 2819, 584 },
+    { "BÍCH", 2832, 551, 79, 32, 0.92, 2832, 583, 2911, 578 },
+    { "THỦY", 2922, 542, 90, 35, 0.97, 2922, 578, 3012, 572 },
+    { "Ngày", 2710, 617, 47, 21, 0.97, 2710, 639, 2757, 637 },
+    { "sinh", 2764, 615, 37, 17, 0.93, 2764, 632, 2801, 630 },
+    { "/", 2808, 614, 5, 15, 0.93, 2808, 629, 2813, 629 },
+    { "Date", 2821, 614, 41, 14, 0.93, 2821, 628, 2862, 626 },
+    { "of", 2869, 609, 15, 16, 0.93, 2869, 625, 2884, 624 },
+    { "birth:", 2891, 608, 43, 16, 0.86, 2891, 624, 2934, 622 },
+    { "21I07I1964", 2948, 592, 138, 37, 0.53, 2948, 622, 3086, 617 },
+    { "Việt", 3243, 621, 51, 27, 0.97, 3243, 645, 3294, 642 },
+    { "Nam", 3301, 621, 58, 20, 0.97, 3301, 642, 3359, 639 },
+    { "Giới", 2707, 657, 38, 17, 0.96, 2707, 674, 2745, 672 },
+    { "tính", 2751, 655, 35, 16, 0.93, 2751, 672, 2786, 670 },
+    { "/", 2793, 654, 5, 15, 0.93, 2793, 669, 2798, 669 },
+    { "SeX:", 2805, 653, 38, 15, 0.93, 2805, 669, 2843, 666 },
+    { "Nữ", 2857, 645, 39, 23, 0.95, 2857, 665, 2896, 663 },
+    { "Quốc", 3026, 640, 49, 22, 0.97, 3026, 659, 3075, 656 },
+    { "tịch", 3082, 639, 31, 17, 0.93, 3082, 656, 3113, 654 },
+    { "/", 3120, 639, 5, 14, 0.58, 3120, 653, 3125, 653 },
+  };
+  static const W two[] = {
+    { "056164972567", 2796, 458, 263, 44, 0.96 },
+    { "05616497256", 2796, 800, 263, 44, 0.96 },
+  };
+  g_autoptr(McIdOcrFields) fields = mc_test_id_extract (front, G_N_ELEMENTS (front), 0);
+  g_autoptr(McIdOcrFields) ambiguous = mc_test_id_extract (two, G_N_ELEMENTS (two), 0);
+
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_ID_NUMBER].value, ==, "056164972567");
+  g_assert_cmpuint (fields->fields[MC_ID_FIELD_ID_NUMBER].n_boxes, ==, 1);
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "PHAN BÍCH THỦY");
+  /* Two such runs: neither is surely the number. */
+  g_assert_null (ambiguous->fields[MC_ID_FIELD_ID_NUMBER].value);
+}
+
+/* Two readings of a printed name that differ in a letter, the MRZ read
+ * as well (a two-sided scan whose QR did not decode): the MRZ has the
+ * name without diacritics and no check digit, but its letters choose
+ * between the two. Before, the line's reading stood whatever the MRZ
+ * said. */
+static void
+test_name_chosen_by_mrz (void)
+{
+  static const struct {
+    const char *first, *again;
+    const char *want;
+  } cases[] = {
+    /* The line read alone took "G" for "H": the sparse pass had it. */
+    { "HUỲNH THU TRANG", "HUỲNH THU TRANH", "HUỲNH THU TRANG" },
+    { "HUỲNH THU TRANH", "HUỲNH THU TRANG", "HUỲNH THU TRANG" },
+    /* Both as near: the line's, as without the MRZ. */
+    { "HUỲNH THU TRANH", "HUỲNH THƯ TRANH", "HUỲNH THƯ TRANH" },
+  };
+  McMrz mrz;
+  GDate today;
+
+  g_assert_true (mc_mrz_parse ("IDVNM1984822354031198482235<<4\n"
+                               "9810271F3810279VNM<<<<<<<<<<<8\n"
+                               "HUYNH<<THU<TRANG<<<<<<<<<<<<<<", -1, &mrz, NULL));
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 1, 6, 2026);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(McIdOcrFields) ocr = mc_id_ocr_fields_new ();
+      g_autoptr(McIdentity) id = NULL;
+      const McIdentityField *f;
+      McIdReadings r = { .mrz = &mrz, .mrz_expected = TRUE, .qr_expected = TRUE, .ocr = ocr,
+                         .front_read = TRUE, .back_read = TRUE, .today = &today };
+
+      /* As mc_id_fields_reread() leaves them: the line's reading, the
+       * first kept beside it. */
+      ocr->fields[MC_ID_FIELD_FULL_NAME].value = g_strdup (cases[i].again);
+      ocr->fields[MC_ID_FIELD_FULL_NAME].confidence = 0.6;
+      ocr->name_other = g_strdup (cases[i].first);
+      id = mc_id_merge (&r);
+      f = mc_identity_get_field (id, MC_ID_FIELD_FULL_NAME);
+      g_test_message ("%s / %s", cases[i].first, cases[i].again);
+      g_assert_cmpstr (f->value, ==, cases[i].want);
+      /* Its diacritics rest on the print alone. */
+      g_assert_true (f->flags & MC_ID_FIELD_FLAG_UNSURE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,5 +382,8 @@ main (int   argc,
   g_test_add_func ("/ocr/id-fields/date-separator-as-one", test_date_separator_as_one);
   g_test_add_func ("/ocr/id-fields/tilted-lines", test_tilted_lines);
   g_test_add_func ("/ocr/id-fields/name-marks-above-box", test_name_marks_above_box);
+  g_test_add_func ("/ocr/id-fields/name-word-into-label-line", test_name_word_into_label_line);
+  g_test_add_func ("/ocr/id-fields/number-label-lost", test_number_label_lost);
+  g_test_add_func ("/ocr/id-fields/name-chosen-by-mrz", test_name_chosen_by_mrz);
   return g_test_run ();
 }
