@@ -688,15 +688,36 @@ request_free (Request *request)
   g_free (request);
 }
 
+/* SANE is started once per process and never ended: libsane's dll
+ * backend does not survive sane_exit() followed by sane_init() in one
+ * process (its next sane_get_devices() reads freed memory; seen as a
+ * crash in the services test, where one program's scanner ends and the
+ * next one starts). Handles are closed by their thread; what sane_exit()
+ * would release besides goes with the process, as in Simple Scan. */
+static SANE_Status
+start_sane (void)
+{
+  static gsize started = 0;
+  static SANE_Status status;
+
+  if (g_once_init_enter (&started))
+    {
+      SANE_Int version = 0;
+
+      status = sane_init (&version, NULL);
+      if (status != SANE_STATUS_GOOD)
+        g_warning ("sane_init failed: %s", sane_strstatus (status));
+      g_once_init_leave (&started, 1);
+    }
+  return status;
+}
+
 gpointer
 mc_sane_scanner_thread (gpointer data)
 {
   McSaneBackend *self = data;
-  SANE_Int version = 0;
-  SANE_Status status = sane_init (&version, NULL);
 
-  if (status != SANE_STATUS_GOOD)
-    g_warning ("sane_init failed: %s", sane_strstatus (status));
+  start_sane ();
 
   for (;;)
     {
@@ -726,7 +747,5 @@ mc_sane_scanner_thread (gpointer data)
         break;
     }
 
-  if (status == SANE_STATUS_GOOD)
-    sane_exit ();
   return NULL;
 }
