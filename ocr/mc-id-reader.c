@@ -39,6 +39,10 @@
  *    an MRZ band (mc-id-search.c). Where the finder saw more on the glass
  *    than it framed, that part is searched the same way even when the
  *    framed side is proven.
+ * 5b. read_plain_number(): where no way in gave a number of a plausible
+ *    shape, the framed sides, then the whole images, read as plain text
+ *    as `tesseract -l vie` would: the reader never does worse on the
+ *    number than that naive reading.
  * 6. check_found(): the only stage that decides that there is no card,
  *    when none of the ways in read anything.
  * 7. merge_readings(): mc_id_merge(), one record, with warnings.
@@ -65,6 +69,9 @@
 /* Printed text read without a frame is never sure on its own (below
  * MC_ID_CONFIDENCE_SURE). */
 #define UNFRAMED_CONFIDENCE 0.75
+/* A number found by its shape alone in plain text: for the clerk to check
+ * (as mc-id-shapes.c's). */
+#define PLAIN_CONFIDENCE 0.5
 
 G_DEFINE_FINAL_TYPE (McIdReader, mc_id_reader, G_TYPE_OBJECT)
 
@@ -837,6 +844,58 @@ search_unframed (Reading  *r,
   return TRUE;
 }
 
+/* Whether a number of a plausible shape is read: proven by the QR or
+ * the zone, or printed. */
+static gboolean
+have_number (Reading *r)
+{
+  const char *printed = r->ocr->fields[MC_ID_FIELD_ID_NUMBER].value;
+
+  return r->qr != NULL || (r->have_mrz && (r->mrz.checks_valid & MC_MRZ_CHECK_ID_NUMBER)) ||
+         (printed != NULL && mc_id_search_number_plausible (printed));
+}
+
+/* 5b. The naive way in, never to be done worse than: where no way in
+ * gave a number of a plausible shape, the framed sides and then the
+ * whole images read as plain text (mc_id_search_plain_number()). A
+ * number read so is the print's alone, never sure. */
+static gboolean
+read_plain_number (Reading  *r,
+                   GError  **error)
+{
+  g_autofree char *number = NULL;
+  McIdOcrValue *v = &r->ocr->fields[MC_ID_FIELD_ID_NUMBER];
+
+  if (have_number (r))
+    return TRUE;
+  /* Fronts first: only a front prints the number outside the zone. */
+  for (int pass = 0; pass < 2 && number == NULL; pass++)
+    for (guint i = 0; i < r->sides->len && number == NULL; i++)
+      {
+        Side *side = &g_array_index (r->sides, Side, i);
+
+        if (side->back != (pass == 1))
+          continue;
+        if (!mc_id_search_plain_number (r->self->pool, side->crop->image, TRUE,
+                                        side->crop->upright_known ? 0 : -1, &number, r->cancellable, error))
+          return FALSE;
+      }
+  for (guint i = 0; i < r->images->len && number == NULL; i++)
+    if (!mc_id_search_plain_number (r->self->pool, g_ptr_array_index (r->images, i), FALSE, -1, &number,
+                                    r->cancellable, error))
+      return FALSE;
+  if (number == NULL)
+    return TRUE;
+  g_free (v->value);
+  g_clear_pointer (&v->text, g_free);
+  v->value = g_steal_pointer (&number);
+  v->confidence = PLAIN_CONFIDENCE;
+  v->n_boxes = 0;
+  r->ocr->n_shaped++;
+  r->have_front = TRUE;
+  return TRUE;
+}
+
 McIdResult *
 mc_id_reader_read (McIdReader    *self,
                    GPtrArray     *images,
@@ -867,6 +926,7 @@ mc_id_reader_read (McIdReader    *self,
       !read_mrzs (&r, error) ||
       !read_printed (&r, error) ||
       !search_unframed (&r, error) ||
+      !read_plain_number (&r, error) ||
       !_mc_id_reading_check_found (&r, error))
     return NULL;
 

@@ -59,4 +59,26 @@ gboolean   mc_id_search_read_back (McOcrPool        *pool,
                                    GCancellable     *cancellable,
                                    GError          **error);
 
+/* Whether @number (12 digits) has a citizen's number's shape: a province
+ * code 001–096, a century and sex digit of someone born 1900–2099, and
+ * not a birth year to come. */
+gboolean   mc_id_search_number_plausible (const char *number);
+
+/* The naive way in, which the careful ones must never do worse than:
+ * @image read as plain text (Tesseract's own page layout, as
+ * `tesseract -l vie` reads a photo), and the number taken by its label
+ * "Số / No." or as the only run of 12 digits of a plausible shape. A
+ * @card is a framed crop at 300 dpi, read as it is; another image is
+ * brought to about 300 dpi first. Read each way up from @rotation_hint
+ * (clockwise degrees, or -1: upright first), only the hint and its
+ * opposite for a @card, until a number reads. *@number is NULL when none
+ * did. */
+gboolean   mc_id_search_plain_number (McOcrPool     *pool,
+                                      VipsImage     *image,
+                                      gboolean       card,
+                                      int            rotation_hint,
+                                      char         **number,
+                                      GCancellable  *cancellable,
+                                      GError       **error);
+
 G_END_DECLS
