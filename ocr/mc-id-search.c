@@ -796,6 +796,7 @@ gboolean
 mc_id_search_plain_number (McOcrPool     *pool,
                            VipsImage     *image,
                            gboolean       card,
+                           double         card_dpi,
                            int            rotation_hint,
                            char         **number,
                            GCancellable  *cancellable,
@@ -817,10 +818,29 @@ mc_id_search_plain_number (McOcrPool     *pool,
   g_return_val_if_fail (number != NULL, FALSE);
 
   *number = NULL;
-  if (!(grey = grey_copy (image, card ? 1.0 : reading_scale (image), error)))
+  /* First exactly as the naive reading reads a photo: as it is, upright,
+   * its resolution Tesseract's own estimate. */
+  if (!card)
+    {
+      g_autoptr(VipsImage) native = NULL;
+      g_autoptr(McOcrResult) result = NULL;
+      McOcrParams naive = params;
+
+      naive.dpi = 0;
+      if (!(native = grey_copy (image, 1.0, error)) ||
+          !(result = mc_ocr_pool_recognize (pool, native, &naive, cancellable, error)))
+        return FALSE;
+      *number = number_in_words ((const McOcrWord *) result->words->data, result->words->len);
+      g_debug ("plain reading of the image as it is: %s", *number != NULL ? "a number" : "no number");
+      if (*number != NULL)
+        return TRUE;
+    }
+  if (!(grey = grey_copy (image, card ? 1.0 : card_dpi > 0 ? CLAMP (READ_DPI / card_dpi, 0.25, 3.0) : reading_scale (image),
+                          error)))
     return FALSE;
-  /* A framed card lies along its long side: only two ways up. */
-  for (guint i = 0; i < (card ? 2u : 4u) && *number == NULL; i++)
+  /* A framed card lies along its long side, and a card framed in an
+   * image tells how it lies there (@rotation_hint): only two ways up. */
+  for (guint i = 0; i < (card || rotation_hint >= 0 ? 2u : 4u) && *number == NULL; i++)
     {
       g_autoptr(VipsImage) turned = NULL;
       g_autoptr(McOcrResult) result = NULL;

@@ -69,13 +69,17 @@ gboolean   mc_id_search_number_plausible (const char *number);
  * `tesseract -l vie` reads a photo), and the number taken by its label
  * "Số / No." or as the only run of 12 digits of a plausible shape. A
  * @card is a framed crop at 300 dpi, read as it is; another image is
- * brought to about 300 dpi first. Read each way up from @rotation_hint
- * (clockwise degrees, or -1: upright first), only the hint and its
- * opposite for a @card, until a number reads. *@number is NULL when none
- * did. */
+ * read first exactly as the naive reading reads it (as it is, upright,
+ * no resolution given), then brought to 300 dpi by @card_dpi (the resolution of a card framed in it,
+ * so that its digits stand as on a crop), or by its size when 0. Read
+ * each way up until a number reads: from @rotation_hint (clockwise
+ * degrees), and then only its opposite, or all four from upright when
+ * it is -1 (a @card: upright and upside down). *@number is NULL when
+ * none did. */
 gboolean   mc_id_search_plain_number (McOcrPool     *pool,
                                       VipsImage     *image,
                                       gboolean       card,
+                                      double         card_dpi,
                                       int            rotation_hint,
                                       char         **number,
                                       GCancellable  *cancellable,
