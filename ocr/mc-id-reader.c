@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <time.h>
 
 #include <glib/gi18n.h>
@@ -39,6 +40,10 @@
  *    an MRZ band (mc-id-search.c). Where the finder saw more on the glass
  *    than it framed, that part is searched the same way even when the
  *    framed side is proven.
+ * 5b. read_plain_number(): where no way in gave a number of a plausible
+ *    shape, the whole images, then the framed sides, read as plain text
+ *    as `tesseract -l vie` would: the reader never does worse on the
+ *    number than that naive reading.
  * 6. check_found(): the only stage that decides that there is no card,
  *    when none of the ways in read anything.
  * 7. merge_readings(): mc_id_merge(), one record, with warnings.
@@ -65,6 +70,9 @@
 /* Printed text read without a frame is never sure on its own (below
  * MC_ID_CONFIDENCE_SURE). */
 #define UNFRAMED_CONFIDENCE 0.75
+/* A number found by its shape alone in plain text: for the clerk to check
+ * (as mc-id-shapes.c's). */
+#define PLAIN_CONFIDENCE 0.5
 
 G_DEFINE_FINAL_TYPE (McIdReader, mc_id_reader, G_TYPE_OBJECT)
 
@@ -837,6 +845,84 @@ search_unframed (Reading  *r,
   return TRUE;
 }
 
+/* Whether a number of a plausible shape is read: proven by the QR or
+ * the zone, or printed. */
+static gboolean
+have_number (Reading *r)
+{
+  const char *printed = r->ocr->fields[MC_ID_FIELD_ID_NUMBER].value;
+
+  return r->qr != NULL || (r->have_mrz && (r->mrz.checks_valid & MC_MRZ_CHECK_ID_NUMBER)) ||
+         (printed != NULL && mc_id_search_number_plausible (printed));
+}
+
+/* A card framed in image @source, or NULL. */
+static const McCardCrop *
+framed_in (Reading *r,
+           guint    source)
+{
+  for (guint k = 0; k < r->crops->len; k++)
+    {
+      const McCardCrop *crop = g_ptr_array_index (r->crops, k);
+
+      if (crop->source == source && crop->dpi > 0)
+        return crop;
+    }
+  return NULL;
+}
+
+/* 5b. The naive way in, never to be done worse than: where no way in
+ * gave a number of a plausible shape, the whole images read as plain
+ * text (mc_id_search_plain_number()), as a naive reading reads them;
+ * then, where that gave none, the framed sides (warped and enlarged,
+ * they read worse where the whole image reads at all). A number read so
+ * is the print's alone, never sure. */
+static gboolean
+read_plain_number (Reading  *r,
+                   GError  **error)
+{
+  g_autofree char *whole = NULL;
+  g_autofree char *framed = NULL;
+  McIdOcrValue *v = &r->ocr->fields[MC_ID_FIELD_ID_NUMBER];
+
+  if (have_number (r))
+    return TRUE;
+  /* An image with a card framed in it is read at the card's scale, along
+   * the card's long side: its digits stand as on the crop. */
+  for (guint i = 0; i < r->images->len && whole == NULL; i++)
+    {
+      const McCardCrop *crop = framed_in (r, i);
+
+      if (!mc_id_search_plain_number (r->self->pool, g_ptr_array_index (r->images, i), FALSE,
+                                      crop != NULL ? crop->dpi : 0,
+                                      crop != NULL ? (int) (lround (crop->angle / 90.0) % 2 != 0) * 90 : -1,
+                                      &whole, r->cancellable, error))
+        return FALSE;
+    }
+  /* Fronts first: only a front prints the number outside the zone. */
+  for (int pass = 0; pass < 2 && whole == NULL && framed == NULL; pass++)
+    for (guint i = 0; i < r->sides->len && framed == NULL; i++)
+      {
+        Side *side = &g_array_index (r->sides, Side, i);
+
+        if (side->back != (pass == 1))
+          continue;
+        if (!mc_id_search_plain_number (r->self->pool, side->crop->image, TRUE, 0,
+                                        side->crop->upright_known ? 0 : -1, &framed, r->cancellable, error))
+          return FALSE;
+      }
+  if (whole == NULL && framed == NULL)
+    return TRUE;
+  g_free (v->value);
+  g_clear_pointer (&v->text, g_free);
+  v->value = whole != NULL ? g_steal_pointer (&whole) : g_steal_pointer (&framed);
+  v->confidence = PLAIN_CONFIDENCE;
+  v->n_boxes = 0;
+  r->ocr->n_shaped++;
+  r->have_front = TRUE;
+  return TRUE;
+}
+
 McIdResult *
 mc_id_reader_read (McIdReader    *self,
                    GPtrArray     *images,
@@ -867,6 +953,7 @@ mc_id_reader_read (McIdReader    *self,
       !read_mrzs (&r, error) ||
       !read_printed (&r, error) ||
       !search_unframed (&r, error) ||
+      !read_plain_number (&r, error) ||
       !_mc_id_reading_check_found (&r, error))
     return NULL;
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-id-error.h"
+#include "mc-id-rules.h"
 #include "mc-id-search.h"
 #include "mc-mrz-find.h"
 #include "mc-mrz-reader.h"
@@ -697,4 +698,161 @@ mc_id_search_text (McOcrPool         *pool,
   if (!plan_ways_up (&s, order, error))
     return FALSE;
   return read_ways_up (&s, order, error);
+}
+
+/* ---------------------------------------------------------- plain text */
+
+gboolean
+mc_id_search_number_plausible (const char *number)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int province, century, year_in_century;
+
+  if (!mc_id_number_decode (number, &century, NULL, &year_in_century))
+    return FALSE;
+  province = (number[0] - '0') * 100 + (number[1] - '0') * 10 + (number[2] - '0');
+  return province >= 1 && province <= 96 && century <= 2000 &&
+         century + year_in_century <= g_date_time_get_year (now);
+}
+
+/* The first run of exactly 12 digits in @text of a plausible shape; OCR
+ * splits a long number at a space now and then. */
+static char *
+plausible_run (const char *text)
+{
+  g_autoptr(GString) run = g_string_new (NULL);
+
+  for (const char *p = text;; p++)
+    {
+      if (*p != '\0' && g_ascii_isdigit (*p))
+        g_string_append_c (run, *p);
+      else if (*p == ' ' && run->len > 0 && g_ascii_isdigit (p[1]))
+        continue;
+      else
+        {
+          if (run->len == 12 && mc_id_search_number_plausible (run->str))
+            return g_strdup (run->str);
+          g_string_truncate (run, 0);
+          if (*p == '\0')
+            return NULL;
+        }
+    }
+}
+
+/* Whether @word is the number's label: "Số" (its tone often lost) or
+ * "No.". */
+static gboolean
+is_number_label (const char *word)
+{
+  g_autofree char *folded = mc_id_fold (word);
+
+  return folded != NULL && (g_str_equal (folded, "SO") || g_str_equal (folded, "NO"));
+}
+
+/* The number among @words, in Tesseract's lines: the first plausible run
+ * on a line with the label or on the line after it; else the only
+ * plausible run there is. */
+static char *
+number_in_words (const McOcrWord *words,
+                 guint            n)
+{
+  g_autofree char *only = NULL;
+  gboolean several = FALSE, label_before = FALSE;
+  guint i = 0;
+
+  while (i < n)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *run = NULL;
+      gboolean label = FALSE;
+      guint j = i;
+
+      while (j < n && words[j].block == words[i].block && words[j].paragraph == words[i].paragraph &&
+             words[j].line == words[i].line)
+        {
+          const McOcrWord *w = &words[j++];
+
+          if (w->text == NULL || !g_utf8_validate (w->text, -1, NULL))
+            continue;
+          label = label || is_number_label (w->text);
+          g_string_append_printf (text, "%s ", w->text);
+        }
+      i = j;
+      if ((run = plausible_run (text->str)) != NULL)
+        {
+          if (label || label_before)
+            return g_steal_pointer (&run);
+          if (only == NULL)
+            only = g_steal_pointer (&run);
+          else if (!g_str_equal (only, run))
+            several = TRUE;
+        }
+      label_before = label;
+    }
+  return several ? NULL : g_steal_pointer (&only);
+}
+
+gboolean
+mc_id_search_plain_number (McOcrPool     *pool,
+                           VipsImage     *image,
+                           gboolean       card,
+                           double         card_dpi,
+                           int            rotation_hint,
+                           char         **number,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  static const VipsAngle angles[] = { VIPS_ANGLE_D0, VIPS_ANGLE_D90, VIPS_ANGLE_D180, VIPS_ANGLE_D270 };
+  g_autoptr(VipsImage) grey = NULL;
+  McOcrParams params = {
+    .languages = "vie",
+    .page_seg_mode = 3,     /* automatic: Tesseract's own blocks and lines */
+    .dpi = (int) READ_DPI,
+    .want_words = TRUE,
+  };
+  int first = rotation_hint >= 0 ? rotation_hint % 360 : 0;
+  int order[4] = { first, (first + 180) % 360, (first + 90) % 360, (first + 270) % 360 };
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), FALSE);
+  g_return_val_if_fail (number != NULL, FALSE);
+
+  *number = NULL;
+  /* First exactly as the naive reading reads a photo: as it is, upright,
+   * its resolution Tesseract's own estimate. */
+  if (!card)
+    {
+      g_autoptr(VipsImage) native = NULL;
+      g_autoptr(McOcrResult) result = NULL;
+      McOcrParams naive = params;
+
+      naive.dpi = 0;
+      if (!(native = grey_copy (image, 1.0, error)) ||
+          !(result = mc_ocr_pool_recognize (pool, native, &naive, cancellable, error)))
+        return FALSE;
+      *number = number_in_words ((const McOcrWord *) result->words->data, result->words->len);
+      g_debug ("plain reading of the image as it is: %s", *number != NULL ? "a number" : "no number");
+      if (*number != NULL)
+        return TRUE;
+    }
+  if (!(grey = grey_copy (image, card ? 1.0 : card_dpi > 0 ? CLAMP (READ_DPI / card_dpi, 0.25, 3.0) : reading_scale (image),
+                          error)))
+    return FALSE;
+  /* A framed card lies along its long side, and a card framed in an
+   * image tells how it lies there (@rotation_hint): only two ways up. */
+  for (guint i = 0; i < (card || rotation_hint >= 0 ? 2u : 4u) && *number == NULL; i++)
+    {
+      g_autoptr(VipsImage) turned = NULL;
+      g_autoptr(McOcrResult) result = NULL;
+
+      if (vips_rot (grey, &turned, angles[(order[i] / 90) % 4], NULL) != 0)
+        return prepare_failed (error);
+      if (!(result = mc_ocr_pool_recognize (pool, turned, &params, cancellable, error)))
+        return FALSE;
+      *number = number_in_words ((const McOcrWord *) result->words->data, result->words->len);
+      g_debug ("plain reading of %s %d × %d turned %d°: %s", card ? "a card" : "the image",
+               vips_image_get_width (turned), vips_image_get_height (turned), order[i],
+               *number != NULL ? "a number" : "no number");
+    }
+  return TRUE;
 }

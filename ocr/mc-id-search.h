@@ -59,4 +59,30 @@ gboolean   mc_id_search_read_back (McOcrPool        *pool,
                                    GCancellable     *cancellable,
                                    GError          **error);
 
+/* Whether @number (12 digits) has a citizen's number's shape: a province
+ * code 001–096, a century and sex digit of someone born 1900–2099, and
+ * not a birth year to come. */
+gboolean   mc_id_search_number_plausible (const char *number);
+
+/* The naive way in, which the careful ones must never do worse than:
+ * @image read as plain text (Tesseract's own page layout, as
+ * `tesseract -l vie` reads a photo), and the number taken by its label
+ * "Số / No." or as the only run of 12 digits of a plausible shape. A
+ * @card is a framed crop at 300 dpi, read as it is; another image is
+ * read first exactly as the naive reading reads it (as it is, upright,
+ * no resolution given), then brought to 300 dpi by @card_dpi (the resolution of a card framed in it,
+ * so that its digits stand as on a crop), or by its size when 0. Read
+ * each way up until a number reads: from @rotation_hint (clockwise
+ * degrees), and then only its opposite, or all four from upright when
+ * it is -1 (a @card: upright and upside down). *@number is NULL when
+ * none did. */
+gboolean   mc_id_search_plain_number (McOcrPool     *pool,
+                                      VipsImage     *image,
+                                      gboolean       card,
+                                      double         card_dpi,
+                                      int            rotation_hint,
+                                      char         **number,
+                                      GCancellable  *cancellable,
+                                      GError       **error);
+
 G_END_DECLS
