@@ -710,7 +710,7 @@ test_sync_server_killed (void)
   g_autoptr(GRand) rand = g_rand_new_with_seed (1616);
   McLedgerSyncResult result;
   PushWait w = { 0 };
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) mc_test_guard_seconds (60) * G_USEC_PER_SEC;
   guint64 total, on_server = 0;
 
   if (pg == NULL)
@@ -1186,7 +1186,7 @@ on_notify (GObject    *object,
 static void
 wait_for (gboolean (*cond) (McLedgerSync *), McLedgerSync *sync)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) mc_test_guard_seconds (60) * G_USEC_PER_SEC;
 
   while (!cond (sync))
     {
@@ -1261,7 +1261,7 @@ kill_during_push (McTestPg     *pg,
                   McLedgerSync *sync)
 {
   PushWait w = { 0 };
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) mc_test_guard_seconds (60) * G_USEC_PER_SEC;
   gint64 before = mc_test_pg_query_int (pg, "SELECT count(*) FROM motcua.events");
 
   mc_ledger_sync_push_async (sync, NULL, on_push_done, &w);
