@@ -32,11 +32,14 @@
  * Pushing 5 M events one batch at a time takes an hour here, so the
  * report side has a mode of its own: --fill N puts N events (filings of
  * five years, one in twenty corrected) straight into the server with one
- * COPY, through the same table and triggers a push goes through, so the
- * per-day counts are kept as they are in use, and the same events into
- * one SQLite ledger file (one transaction, one prepared INSERT, its own
- * triggers); then it times the reports on both, as medians, and says
- * whether they agree (exit status 1 if not):
+ * COPY, through the same table and safeguards a push goes through but
+ * with the per-row projection off for that load, the filings and per-day
+ * counts then built set-wise by the schema's rebuild_derived (); and the
+ * same events into one SQLite ledger file made by the program (one
+ * transaction, one prepared INSERT, its counts built the same set-wise
+ * way, checked first against its own triggers on a small N); then it
+ * times the reports on both, as medians, and says whether they agree
+ * (exit status 1 if not, or if the server's check finds a problem):
  *
  *   build/tests/bench-ledger-pg --fill 5000000 [--runs 7]
  */
