@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-ledger-sync.h"
+#include "mc-ledger-server.h"
 #include "mc-pg-ledger.h"
 
 #define DEFAULT_BATCH 500
@@ -450,7 +451,8 @@ mc_ledger_sync_finalize (GObject *object)
   g_clear_object (&self->local);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->push_lock);
-  g_free (self->conninfo);
+  /* It may hold the password (from the password store). */
+  g_clear_pointer (&self->conninfo, mc_ledger_server_password_free);
   g_free (self->last_error);
 
   G_OBJECT_CLASS (mc_ledger_sync_parent_class)->finalize (object);

@@ -192,9 +192,61 @@ static const char migration_1[] =
   "GRANT INSERT ON events TO motcua_counter;"
   "GRANT USAGE ON SEQUENCE events_seq_seq TO motcua_counter;";
 
+/* Schema 2: the projection and the per-day counts built from the events
+ * in a few set-wise statements, exactly as the triggers of schema 1 build
+ * them one event at a time: what a bulk load runs once with
+ * events_project disabled (in its own transaction, as the owner), and
+ * what repairs them should they ever disagree with the events (the
+ * ledger check). Only the owner may run it.
+ *
+ * A filing's head is its record (the filing or a correction) with the
+ * greatest (at, uuid), its status the filing or status change with the
+ * greatest (at, uuid), whatever order they came in. The counts hold the
+ * filings whose head does not void them; a count that went back to 0
+ * keeps its row, as with the triggers: a record left one when it became
+ * the head on arrival (in the order of seq), its (at, uuid) beyond every
+ * earlier one of its filing's, and did not void it. */
+static const char migration_2[] =
+  "CREATE FUNCTION rebuild_derived () RETURNS void LANGUAGE plpgsql"
+  " SET search_path = motcua, pg_catalog AS $$"
+  " BEGIN"
+  /* Nothing is pushed meanwhile; readers go on reading the old rows. */
+  "  LOCK TABLE events IN SHARE MODE;"
+  "  LOCK TABLE filings, day_counter, day_procedure_channel IN EXCLUSIVE MODE;"
+  "  DELETE FROM day_counter;"
+  "  DELETE FROM day_procedure_channel;"
+  "  DELETE FROM filings;"
+  "  CREATE TEMPORARY TABLE rebuild_records ON COMMIT DROP AS"
+  "   SELECT filing_uuid, filing_seq, seq, local_date, ward_code, counter, procedure, channel, voids,"
+  "          r = count (*) OVER (PARTITION BY filing_uuid) AS head,"
+  "          r > coalesce (max (r) OVER (PARTITION BY filing_uuid ORDER BY seq"
+  "                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS was_head"
+  "     FROM (SELECT e.*, row_number () OVER (PARTITION BY filing_uuid ORDER BY at_us, uuid) AS r,"
+  "                  max (seq) FILTER (WHERE kind = 'filing') OVER (PARTITION BY filing_uuid) AS filing_seq"
+  "             FROM events e WHERE kind <> 'status') x;"
+  "  INSERT INTO filings (seq, head_seq, status_seq, local_date, ward_code, counter, procedure, channel,"
+  "                       status, voided)"
+  "   SELECT h.filing_seq, h.seq, s.seq, h.local_date, h.ward_code, h.counter, h.procedure, h.channel,"
+  "          s.status, h.voids"
+  "     FROM rebuild_records h"
+  "     JOIN (SELECT DISTINCT ON (filing_uuid) filing_uuid, seq, status FROM events WHERE kind <> 'correction'"
+  "            ORDER BY filing_uuid, at_us DESC, uuid DESC) s"
+  "       ON s.filing_uuid = h.filing_uuid"
+  "    WHERE h.head;"
+  "  INSERT INTO day_counter (local_date, ward_code, counter, n)"
+  "   SELECT local_date, ward_code, counter, count (*) FILTER (WHERE head)"
+  "     FROM rebuild_records WHERE was_head AND NOT voids GROUP BY local_date, ward_code, counter;"
+  "  INSERT INTO day_procedure_channel (local_date, ward_code, procedure, channel, n)"
+  "   SELECT local_date, ward_code, procedure, channel, count (*) FILTER (WHERE head)"
+  "     FROM rebuild_records WHERE was_head AND NOT voids GROUP BY local_date, ward_code, procedure, channel;"
+  "  DROP TABLE rebuild_records;"
+  " END $$;"
+  "REVOKE ALL ON FUNCTION rebuild_derived () FROM PUBLIC;";
+
 static const char * const migrations[] = {
   NULL,
   migration_1,
+  migration_2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MC_PG_LEDGER_SCHEMA_VERSION + 1);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-pg-ledger-private.h"
+#include "mc-ledger-server.h"
 
 static void mc_pg_ledger_store_init (McLedgerStoreInterface *iface);
 
@@ -475,7 +476,8 @@ mc_pg_ledger_finalize (GObject *object)
   g_cond_clear (&self->wd_cond);
   g_clear_pointer (&self->conn, PQfinish);
   g_mutex_clear (&self->lock);
-  g_free (self->conninfo);
+  /* It may hold the password (from the password store). */
+  g_clear_pointer (&self->conninfo, mc_ledger_server_password_free);
   g_free (self->server_id);
 
   G_OBJECT_CLASS (mc_pg_ledger_parent_class)->finalize (object);

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (McPgLedger, mc_pg_ledger, MC, PG_LEDGER, GObject)
 
 /* The schema this build writes. */
-#define MC_PG_LEDGER_SCHEMA_VERSION 1
+#define MC_PG_LEDGER_SCHEMA_VERSION 2
 
 /* Creates the schema, or migrates it to this build's version; needs an
  * account that may create schemas and roles. Safe to run again. */
