@@ -221,8 +221,9 @@ mc_ledger_server_build_conninfo (const char  *conninfo,
 
       if (g_str_equal (o->keyword, "sslrootcert") && ca_file != NULL && *ca_file)
         value = ca_file;
+      /* Written last, into room made for it beforehand (below). */
       if (g_str_equal (o->keyword, "password") && password != NULL && *password)
-        value = password;
+        continue;
       if (g_str_equal (o->keyword, "options") && read_only)
         {
           g_autofree char *both = g_strdup_printf ("%s -c default_transaction_read_only=on", value ? value : "");
@@ -232,6 +233,18 @@ mc_ledger_server_build_conninfo (const char  *conninfo,
         }
       if (value != NULL && *value)
         append_value (s, o->keyword, value);
+    }
+  /* The password goes in without the string growing while it does: a
+   * GString that grows frees its old buffer as it is, so a password
+   * written before a growth would stay behind in freed memory. The
+   * caller zeroes the result (mc_ledger_server_password_free()). */
+  if (password != NULL && *password)
+    {
+      gsize len = s->len;
+
+      g_string_set_size (s, len + strlen (" password=''") + 2 * strlen (password) + 1);
+      g_string_truncate (s, len);
+      append_value (s, "password", password);
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
