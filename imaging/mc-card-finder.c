@@ -39,7 +39,9 @@
  * (mc-card-straighten.c),
  * with one affine transform to 1012 × 638 (300 dpi) and turned upright by
  * its layout: the MRZ band belongs at the bottom of the back, text stands
- * with its accents above the line. */
+ * with its accents above the line. Where no outline closed round any card
+ * (a pale card on pale paper, glare across its rim), what is printed on
+ * it still frames it: its QR code's finder patterns (mc-card-anchors.c). */
 
 #define WORK_PPM 4.0              /* pixels per mm of the working copy */
 #define WORK_LONG_SIDE 1000.0     /* …when the resolution is unknown */
