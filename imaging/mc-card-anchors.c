@@ -568,8 +568,11 @@ frame_code (const Grey        *grey,
           corners[k][0] = x;
           corners[k][1] = y;
         }
-      /* A frame most of whose corners fall off the photo is unlikely
-       * where another fits inside it. */
+      /* A card is seen when most of it lies in the image: a code alone
+       * (a crop of the QR) frames no card, the whole-image search reads
+       * it. */
+      if (inside < 3)
+        continue;
       score = (1 + rim / 16) * (here + 1) / (here + there + 2) * (inside + 1) / 5;
       g_debug ("QR anchor, layout %u: rim %.1f (%.1f %.1f %.1f %.1f mm), print %.1f against %.1f, "
                "corners inside %.0f: score %.3f", l, rim, off[0], off[1], off[2], off[3], here, there,
