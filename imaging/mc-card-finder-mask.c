@@ -65,7 +65,7 @@ estimate_background (const Work *work,
 static gsize
 seed_border (const Work   *work,
              const guchar *passable,
-             guchar       *reached,
+             guint        *reached,
              guint        *stack)
 {
   int w = work->w, h = work->h;
@@ -91,23 +91,23 @@ seed_border (const Work   *work,
   return top;
 }
 
-/* Floods from the @top pixels on @stack (marked in @reached) through
- * @passable ones, 4-connected; the mask is then everything not reached:
- * the objects, their holes filled. */
-static void
-flood_to_mask (Work         *work,
-               const guchar *passable,
-               guchar       *reached,
-               guint        *stack,
-               gsize         top)
+gsize
+mc_card_finder_flood (const guchar *passable,
+                      guint        *labels,
+                      guint         label,
+                      int           w,
+                      int           h,
+                      guint        *stack,
+                      gsize         top,
+                      int           box[4])
 {
-  int w = work->w, h = work->h;
-  gsize n = (gsize) w * h;
+  gsize area = 0;
+  int x0 = w, y0 = h, x1 = -1, y1 = -1;
 
-#define PUSH(i) G_STMT_START { \
-    guint _i = (i); \
-    if (!reached[_i] && passable[_i]) \
-      { reached[_i] = 1; stack[top++] = _i; } \
+#define PUSH(j) G_STMT_START { \
+    guint _j = (j); \
+    if (passable[_j] && labels[_j] == 0) \
+      { labels[_j] = label; stack[top++] = _j; } \
   } G_STMT_END
 
   while (top > 0)
@@ -115,6 +115,11 @@ flood_to_mask (Work         *work,
       guint i = stack[--top];
       int x = i % w, y = i / w;
 
+      area++;
+      x0 = MIN (x0, x);
+      y0 = MIN (y0, y);
+      x1 = MAX (x1, x);
+      y1 = MAX (y1, y);
       if (x > 0) PUSH (i - 1);
       if (x < w - 1) PUSH (i + 1);
       if (y > 0) PUSH (i - w);
@@ -122,6 +127,29 @@ flood_to_mask (Work         *work,
     }
 #undef PUSH
 
+  if (box != NULL)
+    {
+      box[0] = x0;
+      box[1] = y0;
+      box[2] = x1;
+      box[3] = y1;
+    }
+  return area;
+}
+
+/* Floods from the @top pixels on @stack (marked in @reached) through
+ * @passable ones, 4-connected; the mask is then everything not reached:
+ * the objects, their holes filled. */
+static void
+flood_to_mask (Work         *work,
+               const guchar *passable,
+               guint        *reached,
+               guint        *stack,
+               gsize         top)
+{
+  gsize n = (gsize) work->w * work->h;
+
+  mc_card_finder_flood (passable, reached, 1, work->w, work->h, stack, top, NULL);
   g_free (work->mask);
   work->mask = g_malloc (n);
   for (gsize i = 0; i < n; i++)
@@ -136,7 +164,7 @@ mc_card_finder_build_mask (Work *work)
   int *bg = work->bg, tol;
   gsize n = (gsize) work->w * work->h;
   g_autofree guchar *background = g_malloc (n);
-  g_autofree guchar *reached = g_malloc0 (n);
+  g_autofree guint *reached = g_new0 (guint, n);
   g_autofree guint *stack = g_new (guint, n);
 
   estimate_background (work, bg, &tol);
@@ -176,7 +204,7 @@ static void
 seed_border_runs (const Work *work,
                   guchar     *grad,
                   int         threshold,
-                  guchar     *reached,
+                  guint      *reached,
                   guint      *stack,
                   gsize      *top)
 {
@@ -252,7 +280,7 @@ mc_card_finder_build_edge_mask (Work *work)
   g_autofree int *grey = g_new (int, n);
   g_autofree guchar *grad = g_malloc0 (n);
   g_autofree guchar *flat = NULL;
-  g_autofree guchar *reached = g_malloc0 (n);
+  g_autofree guint *reached = g_new0 (guint, n);
   g_autofree guint *stack = g_new (guint, n);
   guint ring_hist[256] = { 0 };
   guint ring_n = 0;
@@ -340,7 +368,7 @@ mc_card_finder_build_pale_mask (Work *work)
   int w = work->w, h = work->h;
   gsize n = (gsize) w * h;
   g_autofree guchar *not_pale = g_malloc (n);
-  g_autofree guchar *reached = g_malloc0 (n);
+  g_autofree guint *reached = g_new0 (guint, n);
   g_autofree guint *stack = g_new (guint, n);
   guint hist[256] = { 0 };
   guint acc = 0;

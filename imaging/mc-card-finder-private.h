@@ -52,6 +52,20 @@ typedef struct {
 int     mc_card_finder_median_of_histogram (const guint *hist,
                                             guint        n);
 
+/* Floods 4-connected from the @top pixels on @stack (already given
+ * @label in @labels) through the @passable pixels not yet labelled, giving
+ * each @label. Returns how many it labelled, the seeds included; @box,
+ * when not NULL, gets their bounding box (x0, y0, x1, y1, last pixel
+ * included). @stack holds w × h entries. */
+gsize   mc_card_finder_flood               (const guchar *passable,
+                                            guint        *labels,
+                                            guint         label,
+                                            int           w,
+                                            int           h,
+                                            guint        *stack,
+                                            gsize         top,
+                                            int           box[4]);
+
 void    mc_card_finder_build_mask          (Work *work);
 void    mc_card_finder_build_edge_mask     (Work *work);
 void    mc_card_finder_build_pale_mask     (Work *work);

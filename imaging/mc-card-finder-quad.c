@@ -257,49 +257,6 @@ fit_quad (const guchar *filled,
   memcpy (quad, fitted, sizeof fitted);
 }
 
-/* The region of @smooth holding @start, as @label in @labels; its
- * bounding box and pixel count. */
-static gsize
-label_region (const guchar *smooth,
-              guint        *labels,
-              guint        *stack,
-              int           w,
-              int           h,
-              gsize         start,
-              guint         label,
-              int           box[4])
-{
-  gsize top = 0, area = 0;
-
-  box[0] = w;
-  box[1] = h;
-  box[2] = box[3] = -1;
-  labels[start] = label;
-  stack[top++] = start;
-  while (top > 0)
-    {
-      guint i = stack[--top];
-      int x = i % w, y = i / w;
-
-      area++;
-      box[0] = MIN (box[0], x);
-      box[1] = MIN (box[1], y);
-      box[2] = MAX (box[2], x);
-      box[3] = MAX (box[3], y);
-#define PUSH(j) G_STMT_START { \
-        guint _j = (j); \
-        if (smooth[_j] && labels[_j] == 0) \
-          { labels[_j] = label; stack[top++] = _j; } \
-      } G_STMT_END
-      if (x > 0) PUSH (i - 1);
-      if (x < w - 1) PUSH (i + 1);
-      if (y > 0) PUSH (i - w);
-      if (y < h - 1) PUSH (i + w);
-#undef PUSH
-    }
-  return area;
-}
-
 /* The region @label with its holes filled, in @filled (cleared first over
  * the box); returns its pixel count. */
 static gsize
@@ -491,32 +448,15 @@ card_in_leak (guchar       *filled,
   part = g_new0 (guint, (gsize) bw * bh);
   for (gsize start = 0; start < (gsize) bw * bh; start++)
     {
-      gsize top = 0, area = 0;
-      int pbox[4] = { bw, bh, -1, -1 };
+      gsize area;
+      int pbox[4];
       int abs_box[4];
 
       if (!m[start] || part[start] != 0)
         continue;
       part[start] = ++parts;
-      stack[top++] = start;
-      while (top > 0)
-        {
-          guint i = stack[--top];
-          int x = i % bw, y = i / bw;
-
-          area++;
-          pbox[0] = MIN (pbox[0], x);
-          pbox[1] = MIN (pbox[1], y);
-          pbox[2] = MAX (pbox[2], x);
-          pbox[3] = MAX (pbox[3], y);
-#define PUSH(j) G_STMT_START { guint _j = (j); \
-          if (m[_j] && part[_j] == 0) { part[_j] = parts; stack[top++] = _j; } } G_STMT_END
-          if (x > 0) PUSH (i - 1);
-          if (x < bw - 1) PUSH (i + 1);
-          if (y > 0) PUSH (i - bw);
-          if (y < bh - 1) PUSH (i + bw);
-#undef PUSH
-        }
+      stack[0] = start;
+      area = mc_card_finder_flood (m, part, parts, bw, bh, stack, 1, pbox);
       abs_box[0] = pbox[0] + box[0];
       abs_box[1] = pbox[1] + box[1];
       abs_box[2] = pbox[2] + box[0];
@@ -558,7 +498,9 @@ find_faces_at (const Work *work,
 
       if (!smooth[start] || labels[start] != 0)
         continue;
-      area = label_region (smooth, labels, stack, w, h, start, ++label, box);
+      labels[start] = ++label;
+      stack[0] = start;
+      area = mc_card_finder_flood (smooth, labels, label, w, h, stack, 1, box);
       /* A card fills at least 2 % of a photo of it (as the face finder
        * asks). */
       if (area < 0.01 * image_area)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-card-anchors.h"
 #include "mc-card-finder-private.h"
 #include "mc-card-straighten.h"
 #include "mc-vips.h"
@@ -38,7 +39,9 @@
  * (mc-card-straighten.c),
  * with one affine transform to 1012 × 638 (300 dpi) and turned upright by
  * its layout: the MRZ band belongs at the bottom of the back, text stands
- * with its accents above the line. */
+ * with its accents above the line. Where no outline closed round any card
+ * (a pale card on pale paper, glare across its rim), what is printed on
+ * it still frames it: its QR code's finder patterns (mc-card-anchors.c). */
 
 #define WORK_PPM 4.0              /* pixels per mm of the working copy */
 #define WORK_LONG_SIDE 1000.0     /* …when the resolution is unknown */
@@ -430,6 +433,45 @@ make_quad_crop (VipsImage       *srgb,
   return g_steal_pointer (&crop);
 }
 
+static double
+quad_area (const double q[8])
+{
+  double a = 0;
+
+  for (int i = 0; i < 4; i++)
+    a += q[2 * i] * q[2 * ((i + 1) % 4) + 1] - q[2 * ((i + 1) % 4)] * q[2 * i + 1];
+  return fabs (a) / 2;
+}
+
+/* A card framed by what is printed on it (mc-card-anchors.c): @frame's
+ * corners stand in the card's upright order, so the crop is upright. */
+static McCardCrop *
+make_anchor_crop (VipsImage               *srgb,
+                  const McCardAnchorFrame *frame,
+                  guint                    source,
+                  GError                 **error)
+{
+  g_autoptr(McCardCrop) crop = g_new0 (McCardCrop, 1);
+  gboolean bottom, top;
+  double top_len, bottom_len;
+
+  memcpy (crop->quad, frame->quad, sizeof crop->quad);
+  if (!(crop->image = extract_quad (srgb, crop->quad, error)))
+    return NULL;
+  crop->source = source;
+  top_len = hypot (crop->quad[2] - crop->quad[0], crop->quad[3] - crop->quad[1]);
+  bottom_len = hypot (crop->quad[4] - crop->quad[6], crop->quad[5] - crop->quad[7]);
+  crop->dpi = (top_len + bottom_len) / 2 / CARD_W_MM * 25.4;
+  crop->angle = atan2 (crop->quad[3] - crop->quad[1], crop->quad[2] - crop->quad[0]) * 180 / G_PI;
+  crop->side = frame->side;
+  crop->upright_known = TRUE;
+  mc_card_crop_find_mrz (crop->image, &bottom, &top);
+  crop->mrz_band = bottom && !top;
+  if (crop->mrz_band)
+    crop->side = MC_CARD_SIDE_BACK;
+  return g_steal_pointer (&crop);
+}
+
 /* The whole input is one side of a card (a crop from elsewhere). */
 static McCardCrop *
 whole_image_crop (VipsImage  *srgb,
@@ -810,8 +852,32 @@ mc_card_finder_find_full (VipsImage     *image,
   if (unframed != NULL && !vips_rect_isempty (&rest) && crops->len > 0)
     to_input_rect (&rest, ppm > 0 ? 3 * ppm : 0.01 * MAX (work.w, work.h), scale, w, h, unframed);
 
-  /* Nothing on a background: perhaps the image is the card itself. */
   aspect = (double) MAX (w, h) / MIN (w, h);
+  /* No outline closed round a card (glare across its rim, a pale card on
+   * pale paper, a sleeve, a small or blurred card): what is printed on it
+   * still frames it. */
+  if (crops->len == 0)
+    {
+      g_autoptr(GArray) frames = mc_card_anchors_find (srgb, dpi, error);
+
+      if (frames == NULL)
+        return NULL;
+      for (guint i = 0; i < frames->len && crops->len < max_cards; i++)
+        {
+          const McCardAnchorFrame *frame = &g_array_index (frames, McCardAnchorFrame, i);
+          McCardCrop *crop;
+
+          /* An image of a card's shape that the frame nearly fills is a
+           * crop of that card: cut out whole below. */
+          if (aspect >= 1.45 && aspect <= 1.72 && quad_area (frame->quad) >= 0.6 * w * h)
+            continue;
+          if (!(crop = make_anchor_crop (srgb, frame, source, error)))
+            return NULL;
+          g_ptr_array_add (crops, crop);
+        }
+    }
+
+  /* Nothing on a background: perhaps the image is the card itself. */
   if (crops->len == 0 && aspect >= 1.45 && aspect <= 1.72)
     {
       McCardCrop *crop = whole_image_crop (srgb, source, error);

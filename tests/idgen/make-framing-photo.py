@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """One phone photo for the card finder's framing test (issue 13).
 
-    make-framing-photo.py OUT.jpg OUT.json
+    make-framing-photo.py OUT.jpg OUT.json [pale]
 
 A synthetic căn cước 2024 front (a made-up person), upside down, tilted
 and seen at a slant, on a cluttered desk (sheets of print, coloured
@@ -10,7 +10,12 @@ discs, a pen) under a patch of glare: the card's outline is a
 quadrilateral, not a rectangle, and pale paper touches it. OUT.json holds
 the card's true corners in the photo ({"quad": [x0, y0, … x3, y3]}). The
 seed is fixed, so the photo is the same on every run; it is drawn with
-this generator's own scene (scene.py), not by the reader's authors'."""
+this generator's own scene (scene.py), not by the reader's authors'.
+
+With "pale": a CCCD 2021 front, a little turned, lying on a sheet of
+paper of its own tint with no shadow, a glare across its right-hand rim:
+no outline shows round it, only what is printed on it (issue 13, the
+anchor vote)."""
 
 import json
 import os
@@ -21,16 +26,45 @@ sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
+from PIL import Image, ImageFilter  # noqa: E402
 
 import card  # noqa: E402
 import people  # noqa: E402
 import scene  # noqa: E402
 
 SEED = 4_130_001
+PALE_SEED = 4_130_002
+
+
+def pale(out_jpg, out_json):
+    rng = random.Random(PALE_SEED)
+    nprng = np.random.default_rng(PALE_SEED)
+    p = people.person(rng, "cccd2021")
+    style = card.style_for(rng)
+    W, H = 1400, 1050
+    cw = 760
+    img, _ = card.draw_side(rng, style, p, "front", cw / card.CARD_W, {})
+    # The paper takes the card face's own tone, measured at its margin.
+    face = np.asarray(img, np.float32)[img.height // 2, 4:12].mean(axis=0)
+    canvas = np.empty((H, W, 3), np.float32)
+    canvas[:] = face
+    canvas += nprng.normal(0, 2, (H, W, 1)).astype(np.float32)
+    quad = scene.rect_quad(W / 2 - 20, H / 2 + 15, cw, cw * card.CARD_H / card.CARD_W, 7.0)
+    scene.composite(canvas, img, card.card_mask(img.size), quad, None)
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    gx, gy = (quad[1][0] + quad[2][0]) / 2, (quad[1][1] + quad[2][1]) / 2
+    canvas += 200.0 * np.exp(-(((xx - gx) / 90) ** 2 + ((yy - gy) / 160) ** 2))[..., None]
+    out = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.8))
+    out.save(out_jpg, "JPEG", quality=85)
+    with open(out_json, "w", encoding="utf-8") as f:
+        json.dump({"quad": [round(v, 1) for q in quad for v in q], "id_number": p["id_number"]}, f)
 
 
 def main():
     out_jpg, out_json = sys.argv[1], sys.argv[2]
+    if sys.argv[3:] == ["pale"]:
+        pale(out_jpg, out_json)
+        return
     rng = random.Random(SEED)
     nprng = np.random.default_rng(SEED)
     q = scene.photo_params(rng)
