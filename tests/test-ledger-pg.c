@@ -238,6 +238,53 @@ test_server_init (void)
   mc_test_assert_ledger_clean (MC_LEDGER_STORE (server));
 }
 
+/* Counters and supervisors are updated one PC at a time, and the server
+ * by server-init at some point between: a program opens a server one
+ * version older when nothing it uses changed, and a newer one unless that
+ * one says programs of this version can no longer use it. */
+static void
+test_schema_versions (void)
+{
+  g_autoptr(McTestPg) pg = mc_test_pg_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPgLedger) server = NULL;
+  g_autofree char *newer = NULL;
+  g_autofree char *needs_newer = NULL;
+
+  if (pg == NULL)
+    return;
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+
+  /* A server still at the first version (before rebuild_derived ()). */
+  mc_test_pg_exec (pg, "DROP FUNCTION motcua.rebuild_derived ()");
+  mc_test_pg_exec (pg, "DELETE FROM motcua.schema_migrations WHERE version > 1");
+  server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  g_clear_object (&server);
+  /* server-init brings it up to date again. */
+  mc_pg_ledger_server_init (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mc_test_pg_query_int (pg, "SELECT max (version) FROM motcua.schema_migrations"),
+                   ==, MC_PG_LEDGER_SCHEMA_VERSION);
+
+  /* One version newer, usable by this program. */
+  newer = g_strdup_printf ("INSERT INTO motcua.schema_migrations (version, needs) VALUES (%d, %d)",
+                           MC_PG_LEDGER_SCHEMA_VERSION + 1, MC_PG_LEDGER_SCHEMA_OLDEST);
+  mc_test_pg_exec (pg, newer);
+  server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_no_error (error);
+  g_clear_object (&server);
+
+  /* One that needs a newer program: refused, in plain words. */
+  needs_newer = g_strdup_printf ("UPDATE motcua.schema_migrations SET needs = %d WHERE version = %d",
+                                 MC_PG_LEDGER_SCHEMA_VERSION + 1, MC_PG_LEDGER_SCHEMA_VERSION + 1);
+  mc_test_pg_exec (pg, needs_newer);
+  server = mc_pg_ledger_open (mc_test_pg_get_conninfo (pg), &error);
+  g_assert_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_TOO_NEW);
+  g_assert_null (server);
+}
+
 /* What a session of @user shows for @setting. */
 static char *
 show_as (McTestPg   *pg,
@@ -1505,6 +1552,7 @@ main (int    argc,
 
   g_test_add_func ("/ledger-pg/store/server-init", test_server_init);
   g_test_add_func ("/ledger-pg/store/server-init-timeouts", test_server_init_timeouts);
+  g_test_add_func ("/ledger-pg/store/schema-versions", test_schema_versions);
   g_test_add_func ("/ledger-pg/store/same-as-sqlite", test_same_as_sqlite);
   g_test_add_func ("/ledger-pg/store/append-rules", test_append_rules);
   g_test_add_func ("/ledger-pg/store/rebuild-derived", test_rebuild_derived);

@@ -99,6 +99,10 @@ gboolean       mc_pg_read_version                (McPgLedger          *self,
                                                   int                 *version,
                                                   GError             **error);
 G_GNUC_INTERNAL
+gboolean       mc_pg_read_needs                  (McPgLedger          *self,
+                                                  int                 *needs,
+                                                  GError             **error);
+G_GNUC_INTERNAL
 McLedgerCheck *mc_pg_ledger_store_check          (McLedgerStore       *store,
                                                   GError             **error);
 

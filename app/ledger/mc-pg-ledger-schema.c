@@ -251,6 +251,18 @@ static const char * const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MC_PG_LEDGER_SCHEMA_VERSION + 1);
 
+/* For each migration, the oldest build's schema version that can still
+ * use the server after it (MC_PG_LEDGER_SCHEMA_OLDEST of that build): a
+ * migration that changes what counters or readers use raises it to its
+ * own number. */
+static const int migration_needs[] = {
+  0,
+  1,
+  1,  /* rebuild_derived (): the owner's alone */
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migration_needs) == G_N_ELEMENTS (migrations));
+
 static const char * const safeguard_triggers[] = {
   "events_append_only", "events_no_truncate", "events_check_refs", "events_project",
 };
@@ -305,6 +317,23 @@ mc_pg_read_version (McPgLedger  *self,
   return TRUE;
 }
 
+/* The oldest build's schema version that can use this server (see
+ * migration_needs): asked of a server newer than this build, which has
+ * the column. */
+gboolean
+mc_pg_read_needs (McPgLedger  *self,
+                  int         *needs,
+                  GError     **error)
+{
+  g_autoptr(PGresult) res = mc_pg_query (self, "SELECT coalesce (max (needs), 1) FROM motcua.schema_migrations",
+                                         NULL, error);
+
+  if (res == NULL)
+    return FALSE;
+  *needs = atoi (PQgetvalue (res, 0, 0));
+  return TRUE;
+}
+
 gboolean
 mc_pg_ledger_server_init (const char  *conninfo,
                           GError     **error)
@@ -326,6 +355,8 @@ mc_pg_ledger_server_init (const char  *conninfo,
       !mc_pg_exec (self, "CREATE TABLE IF NOT EXISTS motcua.schema_migrations ("
                    "  version int PRIMARY KEY,"
                    "  applied timestamptz NOT NULL DEFAULT now ())", error) ||
+      !mc_pg_exec (self, "ALTER TABLE motcua.schema_migrations ADD COLUMN IF NOT EXISTS needs int NOT NULL DEFAULT 1",
+                   error) ||
       !mc_pg_read_version (self, &version, error))
     goto fail;
 
@@ -338,7 +369,8 @@ mc_pg_ledger_server_init (const char  *conninfo,
     }
   for (int v = version + 1; v <= MC_PG_LEDGER_SCHEMA_VERSION; v++)
     {
-      g_autofree char *mark = g_strdup_printf ("INSERT INTO motcua.schema_migrations (version) VALUES (%d)", v);
+      g_autofree char *mark = g_strdup_printf ("INSERT INTO motcua.schema_migrations (version, needs) VALUES (%d, %d)",
+                                               v, migration_needs[v]);
 
       if (!mc_pg_exec (self, migrations[v], error) || !mc_pg_exec (self, mark, error))
         {

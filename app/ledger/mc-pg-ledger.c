@@ -342,12 +342,19 @@ mc_pg_ledger_open (const char  *conninfo,
     }
   if (version > MC_PG_LEDGER_SCHEMA_VERSION)
     {
-      g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_TOO_NEW,
-                   _("The ledger server %s was set up by a newer version of Một Cửa (ledger version %d; this program knows up to %d). Update Một Cửa."),
-                   mc_pg_where (self->conn), version, MC_PG_LEDGER_SCHEMA_VERSION);
-      return NULL;
+      int needs = 0;
+
+      if (!mc_pg_read_needs (self, &needs, error))
+        return NULL;
+      if (needs > MC_PG_LEDGER_SCHEMA_VERSION)
+        {
+          g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_TOO_NEW,
+                       _("The ledger server %s was set up by a newer version of Một Cửa (ledger version %d; this program knows up to %d). Update Một Cửa."),
+                       mc_pg_where (self->conn), version, MC_PG_LEDGER_SCHEMA_VERSION);
+          return NULL;
+        }
     }
-  if (version < MC_PG_LEDGER_SCHEMA_VERSION)
+  if (version < MC_PG_LEDGER_SCHEMA_OLDEST)
     {
       g_set_error (error, MC_LEDGER_ERROR, MC_LEDGER_ERROR_TOO_NEW,
                    _("The ledger server %s needs updating to this version of Một Cửa: run “motcua-tool ledger server-init” there."),

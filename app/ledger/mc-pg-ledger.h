@@ -24,6 +24,13 @@ G_DECLARE_FINAL_TYPE (McPgLedger, mc_pg_ledger, MC, PG_LEDGER, GObject)
 
 /* The schema this build writes. */
 #define MC_PG_LEDGER_SCHEMA_VERSION 2
+/* The oldest schema this build works with: a server not yet updated by
+ * server-init keeps taking pushes and answering reports as long as
+ * nothing this build uses changed (2 only added rebuild_derived (), for
+ * the owner). Each migration states, in schema_migrations.needs, the
+ * oldest build that can still use a server after it, so that a newer
+ * server does not stop the counters not yet updated either. */
+#define MC_PG_LEDGER_SCHEMA_OLDEST 1
 
 /* Creates the schema, or migrates it to this build's version; needs an
  * account that may create schemas and roles. Safe to run again. */
