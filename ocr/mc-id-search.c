@@ -753,8 +753,40 @@ is_number_label (const char *word)
  * on a line with the label or on the line after it; else the only
  * plausible run there is. */
 static char *
+number_in_words_any (const McOcrWord *words,
+                     guint            n);
+
+/* More words than both sides of a card print together (about 60 each):
+ * a page. Fewer, labels without a card mark are a card whose English
+ * halves did not read (a blurred photo). */
+#define PAGE_WORDS 150
+
+/* A number in @words, unless they read as a page of some other paper: a
+ * form asks for a name, a date of birth and an ID number too, in
+ * Vietnamese only, where a card prints its labels in two languages and
+ * what only a card prints (a page of labels without a card mark: a
+ * form, whose number is someone's, maybe not the citizen's). Such a page is that
+ * paper whichever way up it is read next: @other_paper is set. */
+static char *
 number_in_words (const McOcrWord *words,
-                 guint            n)
+                 guint            n,
+                 gboolean        *other_paper)
+{
+  g_autoptr(McIdOcrFields) fields = mc_id_ocr_fields_new ();
+
+  mc_id_fields_extract (words, n, fields);
+  if (n >= PAGE_WORDS && fields->n_labels >= 2 && fields->n_card_marks == 0)
+    {
+      g_debug ("plain reading: %u words, %u labels and no card mark, a page of another paper", n, fields->n_labels);
+      *other_paper = TRUE;
+      return NULL;
+    }
+  return number_in_words_any (words, n);
+}
+
+static char *
+number_in_words_any (const McOcrWord *words,
+                     guint            n)
 {
   g_autofree char *only = NULL;
   gboolean several = FALSE, label_before = FALSE;
@@ -812,6 +844,7 @@ mc_id_search_plain_number (McOcrPool     *pool,
   };
   int first = rotation_hint >= 0 ? rotation_hint % 360 : 0;
   int order[4] = { first, (first + 180) % 360, (first + 90) % 360, (first + 270) % 360 };
+  gboolean other_paper = FALSE;
 
   g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
   g_return_val_if_fail (VIPS_IS_IMAGE (image), FALSE);
@@ -830,9 +863,9 @@ mc_id_search_plain_number (McOcrPool     *pool,
       if (!(native = grey_copy (image, 1.0, error)) ||
           !(result = mc_ocr_pool_recognize (pool, native, &naive, cancellable, error)))
         return FALSE;
-      *number = number_in_words ((const McOcrWord *) result->words->data, result->words->len);
+      *number = number_in_words ((const McOcrWord *) result->words->data, result->words->len, &other_paper);
       g_debug ("plain reading of the image as it is: %s", *number != NULL ? "a number" : "no number");
-      if (*number != NULL)
+      if (*number != NULL || other_paper)
         return TRUE;
     }
   if (!(grey = grey_copy (image, card ? 1.0 : card_dpi > 0 ? CLAMP (READ_DPI / card_dpi, 0.25, 3.0) : reading_scale (image),
@@ -840,7 +873,7 @@ mc_id_search_plain_number (McOcrPool     *pool,
     return FALSE;
   /* A framed card lies along its long side, and a card framed in an
    * image tells how it lies there (@rotation_hint): only two ways up. */
-  for (guint i = 0; i < (card || rotation_hint >= 0 ? 2u : 4u) && *number == NULL; i++)
+  for (guint i = 0; i < (card || rotation_hint >= 0 ? 2u : 4u) && *number == NULL && !other_paper; i++)
     {
       g_autoptr(VipsImage) turned = NULL;
       g_autoptr(McOcrResult) result = NULL;
@@ -849,7 +882,7 @@ mc_id_search_plain_number (McOcrPool     *pool,
         return prepare_failed (error);
       if (!(result = mc_ocr_pool_recognize (pool, turned, &params, cancellable, error)))
         return FALSE;
-      *number = number_in_words ((const McOcrWord *) result->words->data, result->words->len);
+      *number = number_in_words ((const McOcrWord *) result->words->data, result->words->len, &other_paper);
       g_debug ("plain reading of %s %d × %d turned %d°: %s", card ? "a card" : "the image",
                vips_image_get_width (turned), vips_image_get_height (turned), order[i],
                *number != NULL ? "a number" : "no number");
