@@ -12,7 +12,7 @@
 /* Phone photos the careful ways in do not read (issue 13): the reader
  * must never do worse on the number than `tesseract -l vie` on the whole
  * image and a regular expression. The photo is drawn by the second,
- * independent generator (tests/idgen/make-plain-photo.py). */
+ * independent generator (tests/idgen/make-framing-photo.py, "sleeve"). */
 
 /* A number's shape: a province code 001–096, a century and sex digit of
  * someone born 1900–2099, a birth year not to come. */

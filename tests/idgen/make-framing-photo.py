@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """One phone photo for the card finder's framing test (issue 13).
 
-    make-framing-photo.py OUT.jpg OUT.json [pale]
+    make-framing-photo.py OUT.jpg OUT.json [pale|sleeve]
 
 A synthetic căn cước 2024 front (a made-up person), upside down, tilted
 and seen at a slant, on a cluttered desk (sheets of print, coloured
@@ -15,7 +15,12 @@ this generator's own scene (scene.py), not by the reader's authors'.
 With "pale": a CCCD 2021 front, a little turned, lying on a sheet of
 paper of its own tint with no shadow, a glare across its right-hand rim:
 no outline shows round it, only what is printed on it (issue 13, the
-anchor vote)."""
+anchor vote).
+
+With "sleeve" (the ID reader's plain-reading test): a căn cước 2024 front
+in a plastic sleeve under glare, on a checked cloth, in a photo under
+1000 px wide: plainly legible, yet Tesseract's sparse-text pass over its
+crop and over the whole image reads none of its labels, nor its number."""
 
 import json
 import os
@@ -34,6 +39,7 @@ import scene  # noqa: E402
 
 SEED = 4_130_001
 PALE_SEED = 4_130_002
+SLEEVE_SEED = 10
 
 
 def pale(out_jpg, out_json):
@@ -60,18 +66,13 @@ def pale(out_jpg, out_json):
         json.dump({"quad": [round(v, 1) for q in quad for v in q], "id_number": p["id_number"]}, f)
 
 
-def main():
-    out_jpg, out_json = sys.argv[1], sys.argv[2]
-    if sys.argv[3:] == ["pale"]:
-        pale(out_jpg, out_json)
-        return
-    rng = random.Random(SEED)
-    nprng = np.random.default_rng(SEED)
+def scene_photo(out_jpg, out_json, seed, **overrides):
+    """One card front in one of the generator's own photo scenes, with
+    @overrides of the scene's random parameters."""
+    rng = random.Random(seed)
+    nprng = np.random.default_rng(seed)
     q = scene.photo_params(rng)
-    q.update(card_type="cancuoc2024", sides="front", width=1200, aspect=16 / 9,
-             orientation=180, background="desk", glare=True, sleeve=False,
-             motion_blur=False, gradient=True, jpeg_quality=80,
-             qr_smudge=False, mrz_smudge=False)
+    q.update(sides="front", motion_blur=False, gradient=True, qr_smudge=False, mrz_smudge=False, **overrides)
     p = people.person(rng, q["card_type"])
     style = card.style_for(rng)
     scale = min(30.0, max(12.0, 0.85 * q["width"] / card.CARD_W))
@@ -80,6 +81,18 @@ def main():
     image.save(out_jpg, "JPEG", quality=q["jpeg_quality"])
     with open(out_json, "w", encoding="utf-8") as f:
         json.dump({"quad": placements[0]["quad"], "id_number": p["id_number"]}, f)
+
+
+def main():
+    out_jpg, out_json = sys.argv[1], sys.argv[2]
+    if sys.argv[3:] == ["pale"]:
+        pale(out_jpg, out_json)
+    elif sys.argv[3:] == ["sleeve"]:
+        scene_photo(out_jpg, out_json, SLEEVE_SEED, card_type="cancuoc2024", width=960, aspect=4 / 3,
+                    orientation=0, background="cloth", glare=True, sleeve=True, jpeg_quality=70)
+    else:
+        scene_photo(out_jpg, out_json, SEED, card_type="cancuoc2024", width=1200, aspect=16 / 9,
+                    orientation=180, background="desk", glare=True, sleeve=False, jpeg_quality=80)
 
 
 if __name__ == "__main__":
