@@ -751,6 +751,63 @@ mc_card_finder_find (VipsImage     *image,
   return mc_card_finder_find_full (image, source, max_cards, NULL, cancellable, error);
 }
 
+/* The frames the anchors in @srgb vote for, up to @max_cards of them,
+ * appended to @crops; an image of a card's shape that a frame nearly
+ * fills is left to be cut out whole. */
+static gboolean
+add_anchor_crops (VipsImage  *srgb,
+                  double      dpi,
+                  guint       source,
+                  guint       max_cards,
+                  GPtrArray  *crops,
+                  GError    **error)
+{
+  g_autoptr(GArray) frames = mc_card_anchors_find (srgb, dpi, error);
+  int w = vips_image_get_width (srgb), h = vips_image_get_height (srgb);
+  double aspect = (double) MAX (w, h) / MIN (w, h);
+
+  if (frames == NULL)
+    return FALSE;
+  for (guint i = 0; i < frames->len && crops->len < max_cards; i++)
+    {
+      const McCardAnchorFrame *frame = &g_array_index (frames, McCardAnchorFrame, i);
+      McCardCrop *crop;
+
+      if (aspect >= 1.45 && aspect <= 1.72 && quad_area (frame->quad) >= 0.6 * w * h)
+        continue;
+      if (!(crop = make_anchor_crop (srgb, frame, source, error)))
+        return FALSE;
+      g_ptr_array_add (crops, crop);
+    }
+  return TRUE;
+}
+
+GPtrArray *
+mc_card_finder_find_by_print (VipsImage     *image,
+                              guint          source,
+                              guint          max_cards,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
+  g_autoptr(VipsImage) srgb = NULL;
+  int w, h;
+
+  g_return_val_if_fail (VIPS_IS_IMAGE (image), NULL);
+
+  w = vips_image_get_width (image);
+  h = vips_image_get_height (image);
+  if (w < 32 || h < 32 || (double) w * h > MAX_INPUT_PIXELS)
+    return g_steal_pointer (&crops);
+  if (!(srgb = to_srgb8 (image, error)))
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  if (!add_anchor_crops (srgb, image_dpi (image), source, max_cards == 0 ? 2 : max_cards, crops, error))
+    return NULL;
+  return g_steal_pointer (&crops);
+}
+
 GPtrArray *
 mc_card_finder_find_full (VipsImage     *image,
                           guint          source,
@@ -856,26 +913,8 @@ mc_card_finder_find_full (VipsImage     *image,
   /* No outline closed round a card (glare across its rim, a pale card on
    * pale paper, a sleeve, a small or blurred card): what is printed on it
    * still frames it. */
-  if (crops->len == 0)
-    {
-      g_autoptr(GArray) frames = mc_card_anchors_find (srgb, dpi, error);
-
-      if (frames == NULL)
-        return NULL;
-      for (guint i = 0; i < frames->len && crops->len < max_cards; i++)
-        {
-          const McCardAnchorFrame *frame = &g_array_index (frames, McCardAnchorFrame, i);
-          McCardCrop *crop;
-
-          /* An image of a card's shape that the frame nearly fills is a
-           * crop of that card: cut out whole below. */
-          if (aspect >= 1.45 && aspect <= 1.72 && quad_area (frame->quad) >= 0.6 * w * h)
-            continue;
-          if (!(crop = make_anchor_crop (srgb, frame, source, error)))
-            return NULL;
-          g_ptr_array_add (crops, crop);
-        }
-    }
+  if (crops->len == 0 && !add_anchor_crops (srgb, dpi, source, max_cards, crops, error))
+    return NULL;
 
   /* Nothing on a background: perhaps the image is the card itself. */
   if (crops->len == 0 && aspect >= 1.45 && aspect <= 1.72)

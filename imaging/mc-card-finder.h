@@ -71,6 +71,17 @@ GPtrArray  *mc_card_finder_find_full (VipsImage        *image,
                                       GCancellable     *cancellable,
                                       GError          **error);
 
+/* Up to @max_cards crops (McCardCrop*) framed by what is printed on the
+ * cards alone (the QR's finder patterns, mc-card-anchors.c), whatever
+ * outlines the image shows: a second opinion where the frames of
+ * mc_card_finder_find() held nothing readable. Empty when no anchor
+ * frames a card; NULL on error. */
+GPtrArray  *mc_card_finder_find_by_print (VipsImage    *image,
+                                          guint         source,
+                                          guint         max_cards,
+                                          GCancellable *cancellable,
+                                          GError      **error);
+
 /* The cues the finder uses, exposed for the reader and the tests: whether
  * the crop has an MRZ band at its bottom (or, upside down, at its top), and
  * which way up its text stands (+1 upright, -1 upside down, 0 unclear). */

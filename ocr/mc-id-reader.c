@@ -44,6 +44,9 @@
  *    shape, the whole images, then the framed sides, read as plain text
  *    as `tesseract -l vie` would: the reader never does worse on the
  *    number than that naive reading.
+ * 5c. reframe_by_print(): where the outlines framed something and
+ *    nothing at all was read, the frames the print votes for (the QR's
+ *    finder patterns), read by stages 1b to 4 again.
  * 6. check_found(): the only stage that decides that there is no card,
  *    when none of the ways in read anything.
  * 7. merge_readings(): mc_id_merge(), one record, with warnings.
@@ -845,6 +848,121 @@ search_unframed (Reading  *r,
   return TRUE;
 }
 
+/* Whether anything at all was read, by any way in (as check_found()
+ * asks). */
+static gboolean
+read_anything (Reading *r)
+{
+  return r->qr != NULL || r->have_mrz || r->ocr->n_labels > 0 || r->ocr->n_shaped > 0;
+}
+
+/* Whether @crop frames what one of @tried (same image) framed: its
+ * corners, in the same order, within a twentieth of the card's width. */
+static gboolean
+tried_before (const McCardCrop *crop,
+              GPtrArray        *tried)
+{
+  double width = hypot (crop->quad[2] - crop->quad[0], crop->quad[3] - crop->quad[1]);
+
+  for (guint k = 0; k < tried->len; k++)
+    {
+      const McCardCrop *t = g_ptr_array_index (tried, k);
+      gboolean same = t->source == crop->source;
+
+      for (int c = 0; c < 4 && same; c++)
+        same = hypot (t->quad[2 * c] - crop->quad[2 * c], t->quad[2 * c + 1] - crop->quad[2 * c + 1]) < width / 20;
+      if (same)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean read_plain_number (Reading  *r,
+                                   GError  **error);
+
+/* The sides as @r->crops now stand, each a front or a back as its layout
+ * tells. */
+static void
+set_sides (Reading *r)
+{
+  g_array_set_size (r->sides, 0);
+  g_array_set_size (r->sides, r->crops->len);
+  for (guint i = 0; i < r->crops->len; i++)
+    {
+      Side *side = &g_array_index (r->sides, Side, i);
+
+      side->crop = g_ptr_array_index (r->crops, i);
+      side->back = is_back (side->crop);
+    }
+}
+
+/* 5c. A frame is taken for a card's when something printed on a card is
+ * read inside it. Where the outlines framed something (a sleeve, a paper
+ * beside the card, a patch of the table) and nothing at all was read,
+ * neither there nor in the whole image, the next candidates are read
+ * instead: the frames the anchors printed on the card vote for (its QR's
+ * finder patterns); where there are none, the fronts framed turned the
+ * other way up, as the way up their layout seemed to tell is the other
+ * guess that held nothing (a QR seen tells it for sure). */
+static gboolean
+reframe_by_print (Reading  *r,
+                  GError  **error)
+{
+  g_autoptr(GPtrArray) tried = NULL;
+  g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
+  gboolean by_anchors, ok;
+  gint64 t_find, t_qr, t_mrz, t_ocr;
+
+  if (read_anything (r) || r->crops->len == 0 || r->all_whole)
+    return TRUE;
+  for (guint i = 0; i < r->images->len; i++)
+    {
+      g_autoptr(GPtrArray) found = mc_card_finder_find_by_print (g_ptr_array_index (r->images, i), i, 2,
+                                                                 r->cancellable, error);
+
+      if (found == NULL)
+        return FALSE;
+      for (guint k = 0; k < found->len; k++)
+        if (!tried_before (g_ptr_array_index (found, k), r->crops))
+          {
+            g_ptr_array_add (crops, g_ptr_array_steal_index (found, k--));
+            r->framed[i] = TRUE;
+          }
+    }
+  by_anchors = crops->len > 0;
+  for (guint i = 0; i < r->sides->len && !by_anchors; i++)
+    {
+      const Side *side = &g_array_index (r->sides, Side, i);
+      McCardCrop *turned;
+
+      if (side->back || side->qr_seen || !side->crop->upright_known)
+        continue;
+      turned = mc_card_crop_copy (side->crop);
+      mc_card_crop_rotate_180 (turned);
+      g_ptr_array_add (crops, turned);
+    }
+  g_debug ("nothing read in %u frame(s): %u other frame(s) %s", r->crops->len, crops->len,
+           by_anchors ? "by the print" : "turned round");
+  if (crops->len == 0)
+    return TRUE;
+
+  /* The frames that held nothing make way for the new ones. A frame
+   * turned round is restored already. */
+  tried = g_steal_pointer (&r->crops);
+  r->crops = g_steal_pointer (&crops);
+  set_sides (r);
+  /* The stages' times stay those of the first frames (the debug log's);
+   * the total counts the second reading. */
+  t_find = r->t_find, t_qr = r->t_qr, t_mrz = r->t_mrz, t_ocr = r->t_ocr;
+  ok = (!by_anchors || restore_blurred (r, error)) &&
+       read_qr_codes (r, error) &&
+       read_mrzs (r, error) &&
+       read_printed (r, error) &&
+       read_plain_number (r, error);
+  r->t_find = t_find, r->t_qr = t_qr, r->t_mrz = t_mrz, r->t_ocr = t_ocr;
+  return ok;
+}
+
 /* Whether a number of a plausible shape is read: proven by the QR or
  * the zone, or printed. */
 static gboolean
@@ -954,6 +1072,7 @@ mc_id_reader_read (McIdReader    *self,
       !read_printed (&r, error) ||
       !search_unframed (&r, error) ||
       !read_plain_number (&r, error) ||
+      !reframe_by_print (&r, error) ||
       !_mc_id_reading_check_found (&r, error))
     return NULL;
 
