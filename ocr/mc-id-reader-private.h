@@ -51,6 +51,7 @@ typedef struct {
   gboolean        have_back;
   McCardType      qr_layout;     /* the layout told by the side the QR was on */
   gboolean        searched;      /* a whole image, or part of one, was searched */
+  gboolean        frames_read;   /* something was read in the frames, before any search */
   gboolean        print_given;   /* a front left unread: the QR and MRZ gave all it prints */
 
   gint64          start_wall;    /* µs by the clock */

@@ -45,8 +45,9 @@
  *    as `tesseract -l vie` would: the reader never does worse on the
  *    number than that naive reading.
  * 5c. reframe_by_print(): where the outlines framed something and
- *    nothing at all was read, the frames the print votes for (the QR's
- *    finder patterns), read by stages 1b to 4 again.
+ *    nothing was read in those frames, the frames the print votes for
+ *    (the QR's finder patterns), or else the fronts turned round, read
+ *    by stages 1b to 4 again.
  * 6. check_found(): the only stage that decides that there is no card,
  *    when none of the ways in read anything.
  * 7. merge_readings(): mc_id_merge(), one record, with warnings.
@@ -805,6 +806,14 @@ read_printed (Reading  *r,
   return TRUE;
 }
 
+/* Whether anything at all was read, by any way in (as check_found()
+ * asks). */
+static gboolean
+read_anything (Reading *r)
+{
+  return r->qr != NULL || r->have_mrz || r->ocr->n_labels > 0 || r->ocr->n_shaped > 0;
+}
+
 /* 5. Without a frame, or without a proof: the whole image. Where the
  * finder saw more on the glass than it framed (a card cut too far by the
  * glass's edge beside the one it framed), that part of it, even when the
@@ -813,6 +822,7 @@ static gboolean
 search_unframed (Reading  *r,
                  GError  **error)
 {
+  r->frames_read = read_anything (r);
   for (guint i = 0; i < r->images->len; i++)
     {
       VipsImage *image = g_ptr_array_index (r->images, i);
@@ -846,14 +856,6 @@ search_unframed (Reading  *r,
     }
   r->t_search = cpu_now ();
   return TRUE;
-}
-
-/* Whether anything at all was read, by any way in (as check_found()
- * asks). */
-static gboolean
-read_anything (Reading *r)
-{
-  return r->qr != NULL || r->have_mrz || r->ocr->n_labels > 0 || r->ocr->n_shaped > 0;
 }
 
 /* Whether @crop frames what one of @tried (same image) framed: its
@@ -898,9 +900,8 @@ set_sides (Reading *r)
 
 /* 5c. A frame is taken for a card's when something printed on a card is
  * read inside it. Where the outlines framed something (a sleeve, a paper
- * beside the card, a patch of the table) and nothing at all was read,
- * neither there nor in the whole image, the next candidates are read
- * instead: the frames the anchors printed on the card vote for (its QR's
+ * beside the card, a patch of the table) and nothing was read there
+ * (whatever the whole image gave), the next candidates are read too: the frames the anchors printed on the card vote for (its QR's
  * finder patterns); where there are none, the fronts framed turned the
  * other way up, as the way up their layout seemed to tell is the other
  * guess that held nothing (a QR seen tells it for sure). */
@@ -910,11 +911,13 @@ reframe_by_print (Reading  *r,
 {
   g_autoptr(GPtrArray) tried = NULL;
   g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
-  gboolean by_anchors, ok;
+  gboolean by_anchors, ok, qr_before, mrz_before;
+  guint labels_before;
   gint64 t_find, t_qr, t_mrz, t_ocr;
 
-  if (read_anything (r) || r->crops->len == 0 || r->all_whole)
+  if (r->frames_read || r->crops->len == 0 || r->all_whole)
     return TRUE;
+  qr_before = r->qr != NULL, mrz_before = r->have_mrz, labels_before = r->ocr->n_labels;
   for (guint i = 0; i < r->images->len; i++)
     {
       g_autoptr(GPtrArray) found = mc_card_finder_find_by_print (g_ptr_array_index (r->images, i), i, 2,
@@ -960,6 +963,14 @@ reframe_by_print (Reading  *r,
        read_printed (r, error) &&
        read_plain_number (r, error);
   r->t_find = t_find, r->t_qr = t_qr, r->t_mrz = t_mrz, r->t_ocr = t_ocr;
+  /* New frames that held nothing either are not the card's: the clerk is
+   * shown the first ones. */
+  if (ok && (r->qr != NULL) == qr_before && r->have_mrz == mrz_before && r->ocr->n_labels == labels_before)
+    {
+      g_ptr_array_unref (r->crops);
+      r->crops = g_steal_pointer (&tried);
+      set_sides (r);
+    }
   return ok;
 }
 
