@@ -879,9 +879,6 @@ tried_before (const McCardCrop *crop,
   return FALSE;
 }
 
-static gboolean read_plain_number (Reading  *r,
-                                   GError  **error);
-
 /* The sides as @r->crops now stand, each a front or a back as its layout
  * tells. */
 static void
@@ -960,8 +957,7 @@ reframe_by_print (Reading  *r,
   ok = (!by_anchors || restore_blurred (r, error)) &&
        read_qr_codes (r, error) &&
        read_mrzs (r, error) &&
-       read_printed (r, error) &&
-       read_plain_number (r, error);
+       read_printed (r, error);
   r->t_find = t_find, r->t_qr = t_qr, r->t_mrz = t_mrz, r->t_ocr = t_ocr;
   /* New frames that held nothing either are not the card's: the clerk is
    * shown the first ones. */
