@@ -898,8 +898,9 @@ set_sides (Reading *r)
 /* 5c. A frame is taken for a card's when something printed on a card is
  * read inside it. Where the outlines framed something (a sleeve, a paper
  * beside the card, a patch of the table) and nothing was read there
- * (whatever the whole image gave), the next candidates are read too: the frames the anchors printed on the card vote for (its QR's
- * finder patterns); where there are none, the fronts framed turned the
+ * (whatever the whole image gave), the next candidates are read too:
+ * the frames the anchors printed on the card vote for (its QR's finder
+ * patterns); where there are none, the fronts framed turned the
  * other way up, as the way up their layout seemed to tell is the other
  * guess that held nothing (a QR seen tells it for sure). */
 static gboolean
