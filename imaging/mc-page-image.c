@@ -29,6 +29,39 @@ mc_page_image_get_dpi (VipsImage *image)
   return (int) lround (dpi);
 }
 
+/* A scanner driver that writes no resolution into its file (many PNGs do
+ * not) still gives the whole glass as an image of exactly a sheet's size
+ * at one of the resolutions scanners offer: that size tells the
+ * resolution. A phone photo or a crop matches none (both sides have to
+ * agree on one resolution, within half a percent). */
+int
+mc_page_image_dpi_from_size (int width,
+                             int height)
+{
+  static const double sheets_mm[][2] = {
+    { 210.0, 297.0 },   /* A4 */
+    { 215.9, 297.0 },   /* a flatbed's whole glass */
+    { 215.9, 279.4 },   /* Letter */
+    { 215.9, 355.6 },   /* Legal */
+    { 148.0, 210.0 },   /* A5 */
+  };
+  static const int resolutions[] = { 100, 150, 200, 240, 300, 400, 600 };
+  int short_side = MIN (width, height);
+  int long_side = MAX (width, height);
+
+  for (guint r = 0; r < G_N_ELEMENTS (resolutions); r++)
+    for (guint s = 0; s < G_N_ELEMENTS (sheets_mm); s++)
+      {
+        double want_short = sheets_mm[s][0] / 25.4 * resolutions[r];
+        double want_long = sheets_mm[s][1] / 25.4 * resolutions[r];
+
+        if (fabs (short_side - want_short) <= MAX (2.0, 0.005 * want_short) &&
+            fabs (long_side - want_long) <= MAX (2.0, 0.005 * want_long))
+          return resolutions[r];
+      }
+  return 0;
+}
+
 void
 mc_page_image_set_dpi (VipsImage *image,
                        int        dpi)
@@ -71,7 +104,8 @@ mc_page_image_check (VipsImage   *image,
 
 /* Opens @path and decodes it into memory. @dpi: in, the resolution the
  * caller knows (0: unknown); out, the resolution used (the caller's, else
- * the file's, else MC_PAGE_IMAGE_DEFAULT_DPI). */
+ * the file's, else the one a whole sheet's size gives, else
+ * MC_PAGE_IMAGE_DEFAULT_DPI). */
 VipsImage *
 mc_page_image_load (const char  *path,
                     int         *dpi,
@@ -139,6 +173,14 @@ mc_page_image_load (const char  *path,
     }
 
   file_dpi = mc_page_image_get_dpi (image);
+  /* Nothing, or the 72 dpi that means nothing: a whole sheet's size says. */
+  if (file_dpi < 100)
+    {
+      int sheet_dpi = mc_page_image_dpi_from_size (vips_image_get_width (image), vips_image_get_height (image));
+
+      if (sheet_dpi > 0)
+        file_dpi = sheet_dpi;
+    }
   if (*dpi <= 0)
     *dpi = file_dpi > 0 ? file_dpi : MC_PAGE_IMAGE_DEFAULT_DPI;
   mc_page_image_set_dpi (image, *dpi);

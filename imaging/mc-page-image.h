@@ -35,5 +35,7 @@ gboolean    mc_page_image_check       (VipsImage   *image,
 int         mc_page_image_get_dpi     (VipsImage   *image);
 void        mc_page_image_set_dpi     (VipsImage   *image,
                                        int          dpi);
+int         mc_page_image_dpi_from_size (int       width,
+                                         int       height);
 
 G_END_DECLS

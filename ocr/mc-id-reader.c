@@ -17,6 +17,7 @@
 #include "mc-id-search.h"
 #include "mc-mrz-find.h"
 #include "mc-mrz-reader.h"
+#include "mc-page-image.h"
 #include "mc-qr-payload.h"
 #include "mc-qr-reader.h"
 #include "mc-vips.h"
@@ -1049,6 +1050,31 @@ read_plain_number (Reading  *r,
   return TRUE;
 }
 
+/* @images, each that states no resolution but has a whole sheet's size
+ * (a glass scan saved without one) told the resolution its size gives:
+ * the finder then frames its cards as on any scan, not as in a photo of
+ * unknown scale, and the stages after it read them at their size. */
+static GPtrArray *
+with_sheet_dpi (GPtrArray *images)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < images->len; i++)
+    {
+      VipsImage *image = g_ptr_array_index (images, i);
+      double header_dpi = vips_image_get_xres (image) * 25.4;
+      int dpi = 0;
+      VipsImage *told = NULL;
+
+      if (header_dpi < MIN_HEADER_DPI || header_dpi > MAX_HEADER_DPI)
+        dpi = mc_page_image_dpi_from_size (vips_image_get_width (image), vips_image_get_height (image));
+      if (dpi > 0 && vips_copy (image, &told, "xres", dpi / 25.4, "yres", dpi / 25.4, NULL) != 0)
+        vips_error_clear ();
+      g_ptr_array_add (out, told != NULL ? told : g_object_ref (image));
+    }
+  return out;
+}
+
 McIdResult *
 mc_id_reader_read (McIdReader    *self,
                    GPtrArray     *images,
@@ -1056,13 +1082,15 @@ mc_id_reader_read (McIdReader    *self,
                    GError       **error)
 {
   g_auto(Reading) r = { 0 };
+  g_autoptr(GPtrArray) sized = NULL;
   McIdResult *result;
 
   g_return_val_if_fail (MC_IS_ID_READER (self), NULL);
   g_return_val_if_fail (images != NULL, NULL);
 
+  sized = with_sheet_dpi (images);
   r.self = self;
-  r.images = images;
+  r.images = sized;
   r.cancellable = cancellable;
   r.crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
   r.sides = g_array_new (FALSE, TRUE, sizeof (Side));

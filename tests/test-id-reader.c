@@ -524,6 +524,50 @@ test_low_dpi (void)
   g_assert_cmpuint (n, >, 0);
 }
 
+/* A glass scan saved without its resolution (a PNG from many drivers) at
+ * exactly A4 at 200 dpi: the reader takes the resolution the sheet's size
+ * gives, so the cards are framed and measured as on any scan. */
+static void
+test_sheet_without_dpi (void)
+{
+  JsonObject *card = find_card ("glass", "cccd2021");
+  g_autoptr(VipsImage) front = NULL;
+  g_autoptr(VipsImage) back = NULL;
+  g_autoptr(VipsImage) small_front = NULL;
+  g_autoptr(VipsImage) small_back = NULL;
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) lid = NULL;
+  g_autoptr(VipsImage) one = NULL;
+  g_autoptr(VipsImage) sheet = NULL;
+  g_autoptr(McIdReader) reader = mc_id_reader_new (NULL);
+  g_autoptr(GPtrArray) images = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McIdResult) result = NULL;
+
+  g_assert_nonnull (card);
+  front = cut_side (card, "front");
+  back = cut_side (card, "back");
+  g_assert_cmpint (vips_resize (front, &small_front, 200.0 / 300.0, NULL), ==, 0);
+  g_assert_cmpint (vips_resize (back, &small_back, 200.0 / 300.0, NULL), ==, 0);
+  g_assert_cmpint (vips_black (&black, 1654, 2339, "bands", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (black, &lid, 1.0, 236.0, "uchar", TRUE, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (lid, small_front, &one, 160, 220, NULL), ==, 0);
+  g_assert_cmpint (vips_insert (one, small_back, &sheet, 700, 1300, NULL), ==, 0);
+  /* libvips' "nothing stated": 1 pixel per mm */
+  g_assert_cmpfloat (vips_image_get_xres (sheet), ==, 1.0);
+
+  mc_id_reader_set_today (reader, &reference_day);
+  g_ptr_array_add (images, sheet);
+  result = mc_id_reader_read (reader, images, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->crops->len, ==, 2);
+  for (guint i = 0; i < result->crops->len; i++)
+    g_assert_cmpfloat (((McCardCrop *) g_ptr_array_index (result->crops, i))->dpi, ==, 200.0);
+  assert_field (result->identity, card, "id_number");
+  assert_field (result->identity, card, "full_name");
+  assert_field (result->identity, card, "date_of_birth");
+}
+
 /* A căn cước whose back shows no MRZ band (wiped here) gives its QR on a
  * side that passes for a front, where a chip CCCD has it: the print and
  * the QR's date of issue still say which card it is. */
@@ -896,6 +940,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/layout-by-print", test_layout_by_print);
   g_test_add_func ("/ocr/id-reader/print-only", test_print_only);
   g_test_add_func ("/ocr/id-reader/low-dpi", test_low_dpi);
+  g_test_add_func ("/ocr/id-reader/sheet-without-dpi", test_sheet_without_dpi);
   g_test_add_func ("/ocr/id-reader/cut-front", test_cut_front);
   g_test_add_func ("/ocr/id-reader/search-reads-once", test_search_reads_once);
   g_test_add_func ("/ocr/id-reader/tool", test_tool);

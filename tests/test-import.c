@@ -167,6 +167,78 @@ test_refused_together (void)
   mc_test_rm_rf (dir);
 }
 
+/* @path: a grey picture of @w × @h pixels whose file states no resolution
+ * (or the 72 dpi of cameras when @dpi72). */
+static void
+write_picture (const char *path,
+               int         w,
+               int         h,
+               gboolean    dpi72)
+{
+  g_autoptr(VipsImage) black = NULL;
+  g_autoptr(VipsImage) paper = NULL;
+
+  g_assert_cmpint (vips_black (&black, w, h, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (black, &paper, 1.0, 240.0, "uchar", TRUE, NULL), ==, 0);
+  if (dpi72)
+    mc_page_image_set_dpi (paper, 72);
+  if (g_str_has_suffix (path, ".png"))
+    g_assert_cmpint (vips_pngsave (paper, path, NULL), ==, 0);
+  else
+    g_assert_cmpint (vips_jpegsave (paper, path, NULL), ==, 0);
+}
+
+/* A page scanned to a file that states no resolution (many drivers' PNG)
+ * is a whole sheet at a scanner's resolution: its size says which, and
+ * the page keeps its paper size. A photo of another shape keeps the old
+ * rules. */
+static void
+test_picture_sheet_size (void)
+{
+  static const struct {
+    const char *name;
+    int         w, h;
+    gboolean    dpi72;
+    double      dpi;
+  } cases[] = {
+    { "a4-200.png", 1654, 2339, FALSE, 200 },
+    { "a4-300-landscape.png", 3508, 2480, FALSE, 300 },
+    { "letter-150.jpg", 1275, 1650, TRUE, 150 },
+    { "glass-600.png", 5100, 7016, FALSE, 600 },
+    { "a5-300.png", 1748, 2480, FALSE, 300 },
+    /* not a sheet at a scanner's resolution: the default */
+    { "photo.jpg", 1600, 1200, TRUE, 200 },
+    { "near-a4.png", 1654, 2250, FALSE, MC_PAGE_IMAGE_DEFAULT_DPI },
+  };
+  g_autofree char *dir = mc_test_make_tmpdir ("import-sheet");
+  g_autofree char *pages_dir = g_build_filename (dir, "pages", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPageStore) store = mc_page_store_new (pages_dir, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, cases[i].name, NULL);
+      g_autoptr(GPtrArray) pages = NULL;
+
+      write_picture (path, cases[i].w, cases[i].h, cases[i].dpi72);
+      pages = mc_import_file (store, path, 200, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (pages->len, ==, 1);
+      g_test_message ("%s: %.0f dpi", cases[i].name, mc_page_get_dpi (g_ptr_array_index (pages, 0)));
+      g_assert_cmpfloat (mc_page_get_dpi (g_ptr_array_index (pages, 0)), ==, cases[i].dpi);
+    }
+  g_assert_cmpint (mc_page_image_dpi_from_size (1654, 2339), ==, 200);
+  g_assert_cmpint (mc_page_image_dpi_from_size (2339, 1654), ==, 200);
+  g_assert_cmpint (mc_page_image_dpi_from_size (2550, 3300), ==, 300);
+  g_assert_cmpint (mc_page_image_dpi_from_size (4032, 3024), ==, 0);
+  g_assert_cmpint (mc_page_image_dpi_from_size (761, 512), ==, 0);
+  g_assert_cmpint (mc_page_image_dpi_from_size (1654, 1654), ==, 0);
+  mc_page_store_flush (store, NULL);
+  g_clear_object (&store);
+  mc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -186,5 +258,6 @@ main (int   argc,
   g_test_add_data_func ("/import/pdf/many-large-pages", &many, test_refused);
   g_test_add_data_func ("/import/pdf/too-many-pages", &too_many, test_refused);
   g_test_add_func ("/import/pdf/files-together", test_refused_together);
+  g_test_add_func ("/import/picture/sheet-size", test_picture_sheet_size);
   return g_test_run ();
 }
