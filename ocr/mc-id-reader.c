@@ -262,9 +262,10 @@ read_qr (Reading *r,
  * finder's warp, which leaves its print as soft as it came: enlarged three
  * times, a stroke spreads over three pixels and Tesseract reads next to
  * none of the words. An unsharp mask as wide as the enlargement gives the
- * strokes back their edges. Crops of cards seen at SOFT_DPI or more are
- * left as they are. */
-#define SOFT_DPI 200.0
+ * strokes back their edges. Crops of cards seen at SOFT_DPI or more (under
+ * about 640 px wide) are left as they are, and so is every glass scan, at
+ * 200 dpi or more, whose crop a measured frame may put a little below. */
+#define SOFT_DPI 190.0
 #define SHARPEN_GAIN 1.5
 
 static gboolean
