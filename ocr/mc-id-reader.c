@@ -47,8 +47,7 @@
  *    number than that naive reading.
  * 5c. reframe_by_print(): where the outlines framed something and
  *    nothing was read in those frames, the frames the print votes for
- *    (the QR's finder patterns), or else the fronts turned round, read
- *    by stages 1b to 4 again.
+ *    (the QR's finder patterns), read by stages 1b to 4 again.
  * 6. check_found(): the only stage that decides that there is no card,
  *    when none of the ways in read anything.
  * 7. merge_readings(): mc_id_merge(), one record, with warnings.
@@ -967,16 +966,15 @@ set_sides (Reading *r)
  * beside the card, a patch of the table) and nothing was read there
  * (whatever the whole image gave), the next candidates are read too:
  * the frames the anchors printed on the card vote for (its QR's finder
- * patterns); where there are none, the fronts framed turned the
- * other way up, as the way up their layout seemed to tell is the other
- * guess that held nothing (a QR seen tells it for sure). */
+ * patterns). (A front on which nothing read was read turned round
+ * already, by read_front().) */
 static gboolean
 reframe_by_print (Reading  *r,
                   GError  **error)
 {
   g_autoptr(GPtrArray) tried = NULL;
   g_autoptr(GPtrArray) crops = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
-  gboolean by_anchors, ok, qr_before, mrz_before;
+  gboolean ok, qr_before, mrz_before;
   guint labels_before;
   gint64 t_find, t_qr, t_mrz, t_ocr;
 
@@ -997,32 +995,18 @@ reframe_by_print (Reading  *r,
             r->framed[i] = TRUE;
           }
     }
-  by_anchors = crops->len > 0;
-  for (guint i = 0; i < r->sides->len && !by_anchors; i++)
-    {
-      const Side *side = &g_array_index (r->sides, Side, i);
-      McCardCrop *turned;
-
-      if (side->back || side->qr_seen || !side->crop->upright_known)
-        continue;
-      turned = mc_card_crop_copy (side->crop);
-      mc_card_crop_rotate_180 (turned);
-      g_ptr_array_add (crops, turned);
-    }
-  g_debug ("nothing read in %u frame(s): %u other frame(s) %s", r->crops->len, crops->len,
-           by_anchors ? "by the print" : "turned round");
+  g_debug ("nothing read in %u frame(s): %u other frame(s) by the print", r->crops->len, crops->len);
   if (crops->len == 0)
     return TRUE;
 
-  /* The frames that held nothing make way for the new ones. A frame
-   * turned round is restored already. */
+  /* The frames that held nothing make way for the new ones. */
   tried = g_steal_pointer (&r->crops);
   r->crops = g_steal_pointer (&crops);
   set_sides (r);
   /* The stages' times stay those of the first frames (the debug log's);
    * the total counts the second reading. */
   t_find = r->t_find, t_qr = r->t_qr, t_mrz = r->t_mrz, t_ocr = r->t_ocr;
-  ok = (!by_anchors || restore_blurred (r, error)) &&
+  ok = restore_blurred (r, error) &&
        read_qr_codes (r, error) &&
        read_mrzs (r, error) &&
        read_printed (r, error);
