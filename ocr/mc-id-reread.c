@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-id-accents.h"
 #include "mc-id-fields-private.h"
 #include "mc-id-rules.h"
 #include "mc-vips.h"
@@ -208,6 +209,69 @@ reread_name_marks (McOcrPool          *pool,
   return TRUE;
 }
 
+/* The family name read again with the alternatives Tesseract gives each
+ * letter (mc-id-accents.c), where the first reading is not one of the
+ * common family names: where the print leaves a letter's marks open
+ * ("Ê" or "Ễ"), the common name is taken, still marked for the clerk. */
+static gboolean
+reread_family_accents (VipsImage      *card,
+                       McIdOcrValue   *v,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  int w = vips_image_get_width (card), h = vips_image_get_height (card);
+  const char *space;
+  g_autofree char *family = NULL;
+  g_autofree char *better = NULL;
+  g_autoptr(GPtrArray) words = NULL;
+  g_autoptr(VipsImage) line = NULL;
+  g_autoptr(VipsImage) framed = NULL;
+  int rank, x0, y0, x1, y1, lh;
+
+  if (v->value == NULL || v->n_boxes == 0)
+    return TRUE;
+  space = strchr (v->value, ' ');
+  family = g_strndup (v->value, space != NULL ? (gsize) (space - v->value) : strlen (v->value));
+  rank = mc_id_family_name_rank (family);
+  /* One of the common names is left alone, and a rarer one read clearly. */
+  if (!mc_id_family_name_unusual (v->value) && (rank < 0 || rank < 20 || v->confidence >= 0.9))
+    return TRUE;
+
+  /* The first line, with room above for stacked marks and below for a
+   * dot under the letter. */
+  lh = v->boxes[0][3];
+  x0 = MAX (0, v->boxes[0][0] - lh / 2 - 4);
+  y0 = MAX (0, v->boxes[0][1] - (int) (lh * 0.35));
+  x1 = MIN (w, v->boxes[0][0] + v->boxes[0][2] + lh / 2 + 4);
+  y1 = MIN (h, v->boxes[0][1] + lh + lh / 4 + 2);
+  if (x1 - x0 < 8 || y1 - y0 < 8)
+    return TRUE;
+  if (vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
+      vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
+                  "extend", VIPS_EXTEND_WHITE, NULL) != 0)
+    {
+      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+                   _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
+      vips_error_clear ();
+      return FALSE;
+    }
+  words = mc_id_read_letter_choices (framed, 300, cancellable, error);
+  if (words == NULL)
+    return FALSE;
+  for (guint i = 0; i < words->len && better == NULL; i++)
+    better = mc_id_family_name_from_choices (words->pdata[i], family);
+  if (better != NULL)
+    {
+      char *value = g_strconcat (better, space != NULL ? space : "", NULL);
+
+      g_debug ("family name %s read as %s", family, better);
+      g_free (v->value);
+      v->value = value;
+      v->confidence = MIN (v->confidence, 0.6);
+    }
+  return TRUE;
+}
+
 gboolean
 mc_id_fields_reread (McOcrPool     *pool,
                      VipsImage     *card,
@@ -279,5 +343,8 @@ mc_id_fields_reread (McOcrPool     *pool,
           v->confidence = MIN (conf, 0.6);
         }
     }
+  if ((mask & (1u << MC_ID_FIELD_FULL_NAME)) &&
+      !reread_family_accents (card, &fields->fields[MC_ID_FIELD_FULL_NAME], cancellable, error))
+    return FALSE;
   return TRUE;
 }

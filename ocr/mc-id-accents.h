@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <vips/vips.h>
+
+G_BEGIN_DECLS
+
+/* One letter as Tesseract read it, with the other readings its LSTM gave
+ * the same place (lstm_choice_mode 2), each with its confidence (0–100). */
+typedef struct {
+  char   *text;
+  GArray *choices;      /* McIdLetterChoice, best first */
+} McIdLetter;
+
+typedef struct {
+  char  *text;
+  float  confidence;
+} McIdLetterChoice;
+
+typedef struct {
+  char      *text;      /* the word as read */
+  GPtrArray *letters;   /* McIdLetter */
+} McIdLetterWord;
+
+void         mc_id_letter_word_free        (McIdLetterWord *word);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (McIdLetterWord, mc_id_letter_word_free)
+
+GPtrArray   *mc_id_read_letter_choices     (VipsImage     *line,
+                                            int            dpi,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+
+char        *mc_id_family_name_from_choices (const McIdLetterWord *word,
+                                             const char           *family);
+
+char        *mc_id_strip_marks             (const char *text);
+
+G_END_DECLS
