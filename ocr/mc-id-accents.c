@@ -335,3 +335,109 @@ mc_id_read_letter_choices (VipsImage     *line,
   TessBaseAPIDelete (api);
   return g_steal_pointer (&words);
 }
+
+/* One letter of a name: @ocr's marks on @letter, the MRZ's letter in its
+ * place. A consonant takes no marks; "Đ" stands for the MRZ's "D". */
+static void
+append_letter (GString  *out,
+               gunichar  ocr,
+               char      letter)
+{
+  gunichar marks[4];
+  gsize n = g_unichar_fully_decompose (ocr, FALSE, marks, G_N_ELEMENTS (marks));
+  GString *spelled;
+  g_autofree char *nfc = NULL;
+
+  if ((ocr == 0x0110 || ocr == 0x0111) && letter == 'D')
+    {
+      g_string_append_unichar (out, 0x0110);
+      return;
+    }
+  if (strchr ("AEIOUY", letter) == NULL)
+    {
+      g_string_append_c (out, letter);
+      return;
+    }
+  spelled = g_string_new (NULL);
+  g_string_append_c (spelled, letter);
+  for (gsize i = 1; i < n; i++)
+    g_string_append_unichar (spelled, marks[i]);
+  nfc = g_utf8_normalize (spelled->str, -1, G_NORMALIZE_NFC);
+  /* Marks that make no Vietnamese letter on this vowel ("Ơ" read where
+   * the MRZ has "A") are dropped: the clerk is shown the name anyway. */
+  if (nfc != NULL && g_utf8_strlen (nfc, -1) == 1)
+    g_string_append (out, nfc);
+  else
+    g_string_append_c (out, letter);
+  g_string_free (spelled, TRUE);
+}
+
+/* @ocr's name spelled with the letters of the MRZ's @mrz_name (upper-case
+ * ASCII words), where the two differ in a letter here and there: the MRZ
+ * is printed in OCR-B for machines and its letters are the surer, while
+ * only the print has the diacritics. Each word must have as many letters
+ * in both and differ in at most one of them; otherwise the two are other
+ * readings, not one to mend, and NULL is returned. @n_changed: the letters
+ * taken from the MRZ. */
+char *
+mc_id_name_on_mrz_letters (const char *ocr,
+                           const char *mrz_name,
+                           guint      *n_changed)
+{
+  g_auto(GStrv) ocr_words = NULL;
+  g_auto(GStrv) mrz_words = NULL;
+  g_autofree char *nfc = NULL;
+  g_autofree char *upper = NULL;
+  GString *out;
+  guint changed = 0;
+
+  if (n_changed != NULL)
+    *n_changed = 0;
+  if (ocr == NULL || mrz_name == NULL || !g_utf8_validate (ocr, -1, NULL))
+    return NULL;
+  upper = g_utf8_strup (ocr, -1);
+  nfc = g_utf8_normalize (upper, -1, G_NORMALIZE_NFC);
+  ocr_words = g_strsplit (g_strstrip (nfc), " ", -1);
+  mrz_words = g_strsplit (mrz_name, " ", -1);
+  if (g_strv_length (ocr_words) != g_strv_length (mrz_words))
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (guint i = 0; ocr_words[i] != NULL; i++)
+    {
+      const char *m = mrz_words[i];
+      guint differ = 0;
+
+      if ((glong) strlen (m) != g_utf8_strlen (ocr_words[i], -1) || *m == '\0')
+        break;
+      if (i > 0)
+        g_string_append_c (out, ' ');
+      for (const char *p = ocr_words[i]; *p; p = g_utf8_next_char (p), m++)
+        {
+          gunichar c = g_utf8_get_char (p);
+          gunichar base[4];
+          gsize n = g_unichar_fully_decompose (c, FALSE, base, G_N_ELEMENTS (base));
+          char letter = (c == 0x0110) ? 'D' : (n > 0 && base[0] < 0x80) ? (char) base[0] : '?';
+
+          if (!g_ascii_isupper (*m))
+            break;
+          if (letter != *m)
+            differ++;
+          if (letter == *m)
+            g_string_append_unichar (out, c);
+          else
+            append_letter (out, c, *m);
+        }
+      if (*m != '\0' || differ > 1)
+        break;
+      changed += differ;
+      if (ocr_words[i + 1] == NULL)
+        {
+          if (n_changed != NULL)
+            *n_changed = changed;
+          return g_string_free (out, FALSE);
+        }
+    }
+  g_string_free (out, TRUE);
+  return NULL;
+}

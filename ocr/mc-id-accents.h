@@ -35,5 +35,8 @@ char        *mc_id_family_name_from_choices (const McIdLetterWord *word,
                                              const char           *family);
 
 char        *mc_id_strip_marks             (const char *text);
+char        *mc_id_name_on_mrz_letters     (const char *ocr,
+                                            const char *mrz_name,
+                                            guint      *n_changed);
 
 G_END_DECLS
