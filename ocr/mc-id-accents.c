@@ -441,3 +441,92 @@ mc_id_name_on_mrz_letters (const char *ocr,
   g_string_free (out, TRUE);
   return NULL;
 }
+
+static void
+word_read_clear (gpointer data)
+{
+  g_free (((McIdWordRead *) data)->text);
+}
+
+/* An empty array of McIdWordRead that frees their text. */
+GArray *
+mc_id_words_read_new (void)
+{
+  GArray *words = g_array_new (FALSE, TRUE, sizeof (McIdWordRead));
+
+  g_array_set_clear_func (words, word_read_clear);
+  return words;
+}
+
+static double
+word_confidence (GArray     *words,
+                 const char *text,
+                 double      otherwise)
+{
+  for (guint i = 0; words != NULL && i < words->len; i++)
+    {
+      const McIdWordRead *w = &g_array_index (words, McIdWordRead, i);
+      g_autofree char *nfc = upper_nfc (w->text);
+
+      if (g_strcmp0 (nfc, text) == 0)
+        return w->confidence;
+    }
+  return otherwise;
+}
+
+/* @name (upper case, NFC) with the marks of the line read again, @again
+ * (McIdWordRead): a word of it replaces the same word of @name only where
+ * the two have the same letters and other marks, and Tesseract is surer
+ * of it than it was of the word first read (found in @first, else
+ * @otherwise). NULL when no word changes, or when @again is another
+ * reading (other letters, other words). Words of one letter beside a
+ * name of longer words are taken as stray marks, not words. */
+char *
+mc_id_name_marks_from_words (const char *name,
+                             GArray     *first,
+                             GArray     *again,
+                             double      otherwise)
+{
+  g_auto(GStrv) words = NULL;
+  GString *mended;
+  guint n = 0, changed = 0;
+
+  if (name == NULL || again == NULL || !g_utf8_validate (name, -1, NULL))
+    return NULL;
+  words = g_strsplit (name, " ", -1);
+  mended = g_string_new (NULL);
+  for (guint i = 0; i < again->len; i++)
+    {
+      const McIdWordRead *w = &g_array_index (again, McIdWordRead, i);
+      g_autofree char *read = upper_nfc (w->text);
+      g_autofree char *letters = NULL;
+      g_autofree char *name_letters = NULL;
+
+      if (read == NULL)
+        break;
+      if (g_utf8_strlen (read, -1) < 2 && (words[n] == NULL || g_utf8_strlen (words[n], -1) >= 2))
+        continue;
+      if (words[n] == NULL)
+        break;
+      letters = mc_id_strip_marks (read);
+      name_letters = mc_id_strip_marks (words[n]);
+      if (g_strcmp0 (letters, name_letters) != 0)
+        break;
+      if (mended->len > 0)
+        g_string_append_c (mended, ' ');
+      if (!g_str_equal (read, words[n]) && w->confidence > word_confidence (first, words[n], otherwise))
+        {
+          g_string_append (mended, read);
+          changed++;
+        }
+      else
+        g_string_append (mended, words[n]);
+      n++;
+    }
+  if (words[n] != NULL || changed == 0)
+    {
+      g_string_free (mended, TRUE);
+      return NULL;
+    }
+  return g_string_free (mended, FALSE);
+}

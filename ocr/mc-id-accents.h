@@ -34,6 +34,18 @@ GPtrArray   *mc_id_read_letter_choices     (VipsImage     *line,
 char        *mc_id_family_name_from_choices (const McIdLetterWord *word,
                                              const char           *family);
 
+/* A word of a line as read, with Tesseract's confidence in it (0–1). */
+typedef struct {
+  char   *text;
+  double  confidence;
+} McIdWordRead;
+
+GArray      *mc_id_words_read_new          (void);
+char        *mc_id_name_marks_from_words   (const char *name,
+                                            GArray     *first,
+                                            GArray     *again,
+                                            double      otherwise);
+
 char        *mc_id_strip_marks             (const char *text);
 char        *mc_id_name_on_mrz_letters     (const char *ocr,
                                             const char *mrz_name,

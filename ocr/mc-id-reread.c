@@ -17,7 +17,8 @@
  * gets what the sparse pass misread beyond parsing. */
 
 /* The lines of @v alone, each framed in white and scaled by @scale;
- * @above: how much of a line's height to take above its box. */
+ * @above: how much of a line's height to take above its box; @words, if
+ * not NULL, gets each word read (McIdWordRead). */
 static gboolean
 read_lines (McOcrPool           *pool,
             VipsImage           *card,
@@ -27,6 +28,7 @@ read_lines (McOcrPool           *pool,
             double               above,
             GString             *text,
             double              *confidence,
+            GArray              *words,
             GCancellable        *cancellable,
             GError             **error)
 {
@@ -67,7 +69,17 @@ read_lines (McOcrPool           *pool,
         g_string_append_c (text, ' ');
       g_string_append (text, g_strstrip (result->text));
       for (guint k = 0; k < result->words->len; k++)
-        *confidence = MIN (*confidence, g_array_index (result->words, McOcrWord, k).confidence);
+        {
+          const McOcrWord *word = &g_array_index (result->words, McOcrWord, k);
+
+          *confidence = MIN (*confidence, word->confidence);
+          if (words != NULL)
+            {
+              McIdWordRead read = { g_strdup (word->text), word->confidence };
+
+              g_array_append_val (words, read);
+            }
+        }
       if (result->words->len == 0)
         *confidence = 0;
     }
@@ -114,7 +126,7 @@ reread_date (McOcrPool      *pool,
   /* A clear first reading is left alone: the time goes to doubtful ones. */
   if (v->value != NULL && v->confidence >= 0.9)
     return TRUE;
-  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, cancellable, error))
+  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, NULL, cancellable, error))
     return FALSE;
   first_digits = digits_of (v->text);
   again_digits = digits_of (text->str);
@@ -195,7 +207,7 @@ reread_name_marks (McOcrPool          *pool,
   g_autofree char *taller = NULL;
   double conf;
 
-  if (!read_lines (pool, card, v, params, 1.0, 0.35, text, &conf, cancellable, error))
+  if (!read_lines (pool, card, v, params, 1.0, 0.35, text, &conf, NULL, cancellable, error))
     return FALSE;
   taller = mc_id_fields_parse_value (MC_ID_FIELD_FULL_NAME, text->str, fields, conf);
   if (taller == NULL)
@@ -272,6 +284,49 @@ reread_family_accents (VipsImage      *card,
   return TRUE;
 }
 
+/* The capitals a name may hold, for a reading that sees nothing else. */
+#define NAME_LETTERS "AĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY" \
+  "ÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ "
+
+/* A name's marks on small print: the line read again enlarged (twice, by
+ * Lanczos), as capitals only. A word of it replaces the same word of the
+ * name only where the two have the same letters and other marks, and
+ * Tesseract is surer of the enlarged one than it was of the first
+ * ("THƯ" read "THỨ" at 15 pixels a capital). @first: the words of the
+ * line read at its own size, with their confidences. */
+static gboolean
+reread_name_enlarged (McOcrPool      *pool,
+                      VipsImage      *card,
+                      McIdOcrValue   *v,
+                      GArray         *first,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  McOcrParams params = {
+    .languages = "vie",
+    .page_seg_mode = 7,
+    .char_whitelist = NAME_LETTERS,
+    .dpi = 600,
+    .want_words = TRUE,
+  };
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) words = mc_id_words_read_new ();
+  g_autofree char *mended = NULL;
+  double conf;
+
+  if (v->value == NULL || v->n_boxes == 0 || v->confidence >= 0.9)
+    return TRUE;
+  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, words, cancellable, error))
+    return FALSE;
+  mended = mc_id_name_marks_from_words (v->value, first, words, v->confidence);
+  if (mended == NULL)
+    return TRUE;
+  g_debug ("name %s read enlarged as %s", v->value, mended);
+  g_free (v->value);
+  v->value = g_steal_pointer (&mended);
+  return TRUE;
+}
+
 gboolean
 mc_id_fields_reread (McOcrPool     *pool,
                      VipsImage     *card,
@@ -286,11 +341,13 @@ mc_id_fields_reread (McOcrPool     *pool,
     .dpi = 300,
     .want_words = TRUE,
   };
+  g_autoptr(GArray) name_words = NULL;
 
   g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
   g_return_val_if_fail (VIPS_IS_IMAGE (card), FALSE);
   g_return_val_if_fail (fields != NULL, FALSE);
 
+  name_words = mc_id_words_read_new ();
   for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
     {
       McIdOcrValue *v = &fields->fields[f];
@@ -313,7 +370,8 @@ mc_id_fields_reread (McOcrPool     *pool,
       if (v->value == NULL && !mc_id_field_keeps_place (f))
         continue;
       text = g_string_new (NULL);
-      if (!read_lines (pool, card, v, &params, 1.0, 0, text, &conf, cancellable, error))
+      if (!read_lines (pool, card, v, &params, 1.0, 0, text, &conf,
+                       f == MC_ID_FIELD_FULL_NAME ? name_words : NULL, cancellable, error))
         return FALSE;
 
       again = mc_id_fields_parse_value (f, text->str, fields, conf);
@@ -344,7 +402,9 @@ mc_id_fields_reread (McOcrPool     *pool,
         }
     }
   if ((mask & (1u << MC_ID_FIELD_FULL_NAME)) &&
-      !reread_family_accents (card, &fields->fields[MC_ID_FIELD_FULL_NAME], cancellable, error))
+      (!reread_name_enlarged (pool, card, &fields->fields[MC_ID_FIELD_FULL_NAME], name_words,
+                              cancellable, error) ||
+       !reread_family_accents (card, &fields->fields[MC_ID_FIELD_FULL_NAME], cancellable, error)))
     return FALSE;
   return TRUE;
 }

@@ -163,6 +163,53 @@ test_mrz_letters (void)
     }
 }
 
+static GArray *
+words_of (const char *spec)
+{
+  GArray *words = mc_id_words_read_new ();
+  g_auto(GStrv) items = g_strsplit (spec, " ", -1);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (items[i], ":", 2);
+      McIdWordRead w = { g_strdup (parts[0]), g_ascii_strtod (parts[1], NULL) };
+
+      g_array_append_val (words, w);
+    }
+  return words;
+}
+
+/* The enlarged reading's marks, word by word, where Tesseract is surer. */
+static void
+test_marks_from_words (void)
+{
+  struct {
+    const char *name, *first, *again, *expected;
+  } cases[] = {
+    { "THÁI BÍCH HOÀI THỨ", "THÁI:0.9 BÍCH:0.9 HOÀI:0.9 THỨ:0.47", "THÁI:0.9 BÍCH:0.9 HOÀI:0.9 THƯ:0.85",
+      "THÁI BÍCH HOÀI THƯ" },
+    /* Less sure of the enlarged word: the first reading stands. */
+    { "THÁI BÍCH HOÀI THỨ", "THÁI:0.9 BÍCH:0.9 HOÀI:0.9 THỨ:0.8", "THÁI:0.9 BÍCH:0.9 HOÀI:0.9 THƯ:0.6", NULL },
+    /* Stray marks beside the line are no words. */
+    { "ĐĂNG THANH TRÍ", "ĐĂNG:0.35 THANH:0.9 TRÍ:0.9", "Ì:0.3 ĐẶNG:0.87 THANH:0.95 TRÍ:0.9", "ĐẶNG THANH TRÍ" },
+    /* Other letters: another reading, not other marks. */
+    { "TRẦN VĂN HÙNG", "TRẦN:0.5 VĂN:0.9 HÙNG:0.9", "TRẤN:0.9 VĂN:0.9 HÙNC:0.9", NULL },
+    /* A word fewer: another reading. */
+    { "LÊ THỊ MỸ HẠNH", "LÊ:0.5 THỊ:0.9 MỸ:0.9 HẠNH:0.9", "LỄ:0.9 THỊ:0.9 MỸHẠNH:0.9", NULL },
+    /* The same reading: nothing to change. */
+    { "LÊ THỊ MỸ HẠNH", "LÊ:0.5 THỊ:0.9 MỸ:0.9 HẠNH:0.9", "LÊ:0.9 THỊ:0.9 MỸ:0.9 HẠNH:0.9", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GArray) first = words_of (cases[i].first);
+      g_autoptr(GArray) again = words_of (cases[i].again);
+      g_autofree char *got = mc_id_name_marks_from_words (cases[i].name, first, again, 0.5);
+
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+}
+
 /* A card of the second generator read whole: its name must come out as
  * printed. @var names a truth file make-cards.py wrote. */
 static void
@@ -237,6 +284,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/accents/family-rank", test_family_rank);
   g_test_add_func ("/ocr/id-reader/accents/family-from-choices", test_family_from_choices);
   g_test_add_func ("/ocr/id-reader/accents/mrz-letters", test_mrz_letters);
+  g_test_add_func ("/ocr/id-reader/accents/marks-from-words", test_marks_from_words);
   g_test_add_func ("/ocr/id-reader/accents/card-nguyen", test_card_nguyen);
   g_test_add_func ("/ocr/id-reader/accents/card-dang", test_card_dang);
   return g_test_run ();
