@@ -474,11 +474,23 @@ word_confidence (GArray     *words,
   return otherwise;
 }
 
+/* TRUE when @again is a rarer family name than @first, or none where
+ * @first is one. */
+static gboolean
+family_rank_worse (const char *again,
+                   const char *first)
+{
+  int a = mc_id_family_name_rank (again), f = mc_id_family_name_rank (first);
+
+  return f >= 0 && (a < 0 || a > f);
+}
+
 /* @name (upper case, NFC) with the marks of the line read again, @again
  * (McIdWordRead): a word of it replaces the same word of @name only where
  * the two have the same letters and other marks, and Tesseract is surer
  * of it than it was of the word first read (found in @first, else
- * @otherwise). NULL when no word changes, or when @again is another
+ * @otherwise), and, for the first word, the family name, where it is no
+ * rarer a family name than the one read first. NULL when no word changes, or when @again is another
  * reading (other letters, other words). Words of one letter beside a
  * name of longer words are taken as stray marks, not words. */
 char *
@@ -514,7 +526,11 @@ mc_id_name_marks_from_words (const char *name,
         break;
       if (mended->len > 0)
         g_string_append_c (mended, ' ');
-      if (!g_str_equal (read, words[n]) && w->confidence > word_confidence (first, words[n], otherwise))
+      /* The family name keeps the prior it has everywhere: a reading
+       * that leaves a common name for a rarer one, or for none, is not
+       * taken on confidence alone ("NGUYÊN" read enlarged on "NGUYỄN"). */
+      if (!g_str_equal (read, words[n]) && w->confidence > word_confidence (first, words[n], otherwise) &&
+          (n > 0 || !family_rank_worse (read, words[n])))
         {
           g_string_append (mended, read);
           changed++;

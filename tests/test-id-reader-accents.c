@@ -192,6 +192,9 @@ test_marks_from_words (void)
     { "THÁI BÍCH HOÀI THỨ", "THÁI:0.9 BÍCH:0.9 HOÀI:0.9 THỨ:0.8", "THÁI:0.9 BÍCH:0.9 HOÀI:0.9 THƯ:0.6", NULL },
     /* Stray marks beside the line are no words. */
     { "ĐĂNG THANH TRÍ", "ĐĂNG:0.35 THANH:0.9 TRÍ:0.9", "Ì:0.3 ĐẶNG:0.87 THANH:0.95 TRÍ:0.9", "ĐẶNG THANH TRÍ" },
+    /* Surer, but a common family name left for none: the first stands. */
+    { "NGUYỄN CÔNG BÁ HIẾU", "NGUYỄN:0.6 CÔNG:0.9 BÁ:0.9 HIẾU:0.9", "NGUYÊN:0.9 CÔNG:0.9 BÁ:0.9 HIẾU:0.9",
+      NULL },
     /* Other letters: another reading, not other marks. */
     { "TRẦN VĂN HÙNG", "TRẦN:0.5 VĂN:0.9 HÙNG:0.9", "TRẤN:0.9 VĂN:0.9 HÙNC:0.9", NULL },
     /* A word fewer: another reading. */
