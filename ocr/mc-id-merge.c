@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-id-accents.h"
 #include "mc-id-merge.h"
 #include "mc-id-rules.h"
 
@@ -211,13 +212,15 @@ ocr_value (const McIdOcrFields *ocr,
 
 /* The name: the QR's keeps its diacritics and wins; the MRZ's has none and
  * no check digit, so it only confirms; OCR's carries the diacritics when
- * there is no QR, and is trusted when the MRZ spells the same letters. */
+ * there is no QR, and is trusted when the MRZ spells the same letters;
+ * where the two differ in a letter of a word, the MRZ's letter stands. */
 static void
 resolve_name (McIdentity         *id,
               const McIdReadings *r)
 {
   const McMrz *mrz = r->mrz;
   const char *ocr = ocr_value (r->ocr, MC_ID_FIELD_FULL_NAME);
+  g_autofree char *mended = NULL;
   gboolean mrz_usable = mrz != NULL && mrz->name[0] != '\0';
   guint confirmed = 0, flags = 0;
   double conf;
@@ -257,6 +260,21 @@ resolve_name (McIdentity         *id,
 
           if (d < 0 || d_other < d)
             ocr = r->ocr->name_other;
+        }
+      /* A letter misread here and there in the print ("HÙNC" for
+       * "HÙNG"): the MRZ's letters, the print's marks. Still marked: the
+       * marks of a letter OCR misread are no surer than the letter was. */
+      if (mrz_usable && !mrz->name_suspect)
+        {
+          guint changed = 0;
+
+          mended = mc_id_name_on_mrz_letters (ocr, mrz->name, &changed);
+          if (mended != NULL && changed > 0)
+            {
+              ocr = mended;
+              conf = MIN (conf, 0.6);
+              flags |= MC_ID_FIELD_FLAG_UNSURE;
+            }
         }
       if (mrz_usable && mc_mrz_name_matches (mrz, ocr))
         {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "mc-id-accents.h"
 #include "mc-id-fields-private.h"
 #include "mc-id-rules.h"
 #include "mc-vips.h"
@@ -16,7 +17,8 @@
  * gets what the sparse pass misread beyond parsing. */
 
 /* The lines of @v alone, each framed in white and scaled by @scale;
- * @above: how much of a line's height to take above its box. */
+ * @above: how much of a line's height to take above its box; @words, if
+ * not NULL, gets each word read (McIdWordRead). */
 static gboolean
 read_lines (McOcrPool           *pool,
             VipsImage           *card,
@@ -26,6 +28,7 @@ read_lines (McOcrPool           *pool,
             double               above,
             GString             *text,
             double              *confidence,
+            GArray              *words,
             GCancellable        *cancellable,
             GError             **error)
 {
@@ -66,7 +69,17 @@ read_lines (McOcrPool           *pool,
         g_string_append_c (text, ' ');
       g_string_append (text, g_strstrip (result->text));
       for (guint k = 0; k < result->words->len; k++)
-        *confidence = MIN (*confidence, g_array_index (result->words, McOcrWord, k).confidence);
+        {
+          const McOcrWord *word = &g_array_index (result->words, McOcrWord, k);
+
+          *confidence = MIN (*confidence, word->confidence);
+          if (words != NULL)
+            {
+              McIdWordRead read = { g_strdup (word->text), word->confidence };
+
+              g_array_append_val (words, read);
+            }
+        }
       if (result->words->len == 0)
         *confidence = 0;
     }
@@ -113,7 +126,7 @@ reread_date (McOcrPool      *pool,
   /* A clear first reading is left alone: the time goes to doubtful ones. */
   if (v->value != NULL && v->confidence >= 0.9)
     return TRUE;
-  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, cancellable, error))
+  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, NULL, cancellable, error))
     return FALSE;
   first_digits = digits_of (v->text);
   again_digits = digits_of (text->str);
@@ -194,7 +207,7 @@ reread_name_marks (McOcrPool          *pool,
   g_autofree char *taller = NULL;
   double conf;
 
-  if (!read_lines (pool, card, v, params, 1.0, 0.35, text, &conf, cancellable, error))
+  if (!read_lines (pool, card, v, params, 1.0, 0.35, text, &conf, NULL, cancellable, error))
     return FALSE;
   taller = mc_id_fields_parse_value (MC_ID_FIELD_FULL_NAME, text->str, fields, conf);
   if (taller == NULL)
@@ -205,6 +218,112 @@ reread_name_marks (McOcrPool          *pool,
       *value = g_steal_pointer (&taller);
       *confidence = conf;
     }
+  return TRUE;
+}
+
+/* The family name read again with the alternatives Tesseract gives each
+ * letter (mc-id-accents.c), where the first reading is not one of the
+ * common family names: where the print leaves a letter's marks open
+ * ("Ê" or "Ễ"), the common name is taken, still marked for the clerk. */
+static gboolean
+reread_family_accents (VipsImage      *card,
+                       McIdOcrValue   *v,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  int w = vips_image_get_width (card), h = vips_image_get_height (card);
+  const char *space;
+  g_autofree char *family = NULL;
+  g_autofree char *better = NULL;
+  g_autoptr(GPtrArray) words = NULL;
+  g_autoptr(VipsImage) line = NULL;
+  g_autoptr(VipsImage) framed = NULL;
+  int rank, x0, y0, x1, y1, lh;
+
+  if (v->value == NULL || v->n_boxes == 0)
+    return TRUE;
+  space = strchr (v->value, ' ');
+  family = g_strndup (v->value, space != NULL ? (gsize) (space - v->value) : strlen (v->value));
+  rank = mc_id_family_name_rank (family);
+  /* One of the common names is left alone, and a rarer one read clearly. */
+  if (!mc_id_family_name_unusual (v->value) && (rank < 0 || rank < 20 || v->confidence >= 0.9))
+    return TRUE;
+
+  /* The first line, with room above for stacked marks and below for a
+   * dot under the letter. */
+  lh = v->boxes[0][3];
+  x0 = MAX (0, v->boxes[0][0] - lh / 2 - 4);
+  y0 = MAX (0, v->boxes[0][1] - (int) (lh * 0.35));
+  x1 = MIN (w, v->boxes[0][0] + v->boxes[0][2] + lh / 2 + 4);
+  y1 = MIN (h, v->boxes[0][1] + lh + lh / 4 + 2);
+  if (x1 - x0 < 8 || y1 - y0 < 8)
+    return TRUE;
+  if (vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
+      vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
+                  "extend", VIPS_EXTEND_WHITE, NULL) != 0)
+    {
+      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+                   _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
+      vips_error_clear ();
+      return FALSE;
+    }
+  words = mc_id_read_letter_choices (framed, 300, cancellable, error);
+  if (words == NULL)
+    return FALSE;
+  for (guint i = 0; i < words->len && better == NULL; i++)
+    better = mc_id_family_name_from_choices (words->pdata[i], family);
+  if (better != NULL)
+    {
+      char *value = g_strconcat (better, space != NULL ? space : "", NULL);
+
+      g_debug ("family name %s read as %s", family, better);
+      g_free (v->value);
+      v->value = value;
+      v->confidence = MIN (v->confidence, 0.6);
+    }
+  return TRUE;
+}
+
+/* The capitals a name may hold, for a reading that sees nothing else. */
+#define NAME_LETTERS "AĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY" \
+  "ÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ "
+
+/* A name's marks on small print: the line read again enlarged (twice, by
+ * Lanczos), as capitals only. A word of it replaces the same word of the
+ * name only where the two have the same letters and other marks, and
+ * Tesseract is surer of the enlarged one than it was of the first
+ * ("THƯ" read "THỨ" at 15 pixels a capital). @first: the words of the
+ * line read at its own size, with their confidences. */
+static gboolean
+reread_name_enlarged (McOcrPool      *pool,
+                      VipsImage      *card,
+                      McIdOcrValue   *v,
+                      GArray         *first,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  McOcrParams params = {
+    .languages = "vie",
+    .page_seg_mode = 7,
+    .char_whitelist = NAME_LETTERS,
+    .dpi = 600,
+    .want_words = TRUE,
+  };
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) words = mc_id_words_read_new ();
+  g_autofree char *mended = NULL;
+  double conf;
+
+  if (v->value == NULL || v->n_boxes == 0 || v->confidence >= 0.9)
+    return TRUE;
+  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, words, cancellable, error))
+    return FALSE;
+  mended = mc_id_name_marks_from_words (v->value, first, words, v->confidence);
+  if (mended == NULL)
+    return TRUE;
+  g_debug ("name %s read enlarged as %s", v->value, mended);
+  g_free (v->value);
+  v->value = g_steal_pointer (&mended);
   return TRUE;
 }
 
@@ -222,11 +341,13 @@ mc_id_fields_reread (McOcrPool     *pool,
     .dpi = 300,
     .want_words = TRUE,
   };
+  g_autoptr(GArray) name_words = NULL;
 
   g_return_val_if_fail (MC_IS_OCR_POOL (pool), FALSE);
   g_return_val_if_fail (VIPS_IS_IMAGE (card), FALSE);
   g_return_val_if_fail (fields != NULL, FALSE);
 
+  name_words = mc_id_words_read_new ();
   for (McIdField f = 0; f < MC_ID_N_FIELDS; f++)
     {
       McIdOcrValue *v = &fields->fields[f];
@@ -249,7 +370,8 @@ mc_id_fields_reread (McOcrPool     *pool,
       if (v->value == NULL && !mc_id_field_keeps_place (f))
         continue;
       text = g_string_new (NULL);
-      if (!read_lines (pool, card, v, &params, 1.0, 0, text, &conf, cancellable, error))
+      if (!read_lines (pool, card, v, &params, 1.0, 0, text, &conf,
+                       f == MC_ID_FIELD_FULL_NAME ? name_words : NULL, cancellable, error))
         return FALSE;
 
       again = mc_id_fields_parse_value (f, text->str, fields, conf);
@@ -279,5 +401,10 @@ mc_id_fields_reread (McOcrPool     *pool,
           v->confidence = MIN (conf, 0.6);
         }
     }
+  if ((mask & (1u << MC_ID_FIELD_FULL_NAME)) &&
+      (!reread_name_enlarged (pool, card, &fields->fields[MC_ID_FIELD_FULL_NAME], name_words,
+                              cancellable, error) ||
+       !reread_family_accents (card, &fields->fields[MC_ID_FIELD_FULL_NAME], cancellable, error)))
+    return FALSE;
   return TRUE;
 }

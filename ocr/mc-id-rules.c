@@ -440,7 +440,8 @@ mc_id_tidy_text (const char *text)
 }
 
 /* Family names: a closed set, in which a hundred names cover nearly
- * everyone. (Common knowledge, spelled as the civil registry spells them.) */
+ * everyone; most common first. (Common knowledge, spelled as the civil
+ * registry spells them.) */
 static const char *family_names[] = {
   "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
   "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai", "Tô", "Châu", "Đoàn", "Lương",
@@ -460,6 +461,26 @@ upper_nfc (const char *text, gssize len)
   g_autofree char *nfc = g_utf8_normalize (text, len, G_NORMALIZE_NFC);
 
   return nfc != NULL ? g_utf8_strup (nfc, -1) : NULL;
+}
+
+/* Where @word (one word, any case) stands among the family names above,
+ * most common first; -1 when it is none of them. */
+int
+mc_id_family_name_rank (const char *word)
+{
+  g_autofree char *upper = NULL;
+
+  if (word == NULL || !g_utf8_validate (word, -1, NULL))
+    return -1;
+  upper = upper_nfc (word, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (family_names); i++)
+    {
+      g_autofree char *name = upper_nfc (family_names[i], -1);
+
+      if (g_strcmp0 (name, upper) == 0)
+        return (int) i;
+    }
+  return -1;
 }
 
 /* TRUE when the first word of @full_name has the letters of a common

@@ -56,6 +56,7 @@ McSex        mc_sex_parse                (const char  *text);
 const char  *mc_sex_to_string            (McSex        sex);
 
 gboolean     mc_id_family_name_unusual   (const char  *full_name);
+int          mc_id_family_name_rank      (const char  *word);
 
 char        *mc_id_fold                  (const char  *text);
 char        *mc_id_clean_text            (const char  *text);

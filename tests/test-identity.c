@@ -227,6 +227,14 @@ test_merge_no_qr (void)
   assert_field (id, MC_ID_FIELD_FULL_NAME, "NGUYỄN VĂN BÌNH", MC_ID_SOURCE_OCR, FALSE);
   g_assert_true (has_warning (id, "sources-differ", MC_ID_FIELD_FULL_NAME));
 
+  /* A letter misread in the print: the MRZ's letter, the print's marks,
+   * marked for the clerk all the same. */
+  ocr_set (ocr, MC_ID_FIELD_FULL_NAME, "NGUYỄN VĂN ẤM", 0.95);
+  g_clear_object (&id);
+  id = mc_id_merge (&r);
+  assert_field (id, MC_ID_FIELD_FULL_NAME, "NGUYỄN VĂN ẤN", MC_ID_SOURCE_OCR, FALSE);
+  g_assert_true (mc_identity_get_field (id, MC_ID_FIELD_FULL_NAME)->confirmed_by & (1u << MC_ID_SOURCE_MRZ));
+
   /* The MRZ proves the letters, not the marks: "NGUYỄN VĂN ÂN" passes it
    * as well as the right name, so an unsure reading stays unsure. */
   ocr_set (ocr, MC_ID_FIELD_FULL_NAME, "NGUYỄN VĂN ÂN", 0.75);
