@@ -239,53 +239,35 @@ cancel_func (void *cancel_this,
   return g_cancellable_is_cancelled (cancel_this);
 }
 
-/* The words of the one text line in @line, each with its letters and the
- * alternatives Tesseract's LSTM gave them (McIdLetterWord). An engine of
- * its own: the pool's are not set up for alternatives, and this reading
- * is rare (a doubtful family name), so its start-up is paid only then. */
-GPtrArray *
-mc_id_read_letter_choices (VipsImage     *line,
-                           int            dpi,
-                           GCancellable  *cancellable,
-                           GError       **error)
+typedef struct {
+  VipsImage *grey;
+  guchar    *pixels;
+  int        dpi;
+} LetterReading;
+
+/* With one of the pool's engines: the line read with the LSTM's
+ * alternatives on (and off again for the pool's next reading). */
+static gpointer
+read_letters_with (gpointer       engine,
+                   gpointer       user_data,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
-  g_autoptr(VipsImage) grey = NULL;
-  g_autoptr(GPtrArray) words = NULL;
-  g_autofree guchar *pixels = NULL;
+  TessBaseAPI *api = engine;
+  LetterReading *lr = user_data;
+  GPtrArray *words;
   McIdLetterWord *word = NULL;
   TessResultIterator *it;
-  TessBaseAPI *api;
   ETEXT_DESC *monitor;
-  size_t size = 0;
   int status;
 
-  g_return_val_if_fail (VIPS_IS_IMAGE (line), NULL);
-
-  if (mc_vips_grey8 (line, &grey) != 0 ||
-      (pixels = vips_image_write_to_memory (grey, &size)) == NULL)
-    {
-      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                   _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
-      vips_error_clear ();
-      return NULL;
-    }
-
-  api = TessBaseAPICreate ();
-  if (TessBaseAPIInit2 (api, NULL, "vie", OEM_LSTM_ONLY) != 0)
-    {
-      TessBaseAPIDelete (api);
-      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                   _("Text recognition data for “%s” is not installed (Debian packages tesseract-ocr-vie, tesseract-ocr-eng, tesseract-ocr-osd)."),
-                   "vie");
-      return NULL;
-    }
-  TessBaseAPISetVariable (api, "debug_file", "/dev/null");
   TessBaseAPISetVariable (api, "lstm_choice_mode", "2");
+  TessBaseAPISetVariable (api, "tessedit_char_whitelist", "");
   TessBaseAPISetPageSegMode (api, PSM_SINGLE_LINE);
-  TessBaseAPISetImage (api, pixels, vips_image_get_width (grey), vips_image_get_height (grey), 1,
-                       vips_image_get_width (grey));
-  if (dpi > 0)
-    TessBaseAPISetSourceResolution (api, dpi);
+  TessBaseAPISetImage (api, lr->pixels, vips_image_get_width (lr->grey), vips_image_get_height (lr->grey), 1,
+                       vips_image_get_width (lr->grey));
+  if (lr->dpi > 0)
+    TessBaseAPISetSourceResolution (api, lr->dpi);
   monitor = TessMonitorCreate ();
   if (cancellable != NULL)
     {
@@ -294,13 +276,12 @@ mc_id_read_letter_choices (VipsImage     *line,
     }
   status = TessBaseAPIRecognize (api, monitor);
   TessMonitorDelete (monitor);
-  if (status != 0)
+  if (status != 0 || g_cancellable_is_cancelled (cancellable))
     {
+      TessBaseAPISetVariable (api, "lstm_choice_mode", "0");
       if (!g_cancellable_set_error_if_cancelled (cancellable, error))
         g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
                              _("Text recognition failed on this image."));
-      TessBaseAPIEnd (api);
-      TessBaseAPIDelete (api);
       return NULL;
     }
 
@@ -331,9 +312,40 @@ mc_id_read_letter_choices (VipsImage     *line,
       while (TessResultIteratorNext (it, RIL_SYMBOL));
       TessResultIteratorDelete (it);
     }
-  TessBaseAPIEnd (api);
-  TessBaseAPIDelete (api);
-  return g_steal_pointer (&words);
+  TessBaseAPISetVariable (api, "lstm_choice_mode", "0");
+  return words;
+}
+
+/* The words of the one text line in @line, each with its letters and the
+ * alternatives Tesseract's LSTM gave them (McIdLetterWord), read by one
+ * of @pool's `vie` engines. */
+GPtrArray *
+mc_id_read_letter_choices (McOcrPool     *pool,
+                           VipsImage     *line,
+                           int            dpi,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(VipsImage) grey = NULL;
+  g_autofree guchar *pixels = NULL;
+  LetterReading lr;
+  size_t size = 0;
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (pool), NULL);
+  g_return_val_if_fail (VIPS_IS_IMAGE (line), NULL);
+
+  if (mc_vips_grey8 (line, &grey) != 0 ||
+      (pixels = vips_image_write_to_memory (grey, &size)) == NULL)
+    {
+      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+                   _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
+      vips_error_clear ();
+      return NULL;
+    }
+  lr.grey = grey;
+  lr.pixels = pixels;
+  lr.dpi = dpi;
+  return mc_ocr_pool_with_engine (pool, "vie", read_letters_with, &lr, cancellable, error);
 }
 
 /* One letter of a name: @ocr's marks on @letter, the MRZ's letter in its

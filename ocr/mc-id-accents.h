@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <vips/vips.h>
 
+#include "mc-ocr-pool.h"
+
 G_BEGIN_DECLS
 
 /* One letter as Tesseract read it, with the other readings its LSTM gave
@@ -26,7 +28,8 @@ typedef struct {
 void         mc_id_letter_word_free        (McIdLetterWord *word);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (McIdLetterWord, mc_id_letter_word_free)
 
-GPtrArray   *mc_id_read_letter_choices     (VipsImage     *line,
+GPtrArray   *mc_id_read_letter_choices     (McOcrPool     *pool,
+                                            VipsImage     *line,
                                             int            dpi,
                                             GCancellable  *cancellable,
                                             GError       **error);

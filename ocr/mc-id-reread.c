@@ -226,7 +226,8 @@ reread_name_marks (McOcrPool          *pool,
  * common family names: where the print leaves a letter's marks open
  * ("Ê" or "Ễ"), the common name is taken, still marked for the clerk. */
 static gboolean
-reread_family_accents (VipsImage      *card,
+reread_family_accents (McOcrPool      *pool,
+                       VipsImage      *card,
                        McIdOcrValue   *v,
                        GCancellable   *cancellable,
                        GError        **error)
@@ -267,7 +268,7 @@ reread_family_accents (VipsImage      *card,
       vips_error_clear ();
       return FALSE;
     }
-  words = mc_id_read_letter_choices (framed, 300, cancellable, error);
+  words = mc_id_read_letter_choices (pool, framed, 300, cancellable, error);
   if (words == NULL)
     return FALSE;
   for (guint i = 0; i < words->len && better == NULL; i++)
@@ -404,7 +405,7 @@ mc_id_fields_reread (McOcrPool     *pool,
   if ((mask & (1u << MC_ID_FIELD_FULL_NAME)) &&
       (!reread_name_enlarged (pool, card, &fields->fields[MC_ID_FIELD_FULL_NAME], name_words,
                               cancellable, error) ||
-       !reread_family_accents (card, &fields->fields[MC_ID_FIELD_FULL_NAME], cancellable, error)))
+       !reread_family_accents (pool, card, &fields->fields[MC_ID_FIELD_FULL_NAME], cancellable, error)))
     return FALSE;
   return TRUE;
 }

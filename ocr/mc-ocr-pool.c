@@ -437,6 +437,35 @@ out:
   return result;
 }
 
+gpointer
+mc_ocr_pool_with_engine (McOcrPool           *self,
+                         const char          *languages,
+                         McOcrPoolEngineFunc  func,
+                         gpointer             user_data,
+                         GCancellable        *cancellable,
+                         GError             **error)
+{
+  Engine *engine;
+  TessBaseAPI *api;
+  gpointer result = NULL;
+
+  g_return_val_if_fail (MC_IS_OCR_POOL (self), NULL);
+  g_return_val_if_fail (languages != NULL && func != NULL, NULL);
+
+  if (!(engine = borrow_engine (self, cancellable, error)))
+    return NULL;
+  if ((api = engine_get_api (self, engine, languages, error)) != NULL)
+    {
+      g_mutex_lock (&self->mutex);
+      self->n_recognized++;
+      g_mutex_unlock (&self->mutex);
+      result = func (api, user_data, cancellable, error);
+      TessBaseAPIClear (api);
+    }
+  return_engine (self, engine);
+  return result;
+}
+
 typedef struct {
   VipsImage   *image;
   McOcrParams  params;

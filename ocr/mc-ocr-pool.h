@@ -65,6 +65,22 @@ McOcrResult *mc_ocr_pool_recognize_finish   (McOcrPool         *self,
                                              GAsyncResult      *result,
                                              GError           **error);
 
+/* For a reading mc_ocr_pool_recognize() does not offer (a letter's
+ * alternatives): @func gets one of the pool's engines for @languages
+ * (a TessBaseAPI *), sets what it needs and puts back what it changed
+ * but the image and the page mode. */
+typedef gpointer (*McOcrPoolEngineFunc) (gpointer       api,
+                                         gpointer       user_data,
+                                         GCancellable  *cancellable,
+                                         GError       **error);
+
+gpointer     mc_ocr_pool_with_engine        (McOcrPool         *self,
+                                             const char        *languages,
+                                             McOcrPoolEngineFunc func,
+                                             gpointer           user_data,
+                                             GCancellable      *cancellable,
+                                             GError           **error);
+
 gboolean     mc_ocr_pool_detect_orientation (McOcrPool         *self,
                                              VipsImage         *image,
                                              int                dpi,

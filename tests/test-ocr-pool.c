@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "mc-core.h"
+#include "mc-id-accents.h"
 #include "mc-ocr-pool.h"
 #include "mc-vips.h"
 #include "mc-test-util.h"
@@ -68,6 +69,39 @@ test_engines_reused (void)
       g_assert_nonnull (strstr (result->text, "Bắc Nha Trang"));
     }
   /* Three pages, one model loaded: engines are not re-initialised. */
+  g_assert_cmpuint (mc_ocr_pool_get_n_initialised (pool), ==, 1);
+}
+
+/* A reading the pool does not offer itself (a letter's alternatives,
+ * for a name's accents) borrows one of its engines: no model loaded a
+ * second time, and the engine reads as before afterwards. */
+static void
+test_letter_choices_share_engine (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(VipsImage) name = render_text ("NGUYỄN", 300);
+  g_autoptr(VipsImage) line = render_text ("Phường Bắc Nha Trang", 300);
+  McOcrParams params = { .languages = "vie", .dpi = 300, .page_seg_mode = 7 /* one line */ };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McOcrResult) before = mc_ocr_pool_recognize (pool, line, &params, NULL, &error);
+  g_autoptr(McOcrResult) after = NULL;
+  g_autoptr(GPtrArray) words = NULL;
+  const McIdLetterWord *word;
+
+  g_assert_no_error (error);
+  words = mc_id_read_letter_choices (pool, name, 300, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (words->len, ==, 1);
+  word = g_ptr_array_index (words, 0);
+  g_assert_cmpstr (word->text, ==, "NGUYỄN");
+  g_assert_cmpuint (word->letters->len, ==, 6);
+  for (guint i = 0; i < word->letters->len; i++)
+    g_assert_cmpuint (((McIdLetter *) g_ptr_array_index (word->letters, i))->choices->len, >=, 1);
+  g_assert_cmpuint (mc_ocr_pool_get_n_initialised (pool), ==, 1);
+
+  after = mc_ocr_pool_recognize (pool, line, &params, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after->text, ==, before->text);
   g_assert_cmpuint (mc_ocr_pool_get_n_initialised (pool), ==, 1);
 }
 
@@ -160,6 +194,7 @@ main (int   argc,
 
   g_test_add_func ("/ocr/pool/recognize-vietnamese", test_recognize_vietnamese);
   g_test_add_func ("/ocr/pool/engines-reused", test_engines_reused);
+  g_test_add_func ("/ocr/pool/letter-choices-share-engine", test_letter_choices_share_engine);
   g_test_add_func ("/ocr/pool/concurrent", test_concurrent);
   g_test_add_func ("/ocr/pool/cancelled", test_cancelled);
   g_test_add_func ("/ocr/pool/bad-input", test_bad_input);
