@@ -61,6 +61,7 @@ typedef struct {
 McCardType  _mc_id_decide_layout          (McCardType         printed,
                                            McCardType         qr_side,
                                            const McQrPayload *qr);
+gboolean    _mc_id_reading_read_anything  (const Reading     *r);
 gboolean    _mc_id_reading_check_found    (Reading           *r,
                                            GError           **error);
 McIdentity *_mc_id_reading_merge          (Reading           *r);

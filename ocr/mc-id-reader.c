@@ -872,14 +872,6 @@ read_printed (Reading  *r,
   return TRUE;
 }
 
-/* Whether anything at all was read, by any way in (as check_found()
- * asks). */
-static gboolean
-read_anything (Reading *r)
-{
-  return r->qr != NULL || r->have_mrz || r->ocr->n_labels > 0 || r->ocr->n_shaped > 0;
-}
-
 /* 5. Without a frame, or without a proof: the whole image. Where the
  * finder saw more on the glass than it framed (a card cut too far by the
  * glass's edge beside the one it framed), that part of it, even when the
@@ -888,7 +880,7 @@ static gboolean
 search_unframed (Reading  *r,
                  GError  **error)
 {
-  r->frames_read = read_anything (r);
+  r->frames_read = _mc_id_reading_read_anything (r);
   for (guint i = 0; i < r->images->len; i++)
     {
       VipsImage *image = g_ptr_array_index (r->images, i);

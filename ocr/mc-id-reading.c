@@ -13,12 +13,19 @@
 /* The end of a reading: whether anything was read at all, one record
  * from everything read, and the framed sides upright for the clerk. */
 
+/* Whether anything at all was read, by any way in. */
+gboolean
+_mc_id_reading_read_anything (const Reading *r)
+{
+  return r->qr != NULL || r->have_mrz || r->ocr->n_labels > 0 || r->ocr->n_shaped > 0;
+}
+
 /* 6. The one stage that gives up: nothing at all was read, by any way in. */
 gboolean
 _mc_id_reading_check_found (Reading  *r,
                             GError  **error)
 {
-  if (r->qr != NULL || r->have_mrz || r->ocr->n_labels > 0 || r->ocr->n_shaped > 0)
+  if (_mc_id_reading_read_anything (r))
     return TRUE;
   if (r->crops->len == 0)
     g_set_error_literal (error, MC_ID_ERROR, MC_ID_ERROR_NO_CARD,
