@@ -754,38 +754,6 @@ is_number_label (const char *word)
  * plausible run there is. */
 static char *
 number_in_words_any (const McOcrWord *words,
-                     guint            n);
-
-/* More words than both sides of a card print together (about 60 each):
- * a page. Fewer, labels without a card mark are a card whose English
- * halves did not read (a blurred photo). */
-#define PAGE_WORDS 150
-
-/* A number in @words, unless they read as a page of some other paper: a
- * form asks for a name, a date of birth and an ID number too, in
- * Vietnamese only, where a card prints its labels in two languages and
- * what only a card prints (a page of labels without a card mark: a
- * form, whose number is someone's, maybe not the citizen's). Such a page is that
- * paper whichever way up it is read next: @other_paper is set. */
-static char *
-number_in_words (const McOcrWord *words,
-                 guint            n,
-                 gboolean        *other_paper)
-{
-  g_autoptr(McIdOcrFields) fields = mc_id_ocr_fields_new ();
-
-  mc_id_fields_extract (words, n, fields);
-  if (n >= PAGE_WORDS && fields->n_labels >= 2 && fields->n_card_marks == 0)
-    {
-      g_debug ("plain reading: %u words, %u labels and no card mark, a page of another paper", n, fields->n_labels);
-      *other_paper = TRUE;
-      return NULL;
-    }
-  return number_in_words_any (words, n);
-}
-
-static char *
-number_in_words_any (const McOcrWord *words,
                      guint            n)
 {
   g_autofree char *only = NULL;
@@ -822,6 +790,34 @@ number_in_words_any (const McOcrWord *words,
       label_before = label;
     }
   return several ? NULL : g_steal_pointer (&only);
+}
+
+/* More words than both sides of a card print together (about 60 each):
+ * a page. Fewer, labels without a card mark are a card whose English
+ * halves did not read (a blurred photo). */
+#define PAGE_WORDS 150
+
+/* A number in @words, unless they read as a page of some other paper: a
+ * form asks for a name, a date of birth and an ID number too, in
+ * Vietnamese only, where a card prints its labels in two languages and
+ * marks only a card prints. A page of labels without a card mark is such
+ * a form, whose number is someone's, maybe not the citizen's; it is that
+ * paper whichever way up it is read next: @other_paper is set. */
+static char *
+number_in_words (const McOcrWord *words,
+                 guint            n,
+                 gboolean        *other_paper)
+{
+  g_autoptr(McIdOcrFields) fields = mc_id_ocr_fields_new ();
+
+  mc_id_fields_extract (words, n, fields);
+  if (n >= PAGE_WORDS && fields->n_labels >= 2 && fields->n_card_marks == 0)
+    {
+      g_debug ("plain reading: %u words, %u labels and no card mark, a page of another paper", n, fields->n_labels);
+      *other_paper = TRUE;
+      return NULL;
+    }
+  return number_in_words_any (words, n);
 }
 
 gboolean
