@@ -102,10 +102,30 @@ mc_page_image_check (VipsImage   *image,
   return TRUE;
 }
 
+/* @image turned as its EXIF orientation asks, without the tag: a phone
+ * stores a photo as its sensor lay and says there how to turn it for
+ * viewing, as every viewer does. A new reference to @image itself when it
+ * has no turn to make (or the turn cannot be made: then as stored). */
+VipsImage *
+mc_page_image_upright (VipsImage *image)
+{
+  VipsImage *turned = NULL;
+
+  if (vips_image_get_orientation (image) <= 1)
+    return g_object_ref (image);
+  if (vips_autorot (image, &turned, NULL) != 0)
+    {
+      vips_error_clear ();
+      return g_object_ref (image);
+    }
+  return turned;
+}
+
 /* Opens @path and decodes it into memory. @dpi: in, the resolution the
  * caller knows (0: unknown); out, the resolution used (the caller's, else
  * the file's, else the one a whole sheet's size gives, else
- * MC_PAGE_IMAGE_DEFAULT_DPI). */
+ * MC_PAGE_IMAGE_DEFAULT_DPI). A phone photo comes turned upright
+ * (mc_page_image_upright()). */
 VipsImage *
 mc_page_image_load (const char  *path,
                     int         *dpi,
@@ -113,6 +133,7 @@ mc_page_image_load (const char  *path,
 {
   g_autofree char *name = g_filename_display_basename (path);
   g_autoptr(VipsImage) lazy = NULL;
+  g_autoptr(VipsImage) upright = NULL;
   VipsImage *image;
   const char *loader;
   GStatBuf st;
@@ -163,7 +184,8 @@ mc_page_image_load (const char  *path,
   if (!mc_page_image_check (lazy, name, error))
     return NULL;
 
-  image = vips_image_copy_memory (lazy);
+  upright = mc_page_image_upright (lazy);
+  image = vips_image_copy_memory (upright);
   if (image == NULL)
     {
       vips_error_clear ();

@@ -37,5 +37,6 @@ void        mc_page_image_set_dpi     (VipsImage   *image,
                                        int          dpi);
 int         mc_page_image_dpi_from_size (int       width,
                                          int       height);
+VipsImage  *mc_page_image_upright     (VipsImage   *image);
 
 G_END_DECLS

@@ -1092,18 +1092,20 @@ read_plain_number (Reading  *r,
   return TRUE;
 }
 
-/* @images, each that states no resolution but has a whole sheet's size
- * (a glass scan saved without one) told the resolution its size gives:
- * the finder then frames its cards as on any scan, not as in a photo of
- * unknown scale, and the stages after it read them at their size. */
+/* @images as the stages read them: a phone photo turned as its EXIF
+ * orientation asks (mc_page_image_upright(), as a viewer shows it), and
+ * each that states no resolution but has a whole sheet's size (a glass
+ * scan saved without one) told the resolution its size gives: the finder
+ * then frames its cards as on any scan, not as in a photo of unknown
+ * scale, and the stages after it read them at their size. */
 static GPtrArray *
-with_sheet_dpi (GPtrArray *images)
+prepare_images (GPtrArray *images)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < images->len; i++)
     {
-      VipsImage *image = g_ptr_array_index (images, i);
+      g_autoptr(VipsImage) image = mc_page_image_upright (g_ptr_array_index (images, i));
       double header_dpi = vips_image_get_xres (image) * 25.4;
       int dpi = 0;
       VipsImage *told = NULL;
@@ -1130,7 +1132,7 @@ mc_id_reader_read (McIdReader    *self,
   g_return_val_if_fail (MC_IS_ID_READER (self), NULL);
   g_return_val_if_fail (images != NULL, NULL);
 
-  sized = with_sheet_dpi (images);
+  sized = prepare_images (images);
   r.self = self;
   r.images = sized;
   r.cancellable = cancellable;

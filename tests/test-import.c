@@ -239,6 +239,92 @@ test_picture_sheet_size (void)
   mc_test_rm_rf (dir);
 }
 
+/* The mean grey of a part of @image. */
+static double
+region_mean (VipsImage *image,
+             int        left,
+             int        top,
+             int        width,
+             int        height)
+{
+  g_autoptr(VipsImage) part = NULL;
+  double mean = -1.0;
+
+  g_assert_cmpint (vips_extract_area (image, &part, left, top, width, height, NULL), ==, 0);
+  g_assert_cmpint (vips_avg (part, &mean, NULL), ==, 0);
+  return mean;
+}
+
+/* A phone stores a photo as its sensor lay and writes in the EXIF
+ * orientation how to turn it for viewing; every viewer does. The page a
+ * photo becomes is the picture the citizen saw on the phone: the mark
+ * drawn at its top left is at the page's top left, whatever the tag. */
+static void
+test_picture_phone_orientation (void)
+{
+  /* EXIF orientation, and the turn that stores an upright picture so. */
+  static const struct {
+    int       orientation;
+    VipsAngle stored;
+  } cases[] = {
+    { 1, VIPS_ANGLE_D0 },
+    { 3, VIPS_ANGLE_D180 },
+    { 6, VIPS_ANGLE_D270 },
+    { 8, VIPS_ANGLE_D90 },
+  };
+  g_autofree char *dir = mc_test_make_tmpdir ("import-orientation");
+  g_autofree char *pages_dir = g_build_filename (dir, "pages", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(McPageStore) store = mc_page_store_new (pages_dir, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("photo-%d.jpg", cases[i].orientation);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(VipsImage) black = NULL;
+      g_autoptr(VipsImage) paper = NULL;
+      g_autoptr(VipsImage) marked = NULL;
+      g_autoptr(VipsImage) stored = NULL;
+      g_autoptr(VipsImage) header = NULL;
+      g_autoptr(VipsImage) page_image = NULL;
+      g_autoptr(GPtrArray) pages = NULL;
+      double ink[] = { 0.0 };
+      double corner, opposite;
+
+      /* Upright: 1200 × 800, a dark square at the top left. */
+      g_assert_cmpint (vips_black (&black, 1200, 800, NULL), ==, 0);
+      g_assert_cmpint (vips_linear1 (black, &paper, 1.0, 240.0, "uchar", TRUE, NULL), ==, 0);
+      g_assert_cmpint (vips_draw_rect (paper, ink, 1, 50, 50, 200, 200, "fill", TRUE, NULL), ==, 0);
+      g_assert_cmpint (vips_rot (paper, &marked, cases[i].stored, NULL), ==, 0);
+      g_assert_cmpint (vips_copy (marked, &stored, NULL), ==, 0);
+      vips_image_set_int (stored, VIPS_META_ORIENTATION, cases[i].orientation);
+      g_assert_cmpint (vips_jpegsave (stored, path, NULL), ==, 0);
+      header = vips_image_new_from_file (path, NULL);
+      g_assert_nonnull (header);
+      g_assert_cmpint (vips_image_get_orientation (header), ==, cases[i].orientation);
+
+      pages = mc_import_file (store, path, 200, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (pages->len, ==, 1);
+      page_image = vips_image_new_from_file (mc_page_get_path (g_ptr_array_index (pages, 0)), "access",
+                                             VIPS_ACCESS_RANDOM, NULL);
+      g_assert_nonnull (page_image);
+      g_test_message ("orientation %d: page %d × %d", cases[i].orientation,
+                      vips_image_get_width (page_image), vips_image_get_height (page_image));
+      g_assert_cmpint (vips_image_get_width (page_image), ==, 1200);
+      g_assert_cmpint (vips_image_get_height (page_image), ==, 800);
+      g_assert_cmpint (vips_image_get_orientation (page_image), ==, 1);
+      corner = region_mean (page_image, 75, 75, 150, 150);
+      opposite = region_mean (page_image, 1200 - 225, 800 - 225, 150, 150);
+      g_assert_cmpfloat (corner, <, 60.0);
+      g_assert_cmpfloat (opposite, >, 200.0);
+    }
+  mc_page_store_flush (store, NULL);
+  g_clear_object (&store);
+  mc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,5 +345,6 @@ main (int   argc,
   g_test_add_data_func ("/import/pdf/too-many-pages", &too_many, test_refused);
   g_test_add_func ("/import/pdf/files-together", test_refused_together);
   g_test_add_func ("/import/picture/sheet-size", test_picture_sheet_size);
+  g_test_add_func ("/import/picture/phone-orientation", test_picture_phone_orientation);
   return g_test_run ();
 }
