@@ -217,11 +217,15 @@ mc_motion_blur_measure (VipsImage     *image,
   blur->strength = strength;
   g_debug ("motion blur: %d tiles, dip at (%d, %d) %.1f deviations deep", n_tiles, best_x, best_y,
            blur->strength);
+  if (strength <= 0)
+    return TRUE;
+  blur->likeliest_length = hypot (best_x, best_y);
+  /* Image rows run down: the smear's angle anticlockwise is -atan2 (dy, dx). */
+  blur->likeliest_angle = fmod (-atan2 (best_y, best_x) * 180 / G_PI + 360.0, 180.0);
   if (blur->strength < MIN_STRENGTH)
     return TRUE;
-  blur->length = hypot (best_x, best_y);
-  /* Image rows run down: the smear's angle anticlockwise is -atan2 (dy, dx). */
-  blur->angle = fmod (-atan2 (best_y, best_x) * 180 / G_PI + 360.0, 180.0);
+  blur->length = blur->likeliest_length;
+  blur->angle = blur->likeliest_angle;
   return TRUE;
 }
 

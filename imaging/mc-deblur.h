@@ -19,6 +19,10 @@ typedef struct {
   double angle;      /* its direction, degrees anticlockwise from the x axis, in [0, 180) */
   double strength;   /* how far the smear's cepstral dip stands out of the rest, in
                       * robust standard deviations */
+  double likeliest_length;  /* the deepest dip's, even one too faint to be sure of (a
+                             * smear under a lens's blur, JPEG and noise); 0 when the
+                             * image is too small to tell */
+  double likeliest_angle;
 } McMotionBlur;
 
 /* Looks for motion blur in @image (any size, grey or colour): a line
@@ -26,7 +30,9 @@ typedef struct {
  * every 1/L along its direction, which shows as a negative peak at
  * distance L in the power cepstrum (averaged over tiles, so print and
  * pattern average out). @blur->length is 0 when no such peak stands
- * out, which is the case of scans and steady photos. */
+ * out, which is the case of scans and steady photos; the deepest dip is
+ * still told, as the likeliest smear, for a caller that read nothing on
+ * the image as it is. */
 gboolean mc_motion_blur_measure (VipsImage     *image,
                                  McMotionBlur  *blur,
                                  GError       **error);

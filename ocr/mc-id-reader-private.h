@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mc-card-finder.h"
+#include "mc-deblur.h"
 #include "mc-id-fields.h"
 #include "mc-id-reader.h"
 #include "mc-mrz.h"
@@ -25,6 +26,7 @@ typedef struct {
   gboolean     back;         /* carries the MRZ band */
   gboolean     qr_seen;      /* zbar decoded a QR here */
   gboolean     qr_here;      /* the QR payload came from here */
+  McMotionBlur blur;         /* the smear measured on the crop (restored if sure) */
 } Side;
 
 /* One reading of one card: what the stages below find, each adding to

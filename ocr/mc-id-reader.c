@@ -717,7 +717,8 @@ find_cards (Reading  *r,
 }
 
 /* 1b. A card a phone smeared as it moved: its crop restored before
- * anything on it is read (and shown). A sharp crop is left as it is. */
+ * anything on it is read (and shown). A sharp crop is left as it is;
+ * what was measured stays with its side (see restore_unread()). */
 static gboolean
 restore_blurred (Reading  *r,
                  GError  **error)
@@ -725,9 +726,10 @@ restore_blurred (Reading  *r,
   for (guint i = 0; i < r->crops->len; i++)
     {
       McCardCrop *crop = g_ptr_array_index (r->crops, i);
+      Side *side = &g_array_index (r->sides, Side, i);
       VipsImage *sharp = NULL;
 
-      if (!mc_motion_blur_sharpen (crop->image, &sharp, NULL, error))
+      if (!mc_motion_blur_sharpen (crop->image, &sharp, &side->blur, error))
         return FALSE;
       g_object_unref (crop->image);
       crop->image = sharp;
@@ -1025,6 +1027,79 @@ have_number (Reading *r)
          (printed != NULL && mc_id_search_number_plausible (printed));
 }
 
+/* Whether a number was read that something vouches for: the QR, the
+ * zone's check digit, or labels read around it. A number of a plausible
+ * shape alone is no sign of a readable card: a 2021 back's guilloche
+ * gives one now and then. */
+static gboolean
+number_vouched (Reading *r)
+{
+  const char *printed = r->ocr->fields[MC_ID_FIELD_ID_NUMBER].value;
+
+  return r->qr != NULL || (r->have_mrz && (r->mrz.checks_valid & MC_MRZ_CHECK_ID_NUMBER)) ||
+         (printed != NULL && mc_id_search_number_plausible (printed) && r->ocr->n_labels > 0);
+}
+
+/* 4b. A smear too faint to be sure of: a phone's motion blur under its
+ * lens's blur, its JPEG and its noise leaves the cepstrum's dip shallow,
+ * and 1b leaves such a crop as it is, as a sharp card must stay. Where
+ * no number came out of the crops, though, the likeliest smear is the
+ * best guess there is: the crops 1b left alone are restored by it and
+ * read again. Where that gave no number either, the crops go back to
+ * what they were (what the restored ones gave is kept): the stages after
+ * this one read them as they are, which a wrong guess would spoil. Before
+ * the whole-image search, which a number read here spares. */
+static gboolean
+restore_unread (Reading  *r,
+                GError  **error)
+{
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func ((GDestroyNotify) mc_card_crop_free);
+  gboolean ok, any = FALSE;
+  gint64 t_qr, t_mrz, t_ocr;
+
+  if (number_vouched (r) || r->crops->len == 0 || r->all_whole)
+    return TRUE;
+  for (guint i = 0; i < r->sides->len; i++)
+    {
+      Side *side = &g_array_index (r->sides, Side, i);
+      McMotionBlur likeliest = { .length = side->blur.likeliest_length, .angle = side->blur.likeliest_angle };
+      VipsImage *sharp = NULL;
+
+      g_ptr_array_add (before, mc_card_crop_copy (side->crop));
+      if (side->blur.length > 0 || likeliest.length <= 0 || side->crop->whole_image)
+        continue;
+      if (!mc_motion_blur_restore (side->crop->image, &likeliest, &sharp, error))
+        return FALSE;
+      g_debug ("nothing read: a faint smear of %.1f px at %.0f° undone", likeliest.length, likeliest.angle);
+      g_object_unref (side->crop->image);
+      side->crop->image = sharp;
+      any = TRUE;
+    }
+  if (!any)
+    return TRUE;
+
+  /* The stages' times stay those of the first reading (the debug log's);
+   * the total counts the second. */
+  t_qr = r->t_qr, t_mrz = r->t_mrz, t_ocr = r->t_ocr;
+  ok = read_qr_codes (r, error) &&
+       read_mrzs (r, error) &&
+       read_printed (r, error);
+  r->t_qr = t_qr, r->t_mrz = t_mrz, r->t_ocr = t_ocr;
+  /* The crops as they were, turned as they were: the second reading may
+   * have turned a front round. */
+  if (ok && !number_vouched (r))
+    for (guint i = 0; i < r->sides->len; i++)
+      {
+        McCardCrop *crop = g_array_index (r->sides, Side, i).crop;
+        McCardCrop *was = g_ptr_array_index (before, i);
+        McCardCrop restored = *crop;
+
+        *crop = *was;
+        *was = restored;
+      }
+  return ok;
+}
+
 /* A card framed in image @source, or NULL. */
 static const McCardCrop *
 framed_in (Reading *r,
@@ -1150,6 +1225,7 @@ mc_id_reader_read (McIdReader    *self,
       !read_qr_codes (&r, error) ||
       !read_mrzs (&r, error) ||
       !read_printed (&r, error) ||
+      !restore_unread (&r, error) ||
       !search_unframed (&r, error) ||
       !read_plain_number (&r, error) ||
       !reframe_by_print (&r, error) ||

@@ -92,6 +92,9 @@ test_measure (void)
       g_test_message ("smear %d px at %.0f°: measured %.1f px at %.0f°, %.1f deviations", cases[i].length,
                       cases[i].angle, blur.length, blur.angle, blur.strength);
       g_assert_cmpfloat (fabs (blur.length - cases[i].length), <=, 1.5);
+      /* A smear that stands out is also the likeliest one. */
+      g_assert_cmpfloat (blur.likeliest_length, ==, blur.length);
+      g_assert_cmpfloat (blur.likeliest_angle, ==, blur.angle);
       off = fmod (fabs (blur.angle - cases[i].angle), 180.0);
       g_assert_cmpfloat (MIN (off, 180.0 - off), <=, 8.0);
     }

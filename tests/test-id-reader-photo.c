@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include <json-glib/json-glib.h>
 
 #include "mc-core.h"
@@ -165,6 +167,88 @@ test_small_cards (void)
   g_assert_cmpuint (tried, ==, 3);
 }
 
+/* @front (a crop at 300 dpi) photographed by a hand that moved: on a
+ * dark table, smeared by @length px along @angle degrees, out of focus
+ * (σ 2 px), saved as a phone's JPEG. The lens's blur and the JPEG leave
+ * the smear's cepstral dip shallow (4–8 deviations): too faint for the
+ * reader to restore the crop before reading it. */
+static VipsImage *
+smeared_photo (VipsImage *front,
+               int        length,
+               double     angle)
+{
+  int reach = length / 2 + 1, size = 2 * reach + 1;
+  g_autoptr(VipsImage) mask = vips_image_new_matrix (size, size);
+  g_autoptr(VipsImage) table = NULL;
+  g_autoptr(VipsImage) smeared = NULL;
+  g_autoptr(VipsImage) soft = NULL;
+  g_autoptr(VipsImage) eight = NULL;
+  g_autofree void *jpeg = NULL;
+  size_t len = 0;
+  g_autoptr(VipsImage) photo = NULL;
+  VipsArrayDouble *dark;
+  int status;
+
+  for (int i = 0; i < length; i++)
+    {
+      double t = i - (length - 1) / 2.0;
+      int dx = (int) lround (t * cos (angle * G_PI / 180));
+      int dy = (int) lround (-t * sin (angle * G_PI / 180));
+
+      *VIPS_MATRIX (mask, reach + dx, reach + dy) += 1.0 / length;
+    }
+  dark = vips_array_double_newv (3, 70.0, 60.0, 55.0);
+  status = vips_embed (front, &table, 244, 181, 1500, 1000, "extend", VIPS_EXTEND_BACKGROUND, "background", dark,
+                       NULL);
+  vips_area_unref (VIPS_AREA (dark));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (vips_conv (table, &smeared, mask, "precision", VIPS_PRECISION_FLOAT, NULL), ==, 0);
+  g_assert_cmpint (vips_gaussblur (smeared, &soft, 2.0, NULL), ==, 0);
+  g_assert_cmpint (vips_cast_uchar (soft, &eight, NULL), ==, 0);
+  g_assert_cmpint (vips_jpegsave_buffer (eight, &jpeg, &len, "Q", 75, NULL), ==, 0);
+  photo = vips_image_new_from_buffer (jpeg, len, "", "access", VIPS_ACCESS_RANDOM, NULL);
+  g_assert_nonnull (photo);
+  return vips_image_copy_memory (photo);
+}
+
+/* Fronts of the first generator photographed by a hand that moved, the
+ * smear too faint for the reader to be sure of. Before, it read them as
+ * they were: "A card was found, but nothing on it could be read" on three
+ * of the four. Now, where no number came out of the crop, the likeliest
+ * smear is undone and the crop read again. */
+static void
+test_faint_smear (void)
+{
+  g_autoptr(GPtrArray) cards = mc_test_id_cards_load ();
+  g_autoptr(McIdReader) reader = mc_id_reader_new (NULL);
+  guint tried = 0, right = 0;
+
+  for (guint c = 0; c < cards->len && tried < 4; c++)
+    {
+      JsonObject *card = g_ptr_array_index (cards, c);
+      g_autoptr(VipsImage) front = NULL;
+      g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(McIdResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      const McIdentityField *number;
+
+      if (!has_front (card))
+        continue;
+      front = mc_test_id_card_cut_side (card, "front");
+      g_ptr_array_add (images, smeared_photo (front, 18, 25.0 + 20.0 * tried));
+      tried++;
+      result = mc_id_reader_read (reader, images, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (result);
+      number = mc_identity_get_field (result->identity, MC_ID_FIELD_ID_NUMBER);
+      g_test_message ("%s: number %s (%s)", json_object_get_string_member (card, "name"),
+                      number->value != NULL ? number->value : "none", mc_test_id_card_field (card, "id_number"));
+      right += g_strcmp0 (number->value, mc_test_id_card_field (card, "id_number")) == 0;
+    }
+  g_assert_cmpuint (tried, ==, 4);
+  g_assert_cmpuint (right, >=, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -174,5 +258,6 @@ main (int   argc,
   g_test_add_func ("/ocr/id-reader/photo/number-plausible", test_number_plausible);
   g_test_add_func ("/ocr/id-reader/photo/plain-reading", test_plain_reading);
   g_test_add_func ("/ocr/id-reader/photo/small-cards", test_small_cards);
+  g_test_add_func ("/ocr/id-reader/photo/faint-smear", test_faint_smear);
   return g_test_run ();
 }
