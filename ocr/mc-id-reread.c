@@ -16,7 +16,29 @@
  * over the whole card, and a date read enlarged as digits and '/' only
  * gets what the sparse pass misread beyond parsing. */
 
-/* The lines of @v alone, each framed in white and scaled by @scale;
+/* @grey (one line cut from a card) in a margin of its own paper: a white
+ * margin around a tinted card's line pulls Tesseract's global threshold
+ * up, and thin strokes break ("25/02/2001" read "28/02/2001" on a pale
+ * blue-grey card that read right without the margin). The paper is the
+ * line's bright majority, the print being a minority of a line's area. */
+static gboolean
+frame_on_paper (VipsImage  *grey,
+                VipsImage **framed)
+{
+  VipsArrayDouble *paper;
+  int level = 255, status;
+
+  if (vips_percent (grey, 75.0, &level, NULL) != 0)
+    return FALSE;
+  paper = vips_array_double_newv (1, (double) level);
+  status = vips_embed (grey, framed, 12, 12, vips_image_get_width (grey) + 24,
+                       vips_image_get_height (grey) + 24,
+                       "extend", VIPS_EXTEND_BACKGROUND, "background", paper, NULL);
+  vips_area_unref (VIPS_AREA (paper));
+  return status == 0;
+}
+
+/* The lines of @v alone, each framed in its paper and scaled by @scale;
  * @above: how much of a line's height to take above its box; @words, if
  * not NULL, gets each word read (McIdWordRead). */
 static gboolean
@@ -38,6 +60,7 @@ read_lines (McOcrPool           *pool,
   for (guint b = 0; b < v->n_boxes; b++)
     {
       g_autoptr(VipsImage) line = NULL;
+      g_autoptr(VipsImage) grey = NULL;
       g_autoptr(VipsImage) framed = NULL;
       g_autoptr(VipsImage) scaled = NULL;
       g_autoptr(McOcrResult) result = NULL;
@@ -52,8 +75,8 @@ read_lines (McOcrPool           *pool,
 
       if (x1 - x0 < 8 || y1 - y0 < 8 ||
           vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
-          vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
-                      "extend", VIPS_EXTEND_WHITE, NULL) != 0 ||
+          mc_vips_grey8 (line, &grey) != 0 ||
+          !frame_on_paper (grey, &framed) ||
           (scale != 1.0 ? vips_resize (framed, &scaled, scale, NULL)
                         : vips_copy (framed, &scaled, NULL)) != 0)
         {
