@@ -120,6 +120,29 @@ digits_of (const char *text)
   return g_string_free (d, FALSE);
 }
 
+/* Whether field @f as read disagrees with what the number read on the same
+ * card says of it: its digits 4 to 6 give the century, the sex and the
+ * year of birth, in the card's largest type. One of the two is misread;
+ * the value is read again however sure its first reading was. */
+static gboolean
+disagrees_with_number (const McIdOcrFields *fields,
+                       McIdField            f)
+{
+  const char *number = fields->fields[MC_ID_FIELD_ID_NUMBER].value;
+  const char *value = fields->fields[f].value;
+  GDate birth;
+
+  if (number == NULL || value == NULL || !mc_id_number_decode (number, NULL, NULL, NULL))
+    return FALSE;
+  if (f == MC_ID_FIELD_DATE_OF_BIRTH)
+    return mc_id_date_parse_iso (value, &birth) &&
+           (mc_id_number_check (number, &birth, MC_SEX_UNKNOWN) &
+            (MC_ID_NUMBER_CENTURY_MISMATCH | MC_ID_NUMBER_YEAR_MISMATCH)) != 0;
+  if (f == MC_ID_FIELD_SEX)
+    return (mc_id_number_check (number, NULL, mc_sex_parse (value)) & MC_ID_NUMBER_SEX_MISMATCH) != 0;
+  return FALSE;
+}
+
 /* A date read again enlarged, as digits and '/' only (a '/' read as 'l' or
  * 'I' spoils the first reading, a '1' lost beside a '/' changes the day).
  * Readings that saw the same digits agree; two dates that differ leave the
@@ -129,6 +152,7 @@ reread_date (McOcrPool      *pool,
              VipsImage      *card,
              McIdOcrFields  *fields,
              McIdField       f,
+             gboolean        doubted,
              GCancellable   *cancellable,
              GError        **error)
 {
@@ -147,7 +171,7 @@ reread_date (McOcrPool      *pool,
   double conf;
 
   /* A clear first reading is left alone: the time goes to doubtful ones. */
-  if (v->value != NULL && v->confidence >= 0.9)
+  if (v->value != NULL && v->confidence >= 0.9 && !doubted)
     return TRUE;
   if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, NULL, cancellable, error))
     return FALSE;
@@ -377,17 +401,20 @@ mc_id_fields_reread (McOcrPool     *pool,
       McIdOcrValue *v = &fields->fields[f];
       g_autoptr(GString) text = NULL;
       g_autofree char *again = NULL;
+      gboolean doubted;
       double conf;
 
       if (!(mask & (1u << f)) || v->n_boxes == 0)
         continue;
+      doubted = disagrees_with_number (fields, f);
       /* A clear first reading of a short value is left alone (not the
        * number: its digits past the sixth have no check of their own). */
-      if ((mc_id_field_is_date (f) || f == MC_ID_FIELD_SEX) && v->value != NULL && v->confidence >= 0.9)
+      if ((mc_id_field_is_date (f) || f == MC_ID_FIELD_SEX) && v->value != NULL && v->confidence >= 0.9 &&
+          !doubted)
         continue;
       if (mc_id_field_is_date (f))
         {
-          if (!reread_date (pool, card, fields, f, cancellable, error))
+          if (!reread_date (pool, card, fields, f, doubted, cancellable, error))
             return FALSE;
           continue;
         }

@@ -267,6 +267,51 @@ test_name_word_into_label_line (void)
   g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "THÁI BÍCH HOÀI THỨ");
 }
 
+/* A date of birth read surely but against the number: the number's digits
+ * 4 to 6 code 1951, the date read "16/07/1961". One of them is misread, so
+ * the date is read again however sure its first reading was; where the
+ * number agrees, a sure date is left alone (the time goes to doubtful
+ * ones). */
+static void
+test_birth_against_number (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(VipsImage) card = NULL;
+  int x = 560, y = 455, w, h;
+  static const struct {
+    const char *number;
+    const char *expected;
+  } cases[] = {
+    { "036151936065", "1951-07-16" },   /* codes 1951: read again */
+    { "036161936065", "1961-07-16" },   /* codes 1961: left as read */
+  };
+
+  card = mc_test_id_card_with ("<b>16/07/1951</b>", "DejaVu Sans 11", x, y, &w, &h);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(McIdOcrFields) fields = mc_id_ocr_fields_new ();
+      g_autoptr(GError) error = NULL;
+      McIdOcrValue *v = &fields->fields[MC_ID_FIELD_DATE_OF_BIRTH];
+
+      fields->fields[MC_ID_FIELD_ID_NUMBER].value = g_strdup (cases[i].number);
+      fields->fields[MC_ID_FIELD_ID_NUMBER].confidence = 0.95;
+      v->value = g_strdup ("1961-07-16");
+      v->text = g_strdup ("16/07/1961");
+      v->confidence = 0.95;
+      v->boxes[0][0] = x;
+      v->boxes[0][1] = y;
+      v->boxes[0][2] = w;
+      v->boxes[0][3] = h;
+      v->n_boxes = 1;
+      g_assert_true (mc_id_fields_reread (pool, card, fields, 1u << MC_ID_FIELD_DATE_OF_BIRTH, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (v->value, ==, cases[i].expected);
+      if (i == 0)
+        /* Two readings, two dates: for the clerk to check. */
+        g_assert_cmpfloat (v->confidence, <=, 0.6);
+    }
+}
+
 /* A căn cước front in a serif font (idgen-tune-scan-01013, on the fresh
  * part of the tune split): the name's capitals stand twice as tall as the
  * labels, and Tesseract's box for "THÁI" ends half way, so the space to
@@ -447,6 +492,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-fields/name-marks-above-box", test_name_marks_above_box);
   g_test_add_func ("/ocr/id-fields/name-word-into-label-line", test_name_word_into_label_line);
   g_test_add_func ("/ocr/id-fields/name-wide-spaces", test_name_wide_spaces);
+  g_test_add_func ("/ocr/id-fields/birth-against-number", test_birth_against_number);
   g_test_add_func ("/ocr/id-fields/number-label-lost", test_number_label_lost);
   g_test_add_func ("/ocr/id-fields/name-chosen-by-mrz", test_name_chosen_by_mrz);
   return g_test_run ();
