@@ -120,18 +120,24 @@ digits_of (const char *text)
   return g_string_free (d, FALSE);
 }
 
-/* Whether field @f as read disagrees with what the number read on the same
- * card says of it: its digits 4 to 6 give the century, the sex and the
- * year of birth, in the card's largest type. One of the two is misread;
- * the value is read again however sure its first reading was. */
+/* Whether field @f as read disagrees with what the rest of the card says
+ * of it: the number's digits 4 to 6 give the century, the sex and the
+ * year of birth, in the card's largest type; a card expires on a
+ * birthday (the 14th, 25th, 40th or 60th). One of the two is misread; the
+ * value is read again however sure its first reading was. */
 static gboolean
-disagrees_with_number (const McIdOcrFields *fields,
-                       McIdField            f)
+disagrees_with_card (const McIdOcrFields *fields,
+                     McIdField            f)
 {
   const char *number = fields->fields[MC_ID_FIELD_ID_NUMBER].value;
   const char *value = fields->fields[f].value;
-  GDate birth;
+  GDate birth, expiry;
 
+  if (f == MC_ID_FIELD_DATE_OF_EXPIRY)
+    return value != NULL &&
+           mc_id_date_parse_iso (fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value, &birth) &&
+           mc_id_date_parse_iso (value, &expiry) &&
+           !mc_id_expiry_is_a_birthday (&birth, &expiry);
   if (number == NULL || value == NULL || !mc_id_number_decode (number, NULL, NULL, NULL))
     return FALSE;
   if (f == MC_ID_FIELD_DATE_OF_BIRTH)
@@ -406,7 +412,7 @@ mc_id_fields_reread (McOcrPool     *pool,
 
       if (!(mask & (1u << f)) || v->n_boxes == 0)
         continue;
-      doubted = disagrees_with_number (fields, f);
+      doubted = disagrees_with_card (fields, f);
       /* A clear first reading of a short value is left alone (not the
        * number: its digits past the sixth have no check of their own). */
       if ((mc_id_field_is_date (f) || f == MC_ID_FIELD_SEX) && v->value != NULL && v->confidence >= 0.9 &&

@@ -312,6 +312,36 @@ test_birth_against_number (void)
     }
 }
 
+/* An expiry read surely but on no birthday the card can expire on
+ * ("16/07/2037" for one born 16/07/1996): read again, it is the 40th
+ * birthday printed. */
+static void
+test_expiry_against_birth (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(VipsImage) card = NULL;
+  g_autoptr(McIdOcrFields) fields = mc_id_ocr_fields_new ();
+  g_autoptr(GError) error = NULL;
+  McIdOcrValue *v = &fields->fields[MC_ID_FIELD_DATE_OF_EXPIRY];
+  int x = 40, y = 560, w, h;
+
+  card = mc_test_id_card_with ("<b>16/07/2036</b>", "DejaVu Sans 9", x, y, &w, &h);
+  fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value = g_strdup ("1996-07-16");
+  fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].confidence = 0.95;
+  v->value = g_strdup ("2037-07-16");
+  v->text = g_strdup ("16/07/2037");
+  v->confidence = 0.95;
+  v->boxes[0][0] = x;
+  v->boxes[0][1] = y;
+  v->boxes[0][2] = w;
+  v->boxes[0][3] = h;
+  v->n_boxes = 1;
+  g_assert_true (mc_id_fields_reread (pool, card, fields, 1u << MC_ID_FIELD_DATE_OF_EXPIRY, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (v->value, ==, "2036-07-16");
+  g_assert_cmpfloat (v->confidence, <=, 0.6);
+}
+
 /* A căn cước front in a serif font (idgen-tune-scan-01013, on the fresh
  * part of the tune split): the name's capitals stand twice as tall as the
  * labels, and Tesseract's box for "THÁI" ends half way, so the space to
@@ -493,6 +523,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-fields/name-word-into-label-line", test_name_word_into_label_line);
   g_test_add_func ("/ocr/id-fields/name-wide-spaces", test_name_wide_spaces);
   g_test_add_func ("/ocr/id-fields/birth-against-number", test_birth_against_number);
+  g_test_add_func ("/ocr/id-fields/expiry-against-birth", test_expiry_against_birth);
   g_test_add_func ("/ocr/id-fields/number-label-lost", test_number_label_lost);
   g_test_add_func ("/ocr/id-fields/name-chosen-by-mrz", test_name_chosen_by_mrz);
   return g_test_run ();
