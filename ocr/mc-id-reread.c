@@ -20,7 +20,10 @@
  * margin around a tinted card's line pulls Tesseract's global threshold
  * up, and thin strokes break ("25/02/2001" read "28/02/2001" on a pale
  * blue-grey card that read right without the margin). The paper is the
- * line's bright majority, the print being a minority of a line's area. */
+ * line's bright majority, the print being a minority of a line's area.
+ * Only for digits: a name read so took a stray mark at its edge for a
+ * letter and a tone over a plain one (tune cards 00039, 00065), where
+ * in white it read right. */
 static gboolean
 frame_on_paper (VipsImage  *grey,
                 VipsImage **framed)
@@ -38,9 +41,10 @@ frame_on_paper (VipsImage  *grey,
   return status == 0;
 }
 
-/* The lines of @v alone, each framed in its paper and scaled by @scale;
- * @above: how much of a line's height to take above its box; @words, if
- * not NULL, gets each word read (McIdWordRead). */
+/* The lines of @v alone, each framed in white (@on_paper: in its own
+ * paper) and scaled by @scale; @above: how much of a line's height to
+ * take above its box; @words, if not NULL, gets each word read
+ * (McIdWordRead). */
 static gboolean
 read_lines (McOcrPool           *pool,
             VipsImage           *card,
@@ -48,6 +52,7 @@ read_lines (McOcrPool           *pool,
             const McOcrParams   *params,
             double               scale,
             double               above,
+            gboolean             on_paper,
             GString             *text,
             double              *confidence,
             GArray              *words,
@@ -75,8 +80,9 @@ read_lines (McOcrPool           *pool,
 
       if (x1 - x0 < 8 || y1 - y0 < 8 ||
           vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
-          mc_vips_grey8 (line, &grey) != 0 ||
-          !frame_on_paper (grey, &framed) ||
+          !(on_paper ? mc_vips_grey8 (line, &grey) == 0 && frame_on_paper (grey, &framed)
+                     : vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
+                                   "extend", VIPS_EXTEND_WHITE, NULL) == 0) ||
           (scale != 1.0 ? vips_resize (framed, &scaled, scale, NULL)
                         : vips_copy (framed, &scaled, NULL)) != 0)
         {
@@ -179,7 +185,7 @@ reread_date (McOcrPool      *pool,
   /* A clear first reading is left alone: the time goes to doubtful ones. */
   if (v->value != NULL && v->confidence >= 0.9 && !doubted)
     return TRUE;
-  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, NULL, cancellable, error))
+  if (!read_lines (pool, card, v, &params, 2.0, 0, TRUE, text, &conf, NULL, cancellable, error))
     return FALSE;
   first_digits = digits_of (v->text);
   again_digits = digits_of (text->str);
@@ -260,7 +266,7 @@ reread_name_marks (McOcrPool          *pool,
   g_autofree char *taller = NULL;
   double conf;
 
-  if (!read_lines (pool, card, v, params, 1.0, 0.35, text, &conf, NULL, cancellable, error))
+  if (!read_lines (pool, card, v, params, 1.0, 0.35, FALSE, text, &conf, NULL, cancellable, error))
     return FALSE;
   taller = mc_id_fields_parse_value (MC_ID_FIELD_FULL_NAME, text->str, fields, conf);
   if (taller == NULL)
@@ -370,7 +376,7 @@ reread_name_enlarged (McOcrPool      *pool,
 
   if (v->value == NULL || v->n_boxes == 0 || v->confidence >= 0.9)
     return TRUE;
-  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, words, cancellable, error))
+  if (!read_lines (pool, card, v, &params, 2.0, 0, FALSE, text, &conf, words, cancellable, error))
     return FALSE;
   mended = mc_id_name_marks_from_words (v->value, first, words, v->confidence);
   if (mended == NULL)
@@ -427,7 +433,7 @@ mc_id_fields_reread (McOcrPool     *pool,
       if (v->value == NULL && !mc_id_field_keeps_place (f))
         continue;
       text = g_string_new (NULL);
-      if (!read_lines (pool, card, v, &params, 1.0, 0, text, &conf,
+      if (!read_lines (pool, card, v, &params, 1.0, 0, FALSE, text, &conf,
                        f == MC_ID_FIELD_FULL_NAME ? name_words : NULL, cancellable, error))
         return FALSE;
 
