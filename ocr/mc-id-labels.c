@@ -244,8 +244,6 @@ tok_extent (McIdTok *t,
     }
 }
 
-/* Words → lines (by vertical centre, along the print's slope) → segments
- * (split at wide gaps). */
 /* How tall @w's print stands: its box's height, for a word of two
  * letters or digits or more (a slash's or a quote's box says nothing of
  * the print's size); 0 otherwise. */
@@ -259,6 +257,8 @@ print_height (const McOcrWord *w)
   return n >= 2 ? w->height : 0;
 }
 
+/* Words → lines (by vertical centre, along the print's slope) → segments
+ * (split at wide gaps). */
 GPtrArray *
 mc_id_segments_build (const McOcrWord *words,
                       guint            n,

@@ -602,10 +602,10 @@ plan_ways_up (Search  *s,
   return TRUE;
 }
 
-/* Whether the reading of one way up (@fields, and an MRZ the result did
- * not have before unless @had_mrz) shows a card; if so it joins the
- * result, and the first such way up is the one the text stands. */
-static gboolean
+/* The reading of one way up (@fields, and an MRZ the result did not have
+ * before unless @had_mrz) joins the result where it shows a card; the
+ * first such way up is the one the text stands. */
+static void
 keep_if_card (Search         *s,
               int             way,
               McIdOcrFields  *fields,
@@ -616,14 +616,13 @@ keep_if_card (Search         *s,
   /* Labels count only beside something a card alone prints: a form
    * asks for a name and a date of birth too. */
   if (!((fields->n_labels >= 2 && fields->n_card_marks >= 1) || (result->have_mrz && !had_mrz)))
-    return FALSE;
+    return;
   mc_id_ocr_fields_absorb (result->fields, fields);
   if (s->found_at < 0)
     {
       s->found_at = way;
       result->rotation = way;
     }
-  return TRUE;
 }
 
 /* Where no way up showed a card though one of them (@way) held text: the
