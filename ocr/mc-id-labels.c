@@ -244,6 +244,19 @@ tok_extent (McIdTok *t,
     }
 }
 
+/* How tall @w's print stands: its box's height, for a word of two
+ * letters or digits or more (a slash's or a quote's box says nothing of
+ * the print's size); 0 otherwise. */
+static int
+print_height (const McOcrWord *w)
+{
+  guint n = 0;
+
+  for (const char *p = w->text; *p && n < 2; p = g_utf8_next_char (p))
+    n += g_unichar_isalnum (g_utf8_get_char (p));
+  return n >= 2 ? w->height : 0;
+}
+
 /* Words → lines (by vertical centre, along the print's slope) → segments
  * (split at wide gaps). */
 GPtrArray *
@@ -280,7 +293,7 @@ mc_id_segments_build (const McOcrWord *words,
       double cy = ((McIdTok *) toks->pdata[i])->cy;
       double sum = 0;
       McIdSegment *seg = NULL;
-      int last_right = 0;
+      int last_right = 0, last_h = 0;
 
       while (i < toks->len && ((McIdTok *) toks->pdata[i])->cy - cy < 0.5 * line_h)
         {
@@ -295,7 +308,10 @@ mc_id_segments_build (const McOcrWord *words,
           McIdTok *t = line->pdata[k];
           const McOcrWord *w = t->word;
 
-          if (seg == NULL || w->left - last_right > 2.5 * line_h)
+          /* Words part at a gap wider than their print's spaces: the
+           * card's small print sets the measure, but between two words
+           * of large print (a name in capitals) spaces are wider. */
+          if (seg == NULL || w->left - last_right > 2.5 * MAX (line_h, MIN (last_h, print_height (w))))
             {
               seg = g_new0 (McIdSegment, 1);
               seg->toks = g_ptr_array_new_with_free_func (tok_free);
@@ -309,6 +325,7 @@ mc_id_segments_build (const McOcrWord *words,
           seg->top = MIN (seg->top, t->top);
           seg->bottom = MAX (seg->bottom, t->bottom);
           last_right = w->left + w->width;
+          last_h = print_height (w);
         }
     }
   g_ptr_array_sort (segments, compare_seg);

@@ -16,9 +16,35 @@
  * over the whole card, and a date read enlarged as digits and '/' only
  * gets what the sparse pass misread beyond parsing. */
 
-/* The lines of @v alone, each framed in white and scaled by @scale;
- * @above: how much of a line's height to take above its box; @words, if
- * not NULL, gets each word read (McIdWordRead). */
+/* @grey (one line cut from a card) in a margin of its own paper: a white
+ * margin around a tinted card's line pulls Tesseract's global threshold
+ * up, and thin strokes break ("25/02/2001" read "28/02/2001" on a pale
+ * blue-grey card that read right without the margin). The paper is the
+ * line's bright majority, the print being a minority of a line's area.
+ * Only for digits: a name read so took a stray mark at its edge for a
+ * letter and a tone over a plain one (tune cards 00039, 00065), where
+ * in white it read right. */
+static gboolean
+frame_on_paper (VipsImage  *grey,
+                VipsImage **framed)
+{
+  VipsArrayDouble *paper;
+  int level = 255, status;
+
+  if (vips_percent (grey, 75.0, &level, NULL) != 0)
+    return FALSE;
+  paper = vips_array_double_newv (1, (double) level);
+  status = vips_embed (grey, framed, 12, 12, vips_image_get_width (grey) + 24,
+                       vips_image_get_height (grey) + 24,
+                       "extend", VIPS_EXTEND_BACKGROUND, "background", paper, NULL);
+  vips_area_unref (VIPS_AREA (paper));
+  return status == 0;
+}
+
+/* The lines of @v alone, each framed in white (@on_paper: in its own
+ * paper) and scaled by @scale; @above: how much of a line's height to
+ * take above its box; @words, if not NULL, gets each word read
+ * (McIdWordRead). */
 static gboolean
 read_lines (McOcrPool           *pool,
             VipsImage           *card,
@@ -26,6 +52,7 @@ read_lines (McOcrPool           *pool,
             const McOcrParams   *params,
             double               scale,
             double               above,
+            gboolean             on_paper,
             GString             *text,
             double              *confidence,
             GArray              *words,
@@ -38,6 +65,7 @@ read_lines (McOcrPool           *pool,
   for (guint b = 0; b < v->n_boxes; b++)
     {
       g_autoptr(VipsImage) line = NULL;
+      g_autoptr(VipsImage) grey = NULL;
       g_autoptr(VipsImage) framed = NULL;
       g_autoptr(VipsImage) scaled = NULL;
       g_autoptr(McOcrResult) result = NULL;
@@ -52,8 +80,9 @@ read_lines (McOcrPool           *pool,
 
       if (x1 - x0 < 8 || y1 - y0 < 8 ||
           vips_extract_area (card, &line, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
-          vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
-                      "extend", VIPS_EXTEND_WHITE, NULL) != 0 ||
+          !(on_paper ? mc_vips_grey8 (line, &grey) == 0 && frame_on_paper (grey, &framed)
+                     : vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
+                                   "extend", VIPS_EXTEND_WHITE, NULL) == 0) ||
           (scale != 1.0 ? vips_resize (framed, &scaled, scale, NULL)
                         : vips_copy (framed, &scaled, NULL)) != 0)
         {
@@ -97,6 +126,35 @@ digits_of (const char *text)
   return g_string_free (d, FALSE);
 }
 
+/* Whether field @f as read disagrees with what the rest of the card says
+ * of it: the number's digits 4 to 6 give the century, the sex and the
+ * year of birth, in the card's largest type; a card expires on a
+ * birthday (the 14th, 25th, 40th or 60th). One of the two is misread; the
+ * value is read again however sure its first reading was. */
+static gboolean
+disagrees_with_card (const McIdOcrFields *fields,
+                     McIdField            f)
+{
+  const char *number = fields->fields[MC_ID_FIELD_ID_NUMBER].value;
+  const char *value = fields->fields[f].value;
+  GDate birth, expiry;
+
+  if (f == MC_ID_FIELD_DATE_OF_EXPIRY)
+    return value != NULL &&
+           mc_id_date_parse_iso (fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value, &birth) &&
+           mc_id_date_parse_iso (value, &expiry) &&
+           !mc_id_expiry_is_a_birthday (&birth, &expiry);
+  if (number == NULL || value == NULL || !mc_id_number_decode (number, NULL, NULL, NULL))
+    return FALSE;
+  if (f == MC_ID_FIELD_DATE_OF_BIRTH)
+    return mc_id_date_parse_iso (value, &birth) &&
+           (mc_id_number_check (number, &birth, MC_SEX_UNKNOWN) &
+            (MC_ID_NUMBER_CENTURY_MISMATCH | MC_ID_NUMBER_YEAR_MISMATCH)) != 0;
+  if (f == MC_ID_FIELD_SEX)
+    return (mc_id_number_check (number, NULL, mc_sex_parse (value)) & MC_ID_NUMBER_SEX_MISMATCH) != 0;
+  return FALSE;
+}
+
 /* A date read again enlarged, as digits and '/' only (a '/' read as 'l' or
  * 'I' spoils the first reading, a '1' lost beside a '/' changes the day).
  * Readings that saw the same digits agree; two dates that differ leave the
@@ -106,6 +164,7 @@ reread_date (McOcrPool      *pool,
              VipsImage      *card,
              McIdOcrFields  *fields,
              McIdField       f,
+             gboolean        doubted,
              GCancellable   *cancellable,
              GError        **error)
 {
@@ -124,9 +183,9 @@ reread_date (McOcrPool      *pool,
   double conf;
 
   /* A clear first reading is left alone: the time goes to doubtful ones. */
-  if (v->value != NULL && v->confidence >= 0.9)
+  if (v->value != NULL && v->confidence >= 0.9 && !doubted)
     return TRUE;
-  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, NULL, cancellable, error))
+  if (!read_lines (pool, card, v, &params, 2.0, 0, TRUE, text, &conf, NULL, cancellable, error))
     return FALSE;
   first_digits = digits_of (v->text);
   again_digits = digits_of (text->str);
@@ -207,7 +266,7 @@ reread_name_marks (McOcrPool          *pool,
   g_autofree char *taller = NULL;
   double conf;
 
-  if (!read_lines (pool, card, v, params, 1.0, 0.35, text, &conf, NULL, cancellable, error))
+  if (!read_lines (pool, card, v, params, 1.0, 0.35, FALSE, text, &conf, NULL, cancellable, error))
     return FALSE;
   taller = mc_id_fields_parse_value (MC_ID_FIELD_FULL_NAME, text->str, fields, conf);
   if (taller == NULL)
@@ -317,7 +376,7 @@ reread_name_enlarged (McOcrPool      *pool,
 
   if (v->value == NULL || v->n_boxes == 0 || v->confidence >= 0.9)
     return TRUE;
-  if (!read_lines (pool, card, v, &params, 2.0, 0, text, &conf, words, cancellable, error))
+  if (!read_lines (pool, card, v, &params, 2.0, 0, FALSE, text, &conf, words, cancellable, error))
     return FALSE;
   mended = mc_id_name_marks_from_words (v->value, first, words, v->confidence);
   if (mended == NULL)
@@ -354,24 +413,27 @@ mc_id_fields_reread (McOcrPool     *pool,
       McIdOcrValue *v = &fields->fields[f];
       g_autoptr(GString) text = NULL;
       g_autofree char *again = NULL;
+      gboolean doubted;
       double conf;
 
       if (!(mask & (1u << f)) || v->n_boxes == 0)
         continue;
+      doubted = disagrees_with_card (fields, f);
       /* A clear first reading of a short value is left alone (not the
        * number: its digits past the sixth have no check of their own). */
-      if ((mc_id_field_is_date (f) || f == MC_ID_FIELD_SEX) && v->value != NULL && v->confidence >= 0.9)
+      if ((mc_id_field_is_date (f) || f == MC_ID_FIELD_SEX) && v->value != NULL && v->confidence >= 0.9 &&
+          !doubted)
         continue;
       if (mc_id_field_is_date (f))
         {
-          if (!reread_date (pool, card, fields, f, cancellable, error))
+          if (!reread_date (pool, card, fields, f, doubted, cancellable, error))
             return FALSE;
           continue;
         }
       if (v->value == NULL && !mc_id_field_keeps_place (f))
         continue;
       text = g_string_new (NULL);
-      if (!read_lines (pool, card, v, &params, 1.0, 0, text, &conf,
+      if (!read_lines (pool, card, v, &params, 1.0, 0, FALSE, text, &conf,
                        f == MC_ID_FIELD_FULL_NAME ? name_words : NULL, cancellable, error))
         return FALSE;
 

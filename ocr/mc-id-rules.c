@@ -309,6 +309,27 @@ mc_id_expected_expiry (McCardType   card_type,
   return TRUE;
 }
 
+gboolean
+mc_id_expiry_is_a_birthday (const GDate *birth,
+                            const GDate *expiry)
+{
+  static const int ages[] = { 14, 25, 40, 60 };
+
+  g_return_val_if_fail (birth != NULL && expiry != NULL, FALSE);
+
+  if (!g_date_valid (birth) || !g_date_valid (expiry))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (ages); i++)
+    {
+      GDate birthday;
+
+      birthday_at (birth, ages[i], &birthday);
+      if (g_date_compare (&birthday, expiry) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 McSex
 mc_sex_parse (const char *text)
 {

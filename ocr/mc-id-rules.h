@@ -51,6 +51,10 @@ gboolean     mc_id_expected_expiry       (McCardType   card_type,
                                           const GDate *issue,
                                           GDate       *expiry,
                                           gboolean    *no_expiry);
+/* Whether @expiry is a birthday at one of the ages a card expires at
+ * (14, 25, 40 or 60): every CCCD and căn cước expiry is. */
+gboolean     mc_id_expiry_is_a_birthday  (const GDate *birth,
+                                          const GDate *expiry);
 
 McSex        mc_sex_parse                (const char  *text);
 const char  *mc_sex_to_string            (McSex        sex);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mc-id-error.h"
+#include "mc-id-level.h"
 #include "mc-id-rules.h"
 #include "mc-id-search.h"
 #include "mc-mrz-find.h"
@@ -601,6 +602,61 @@ plan_ways_up (Search  *s,
   return TRUE;
 }
 
+/* The reading of one way up (@fields, and an MRZ the result did not have
+ * before unless @had_mrz) joins the result where it shows a card; the
+ * first such way up is the one the text stands. */
+static void
+keep_if_card (Search         *s,
+              int             way,
+              McIdOcrFields  *fields,
+              gboolean        had_mrz)
+{
+  McIdSearchResult *result = s->result;
+
+  /* Labels count only beside something a card alone prints: a form
+   * asks for a name and a date of birth too. */
+  if (!((fields->n_labels >= 2 && fields->n_card_marks >= 1) || (result->have_mrz && !had_mrz)))
+    return;
+  mc_id_ocr_fields_absorb (result->fields, fields);
+  if (s->found_at < 0)
+    {
+      s->found_at = way;
+      result->rotation = way;
+    }
+}
+
+/* Where no way up showed a card though one of them (@way) held text: the
+ * image read again that way with its lines levelled. Tesseract reads a
+ * line turned a few degrees in pieces and loses its small print (a card
+ * lying askew on the glass, whose outline the finder did not close); a
+ * level image reads as before, so only a turned one is read again. */
+static gboolean
+read_levelled (Search   *s,
+               int       way,
+               GError  **error)
+{
+  g_autoptr(McIdOcrFields) fields = NULL;
+  VipsImage *level = g_object_ref (s->grey);
+  double angle = mc_id_level_lines (&level);
+  gboolean had_mrz = s->result->have_mrz;
+  int n_words;
+
+  if (angle == 0)
+    {
+      g_object_unref (level);
+      return TRUE;
+    }
+  g_object_unref (s->grey);
+  s->grey = level;
+  n_words = read_turned (s, way, &fields, error);
+  if (n_words < 0)
+    return FALSE;
+  g_debug ("whole image levelled by %.1f°, turned %d°: %d words, %u labels, mrz %s", angle, way, n_words,
+           fields->n_labels, s->result->have_mrz ? "yes" : "no");
+  keep_if_card (s, way, fields, had_mrz);
+  return TRUE;
+}
+
 /* Reads each way up in @order until the labels or an MRZ show how the
  * text stands and what more there is to read. */
 static gboolean
@@ -609,7 +665,7 @@ read_ways_up (Search     *s,
               GError    **error)
 {
   McIdSearchResult *result = s->result;
-  int words_seen = 0;
+  int words_seen = 0, most_words = 0, wordiest = -1;
 
   for (guint i = 0; i < 4; i++)
     {
@@ -627,18 +683,13 @@ read_ways_up (Search     *s,
       g_debug ("whole image %d × %d turned %d°: %d words, %u labels, mrz %s",
                vips_image_get_width (s->grey), vips_image_get_height (s->grey), order[i], n_words,
                fields->n_labels, result->have_mrz ? "yes" : "no");
-      /* Labels count only beside something a card alone prints: a form
-       * asks for a name and a date of birth too. */
-      if ((fields->n_labels >= 2 && fields->n_card_marks >= 1) || (result->have_mrz && !had_mrz))
-        {
-          mc_id_ocr_fields_absorb (result->fields, fields);
-          if (s->found_at < 0)
-            {
-              s->found_at = order[i];
-              result->rotation = order[i];
-            }
-        }
+      keep_if_card (s, order[i], fields, had_mrz);
       words_seen += n_words;
+      if (n_words > most_words)
+        {
+          most_words = n_words;
+          wordiest = order[i];
+        }
       if (s->found_at >= 0 && result->have_mrz && (s->strip || result->fields->n_labels >= 3))
         break;
       /* The opposite way up is read for the other side of a card laid
@@ -653,6 +704,8 @@ read_ways_up (Search     *s,
       if (s->found_at < 0 && i == 1 && words_seen < MIN_WORDS)
         break;
     }
+  if (s->found_at < 0 && most_words >= MIN_WORDS && !s->strip)
+    return read_levelled (s, wordiest, error);
   return TRUE;
 }
 

@@ -292,6 +292,35 @@ test_expiry_by_rule (void)
   g_assert_true (has_warning (old, "expiry-computed"));
 }
 
+/* A card expires on a birthday, at 14, 25, 40 or 60; born on 29 February,
+ * on the 28th in a common year. */
+static void
+test_expiry_is_a_birthday (void)
+{
+  static const struct {
+    const char *birth, *expiry;
+    gboolean    is;
+  } cases[] = {
+    { "1996-03-23", "2036-03-23", TRUE },
+    { "1996-03-23", "2021-03-23", TRUE },
+    { "2012-05-01", "2026-05-01", TRUE },
+    { "1970-12-31", "2030-12-31", TRUE },
+    { "2000-02-29", "2025-02-28", TRUE },
+    { "1996-03-23", "2036-03-28", FALSE },   /* a digit of the day misread */
+    { "1996-03-23", "2086-03-23", FALSE },   /* of the year */
+    { "1996-03-23", "2030-03-23", FALSE },   /* no such age */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GDate birth, expiry;
+
+      g_assert_true (mc_id_date_parse_iso (cases[i].birth, &birth));
+      g_assert_true (mc_id_date_parse_iso (cases[i].expiry, &expiry));
+      g_assert_cmpint (mc_id_expiry_is_a_birthday (&birth, &expiry), ==, cases[i].is);
+    }
+}
+
 /* The label under the photo misread beyond recognition ("( lá trị đến:",
  * idgen-tune-scan-00059), a wrong reading beside it: of the dates the
  * print gave, the one the rule predicts is the expiry. */
@@ -392,6 +421,7 @@ main (int   argc,
   g_test_add_func ("/ocr/id-dates/date-reread", test_date_reread);
   g_test_add_func ("/ocr/id-dates/sex-reread", test_sex_reread);
   g_test_add_func ("/ocr/id-dates/expiry-by-rule", test_expiry_by_rule);
+  g_test_add_func ("/ocr/id-dates/expiry-is-a-birthday", test_expiry_is_a_birthday);
   g_test_add_func ("/ocr/id-dates/disagreeing-candidates", test_disagreeing_candidates);
   g_test_add_func ("/ocr/id-dates/birth-year-by-number", test_birth_year_by_number);
   return g_test_run ();

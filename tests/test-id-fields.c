@@ -267,6 +267,143 @@ test_name_word_into_label_line (void)
   g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "THÁI BÍCH HOÀI THỨ");
 }
 
+/* A date of birth read surely but against the number: the number's digits
+ * 4 to 6 code 1951, the date read "16/07/1961". One of them is misread, so
+ * the date is read again however sure its first reading was; where the
+ * number agrees, a sure date is left alone (the time goes to doubtful
+ * ones). */
+static void
+test_birth_against_number (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(VipsImage) card = NULL;
+  int x = 560, y = 455, w, h;
+  static const struct {
+    const char *number;
+    const char *expected;
+  } cases[] = {
+    { "036151936065", "1951-07-16" },   /* codes 1951: read again */
+    { "036161936065", "1961-07-16" },   /* codes 1961: left as read */
+  };
+
+  card = mc_test_id_card_with ("<b>16/07/1951</b>", "DejaVu Sans 11", x, y, &w, &h);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(McIdOcrFields) fields = mc_id_ocr_fields_new ();
+      g_autoptr(GError) error = NULL;
+      McIdOcrValue *v = &fields->fields[MC_ID_FIELD_DATE_OF_BIRTH];
+
+      fields->fields[MC_ID_FIELD_ID_NUMBER].value = g_strdup (cases[i].number);
+      fields->fields[MC_ID_FIELD_ID_NUMBER].confidence = 0.95;
+      v->value = g_strdup ("1961-07-16");
+      v->text = g_strdup ("16/07/1961");
+      v->confidence = 0.95;
+      v->boxes[0][0] = x;
+      v->boxes[0][1] = y;
+      v->boxes[0][2] = w;
+      v->boxes[0][3] = h;
+      v->n_boxes = 1;
+      g_assert_true (mc_id_fields_reread (pool, card, fields, 1u << MC_ID_FIELD_DATE_OF_BIRTH, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (v->value, ==, cases[i].expected);
+      if (i == 0)
+        /* Two readings, two dates: for the clerk to check. */
+        g_assert_cmpfloat (v->confidence, <=, 0.6);
+    }
+}
+
+/* An expiry read surely but on no birthday the card can expire on
+ * ("16/07/2037" for one born 16/07/1996): read again, it is the 40th
+ * birthday printed. */
+static void
+test_expiry_against_birth (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(VipsImage) card = NULL;
+  g_autoptr(McIdOcrFields) fields = mc_id_ocr_fields_new ();
+  g_autoptr(GError) error = NULL;
+  McIdOcrValue *v = &fields->fields[MC_ID_FIELD_DATE_OF_EXPIRY];
+  int x = 40, y = 560, w, h;
+
+  card = mc_test_id_card_with ("<b>16/07/2036</b>", "DejaVu Sans 9", x, y, &w, &h);
+  fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].value = g_strdup ("1996-07-16");
+  fields->fields[MC_ID_FIELD_DATE_OF_BIRTH].confidence = 0.95;
+  v->value = g_strdup ("2037-07-16");
+  v->text = g_strdup ("16/07/2037");
+  v->confidence = 0.95;
+  v->boxes[0][0] = x;
+  v->boxes[0][1] = y;
+  v->boxes[0][2] = w;
+  v->boxes[0][3] = h;
+  v->n_boxes = 1;
+  g_assert_true (mc_id_fields_reread (pool, card, fields, 1u << MC_ID_FIELD_DATE_OF_EXPIRY, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (v->value, ==, "2036-07-16");
+  g_assert_cmpfloat (v->confidence, <=, 0.6);
+}
+
+/* A căn cước front in a serif font (idgen-tune-scan-01013, on the fresh
+ * part of the tune split): the name's capitals stand twice as tall as the
+ * labels, and Tesseract's box for "THÁI" ends half way, so the space to
+ * "NGỌC" looked like the gap between two columns of small print and the
+ * family name was left out ("NGỌC TRANG"). */
+static void
+test_name_wide_spaces (void)
+{
+  static const W front[] = {
+      { "Số", 305, 288, 18, 10, 0.97, 305, 298, 323, 298 },
+      { "định", 330, 287, 31, 12, 0.93, 330, 298, 361, 299 },
+      { "đanh", 369, 287, 34, 12, 0.84, 369, 299, 403, 299 },
+      { "cá", 410, 292, 15, 7, 0.97, 410, 299, 425, 299 },
+      { "nhân", 432, 287, 34, 12, 0.93, 432, 299, 466, 299 },
+      { "/", 471, 283, 8, 24, 0.92, 471, 299, 479, 299 },
+      { "Personal", 485, 287, 59, 12, 0.92, 485, 299, 544, 298 },
+      { "iđentification", 551, 288, 94, 11, 0.74, 551, 298, 645, 299 },
+      { "numhber", 651, 288, 52, 11, 0.07, 651, 299, 703, 299 },
+      { "046197010209", 344, 317, 252, 29, 0.96, 344, 346, 596, 346 },
+      { "Họ.", 307, 379, 21, 12, 0.88, 307, 391, 328, 390 },
+      { "chữ", 340, 379, 26, 12, 0.97, 340, 390, 366, 391 },
+      { "ly4=", 373, 379, 31, 27, 0.05, 373, 391, 404, 391 },
+      { "và", 412, 383, 14, 8, 0.96, 412, 391, 426, 391 },
+      { "tên", 434, 382, 20, 9, 0.97, 434, 391, 454, 391 },
+      { "khai", 463, 379, 29, 12, 0.97, 463, 391, 492, 391 },
+      { "sinh", 500, 379, 28, 12, 0.93, 500, 391, 528, 391 },
+      { "/", 534, 375, 6, 24, 0.93, 534, 391, 540, 391 },
+      { "Full", 547, 379, 25, 12, 0.92, 547, 391, 572, 391 },
+      { "name", 579, 383, 36, 8, 0.96, 579, 391, 615, 391 },
+      { "THÁI", 325, 406, 45, 23, 0.93, 325, 429, 370, 429 },
+      { "NGỌC", 417, 406, 96, 29, 0.92, 417, 429, 513, 429 },
+      { "TRANG", 523, 406, 115, 24, 0.96, 523, 429, 638, 429 },
+      { "Ngày,", 301, 462, 35, 17, 0.95, 301, 474, 336, 474 },
+      { "tháng,", 350, 463, 36, 12, 0.91, 350, 474, 386, 474 },
+      { "năm", 404, 466, 22, 8, 0.97, 404, 474, 426, 474 },
+      { "sinh", 434, 463, 33, 11, 0.89, 434, 474, 467, 474 },
+      { "/", 473, 451, 9, 33, 0.89, 473, 474, 482, 474 },
+      { "Date", 486, 463, 50, 12, 0.93, 486, 474, 536, 474 },
+      { "of", 525, 451, 14, 33, 0.94, 525, 474, 539, 474 },
+      { "birth:", 545, 463, 36, 12, 0.90, 545, 474, 581, 474 },
+      { "20/07/1997", 594, 455, 124, 21, 0.93, 594, 476, 718, 476 },
+      /* Small print keeps its columns: the sex and the nationality on one
+       * line are two values. */
+      { "Giới", 301, 503, 29, 12, 0.95, 301, 515, 330, 515 },
+      { "tính", 336, 503, 29, 12, 0.95, 336, 515, 365, 515 },
+      { "/", 371, 499, 6, 24, 0.93, 371, 515, 377, 515 },
+      { "Sex:", 383, 503, 30, 12, 0.93, 383, 515, 413, 515 },
+      { "Nữ", 428, 496, 35, 20, 0.90, 428, 516, 463, 516 },
+      { "Quốc", 618, 500, 36, 15, 0.95, 618, 515, 654, 515 },
+      { "tịch", 660, 500, 28, 15, 0.95, 660, 515, 688, 515 },
+      { "/", 694, 499, 6, 24, 0.93, 694, 515, 700, 515 },
+      { "Nationality:", 705, 503, 84, 12, 0.93, 705, 515, 789, 515 },
+      { "Việt", 807, 494, 45, 21, 0.95, 807, 515, 852, 515 },
+      { "Nam", 860, 494, 55, 21, 0.95, 860, 515, 915, 515 },
+  };
+  g_autoptr(McIdOcrFields) fields = mc_test_id_extract (front, G_N_ELEMENTS (front), 0);
+
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_FULL_NAME].value, ==, "THÁI NGỌC TRANG");
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_SEX].value, ==, "Nữ");
+  g_assert_cmpstr (fields->fields[MC_ID_FIELD_NATIONALITY].value, ==, "Việt Nam");
+}
+
 /* A chip CCCD lying 3° off on the glass, its QR not decoded, read from the
  * whole image (idgen-tune-scan-01090, on the fresh part of the tune
  * split): "Số / No." read as "ss;xo:", so no label gave the number, and
@@ -384,6 +521,9 @@ main (int   argc,
   g_test_add_func ("/ocr/id-fields/tilted-lines", test_tilted_lines);
   g_test_add_func ("/ocr/id-fields/name-marks-above-box", test_name_marks_above_box);
   g_test_add_func ("/ocr/id-fields/name-word-into-label-line", test_name_word_into_label_line);
+  g_test_add_func ("/ocr/id-fields/name-wide-spaces", test_name_wide_spaces);
+  g_test_add_func ("/ocr/id-fields/birth-against-number", test_birth_against_number);
+  g_test_add_func ("/ocr/id-fields/expiry-against-birth", test_expiry_against_birth);
   g_test_add_func ("/ocr/id-fields/number-label-lost", test_number_label_lost);
   g_test_add_func ("/ocr/id-fields/name-chosen-by-mrz", test_name_chosen_by_mrz);
   return g_test_run ();
