@@ -337,9 +337,7 @@ mc_id_read_letter_choices (McOcrPool     *pool,
   if (mc_vips_grey8 (line, &grey) != 0 ||
       (pixels = vips_image_write_to_memory (grey, &size)) == NULL)
     {
-      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                   _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
-      vips_error_clear ();
+      mc_id_error_from_vips (error);
       return NULL;
     }
   lr.grey = grey;

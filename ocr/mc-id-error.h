@@ -19,6 +19,7 @@ typedef enum {
   MC_ID_ERROR_BAD_RECORD,     /* a stored identity record is malformed */
 } McIdError;
 
-GQuark mc_id_error_quark (void);
+GQuark   mc_id_error_quark     (void);
+gboolean mc_id_error_from_vips (GError **error);
 
 G_END_DECLS

@@ -457,9 +457,7 @@ mc_id_fields_read (McOcrPool    *pool,
     return g_steal_pointer (&fields);
   if (vips_extract_area (card, &region, 0, y0, vips_image_get_width (card), y1 - y0, NULL) != 0)
     {
-      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                   _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
-      vips_error_clear ();
+      mc_id_error_from_vips (error);
       return NULL;
     }
   result = mc_ocr_pool_recognize (pool, region, &params, cancellable, error);

@@ -300,9 +300,7 @@ sharpen_enlarged (McCardCrop  *crop,
   return TRUE;
 
 failed:
-  g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-               _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
-  vips_error_clear ();
+  mc_id_error_from_vips (error);
   return FALSE;
 }
 
@@ -564,9 +562,7 @@ search_rest (Reading         *r,
   if (vips_extract_area (image, &cut, rest->left, rest->top, rest->width, rest->height, NULL) != 0 ||
       vips_copy (cut, &part, "xres", header_dpi / 25.4, "yres", header_dpi / 25.4, NULL) != 0)
     {
-      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                   _("The image could not be prepared for reading: %s"), vips_error_buffer ());
-      vips_error_clear ();
+      mc_id_error_from_vips (error);
       return FALSE;
     }
   /* The QR first: a chip CCCD's front beside its back, whose MRZ already
@@ -641,9 +637,7 @@ read_rest_back (Reading          *r,
 
       if (vips_extract_area (image, &part, rest->left, rest->top, rest->width, rest->height, NULL) != 0)
         {
-          g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                       _("The image could not be prepared for reading: %s"), vips_error_buffer ());
-          vips_error_clear ();
+          mc_id_error_from_vips (error);
           return FALSE;
         }
       search_qr (r, part);

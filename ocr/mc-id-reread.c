@@ -86,9 +86,7 @@ read_lines (McOcrPool           *pool,
           (scale != 1.0 ? vips_resize (framed, &scaled, scale, NULL)
                         : vips_copy (framed, &scaled, NULL)) != 0)
         {
-          g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                       _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
-          vips_error_clear ();
+          mc_id_error_from_vips (error);
           return FALSE;
         }
       result = mc_ocr_pool_recognize (pool, scaled, params, cancellable, error);
@@ -322,9 +320,7 @@ reread_family_accents (McOcrPool      *pool,
       vips_embed (line, &framed, 12, 12, x1 - x0 + 24, y1 - y0 + 24,
                   "extend", VIPS_EXTEND_WHITE, NULL) != 0)
     {
-      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                   _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
-      vips_error_clear ();
+      mc_id_error_from_vips (error);
       return FALSE;
     }
   words = mc_id_read_letter_choices (pool, framed, 300, cancellable, error);

@@ -41,15 +41,6 @@ mc_id_search_result_clear (McIdSearchResult *result)
   memset (result, 0, sizeof *result);
 }
 
-static gboolean
-prepare_failed (GError **error)
-{
-  g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-               _("The image could not be prepared for reading: %s"), vips_error_buffer ());
-  vips_error_clear ();
-  return FALSE;
-}
-
 /* How much to scale @image by for a card's text to stand at about 300 dpi:
  * by its header when it states a resolution; otherwise by its size (a
  * small image is a crop or a chat-app copy of one card, a huge one a phone
@@ -80,16 +71,16 @@ grey_copy (VipsImage  *image,
   VipsImage *out;
 
   if (mc_vips_grey8 (image, &u8) != 0)
-    return prepare_failed (error), NULL;
+    return mc_id_error_from_vips (error), NULL;
   if (fabs (scale - 1.0) > 0.02)
     {
       if (vips_resize (u8, &sized, scale, NULL) != 0)
-        return prepare_failed (error), NULL;
+        return mc_id_error_from_vips (error), NULL;
     }
   else
     sized = g_object_ref (u8);
   if (!(out = vips_image_copy_memory (sized)))
-    return prepare_failed (error), NULL;
+    return mc_id_error_from_vips (error), NULL;
   return out;
 }
 
@@ -121,7 +112,7 @@ mc_id_search_qr (VipsImage  *image,
       if (scale == 1.0)
         grey = g_object_ref (base);
       else if (vips_resize (base, &grey, scale, NULL) != 0)
-        return prepare_failed (error), NULL;
+        return mc_id_error_from_vips (error), NULL;
       if (!(symbols = mc_qr_reader_scan (grey, error)))
         return NULL;
       if (symbols->len > 0)
@@ -133,7 +124,7 @@ mc_id_search_qr (VipsImage  *image,
           g_autoptr(VipsImage) stretched = NULL;
 
           if (vips_hist_norm (grey, &stretched, NULL) != 0)
-            return prepare_failed (error), NULL;
+            return mc_id_error_from_vips (error), NULL;
           g_clear_pointer (&symbols, g_ptr_array_unref);
           if (!(symbols = mc_qr_reader_scan (stretched, error)))
             return NULL;
@@ -299,7 +290,7 @@ read_mrz_lines (McOcrPool     *pool,
       if (x1 - x0 < 40 || y1 - y0 < 10)
         break;
       if (vips_extract_area (upright, &band, x0, y0, x1 - x0, y1 - y0, NULL) != 0)
-        return prepare_failed (error);
+        return mc_id_error_from_vips (error);
       if (mc_mrz_read_band (pool, band, &attempt, cancellable, &local))
         keep_better (mrz, have_mrz, &attempt);
       else if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -383,7 +374,7 @@ read_turned (Search          *s,
   double aspect;
 
   if (vips_rot (s->grey, &upright, angles[(rotation / 90) % 4], NULL) != 0)
-    return prepare_failed (error), -1;
+    return mc_id_error_from_vips (error), -1;
   aspect = (double) vips_image_get_width (upright) / vips_image_get_height (upright);
 
   /* A strip as wide as an MRZ and three lines tall is read as one band
@@ -432,17 +423,17 @@ stretch_levels (VipsImage **grey,
   int dark = 0, paper = 255;
 
   if (vips_percent (*grey, 0.5, &dark, NULL) != 0 || vips_percent (*grey, 50.0, &paper, NULL) != 0)
-    return prepare_failed (error);
+    return mc_id_error_from_vips (error);
   /* Only where the print is faint: stretching a normal scan sharpens its
    * noise and costs Tesseract more than it gives. */
   if (paper - dark < 16 || paper - dark > 140)
     return TRUE;
   if (vips_linear1 (*grey, &stretched, 255.0 / (paper - dark), -255.0 * dark / (paper - dark), NULL) != 0 ||
       vips_cast_uchar (stretched, &u8, NULL) != 0)
-    return prepare_failed (error);
+    return mc_id_error_from_vips (error);
   g_object_unref (*grey);
   if (!(*grey = vips_image_copy_memory (u8)))
-    return prepare_failed (error);
+    return mc_id_error_from_vips (error);
   return TRUE;
 }
 
@@ -928,7 +919,7 @@ mc_id_search_plain_number (McOcrPool     *pool,
       g_autoptr(McOcrResult) result = NULL;
 
       if (vips_rot (grey, &turned, angles[(order[i] / 90) % 4], NULL) != 0)
-        return prepare_failed (error);
+        return mc_id_error_from_vips (error);
       if (!(result = mc_ocr_pool_recognize (pool, turned, &params, cancellable, error)))
         return FALSE;
       *number = number_in_words ((const McOcrWord *) result->words->data, result->words->len, &other_paper);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n.h>
+#include <vips/vips.h>
 
 #include "mc-id-rules.h"
 #include "mc-identity.h"
@@ -33,6 +34,18 @@ enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_QUARK (mc-id-error-quark, mc_id_error)
+
+/* Sets @error from libvips's last failure while the reader prepared an
+ * image (cut, turned, scaled, converted) and clears that failure. Always
+ * FALSE, for "return mc_id_error_from_vips (error);". */
+gboolean
+mc_id_error_from_vips (GError **error)
+{
+  g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
+               _("The image could not be prepared for reading: %s"), vips_error_buffer ());
+  vips_error_clear ();
+  return FALSE;
+}
 
 static const char *field_names[MC_ID_N_FIELDS] = {
   "id_number", "old_id_number", "full_name", "date_of_birth", "sex", "nationality",

@@ -56,15 +56,6 @@ typedef struct {
   gboolean used;
 } Line;
 
-static gboolean
-prepare_failed (GError **error)
-{
-  g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-               _("The image could not be prepared for reading: %s"), vips_error_buffer ());
-  vips_error_clear ();
-  return FALSE;
-}
-
 /* Follows the chain from its last member one pitch at a time (a missing
  * character may be skipped), in the direction @sign; the pitch vector is
  * refitted from the chain's ends as it grows. */
@@ -576,7 +567,7 @@ cut_upright (VipsImage     *src,
   vips_area_unref (VIPS_AREA (area));
   vips_area_unref (VIPS_AREA (white));
   if (status != 0)
-    return prepare_failed (error), NULL;
+    return mc_id_error_from_vips (error), NULL;
   return out;
 }
 
@@ -618,7 +609,7 @@ mc_mrz_band_card (VipsImage        *image,
 
   if (mc_vips_flatten_white (image, &flat) != 0 ||
       vips_colourspace (flat, &srgb, VIPS_INTERPRETATION_sRGB, NULL) != 0)
-    return prepare_failed (error), NULL;
+    return mc_id_error_from_vips (error), NULL;
   return cut_upright (srgb, centre, ux, uy, length, height, MC_CARD_CROP_WIDTH / length,
                       MC_CARD_CROP_WIDTH, MC_CARD_CROP_HEIGHT, error);
 }

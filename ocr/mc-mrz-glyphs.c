@@ -22,15 +22,6 @@
 
 static double dir_cos[MC_MRZ_N_DIRS], dir_sin[MC_MRZ_N_DIRS];
 
-static gboolean
-prepare_failed (GError **error)
-{
-  g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-               _("The image could not be prepared for reading: %s"), vips_error_buffer ());
-  vips_error_clear ();
-  return FALSE;
-}
-
 /* @image as 8-bit grey with white behind any transparency. */
 VipsImage *
 mc_mrz_grey (VipsImage  *image,
@@ -39,7 +30,7 @@ mc_mrz_grey (VipsImage  *image,
   VipsImage *u8 = NULL;
 
   if (mc_vips_grey8 (image, &u8) != 0)
-    return prepare_failed (error), NULL;
+    return mc_id_error_from_vips (error), NULL;
   return u8;
 }
 
@@ -341,24 +332,24 @@ mc_mrz_glyphs_find (VipsImage  *image,
       vips_image_get_interpretation (image) == VIPS_INTERPRETATION_sRGB && !vips_image_hasalpha (image))
     {
       if (vips_extract_band (image, &grey, 1, NULL) != 0)
-        return prepare_failed (error), NULL;
+        return mc_id_error_from_vips (error), NULL;
     }
   else if (!(grey = mc_mrz_grey (image, error)))
     return NULL;
   if (fabs (ctx->scale - 1.0) > 0.01)
     {
       if (vips_resize (grey, &work, ctx->scale, "kernel", VIPS_KERNEL_LINEAR, NULL) != 0)
-        return prepare_failed (error), NULL;
+        return mc_id_error_from_vips (error), NULL;
     }
   else
     work = g_object_ref (grey);
   if (vips_extract_band (work, &band0, 0, NULL) != 0 ||
       !(pixels = vips_image_write_to_memory (band0, &size)))
-    return prepare_failed (error), NULL;
+    return mc_id_error_from_vips (error), NULL;
   ctx->w = vips_image_get_width (band0);
   ctx->h = vips_image_get_height (band0);
   if (size != (size_t) ctx->w * ctx->h)
-    return prepare_failed (error), NULL;
+    return mc_id_error_from_vips (error), NULL;
 
   ink = ink_mask (pixels, ctx->w, ctx->h, 10);
   /* An MRZ fits across the image: its 30 characters, a little over a

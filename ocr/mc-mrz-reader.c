@@ -37,15 +37,6 @@ n_bits (guint bits)
   return n;
 }
 
-static gboolean
-prepare_failed (GError **error)
-{
-  g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-               _("The card image could not be prepared for reading: %s"), vips_error_buffer ());
-  vips_error_clear ();
-  return FALSE;
-}
-
 /* One reading of @band: 0 as scanned, 1 enlarged by half, 2 trimmed of the
  * card's edges and framed in white. */
 static gboolean
@@ -68,13 +59,13 @@ read_variant (McOcrPool     *pool,
   int w = vips_image_get_width (band), h = vips_image_get_height (band);
 
   if (vips_colourspace (band, &grey, VIPS_INTERPRETATION_B_W, NULL) != 0)
-    return prepare_failed (error);
+    return mc_id_error_from_vips (error);
   switch (variant)
     {
     case 1:
       params.dpi = 450;
       if (vips_resize (grey, &shaped, 1.5, NULL) != 0)
-        return prepare_failed (error);
+        return mc_id_error_from_vips (error);
       break;
     case 2:
       {
@@ -83,7 +74,7 @@ read_variant (McOcrPool     *pool,
         if (vips_extract_area (grey, &inner, w / 40, h / 10, w - w / 20, h - h / 10 - 2, NULL) != 0 ||
             vips_embed (inner, &shaped, 24, 24, vips_image_get_width (inner) + 48,
                         vips_image_get_height (inner) + 48, "extend", VIPS_EXTEND_WHITE, NULL) != 0)
-          return prepare_failed (error);
+          return mc_id_error_from_vips (error);
       }
       break;
     case 0:
@@ -193,6 +184,6 @@ mc_mrz_read_card (McOcrPool     *pool,
   h = vips_image_get_height (card);
   top = (int) (h * MRZ_TOP);
   if (vips_extract_area (card, &band, 0, top, w, h - top, NULL) != 0)
-    return prepare_failed (error);
+    return mc_id_error_from_vips (error);
   return mc_mrz_read_band (pool, band, mrz, cancellable, error);
 }

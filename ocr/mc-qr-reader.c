@@ -40,9 +40,7 @@ grey_pixels (VipsImage  *image,
       vips_cast_uchar (grey, &u8, NULL) != 0 ||
       (data = vips_image_write_to_memory (u8, &size)) == NULL)
     {
-      g_set_error (error, MC_ID_ERROR, MC_ID_ERROR_BAD_IMAGE,
-                   _("The image could not be prepared for reading: %s"), vips_error_buffer ());
-      vips_error_clear ();
+      mc_id_error_from_vips (error);
       return NULL;
     }
   *w = vips_image_get_width (u8);
