@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
 #include "mc-core.h"
@@ -176,6 +177,48 @@ test_lstm_engines_skip_ambiguity_table (void)
   g_assert_cmpuint (mc_ocr_pool_get_n_initialised (pool), ==, 2);
 }
 
+static size_t
+png_size_of_blank_page (void)
+{
+  PIX *pix = pixCreate (600, 400, 8);
+  l_uint8 *data = NULL;
+  size_t size = 0;
+
+  pixSetAllArbitrary (pix, 255);
+  g_assert_cmpint (pixWriteMem (&data, &size, pix, IFF_PNG), ==, 0);
+  pixDestroy (&pix);
+  lept_free (data);
+  return size;
+}
+
+static gpointer
+png_size_in_engine (gpointer       api,
+                    gpointer       user_data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  *(size_t *) user_data = png_size_of_blank_page ();
+  return GUINT_TO_POINTER (TRUE);
+}
+
+/* Tesseract passes each word to its LSTM as a PNG in memory: while one of
+ * the pool's engines reads, those PNGs are stored, not deflated (a blank
+ * 600 × 400 page: at least its 240 000 pixel bytes, where deflated it
+ * takes a few hundred); elsewhere PNGs are compressed as usual. */
+static void
+test_engine_pngs_stored (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(GError) error = NULL;
+  size_t inside = 0;
+
+  g_assert_cmpuint (png_size_of_blank_page (), <, 10000);
+  g_assert_true (mc_ocr_pool_with_engine (pool, "vie", png_size_in_engine, &inside, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (inside, >=, 600 * 400);
+  g_assert_cmpuint (png_size_of_blank_page (), <, 10000);
+}
+
 typedef struct {
   guint  pending;
   guint  ok;
@@ -267,6 +310,7 @@ main (int   argc,
   g_test_add_func ("/ocr/pool/engines-reused", test_engines_reused);
   g_test_add_func ("/ocr/pool/letter-choices-share-engine", test_letter_choices_share_engine);
   g_test_add_func ("/ocr/pool/lstm-engines-skip-ambiguity-table", test_lstm_engines_skip_ambiguity_table);
+  g_test_add_func ("/ocr/pool/engine-pngs-stored", test_engine_pngs_stored);
   g_test_add_func ("/ocr/pool/concurrent", test_concurrent);
   g_test_add_func ("/ocr/pool/cancelled", test_cancelled);
   g_test_add_func ("/ocr/pool/bad-input", test_bad_input);
