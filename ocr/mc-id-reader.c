@@ -732,18 +732,19 @@ restore_blurred (Reading  *r,
 }
 
 /* 2. QR codes on the framed sides, which also tell which way up and
- * which layout. */
+ * which layout. A card carries one QR (a chip CCCD's on its front, a căn
+ * cước's on its back): once a payload is read, the sides after it, the
+ * card's other face, are not searched for another. */
 static gboolean
 read_qr_codes (Reading  *r,
                GError  **error)
 {
-  for (guint i = 0; i < r->sides->len; i++)
+  for (guint i = 0; i < r->sides->len && r->qr == NULL; i++)
     {
       Side *side = &g_array_index (r->sides, Side, i);
-      gboolean had_qr = r->qr != NULL;
 
       read_qr (r, side);
-      side->qr_here = r->qr != NULL && !had_qr;
+      side->qr_here = r->qr != NULL;
       if (g_cancellable_set_error_if_cancelled (r->cancellable, error))
         return FALSE;
     }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <dlfcn.h>
 #include <glib/gi18n.h>
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
@@ -39,6 +40,94 @@ struct _McOcrPool
 G_DEFINE_FINAL_TYPE (McOcrPool, mc_ocr_pool, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (mc-ocr-error-quark, mc_ocr_error)
+
+/* Every model Tesseract 5 initialises first builds a table of
+ * "universal ambiguities" (rn/m, cl/d… across all scripts, built into the
+ * library) by inserting a few thousand entries into sorted linked lists:
+ * about 0.12 s of each init, nine tenths of it, on this machine. Only the
+ * legacy engine consults that table; the LSTM engines this pool starts for
+ * text never do. libtesseract calls its own UnicharAmbigs::LoadUniversal()
+ * through the dynamic linker, so the definition below, exported by the
+ * program, is the one called: while this thread initialises an LSTM-only
+ * engine it builds nothing, otherwise (the legacy OSD model) it hands on to
+ * the library's. Should a Tesseract build bind that call inside the
+ * library, this is simply never called and the table is built as before. */
+#define LOAD_UNIVERSAL_SYMBOL "_ZN9tesseract13UnicharAmbigs13LoadUniversalERKNS_10UNICHARSETEPS1_"
+
+void mc_ocr_load_universal_ambigs (void       *ambigs,
+                                   const void *encoder_set,
+                                   void       *unicharset)
+  __asm__ (LOAD_UNIVERSAL_SYMBOL) __attribute__ ((visibility ("default")));
+
+static __thread gboolean initialising_lstm_only;
+static guint n_universal_ambigs_skipped;
+
+void
+mc_ocr_load_universal_ambigs (void       *ambigs,
+                              const void *encoder_set,
+                              void       *unicharset)
+{
+  static void (*library_load) (void *, const void *, void *);
+  static gsize looked_up;
+
+  if (initialising_lstm_only)
+    {
+      g_atomic_int_inc (&n_universal_ambigs_skipped);
+      return;
+    }
+  if (g_once_init_enter (&looked_up))
+    {
+      *(void **) &library_load = dlsym (RTLD_NEXT, LOAD_UNIVERSAL_SYMBOL);
+      g_once_init_leave (&looked_up, 1);
+    }
+  if (library_load != NULL)
+    library_load (ambigs, encoder_set, unicharset);
+}
+
+/* How many LSTM-only engines were initialised without the legacy engine's
+ * universal ambiguity table (see above): 0 where the library does not call
+ * through the dynamic linker. */
+guint
+mc_ocr_get_n_universal_ambigs_skipped (void)
+{
+  return g_atomic_int_get (&n_universal_ambigs_skipped);
+}
+
+/* Tesseract hands every word or line image to its LSTM as a PNG in memory
+ * (ImageData::SetPixInternal() writes it with pixWriteMem(), the LSTM
+ * decodes it again at once): deflating those PNGs was 5-10 % of read-id's
+ * CPU. While a thread recognises with one of the pool's engines, PNGs
+ * written through pixWriteMem() are stored uncompressed (zlib level 0):
+ * the same pixels and header, no deflate. Leptonica's own callers and
+ * everyone else's are untouched. */
+static __thread gboolean recognising;
+
+l_ok pixWriteMem (l_uint8 **pdata, size_t *psize, PIX *pix, l_int32 format)
+  __attribute__ ((visibility ("default")));
+
+l_ok
+pixWriteMem (l_uint8 **pdata,
+             size_t   *psize,
+             PIX      *pix,
+             l_int32   format)
+{
+  static l_ok (*library_write) (l_uint8 **, size_t *, PIX *, l_int32);
+  static gsize looked_up;
+
+  if (g_once_init_enter (&looked_up))
+    {
+      *(void **) &library_write = dlsym (RTLD_NEXT, "pixWriteMem");
+      g_once_init_leave (&looked_up, 1);
+    }
+  if (library_write == NULL)
+    return 1;
+  if (!recognising || format != IFF_PNG || pix == NULL)
+    return library_write (pdata, psize, pix, format);
+
+  /* Tesseract's own copy of the word, destroyed right after. */
+  pixSetZlibCompression (pix, 0);
+  return library_write (pdata, psize, pix, format);
+}
 
 static void
 api_free (gpointer data)
@@ -213,12 +302,16 @@ engine_get_api (McOcrPool   *self,
   TessBaseAPI *api = g_hash_table_lookup (engine->apis, languages);
   /* The legacy OSD model needs the legacy engine; the vie model is LSTM only. */
   TessOcrEngineMode oem = g_str_equal (languages, "osd") ? OEM_DEFAULT : OEM_LSTM_ONLY;
+  int status;
 
   if (api != NULL)
     return api;
 
   api = TessBaseAPICreate ();
-  if (TessBaseAPIInit2 (api, NULL, languages, oem) != 0)
+  initialising_lstm_only = (oem == OEM_LSTM_ONLY);
+  status = TessBaseAPIInit2 (api, NULL, languages, oem);
+  initialising_lstm_only = FALSE;
+  if (status != 0)
     {
       TessBaseAPIDelete (api);
       g_set_error (error, MC_OCR_ERROR, MC_OCR_ERROR_NO_LANGUAGE_DATA,
@@ -373,7 +466,7 @@ mc_ocr_pool_recognize (McOcrPool          *self,
   Engine *engine;
   const char *languages;
   char *text;
-  int width, height, bands;
+  int width, height, bands, status;
 
   g_return_val_if_fail (MC_IS_OCR_POOL (self), NULL);
 
@@ -406,7 +499,10 @@ mc_ocr_pool_recognize (McOcrPool          *self,
   if (cancellable == NULL)
     TessMonitorSetCancelFunc (monitor, NULL);
 
-  if (TessBaseAPIRecognize (api, monitor) != 0)
+  recognising = TRUE;
+  status = TessBaseAPIRecognize (api, monitor);
+  recognising = FALSE;
+  if (status != 0)
     {
       if (!g_cancellable_set_error_if_cancelled (cancellable, error))
         g_set_error_literal (error, MC_OCR_ERROR, MC_OCR_ERROR_FAILED,
@@ -459,7 +555,9 @@ mc_ocr_pool_with_engine (McOcrPool           *self,
       g_mutex_lock (&self->mutex);
       self->n_recognized++;
       g_mutex_unlock (&self->mutex);
+      recognising = TRUE;
       result = func (api, user_data, cancellable, error);
+      recognising = FALSE;
       TessBaseAPIClear (api);
     }
   return_engine (self, engine);

@@ -49,6 +49,7 @@ McOcrPool   *mc_ocr_pool_get_default        (void);
 guint        mc_ocr_pool_get_n_engines      (McOcrPool         *self);
 guint        mc_ocr_pool_get_n_initialised  (McOcrPool         *self);
 guint        mc_ocr_pool_get_n_recognized   (McOcrPool         *self);
+guint        mc_ocr_get_n_universal_ambigs_skipped (void);
 
 McOcrResult *mc_ocr_pool_recognize          (McOcrPool         *self,
                                              VipsImage         *image,

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+
 #include "mc-core.h"
 #include "mc-id-accents.h"
 #include "mc-ocr-pool.h"
@@ -105,6 +108,117 @@ test_letter_choices_share_engine (void)
   g_assert_cmpuint (mc_ocr_pool_get_n_initialised (pool), ==, 1);
 }
 
+/* @image read by a Tesseract engine of the test's own, started the
+ * library's usual way (with the legacy engine's universal ambiguity table). */
+static char *
+read_with_plain_engine (VipsImage  *image,
+                        const char *languages,
+                        int        *confidence)
+{
+  TessBaseAPI *api = TessBaseAPICreate ();
+  g_autofree guchar *pixels = NULL;
+  size_t size = 0;
+  char *text, *copy;
+
+  g_assert_cmpint (vips_image_get_bands (image), ==, 1);
+  pixels = vips_image_write_to_memory (image, &size);
+  g_assert_nonnull (pixels);
+  g_assert_cmpint (TessBaseAPIInit2 (api, NULL, languages, OEM_LSTM_ONLY), ==, 0);
+  TessBaseAPISetVariable (api, "debug_file", "/dev/null");
+  TessBaseAPISetPageSegMode (api, PSM_SINGLE_LINE);
+  TessBaseAPISetImage (api, pixels, vips_image_get_width (image), vips_image_get_height (image), 1,
+                       vips_image_get_width (image));
+  TessBaseAPISetSourceResolution (api, 300);
+  g_assert_cmpint (TessBaseAPIRecognize (api, NULL), ==, 0);
+  text = TessBaseAPIGetUTF8Text (api);
+  copy = g_strdup (text);
+  *confidence = TessBaseAPIMeanTextConf (api);
+  TessDeleteText (text);
+  TessBaseAPIEnd (api);
+  TessBaseAPIDelete (api);
+  return copy;
+}
+
+/* The pool's engines are LSTM only, and start without the legacy engine's
+ * universal ambiguity table (most of a model's start-up): one skip per
+ * model loaded, and the same text and confidence as an engine started
+ * with it, for the print (vie) and for an MRZ line (eng). */
+static void
+test_lstm_engines_skip_ambiguity_table (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  struct {
+    const char *languages, *text;
+  } cases[] = {
+    { "vie", "Quê quán: Tuy Phước, Bình Định" },
+    { "eng", "IDVNM0734265261052073426526<<8" },
+  };
+  guint skipped = mc_ocr_get_n_universal_ambigs_skipped ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markup = g_markup_escape_text (cases[i].text, -1);
+      g_autoptr(VipsImage) image = render_text (markup, 300);
+      McOcrParams params = { .languages = cases[i].languages, .dpi = 300, .page_seg_mode = 7 /* one line */ };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(McOcrResult) result = mc_ocr_pool_recognize (pool, image, &params, NULL, &error);
+      g_autofree char *plain = NULL;
+      int plain_confidence = -1;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (mc_ocr_get_n_universal_ambigs_skipped (), ==, skipped + i + 1);
+      plain = read_with_plain_engine (image, cases[i].languages, &plain_confidence);
+      /* The test's own engine built the table: no skip counted for it. */
+      g_assert_cmpuint (mc_ocr_get_n_universal_ambigs_skipped (), ==, skipped + i + 1);
+      g_assert_nonnull (strstr (result->text, cases[i].text));
+      g_assert_cmpstr (result->text, ==, plain);
+      g_assert_cmpfloat (result->confidence, ==, MAX (plain_confidence, 0) / 100.0);
+    }
+  g_assert_cmpuint (mc_ocr_pool_get_n_initialised (pool), ==, 2);
+}
+
+static size_t
+png_size_of_blank_page (void)
+{
+  PIX *pix = pixCreate (600, 400, 8);
+  l_uint8 *data = NULL;
+  size_t size = 0;
+
+  pixSetAllArbitrary (pix, 255);
+  g_assert_cmpint (pixWriteMem (&data, &size, pix, IFF_PNG), ==, 0);
+  pixDestroy (&pix);
+  lept_free (data);
+  return size;
+}
+
+static gpointer
+png_size_in_engine (gpointer       api,
+                    gpointer       user_data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  *(size_t *) user_data = png_size_of_blank_page ();
+  return GUINT_TO_POINTER (TRUE);
+}
+
+/* Tesseract passes each word to its LSTM as a PNG in memory: while one of
+ * the pool's engines reads, those PNGs are stored, not deflated (a blank
+ * 600 × 400 page: at least its 240 000 pixel bytes, where deflated it
+ * takes a few hundred); elsewhere PNGs are compressed as usual. */
+static void
+test_engine_pngs_stored (void)
+{
+  g_autoptr(McOcrPool) pool = mc_ocr_pool_new (1);
+  g_autoptr(GError) error = NULL;
+  size_t inside = 0;
+
+  g_assert_cmpuint (png_size_of_blank_page (), <, 10000);
+  g_assert_true (mc_ocr_pool_with_engine (pool, "vie", png_size_in_engine, &inside, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (inside, >=, 600 * 400);
+  g_assert_cmpuint (png_size_of_blank_page (), <, 10000);
+}
+
 typedef struct {
   guint  pending;
   guint  ok;
@@ -195,6 +309,8 @@ main (int   argc,
   g_test_add_func ("/ocr/pool/recognize-vietnamese", test_recognize_vietnamese);
   g_test_add_func ("/ocr/pool/engines-reused", test_engines_reused);
   g_test_add_func ("/ocr/pool/letter-choices-share-engine", test_letter_choices_share_engine);
+  g_test_add_func ("/ocr/pool/lstm-engines-skip-ambiguity-table", test_lstm_engines_skip_ambiguity_table);
+  g_test_add_func ("/ocr/pool/engine-pngs-stored", test_engine_pngs_stored);
   g_test_add_func ("/ocr/pool/concurrent", test_concurrent);
   g_test_add_func ("/ocr/pool/cancelled", test_cancelled);
   g_test_add_func ("/ocr/pool/bad-input", test_bad_input);
