@@ -16,32 +16,19 @@
 #define MIN_TURN 1.0
 #define MAX_TURN 10.0
 
-double
-mc_card_crop_straighten (VipsImage **image)
+/* The print on an 8-bit grey image (@px, @w × @h pixels): what is
+ * clearly darker than the image's median tint (a card's, a paper's or a
+ * lid's), below three fifths of it, as a 1-bit Pix for Leptonica. */
+PIX *
+mc_card_ink_pix (const guchar *px,
+                 int           w,
+                 int           h)
 {
-  g_autoptr(VipsImage) u8 = NULL;
-  g_autoptr(VipsImage) turned = NULL;
-  g_autoptr(VipsImage) cut = NULL;
-  g_autofree guchar *px = NULL;
   guint hist[256] = { 0 };
-  guint acc = 0;
-  int w, h, median = 255, threshold;
-  size_t size;
+  gsize acc = 0, size = (gsize) w * h;
+  int median = 255, threshold;
   PIX *ink;
-  l_float32 angle = 0, confidence = 0;
-  VipsArrayDouble *white;
-  int status;
 
-  g_return_val_if_fail (image != NULL && VIPS_IS_IMAGE (*image), 0);
-
-  w = vips_image_get_width (*image);
-  h = vips_image_get_height (*image);
-  if (mc_vips_grey8 (*image, &u8) != 0 ||
-      !(px = vips_image_write_to_memory (u8, &size)) || size != (size_t) w * h)
-    {
-      vips_error_clear ();
-      return 0;
-    }
   for (gsize i = 0; i < size; i++)
     hist[px[i]]++;
   for (int v = 0; v < 256; v++)
@@ -63,6 +50,34 @@ mc_card_crop_straighten (VipsImage **image)
         if (px[(gsize) y * w + x] < threshold)
           SET_DATA_BIT (line, x);
     }
+  return ink;
+}
+
+double
+mc_card_crop_straighten (VipsImage **image)
+{
+  g_autoptr(VipsImage) u8 = NULL;
+  g_autoptr(VipsImage) turned = NULL;
+  g_autoptr(VipsImage) cut = NULL;
+  g_autofree guchar *px = NULL;
+  int w, h;
+  size_t size;
+  PIX *ink;
+  l_float32 angle = 0, confidence = 0;
+  VipsArrayDouble *white;
+  int status;
+
+  g_return_val_if_fail (image != NULL && VIPS_IS_IMAGE (*image), 0);
+
+  w = vips_image_get_width (*image);
+  h = vips_image_get_height (*image);
+  if (mc_vips_grey8 (*image, &u8) != 0 ||
+      !(px = vips_image_write_to_memory (u8, &size)) || size != (size_t) w * h)
+    {
+      vips_error_clear ();
+      return 0;
+    }
+  ink = mc_card_ink_pix (px, w, h);
   pixFindSkewSweepAndSearch (ink, &angle, &confidence, 2, 1, MAX_TURN, 0.5, 0.01);
   pixDestroy (&ink);
   /* Leptonica's own bar for a believable result is a confidence of 3,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <leptonica/allheaders.h>
 #include <vips/vips.h>
 
 G_BEGIN_DECLS
@@ -11,5 +12,11 @@ G_BEGIN_DECLS
  * The crop keeps its size. Returns the turn made, degrees anticlockwise;
  * 0 when the lines already run level or are too few to tell. */
 double mc_card_crop_straighten (VipsImage **image);
+
+/* The print on an 8-bit grey image: pixels below three fifths of its
+ * median, as a 1-bit Pix (Leptonica's skew sweep reads that). */
+PIX   *mc_card_ink_pix         (const guchar *px,
+                                int           w,
+                                int           h);
 
 G_END_DECLS

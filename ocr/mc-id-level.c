@@ -6,6 +6,7 @@
 #include <math.h>
 #include <leptonica/allheaders.h>
 
+#include "mc-card-straighten.h"
 #include "mc-id-level.h"
 #include "mc-vips.h"
 
@@ -29,18 +30,17 @@
  * title's capitals stand under 5 mm. */
 #define MAX_PRINT_PX 60.0
 
-/* Print clearly darker than the image's median (the paper or the lid). */
+/* Print clearly darker than the image's median (the paper or the lid),
+ * on a copy small enough for the sweep (@scale: its size to the image's). */
 static PIX *
 ink_of (VipsImage *grey,
         double    *scale)
 {
   g_autoptr(VipsImage) small = NULL;
   g_autofree guchar *px = NULL;
-  guint hist[256] = { 0 };
-  gsize acc = 0, size = 0;
-  int w, h, median = 255, threshold;
+  gsize size = 0;
+  int w, h;
   double area = (double) vips_image_get_width (grey) * vips_image_get_height (grey);
-  PIX *ink;
 
   *scale = area > SWEEP_PIXELS ? sqrt (SWEEP_PIXELS / area) : 1.0;
   if (*scale < 1.0)
@@ -54,28 +54,7 @@ ink_of (VipsImage *grey,
   h = vips_image_get_height (small);
   if (!(px = vips_image_write_to_memory (small, &size)) || size != (gsize) w * h)
     return NULL;
-  for (gsize i = 0; i < size; i++)
-    hist[px[i]]++;
-  for (int v = 0; v < 256; v++)
-    {
-      acc += hist[v];
-      if (acc * 2 >= size)
-        {
-          median = v;
-          break;
-        }
-    }
-  threshold = median * 3 / 5;
-  ink = pixCreate (w, h, 1);
-  for (int y = 0; y < h; y++)
-    {
-      l_uint32 *line = pixGetData (ink) + (gsize) y * pixGetWpl (ink);
-
-      for (int x = 0; x < w; x++)
-        if (px[(gsize) y * w + x] < threshold)
-          SET_DATA_BIT (line, x);
-    }
-  return ink;
+  return mc_card_ink_pix (px, w, h);
 }
 
 double
